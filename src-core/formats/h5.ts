@@ -1,0 +1,333 @@
+/**
+ * Thin, typed layer over h5wasm for MintPy-style HDF5 files.
+ *
+ * - All datasets and attributes live at the root, attributes are strings (MintPy convention).
+ * - Reads take an optional row window so no caller needs a whole 3-D stack in memory.
+ * - Writes go to `<path>.tmp-<pid>` and are renamed into place on `close()`, so a crash never
+ *   leaves a half-written output under the real name.
+ * - The LZF plugin (MintPy writes `connectComponent` with LZF) is installed before the first open;
+ *   any other filter we cannot decode raises instead of returning garbage.
+ */
+import { renameSync, rmSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as h5wasm from 'h5wasm/node';
+
+export type Attrs = Record<string, string>;
+export type NumericArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
+
+/** Filters h5wasm decodes with the plugins we install (deflate, shuffle, fletcher32, lzf, …). */
+const SUPPORTED_FILTERS = new Set([1, 2, 3, 4, 32000]);
+
+let readyPromise: Promise<void> | undefined;
+
+/** Initialise h5wasm once per thread (main, worker) and register the LZF plugin. */
+export function h5ready(): Promise<void> {
+  readyPromise ??= (async () => {
+    const Module = await h5wasm.ready;
+    const require = createRequire(import.meta.url);
+    // h5wasm-plugins is ESM-only with a top-level `fetch`-based installer we do not need;
+    // its local installer only prepends the plugin directory to HDF5's search path.
+    const pluginDir = join(dirname(require.resolve('h5wasm-plugins/package.json')), 'plugins');
+    (Module as unknown as { insert_plugin_search_path(p: string, i: number): void }).insert_plugin_search_path(
+      pluginDir,
+      0,
+    );
+  })();
+  return readyPromise;
+}
+
+export class H5Error extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = 'H5Error';
+  }
+}
+
+function attrsOf(obj: { attrs: Record<string, { value: unknown }> }): Attrs {
+  const out: Attrs = {};
+  for (const [k, a] of Object.entries(obj.attrs)) out[k] = attrToString(a.value);
+  return out;
+}
+
+function attrToString(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>).join(' ');
+  if (Array.isArray(v)) return v.map(attrToString).join(' ');
+  return v == null ? '' : String(v);
+}
+
+export interface DatasetInfo {
+  name: string;
+  shape: number[];
+  /** numpy-style dtype string as h5wasm reports it ('<f', '<h', 'A8', 'unknown' for h5py bool enums, …) */
+  dtype: string;
+  filters: { id: number; name: string }[];
+  attrs: Attrs;
+}
+
+/** A MintPy HDF5 file opened for reading. */
+export class H5Reader {
+  private readonly f: h5wasm.File;
+  constructor(readonly path: string) {
+    if (!existsSync(path)) throw new H5Error(path, 'file not found');
+    try {
+      this.f = new h5wasm.File(path, 'r');
+    } catch (e) {
+      throw new H5Error(path, `not a readable HDF5 file (${String(e)})`);
+    }
+    if (!this.f.file_id || this.f.file_id < 0n) throw new H5Error(path, 'not a readable HDF5 file');
+  }
+
+  static async open(path: string): Promise<H5Reader> {
+    await h5ready();
+    return new H5Reader(path);
+  }
+
+  get attrs(): Attrs {
+    return attrsOf(this.f as never);
+  }
+
+  keys(): string[] {
+    return this.f.keys();
+  }
+
+  has(name: string): boolean {
+    return this.f.keys().includes(name);
+  }
+
+  private ds(name: string): h5wasm.Dataset {
+    const d = this.f.get(name);
+    if (!(d instanceof h5wasm.Dataset)) throw new H5Error(this.path, `no dataset "${name}"`);
+    for (const flt of d.filters) {
+      if (!SUPPORTED_FILTERS.has(flt.id))
+        throw new H5Error(this.path, `dataset "${name}" uses HDF5 filter ${flt.id} (${flt.name}) which we cannot decode`);
+    }
+    return d;
+  }
+
+  info(name: string): DatasetInfo {
+    const d = this.ds(name);
+    return {
+      name,
+      shape: d.shape ?? [],
+      dtype: typeof d.dtype === 'string' ? d.dtype : JSON.stringify(d.dtype),
+      filters: d.filters.map((f) => ({ id: f.id, name: f.name })),
+      attrs: attrsOf(d as never),
+    };
+  }
+
+  shape(name: string): number[] {
+    return this.ds(name).shape ?? [];
+  }
+
+  /** Whole dataset as a typed array (bools come back as Int8Array). */
+  read(name: string): NumericArray {
+    const v = this.ds(name).value;
+    if (!ArrayBuffer.isView(v)) throw new H5Error(this.path, `dataset "${name}" is not numeric`);
+    return v as NumericArray;
+  }
+
+  /** Rows [r0, r1) of a 2-D dataset, or of every band of a 3-D one (band-major, like numpy's [:, r0:r1, :]). */
+  readRows(name: string, r0: number, r1: number, bands?: [number, number]): NumericArray {
+    const d = this.ds(name);
+    const shape = d.shape ?? [];
+    let sel: [number, number][];
+    if (shape.length === 2) sel = [[r0, r1], [0, shape[1]]];
+    else if (shape.length === 3) sel = [bands ?? [0, shape[0]], [r0, r1], [0, shape[2]]];
+    else throw new H5Error(this.path, `dataset "${name}" is ${shape.length}-D, expected 2-D or 3-D`);
+    const v = d.slice(sel);
+    if (!ArrayBuffer.isView(v)) throw new H5Error(this.path, `dataset "${name}" is not numeric`);
+    return v as NumericArray;
+  }
+
+  /** One band (2-D slice) of a 3-D dataset. */
+  readBand(name: string, band: number): NumericArray {
+    const d = this.ds(name);
+    const shape = d.shape ?? [];
+    if (shape.length !== 3) throw new H5Error(this.path, `dataset "${name}" is not 3-D`);
+    const v = d.slice([[band, band + 1], [], []]);
+    return v as NumericArray;
+  }
+
+  /** Fixed-length string arrays (MintPy `date`), returned flat in row-major order. */
+  readStrings(name: string): string[] {
+    const v = this.ds(name).value;
+    if (!Array.isArray(v)) throw new H5Error(this.path, `dataset "${name}" is not a string array`);
+    return (v as unknown[]).map((s) => String(s).replace(/\0+$/, '').trim());
+  }
+
+  close(): void {
+    this.f.close();
+  }
+}
+
+export type WritableArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
+
+const DTYPE_OF: Record<string, string> = {
+  Float32Array: '<f4',
+  Float64Array: '<f8',
+  Int8Array: '|i1',
+  Uint8Array: '|u1',
+  Int16Array: '<i2',
+  Int32Array: '<i4',
+};
+
+export interface CreateOptions {
+  shape: number[];
+  dtype: '<f4' | '<f8' | '|i1' | '|u1' | '<i2' | '<i4' | `S${number}`;
+  /** chunk shape; default: one row per band for 3-D, 1 row-block for 2-D */
+  chunks?: number[];
+  /** gzip level (0 = none). Default none: h5wasm's gzip writes are slow (≈ 26 MB/s). */
+  gzip?: number;
+  attrs?: Attrs;
+}
+
+/**
+ * An HDF5 file being written. Data goes to a temp file beside the target; `commit()` renames it into
+ * place, `abort()` deletes it. Row-block writes keep memory bounded.
+ */
+export class H5Writer {
+  private readonly f: h5wasm.File;
+  readonly tmpPath: string;
+  private done = false;
+
+  private constructor(readonly path: string) {
+    this.tmpPath = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    this.f = new h5wasm.File(this.tmpPath, 'w');
+  }
+
+  static async create(path: string, rootAttrs: Attrs = {}): Promise<H5Writer> {
+    await h5ready();
+    const w = new H5Writer(path);
+    w.setAttrs(rootAttrs);
+    return w;
+  }
+
+  setAttrs(attrs: Attrs, dataset?: string): void {
+    const target = dataset ? (this.f.get(dataset) as h5wasm.Dataset) : this.f;
+    const existing = new Set(Object.keys(target.attrs));
+    for (const [k, v] of Object.entries(attrs)) {
+      if (existing.has(k)) target.delete_attribute(k);
+      target.create_attribute(k, String(v));
+    }
+  }
+
+  /** Create a dataset from a full array (small datasets: dates, bperp, 2-D maps). */
+  write(name: string, data: WritableArray | string[], shape: number[], attrs?: Attrs, dtype?: string): void {
+    const dt =
+      dtype ??
+      (Array.isArray(data)
+        ? `S${Math.max(1, ...data.map((s) => s.length))}`
+        : DTYPE_OF[(data as WritableArray).constructor.name]);
+    this.f.create_dataset({ name, data: data as never, shape, dtype: dt });
+    if (attrs) this.setAttrs(attrs, name);
+  }
+
+  /** Create an empty dataset to be filled by `writeRows`. */
+  createEmpty(name: string, opts: CreateOptions): void {
+    const chunks =
+      opts.chunks ??
+      (opts.shape.length === 3
+        ? [1, Math.min(opts.shape[1], 64), opts.shape[2]]
+        : [Math.min(opts.shape[0], 64), opts.shape[1]]);
+    // h5wasm needs initial data matching the shape: create a one-row dataset with the full extent as
+    // maxshape, then resize. Chunks never written read back as the fill value 0 and cost no disk.
+    const initShape = opts.shape.map((n, i) => (i === opts.shape.length - 2 ? Math.min(n, 1) : n));
+    const initSize = initShape.reduce((a, b) => a * b, 1);
+    const d = this.f.create_dataset({
+      name,
+      data: makeArray(opts.dtype, initSize) as never,
+      shape: initShape,
+      maxshape: opts.shape,
+      dtype: opts.dtype,
+      chunks,
+      ...(opts.gzip ? { compression: opts.gzip as never } : {}),
+    });
+    d.resize(opts.shape);
+    if (opts.attrs) this.setAttrs(opts.attrs, name);
+  }
+
+  /** Write rows [r0, r0+rows) of a 2-D dataset, or of all bands of a 3-D one (band-major data). */
+  writeRows(name: string, r0: number, data: WritableArray, bands?: [number, number]): void {
+    const d = this.f.get(name) as h5wasm.Dataset;
+    const shape = d.shape ?? [];
+    if (shape.length === 2) {
+      const rows = data.length / shape[1];
+      d.write_slice([[r0, r0 + rows], []], data);
+    } else {
+      const [b0, b1] = bands ?? [0, shape[0]];
+      const rows = data.length / ((b1 - b0) * shape[2]);
+      d.write_slice([[b0, b1], [r0, r0 + rows], []], data);
+    }
+  }
+
+  /** Close and rename the temp file to the target path (atomic on one filesystem). */
+  commit(): void {
+    if (this.done) return;
+    this.f.flush();
+    this.f.close();
+    this.done = true;
+    renameSync(this.tmpPath, this.path);
+  }
+
+  /** Close and delete the temp file; the target is untouched. */
+  abort(): void {
+    if (this.done) return;
+    this.done = true;
+    try {
+      this.f.close();
+    } finally {
+      rmSync(this.tmpPath, { force: true });
+    }
+  }
+}
+
+function makeArray(dtype: string, n: number): WritableArray {
+  switch (dtype) {
+    case '<f4':
+      return new Float32Array(n);
+    case '<f8':
+      return new Float64Array(n);
+    case '|i1':
+      return new Int8Array(n);
+    case '|u1':
+      return new Uint8Array(n);
+    case '<i2':
+      return new Int16Array(n);
+    case '<i4':
+      return new Int32Array(n);
+    default:
+      throw new Error(`unsupported dtype ${dtype}`);
+  }
+}
+
+/** Convenience: write a whole small MintPy file (2-D maps, 1-D vectors) atomically. */
+export async function writeH5File(
+  path: string,
+  rootAttrs: Attrs,
+  datasets: { name: string; data: WritableArray | string[]; shape: number[]; attrs?: Attrs; dtype?: string }[],
+): Promise<void> {
+  const w = await H5Writer.create(path, rootAttrs);
+  try {
+    for (const d of datasets) w.write(d.name, d.data, d.shape, d.attrs, d.dtype);
+    w.commit();
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+}
+
+/** Read the whole root attribute set of a file (opens and closes it). */
+export async function readAttrs(path: string): Promise<Attrs> {
+  const r = await H5Reader.open(path);
+  try {
+    return r.attrs;
+  } finally {
+    r.close();
+  }
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { H5Reader, H5Writer, writeH5File } from '../../src-core/formats/h5';
+import { describeParity, fx } from '../helpers/fixtures';
+
+describe('h5 layer', () => {
+  it('writes row blocks atomically and reads them back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'h5-'));
+    const path = join(dir, 'ts.h5');
+    const w = await H5Writer.create(path, { FILE_TYPE: 'timeseries', LENGTH: '5', WIDTH: '3' });
+    w.createEmpty('timeseries', { shape: [2, 5, 3], dtype: '<f4' });
+    // rows 0..2 then 2..5, band-major
+    const a = Float32Array.from({ length: 2 * 2 * 3 }, (_, i) => i);
+    const b = Float32Array.from({ length: 2 * 3 * 3 }, (_, i) => 100 + i);
+    w.writeRows('timeseries', 0, a);
+    w.writeRows('timeseries', 2, b);
+    w.write('date', ['20200101', '20200113'], [2]);
+    expect(existsSync(path)).toBe(false);
+    w.commit();
+    expect(readdirSync(dir)).toEqual(['ts.h5']);
+    const r = await H5Reader.open(path);
+    expect(r.attrs.FILE_TYPE).toBe('timeseries');
+    expect(r.readStrings('date')).toEqual(['20200101', '20200113']);
+    const all = r.read('timeseries') as Float32Array;
+    expect(all.length).toBe(30);
+    // band 0 rows 0-1 from a, rows 2-4 from b
+    expect(Array.from(all.slice(0, 6))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(Array.from(all.slice(6, 9))).toEqual([100, 101, 102]);
+    expect(Array.from(r.readRows('timeseries', 1, 3, [1, 2]))).toEqual([9, 10, 11, 109, 110, 111]);
+    r.close();
+  });
+
+  it('abort leaves nothing behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'h5-'));
+    const w = await H5Writer.create(join(dir, 'x.h5'));
+    w.write('mask', new Int8Array([1, 0, 1, 1]), [2, 2]);
+    w.abort();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('writeH5File writes a small file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'h5-'));
+    const p = join(dir, 'v.h5');
+    await writeH5File(p, { FILE_TYPE: 'velocity' }, [
+      { name: 'velocity', data: new Float32Array([1, 2, 3, 4]), shape: [2, 2], attrs: { UNIT: 'm/year' } },
+    ]);
+    const r = await H5Reader.open(p);
+    expect(r.info('velocity').attrs.UNIT).toBe('m/year');
+    expect(Array.from(r.read('velocity'))).toEqual([1, 2, 3, 4]);
+    r.close();
+  });
+
+  it('names the file when it is not HDF5', async () => {
+    await expect(H5Reader.open('/nonexistent/file.h5')).rejects.toThrow('/nonexistent/file.h5: file not found');
+  });
+});
+
+describeParity('h5 reads MintPy files', () => {
+  it('decodes the LZF-compressed connectComponent', async () => {
+    const r = await H5Reader.open(fx('mintpy', 'inputs', 'ifgramStack.h5'));
+    expect(r.info('connectComponent').filters[0].id).toBe(32000);
+    const cc = r.readBand('connectComponent', 0) as Int16Array;
+    expect(cc.length).toBe(100 * 160);
+    const vals = new Set(cc);
+    for (const v of vals) expect([0, 1, 2]).toContain(v);
+    expect(r.readStrings('date').slice(0, 2)).toEqual(['20180109', '20180121']);
+    r.close();
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseTemplateText, Template, TemplateError } from '../../src-core/config/template';
+import { describeParity, fx } from '../helpers/fixtures';
+
+describe('template', () => {
+  it('parses key = value with comments and auto defaults', () => {
+    const v = parseTemplateText('# c\nmintpy.network.startDate = 20180101 # comment\n% x = y\nmintpy.deramp = auto\n');
+    expect(v).toEqual({ 'mintpy.network.startDate': '20180101', 'mintpy.deramp': 'auto' });
+    const t = new Template('/p/x.cfg', { ...v, 'mintpy.foo.bar': '3' });
+    expect(t.get('mintpy.deramp')).toBe('no');
+    expect(t.get('mintpy.networkInversion.weightFunc')).toBe('var');
+    expect(t.date('mintpy.network.startDate')).toBe('20180101');
+    expect(t.num('mintpy.network.tempBaseMax')).toBeNull();
+    expect(t.unknownKeys()).toEqual(['mintpy.foo.bar']);
+  });
+  it('names file and key on bad values', () => {
+    const t = new Template('/p/x.cfg', { 'mintpy.network.startDate': '2018-13-45', 'mintpy.plot': 'maybe' });
+    expect(() => t.date('mintpy.network.startDate')).toThrow(TemplateError);
+    expect(() => t.date('mintpy.network.startDate')).toThrow('/p/x.cfg: mintpy.network.startDate');
+    expect(() => t.bool('mintpy.plot')).toThrow('"maybe" is not yes/no');
+  });
+});
+
+describeParity('template reads the notebook config', () => {
+  it('resolves load paths relative to the template', () => {
+    const t = Template.read(fx('mintpy', 'Central_Valley.cfg'));
+    expect(t.get('mintpy.load.processor')).toBe('aria');
+    expect(t.path_('mintpy.load.unwFile')).toBe(fx('aria', 'stack', 'unwrapStack.vrt'));
+    expect(t.bool('mintpy.topographicResidual')).toBe(false);
+  });
+});

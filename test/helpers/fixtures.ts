@@ -1,0 +1,30 @@
+/**
+ * Where the MintPy parity fixtures live: $INSAR_STUDIO_FIXTURES, else ../shared/fixtures beside the repo.
+ * Parity tests use `describeParity`, which skips (and says so once) when the fixtures are absent;
+ * every other test stands on data the project generates itself.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe } from 'vitest';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const FIXTURES_DIR = process.env.INSAR_STUDIO_FIXTURES
+  ? resolve(process.env.INSAR_STUDIO_FIXTURES)
+  : resolve(REPO_ROOT, '..', 'shared', 'fixtures');
+export const CV_TINY = join(FIXTURES_DIR, 'cv-tiny');
+export const HAVE_FIXTURES = existsSync(join(CV_TINY, 'mintpy', 'inputs', 'ifgramStack.h5'));
+
+let warned = false;
+/** `describe` for tests that compare with MintPy's own outputs; skipped, loudly, without the fixtures. */
+export function describeParity(name: string, fn: () => void): void {
+  if (!HAVE_FIXTURES && !warned) {
+    warned = true;
+    console.warn(
+      `[parity] MintPy fixtures not found at ${CV_TINY} (set INSAR_STUDIO_FIXTURES): parity tests are skipped.`,
+    );
+  }
+  (HAVE_FIXTURES ? describe : describe.skip)(`[parity] ${name}`, fn);
+}
+
+export const fx = (...p: string[]): string => join(CV_TINY, ...p);
