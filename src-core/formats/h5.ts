@@ -12,6 +12,7 @@ import { renameSync, rmSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as h5wasm from 'h5wasm/node';
+import { BOOL_PLACEHOLDER, patchBoolEnums } from './h5bool';
 
 export type Attrs = Record<string, string>;
 export type NumericArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
@@ -177,9 +178,29 @@ const DTYPE_OF: Record<string, string> = {
   Int32Array: '<i4',
 };
 
+/**
+ * numpy-style dtype → h5wasm's struct-style dtype ('<f8' → '<d', '<i2' → '<h', …). h5wasm reads the
+ * letter only ('i' = 4-byte int, 'f' = 4-byte float), so '<i2'/'<f8'/'|i1' passed through unchanged would
+ * silently be written as int32/float32/int32.
+ */
+export function h5wasmDtype(dtype: string): string {
+  const m = /^([<>|=]?)([iuf])(\d)$/.exec(dtype);
+  if (!m) return dtype;
+  const [, end, kind, n] = m;
+  const code = kind === 'f' ? { '2': 'e', '4': 'f', '8': 'd' }[n] : { '1': 'b', '2': 'h', '4': 'i', '8': 'q' }[n];
+  if (!code) throw new Error(`unsupported dtype ${dtype}`);
+  return `${end === '>' ? '>' : '<'}${kind === 'u' ? code.toUpperCase() : code}`;
+}
+
+/** h5wasm cannot create h5py's bool enum: a 1-byte compound placeholder is patched into it on commit. */
+const BOOL_DTYPE = [[BOOL_PLACEHOLDER, '<b']] as unknown as string;
+const boolData = (data: ArrayLike<number | boolean>): Map<string, Int8Array> =>
+  new Map([[BOOL_PLACEHOLDER, Int8Array.from(data as ArrayLike<number>, (v) => (v ? 1 : 0))]]);
+
 export interface CreateOptions {
   shape: number[];
-  dtype: '<f4' | '<f8' | '|i1' | '|u1' | '<i2' | '<i4' | `S${number}`;
+  /** 'bool' = h5py's bool (HDF5 enum FALSE=0/TRUE=1 over int8), as MintPy writes dropIfgram and masks */
+  dtype: '<f4' | '<f8' | '|i1' | '|u1' | '<i2' | '<i4' | 'bool' | `S${number}`;
   /** chunk shape; default: one row per band for 3-D, 1 row-block for 2-D */
   chunks?: number[];
   /** gzip level (0 = none). Default none: h5wasm's gzip writes are slow (≈ 26 MB/s). */
@@ -195,6 +216,7 @@ export class H5Writer {
   private readonly f: h5wasm.File;
   readonly tmpPath: string;
   private done = false;
+  private hasBool = false;
 
   private constructor(readonly path: string) {
     this.tmpPath = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -217,14 +239,23 @@ export class H5Writer {
     }
   }
 
-  /** Create a dataset from a full array (small datasets: dates, bperp, 2-D maps). */
-  write(name: string, data: WritableArray | string[], shape: number[], attrs?: Attrs, dtype?: string): void {
+  /**
+   * Create a dataset from a full array (small datasets: dates, bperp, 2-D maps). dtype 'bool' writes
+   * h5py's bool type (nonzero → True).
+   */
+  write(name: string, data: WritableArray | string[] | boolean[], shape: number[], attrs?: Attrs, dtype?: string): void {
+    if (dtype === 'bool') {
+      this.hasBool = true;
+      this.f.create_dataset({ name, data: boolData(data as ArrayLike<number>) as never, shape, dtype: BOOL_DTYPE });
+      if (attrs) this.setAttrs(attrs, name);
+      return;
+    }
     const dt =
       dtype ??
       (Array.isArray(data)
-        ? `S${Math.max(1, ...data.map((s) => s.length))}`
+        ? `S${Math.max(1, ...(data as string[]).map((s) => s.length))}`
         : DTYPE_OF[(data as WritableArray).constructor.name]);
-    this.f.create_dataset({ name, data: data as never, shape, dtype: dt });
+    this.f.create_dataset({ name, data: data as never, shape, dtype: h5wasmDtype(dt) });
     if (attrs) this.setAttrs(attrs, name);
   }
 
@@ -239,12 +270,14 @@ export class H5Writer {
     // maxshape, then resize. Chunks never written read back as the fill value 0 and cost no disk.
     const initShape = opts.shape.map((n, i) => (i === opts.shape.length - 2 ? Math.min(n, 1) : n));
     const initSize = initShape.reduce((a, b) => a * b, 1);
+    const isBool = opts.dtype === 'bool';
+    if (isBool) this.hasBool = true;
     const d = this.f.create_dataset({
       name,
-      data: makeArray(opts.dtype, initSize) as never,
+      data: (isBool ? boolData(new Int8Array(initSize)) : makeArray(opts.dtype, initSize)) as never,
       shape: initShape,
       maxshape: opts.shape,
-      dtype: opts.dtype,
+      dtype: isBool ? BOOL_DTYPE : h5wasmDtype(opts.dtype),
       chunks,
       ...(opts.gzip ? { compression: opts.gzip as never } : {}),
     });
@@ -256,13 +289,15 @@ export class H5Writer {
   writeRows(name: string, r0: number, data: WritableArray, bands?: [number, number]): void {
     const d = this.f.get(name) as h5wasm.Dataset;
     const shape = d.shape ?? [];
+    const put = (sel: [number, number][]): void =>
+      d.write_slice(sel, (d.metadata.compound_type?.members[0]?.name === BOOL_PLACEHOLDER ? boolData(data) : data) as never);
     if (shape.length === 2) {
       const rows = data.length / shape[1];
-      d.write_slice([[r0, r0 + rows], []], data);
+      put([[r0, r0 + rows], [0, shape[1]]]);
     } else {
       const [b0, b1] = bands ?? [0, shape[0]];
       const rows = data.length / ((b1 - b0) * shape[2]);
-      d.write_slice([[b0, b1], [r0, r0 + rows], []], data);
+      put([[b0, b1], [r0, r0 + rows], [0, shape[2]]]);
     }
   }
 
@@ -272,6 +307,14 @@ export class H5Writer {
     this.f.flush();
     this.f.close();
     this.done = true;
+    if (this.hasBool) {
+      try {
+        patchBoolEnums(this.tmpPath);
+      } catch (e) {
+        rmSync(this.tmpPath, { force: true });
+        throw new H5Error(this.path, `could not write bool datasets: ${(e as Error).message}`);
+      }
+    }
     renameSync(this.tmpPath, this.path);
   }
 
@@ -310,7 +353,7 @@ function makeArray(dtype: string, n: number): WritableArray {
 export async function writeH5File(
   path: string,
   rootAttrs: Attrs,
-  datasets: { name: string; data: WritableArray | string[]; shape: number[]; attrs?: Attrs; dtype?: string }[],
+  datasets: { name: string; data: WritableArray | string[] | boolean[]; shape: number[]; attrs?: Attrs; dtype?: string }[],
 ): Promise<void> {
   const w = await H5Writer.create(path, rootAttrs);
   try {
