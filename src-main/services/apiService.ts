@@ -1,0 +1,139 @@
+/**
+ * The composition root of the main side: builds the services and one object implementing InsarApi that
+ * both transports (Electron IPC, browser host) dispatch to after `validateArgs`. No Electron import.
+ */
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { H5Reader } from '../../src-core/formats/h5';
+import type { Capabilities, InsarApi } from '../../src-shared/api';
+import { validateArgs } from '../../src-shared/validate';
+import { EventBus } from './events';
+import { ExportService } from './exportService';
+import { JobService, type Runner } from './jobService';
+import { LayerService } from './layerService';
+import { AppDb } from './projectDb';
+import { ProjectService } from './projectService';
+
+/** Native folder picker (Electron's dialog); the browser host has none and the renderer shows a path field. */
+export interface Dialogs {
+  pickFolder(): Promise<string | null>;
+}
+
+export interface ServiceOptions {
+  /** app-level data folder (recent projects); default ~/.config/insar-studio */
+  appDataDir?: string;
+  transport: Capabilities['transport'];
+  dialogs?: Dialogs;
+  runner?: Runner;
+  numWorkers?: number;
+}
+
+export interface Services {
+  api: InsarApi;
+  events: EventBus;
+  projects: ProjectService;
+  jobs: JobService;
+  layers: LayerService;
+  exports: ExportService;
+  dispose(): void;
+}
+
+export function defaultAppDataDir(): string {
+  const base = process.env.XDG_CONFIG_HOME || (process.platform === 'darwin' ? join(homedir(), 'Library', 'Application Support') : process.platform === 'win32' ? process.env.APPDATA || join(homedir(), 'AppData', 'Roaming') : join(homedir(), '.config'));
+  return join(base, 'insar-studio');
+}
+
+export function createServices(opts: ServiceOptions): Services {
+  const events = new EventBus();
+  const appDb = new AppDb(join(opts.appDataDir ?? defaultAppDataDir(), 'app.sqlite'));
+  const projects = new ProjectService(appDb, events);
+  const workDir = () => projects.current?.workDir ?? null;
+  const layers = new LayerService(workDir);
+  const jobs = new JobService(projects, events, opts.runner, opts.numWorkers);
+  const exports = new ExportService(layers, workDir);
+  events.on('onRunFinished', () => layers.clearCache());
+
+  const api: InsarApi = {
+    capabilities: async () => ({ transport: opts.transport, nativeDialogs: !!opts.dialogs, platform: process.platform }),
+    openProject: async (folder) => {
+      if (jobs.running) throw new Error('a run is going: cancel it before opening another project');
+      layers.clearCache();
+      return projects.open(folder);
+    },
+    recentProjects: async () => projects.recent(),
+    projectInfo: async () => (projects.current ? projects.info() : null),
+    pickFolder: async () => (opts.dialogs ? opts.dialogs.pickFolder() : null),
+    listDir: async (path) => projects.listDir(path),
+    network: async () => projects.network(),
+    listLayers: async () => layers.listLayers(),
+    getLayer: async (file, dataset, date) => {
+      const data = await layers.getLayer(file, dataset, date);
+      const stale = projects.current ? projects.editState().staleFrom : null;
+      return { ...data, stale: stale !== null && isOutputOfOrAfter(file, stale) };
+    },
+    pixelSeries: async (row, col) => layers.pixelSeries(row, col),
+    transect: async (ref, start, end, samples) => layers.transect(ref, start, end, samples),
+    setExcludedPairs: async (indices) => projects.setExcludedPairs(indices),
+    setReferencePoint: async (lat, lon) => projects.setReferencePoint(lat, lon),
+    setOverrides: async (o) => projects.setOverrides(o),
+    undo: async () => projects.undo(),
+    redo: async () => projects.redo(),
+    runPipeline: async (fromStep) => jobs.start(fromStep),
+    cancelRun: async () => jobs.cancel(),
+    runs: async () => projects.require().db.runs(),
+    exportKmz: async (outPath) => exports.kmz(undefined, outPath),
+    exportGeoTiff: async (ref, outPath) => exports.geotiff(ref, outPath),
+    exportCsv: async (what, outPath) => exports.csv(what, outPath),
+    fileInfo: async (path) => {
+      const dir = workDir();
+      const p = isAbsolute(path) ? path : resolve(dir ?? '.', path);
+      const r = await H5Reader.open(p);
+      try {
+        return { path: p, attrs: r.attrs, datasets: r.keys().map((k) => ({ name: k, shape: r.shape(k), dtype: r.info(k).dtype })) };
+      } finally {
+        r.close();
+      }
+    },
+  };
+
+  return {
+    api,
+    events,
+    projects,
+    jobs,
+    layers,
+    exports,
+    dispose() {
+      jobs.cancel();
+      projects.close();
+      appDb.close();
+    },
+  };
+}
+
+const OUTPUT_STEP: Record<string, number> = {
+  'inputs/ifgramStack.h5': 0,
+  'inputs/geometryGeo.h5': 0,
+  'waterMask.h5': 0,
+  'avgSpatialCoh.h5': 1,
+  'maskConnComp.h5': 2,
+  'timeseries.h5': 4,
+  'temporalCoherence.h5': 4,
+  'numInvIfgram.h5': 4,
+  'maskTempCoh.h5': 4,
+  'velocity.h5': 5,
+};
+const STEP_INDEX: Record<string, number> = { load_data: 0, modify_network: 1, reference_point: 2, quick_overview: 3, invert_network: 4, velocity: 5, google_earth: 6 };
+
+/** Whether `file` is written by the step `stale` or a later one (so it no longer matches the edits). */
+function isOutputOfOrAfter(file: string, stale: string): boolean {
+  const s = OUTPUT_STEP[file];
+  return s !== undefined && s >= (STEP_INDEX[stale] ?? 0);
+}
+
+/** Validate, then call. What every transport does with a message from the renderer. */
+export async function dispatch(api: InsarApi, method: unknown, args: unknown): Promise<unknown> {
+  validateArgs(method, args);
+  const fn = api[method] as (...a: unknown[]) => Promise<unknown>;
+  return fn(...(args as unknown[]));
+}

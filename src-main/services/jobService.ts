@@ -1,0 +1,129 @@
+/**
+ * Runs the pipeline (src-core runPipeline) for the open project, one run at a time, with progress, log and
+ * cancel (AbortController). The edits become template overrides; every run is recorded in the project
+ * database (parameters, per-step timings, outputs) before and after. No Electron import.
+ */
+import type { RunOptions, RunRecord } from '../../src-core/pipeline/runner';
+import { STEP_ORDER, type PipelineStep, type RunStepState, type RunSummary } from '../../src-shared/api';
+import type { EventBus } from './events';
+import { overridesOf, toSummary, type ProjectService } from './projectService';
+
+export type Runner = (opts: RunOptions) => Promise<RunRecord>;
+
+export class JobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobError';
+  }
+}
+
+const defaultRunner: Runner = async (opts) => (await import('../../src-core/pipeline/runner')).runPipeline(opts);
+
+export class JobService {
+  private active: { id: number; ctrl: AbortController; done: Promise<RunSummary> } | null = null;
+
+  constructor(
+    private readonly projects: ProjectService,
+    private readonly events: EventBus,
+    private readonly runner: Runner = defaultRunner,
+    private readonly numWorkers?: number,
+  ) {
+    projects.isRunning = () => this.active !== null;
+  }
+
+  get running(): boolean {
+    return this.active !== null;
+  }
+
+  /** Resolves when the current run (if any) finishes. */
+  async wait(): Promise<RunSummary | null> {
+    return this.active ? this.active.done : null;
+  }
+
+  /**
+   * Start a run from `fromStep` (default: the earliest stale step, or the first step if nothing ran).
+   * Returns at once with the run's initial summary; progress and the end arrive as events.
+   */
+  start(fromStep?: string): RunSummary {
+    if (this.active) throw new JobError('a run is already going: wait for it to finish or cancel it');
+    const p = this.projects.require();
+    const edits = this.projects.editState();
+    const lastOk = p.db.runs().find((r) => r.status === 'ok');
+    const from = (fromStep as PipelineStep | undefined) ?? (lastOk ? (edits.staleFrom ?? STEP_ORDER[0]) : STEP_ORDER[0]);
+    const i0 = STEP_ORDER.indexOf(from);
+    if (i0 < 0) throw new JobError(`unknown step "${from}"`);
+    const overrides = overridesOf(p.db.history().current);
+    const steps: RunStepState[] = STEP_ORDER.slice(i0).map((name) => ({ name, status: 'pending' }));
+    const id = p.db.startRun(from, overrides, steps);
+    const ctrl = new AbortController();
+    const db = p.db;
+    let current = -1;
+    const setRunning = (name: string) => {
+      const k = steps.findIndex((s) => s.name === name);
+      if (k < 0 || k === current) return;
+      for (let j = 0; j < k; j++) if (steps[j].status === 'running' || steps[j].status === 'pending') steps[j].status = 'done';
+      steps[k].status = 'running';
+      current = k;
+      db.updateRunSteps(id, steps);
+    };
+    const t0 = Date.now();
+    const done = (async (): Promise<RunSummary> => {
+      let status: RunSummary['status'] = 'ok';
+      let error: string | undefined;
+      let outputs: string[] = [];
+      try {
+        const rec = await this.runner({
+          templatePath: p.templatePath,
+          workDir: p.workDir,
+          start: from,
+          overrides,
+          signal: ctrl.signal,
+          numWorkers: this.numWorkers,
+          onProgress: (pr) => {
+            setRunning(String(pr.step));
+            this.events.emit('onProgress', { runId: id, ...pr, step: String(pr.step) });
+          },
+          onLog: (message) => {
+            const m = /^step (\w+)/.exec(message);
+            if (m) setRunning(m[1]);
+            this.events.emit('onLog', { runId: id, time: new Date().toISOString(), message });
+          },
+        });
+        applyRecord(steps, rec);
+        outputs = rec.steps.flatMap((s) => s.outputs);
+      } catch (e) {
+        const rec = (e as { record?: RunRecord }).record;
+        if (rec) applyRecord(steps, rec);
+        status = ctrl.signal.aborted || (e as Error).name === 'CancelledError' ? 'cancelled' : 'failed';
+        error = status === 'cancelled' ? 'cancelled by the user' : (e as Error).message;
+        for (const s of steps) if (s.status === 'running' || s.status === 'pending') s.status = status === 'cancelled' ? 'cancelled' : s.status === 'running' ? 'failed' : 'pending';
+        this.events.emit('onLog', { runId: id, time: new Date().toISOString(), message: `run ${status}: ${error}` });
+      }
+      db.finishRun(id, status, steps, outputs, error);
+      this.active = null;
+      const summary = toSummary(db.run(id)!);
+      this.events.emit('onLog', { runId: id, time: new Date().toISOString(), message: `run ${id} ${status} in ${((Date.now() - t0) / 1000).toFixed(1)} s` });
+      this.events.emit('onRunFinished', { run: summary });
+      if (this.projects.current?.db === db) this.events.emit('onProjectChanged', await this.projects.info());
+      return summary;
+    })();
+    this.active = { id, ctrl, done };
+    return toSummary(db.run(id)!);
+  }
+
+  cancel(): boolean {
+    if (!this.active) return false;
+    this.active.ctrl.abort();
+    return true;
+  }
+}
+
+function applyRecord(steps: RunStepState[], rec: RunRecord): void {
+  for (const s of rec.steps) {
+    const k = steps.find((x) => x.name === s.name);
+    if (!k) continue;
+    k.status = s.status;
+    k.seconds = Math.round(s.seconds * 1000) / 1000;
+    if (s.error) k.error = s.error;
+  }
+}

@@ -1,0 +1,330 @@
+/**
+ * The open project: detection, the project database (edits with undo/redo, runs), recent projects, the
+ * network and the reference-point check. One project at a time. No Electron import.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { H5Reader } from '../../src-core/formats/h5';
+import { gridOf, latLonToRowCol, rowColToLatLon } from '../../src-core/formats/mintpyFiles';
+import { Template } from '../../src-core/config/template';
+import {
+  STEP_ORDER,
+  type DirListing,
+  type EditState,
+  type Grid,
+  type NetworkInfo,
+  type PipelineStep,
+  type ProjectInfo,
+  type RecentProject,
+  type RefPointResult,
+  type RunSummary,
+} from '../../src-shared/api';
+import { AppDb, ProjectDb, type EditSnapshot, type HistoryState } from './projectDb';
+import { APP_DIR, ProjectError, detectProjectFolder, type DetectedProject } from './projectDetect';
+import { countComponents, readStackNetwork, type StackNetwork } from './network';
+import type { EventBus } from './events';
+
+/** Which step first reads a template key (what an override makes stale). */
+export function stepOfKey(key: string): PipelineStep {
+  if (key.startsWith('mintpy.load.')) return 'load_data';
+  if (key.startsWith('mintpy.network.')) return 'modify_network';
+  if (key.startsWith('mintpy.reference.')) return 'reference_point';
+  if (key.startsWith('mintpy.velocity.') || key.startsWith('mintpy.timeFunc.')) return 'velocity';
+  if (key.startsWith('mintpy.save.kmz')) return 'google_earth';
+  if (
+    key.startsWith('mintpy.networkInversion.') ||
+    key.startsWith('mintpy.unwrapError.') ||
+    key.startsWith('mintpy.troposphericDelay') ||
+    key.startsWith('mintpy.topographicResidual') ||
+    key.startsWith('mintpy.deramp')
+  )
+    return 'invert_network';
+  return 'load_data';
+}
+
+/** The template overrides the edits stand for. */
+export function overridesOf(s: EditSnapshot): Record<string, string> {
+  const o: Record<string, string> = { ...s.overrides };
+  if (s.excludedPairs.length) o['mintpy.network.excludeIfgIndex'] = [...s.excludedPairs].sort((a, b) => a - b).join(',');
+  if (s.referencePoint) {
+    o['mintpy.reference.yx'] = `${s.referencePoint.row},${s.referencePoint.col}`;
+    o['mintpy.reference.lalo'] = 'no';
+  }
+  return o;
+}
+
+/** Earliest step whose inputs differ between two override sets. */
+export function staleFromDiff(a: Record<string, string>, b: Record<string, string>): PipelineStep | null {
+  let first = -1;
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (a[k] === b[k]) continue;
+    const i = STEP_ORDER.indexOf(stepOfKey(k));
+    if (first < 0 || i < first) first = i;
+  }
+  return first < 0 ? null : STEP_ORDER[first];
+}
+
+export interface OpenProject extends DetectedProject {
+  db: ProjectDb;
+}
+
+export class ProjectService {
+  private project: OpenProject | null = null;
+  private networkCache: (StackNetwork & { mtime: number }) | null = null;
+  /** set by the JobService so projectInfo can say whether a run is going */
+  isRunning: () => boolean = () => false;
+
+  constructor(
+    readonly appDb: AppDb,
+    private readonly events?: EventBus,
+  ) {}
+
+  get current(): OpenProject | null {
+    return this.project;
+  }
+
+  require(): OpenProject {
+    if (!this.project) throw new ProjectError('no project is open: open a project folder first (File › Open Project Folder…)');
+    return this.project;
+  }
+
+  async open(folder: string): Promise<ProjectInfo> {
+    const det = detectProjectFolder(folder);
+    Template.read(det.templatePath); // fail early on an unreadable template
+    this.close();
+    const db = new ProjectDb(join(det.folder, APP_DIR, 'project.sqlite'));
+    this.project = { ...det, db };
+    this.appDb.touchRecent(det.folder, det.name);
+    const info = await this.info();
+    this.events?.emit('onProjectChanged', info);
+    return info;
+  }
+
+  close(): void {
+    this.project?.db.close();
+    this.project = null;
+    this.networkCache = null;
+  }
+
+  recent(): RecentProject[] {
+    return this.appDb.recent().filter((r) => existsSync(r.folder));
+  }
+
+  grid(): Grid | null {
+    const p = this.require();
+    for (const f of ['velocity.h5', 'timeseries.h5', 'inputs/ifgramStack.h5', 'inputs/geometryGeo.h5']) {
+      const path = join(p.workDir, f);
+      if (!existsSync(path)) continue;
+      try {
+        const r = new H5Reader(path);
+        try {
+          return gridOf(r.attrs, path);
+        } finally {
+          r.close();
+        }
+      } catch {
+        /* try the next file */
+      }
+    }
+    return null;
+  }
+
+  editState(h?: HistoryState): EditState {
+    const p = this.require();
+    const hist = h ?? p.db.history();
+    const lastOk = p.db.runs().find((r) => r.status === 'ok');
+    const current = overridesOf(hist.current);
+    const hasOutputs = existsSync(join(p.workDir, 'velocity.h5')) || existsSync(join(p.workDir, 'timeseries.h5'));
+    const staleFrom = lastOk || hasOutputs ? staleFromDiff(current, lastOk?.overrides ?? {}) : null;
+    return {
+      excludedPairs: hist.current.excludedPairs,
+      referencePoint: hist.current.referencePoint,
+      overrides: hist.current.overrides,
+      canUndo: hist.canUndo,
+      canRedo: hist.canRedo,
+      ...(hist.undoLabel ? { undoLabel: hist.undoLabel } : {}),
+      ...(hist.redoLabel ? { redoLabel: hist.redoLabel } : {}),
+      staleFrom,
+    };
+  }
+
+  async info(): Promise<ProjectInfo> {
+    const p = this.require();
+    let dates: string[] = [];
+    let numPairs = 0;
+    try {
+      const net = await this.stackNetwork();
+      dates = net?.dates ?? [];
+      numPairs = net?.pairs.length ?? 0;
+    } catch {
+      /* stack not readable yet */
+    }
+    const last = p.db.runs(1)[0];
+    return {
+      folder: p.folder,
+      name: p.name,
+      kind: p.kind,
+      templatePath: p.templatePath,
+      workDir: p.workDir,
+      grid: this.grid(),
+      dates,
+      numPairs,
+      edits: this.editState(),
+      lastRun: last ? toSummary(last) : null,
+      running: this.isRunning(),
+    };
+  }
+
+  private async stackNetwork(): Promise<StackNetwork | null> {
+    const p = this.require();
+    const path = join(p.workDir, 'inputs', 'ifgramStack.h5');
+    if (!existsSync(path)) return null;
+    const mtime = statSync(path).mtimeMs;
+    if (this.networkCache?.mtime === mtime) return this.networkCache;
+    const key = `pairCoherence:${mtime}`;
+    const cached = p.db.meta(key);
+    const net = await readStackNetwork(path, cached ? (JSON.parse(cached) as number[]) : undefined);
+    if (!cached) p.db.setMeta(key, JSON.stringify(net.coherence.map((c) => (Number.isFinite(c) ? c : null))));
+    this.networkCache = { ...net, mtime };
+    return this.networkCache;
+  }
+
+  async network(): Promise<NetworkInfo> {
+    const net = await this.stackNetwork();
+    const excluded = this.require().db.history().current.excludedPairs;
+    if (!net) return { dates: [], dateBperp: [], pairs: [], excluded, components: 0, kept: 0 };
+    const ex = new Set(excluded);
+    const kept = net.pairs.filter((p) => !ex.has(p.index));
+    const pairs = net.pairs.map((p) => ({ ...p, coherence: p.coherence ?? NaN }));
+    return { dates: net.dates, dateBperp: net.dateBperp, pairs, excluded, components: countComponents(net.dates, kept), kept: kept.length };
+  }
+
+  private commit(label: string, next: EditSnapshot): EditState {
+    const p = this.require();
+    const st = this.editState(p.db.commitEdit(label, next));
+    void this.emitChanged();
+    return st;
+  }
+
+  private async emitChanged(): Promise<void> {
+    if (this.events && this.project) this.events.emit('onProjectChanged', await this.info());
+  }
+
+  async setExcludedPairs(indices: number[]): Promise<EditState> {
+    const p = this.require();
+    const net = await this.stackNetwork();
+    const n = net?.pairs.length ?? 0;
+    const bad = indices.filter((i) => i >= n);
+    if (bad.length) throw new ProjectError(`pair index ${bad[0]} does not exist: the stack has ${n} pairs (0–${n - 1})`);
+    const cur = p.db.history().current;
+    const next = [...new Set(indices)].sort((a, b) => a - b);
+    const added = next.filter((i) => !cur.excludedPairs.includes(i)).length;
+    const removed = cur.excludedPairs.filter((i) => !next.includes(i)).length;
+    const label = added && !removed ? `exclude ${added} pair${added > 1 ? 's' : ''}` : removed && !added ? `include ${removed} pair${removed > 1 ? 's' : ''}` : 'edit excluded pairs';
+    return this.commit(label, { ...cur, excludedPairs: next });
+  }
+
+  async setOverrides(overrides: Record<string, string | null>): Promise<EditState> {
+    const p = this.require();
+    const cur = p.db.history().current;
+    const o = { ...cur.overrides };
+    for (const [k, v] of Object.entries(overrides)) if (v === null) delete o[k];
+    else o[k] = v;
+    return this.commit(`set ${Object.keys(overrides).join(', ')}`, { ...cur, overrides: o });
+  }
+
+  undo(): EditState {
+    const st = this.editState(this.require().db.undo());
+    void this.emitChanged();
+    return st;
+  }
+
+  redo(): EditState {
+    const st = this.editState(this.require().db.redo());
+    void this.emitChanged();
+    return st;
+  }
+
+  /**
+   * MintPy's checks for a user-given reference point (reference_point.py): inside the data coverage, not in
+   * the area masked out by mintpy.reference.maskFile (default maskConnComp.h5), and a valid (finite,
+   * non-zero) temporal-average unwrapped phase in the stack.
+   */
+  async validateReferencePoint(lat: number, lon: number): Promise<{ ok: true; row: number; col: number } | { ok: false; reason: string }> {
+    const p = this.require();
+    const grid = this.grid();
+    if (!grid) return { ok: false, reason: 'the project has no geocoded grid yet — run load_data first' };
+    const [row, col] = latLonToRowCol(grid, lat, lon);
+    if (!(row >= 0 && row < grid.length && col >= 0 && col < grid.width))
+      return { ok: false, reason: `(${lat.toFixed(5)}, ${lon.toFixed(5)}) is outside the data coverage` };
+    let template: Template;
+    try {
+      template = Template.read(p.templatePath).with(overridesOf(p.db.history().current));
+    } catch (e) {
+      return { ok: false, reason: (e as Error).message };
+    }
+    const maskName = template.get('mintpy.reference.maskFile');
+    const maskPath = maskName && maskName !== 'no' ? resolve(p.workDir, maskName) : '';
+    if (maskPath && existsSync(maskPath)) {
+      const r = await H5Reader.open(maskPath);
+      try {
+        const ds = r.has('mask') ? 'mask' : r.has('waterMask') ? 'waterMask' : null;
+        if (ds && Number(r.readRows(ds, row, row + 1)[col]) === 0)
+          return { ok: false, reason: `the pixel is masked out by ${maskName} (e.g. an unwrapping-error island or no data); pick a pixel inside the main area` };
+      } finally {
+        r.close();
+      }
+    }
+    const stackPath = join(p.workDir, 'inputs', 'ifgramStack.h5');
+    if (existsSync(stackPath)) {
+      const r = await H5Reader.open(stackPath);
+      try {
+        const n = r.shape('unwrapPhase')[0];
+        const w = r.shape('unwrapPhase')[2];
+        const a = r.readRows('unwrapPhase', row, row + 1);
+        let s = 0;
+        for (let i = 0; i < n; i++) s += a[i * w + col];
+        if (!Number.isFinite(s) || s / n === 0)
+          return { ok: false, reason: 'the pixel has no valid unwrapped phase (NaN or zero in the interferograms); pick a pixel with data' };
+      } finally {
+        r.close();
+      }
+    }
+    return { ok: true, row, col };
+  }
+
+  async setReferencePoint(lat: number, lon: number): Promise<RefPointResult> {
+    const p = this.require();
+    const v = await this.validateReferencePoint(lat, lon);
+    if (!v.ok) return v;
+    const grid = this.grid()!;
+    const [clat, clon] = rowColToLatLon(grid, v.row, v.col);
+    const point = { lat: clat, lon: clon, row: v.row, col: v.col };
+    const edits = this.commit(`reference point ${clat.toFixed(4)}, ${clon.toFixed(4)}`, { ...p.db.history().current, referencePoint: point });
+    return { ok: true, edits, point };
+  }
+
+  listDir(path: string): DirListing {
+    const dir = resolve(path || '/');
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ProjectError(`${dir}: not a folder`);
+    const entries = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => !e.name.startsWith('.'))
+      .map((e) => ({ name: e.name, path: join(dir, e.name), isDir: e.isDirectory() }))
+      .sort((a, b) => Number(b.isDir) - Number(a.isDir) || a.name.localeCompare(b.name))
+      .slice(0, 2000);
+    const parent = dirname(dir);
+    return { path: dir, parent: parent === dir ? null : parent, entries };
+  }
+}
+
+export function toSummary(r: RunSummary): RunSummary {
+  return {
+    id: r.id,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    status: r.status,
+    fromStep: r.fromStep,
+    steps: r.steps,
+    ...(r.error ? { error: r.error } : {}),
+  };
+}

@@ -1,0 +1,325 @@
+/**
+ * THE contract between the renderer and the main side, declared once (VS Code style).
+ *
+ * Both transports implement exactly this interface: Electron IPC (preload → ipcMain handler table) and the
+ * browser host (HTTP POST per method + one WebSocket for events). Main validates every call with
+ * `validateArgs` (src-shared/validate.ts) before it reaches a service. Pure types + constants: no Node, no DOM.
+ */
+
+export const STEP_ORDER = [
+  'load_data',
+  'modify_network',
+  'reference_point',
+  'quick_overview',
+  'invert_network',
+  'velocity',
+  'google_earth',
+] as const;
+export type PipelineStep = (typeof STEP_ORDER)[number];
+
+/** Raster grid of a layer: MintPy's geo attributes (outer corner of the upper-left pixel). */
+export interface Grid {
+  length: number;
+  width: number;
+  xFirst: number;
+  yFirst: number;
+  xStep: number;
+  yStep: number;
+}
+
+export type ProjectKind = 'aria' | 'mintpy-staged' | 'template';
+
+export interface PairInfo {
+  index: number;
+  date1: string;
+  date2: string;
+  /** perpendicular baseline of the pair, m */
+  bperp: number;
+  /** spatial average coherence of the pair (NaN before load_data) */
+  coherence: number;
+  /** temporal baseline, days */
+  days: number;
+}
+
+export interface NetworkInfo {
+  dates: string[];
+  /** perpendicular baseline of each date relative to the first, m */
+  dateBperp: number[];
+  pairs: PairInfo[];
+  /** indices (0-based, into `pairs`) excluded by the user's edits */
+  excluded: number[];
+  /** number of connected parts of the kept network (1 = connected) */
+  components: number;
+  kept: number;
+}
+
+export interface ReferencePoint {
+  lat: number;
+  lon: number;
+  row: number;
+  col: number;
+}
+
+/** The user's edits: an undoable history in the project database. */
+export interface EditState {
+  excludedPairs: number[];
+  referencePoint: ReferencePoint | null;
+  /** extra template keys set from the app */
+  overrides: Record<string, string>;
+  canUndo: boolean;
+  canRedo: boolean;
+  /** label of the edit that undo would revert */
+  undoLabel?: string;
+  redoLabel?: string;
+  /** earliest pipeline step whose outputs no longer match the edits (null = up to date) */
+  staleFrom: PipelineStep | null;
+}
+
+export interface ProjectInfo {
+  folder: string;
+  name: string;
+  kind: ProjectKind;
+  templatePath: string;
+  workDir: string;
+  grid: Grid | null;
+  dates: string[];
+  numPairs: number;
+  edits: EditState;
+  lastRun: RunSummary | null;
+  running: boolean;
+}
+
+export interface RecentProject {
+  folder: string;
+  name: string;
+  openedAt: string;
+}
+
+export interface DirEntry {
+  name: string;
+  path: string;
+  isDir: boolean;
+}
+export interface DirListing {
+  path: string;
+  parent: string | null;
+  entries: DirEntry[];
+}
+
+export type LayerKind = 'map' | 'mask' | 'timeseries' | 'pair' | 'geometry';
+
+export interface LayerInfo {
+  /** `${file}:${dataset}` */
+  id: string;
+  /** path relative to the work dir, e.g. 'velocity.h5', 'inputs/ifgramStack.h5' */
+  file: string;
+  dataset: string;
+  label: string;
+  kind: LayerKind;
+  units: string;
+  /** for 'timeseries': dates; for 'pair': 'YYYYMMDD_YYYYMMDD' per pair */
+  dates?: string[];
+}
+
+export interface LayerRef {
+  file: string;
+  dataset: string;
+  date?: string;
+}
+
+export interface LayerStats {
+  min: number;
+  max: number;
+  mean: number;
+  /** 2nd / 98th percentiles of finite values */
+  p2: number;
+  p98: number;
+  validCount: number;
+}
+
+export interface LayerData {
+  ref: LayerRef;
+  grid: Grid;
+  /** row-major, length × width; NaN = no data */
+  values: Float32Array;
+  units: string;
+  stats: LayerStats;
+  /** outputs of a step that must re-run after the current edits */
+  stale: boolean;
+}
+
+export interface PixelSeries {
+  row: number;
+  col: number;
+  lat: number;
+  lon: number;
+  dates: string[];
+  /** decimal years */
+  years: number[];
+  /** displacement, m */
+  values: Float32Array;
+  /** velocity at the pixel, m/yr (NaN if velocity.h5 is absent) */
+  velocity: number;
+  /** the fitted model evaluated at `years` (m); empty without velocity.h5 */
+  model: Float32Array;
+  referenceDate: string;
+}
+
+export interface Transect {
+  ref: LayerRef;
+  units: string;
+  /** distance along the line, km */
+  distanceKm: Float32Array;
+  lat: Float32Array;
+  lon: Float32Array;
+  values: Float32Array;
+}
+
+export interface RunStepState {
+  name: string;
+  status: 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
+  seconds?: number;
+  error?: string;
+}
+
+export interface RunSummary {
+  id: number;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'ok' | 'failed' | 'cancelled';
+  fromStep: string | null;
+  steps: RunStepState[];
+  error?: string;
+}
+
+export interface ExportResult {
+  path: string;
+  bytes: number;
+}
+
+export interface FileInfo {
+  path: string;
+  attrs: Record<string, string>;
+  datasets: { name: string; shape: number[]; dtype: string }[];
+}
+
+export type RefPointResult = { ok: true; edits: EditState; point: ReferencePoint } | { ok: false; reason: string };
+
+export interface Capabilities {
+  transport: 'electron' | 'http';
+  nativeDialogs: boolean;
+  platform: string;
+}
+
+/** Every method the renderer may call. All return promises; arguments are plain data. */
+export interface InsarApi {
+  capabilities(): Promise<Capabilities>;
+  openProject(folder: string): Promise<ProjectInfo>;
+  recentProjects(): Promise<RecentProject[]>;
+  projectInfo(): Promise<ProjectInfo | null>;
+  pickFolder(): Promise<string | null>;
+  listDir(path: string): Promise<DirListing>;
+  network(): Promise<NetworkInfo>;
+  listLayers(): Promise<LayerInfo[]>;
+  getLayer(file: string, dataset: string, date?: string): Promise<LayerData>;
+  pixelSeries(row: number, col: number): Promise<PixelSeries>;
+  transect(ref: LayerRef, start: [number, number], end: [number, number], samples?: number): Promise<Transect>;
+  setExcludedPairs(indices: number[]): Promise<EditState>;
+  setReferencePoint(lat: number, lon: number): Promise<RefPointResult>;
+  setOverrides(overrides: Record<string, string | null>): Promise<EditState>;
+  undo(): Promise<EditState>;
+  redo(): Promise<EditState>;
+  runPipeline(fromStep?: string): Promise<RunSummary>;
+  cancelRun(): Promise<boolean>;
+  runs(): Promise<RunSummary[]>;
+  exportKmz(outPath?: string): Promise<ExportResult>;
+  exportGeoTiff(ref: LayerRef, outPath?: string): Promise<ExportResult>;
+  exportCsv(what: CsvExport, outPath?: string): Promise<ExportResult>;
+  fileInfo(path: string): Promise<FileInfo>;
+}
+
+export type CsvExport =
+  | { kind: 'layer'; ref: LayerRef }
+  | { kind: 'pixel'; row: number; col: number }
+  | { kind: 'transect'; ref: LayerRef; start: [number, number]; end: [number, number] };
+
+export type ApiMethod = keyof InsarApi;
+
+/** The method names, in one list: the preload exposes exactly these; the host routes exactly these. */
+export const API_METHODS = [
+  'capabilities',
+  'openProject',
+  'recentProjects',
+  'projectInfo',
+  'pickFolder',
+  'listDir',
+  'network',
+  'listLayers',
+  'getLayer',
+  'pixelSeries',
+  'transect',
+  'setExcludedPairs',
+  'setReferencePoint',
+  'setOverrides',
+  'undo',
+  'redo',
+  'runPipeline',
+  'cancelRun',
+  'runs',
+  'exportKmz',
+  'exportGeoTiff',
+  'exportCsv',
+  'fileInfo',
+] as const satisfies readonly ApiMethod[];
+
+// compile-time check that API_METHODS lists every method of InsarApi
+type _Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
+const _allListed: _Missing extends never ? true : never = true;
+void _allListed;
+
+export interface ProgressEvent {
+  runId: number;
+  step: string;
+  done: number;
+  total: number;
+  label?: string;
+  etaSeconds?: number;
+}
+export interface LogEvent {
+  runId: number;
+  time: string;
+  message: string;
+}
+export interface RunFinishedEvent {
+  run: RunSummary;
+}
+
+/** Events main pushes to the renderer. */
+export interface ApiEvents {
+  onProgress: ProgressEvent;
+  onLog: LogEvent;
+  onRunFinished: RunFinishedEvent;
+  onProjectChanged: ProjectInfo | null;
+}
+export type ApiEventName = keyof ApiEvents;
+export const API_EVENTS = ['onProgress', 'onLog', 'onRunFinished', 'onProjectChanged'] as const satisfies readonly ApiEventName[];
+
+/** The object the renderer holds: the methods plus `on(event, cb) → unsubscribe`. */
+export interface InsarClient extends InsarApi {
+  on<E extends ApiEventName>(event: E, cb: (payload: ApiEvents[E]) => void): () => void;
+}
+
+/** An error the main side reports to the renderer with a message meant for the user. */
+export interface ApiErrorPayload {
+  name: string;
+  message: string;
+}
+
+/** IPC channel names (Electron transport). */
+export const IPC_PREFIX = 'insar:';
+export const IPC_EVENT_CHANNEL = 'insar:event';
+/** HTTP transport: POST `${HTTP_API_PATH}/<method>`, header `${TOKEN_HEADER}: <token>`; WebSocket at WS_PATH?token=. */
+export const HTTP_API_PATH = '/api';
+export const WS_PATH = '/events';
+export const TOKEN_HEADER = 'x-insar-token';
+export const BINARY_CONTENT_TYPE = 'application/x-insar-binary';
