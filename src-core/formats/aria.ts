@@ -1,0 +1,334 @@
+/**
+ * ARIA-tools stacks (`ariaTSsetup.py` output) read the way MintPy 1.5.1's prep_aria.py reads them:
+ *
+ * - pairs: band metadata `Dates` = "<later>_<earlier>" → [earlier, later], sorted by "date1_date2";
+ *   unwrapped phase and bperp change sign (ARIA's date2_date1 → MintPy's date1_date2);
+ * - no-data: the NoDataValue of the last per-pair source file of each stack → 0;
+ * - geometry: height no-data → NaN, incidence/azimuth no-data → NaN, azimuth − 90 (ARIA: from east,
+ *   MintPy: from north), slantRangeDistance = STARTING_RANGE everywhere, water mask false where the
+ *   incidence angle is no-data;
+ * - attributes: the unwrapStack band-1 metadata plus MintPy's fixed Sentinel-1 values. MintPy treats the
+ *   VRT GeoTransform origin as a pixel *centre* and subtracts half a pixel (X_FIRST = −119.80125 for a
+ *   VRT origin of −119.8): we reproduce that so files and coordinates match MintPy's.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Template } from '../config/template';
+import { InputError } from '../pipeline/types';
+import { parseDate } from '../time/dates';
+import { pyFloat, pyFixed } from '../load/pyfmt';
+import type { Attrs } from './h5';
+import type { GeoGrid } from './mintpyFiles';
+import { openRaster, VrtDataset, type Raster } from './vrt';
+
+/** Resolved input files (absolute); optional ones are null when not given / not found. */
+export interface AriaInputs {
+  unwFile: string;
+  corFile: string;
+  connCompFile: string;
+  magFile: string | null;
+  demFile: string;
+  incAngleFile: string;
+  azAngleFile: string | null;
+  waterMaskFile: string | null;
+}
+
+export interface AriaPair {
+  /** [earlier, later] YYYYMMDD */
+  dates: [string, string];
+  /** 1-based band in the stack VRTs */
+  band: number;
+  /** MintPy sign (date1_date2): −perpendicularBaseline */
+  bperp: number;
+}
+
+export interface AriaStack {
+  inputs: AriaInputs;
+  length: number;
+  width: number;
+  /** MintPy's grid (half-pixel shifted, see the module comment) */
+  grid: GeoGrid;
+  /** the VRT's own geotransform */
+  geoTransform: number[];
+  pairs: AriaPair[];
+  dates: string[];
+  /** MintPy's metadata (prep_aria extract_metadata), without FILE_TYPE and template keys */
+  attrs: Attrs;
+  /** no-data values MintPy converts to 0 */
+  noData: { unw: number | null; coh: number | null; connComp: number | null; mag: number | null };
+  rasters: {
+    unw: VrtDataset;
+    coh: VrtDataset;
+    connComp: VrtDataset;
+    mag: VrtDataset | null;
+    dem: Raster;
+    inc: Raster;
+    az: Raster | null;
+    water: Raster | null;
+  };
+}
+
+/** Layer (metadata domain) names ARIA-tools uses in each stack VRT. */
+export const ARIA_DOMAINS = { unw: 'unwrappedPhase', coh: 'coherence', connComp: 'connectedComponents', mag: 'amplitude' } as const;
+
+/**
+ * Expand `*` and `?` in the last path component (sorted matches); a path without wildcards is
+ * returned as is if it exists. Python's glob, for the patterns MintPy templates use.
+ */
+export function globLast(pattern: string): string[] {
+  const dir = dirname(pattern);
+  const name = basename(pattern);
+  if (!/[*?[]/.test(name)) return existsSync(pattern) ? [pattern] : [];
+  if (/[*?[]/.test(dir)) throw new InputError(`${pattern}: wildcards are only supported in the file name`);
+  if (!existsSync(dir)) return [];
+  const re = new RegExp(
+    '^' +
+      name
+        .split('')
+        .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|\\\]]/g, '\\$&')))
+        .join('') +
+      '$',
+  );
+  return readdirSync(dir)
+    .filter((f) => re.test(f) && !f.startsWith('.'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** Template → input files, as prep_aria resolves them (cor/connComp/mag live in the unwrapStack's folder). */
+export function resolveAriaInputs(template: Template): AriaInputs {
+  const pick = (key: string, required: boolean): string | null => {
+    const p = template.path_(key);
+    if (!p) {
+      if (required) throw new InputError(`${template.path}: ${key} is not set (needed to load an ARIA stack)`);
+      return null;
+    }
+    const m = globLast(p);
+    if (!m.length) {
+      if (required) throw new InputError(`${p}: no file found for ${key}`);
+      return null;
+    }
+    return m[0];
+  };
+  const unwFile = pick('mintpy.load.unwFile', true) as string;
+  const stackDir = dirname(unwFile);
+  const inStackDir = (key: string, dflt: string | null, required: boolean): string | null => {
+    const p = template.path_(key);
+    const name = p ? basename(p) : dflt;
+    if (!name) return null;
+    const m = globLast(join(stackDir, name));
+    if (!m.length) {
+      if (required) throw new InputError(`${join(stackDir, name)}: no file found for ${key}`);
+      return null;
+    }
+    return m[0];
+  };
+  return {
+    unwFile,
+    corFile: inStackDir('mintpy.load.corFile', 'cohStack.vrt', true) as string,
+    connCompFile: inStackDir('mintpy.load.connCompFile', 'connCompStack.vrt', true) as string,
+    magFile: inStackDir('mintpy.load.magFile', 'ampStack.vrt', false),
+    demFile: pick('mintpy.load.demFile', true) as string,
+    incAngleFile: pick('mintpy.load.incAngleFile', true) as string,
+    azAngleFile: pick('mintpy.load.azAngleFile', false),
+    waterMaskFile: pick('mintpy.load.waterMaskFile', false),
+  };
+}
+
+/** Refuse options MintPy's ARIA loader supports but we do not (yet): subset and multilook. */
+function checkUnsupported(template: Template): void {
+  for (const k of ['mintpy.subset.yx', 'mintpy.subset.lalo']) {
+    if (!/^(no|none|auto)$/i.test(template.get(k)))
+      throw new InputError(`${template.path}: ${k} = ${template.get(k)}: subsetting while loading is not supported yet`);
+  }
+  for (const k of ['mintpy.multilook.xstep', 'mintpy.multilook.ystep']) {
+    if (!/^(1|auto)$/i.test(template.get(k)))
+      throw new InputError(`${template.path}: ${k} = ${template.get(k)}: multilooking while loading is not supported yet`);
+  }
+}
+
+/** sensor.SENSOR_DICT['sen'] values prep_aria uses for NCORRLOOKS. */
+const SEN = { rangeResolution: 3.1, rangePixelSize: 2.3, azimuthResolution: 22.7, azimuthPixelSize: 14.1 };
+
+/** prep_aria.extract_metadata: MintPy's attributes from the unwrapStack VRT. */
+export function ariaMetadata(unw: VrtDataset): Attrs {
+  const src = unw.bandMetadata(1, ARIA_DOMAINS.unw);
+  const need = (k: string): string => {
+    const v = src[k];
+    if (v === undefined) throw new InputError(`${unw.path}: band 1 metadata (domain ${ARIA_DOMAINS.unw}) has no "${k}"`);
+    return v;
+  };
+  const num = (k: string): number => {
+    const n = Number(need(k));
+    if (!Number.isFinite(n)) throw new InputError(`${unw.path}: band 1 metadata "${k}" = "${src[k]}" is not a number`);
+    return n;
+  };
+  const meta: Attrs = {};
+  for (const [k, v] of Object.entries(src)) if (k !== 'Dates' && k !== 'perpendicularBaseline') meta[k] = v;
+  const orbit = need('orbitDirection').toUpperCase();
+  const gt = unw.geoTransform;
+  if (!gt) throw new InputError(`${unw.path}: VRT has no <GeoTransform> (ARIA stacks are geocoded)`);
+  const rlooks = 19;
+  const alooks = 7;
+  const rgfact = SEN.rangeResolution / SEN.rangePixelSize;
+  const azfact = SEN.azimuthResolution / SEN.azimuthPixelSize;
+  const xStep = Math.abs(gt[1]);
+  const yStep = Math.abs(gt[5]) * -1;
+  const W = gt[0] - xStep / 2;
+  const N = gt[3] - yStep / 2;
+  const E = W + xStep * unw.width;
+  const S = N + yStep * unw.length;
+  const utc = need('UTCTime (HH:MM:SS.ss)');
+  const m = /^(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d*)?$/.exec(utc.trim());
+  if (!m) throw new InputError(`${unw.path}: band 1 metadata "UTCTime (HH:MM:SS.ss)" = "${utc}" is not HH:MM:SS.ss`);
+  Object.assign(meta, {
+    ANTENNA_SIDE: '-1',
+    PROCESSOR: 'isce',
+    FILE_LENGTH: String(unw.length),
+    LENGTH: String(unw.length),
+    ORBIT_DIRECTION: orbit,
+    PLATFORM: 'Sen',
+    WAVELENGTH: pyFloat(num('Wavelength (m)')),
+    WIDTH: String(unw.width),
+    NUMBER_OF_PAIRS: String(unw.bandCount),
+    STARTING_RANGE: pyFloat(num('startRange')),
+    HEADING: orbit.startsWith('D') ? '-168' : '-12',
+    ALOOKS: String(alooks),
+    RLOOKS: String(rlooks),
+    RANGE_PIXEL_SIZE: pyFloat(num('slantRangeSpacing') * rlooks),
+    NCORRLOOKS: pyFloat((rlooks * alooks) / (rgfact * azfact)),
+    X_FIRST: pyFixed(W, 9),
+    Y_FIRST: pyFixed(N, 9),
+    X_STEP: pyFixed(xStep, 9),
+    Y_STEP: pyFixed(yStep, 9),
+    X_UNIT: 'degrees',
+    Y_UNIT: 'degrees',
+    CENTER_LINE_UTC: pyFloat(Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])),
+    EARTH_RADIUS: '6337286.638938101',
+    HEIGHT: '693000.0',
+  });
+  const [lat, lon] = orbit.startsWith('ASC') ? [[S, S, N, N], [W, E, W, E]] : [[N, N, S, S], [E, W, E, W]];
+  for (let i = 0; i < 4; i++) {
+    meta[`LAT_REF${i + 1}`] = pyFloat(lat[i]);
+    meta[`LON_REF${i + 1}`] = pyFloat(lon[i]);
+  }
+  return meta;
+}
+
+/** Pairs of a stack VRT from its band `Dates` ("later_earlier"), sorted the way MintPy sorts them. */
+export function ariaPairs(unw: VrtDataset): AriaPair[] {
+  const seen = new Map<string, number>();
+  const pairs: AriaPair[] = [];
+  for (let b = 1; b <= unw.bandCount; b++) {
+    const md = unw.bandMetadata(b, ARIA_DOMAINS.unw);
+    const d = md.Dates;
+    if (d === undefined) throw new InputError(`${unw.path}: band ${b} has no "Dates" metadata (domain ${ARIA_DOMAINS.unw})`);
+    const parts = d.trim().split('_');
+    if (parts.length !== 2) throw new InputError(`${unw.path}: band ${b}: Dates "${d}" is not <date>_<date>`);
+    for (const p of parts) {
+      try {
+        parseDate(p);
+        if (!/^\d{8}$/.test(p)) throw new Error('not YYYYMMDD');
+      } catch {
+        throw new InputError(`${unw.path}: band ${b}: Dates "${d}": "${p}" is not a date (YYYYMMDD)`);
+      }
+    }
+    const sorted = [...parts].sort() as [string, string];
+    const key = sorted.join('_');
+    if (seen.has(key)) throw new InputError(`${unw.path}: bands ${seen.get(key)} and ${b} are the same pair ${key}`);
+    seen.set(key, b);
+    const bp = Number(md.perpendicularBaseline);
+    if (md.perpendicularBaseline === undefined || !Number.isFinite(bp))
+      throw new InputError(`${unw.path}: band ${b}: perpendicularBaseline "${md.perpendicularBaseline ?? ''}" is not a number`);
+    pairs.push({ dates: sorted, band: b, bperp: -bp });
+  }
+  return pairs.sort((a, b) => (a.dates.join('_') < b.dates.join('_') ? -1 : 1));
+}
+
+function sameGrid(a: Raster, b: Raster): string | null {
+  if (a.width !== b.width || a.length !== b.length) return `${b.width}×${b.length} px vs ${a.width}×${a.length} px`;
+  const ga = a.geoTransform;
+  const gb = b.geoTransform;
+  if (ga && gb) {
+    const tol = 1e-6 * Math.max(Math.abs(ga[1]), Math.abs(ga[5]));
+    for (const i of [0, 1, 3, 5])
+      if (Math.abs(ga[i] - gb[i]) > tol) return `geotransform [${gb.join(', ')}] vs [${ga.join(', ')}]`;
+  }
+  return null;
+}
+
+async function lastSourceNoData(stack: VrtDataset): Promise<number | null> {
+  const files = stack.fileList();
+  if (!files.length) return stack.noData(1);
+  const last = files[files.length - 1];
+  const r = await stack.openSource({ ...stack.bands[stack.bandCount - 1].sources[0], file: last }, stack.bandCount);
+  return r.noData(1);
+}
+
+/** Open an ARIA stack from a template's mintpy.load.* keys; checks files, grids, dates and metadata. */
+export async function openAriaStack(template: Template): Promise<AriaStack> {
+  checkUnsupported(template);
+  const inputs = resolveAriaInputs(template);
+  const cache = new Map();
+  const vrt = async (p: string): Promise<VrtDataset> => {
+    const r = await openRaster(p, cache);
+    if (!(r instanceof VrtDataset)) throw new InputError(`${p}: expected a stack VRT file`);
+    return r;
+  };
+  const unw = await vrt(inputs.unwFile);
+  const coh = await vrt(inputs.corFile);
+  const connComp = await vrt(inputs.connCompFile);
+  const mag = inputs.magFile ? await vrt(inputs.magFile) : null;
+  if (unw.bandCount === 0) throw new InputError(`${unw.path}: the stack has no bands`);
+  const attrs = ariaMetadata(unw);
+  const pairs = ariaPairs(unw);
+  const dem = await openRaster(inputs.demFile, cache);
+  const inc = await openRaster(inputs.incAngleFile, cache);
+  const az = inputs.azAngleFile ? await openRaster(inputs.azAngleFile, cache) : null;
+  const water = inputs.waterMaskFile ? await openRaster(inputs.waterMaskFile, cache) : null;
+  for (const s of [coh, connComp, mag]) {
+    if (!s) continue;
+    if (s.bandCount !== unw.bandCount)
+      throw new InputError(`${s.path}: has ${s.bandCount} bands but ${unw.path} has ${unw.bandCount}`);
+  }
+  for (const [s, dom] of [
+    [coh, ARIA_DOMAINS.coh],
+    [connComp, ARIA_DOMAINS.connComp],
+  ] as const) {
+    for (const p of pairs) {
+      const d = s.bandMetadata(p.band, dom).Dates;
+      if (d !== undefined && [...d.trim().split('_')].sort().join('_') !== p.dates.join('_'))
+        throw new InputError(`${s.path}: band ${p.band} is pair ${d} but band ${p.band} of ${unw.path} is ${p.dates[1]}_${p.dates[0]}`);
+    }
+  }
+  for (const r of [coh, connComp, mag, dem, inc, az, water]) {
+    if (!r) continue;
+    const why = sameGrid(unw, r);
+    if (why) throw new InputError(`${r.path}: grid does not match ${unw.path}: ${why}`);
+  }
+  const dates = [...new Set(pairs.flatMap((p) => p.dates))].sort();
+  return {
+    inputs,
+    length: unw.length,
+    width: unw.width,
+    grid: {
+      length: unw.length,
+      width: unw.width,
+      xFirst: Number(attrs.X_FIRST),
+      yFirst: Number(attrs.Y_FIRST),
+      xStep: Number(attrs.X_STEP),
+      yStep: Number(attrs.Y_STEP),
+    },
+    geoTransform: unw.geoTransform as number[],
+    pairs,
+    dates,
+    attrs,
+    noData: {
+      unw: await lastSourceNoData(unw),
+      coh: await lastSourceNoData(coh),
+      connComp: await lastSourceNoData(connComp),
+      mag: mag ? await lastSourceNoData(mag) : null,
+    },
+    rasters: { unw, coh, connComp, mag, dem, inc, az, water },
+  };
+}

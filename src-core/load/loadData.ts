@@ -1,0 +1,232 @@
+/**
+ * The load_data step for ARIA-tools stacks: writes `<workDir>/inputs/ifgramStack.h5` and
+ * `<workDir>/inputs/geometryGeo.h5` the way MintPy 1.5.1 does (prep_aria.py, then smallbaselineApp's
+ * copy of the custom template into the file attributes). Pair by pair, row block by row block, so memory
+ * stays bounded for large stacks; outputs are written to temp files and renamed into place.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Template } from '../config/template';
+import { openAriaStack, type AriaInputs, type AriaStack } from '../formats/aria';
+import { H5Writer, type Attrs } from '../formats/h5';
+import type { GeoGrid } from '../formats/mintpyFiles';
+import type { RasterArray } from '../formats/envi';
+import type { Raster } from '../formats/vrt';
+import { CancelledError, type StepContext, type StepResult } from '../pipeline/types';
+import { pyFloat, pyTimeNow } from './pyfmt';
+
+/** What an ARIA stack holds, without writing anything (for the app's project view). */
+export interface AriaStackSummary {
+  processor: 'aria';
+  inputs: AriaInputs;
+  length: number;
+  width: number;
+  grid: GeoGrid;
+  /** sorted unique dates YYYYMMDD */
+  dates: string[];
+  /** [earlier, later] in MintPy's order */
+  pairs: [string, string][];
+  /** MintPy sign, float32 values */
+  bperp: number[];
+  /** MintPy's attributes (without template keys) */
+  attrs: Attrs;
+}
+
+export async function loadAriaStack(template: Template): Promise<AriaStackSummary> {
+  const s = await openAriaStack(template);
+  return {
+    processor: 'aria',
+    inputs: s.inputs,
+    length: s.length,
+    width: s.width,
+    grid: s.grid,
+    dates: s.dates,
+    pairs: s.pairs.map((p) => p.dates),
+    bperp: s.pairs.map((p) => Math.fround(p.bperp)),
+    attrs: s.attrs,
+  };
+}
+
+const STANDARD_VALUES: Record<string, string> = {
+  def: 'auto',
+  default: 'auto',
+  y: 'yes',
+  on: 'yes',
+  true: 'yes',
+  n: 'no',
+  off: 'no',
+  false: 'no',
+};
+
+/**
+ * The custom-template keys smallbaselineApp writes into the loaded files (ut.add_attribute of its
+ * `customTemplate`): every key as written, loose yes/no spellings normalised, `processor` → 
+ * mintpy.load.processor, SUBSET_XMIN/YMIN dropped. A value "None" removes the attribute (returned as null).
+ */
+export function templateAttrs(t: Template): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(t.values)) out[k] = STANDARD_VALUES[v] ?? v;
+  for (const k of ['mintpy.deramp', 'mintpy.troposphericDelay.method']) {
+    const v = out[k];
+    if (typeof v === 'string') out[k] = v.toLowerCase().replace(/-/g, '_');
+  }
+  if (typeof out.processor === 'string') out['mintpy.load.processor'] = out.processor;
+  delete out.SUBSET_XMIN;
+  delete out.SUBSET_YMIN;
+  for (const [k, v] of Object.entries(out)) if (v === 'None') out[k] = null;
+  return out;
+}
+
+function fileAttrs(meta: Attrs, fileType: string, t: Template): Attrs {
+  const a: Attrs = { ...meta, FILE_TYPE: fileType };
+  for (const [k, v] of Object.entries(templateAttrs(t))) {
+    if (v === null) delete a[k];
+    else a[k] = v;
+  }
+  return a;
+}
+
+/** Rows per block so one block of one band stays around 16 MB. */
+const blockRows = (width: number, length: number): number => Math.max(1, Math.min(length, Math.floor((16 << 20) / (4 * width))));
+
+const toF32 = (a: RasterArray): Float32Array => (a instanceof Float32Array ? a : Float32Array.from(a));
+
+/** `data[data == nodata] = value` with numpy's float32 comparison (the scalar is cast to the array's type). */
+function replaceNoData(a: RasterArray, nodata: number | null, value: number): void {
+  if (nodata === null || Number.isNaN(nodata)) return;
+  const nd = a instanceof Float32Array ? Math.fround(nodata) : nodata;
+  for (let i = 0; i < a.length; i++) if (a[i] === nd) a[i] = value;
+}
+
+function checkAbort(ctx: StepContext): void {
+  if (ctx.signal.aborted) throw new CancelledError();
+}
+
+async function writeIfgramStack(ctx: StepContext, s: AriaStack, path: string): Promise<void> {
+  const { length: L, width: W, pairs } = s;
+  const M = pairs.length;
+  const w = await H5Writer.create(path, fileAttrs(s.attrs, 'ifgramStack', ctx.template));
+  try {
+    w.write('date', pairs.flatMap((p) => p.dates), [M, 2], undefined, 'S8');
+    w.write('dropIfgram', pairs.map(() => true), [M], undefined, 'bool');
+    w.write('bperp', Float32Array.from(pairs, (p) => p.bperp), [M]);
+    const layers: { name: string; raster: Raster; dtype: '<f4' | '<i2'; nodata: number | null; sign: number }[] = [
+      { name: 'unwrapPhase', raster: s.rasters.unw, dtype: '<f4', nodata: s.noData.unw, sign: -1 },
+      { name: 'coherence', raster: s.rasters.coh, dtype: '<f4', nodata: s.noData.coh, sign: 1 },
+      { name: 'connectComponent', raster: s.rasters.connComp, dtype: '<i2', nodata: s.noData.connComp, sign: 1 },
+    ];
+    if (s.rasters.mag) layers.push({ name: 'magnitude', raster: s.rasters.mag, dtype: '<f4', nodata: s.noData.mag, sign: 1 });
+    for (const l of layers) w.createEmpty(l.name, { shape: [M, L, W], dtype: l.dtype, chunks: [1, Math.min(L, 128), W] });
+    const rows = blockRows(W, L);
+    for (let i = 0; i < M; i++) {
+      checkAbort(ctx);
+      const p = pairs[i];
+      for (let r0 = 0; r0 < L; r0 += rows) {
+        const r1 = Math.min(L, r0 + rows);
+        for (const l of layers) {
+          const raw = await l.raster.readRows(p.band, r0, r1);
+          let out: Float32Array | Int16Array;
+          if (l.dtype === '<i2') {
+            out = raw instanceof Int16Array ? raw : Int16Array.from(raw);
+            replaceNoData(out, l.nodata, 0);
+          } else {
+            out = toF32(raw);
+            replaceNoData(out, l.nodata, 0);
+            if (l.sign === -1) for (let k = 0; k < out.length; k++) out[k] *= -1; // date2_date1 → date1_date2
+          }
+          w.writeRows(l.name, r0, out, [i, i + 1]);
+        }
+      }
+      ctx.progress({ step: 'load_data', done: i + 1, total: M + 1, label: `${p.dates.join('_')} ${i + 1}/${M}` });
+    }
+    for (const l of layers) w.setAttrs({ MODIFICATION_TIME: pyTimeNow() }, l.name);
+    w.commit();
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+}
+
+async function writeGeometry(ctx: StepContext, s: AriaStack, path: string): Promise<void> {
+  const { length: L, width: W } = s;
+  const w = await H5Writer.create(path, fileAttrs(s.attrs, 'geometry', ctx.template));
+  try {
+    const { dem, inc, az, water } = s.rasters;
+    const names = ['height', 'incidenceAngle', 'slantRangeDistance', ...(az ? ['azimuthAngle'] : [])];
+    for (const n of names) w.createEmpty(n, { shape: [L, W], dtype: '<f4' });
+    if (water) w.createEmpty('waterMask', { shape: [L, W], dtype: 'bool' });
+    const startingRange = Math.fround(Number(s.attrs.STARTING_RANGE));
+    const rows = blockRows(W, L);
+    const incNoData = inc.noData(1);
+    for (let r0 = 0; r0 < L; r0 += rows) {
+      checkAbort(ctx);
+      const r1 = Math.min(L, r0 + rows);
+      const h = toF32(await dem.readRows(1, r0, r1));
+      replaceNoData(h, dem.noData(1), NaN);
+      w.writeRows('height', r0, h);
+      w.writeRows('slantRangeDistance', r0, new Float32Array((r1 - r0) * W).fill(startingRange));
+      const incRaw = await inc.readRows(1, r0, r1);
+      const incOut = toF32(incRaw.slice());
+      replaceNoData(incOut, incNoData, NaN);
+      w.writeRows('incidenceAngle', r0, incOut);
+      if (az) {
+        const a = toF32(await az.readRows(1, r0, r1));
+        replaceNoData(a, az.noData(1), NaN);
+        for (let k = 0; k < a.length; k++) a[k] -= 90; // ARIA: from east → MintPy/ISCE: from north
+        w.writeRows('azimuthAngle', r0, a);
+      }
+      if (water) {
+        const m = await water.readRows(1, r0, r1);
+        const wnd = water.noData(1);
+        const nd = wnd === null ? null : m instanceof Float32Array ? Math.fround(wnd) : wnd;
+        const incNd = incNoData === null ? null : incRaw instanceof Float32Array ? Math.fround(incNoData) : incNoData;
+        const out = new Uint8Array(m.length);
+        for (let k = 0; k < m.length; k++) {
+          let v = m[k] !== 0 && !Number.isNaN(m[k]);
+          if (nd !== null && m[k] === nd) v = false;
+          if (incNd !== null && incRaw[k] === incNd) v = false;
+          out[k] = v ? 1 : 0;
+        }
+        w.writeRows('waterMask', r0, out);
+      }
+    }
+    w.commit();
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+}
+
+/** load_data: ARIA stack → inputs/ifgramStack.h5 + inputs/geometryGeo.h5. */
+export async function loadData(ctx: StepContext): Promise<StepResult> {
+  const t0 = Date.now();
+  const s = await openAriaStack(ctx.template);
+  ctx.log(
+    `ARIA stack ${s.inputs.unwFile}: ${s.pairs.length} pairs, ${s.dates.length} dates (${s.dates[0]} … ${s.dates[s.dates.length - 1]}), ${s.width} × ${s.length} px`,
+  );
+  const dir = join(ctx.workDir, 'inputs');
+  mkdirSync(dir, { recursive: true });
+  const stackPath = join(dir, 'ifgramStack.h5');
+  const geomPath = join(dir, 'geometryGeo.h5');
+  await writeIfgramStack(ctx, s, stackPath);
+  ctx.log(`wrote ${stackPath}`);
+  checkAbort(ctx);
+  await writeGeometry(ctx, s, geomPath);
+  ctx.log(`wrote ${geomPath}`);
+  ctx.progress({ step: 'load_data', done: s.pairs.length + 1, total: s.pairs.length + 1, label: 'geometry' });
+  return {
+    outputs: [stackPath, geomPath],
+    summary: {
+      processor: 'aria',
+      numPairs: s.pairs.length,
+      numDates: s.dates.length,
+      startDate: s.dates[0],
+      endDate: s.dates[s.dates.length - 1],
+      length: s.length,
+      width: s.width,
+      X_FIRST: s.attrs.X_FIRST,
+      Y_FIRST: s.attrs.Y_FIRST,
+      seconds: pyFloat((Date.now() - t0) / 1000),
+    },
+  };
+}
