@@ -1,0 +1,143 @@
+/**
+ * GeoTIFF export read back with geotiff.js and (when installed) gdalinfo -json: corners, pixel size,
+ * EPSG, nodata, units and values equal to the source HDF5.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fromArrayBuffer } from 'geotiff';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeGeoTiff } from '../../src-core/export/geotiff';
+import { H5Reader, writeH5File } from '../../src-core/formats/h5';
+import { describeParity, fx } from '../helpers/fixtures';
+
+const tmp = mkdtempSync(join(tmpdir(), 'tif-test-'));
+const HAVE_GDAL = (() => {
+  try {
+    execFileSync('gdalinfo', ['--version'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+async function readTif(path: string) {
+  const buf = readFileSync(path);
+  const tif = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const img = await tif.getImage();
+  const rasters = (await img.readRasters()) as unknown as Float32Array[];
+  return { img, rasters, meta: await img.getGDALMetadata(), nodata: img.getGDALNoData() };
+}
+
+function gdalJson(path: string) {
+  return JSON.parse(execFileSync('gdalinfo', ['-json', '-mm', path], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }));
+}
+
+function sameFloat32(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let bad = 0;
+  for (let i = 0; i < a.length; i++) if (!(Object.is(a[i], b[i]) || a[i] === b[i])) bad++;
+  return bad;
+}
+
+describe('writeGeoTiff (synthetic)', () => {
+  const L = 7;
+  const W = 9;
+  const N = 3;
+  const ts = new Float32Array(N * L * W).map((_, i) => Math.sin(i) * 0.01);
+  const file = join(tmp, 'timeseries.h5');
+  beforeAll(async () => {
+    ts[5] = NaN;
+    await writeH5File(
+      file,
+      { FILE_TYPE: 'timeseries', UNIT: 'm', LENGTH: String(L), WIDTH: String(W), X_FIRST: '-120.5', Y_FIRST: '37.25', X_STEP: '0.005', Y_STEP: '-0.004', REF_Y: '1', REF_X: '2' },
+      [
+        { name: 'timeseries', data: ts, shape: [N, L, W] },
+        { name: 'date', data: ['20200101', '20200113', '20200125'], shape: [N] },
+        { name: 'bperp', data: new Float32Array(N), shape: [N] },
+      ],
+    );
+  });
+
+  it('all dates → one band per date, values and georeferencing exact (geotiff.js)', async () => {
+    const res = await writeGeoTiff({ file });
+    expect(res.bands).toBe(3);
+    const { img, rasters, meta, nodata } = await readTif(res.path);
+    expect([img.getWidth(), img.getHeight(), img.getSamplesPerPixel()]).toEqual([W, L, N]);
+    expect(img.getBoundingBox()).toEqual([-120.5, 37.25 - 0.004 * L, -120.5 + 0.005 * W, 37.25]);
+    expect(img.getOrigin().slice(0, 2)).toEqual([-120.5, 37.25]);
+    expect(img.getResolution().slice(0, 2)).toEqual([0.005, -0.004]);
+    expect(img.getGeoKeys()).toMatchObject({ GeographicTypeGeoKey: 4326, GTRasterTypeGeoKey: 1, GTModelTypeGeoKey: 2 });
+    expect(Number.isNaN(nodata)).toBe(true);
+    expect(meta).toMatchObject({ UNIT: 'm', FILE_TYPE: 'timeseries', REF_Y: '1' });
+    for (let k = 0; k < N; k++) expect(sameFloat32(rasters[k], ts.subarray(k * L * W, (k + 1) * L * W))).toBe(0);
+  });
+
+  it('one date and REF_DATE differences', async () => {
+    const one = await writeGeoTiff({ file, dataset: '20200113', out: join(tmp, 'd2.tif') });
+    const a = await readTif(one.path);
+    expect(a.rasters.length).toBe(1);
+    expect(sameFloat32(a.rasters[0], ts.subarray(L * W, 2 * L * W))).toBe(0);
+    const diff = await writeGeoTiff({ file, dataset: '20200113_20200125', out: join(tmp, 'd3.tif') });
+    const b = await readTif(diff.path);
+    const want = new Float32Array(L * W).map((_, i) => Math.fround(ts[2 * L * W + i] - ts[L * W + i]));
+    expect(sameFloat32(b.rasters[0], want)).toBe(0);
+    await expect(writeGeoTiff({ file, dataset: '19990101' })).rejects.toThrow(`${file}: no date 19990101`);
+  });
+
+  it.skipIf(!HAVE_GDAL)('gdalinfo -json: corners, EPSG:4326, nodata, band descriptions, 3 bands', async () => {
+    const info = gdalJson(join(tmp, 'timeseries.tif'));
+    expect(info.bands.length).toBe(3);
+    expect(info.cornerCoordinates.upperLeft).toEqual([-120.5, 37.25]);
+    expect(info.cornerCoordinates.lowerRight[0]).toBeCloseTo(-120.5 + 0.005 * W, 12);
+    expect(info.cornerCoordinates.lowerRight[1]).toBeCloseTo(37.25 - 0.004 * L, 12);
+    expect(info.geoTransform).toEqual([-120.5, 0.005, 0, 37.25, 0, -0.004]);
+    expect(info.coordinateSystem.wkt).toContain('ID["EPSG",4326]');
+    expect(info.metadata[''].AREA_OR_POINT).toBe('Area');
+    expect(info.bands.map((b: { description: string }) => b.description)).toEqual(['20200101', '20200113', '20200125']);
+    expect(info.bands[0].noDataValue).toBe('NaN');
+    expect(info.bands[0].type).toBe('Float32');
+  });
+});
+
+describeParity('writeGeoTiff of cv-tiny velocity.h5 and timeseries.h5', () => {
+  it('velocity: values equal the HDF5 dataset bit for bit, corners = four_corners', async () => {
+    const res = await writeGeoTiff({ file: fx('mintpy', 'velocity.h5'), out: join(tmp, 'cv', 'velocity.tif') });
+    const h = await H5Reader.open(fx('mintpy', 'velocity.h5'));
+    const v = h.read('velocity');
+    h.close();
+    const { img, rasters, meta } = await readTif(res.path);
+    expect(sameFloat32(rasters[0], v)).toBe(0);
+    expect(meta.UNIT).toBe('m/year');
+    expect(img.getBoundingBox()).toEqual([-119.80125, 36.25125 + -0.0025 * 100, -119.80125 + 0.0025 * 160, 36.25125]);
+    if (HAVE_GDAL) {
+      const info = gdalJson(res.path);
+      expect(info.cornerCoordinates.upperLeft).toEqual([-119.80125, 36.25125]);
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const x of v) {
+        lo = Math.min(lo, x);
+        hi = Math.max(hi, x);
+      }
+      // gdalinfo prints min/max with 3 decimals; gdallocationinfo gives single values in full
+      expect(info.bands[0].computedMin).toBeCloseTo(lo, 3);
+      expect(info.bands[0].computedMax).toBeCloseTo(hi, 3);
+      for (const [x, y] of [[0, 0], [63, 11], [159, 99], [80, 40]]) {
+        const got = Number(execFileSync('gdallocationinfo', ['-valonly', res.path, String(x), String(y)], { encoding: 'utf8' }));
+        expect(Math.fround(got)).toBe(v[y * 160 + x]);
+      }
+    }
+  });
+
+  it('timeseries: 30 bands equal the 30 dates', async () => {
+    const res = await writeGeoTiff({ file: fx('mintpy', 'timeseries.h5'), out: join(tmp, 'cv', 'ts.tif') });
+    const h = await H5Reader.open(fx('mintpy', 'timeseries.h5'));
+    const { rasters } = await readTif(res.path);
+    expect(rasters.length).toBe(30);
+    let bad = 0;
+    for (let k = 0; k < 30; k++) bad += sameFloat32(rasters[k], h.readBand('timeseries', k));
+    h.close();
+    expect(bad).toBe(0);
+    expect(res.bandNames[0]).toBe('20180109');
+  });
+});
