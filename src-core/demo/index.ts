@@ -1,0 +1,17 @@
+/** The deterministic synthetic ARIA-tools stack generator (demo data and benchmark stacks). */
+export {
+  generateDemoStack,
+  writeDemo,
+  readDemoTruth,
+  readTruthRaster,
+  TRUTH_FILES,
+  TRUTH_JSON,
+  type DemoInfo,
+  type DemoTruth,
+  type DemoOptions,
+  type DemoPair,
+  type Ellipse,
+  type PixelBox,
+} from './generate';
+export { DEFAULT_DEMO_OPTIONS, resolveDemoOptions } from './options';
+export { inEllipse } from './scene';
