@@ -1,0 +1,399 @@
+/**
+ * SBAS network inversion of one tile of pixels (mintpy-algorithms.md §5 steps 2–6; MintPy 1.5.1
+ * ifgram_inversion.run_ifgram_inversion_patch / estimate_timeseries). Pure: typed arrays in, typed
+ * arrays out, no I/O, no module state; every pixel is solved independently, so the result does not
+ * depend on how the image is cut into tiles.
+ *
+ * Per pixel, as MintPy:
+ *  - y_i = φ_i − r_i where φ_i ≠ 0 (float32), then y == 0 → no-data, NaN → no-data, optional maskDataset;
+ *  - pixels with pixelMask == 0 (water, avgSpatialCoh == 0) or no valid pair are not inverted (all outputs 0);
+ *  - redundancy: min over A's columns of the number of valid pairs < minRedundancy → ts = tcoh = num = 0;
+ *  - x = lstsq(√w·G, √w·y, cond=1e-5) with G = B (minNormVelocity) or A; the products √w·G, √w·y are
+ *    rounded to float32 as MintPy forms them;
+ *  - tcoh = |Σ exp(j·(y − G·x))| / M_p (unweighted residual), numInvIfgram = M_p;
+ *  - ts = −λ/(4π)·φ, first date 0.
+ *
+ * Solver: MintPy calls LAPACK gelsd (SVD, minimum norm). Here the normal equations (banded: bandwidth =
+ * longest pair span) are Cholesky-factored in float64 when the pixel's valid pairs connect all dates —
+ * then the problem has full column rank, no singular value is anywhere near the 1e-5 cut-off and the
+ * least-squares solution is unique, so it equals gelsd's. Otherwise (disconnected network, pivot failure)
+ * a one-sided Jacobi SVD with the same 1e-5 relative cut-off gives the minimum-norm solution.
+ * For weightFunc 'no' the pixels with every pair valid share one factorisation.
+ *
+ * The reference pixel (whose referenced phase is all zero, hence all no-data) gets tcoh = 1 and
+ * num = M when `refPixel` (its index within the tile) is given; otherwise the caller must set these.
+ */
+import { bandCholesky, bandCholeskySolve } from '../linalg/bandCholesky';
+import { SvdWorkspace, lstsqMinNorm } from '../linalg/svd';
+import { networkDesign, type NetworkDesign } from './design';
+import { WeightTable, type WeightFunc } from './weights';
+
+export type MaskDatasetName = 'coherence' | 'connectComponent' | 'offsetSNR';
+
+export interface InvertTileInput {
+  /** kept pairs only, [earlier, later] (or 'YYYYMMDD_YYYYMMDD'), in the order of the phase bands */
+  pairs: readonly (readonly [string, string] | string)[];
+  /** pixels in the tile */
+  numPixels: number;
+  /** unwrapped phase of the kept pairs, pair-major (M × numPixels), radians, float32 */
+  phase: Float32Array;
+  /** coherence of the kept pairs (M × numPixels); required when weightFunc ≠ 'no' */
+  coherence?: Float32Array;
+  /** phase at the reference pixel for each kept pair (M) */
+  refPhase: ArrayLike<number>;
+  /** per pixel, 0 = skip (water mask == 0, avgSpatialCoh == 0, …); absent = invert all */
+  pixelMask?: ArrayLike<number>;
+  weightFunc: WeightFunc;
+  /** number of looks L (numLooksFromAttrs); used by var and fim */
+  numLooks: number;
+  minNormVelocity: boolean;
+  minRedundancy: number;
+  /** optional pixel-wise pair masking (MintPy mintpy.networkInversion.maskDataset) */
+  maskDataset?: MaskDatasetName | null;
+  /** the mask dataset values (M × numPixels); for 'coherence' the coherence array may be passed again */
+  maskData?: Float32Array | Int16Array | Int32Array | Uint8Array | Int8Array;
+  maskThreshold?: number;
+  /** radar wavelength in metres */
+  wavelength: number;
+  /** index of the reference pixel inside this tile, if it is in the tile */
+  refPixel?: number;
+  /** gelsd relative cut-off (MintPy: 1e-5) */
+  rcond?: number;
+}
+
+export interface InvertTileOutput {
+  /** dates of the time series (N) */
+  dates: string[];
+  /** displacement (N × numPixels), metres, date-major, first date 0 */
+  ts: Float32Array;
+  temporalCoherence: Float32Array;
+  numInvIfgram: Float32Array;
+  /** pixels that went through the solver (diagnostics) */
+  stats: { inverted: number; svdFallback: number; sharedFactor: number; nullSpace: number };
+}
+
+interface RowCsr {
+  start: Int32Array;
+  col: Int32Array;
+  val: Float64Array; // float32 values of G
+  bw: number;
+}
+
+function rowsOf(design: NetworkDesign, useB: boolean): RowCsr {
+  const M = design.numPairs;
+  const n = design.numDates - 1;
+  const G = useB ? design.B : design.A;
+  const start = new Int32Array(M + 1);
+  const cols: number[] = [];
+  const vals: number[] = [];
+  let bw = 0;
+  for (let i = 0; i < M; i++) {
+    let lo = -1;
+    for (let c = 0; c < n; c++) {
+      const v = G[i * n + c];
+      if (v !== 0) {
+        cols.push(c);
+        vals.push(v);
+        if (lo < 0) lo = c;
+        bw = Math.max(bw, c - lo);
+      }
+    }
+    start[i + 1] = cols.length;
+  }
+  return { start, col: Int32Array.from(cols), val: Float64Array.from(vals), bw };
+}
+
+class UnionFind {
+  readonly parent: Int32Array;
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+  }
+  reset(): void {
+    for (let i = 0; i < this.parent.length; i++) this.parent[i] = i;
+  }
+  find(x: number): number {
+    const p = this.parent;
+    while (p[x] !== x) {
+      p[x] = p[p[x]];
+      x = p[x];
+    }
+    return x;
+  }
+  /** returns true if a merge happened */
+  union(a: number, b: number): boolean {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return false;
+    this.parent[ra] = rb;
+    return true;
+  }
+}
+
+function check(cond: boolean, msg: string): void {
+  if (!cond) throw new Error(`invertTile: ${msg}`);
+}
+
+export function invertTile(input: InvertTileInput): InvertTileOutput {
+  const design = networkDesign(input.pairs);
+  const M = design.numPairs;
+  const N = design.numDates;
+  const n = N - 1;
+  const P = input.numPixels;
+  const { phase, coherence, refPhase, pixelMask, weightFunc, maskDataset, maskData } = input;
+  const rcond = input.rcond ?? 1e-5;
+  check(Number.isInteger(P) && P >= 0, `numPixels ${P} is not a count`);
+  check(phase.length === M * P, `phase has ${phase.length} values, expected ${M} pairs × ${P} pixels`);
+  check(refPhase.length === M, `refPhase has ${refPhase.length} values, expected ${M}`);
+  if (weightFunc !== 'no')
+    check(!!coherence && coherence.length === M * P, `weightFunc ${weightFunc} needs coherence (${M} × ${P})`);
+  if (pixelMask) check(pixelMask.length === P, `pixelMask has ${pixelMask.length} values, expected ${P}`);
+  if (maskDataset) check(!!maskData && maskData.length === M * P, `maskDataset ${maskDataset} needs maskData (${M} × ${P})`);
+  check(Number.isFinite(input.wavelength) && input.wavelength > 0, `wavelength ${input.wavelength} is not positive`);
+
+  const useB = input.minNormVelocity;
+  const G = rowsOf(design, useB);
+  // A's nonzero columns per row, for the redundancy count
+  const Acsr = useB ? rowsOf(design, false) : G;
+  const bw = Math.min(G.bw, Math.max(n - 1, 0));
+  const tbaseDiff = design.tbaseDiff;
+  const phase2range = (-1 * input.wavelength) / (4 * Math.PI);
+  const table = new WeightTable(weightFunc, input.numLooks);
+  const maskThr = Math.fround(input.maskThreshold ?? 0.4);
+
+  // outputs
+  const ts = new Float32Array(N * P);
+  const tcohOut = new Float32Array(P);
+  const numOut = new Float32Array(P);
+
+  // scratch, allocated once per tile
+  const y = new Float64Array(M); // referenced phase (float32 values), NaN = no-data
+  const sw = new Float64Array(M); // √w per pair
+  const rows = new Int32Array(M); // valid rows
+  const colCount = new Int32Array(Math.max(n, 1));
+  const band = new Float64Array(Math.max(n, 1) * (bw + 1));
+  const rhs = new Float64Array(Math.max(n, 1));
+  const x = new Float64Array(Math.max(n, 1));
+  const gbuf = new Float64Array(Math.max(n, 1));
+  const dense = new Float64Array(M * Math.max(n, 1));
+  const yw = new Float64Array(M);
+  const svdWs = new SvdWorkspace(M, Math.max(n, 1));
+  const uf = new UnionFind(N);
+  const refR = Float64Array.from(refPhase, (v) => Math.fround(v));
+
+  // shared factor for unweighted pixels with every pair valid
+  let sharedReady = false;
+  let sharedOk = false;
+  let sharedBand: Float64Array | null = null;
+
+  const stats = { inverted: 0, svdFallback: 0, sharedFactor: 0, nullSpace: 0 };
+
+  // dense (bw = n − 1) normal matrix and null-space scratch for disconnected pixels
+  const full = new Float64Array(Math.max(n, 1) * Math.max(n, 1));
+  const compRoot = new Int32Array(N);
+  const zvec = new Float64Array(Math.max(n, 1));
+  const refDateIdx = design.refDateIndex;
+  /**
+   * Add Σ_K s·z_K z_Kᵀ to `full`, for every component K of the valid-pair graph without the reference
+   * date: with B (velocity) z_K,k = (1_K(k+1) − 1_K(k))/Δt_k; with A (phase) z_K = 1_K on A's columns.
+   * s scales zzᵀ to the size of the normal matrix. Uses the union-find state of the current pixel.
+   */
+  const addNullSpace = (comps: number): void => {
+    const fw = n; // band width + 1 of `full`
+    let tr = 0;
+    for (let j = 0; j < n; j++) tr += full[j * fw];
+    const scaleBase = tr > 0 ? tr / n : 1;
+    const refRoot = useB ? uf.find(0) : uf.find(refDateIdx);
+    for (let d = 0; d < N; d++) compRoot[d] = uf.find(d);
+    let done = 0;
+    for (let d = 0; d < N && done < comps - 1; d++) {
+      const root = compRoot[d];
+      if (root === refRoot) continue;
+      // first date of a component is where its root is first seen: process each root once
+      let seen = false;
+      for (let e = 0; e < d; e++)
+        if (compRoot[e] === root) {
+          seen = true;
+          break;
+        }
+      if (seen) continue;
+      done++;
+      let nz = 0;
+      if (useB) {
+        for (let k = 0; k < n; k++) {
+          const v = ((compRoot[k + 1] === root ? 1 : 0) - (compRoot[k] === root ? 1 : 0)) / tbaseDiff[k];
+          zvec[k] = v;
+          nz += v * v;
+        }
+      } else {
+        for (let dd = 0; dd < N; dd++) {
+          if (dd === refDateIdx) continue;
+          const c = dd < refDateIdx ? dd : dd - 1;
+          zvec[c] = compRoot[dd] === root ? 1 : 0;
+          nz += zvec[c];
+        }
+      }
+      const sc = scaleBase / nz;
+      for (let j = 0; j < n; j++) {
+        const zj = zvec[j] * sc;
+        if (zj === 0) continue;
+        for (let k = 0; k <= j; k++) full[j * fw + (j - k)] += zj * zvec[k];
+      }
+    }
+  };
+
+  /** build the (weighted) normal equations over the valid rows into `target` (band width `tbw`) and rhs */
+  const buildNormal = (mp: number, target: Float64Array, withRhs: boolean, tbw: number): void => {
+    const bandW = tbw + 1;
+    target.fill(0, 0, n * bandW);
+    if (withRhs) rhs.fill(0);
+    for (let r = 0; r < mp; r++) {
+      const i = rows[r];
+      const s = sw[i];
+      const ywi = Math.fround(y[i] * s);
+      const c0 = G.start[i];
+      const c1 = G.start[i + 1];
+      for (let c = c0; c < c1; c++) gbuf[c - c0] = s === 1 ? G.val[c] : Math.fround(G.val[c] * s);
+      for (let a = c0; a < c1; a++) {
+        const ca = G.col[a];
+        const ga = gbuf[a - c0];
+        if (withRhs) rhs[ca] += ga * ywi;
+        const base = ca * bandW + ca;
+        for (let b = c0; b <= a; b++) target[base - G.col[b]] += ga * gbuf[b - c0];
+      }
+    }
+  };
+
+  for (let p = 0; p < P; p++) {
+    if (pixelMask && !pixelMask[p]) continue;
+    // 1. referenced observations
+    let mp = 0;
+    let allValid = true;
+    for (let i = 0; i < M; i++) {
+      let v = phase[i * P + p];
+      if (v !== 0) v = Math.fround(v - refR[i]);
+      let ok = v === v && v !== 0;
+      if (ok && maskDataset) {
+        const mv = maskData![i * P + p];
+        if (maskDataset === 'connectComponent') ok = mv === mv && mv !== 0;
+        else ok = mv === mv && Math.fround(mv) >= maskThr;
+      }
+      if (ok) {
+        y[i] = v;
+        rows[mp++] = i;
+      } else {
+        y[i] = NaN;
+        allValid = false;
+      }
+    }
+    if (mp === 0) continue;
+
+    // 2. redundancy check on A's columns
+    colCount.fill(0);
+    for (let r = 0; r < mp; r++) {
+      const i = rows[r];
+      for (let c = Acsr.start[i]; c < Acsr.start[i + 1]; c++) colCount[Acsr.col[c]]++;
+    }
+    let minCount = Infinity;
+    for (let c = 0; c < n; c++) if (colCount[c] < minCount) minCount = colCount[c];
+    if (minCount < input.minRedundancy) continue;
+
+    // 3. weights
+    if (weightFunc === 'no') for (let r = 0; r < mp; r++) sw[rows[r]] = 1;
+    else for (let r = 0; r < mp; r++) sw[rows[r]] = table.sqrtWeight(coherence![rows[r] * P + p]);
+
+    // 4. solve
+    let solved = false;
+    if (weightFunc === 'no' && allValid) {
+      if (!sharedReady) {
+        sharedReady = true;
+        uf.reset();
+        let comps = N;
+        for (let i = 0; i < M; i++) if (uf.union(design.idx1[i], design.idx2[i])) comps--;
+        if (comps === 1) {
+          sharedBand = new Float64Array(band.length);
+          buildNormal(mp, sharedBand, false, bw);
+          sharedOk = bandCholesky(sharedBand, n, bw);
+        }
+      }
+      if (sharedOk) {
+        rhs.fill(0);
+        for (let r = 0; r < mp; r++) {
+          const i = rows[r];
+          const yi = y[i];
+          for (let c = G.start[i]; c < G.start[i + 1]; c++) rhs[G.col[c]] += G.val[c] * yi;
+        }
+        x.set(rhs.subarray(0, n));
+        bandCholeskySolve(sharedBand!, n, bw, x);
+        solved = true;
+        stats.sharedFactor++;
+      }
+    }
+    if (!solved) {
+      uf.reset();
+      let comps = N;
+      for (let r = 0; r < mp; r++) if (uf.union(design.idx1[rows[r]], design.idx2[rows[r]])) comps--;
+      if (comps === 1) {
+        buildNormal(mp, band, true, bw);
+        if (bandCholesky(band, n, bw)) {
+          x.set(rhs.subarray(0, n));
+          bandCholeskySolve(band, n, bw, x);
+          solved = true;
+        }
+      } else {
+        // Disconnected: the null space of G is known exactly (one vector per component that does not
+        // hold the reference date), so (GᵀG + Z·Zᵀ)·x = Gᵀy gives the minimum-norm solution N⁺Gᵀy.
+        buildNormal(mp, full, true, n - 1);
+        addNullSpace(comps);
+        if (bandCholesky(full, n, n - 1)) {
+          x.set(rhs.subarray(0, n));
+          bandCholeskySolve(full, n, n - 1, x);
+          solved = true;
+          stats.nullSpace++;
+        }
+      }
+    }
+    if (!solved) {
+      // rank-deficient / disconnected: minimum-norm SVD solve with the gelsd cut-off
+      stats.svdFallback++;
+      dense.fill(0, 0, mp * n);
+      for (let r = 0; r < mp; r++) {
+        const i = rows[r];
+        const s = sw[i];
+        yw[r] = Math.fround(y[i] * s);
+        for (let c = G.start[i]; c < G.start[i + 1]; c++) dense[r * n + G.col[c]] = s === 1 ? G.val[c] : Math.fround(G.val[c] * s);
+      }
+      lstsqMinNorm(dense, mp, n, yw, x, rcond, svdWs);
+    }
+    stats.inverted++;
+
+    // 5. temporal coherence from the unweighted residual
+    let re = 0;
+    let im = 0;
+    for (let r = 0; r < mp; r++) {
+      const i = rows[r];
+      let e = y[i];
+      for (let c = G.start[i]; c < G.start[i + 1]; c++) e -= G.val[c] * x[G.col[c]];
+      re += Math.cos(e);
+      im += Math.sin(e);
+    }
+    tcohOut[p] = Math.hypot(re, im) / mp;
+    numOut[p] = mp;
+
+    // 6. time series in metres
+    if (useB) {
+      let acc = 0;
+      for (let k = 0; k < n; k++) {
+        acc += x[k] * tbaseDiff[k];
+        ts[(k + 1) * P + p] = acc * phase2range;
+      }
+    } else {
+      for (let k = 0; k < n; k++) ts[(k + 1) * P + p] = x[k] * phase2range;
+    }
+  }
+
+  if (input.refPixel !== undefined && input.refPixel >= 0 && input.refPixel < P) {
+    tcohOut[input.refPixel] = 1;
+    numOut[input.refPixel] = M;
+  }
+  return { dates: design.dates, ts, temporalCoherence: tcohOut, numInvIfgram: numOut, stats };
+}
