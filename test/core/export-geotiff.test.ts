@@ -108,7 +108,7 @@ describeParity('writeGeoTiff of cv-tiny velocity.h5 and timeseries.h5', () => {
     h.close();
     const { img, rasters, meta } = await readTif(res.path);
     expect(sameFloat32(rasters[0], v)).toBe(0);
-    expect(meta.UNIT).toBe('m/year');
+    expect(meta?.UNIT).toBe('m/year');
     expect(img.getBoundingBox()).toEqual([-119.80125, 36.25125 + -0.0025 * 100, -119.80125 + 0.0025 * 160, 36.25125]);
     if (HAVE_GDAL) {
       const info = gdalJson(res.path);
