@@ -1,0 +1,73 @@
+/**
+ * Pixel-wise reductions over the kept pairs of an ifgramStack row block (pure; blocks are pair-major
+ * `pairs × rows × width` as read from the stack):
+ * - `nonzeroMaskBlock`: MintPy `ifgramStack.nonzero_mask` (maskConnComp.h5): 1 where every kept pair
+ *   is non-zero and not NaN.
+ * - `temporalMeanBlock`: MintPy `ifgramStack.temporal_average` (avgSpatialCoh.h5 for coherence;
+ *   avgPhaseVelocity.h5 for unwrapPhase with per-pair reference value and scale −λ/(4π)/Δt_years),
+ *   reproducing numpy's float32 arithmetic: subtract, multiply and the NaN-skipping sum over pairs are
+ *   each rounded to float32 in pair order, the mean is the float32 of sum/count (NaN if no pair is valid).
+ */
+
+/** Mask (rows×width, 1 = valid) of pixels non-zero and non-NaN in every kept pair. */
+export function nonzeroMaskBlock(
+  block: ArrayLike<number>,
+  numPairs: number,
+  pixels: number,
+  keep?: readonly boolean[],
+): Uint8Array {
+  if (block.length !== numPairs * pixels) throw new Error(`nonzero mask: block has ${block.length} values, expected ${numPairs}×${pixels}`);
+  const mask = new Uint8Array(pixels).fill(1);
+  for (let p = 0; p < numPairs; p++) {
+    if (keep && !keep[p]) continue;
+    const off = p * pixels;
+    for (let i = 0; i < pixels; i++) {
+      const v = block[off + i];
+      if (v === 0 || Number.isNaN(v)) mask[i] = 0;
+    }
+  }
+  return mask;
+}
+
+export interface TemporalMeanOptions {
+  /** pairs to use (default all) */
+  keep?: readonly boolean[];
+  /** per-pair value subtracted first (phase at the reference pixel) */
+  refValue?: ArrayLike<number> | null;
+  /** per-pair factor applied after referencing, rounded to float32 as numpy does */
+  scale?: ArrayLike<number> | null;
+}
+
+/** numpy `np.nanmean(data[keep], axis=0)` of a float32 block, with optional referencing and scaling. */
+export function temporalMeanBlock(block: ArrayLike<number>, numPairs: number, pixels: number, opts: TemporalMeanOptions = {}): Float32Array {
+  if (block.length !== numPairs * pixels) throw new Error(`temporal mean: block has ${block.length} values, expected ${numPairs}×${pixels}`);
+  const sum = new Float32Array(pixels);
+  const cnt = new Int32Array(pixels);
+  const f = Math.fround;
+  for (let p = 0; p < numPairs; p++) {
+    if (opts.keep && !opts.keep[p]) continue;
+    const ref = opts.refValue ? f(opts.refValue[p]) : null;
+    const s = opts.scale ? f(opts.scale[p]) : null;
+    const off = p * pixels;
+    for (let i = 0; i < pixels; i++) {
+      let v = f(block[off + i]);
+      if (ref !== null) v = f(v - ref);
+      if (s !== null) v = f(v * s);
+      if (Number.isNaN(v)) continue;
+      sum[i] = f(sum[i] + v);
+      cnt[i]++;
+    }
+  }
+  const out = new Float32Array(pixels);
+  for (let i = 0; i < pixels; i++) out[i] = cnt[i] ? sum[i] / cnt[i] : NaN;
+  return out;
+}
+
+/**
+ * Per-pair factor converting unwrapped phase to phase velocity: −λ/(4π) / (Δt_days/365.25) in float64
+ * (MintPy: phase2range / tbase, with tbase from the float32 day counts).
+ */
+export function phaseVelocityScale(wavelength: number, tbaseDays: ArrayLike<number>): Float64Array {
+  const phase2range = (-1 * wavelength) / (4.0 * Math.PI);
+  return Float64Array.from(tbaseDays as ArrayLike<number>, (d) => phase2range / (Math.fround(d) / 365.25));
+}

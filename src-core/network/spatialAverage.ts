@@ -1,0 +1,92 @@
+/**
+ * Per-pair spatial average of `coherence` (MintPy `ifgramStack.spatial_average`), fed by row blocks:
+ * pixels where the mask is 0 (or 1 with reverseMask), outside the AOI box, coherence == 0 or NaN are
+ * ignored; with a threshold, the value averaged is 1 where coherence > threshold else 0 (the coherent
+ * area ratio). Sums are accumulated in float64 and the mean is rounded to float32 like MintPy's output.
+ */
+
+/** (x0, y0, x1, y1), end-exclusive, MintPy's box order */
+export type PixelBox = [number, number, number, number];
+
+export interface SpatialAverageOptions {
+  length: number;
+  width: number;
+  /** AOI; default the whole image */
+  box?: PixelBox | null;
+  /** area-ratio mode: average of (coh > threshold) */
+  threshold?: number | null;
+  /** use pixels where mask == 0 instead of mask != 0 */
+  reverseMask?: boolean;
+}
+
+export class SpatialAverager {
+  private readonly sum: Float64Array;
+  private readonly count: Float64Array;
+  readonly box: PixelBox;
+  private readonly thr: number | null;
+
+  constructor(
+    readonly numPairs: number,
+    private readonly opts: SpatialAverageOptions,
+  ) {
+    this.sum = new Float64Array(numPairs);
+    this.count = new Float64Array(numPairs);
+    this.box = opts.box ?? [0, 0, opts.width, opts.length];
+    this.thr = opts.threshold == null ? null : Math.fround(opts.threshold);
+  }
+
+  /**
+   * Add rows [r0, r0+rows) of every pair: `coh` is pair-major (pairs × rows × width) as read from the
+   * stack; `mask` (rows × width) is optional (no mask = every pixel).
+   */
+  add(coh: ArrayLike<number>, r0: number, rows: number, mask?: ArrayLike<number> | null): void {
+    const { width } = this.opts;
+    if (coh.length !== this.numPairs * rows * width)
+      throw new Error(`spatial average: block has ${coh.length} values, expected ${this.numPairs}×${rows}×${width}`);
+    const [x0, y0, x1, y1] = this.box;
+    const ra = Math.max(r0, y0);
+    const rb = Math.min(r0 + rows, y1);
+    if (ra >= rb) return;
+    const rev = this.opts.reverseMask === true;
+    const thr = this.thr;
+    for (let p = 0; p < this.numPairs; p++) {
+      let s = 0;
+      let c = 0;
+      const base = p * rows * width;
+      for (let r = ra; r < rb; r++) {
+        const rowOff = (r - r0) * width;
+        for (let x = x0; x < x1; x++) {
+          if (mask) {
+            const mv = mask[rowOff + x] !== 0;
+            if (mv === rev) continue;
+          }
+          const v = coh[base + rowOff + x];
+          if (v === 0 || Number.isNaN(v)) continue;
+          s += thr === null ? v : v > thr ? 1 : 0;
+          c++;
+        }
+      }
+      this.sum[p] += s;
+      this.count[p] += c;
+    }
+  }
+
+  /** float32 means per pair; NaN where no pixel qualified (numpy's nanmean of an all-NaN slice). */
+  result(): Float32Array {
+    return Float32Array.from(this.sum, (s, i) => (this.count[i] > 0 ? s / this.count[i] : NaN));
+  }
+}
+
+/** NaN-ignoring mean of float32 values, returned as float32 (np.nanmean of a float32 list). */
+export function nanmean32(values: ArrayLike<number>): number {
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isNaN(v)) {
+      s += v;
+      c++;
+    }
+  }
+  return c ? Math.fround(s / c) : NaN;
+}
