@@ -1,32 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { Template } from '../../src-core/config/template';
 import { H5Reader } from '../../src-core/formats/h5';
-import type { StepContext } from '../../src-core/pipeline/types';
 import { modifyNetwork } from '../../src-core/steps/modifyNetwork';
 import { readNetworkSelection } from '../../src-core/network/selectionStore';
 import { describeParity, fx } from '../helpers/fixtures';
-
-/** A work dir whose inputs/ links to the fixture's staged files, with the fixture's full template. */
-export function stageWorkDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  mkdirSync(join(dir, 'inputs'));
-  for (const f of ['ifgramStack.h5', 'geometryGeo.h5']) symlinkSync(fx('mintpy', 'inputs', f), join(dir, 'inputs', f));
-  copyFileSync(fx('mintpy', 'smallbaselineApp.cfg'), join(dir, 'smallbaselineApp.cfg'));
-  return dir;
-}
-
-export function ctxFor(dir: string, overrides: Record<string, string> = {}): StepContext {
-  return {
-    template: Template.read(join(dir, 'smallbaselineApp.cfg')).with(overrides),
-    workDir: dir,
-    log: () => {},
-    progress: () => {},
-    signal: new AbortController().signal,
-  };
-}
+import { ctxFor, stageWorkDir } from './networkStage';
 
 async function readAll(path: string, ds: string): Promise<Float64Array> {
   const r = await H5Reader.open(path);
