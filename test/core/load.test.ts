@@ -1,0 +1,227 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as h5wasm from 'h5wasm/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Template } from '../../src-core/config/template';
+import { H5Reader, h5ready, type NumericArray } from '../../src-core/formats/h5';
+import { IfgramStack } from '../../src-core/formats/mintpyFiles';
+import { loadAriaStack, loadData } from '../../src-core/load/loadData';
+import { tinyAriaSpec, writeAriaStack } from '../../src-core/load/writeAria';
+import { CancelledError, type Progress, type StepContext } from '../../src-core/pipeline/types';
+import { describeParity, fx } from '../helpers/fixtures';
+
+const root = mkdtempSync(join(tmpdir(), 'load-test-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const TEMPLATE = {
+  'mintpy.load.processor': 'aria',
+  'mintpy.load.unwFile': '../stack/unwrapStack.vrt',
+  'mintpy.load.corFile': '../stack/cohStack.vrt',
+  'mintpy.load.connCompFile': '../stack/connCompStack.vrt',
+  'mintpy.load.demFile': '../DEM/SRTM_3arcsec.dem',
+  'mintpy.load.incAngleFile': '../incidenceAngle/*.vrt',
+  'mintpy.load.azAngleFile': '../azimuthAngle/*.vrt',
+  'mintpy.load.waterMaskFile': '../mask/watermask.msk',
+  'mintpy.network.startDate': '20200101',
+  'mintpy.plot': 'off',
+};
+
+function ctxFor(template: Template, workDir: string, signal = new AbortController().signal): StepContext & { progressLog: Progress[] } {
+  const progressLog: Progress[] = [];
+  return { template, workDir, log: () => {}, progress: (p) => progressLog.push(p), signal, progressLog };
+}
+
+/** HDF5 datatype metadata of a dataset, straight from h5wasm (to check h5py's bool enum). */
+async function enumOf(path: string, name: string): Promise<Record<string, number> | undefined> {
+  await h5ready();
+  const f = new h5wasm.File(path, 'r');
+  try {
+    return ((f.get(name) as h5wasm.Dataset).metadata.enum_type as { members: Record<string, number> } | undefined)?.members;
+  } finally {
+    f.close();
+  }
+}
+
+describe('load_data on a synthetic ARIA stack', () => {
+  const spec = tinyAriaSpec();
+  const folder = join(root, 'aria');
+  const workDir = join(folder, 'mintpy');
+  let progress: Progress[] = [];
+  let outputs: string[] = [];
+  const W = spec.width;
+  beforeAll(async () => {
+    writeAriaStack(folder, spec);
+    mkdirSync(workDir);
+    const ctx = ctxFor(new Template(join(workDir, 't.cfg'), TEMPLATE), workDir);
+    outputs = (await loadData(ctx)).outputs;
+    progress = ctx.progressLog;
+  });
+
+  it('writes inputs/ifgramStack.h5 and inputs/geometryGeo.h5 (no temp files left), with progress per pair', () => {
+    expect(outputs).toEqual([join(workDir, 'inputs', 'ifgramStack.h5'), join(workDir, 'inputs', 'geometryGeo.h5')]);
+    expect(readdirSync(join(workDir, 'inputs')).sort()).toEqual(['geometryGeo.h5', 'ifgramStack.h5']);
+    expect(progress.map((p) => p.done)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(progress[0].label).toBe('20200101_20200113 1/5');
+  });
+
+  it('stack: sorted pairs, bperp sign, dropIfgram as h5py bool, dtypes', async () => {
+    const s = await IfgramStack.open(outputs[0]);
+    try {
+      expect(s.date12).toEqual(['20200101_20200113', '20200101_20200125', '20200113_20200125', '20200113_20200206', '20200125_20200206']);
+      expect(Array.from(s.bperp)).toEqual([-1, -22, 9.5, -32.5, -11.5]);
+      expect(s.dropIfgram).toEqual([true, true, true, true, true]);
+      expect(s.attrs.FILE_TYPE).toBe('ifgramStack');
+      expect(s.attrs['mintpy.plot']).toBe('no');
+      expect(s.attrs['mintpy.network.startDate']).toBe('20200101');
+      expect(s.h5.info('unwrapPhase').dtype).toBe('<f');
+      expect(s.h5.info('connectComponent').dtype).toBe('<h');
+      expect(s.h5.info('unwrapPhase').attrs.MODIFICATION_TIME).toMatch(/^\d{10}\.\d+$/);
+    } finally {
+      s.close();
+    }
+    expect(await enumOf(outputs[0], 'dropIfgram')).toEqual({ FALSE: 0, TRUE: 1 });
+  });
+
+  it('phase: sign flipped (date2_date1 → date1_date2), no-data → −0', async () => {
+    const r = await H5Reader.open(outputs[0]);
+    try {
+      // sorted pair 0 = (0,1) = band k=1 in the spec
+      const ph = r.readBand('unwrapPhase', 0) as Float32Array;
+      const src = spec.pairs[1].unwrappedPhase;
+      for (let i = 1; i < src.length; i++) expect(ph[i]).toBe(-src[i]);
+      expect(Object.is(ph[0], -0)).toBe(true);
+      const coh = r.readBand('coherence', 2) as Float32Array;
+      expect(Array.from(coh)).toEqual(Array.from(spec.pairs[0].coherence));
+      const cc = r.readBand('connectComponent', 2) as NumericArray;
+      expect(cc).toBeInstanceOf(Int16Array);
+      expect(cc[2 * W + 3]).toBe(0); // −1 no-data → 0
+      expect(cc[3 * W + 1]).toBe(2);
+      expect(cc[0]).toBe(1);
+    } finally {
+      r.close();
+    }
+  });
+
+  it('geometry: height/incidence no-data → NaN, azimuth − 90, slantRange = STARTING_RANGE, waterMask bool', async () => {
+    const r = await H5Reader.open(outputs[1]);
+    try {
+      expect(r.attrs.FILE_TYPE).toBe('geometry');
+      expect(r.attrs.X_FIRST).toBe('-119.801250000');
+      const h = r.read('height') as Float32Array;
+      expect(h[0]).toBe(100);
+      expect(h[4 * W + 5]).toBeNaN();
+      const inc = r.read('incidenceAngle') as Float32Array;
+      expect(inc[1 * W + 1]).toBeNaN();
+      expect(inc[2]).toBe(Math.fround(30.2));
+      const az = r.read('azimuthAngle') as Float32Array;
+      expect(az[3]).toBe(Math.fround(Math.fround(-98.5) - 90));
+      expect(Array.from(r.read('slantRangeDistance') as Float32Array).every((v) => v === 799000)).toBe(true);
+      const wm = Array.from(r.read('waterMask'));
+      expect(wm.filter((v) => v === 0).length).toBe(W + 1); // row 4 + the incidence no-data pixel
+      expect(wm[1 * W + 1]).toBe(0);
+      expect(wm[0]).toBe(1);
+    } finally {
+      r.close();
+    }
+    expect(await enumOf(outputs[1], 'waterMask')).toEqual({ FALSE: 0, TRUE: 1 });
+  });
+
+  it('loadAriaStack describes the stack without writing', async () => {
+    const s = await loadAriaStack(new Template(join(root, 'elsewhere', 'x.cfg'), { ...TEMPLATE, 'mintpy.load.unwFile': join(folder, 'stack', 'unwrapStack.vrt'), 'mintpy.load.demFile': join(folder, 'DEM', 'SRTM_3arcsec.dem'), 'mintpy.load.incAngleFile': join(folder, 'incidenceAngle', '*.vrt'), 'mintpy.load.azAngleFile': 'no', 'mintpy.load.waterMaskFile': 'no' }));
+    expect(s.dates).toEqual(['20200101', '20200113', '20200125', '20200206']);
+    expect(s.pairs[4]).toEqual(['20200125', '20200206']);
+    expect(s.inputs.azAngleFile).toBeNull();
+    expect([s.width, s.length]).toEqual([6, 5]);
+    expect(existsSync(join(root, 'elsewhere'))).toBe(false);
+  });
+
+  it('cancelled: throws CancelledError and leaves no output or temp file', async () => {
+    const wd = join(root, 'cancel');
+    mkdirSync(wd);
+    const ac = new AbortController();
+    ac.abort();
+    await expect(loadData(ctxFor(new Template(join(folder, 'mintpy', 't.cfg'), TEMPLATE), wd, ac.signal))).rejects.toBeInstanceOf(CancelledError);
+    expect(readdirSync(join(wd, 'inputs'))).toEqual([]);
+  });
+});
+
+describeParity('load_data cv-tiny vs MintPy inputs/', () => {
+  const out = join(root, 'cv');
+  const ours = (f: string) => join(out, 'inputs', f);
+  const ref = (f: string) => fx('mintpy', 'inputs', f);
+  beforeAll(async () => {
+    mkdirSync(out);
+    // the template stays where it is (its ../aria paths resolve against its folder); outputs go to `out`
+    await loadData(ctxFor(Template.read(fx('mintpy', 'Central_Valley.cfg')), out));
+  });
+
+  async function both<T>(file: string, fn: (r: H5Reader) => T): Promise<[T, T]> {
+    const a = await H5Reader.open(ours(file));
+    const b = await H5Reader.open(ref(file));
+    try {
+      return [fn(a), fn(b)];
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  /** number of elements whose bits differ (NaN == NaN, −0 ≠ +0) */
+  function bitDiff(a: NumericArray, b: NumericArray): number {
+    expect(a.length).toBe(b.length);
+    const ua = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const ub = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    const k = a.BYTES_PER_ELEMENT;
+    let n = 0;
+    for (let i = 0; i < a.length; i++) {
+      for (let j = 0; j < k; j++)
+        if (ua[i * k + j] !== ub[i * k + j]) {
+          n++;
+          break;
+        }
+    }
+    return n;
+  }
+
+  for (const ds of ['unwrapPhase', 'coherence', 'connectComponent']) {
+    it(`ifgramStack ${ds}: 87×100×160, bit-identical (0 differing values)`, async () => {
+      const [[sa, a], [sb, b]] = await both('ifgramStack.h5', (r) => [r.shape(ds), r.read(ds)] as const);
+      expect(sa).toEqual([87, 100, 160]);
+      expect(sb).toEqual(sa);
+      expect(a.constructor).toBe(b.constructor);
+      expect(bitDiff(a, b)).toBe(0);
+    });
+  }
+
+  it('ifgramStack date, bperp, dropIfgram: equal (87 pairs), dropIfgram an h5py bool', async () => {
+    const [a, b] = await both('ifgramStack.h5', (r) => ({ date: r.readStrings('date'), bperp: Array.from(r.read('bperp')), drop: Array.from(r.read('dropIfgram')) }));
+    expect(a.date).toEqual(b.date);
+    expect(a.date.length).toBe(174);
+    expect(a.bperp).toEqual(b.bperp);
+    expect(a.drop).toEqual(b.drop);
+    expect(await enumOf(ours('ifgramStack.h5'), 'dropIfgram')).toEqual(await enumOf(ref('ifgramStack.h5'), 'dropIfgram'));
+  });
+
+  for (const ds of ['height', 'incidenceAngle', 'azimuthAngle', 'slantRangeDistance']) {
+    it(`geometryGeo ${ds}: float32, bit-identical (0 differing values, NaN where MintPy has NaN)`, async () => {
+      const [a, b] = await both('geometryGeo.h5', (r) => r.read(ds));
+      expect(a).toBeInstanceOf(Float32Array);
+      expect(bitDiff(a, b)).toBe(0);
+    });
+  }
+
+  it('geometryGeo waterMask: equal, an h5py bool', async () => {
+    const [a, b] = await both('geometryGeo.h5', (r) => Array.from(r.read('waterMask')));
+    expect(a).toEqual(b);
+    expect(await enumOf(ours('geometryGeo.h5'), 'waterMask')).toEqual({ FALSE: 0, TRUE: 1 });
+  });
+
+  for (const f of ['ifgramStack.h5', 'geometryGeo.h5']) {
+    it(`${f}: every root attribute equal as a string (same key set)`, async () => {
+      const [a, b] = await both(f, (r) => r.attrs);
+      expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+      expect(a).toEqual(b);
+    });
+  }
+});
