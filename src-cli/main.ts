@@ -1,0 +1,46 @@
+/**
+ * `insar-studio` — the headless CLI, modelled on MintPy's: it only parses arguments and calls the
+ * science core. Exit codes: 0 ok, 1 bad input (one line naming the file and the problem), 2 usage,
+ * 3 internal error, 130 cancelled.
+ */
+import { runCommand } from './commands/run';
+import { infoCommand } from './commands/info';
+import { demoCommand } from './commands/demo';
+import { exportCommand } from './commands/export';
+
+const USAGE = `insar-studio — InSAR small-baseline time series (MintPy-compatible)
+
+usage:
+  insar-studio run <template.cfg> [--dostep STEP | --start STEP --end STEP] [--workers N] [--workdir DIR]
+  insar-studio info <file.h5>
+  insar-studio demo <dir> [--rows N --cols N --dates N --seed N] [--run]
+  insar-studio export kmz|geotiff|csv|transect <file.h5> ...   (insar-studio export --help)
+
+steps: load_data modify_network reference_point quick_overview invert_network velocity google_earth
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'run':
+      return runCommand(rest);
+    case 'info':
+      return infoCommand(rest);
+    case 'demo':
+      return demoCommand(rest);
+    case 'export':
+      return exportCommand(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return cmd === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`insar-studio: unknown command "${cmd}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

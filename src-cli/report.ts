@@ -1,0 +1,34 @@
+/** Shared CLI error reporting: user errors print one line and exit 1; anything else is a bug (exit 3). */
+import { CancelledError } from '../src-core/pipeline/types';
+
+const USER_ERRORS = new Set(['InputError', 'TemplateError', 'H5Error', 'DateError', 'FormatError', 'AriaError']);
+
+export function reportError(e: unknown): number {
+  const err = e as Error;
+  if (err instanceof CancelledError) {
+    process.stderr.write('insar-studio: cancelled\n');
+    return 130;
+  }
+  if (USER_ERRORS.has(err?.name) || (err as { userError?: boolean })?.userError) {
+    process.stderr.write(`insar-studio: error: ${err.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`insar-studio: internal error: ${err?.stack ?? String(e)}\n`);
+  return 3;
+}
+
+/** A progress line on stderr, overwritten in place on a terminal. */
+export function progressPrinter(): (p: { step: string; done: number; total: number; label?: string; etaSeconds?: number }) => void {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (tty && p.done < p.total && now - last < 200) return;
+    last = now;
+    const pct = p.total ? Math.round((100 * p.done) / p.total) : 0;
+    const eta = p.etaSeconds !== undefined && p.done < p.total ? `, ETA ${p.etaSeconds.toFixed(0)} s` : '';
+    const line = `${p.step}: ${p.done}/${p.total} (${pct}%)${p.label ? ` ${p.label}` : ''}${eta}`;
+    if (tty) process.stderr.write(`\r\x1b[K${line}${p.done >= p.total ? '\n' : ''}`);
+    else if (p.done === p.total || p.done === 0 || pct % 25 === 0) process.stderr.write(`${line}\n`);
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The worker pool for tiled steps: piscina threads running `src-workers/tile.worker.ts` (bundled to
+ * out/node/workers/tile.worker.js), or the same task function in-process when `numWorkers` is 0 or the
+ * bundle is missing (tests, tiny stacks). Results come back as transferred Float32Arrays.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { executeTileTask, type TileTask, type TileTaskResult } from './tileTasks';
+
+export interface TilePool {
+  readonly size: number;
+  readonly threaded: boolean;
+  run(task: TileTask, signal?: AbortSignal): Promise<TileTaskResult>;
+  destroy(): Promise<void>;
+}
+
+/** Find the bundled worker: beside this module when bundled, or <repo>/out/node/workers when run from source. */
+export function findWorkerScript(): string | null {
+  if (process.env.INSAR_STUDIO_WORKER && existsSync(process.env.INSAR_STUDIO_WORKER)) return process.env.INSAR_STUDIO_WORKER;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    for (const c of [join(dir, 'workers', 'tile.worker.js'), join(dir, 'out', 'node', 'workers', 'tile.worker.js')])
+      if (existsSync(c)) return c;
+    dir = resolve(dir, '..');
+  }
+  return null;
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export function createPool(numWorkers = defaultWorkers()): TilePool {
+  const script = numWorkers > 0 ? findWorkerScript() : null;
+  if (!script) {
+    return {
+      size: 1,
+      threaded: false,
+      run: async (task) => executeTileTask(task),
+      destroy: async () => {},
+    };
+  }
+  const piscina = new Piscina({ filename: script, minThreads: numWorkers, maxThreads: numWorkers, idleTimeout: 30_000 });
+  return {
+    size: numWorkers,
+    threaded: true,
+    run: (task, signal) => piscina.run(task, { signal }) as Promise<TileTaskResult>,
+    destroy: () => piscina.destroy(),
+  };
+}

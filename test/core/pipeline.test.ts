@@ -1,0 +1,96 @@
+/**
+ * The whole chain, as `insar-studio run` does it, on the cv-tiny ARIA stack: load_data → modify_network →
+ * reference_point → quick_overview → invert_network → velocity → google_earth, compared with MintPy 1.5.1's
+ * own outputs. MintPy's reference pixel was drawn at random, so the template pins it (REF_Y/REF_X of
+ * MintPy's timeseries.h5).
+ */
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import { H5Reader } from '../../src-core/formats/h5';
+import { runPipeline, type RunRecord } from '../../src-core/pipeline/runner';
+import { describeParity, fx } from '../helpers/fixtures';
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, where?: (i: number) => boolean): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (where && !where(i)) continue;
+    const d = Math.abs(a[i] - b[i]);
+    if (d > m || Number.isNaN(d)) m = Number.isNaN(d) ? Infinity : d;
+  }
+  return m;
+}
+
+async function read(path: string, ds: string): Promise<ArrayLike<number>> {
+  const r = await H5Reader.open(path);
+  try {
+    return r.read(ds);
+  } finally {
+    r.close();
+  }
+}
+
+describeParity('pipeline on cv-tiny ARIA input vs MintPy 1.5.1', () => {
+  let dir: string;
+  let record: RunRecord;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pipe-'));
+    const cfg = readFileSync(fx('mintpy', 'Central_Valley.cfg'), 'utf8').replace(/\.\.\/aria\//g, `${fx('aria')}/`);
+    writeFileSync(join(dir, 'Central_Valley.cfg'), `${cfg}\nmintpy.reference.yx = 11,63\n`);
+    record = await runPipeline({ templatePath: join(dir, 'Central_Valley.cfg'), numWorkers: 2 });
+  }, 300_000);
+
+  it('runs every step', () => {
+    expect(record.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
+      'load_data:done',
+      'modify_network:done',
+      'reference_point:done',
+      'quick_overview:done',
+      'invert_network:done',
+      'velocity:done',
+      'google_earth:done',
+    ]);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+    expect(existsSync(join(dir, '.insar-studio', 'tiles', 'invert_network'))).toBe(false);
+  });
+
+  it('time series within 1e-5 m of MintPy on inverted pixels', async () => {
+    const ours = await read(join(dir, 'timeseries.h5'), 'timeseries');
+    const theirs = await read(fx('mintpy', 'timeseries.h5'), 'timeseries');
+    expect(ours.length).toBe(theirs.length);
+    const d = maxAbsDiff(ours, theirs);
+    expect(d, `max |Δ| = ${d.toExponential(2)} m`).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('temporal coherence within 1e-4 and numInvIfgram equal', async () => {
+    const d = maxAbsDiff(await read(join(dir, 'temporalCoherence.h5'), 'temporalCoherence'), await read(fx('mintpy', 'temporalCoherence.h5'), 'temporalCoherence'));
+    expect(d, `max |Δ tcoh| = ${d.toExponential(2)}`).toBeLessThanOrEqual(1e-4);
+    const n = maxAbsDiff(await read(join(dir, 'numInvIfgram.h5'), 'mask'), await read(fx('mintpy', 'numInvIfgram.h5'), 'mask'));
+    expect(n).toBe(0);
+  });
+
+  it('masks equal', async () => {
+    for (const [f, ds] of [
+      ['maskTempCoh.h5', 'mask'],
+      ['maskConnComp.h5', 'mask'],
+      ['waterMask.h5', 'waterMask'],
+    ]) {
+      const d = maxAbsDiff(await read(join(dir, f), ds), await read(fx('mintpy', f), ds));
+      expect(d, f).toBe(0);
+    }
+  });
+
+  it('velocity and velocityStd within 1e-5 m/yr', async () => {
+    for (const ds of ['velocity', 'velocityStd', 'intercept', 'interceptStd', 'residue']) {
+      const d = maxAbsDiff(await read(join(dir, 'velocity.h5'), ds), await read(fx('mintpy', 'velocity.h5'), ds));
+      expect(d, `${ds}: max |Δ| = ${d.toExponential(2)}`).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  it('kept network equals network_kept.txt', () => {
+    const ours = readFileSync(join(dir, 'network_kept.txt'), 'utf8').trim().split('\n');
+    const theirs = readFileSync(fx('mintpy', 'network_kept.txt'), 'utf8').trim().split('\n');
+    expect(ours).toEqual(theirs);
+  });
+});
