@@ -62,6 +62,8 @@ export interface DemoTruth {
   unwrapErrorPairs: string[];
   water: Ellipse;
   lakebed: Ellipse;
+  /** always-coherent town (MintPy's automatic reference point lands there) */
+  town: Ellipse;
   noDataDate: string | null;
   noDataArea: PixelBox | null;
   seasonal: { peakDayOfYear: number; basis: number[] };
@@ -292,6 +294,7 @@ export async function generateDemoStack(outDir: string, opts: DemoOptions = {}):
     unwrapErrorPairs: scene.pairs.filter((p) => p.unwrapError).map((p) => p.name),
     water: scene.water,
     lakebed: scene.lakebed,
+    town: scene.town,
     noDataDate: scene.noDataDate,
     noDataArea: scene.noDataBox,
     seasonal: { peakDayOfYear: scene.seasonalPeakDoy, basis: Array.from(scene.seasonalBasis) },

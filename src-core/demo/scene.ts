@@ -84,6 +84,7 @@ export class StaticBlock {
   readonly water: Uint8Array;
   readonly lakebed: Uint8Array;
   readonly noDataArea: Uint8Array;
+  readonly town: Uint8Array;
   constructor(readonly n: number) {
     this.velocity = new Float64Array(n);
     this.seasonalAmp = new Float64Array(n);
@@ -95,6 +96,19 @@ export class StaticBlock {
     this.water = new Uint8Array(n);
     this.lakebed = new Uint8Array(n);
     this.noDataArea = new Uint8Array(n);
+    this.town = new Uint8Array(n);
+  }
+
+  private readonly decayCache = new Map<number, Float64Array>();
+
+  /** exp(−span/τ) per pixel, cached per temporal span (a network has few distinct spans). */
+  decay(spanDays: number): Float64Array {
+    let d = this.decayCache.get(spanDays);
+    if (d) return d;
+    d = new Float64Array(this.n);
+    for (let k = 0; k < this.n; k++) d[k] = Math.exp(-spanDays / this.tauDays[k]);
+    if (this.decayCache.size < 12) this.decayCache.set(spanDays, d);
+    return d;
   }
 }
 
@@ -110,6 +124,8 @@ export class DemoScene {
   readonly lon0: number;
   readonly water: Ellipse;
   readonly lakebed: Ellipse;
+  /** a small town: coherent at all time spans (where MintPy's automatic reference point lands) */
+  readonly town: Ellipse;
   readonly noDataBox: PixelBox | null;
   readonly noDataDate: string | null;
   /** d_seasonal(t) = A·(cos 2π(τ − τpeak) − cos 2π(τ0 − τpeak)), τ = decimal year; peak uplift day of year */
@@ -159,6 +175,12 @@ export class DemoScene {
       radiusRows: Math.max(2.5, 0.07 * rows),
       radiusCols: Math.max(2.5, 0.05 * cols),
     };
+    this.town = {
+      row: Math.round(0.12 * rows),
+      col: Math.round(0.45 * cols),
+      radiusRows: Math.max(2.5, 0.06 * rows),
+      radiusCols: Math.max(2.5, 0.06 * cols),
+    };
     const di = Math.min(o.numDates - 1, Math.floor(o.numDates * 0.65));
     this.noDataDate = o.noDataPatch ? this.dates[di] : null;
     this.noDataBox = o.noDataPatch ? { row0: 0, row1: Math.ceil(0.1 * rows), col0: 0, col1: Math.ceil(0.15 * cols) } : null;
@@ -199,7 +221,7 @@ export class DemoScene {
       const pick = candidates.splice(pr.int(candidates.length), 1)[0];
       const cycles = [1, 1, 1, -1, -1, -1, 2, -2][pr.int(8)];
       const island: Ellipse = {
-        row: Math.round(pr.uniform(0.2, 0.5) * rows),
+        row: Math.round(pr.uniform(0.3, 0.55) * rows),
         col: Math.round(pr.uniform(0.3, 0.6) * cols),
         radiusRows: Math.max(2.5, 0.07 * rows),
         radiusCols: Math.max(2.5, 0.07 * cols),
@@ -266,11 +288,13 @@ export class DemoScene {
         const water = inEllipse(this.water, row, c);
         s.lakebed[k] = lake ? 1 : 0;
         s.water[k] = water ? 1 : 0;
+        const town = !water && !lake && inEllipse(this.town, row, c);
+        s.town[k] = town ? 1 : 0;
         const nb2 = this.noDataBox;
         s.noDataArea[k] = nb2 && row < nb2.row1 && c < nb2.col1 && row >= nb2.row0 && c >= nb2.col0 ? 1 : 0;
         s.height[k] = lake ? 55 + 2 * tmpH[c] : Math.max(35, 45 + 170 * x * x + 12 * tmpH[c]);
-        s.gamma0[k] = lake ? 0.5 : Math.min(0.97, Math.max(0.5, 0.84 + 0.06 * tmpG[c]));
-        s.tauDays[k] = lake ? 20 : 80 * Math.max(0.4, 1 + 0.25 * tmpT[c]);
+        s.gamma0[k] = town ? 0.97 : lake ? 0.5 : Math.min(0.97, Math.max(0.5, 0.84 + 0.06 * tmpG[c]));
+        s.tauDays[k] = town ? 3000 : lake ? 20 : 80 * Math.max(0.4, 1 + 0.25 * tmpT[c]);
         s.incidence[k] = 30.6 + 15.4 * x - 0.07 * y;
         s.azimuth[k] = 192.2 - 0.7 * x - 0.2 * y;
       }
@@ -316,6 +340,7 @@ export class DemoScene {
     const nb = s.n / cols;
     const spanDays = (this.t[p.j] - this.t[p.i]) * 365.25;
     const bperpFactor = Math.max(0, 1 - Math.abs(p.bperp) / 4000);
+    const decay = s.decay(spanDays);
     const si = sig[p.i];
     const sj = sig[p.j];
     const field = new Float64Array(cols);
@@ -347,7 +372,7 @@ export class DemoScene {
         const g0 = s.gamma0[k];
         let g =
           GAMMA_LONG +
-          (g0 - GAMMA_LONG) * Math.exp(-spanDays / s.tauDays[k]) * bperpFactor * (1 + 0.1 * field[c]) +
+          (g0 - GAMMA_LONG) * decay[k] * bperpFactor * (1 + 0.1 * field[c]) +
           0.03 * (u - 0.5);
         g = g < 0.02 ? 0.02 : g > 0.99 ? 0.99 : g;
         const gf = Math.fround(g);
