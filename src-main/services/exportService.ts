@@ -1,14 +1,12 @@
 /**
- * Exports of what the user sees: KMZ (velocity ground overlay + legend-free KML), GeoTIFF (float32,
+ * Exports of what the user sees: KMZ (src-core's MintPy-style save_kmz), GeoTIFF (float32,
  * EPSG:4326, GDAL nodata), CSV (a layer's pixels, a pixel's time series, a transect). Files go to the
  * given path or `<workDir>/exports/`; each is written to a temp name and renamed. No Electron import.
  */
 import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { zipSync, strToU8 } from 'fflate';
-import { encode as encodePng } from 'fast-png';
 import { writeArrayBuffer } from 'geotiff';
-import { applyColormap, getColormap } from '../../src-core/colormap/index';
+import { writeKmz } from '../../src-core/export/kmz';
 import type { CsvExport, ExportResult, LayerData, LayerRef } from '../../src-shared/api';
 import type { LayerService } from './layerService';
 
@@ -22,36 +20,6 @@ function writeAtomic(path: string, data: Uint8Array | string): ExportResult {
 
 function layerName(ref: LayerRef): string {
   return `${ref.file.replace(/^inputs\//, '').replace(/\.h5$/, '')}_${ref.dataset}${ref.date ? `_${ref.date}` : ''}`;
-}
-
-/** KMZ of a layer: a coloured PNG ground overlay (RdBu_r, symmetric 98th-percentile limits for velocity). */
-export function kmzBytes(layer: LayerData, title: string): Uint8Array {
-  const { grid, values, stats } = layer;
-  const sym = /velocity|timeseries/.test(layer.ref.dataset);
-  const lim = Math.max(Math.abs(stats.p2), Math.abs(stats.p98)) || 1;
-  const [vmin, vmax] = sym ? [-lim, lim] : [stats.p2, stats.p98];
-  const cm = getColormap(sym ? 'RdBu_r' : 'viridis');
-  const rgba = applyColormap(values, cm, vmin, vmax);
-  const png = encodePng({ width: grid.width, height: grid.length, data: rgba, channels: 4, depth: 8 });
-  const north = grid.yFirst;
-  const south = grid.yFirst + grid.length * grid.yStep;
-  const west = grid.xFirst;
-  const east = grid.xFirst + grid.width * grid.xStep;
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  const kml = `<?xml version="1.0" encoding="UTF-8"?>
-<kml xmlns="http://www.opengis.net/kml/2.2">
-<Document>
-  <name>${esc(title)}</name>
-  <description>${esc(`${layer.ref.dataset} (${layer.units}), colour range ${vmin.toPrecision(3)} … ${vmax.toPrecision(3)}`)}</description>
-  <GroundOverlay>
-    <name>${esc(layer.ref.dataset)}</name>
-    <Icon><href>${esc(layerName(layer.ref))}.png</href></Icon>
-    <LatLonBox><north>${Math.max(north, south)}</north><south>${Math.min(north, south)}</south><east>${Math.max(east, west)}</east><west>${Math.min(east, west)}</west></LatLonBox>
-  </GroundOverlay>
-</Document>
-</kml>
-`;
-  return zipSync({ 'doc.kml': strToU8(kml), [`${layerName(layer.ref)}.png`]: png });
 }
 
 /** Float32 GeoTIFF (EPSG:4326, pixel-is-area, NaN nodata) of a layer. */
@@ -84,8 +52,9 @@ export class ExportService {
   }
 
   async kmz(ref: LayerRef = { file: 'velocity.h5', dataset: 'velocity' }, outPath?: string): Promise<ExportResult> {
-    const layer = await this.layers.getLayer(ref.file, ref.dataset, ref.date);
-    return writeAtomic(this.out(`${layerName(ref)}.kmz`, outPath), kmzBytes(layer, layerName(ref)));
+    const file = this.layers.resolveFile(ref.file);
+    const res = await writeKmz({ file, dataset: ref.date ?? ref.dataset, out: this.out(`${layerName(ref)}.kmz`, outPath) });
+    return { path: res.path, bytes: statSync(res.path).size };
   }
 
   async geotiff(ref: LayerRef, outPath?: string): Promise<ExportResult> {

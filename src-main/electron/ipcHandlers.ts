@@ -1,0 +1,55 @@
+/**
+ * The Electron IPC handler table, without importing Electron (testable with a fake ipcMain): one
+ * `insar:<method>` channel per API method; each checks the sender frame, validates the arguments, then
+ * dispatches to the same services the browser host uses. Results travel in an envelope so the renderer
+ * sees the user-facing message, not Electron's "Error invoking remote method" wrapper.
+ */
+import { API_METHODS, IPC_EVENT_CHANNEL, IPC_PREFIX, type ApiErrorPayload, type InsarApi } from '../../src-shared/api';
+import { dispatch } from '../services/apiService';
+import type { EventBus } from '../services/events';
+
+export interface IpcEventLike {
+  senderFrame?: { url: string } | null;
+}
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => Promise<unknown>): void;
+  removeHandler(channel: string): void;
+}
+
+export type Envelope = { ok: true; result: unknown } | { ok: false; error: ApiErrorPayload };
+
+/** Only our own renderer (the packaged file:// page or the dev server) may call. */
+export function trustedFrame(allowedOrigins: string[]): (e: IpcEventLike) => boolean {
+  return (e) => {
+    const url = e.senderFrame?.url;
+    if (!url) return false;
+    if (url.startsWith('file://')) return allowedOrigins.includes('file://');
+    try {
+      return allowedOrigins.includes(new URL(url).origin);
+    } catch {
+      return false;
+    }
+  };
+}
+
+export function registerIpcHandlers(ipcMain: IpcMainLike, api: InsarApi, isTrusted: (e: IpcEventLike) => boolean): () => void {
+  for (const m of API_METHODS) {
+    ipcMain.handle(IPC_PREFIX + m, async (event, ...args): Promise<Envelope> => {
+      if (!isTrusted(event)) return { ok: false, error: { name: 'SenderError', message: 'IPC from an untrusted frame refused' } };
+      try {
+        return { ok: true, result: await dispatch(api, m, args) };
+      } catch (e) {
+        const err = e as Error;
+        return { ok: false, error: { name: err.name ?? 'Error', message: err.message ?? String(e) } };
+      }
+    });
+  }
+  return () => {
+    for (const m of API_METHODS) ipcMain.removeHandler(IPC_PREFIX + m);
+  };
+}
+
+/** Forward every service event to the renderer (webContents.send). */
+export function forwardEvents(events: EventBus, send: (channel: string, payload: unknown) => void): () => void {
+  return events.onAny((event, payload) => send(IPC_EVENT_CHANNEL, { event, payload }));
+}
