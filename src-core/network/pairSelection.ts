@@ -146,7 +146,8 @@ export function selectNetwork(input: NetworkInput, rules: NetworkRules): Network
   if (input.bperp.length !== m) throw new NetworkRuleError(`${m} pairs but ${input.bperp.length} bperp values`);
   const reasons: Record<string, string[]> = {};
   const drop = (d: string, why: string) => {
-    (reasons[d] ??= []).includes(why) || reasons[d].push(why);
+    const list = (reasons[d] ??= []);
+    if (!list.includes(why)) list.push(why);
   };
   const reset = !anyRuleActive(rules);
   const mstAll = new Set<string>();
