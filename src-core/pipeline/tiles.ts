@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { CancelledError } from './types';
+import { CancelledError, type StepContext } from './types';
 
 export interface Tile {
   index: number;
@@ -24,6 +24,15 @@ export function planTiles(length: number, bytesPerRow: number, budgetBytes: numb
   const tiles: Tile[] = [];
   for (let r0 = 0, k = 0; r0 < length; r0 += rows, k++) tiles.push({ index: k, r0, r1: Math.min(length, r0 + rows) });
   return tiles;
+}
+
+/**
+ * Working-set budget of one tile: MintPy's `mintpy.compute.maxMemory` (GB, default 4) shared by the
+ * workers, capped at 256 MB per tile so tiles stay small enough for progress, cancellation and resume.
+ */
+export function tileBudgetBytes(ctx: Pick<StepContext, 'template'>, numWorkers: number): number {
+  const gb = ctx.template.num('mintpy.compute.maxMemory') ?? 4;
+  return Math.min(256 * 2 ** 20, (gb * 2 ** 30) / Math.max(1, numWorkers));
 }
 
 /** A stable hash of everything that determines a step's result (inputs' identity + settings). */

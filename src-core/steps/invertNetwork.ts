@@ -16,7 +16,7 @@ import { workFiles, workPath } from '../network/workFiles';
 import { readReferencePoint } from '../reference/referenceStore';
 import { referenceAttrs } from '../reference/referencePoint';
 import { createPool, defaultWorkers } from '../pipeline/pool';
-import { TileCheckpoint, paramsHash, planTiles, runTileLoop } from '../pipeline/tiles';
+import { TileCheckpoint, paramsHash, planTiles, runTileLoop, tileBudgetBytes } from '../pipeline/tiles';
 import type { InvertTask } from '../pipeline/tileTasks';
 import { InputError, type StepContext, type StepResult } from '../pipeline/types';
 import { datesOfPairs } from '../time/dates';
@@ -64,8 +64,6 @@ export function invertSettings(ctx: StepContext): InvertSettings {
   };
 }
 
-/** Memory per tile: phase + coherence of all pairs read + outputs, float32, per image row. */
-const TILE_BUDGET_BYTES = 96 * 2 ** 20;
 
 export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
   const files = workFiles(ctx.workDir);
@@ -102,7 +100,7 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
 
     const numWorkers = ctx.numWorkers ?? defaultWorkers();
     const bytesPerRow = width * 4 * (stack.numPairs * (s.weightFunc === 'no' ? 1 : 2) + dates.length + 2);
-    const tiles = planTiles(length, bytesPerRow, TILE_BUDGET_BYTES, Math.max(1, numWorkers * 4));
+    const tiles = planTiles(length, bytesPerRow, tileBudgetBytes(ctx, numWorkers), numWorkers > 1 ? numWorkers * 4 : 1);
     const hash = paramsHash({
       stack: fileStamp(files.stack),
       keptIdx,

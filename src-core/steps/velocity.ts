@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
 import { createPool, defaultWorkers } from '../pipeline/pool';
-import { TileCheckpoint, paramsHash, planTiles, runTileLoop } from '../pipeline/tiles';
+import { TileCheckpoint, paramsHash, planTiles, runTileLoop, tileBudgetBytes } from '../pipeline/tiles';
 import type { FitTask } from '../pipeline/fitTask';
 import { InputError, type StepContext, type StepResult } from '../pipeline/types';
 import { selectDates } from '../timefunc/design';
@@ -36,7 +36,6 @@ function readDateFiles(workDir: string, names: string[]): string[] {
   return out;
 }
 
-const TILE_BUDGET_BYTES = 64 * 2 ** 20;
 
 export async function velocity(ctx: StepContext): Promise<StepResult> {
   const t = ctx.template;
@@ -68,7 +67,7 @@ export async function velocity(ctx: StepContext): Promise<StepResult> {
   const refYX: [number, number] | null = attrs.REF_Y !== undefined ? [Number(attrs.REF_Y), Number(attrs.REF_X)] : null;
 
   const numWorkers = ctx.numWorkers ?? defaultWorkers();
-  const tiles = planTiles(length, width * 4 * (N + specs.length), TILE_BUDGET_BYTES, Math.max(1, numWorkers * 2));
+  const tiles = planTiles(length, width * 4 * (N + specs.length), tileBudgetBytes(ctx, numWorkers), numWorkers > 1 ? numWorkers * 2 : 1);
   const base: Omit<FitTask, 'r0' | 'r1'> = {
     kind: 'fit',
     timeseriesFile: tsFile,
