@@ -59,6 +59,8 @@ export interface InvertTileInput {
   refPixel?: number;
   /** gelsd relative cut-off (MintPy: 1e-5) */
   rcond?: number;
+  /** 'svd' forces the Jacobi-SVD solve for every pixel (reference path for tests; slow) */
+  solver?: 'auto' | 'svd';
 }
 
 export interface InvertTileOutput {
@@ -141,6 +143,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
   const P = input.numPixels;
   const { phase, coherence, refPhase, pixelMask, weightFunc, maskDataset, maskData } = input;
   const rcond = input.rcond ?? 1e-5;
+  const forceSvd = input.solver === 'svd';
   check(Number.isInteger(P) && P >= 0, `numPixels ${P} is not a count`);
   check(phase.length === M * P, `phase has ${phase.length} values, expected ${M} pairs × ${P} pixels`);
   check(refPhase.length === M, `refPhase has ${refPhase.length} values, expected ${M}`);
@@ -302,8 +305,8 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     else for (let r = 0; r < mp; r++) sw[rows[r]] = table.sqrtWeight(coherence![rows[r] * P + p]);
 
     // 4. solve
-    let solved = false;
-    if (weightFunc === 'no' && allValid) {
+    let solved = forceSvd;
+    if (!solved && weightFunc === 'no' && allValid) {
       if (!sharedReady) {
         sharedReady = true;
         uf.reset();
@@ -352,7 +355,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
         }
       }
     }
-    if (!solved) {
+    if (forceSvd || !solved) {
       // rank-deficient / disconnected: minimum-norm SVD solve with the gelsd cut-off
       stats.svdFallback++;
       dense.fill(0, 0, mp * n);

@@ -89,8 +89,9 @@ export function parseTimeFuncOptions(values: Record<string, string | undefined>)
   if (sd && isSet(sd)) out.startDate = yyyymmdd(sd);
   const ed = v('endDate');
   if (ed && isSet(ed)) out.endDate = yyyymmdd(ed);
-  const ex = get('excludeDate');
-  const exList = isSet(ex) ? strip(ex).split(/[,\s]+/).filter(Boolean) : ex === undefined || ex.trim().toLowerCase() === 'auto' ? ['exclude_date.txt'] : [];
+  const ex: string | undefined = get('excludeDate');
+  const exAuto = ex === undefined || ex.trim().toLowerCase() === 'auto';
+  const exList = exAuto ? ['exclude_date.txt'] : isSet(ex) ? strip(ex).split(/[,\s]+/).filter(Boolean) : [];
   for (const e of exList) {
     if (/\.(txt|cfg|dat)$/.test(e)) out.excludeDateFiles.push(e);
     else out.excludeDate.push(yyyymmdd(e));
