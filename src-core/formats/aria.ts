@@ -69,7 +69,12 @@ export interface AriaStack {
 }
 
 /** Layer (metadata domain) names ARIA-tools uses in each stack VRT. */
-export const ARIA_DOMAINS = { unw: 'unwrappedPhase', coh: 'coherence', connComp: 'connectedComponents', mag: 'amplitude' } as const;
+export const ARIA_DOMAINS = {
+  unw: 'unwrappedPhase',
+  coh: 'coherence',
+  connComp: 'connectedComponents',
+  mag: 'amplitude',
+} as const;
 
 /**
  * Expand `*` and `?` in the last path component (sorted matches); a path without wildcards is
@@ -139,11 +144,15 @@ export function resolveAriaInputs(template: Template): AriaInputs {
 function checkUnsupported(template: Template): void {
   for (const k of ['mintpy.subset.yx', 'mintpy.subset.lalo']) {
     if (!/^(no|none|auto)$/i.test(template.get(k)))
-      throw new InputError(`${template.path}: ${k} = ${template.get(k)}: subsetting while loading is not supported yet`);
+      throw new InputError(
+        `${template.path}: ${k} = ${template.get(k)}: subsetting while loading is not supported yet`,
+      );
   }
   for (const k of ['mintpy.multilook.xstep', 'mintpy.multilook.ystep']) {
     if (!/^(1|auto)$/i.test(template.get(k)))
-      throw new InputError(`${template.path}: ${k} = ${template.get(k)}: multilooking while loading is not supported yet`);
+      throw new InputError(
+        `${template.path}: ${k} = ${template.get(k)}: multilooking while loading is not supported yet`,
+      );
   }
 }
 
@@ -155,7 +164,8 @@ export function ariaMetadata(unw: VrtDataset): Attrs {
   const src = unw.bandMetadata(1, ARIA_DOMAINS.unw);
   const need = (k: string): string => {
     const v = src[k];
-    if (v === undefined) throw new InputError(`${unw.path}: band 1 metadata (domain ${ARIA_DOMAINS.unw}) has no "${k}"`);
+    if (v === undefined)
+      throw new InputError(`${unw.path}: band 1 metadata (domain ${ARIA_DOMAINS.unw}) has no "${k}"`);
     return v;
   };
   const num = (k: string): number => {
@@ -207,7 +217,15 @@ export function ariaMetadata(unw: VrtDataset): Attrs {
     EARTH_RADIUS: '6337286.638938101',
     HEIGHT: '693000.0',
   });
-  const [lat, lon] = orbit.startsWith('ASC') ? [[S, S, N, N], [W, E, W, E]] : [[N, N, S, S], [E, W, E, W]];
+  const [lat, lon] = orbit.startsWith('ASC')
+    ? [
+        [S, S, N, N],
+        [W, E, W, E],
+      ]
+    : [
+        [N, N, S, S],
+        [E, W, E, W],
+      ];
   for (let i = 0; i < 4; i++) {
     meta[`LAT_REF${i + 1}`] = pyFloat(lat[i]);
     meta[`LON_REF${i + 1}`] = pyFloat(lon[i]);
@@ -222,7 +240,8 @@ export function ariaPairs(unw: VrtDataset): AriaPair[] {
   for (let b = 1; b <= unw.bandCount; b++) {
     const md = unw.bandMetadata(b, ARIA_DOMAINS.unw);
     const d = md.Dates;
-    if (d === undefined) throw new InputError(`${unw.path}: band ${b} has no "Dates" metadata (domain ${ARIA_DOMAINS.unw})`);
+    if (d === undefined)
+      throw new InputError(`${unw.path}: band ${b} has no "Dates" metadata (domain ${ARIA_DOMAINS.unw})`);
     const parts = d.trim().split('_');
     if (parts.length !== 2) throw new InputError(`${unw.path}: band ${b}: Dates "${d}" is not <date>_<date>`);
     for (const p of parts) {
@@ -239,7 +258,9 @@ export function ariaPairs(unw: VrtDataset): AriaPair[] {
     seen.set(key, b);
     const bp = Number(md.perpendicularBaseline);
     if (md.perpendicularBaseline === undefined || !Number.isFinite(bp))
-      throw new InputError(`${unw.path}: band ${b}: perpendicularBaseline "${md.perpendicularBaseline ?? ''}" is not a number`);
+      throw new InputError(
+        `${unw.path}: band ${b}: perpendicularBaseline "${md.perpendicularBaseline ?? ''}" is not a number`,
+      );
     pairs.push({ dates: sorted, band: b, bperp: -bp });
   }
   return pairs.sort((a, b) => (a.dates.join('_') < b.dates.join('_') ? -1 : 1));
@@ -298,7 +319,9 @@ export async function openAriaStack(template: Template): Promise<AriaStack> {
     for (const p of pairs) {
       const d = s.bandMetadata(p.band, dom).Dates;
       if (d !== undefined && [...d.trim().split('_')].sort().join('_') !== p.dates.join('_'))
-        throw new InputError(`${s.path}: band ${p.band} is pair ${d} but band ${p.band} of ${unw.path} is ${p.dates[1]}_${p.dates[0]}`);
+        throw new InputError(
+          `${s.path}: band ${p.band} is pair ${d} but band ${p.band} of ${unw.path} is ${p.dates[1]}_${p.dates[0]}`,
+        );
     }
   }
   for (const r of [coh, connComp, mag, dem, inc, az, water]) {

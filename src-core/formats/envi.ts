@@ -54,7 +54,8 @@ export function findEnviHeader(rasterPath: string): string | null {
 /** Parse the `key = value` / `key = { … }` lines of an ENVI header. */
 export function parseEnviHeaderText(text: string, hdrPath: string): EnviHeader {
   const lines = text.split(/\r?\n/);
-  if (!lines[0] || lines[0].trim().toUpperCase() !== 'ENVI') throw new InputError(`${hdrPath}: not an ENVI header (first line is not "ENVI")`);
+  if (!lines[0] || lines[0].trim().toUpperCase() !== 'ENVI')
+    throw new InputError(`${hdrPath}: not an ENVI header (first line is not "ENVI")`);
   const raw: Record<string, string> = {};
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
@@ -75,7 +76,8 @@ export function parseEnviHeaderText(text: string, hdrPath: string): EnviHeader {
       throw new InputError(`${hdrPath}: ENVI header has no "${key}"`);
     }
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new InputError(`${hdrPath}: ENVI header "${key} = ${v}" is not a non-negative integer`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new InputError(`${hdrPath}: ENVI header "${key} = ${v}" is not a non-negative integer`);
     return n;
   };
   const samples = int('samples');
@@ -84,9 +86,12 @@ export function parseEnviHeaderText(text: string, hdrPath: string): EnviHeader {
   const headerOffset = int('header offset', 0);
   const dataType = int('data type');
   if (!ENVI_TYPES[dataType])
-    throw new InputError(`${hdrPath}: unsupported ENVI data type ${dataType} (supported: 1 byte, 2 int16, 3 int32, 4 float32, 5 float64, 12 uint16, 13 uint32)`);
+    throw new InputError(
+      `${hdrPath}: unsupported ENVI data type ${dataType} (supported: 1 byte, 2 int16, 3 int32, 4 float32, 5 float64, 12 uint16, 13 uint32)`,
+    );
   const il = (raw['interleave'] ?? 'bsq').toLowerCase();
-  if (il !== 'bsq' && il !== 'bil' && il !== 'bip') throw new InputError(`${hdrPath}: unsupported ENVI interleave "${il}"`);
+  if (il !== 'bsq' && il !== 'bil' && il !== 'bip')
+    throw new InputError(`${hdrPath}: unsupported ENVI interleave "${il}"`);
   const bo = int('byte order', 0);
   if (bo !== 0 && bo !== 1) throw new InputError(`${hdrPath}: ENVI "byte order = ${bo}" must be 0 or 1`);
   const div = raw['data ignore value'];
@@ -171,7 +176,8 @@ export class EnviRaster {
   readRows(band: number, r0: number, r1: number): RasterArray {
     const { samples: w, bands, interleave, headerOffset } = this.header;
     if (band < 1 || band > bands) throw new InputError(`${this.path}: band ${band} out of range 1..${bands}`);
-    if (r0 < 0 || r1 > this.length || r1 < r0) throw new InputError(`${this.path}: rows [${r0}, ${r1}) outside 0..${this.length}`);
+    if (r0 < 0 || r1 > this.length || r1 < r0)
+      throw new InputError(`${this.path}: rows [${r0}, ${r1}) outside 0..${this.length}`);
     const bps = this.bytesPerSample;
     const n = (r1 - r0) * w;
     const out = ENVI_TYPES[this.header.dataType].make(n);

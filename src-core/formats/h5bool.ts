@@ -16,11 +16,30 @@ export const BOOL_PLACEHOLDER = '__insar_studio_bool_placeholder__';
 
 /** The datatype message body h5py writes for numpy bool (40 bytes). */
 const ENUM_BODY = Uint8Array.from([
-  0x18, 0x02, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, // v1 enum, 2 members, size 1
-  0x10, 0x08, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, // base: v1 int, signed, size 1, offset 0, precision 8
+  0x18,
+  0x02,
+  0x00,
+  0x00,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // v1 enum, 2 members, size 1
+  0x10,
+  0x08,
+  0x00,
+  0x00,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x00,
+  0x08,
+  0x00, // base: v1 int, signed, size 1, offset 0, precision 8
   ...Buffer.from('FALSE\0\0\0', 'latin1'),
   ...Buffer.from('TRUE\0\0\0\0', 'latin1'),
-  0x00, 0x01, // values
+  0x00,
+  0x01, // values
 ]);
 
 /** Bob Jenkins' lookup3 hashlittle, as HDF5's H5_checksum_lookup3 (initval 0). */
@@ -36,12 +55,24 @@ export function lookup3(k: Uint8Array, initval = 0): number {
     a = (a + w(o)) >>> 0;
     b = (b + w(o + 4)) >>> 0;
     c = (c + w(o + 8)) >>> 0;
-    a = (a - c) >>> 0; a = (a ^ rot(c, 4)) >>> 0; c = (c + b) >>> 0;
-    b = (b - a) >>> 0; b = (b ^ rot(a, 6)) >>> 0; a = (a + c) >>> 0;
-    c = (c - b) >>> 0; c = (c ^ rot(b, 8)) >>> 0; b = (b + a) >>> 0;
-    a = (a - c) >>> 0; a = (a ^ rot(c, 16)) >>> 0; c = (c + b) >>> 0;
-    b = (b - a) >>> 0; b = (b ^ rot(a, 19)) >>> 0; a = (a + c) >>> 0;
-    c = (c - b) >>> 0; c = (c ^ rot(b, 4)) >>> 0; b = (b + a) >>> 0;
+    a = (a - c) >>> 0;
+    a = (a ^ rot(c, 4)) >>> 0;
+    c = (c + b) >>> 0;
+    b = (b - a) >>> 0;
+    b = (b ^ rot(a, 6)) >>> 0;
+    a = (a + c) >>> 0;
+    c = (c - b) >>> 0;
+    c = (c ^ rot(b, 8)) >>> 0;
+    b = (b + a) >>> 0;
+    a = (a - c) >>> 0;
+    a = (a ^ rot(c, 16)) >>> 0;
+    c = (c + b) >>> 0;
+    b = (b - a) >>> 0;
+    b = (b ^ rot(a, 19)) >>> 0;
+    a = (a + c) >>> 0;
+    c = (c - b) >>> 0;
+    c = (c ^ rot(b, 4)) >>> 0;
+    b = (b + a) >>> 0;
     length -= 12;
     o += 12;
   }
@@ -52,13 +83,20 @@ export function lookup3(k: Uint8Array, initval = 0): number {
   a = (a + t(0)) >>> 0;
   b = (b + t(4)) >>> 0;
   c = (c + t(8)) >>> 0;
-  c = (c ^ b) >>> 0; c = (c - rot(b, 14)) >>> 0;
-  a = (a ^ c) >>> 0; a = (a - rot(c, 11)) >>> 0;
-  b = (b ^ a) >>> 0; b = (b - rot(a, 25)) >>> 0;
-  c = (c ^ b) >>> 0; c = (c - rot(b, 16)) >>> 0;
-  a = (a ^ c) >>> 0; a = (a - rot(c, 4)) >>> 0;
-  b = (b ^ a) >>> 0; b = (b - rot(a, 14)) >>> 0;
-  c = (c ^ b) >>> 0; c = (c - rot(b, 24)) >>> 0;
+  c = (c ^ b) >>> 0;
+  c = (c - rot(b, 14)) >>> 0;
+  a = (a ^ c) >>> 0;
+  a = (a - rot(c, 11)) >>> 0;
+  b = (b ^ a) >>> 0;
+  b = (b - rot(a, 25)) >>> 0;
+  c = (c ^ b) >>> 0;
+  c = (c - rot(b, 16)) >>> 0;
+  a = (a ^ c) >>> 0;
+  a = (a - rot(c, 4)) >>> 0;
+  b = (b ^ a) >>> 0;
+  b = (b - rot(a, 14)) >>> 0;
+  c = (c ^ b) >>> 0;
+  c = (c - rot(b, 24)) >>> 0;
   return c;
 }
 

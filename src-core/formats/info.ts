@@ -94,7 +94,8 @@ async function h5Info(path: string): Promise<string> {
         out += `pixel: ${g.xStep} × ${g.yStep} ${attrs.X_UNIT ?? ''}\n`;
         out += `extent: W ${g.xFirst}, E ${east}, S ${Math.min(south, g.yFirst)}, N ${Math.max(south, g.yFirst)}\n`;
       }
-      if (attrs.REF_Y !== undefined) out += `reference pixel: y ${attrs.REF_Y}, x ${attrs.REF_X}${attrs.REF_LAT ? ` (lat ${attrs.REF_LAT}, lon ${attrs.REF_LON})` : ''}\n`;
+      if (attrs.REF_Y !== undefined)
+        out += `reference pixel: y ${attrs.REF_Y}, x ${attrs.REF_X}${attrs.REF_LAT ? ` (lat ${attrs.REF_LAT}, lon ${attrs.REF_LON})` : ''}\n`;
     }
     if (r.has('date')) {
       const d = r.readStrings('date');

@@ -205,8 +205,11 @@ export class VrtDataset implements Raster {
     if (!(width > 0 && length > 0)) throw new InputError(`${path}: VRT without a valid rasterXSize/rasterYSize`);
     let gt: number[] | null = null;
     if (ds.GeoTransform !== undefined) {
-      gt = text(ds.GeoTransform).split(',').map((s) => Number(s.trim()));
-      if (gt.length !== 6 || !gt.every(Number.isFinite)) throw new InputError(`${path}: bad <GeoTransform> "${text(ds.GeoTransform)}"`);
+      gt = text(ds.GeoTransform)
+        .split(',')
+        .map((s) => Number(s.trim()));
+      if (gt.length !== 6 || !gt.every(Number.isFinite))
+        throw new InputError(`${path}: bad <GeoTransform> "${text(ds.GeoTransform)}"`);
     }
     const dir = dirname(path);
     const bands: VrtBand[] = ((ds.VRTRasterBand as XmlNode[] | undefined) ?? []).map((b, i) => {
@@ -218,7 +221,8 @@ export class VrtDataset implements Raster {
           const fnNode = s.SourceFilename;
           const fn = text(fnNode);
           if (!fn) throw new InputError(`${path}: band ${band} has a ${kind} without <SourceFilename>`);
-          const rel = typeof fnNode === 'object' && fnNode !== null ? String((fnNode as XmlNode)['@_relativeToVRT'] ?? '0') : '0';
+          const rel =
+            typeof fnNode === 'object' && fnNode !== null ? String((fnNode as XmlNode)['@_relativeToVRT'] ?? '0') : '0';
           if (s.LUT !== undefined) throw new InputError(`${path}: band ${band}: ComplexSource <LUT> is not supported`);
           const rect = (r: unknown): VrtSource['src'] => {
             if (!r || typeof r !== 'object') return null;
@@ -284,8 +288,7 @@ export class VrtDataset implements Raster {
 
   /** Open a source (checks existence, names this VRT in errors). */
   async openSource(s: VrtSource, band: number): Promise<Raster> {
-    if (!existsSync(s.file))
-      throw new InputError(`${this.path}: band ${band} source file ${s.file} not found`);
+    if (!existsSync(s.file)) throw new InputError(`${this.path}: band ${band} source file ${s.file} not found`);
     try {
       return await openRaster(s.file, this.cache);
     } catch (e) {
@@ -296,7 +299,8 @@ export class VrtDataset implements Raster {
 
   async readRows(band: number, r0: number, r1: number): Promise<RasterArray> {
     const b = this.bandOf(band);
-    if (r0 < 0 || r1 > this.length || r1 < r0) throw new InputError(`${this.path}: rows [${r0}, ${r1}) outside 0..${this.length}`);
+    if (r0 < 0 || r1 > this.length || r1 < r0)
+      throw new InputError(`${this.path}: rows [${r0}, ${r1}) outside 0..${this.length}`);
     const w = this.width;
     const out = makeRaster(b.dataType, (r1 - r0) * w, this.path);
     if (b.noData !== null && b.noData !== 0) out.fill(b.noData);

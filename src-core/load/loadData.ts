@@ -60,7 +60,7 @@ const STANDARD_VALUES: Record<string, string> = {
 
 /**
  * The custom-template keys smallbaselineApp writes into the loaded files (ut.add_attribute of its
- * `customTemplate`): every key as written, loose yes/no spellings normalised, `processor` → 
+ * `customTemplate`): every key as written, loose yes/no spellings normalised, `processor` →
  * mintpy.load.processor, SUBSET_XMIN/YMIN dropped. A value "None" removes the attribute (returned as null).
  */
 export function templateAttrs(t: Template): Record<string, string | null> {
@@ -87,7 +87,8 @@ function fileAttrs(meta: Attrs, fileType: string, t: Template): Attrs {
 }
 
 /** Rows per block so one block of one band stays around 16 MB. */
-const blockRows = (width: number, length: number): number => Math.max(1, Math.min(length, Math.floor((16 << 20) / (4 * width))));
+const blockRows = (width: number, length: number): number =>
+  Math.max(1, Math.min(length, Math.floor((16 << 20) / (4 * width))));
 
 const toF32 = (a: RasterArray): Float32Array => (a instanceof Float32Array ? a : Float32Array.from(a));
 
@@ -107,16 +108,34 @@ async function writeIfgramStack(ctx: StepContext, s: AriaStack, path: string): P
   const M = pairs.length;
   const w = await H5Writer.create(path, fileAttrs(s.attrs, 'ifgramStack', ctx.template));
   try {
-    w.write('date', pairs.flatMap((p) => p.dates), [M, 2], undefined, 'S8');
-    w.write('dropIfgram', pairs.map(() => true), [M], undefined, 'bool');
-    w.write('bperp', Float32Array.from(pairs, (p) => p.bperp), [M]);
+    w.write(
+      'date',
+      pairs.flatMap((p) => p.dates),
+      [M, 2],
+      undefined,
+      'S8',
+    );
+    w.write(
+      'dropIfgram',
+      pairs.map(() => true),
+      [M],
+      undefined,
+      'bool',
+    );
+    w.write(
+      'bperp',
+      Float32Array.from(pairs, (p) => p.bperp),
+      [M],
+    );
     const layers: { name: string; raster: Raster; dtype: '<f4' | '<i2'; nodata: number | null; sign: number }[] = [
       { name: 'unwrapPhase', raster: s.rasters.unw, dtype: '<f4', nodata: s.noData.unw, sign: -1 },
       { name: 'coherence', raster: s.rasters.coh, dtype: '<f4', nodata: s.noData.coh, sign: 1 },
       { name: 'connectComponent', raster: s.rasters.connComp, dtype: '<i2', nodata: s.noData.connComp, sign: 1 },
     ];
-    if (s.rasters.mag) layers.push({ name: 'magnitude', raster: s.rasters.mag, dtype: '<f4', nodata: s.noData.mag, sign: 1 });
-    for (const l of layers) w.createEmpty(l.name, { shape: [M, L, W], dtype: l.dtype, chunks: [1, Math.min(L, 128), W] });
+    if (s.rasters.mag)
+      layers.push({ name: 'magnitude', raster: s.rasters.mag, dtype: '<f4', nodata: s.noData.mag, sign: 1 });
+    for (const l of layers)
+      w.createEmpty(l.name, { shape: [M, L, W], dtype: l.dtype, chunks: [1, Math.min(L, 128), W] });
     const rows = blockRows(W, L);
     for (let i = 0; i < M; i++) {
       checkAbort(ctx);

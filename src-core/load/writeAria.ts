@@ -98,9 +98,21 @@ ${ndSrc}    </${kind}>
 /** Write the stack under `folder` (created); returns the paths of the three stack VRTs. */
 export function writeAriaStack(folder: string, s: AriaStackSpec): { unw: string; coh: string; connComp: string } {
   const layers = [
-    { dir: 'unwrappedPhase', stack: 'unwrapStack.vrt', type: 'Float32', nodata: 0, get: (p: AriaPairSpec) => p.unwrappedPhase },
+    {
+      dir: 'unwrappedPhase',
+      stack: 'unwrapStack.vrt',
+      type: 'Float32',
+      nodata: 0,
+      get: (p: AriaPairSpec) => p.unwrappedPhase,
+    },
     { dir: 'coherence', stack: 'cohStack.vrt', type: 'Float32', nodata: 0, get: (p: AriaPairSpec) => p.coherence },
-    { dir: 'connectedComponents', stack: 'connCompStack.vrt', type: 'Int16', nodata: -1, get: (p: AriaPairSpec) => p.connectedComponents },
+    {
+      dir: 'connectedComponents',
+      stack: 'connCompStack.vrt',
+      type: 'Int16',
+      nodata: -1,
+      get: (p: AriaPairSpec) => p.connectedComponents,
+    },
   ] as const;
   mkdirSync(join(folder, 'stack'), { recursive: true });
   const out: Record<string, string> = {};
@@ -134,12 +146,22 @@ export function writeAriaStack(folder: string, s: AriaStackSpec): { unw: string;
 `;
     });
     const path = join(folder, 'stack', l.stack);
-    writeFileSync(path, `<VRTDataset rasterXSize="${s.width}" rasterYSize="${s.length}">\n  <SRS>${SRS}</SRS>\n  <GeoTransform>${gt(s)}</GeoTransform>\n${bands}</VRTDataset>\n`);
+    writeFileSync(
+      path,
+      `<VRTDataset rasterXSize="${s.width}" rasterYSize="${s.length}">\n  <SRS>${SRS}</SRS>\n  <GeoTransform>${gt(s)}</GeoTransform>\n${bands}</VRTDataset>\n`,
+    );
     out[l.dir] = path;
   }
   const first = s.pairs[0] ? `${s.pairs[0].dates[1]}_${s.pairs[0].dates[0]}` : 'geometry';
   mkdirSync(join(folder, 'DEM'), { recursive: true });
-  writeEnvi(join(folder, 'DEM', 'SRTM_3arcsec.dem'), join(folder, 'DEM', 'SRTM_3arcsec.hdr'), s.dem, 'Float32', s, -32768);
+  writeEnvi(
+    join(folder, 'DEM', 'SRTM_3arcsec.dem'),
+    join(folder, 'DEM', 'SRTM_3arcsec.hdr'),
+    s.dem,
+    'Float32',
+    s,
+    -32768,
+  );
   const angles: [string, Float32Array | undefined][] = [
     ['incidenceAngle', s.incidenceAngle],
     ['azimuthAngle', s.azimuthAngle],
@@ -152,7 +174,14 @@ export function writeAriaStack(folder: string, s: AriaStackSpec): { unw: string;
   }
   if (s.waterMask) {
     mkdirSync(join(folder, 'mask'), { recursive: true });
-    writeEnvi(join(folder, 'mask', 'watermask.msk'), join(folder, 'mask', 'watermask.hdr'), s.waterMask, 'Byte', s, null);
+    writeEnvi(
+      join(folder, 'mask', 'watermask.msk'),
+      join(folder, 'mask', 'watermask.hdr'),
+      s.waterMask,
+      'Byte',
+      s,
+      null,
+    );
   }
   return { unw: out.unwrappedPhase, coh: out.coherence, connComp: out.connectedComponents };
 }
@@ -175,13 +204,22 @@ export function tinyAriaSpec(): AriaStackSpec {
     [1, 3],
   ];
   const pairs: AriaPairSpec[] = idx.map(([a, b], k) => {
-    const unwrappedPhase = Float32Array.from({ length: n }, (_, i) => (k + 1) * 0.1 * (Math.floor(i / width) + 1) + (i % width) * 0.01);
+    const unwrappedPhase = Float32Array.from(
+      { length: n },
+      (_, i) => (k + 1) * 0.1 * (Math.floor(i / width) + 1) + (i % width) * 0.01,
+    );
     unwrappedPhase[0] = 0;
     const coherence = Float32Array.from({ length: n }, (_, i) => 0.3 + 0.02 * i + 0.01 * k);
     const connectedComponents = new Int16Array(n).fill(1);
     connectedComponents[2 * width + 3] = -1;
     connectedComponents[3 * width + 1] = k === 0 ? 2 : 1;
-    return { dates: [d[a], d[b]], unwrappedPhase, coherence, connectedComponents, perpendicularBaseline: 10.5 * (k + 1) - 20 };
+    return {
+      dates: [d[a], d[b]],
+      unwrappedPhase,
+      coherence,
+      connectedComponents,
+      perpendicularBaseline: 10.5 * (k + 1) - 20,
+    };
   });
   const dem = Float32Array.from({ length: n }, (_, i) => 100 + i);
   dem[4 * width + 5] = -32768;
@@ -189,5 +227,17 @@ export function tinyAriaSpec(): AriaStackSpec {
   incidenceAngle[1 * width + 1] = 0;
   const azimuthAngle = Float32Array.from({ length: n }, (_, i) => -100 + 0.5 * i);
   const waterMask = Uint8Array.from({ length: n }, (_, i) => (Math.floor(i / width) === 4 ? 0 : 1));
-  return { width, length, x0: -119.8, y0: 36.25, dx: 0.0025, dy: 0.0025, pairs, dem, incidenceAngle, azimuthAngle, waterMask };
+  return {
+    width,
+    length,
+    x0: -119.8,
+    y0: 36.25,
+    dx: 0.0025,
+    dy: 0.0025,
+    pairs,
+    dem,
+    incidenceAngle,
+    azimuthAngle,
+    waterMask,
+  };
 }

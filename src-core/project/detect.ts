@@ -58,7 +58,9 @@ export function findLoadTemplate(dir: string): string | null {
     .sort((a, b) => Number(a === 'smallbaselineApp.cfg') - Number(b === 'smallbaselineApp.cfg') || a.localeCompare(b));
   for (const f of cfgs) {
     const v = parseTemplateText(readFileSync(join(dir, f), 'utf8'));
-    const load = Object.entries(v).filter(([k, x]) => k.startsWith('mintpy.load.') && k.endsWith('File') && !/^(auto|no|none)$/i.test(x));
+    const load = Object.entries(v).filter(
+      ([k, x]) => k.startsWith('mintpy.load.') && k.endsWith('File') && !/^(auto|no|none)$/i.test(x),
+    );
     if (load.length) return join(dir, f);
   }
   return null;
@@ -90,7 +92,8 @@ export function defaultAriaTemplate(folder: string): Record<string, string> {
   };
   const dem = first('DEM', ['*.dem', '*.vrt', '*.tif']);
   if (dem) v['mintpy.load.demFile'] = dem;
-  if (globLast(join(folder, 'incidenceAngle', '*.vrt')).length) v['mintpy.load.incAngleFile'] = '../incidenceAngle/*.vrt';
+  if (globLast(join(folder, 'incidenceAngle', '*.vrt')).length)
+    v['mintpy.load.incAngleFile'] = '../incidenceAngle/*.vrt';
   if (globLast(join(folder, 'azimuthAngle', '*.vrt')).length) v['mintpy.load.azAngleFile'] = '../azimuthAngle/*.vrt';
   const mask = first('mask', ['watermask.msk', '*.msk']);
   if (mask) v['mintpy.load.waterMaskFile'] = mask;
@@ -108,7 +111,13 @@ function templateText(values: Record<string, string>, folder: string): string {
   );
 }
 
-async function fromAriaTemplate(kind: ProjectKind, folder: string, t: Template, exists: boolean, text?: string): Promise<ProjectInfo> {
+async function fromAriaTemplate(
+  kind: ProjectKind,
+  folder: string,
+  t: Template,
+  exists: boolean,
+  text?: string,
+): Promise<ProjectInfo> {
   const s = await loadAriaStack(t);
   return {
     kind,
@@ -130,8 +139,14 @@ async function fromAriaTemplate(kind: ProjectKind, folder: string, t: Template, 
 async function fromStaged(folder: string): Promise<ProjectInfo> {
   const stack = await IfgramStack.open(join(folder, 'inputs', 'ifgramStack.h5'));
   try {
-    const existing = findLoadTemplate(folder) ?? (isFile(join(folder, 'smallbaselineApp.cfg')) ? join(folder, 'smallbaselineApp.cfg') : null);
-    const cfgs = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.cfg')).sort() : [];
+    const existing =
+      findLoadTemplate(folder) ??
+      (isFile(join(folder, 'smallbaselineApp.cfg')) ? join(folder, 'smallbaselineApp.cfg') : null);
+    const cfgs = existsSync(folder)
+      ? readdirSync(folder)
+          .filter((f) => f.endsWith('.cfg'))
+          .sort()
+      : [];
     const templatePath = existing ?? (cfgs.length ? join(folder, cfgs[0]) : join(folder, `${basename(folder)}.cfg`));
     const exists = isFile(templatePath);
     return {
@@ -140,7 +155,11 @@ async function fromStaged(folder: string): Promise<ProjectInfo> {
       workDir: folder,
       templatePath,
       templateExists: exists,
-      ...(exists ? {} : { templateText: `## MintPy template for the staged stack in ${folder}\n## written by InSAR Studio; edit freely\nmintpy.compute.numWorker = auto\n` }),
+      ...(exists
+        ? {}
+        : {
+            templateText: `## MintPy template for the staged stack in ${folder}\n## written by InSAR Studio; edit freely\nmintpy.compute.numWorker = auto\n`,
+          }),
       processor: stack.attrs['mintpy.load.processor'] ?? stack.attrs.PROCESSOR ?? 'mintpy',
       dates: [...new Set(stack.pairs.flat())].sort(),
       pairs: stack.pairs,
@@ -177,7 +196,9 @@ export async function detectProject(folderIn: string, opts: DetectOptions = {}):
       void _unused;
       return { ...staged, templatePath: cfg, templateExists: true };
     }
-    throw new InputError(`${cfg}: mintpy.load.processor = ${proc}: only ARIA-tools stacks (aria) can be loaded; stage the stack with MintPy's load_data first`);
+    throw new InputError(
+      `${cfg}: mintpy.load.processor = ${proc}: only ARIA-tools stacks (aria) can be loaded; stage the stack with MintPy's load_data first`,
+    );
   }
 
   // (b) MintPy's staged inputs
@@ -200,5 +221,7 @@ export async function detectProject(folderIn: string, opts: DetectOptions = {}):
     return info;
   }
 
-  throw new InputError(`${folder}: not an InSAR stack: expected stack/*.vrt (ARIA-tools) or inputs/ifgramStack.h5 (MintPy)`);
+  throw new InputError(
+    `${folder}: not an InSAR stack: expected stack/*.vrt (ARIA-tools) or inputs/ifgramStack.h5 (MintPy)`,
+  );
 }

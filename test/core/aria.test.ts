@@ -113,7 +113,14 @@ describe('ARIA stack (synthetic)', () => {
     });
     expect(s.attrs.Dates).toBeUndefined();
     expect(s.attrs.perpendicularBaseline).toBeUndefined();
-    expect(s.grid).toEqual({ length: 5, width: 6, xFirst: -119.80125, yFirst: 36.25125, xStep: 0.0025, yStep: -0.0025 });
+    expect(s.grid).toEqual({
+      length: 5,
+      width: 6,
+      xFirst: -119.80125,
+      yFirst: 36.25125,
+      xStep: 0.0025,
+      yStep: -0.0025,
+    });
   });
 
   it('template keys are copied the way smallbaselineApp copies them', () => {
@@ -145,7 +152,9 @@ describe('ARIA stack bad input (temp copies, corrupted)', () => {
     const s = await openAriaStack(template);
     const pair = s.pairs.find((p) => p.dates.join('_') === '20200113_20200125')!;
     await expect(s.rasters.coh.readRows(pair.band, 0, 1)).rejects.toThrow(
-      new RegExp(`^${f}\\.vrt: band 1: ${f}: raster is truncated or its header 20200125_20200113\\.hdr is wrong: .* needs 120 bytes, the file has 40`),
+      new RegExp(
+        `^${f}\\.vrt: band 1: ${f}: raster is truncated or its header 20200125_20200113\\.hdr is wrong: .* needs 120 bytes, the file has 40`,
+      ),
     );
   });
 
@@ -155,14 +164,18 @@ describe('ARIA stack bad input (temp copies, corrupted)', () => {
     unlinkSync(f);
     const s = await openAriaStack(template);
     const pair = s.pairs.find((p) => p.dates.join('_') === '20200125_20200206')!;
-    await expect(s.rasters.unw.readRows(pair.band, 0, 1)).rejects.toThrow(`${join(folder, 'unwrappedPhase', '20200206_20200125.vrt')}: band 1 source file ${f} not found`);
+    await expect(s.rasters.unw.readRows(pair.band, 0, 1)).rejects.toThrow(
+      `${join(folder, 'unwrappedPhase', '20200206_20200125.vrt')}: band 1 source file ${f} not found`,
+    );
   });
 
   it('hdr/size mismatch on the DEM', async () => {
     const { folder, template } = stack();
     const hdr = join(folder, 'DEM', 'SRTM_3arcsec.hdr');
     writeFileSync(hdr, readFileSync(hdr, 'utf8').replace('lines   = 5', 'lines   = 50'));
-    await expect(openAriaStack(template)).rejects.toThrow(/SRTM_3arcsec\.dem: raster is truncated or its header SRTM_3arcsec\.hdr is wrong: 6 × 50 × 1 Float32/);
+    await expect(openAriaStack(template)).rejects.toThrow(
+      /SRTM_3arcsec\.dem: raster is truncated or its header SRTM_3arcsec\.hdr is wrong: 6 × 50 × 1 Float32/,
+    );
   });
 
   it('mismatched grids name both files', async () => {
@@ -173,16 +186,29 @@ describe('ARIA stack bad input (temp copies, corrupted)', () => {
       new RegExp(`^${vrt}: grid does not match ${join(folder, 'stack', 'unwrapStack.vrt')}: geotransform \\[-119\\.7`),
     );
     const hdr = join(folder, 'mask', 'watermask.hdr');
-    writeFileSync(hdr, readFileSync(hdr, 'utf8').replace('samples = 6', 'samples = 3').replace('lines   = 5', 'lines   = 10'));
+    writeFileSync(
+      hdr,
+      readFileSync(hdr, 'utf8').replace('samples = 6', 'samples = 3').replace('lines   = 5', 'lines   = 10'),
+    );
     writeFileSync(vrt, readFileSync(vrt, 'utf8').replace('-119.7,', '-119.8,'));
-    await expect(openAriaStack(template)).rejects.toThrow(/watermask\.msk: grid does not match .*unwrapStack\.vrt: 3×10 px vs 6×5 px/);
+    await expect(openAriaStack(template)).rejects.toThrow(
+      /watermask\.msk: grid does not match .*unwrapStack\.vrt: 3×10 px vs 6×5 px/,
+    );
   });
 
   it('unparsable date in the VRT metadata', async () => {
     const { folder, template } = stack();
     const vrt = join(folder, 'stack', 'unwrapStack.vrt');
-    writeFileSync(vrt, readFileSync(vrt, 'utf8').replace('<MDI key="Dates">20200206_20200113</MDI>', '<MDI key="Dates">20200231_20200113</MDI>'));
-    await expect(openAriaStack(template)).rejects.toThrow(`${vrt}: band 5: Dates "20200231_20200113": "20200231" is not a date (YYYYMMDD)`);
+    writeFileSync(
+      vrt,
+      readFileSync(vrt, 'utf8').replace(
+        '<MDI key="Dates">20200206_20200113</MDI>',
+        '<MDI key="Dates">20200231_20200113</MDI>',
+      ),
+    );
+    await expect(openAriaStack(template)).rejects.toThrow(
+      `${vrt}: band 5: Dates "20200231_20200113": "20200231" is not a date (YYYYMMDD)`,
+    );
   });
 
   it('required file missing from the template or the disk', async () => {
@@ -192,12 +218,16 @@ describe('ARIA stack bad input (temp copies, corrupted)', () => {
     );
     rmSync(join(folder, 'incidenceAngle'), { recursive: true });
     await expect(openAriaStack(template)).rejects.toThrow(InputError);
-    await expect(openAriaStack(template)).rejects.toThrow(`${join(folder, 'incidenceAngle', '*.vrt')}: no file found for mintpy.load.incAngleFile`);
+    await expect(openAriaStack(template)).rejects.toThrow(
+      `${join(folder, 'incidenceAngle', '*.vrt')}: no file found for mintpy.load.incAngleFile`,
+    );
   });
 
   it('subset / multilook while loading are refused clearly', async () => {
     const { template } = stack();
-    await expect(openAriaStack(template.with({ 'mintpy.subset.yx': '0:2,0:3' }))).rejects.toThrow(/mintpy\.subset\.yx = 0:2,0:3: subsetting while loading is not supported yet/);
+    await expect(openAriaStack(template.with({ 'mintpy.subset.yx': '0:2,0:3' }))).rejects.toThrow(
+      /mintpy\.subset\.yx = 0:2,0:3: subsetting while loading is not supported yet/,
+    );
   });
 });
 

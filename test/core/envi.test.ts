@@ -9,7 +9,9 @@ const dir = mkdtempSync(join(tmpdir(), 'envi-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function hdr(o: Record<string, string | number>): string {
-  return ['ENVI', 'description = {\nsome\nfile}', ...Object.entries(o).map(([k, v]) => `${k} = ${v}`)].join('\n') + '\n';
+  return (
+    ['ENVI', 'description = {\nsome\nfile}', ...Object.entries(o).map(([k, v]) => `${k} = ${v}`)].join('\n') + '\n'
+  );
 }
 
 /** value of pixel (band b, row r, col c) in the synthetic rasters */
@@ -28,9 +30,12 @@ const B = 2;
 
 function ordered(interleave: 'bsq' | 'bil' | 'bip'): number[] {
   const out: number[] = [];
-  if (interleave === 'bsq') for (let b = 0; b < B; b++) for (let r = 0; r < L; r++) for (let c = 0; c < W; c++) out.push(val(b, r, c));
-  if (interleave === 'bil') for (let r = 0; r < L; r++) for (let b = 0; b < B; b++) for (let c = 0; c < W; c++) out.push(val(b, r, c));
-  if (interleave === 'bip') for (let r = 0; r < L; r++) for (let c = 0; c < W; c++) for (let b = 0; b < B; b++) out.push(val(b, r, c));
+  if (interleave === 'bsq')
+    for (let b = 0; b < B; b++) for (let r = 0; r < L; r++) for (let c = 0; c < W; c++) out.push(val(b, r, c));
+  if (interleave === 'bil')
+    for (let r = 0; r < L; r++) for (let b = 0; b < B; b++) for (let c = 0; c < W; c++) out.push(val(b, r, c));
+  if (interleave === 'bip')
+    for (let r = 0; r < L; r++) for (let c = 0; c < W; c++) for (let b = 0; b < B; b++) out.push(val(b, r, c));
   return out;
 }
 
@@ -63,14 +68,21 @@ describe('ENVI header', () => {
   });
 
   it('map info with a reference pixel other than (1,1) gives the upper-left corner', () => {
-    const h = parseEnviHeaderText(hdr({ samples: 2, lines: 2, 'data type': 1, 'map info': '{UTM, 2, 3, 1000, 5000, 30, 30, 11, North}' }), 'y.hdr');
+    const h = parseEnviHeaderText(
+      hdr({ samples: 2, lines: 2, 'data type': 1, 'map info': '{UTM, 2, 3, 1000, 5000, 30, 30, 11, North}' }),
+      'y.hdr',
+    );
     expect(h.geoTransform).toEqual([970, 30, 0, 5060, 0, -30]);
   });
 
   it('rejects a header that is not ENVI, without samples, or with an unsupported data type', () => {
     expect(() => parseEnviHeaderText('NOPE\nsamples = 1\n', 'a.hdr')).toThrow(/a\.hdr: not an ENVI header/);
-    expect(() => parseEnviHeaderText(hdr({ lines: 1, 'data type': 4 }), 'b.hdr')).toThrow(/b\.hdr: ENVI header has no "samples"/);
-    expect(() => parseEnviHeaderText(hdr({ samples: 1, lines: 1, 'data type': 6 }), 'c.hdr')).toThrow(/c\.hdr: unsupported ENVI data type 6/);
+    expect(() => parseEnviHeaderText(hdr({ lines: 1, 'data type': 4 }), 'b.hdr')).toThrow(
+      /b\.hdr: ENVI header has no "samples"/,
+    );
+    expect(() => parseEnviHeaderText(hdr({ samples: 1, lines: 1, 'data type': 6 }), 'c.hdr')).toThrow(
+      /c\.hdr: unsupported ENVI data type 6/,
+    );
   });
 });
 
@@ -92,7 +104,11 @@ describe('ENVI raster reads', () => {
   for (const c of cases) {
     it(`data type ${c.type}, ${c.il}: rows [1,3) of band 2 without reading the whole file`, () => {
       const a = c.arr(ordered(c.il));
-      const p = write(`r${c.type}${c.il}`, new Uint8Array(a.buffer), hdr({ samples: W, lines: L, bands: B, 'data type': c.type, interleave: c.il, 'byte order': 0 }));
+      const p = write(
+        `r${c.type}${c.il}`,
+        new Uint8Array(a.buffer),
+        hdr({ samples: W, lines: L, bands: B, 'data type': c.type, interleave: c.il, 'byte order': 0 }),
+      );
       const r = EnviRaster.open(p);
       expect([r.width, r.length, r.bandCount]).toEqual([W, L, B]);
       expect(Array.from(r.readRows(2, 1, 3))).toEqual(expectedRows(1, 1, 3).map(tr[c.type]));
@@ -104,14 +120,24 @@ describe('ENVI raster reads', () => {
     const v = ordered('bsq');
     const buf = Buffer.alloc(8 + v.length * 2);
     v.forEach((x, i) => buf.writeInt16BE(x - 150, 8 + 2 * i));
-    const p = write('be.dem', buf, hdr({ samples: W, lines: L, bands: B, 'header offset': 8, 'data type': 2, 'byte order': 1 }), 'be.hdr');
+    const p = write(
+      'be.dem',
+      buf,
+      hdr({ samples: W, lines: L, bands: B, 'header offset': 8, 'data type': 2, 'byte order': 1 }),
+      'be.hdr',
+    );
     expect(findEnviHeader(p)).toBe(join(dir, 'be.hdr'));
     const r = EnviRaster.open(p);
     expect(Array.from(r.readRows(2, 0, 3))).toEqual(expectedRows(1, 0, 3).map((x) => x - 150));
   });
 
   it('byte data with a data ignore value', () => {
-    const p = write('m.msk', Uint8Array.from({ length: W * L }, (_, i) => i % 2), hdr({ samples: W, lines: L, 'data type': 1, 'data ignore value': 255 }), 'm.hdr');
+    const p = write(
+      'm.msk',
+      Uint8Array.from({ length: W * L }, (_, i) => i % 2),
+      hdr({ samples: W, lines: L, 'data type': 1, 'data ignore value': 255 }),
+      'm.hdr',
+    );
     const r = EnviRaster.open(p);
     expect(r.noData).toBe(255);
     expect(r.dataTypeName).toBe('Byte');
@@ -134,12 +160,16 @@ describe('ENVI errors name the file', () => {
 
   it('truncated raster (file shorter than the header says)', () => {
     const p = write('trunc', new Uint8Array(W * L * 4 - 4), hdr({ samples: W, lines: L, 'data type': 4 }));
-    expect(() => EnviRaster.open(p)).toThrow(new RegExp(`^${p}: raster is truncated .*needs 48 bytes, the file has 44`));
+    expect(() => EnviRaster.open(p)).toThrow(
+      new RegExp(`^${p}: raster is truncated .*needs 48 bytes, the file has 44`),
+    );
   });
 
   it('header that disagrees with the file size (more samples than written)', () => {
     const p = write('mismatch', new Uint8Array(W * L * 4), hdr({ samples: W + 1, lines: L, 'data type': 4 }));
-    expect(() => EnviRaster.open(p)).toThrow(/mismatch: raster is truncated or its header mismatch\.hdr is wrong: 5 × 3 × 1 Float32/);
+    expect(() => EnviRaster.open(p)).toThrow(
+      /mismatch: raster is truncated or its header mismatch\.hdr is wrong: 5 × 3 × 1 Float32/,
+    );
   });
 
   it('unsupported data type (complex64)', () => {

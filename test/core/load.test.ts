@@ -27,7 +27,11 @@ const TEMPLATE = {
   'mintpy.plot': 'off',
 };
 
-function ctxFor(template: Template, workDir: string, signal = new AbortController().signal): StepContext & { progressLog: Progress[] } {
+function ctxFor(
+  template: Template,
+  workDir: string,
+  signal = new AbortController().signal,
+): StepContext & { progressLog: Progress[] } {
   const progressLog: Progress[] = [];
   return { template, workDir, log: () => {}, progress: (p) => progressLog.push(p), signal, progressLog };
 }
@@ -37,7 +41,8 @@ async function enumOf(path: string, name: string): Promise<Record<string, number
   await h5ready();
   const f = new h5wasm.File(path, 'r');
   try {
-    return ((f.get(name) as h5wasm.Dataset).metadata.enum_type as { members: Record<string, number> } | undefined)?.members;
+    return ((f.get(name) as h5wasm.Dataset).metadata.enum_type as { members: Record<string, number> } | undefined)
+      ?.members;
   } finally {
     f.close();
   }
@@ -68,7 +73,13 @@ describe('load_data on a synthetic ARIA stack', () => {
   it('stack: sorted pairs, bperp sign, dropIfgram as h5py bool, dtypes', async () => {
     const s = await IfgramStack.open(outputs[0]);
     try {
-      expect(s.date12).toEqual(['20200101_20200113', '20200101_20200125', '20200113_20200125', '20200113_20200206', '20200125_20200206']);
+      expect(s.date12).toEqual([
+        '20200101_20200113',
+        '20200101_20200125',
+        '20200113_20200125',
+        '20200113_20200206',
+        '20200125_20200206',
+      ]);
       expect(Array.from(s.bperp)).toEqual([-1, -22, 9.5, -32.5, -11.5]);
       expect(s.dropIfgram).toEqual([true, true, true, true, true]);
       expect(s.attrs.FILE_TYPE).toBe('ifgramStack');
@@ -128,7 +139,16 @@ describe('load_data on a synthetic ARIA stack', () => {
   });
 
   it('loadAriaStack describes the stack without writing', async () => {
-    const s = await loadAriaStack(new Template(join(root, 'elsewhere', 'x.cfg'), { ...TEMPLATE, 'mintpy.load.unwFile': join(folder, 'stack', 'unwrapStack.vrt'), 'mintpy.load.demFile': join(folder, 'DEM', 'SRTM_3arcsec.dem'), 'mintpy.load.incAngleFile': join(folder, 'incidenceAngle', '*.vrt'), 'mintpy.load.azAngleFile': 'no', 'mintpy.load.waterMaskFile': 'no' }));
+    const s = await loadAriaStack(
+      new Template(join(root, 'elsewhere', 'x.cfg'), {
+        ...TEMPLATE,
+        'mintpy.load.unwFile': join(folder, 'stack', 'unwrapStack.vrt'),
+        'mintpy.load.demFile': join(folder, 'DEM', 'SRTM_3arcsec.dem'),
+        'mintpy.load.incAngleFile': join(folder, 'incidenceAngle', '*.vrt'),
+        'mintpy.load.azAngleFile': 'no',
+        'mintpy.load.waterMaskFile': 'no',
+      }),
+    );
     expect(s.dates).toEqual(['20200101', '20200113', '20200125', '20200206']);
     expect(s.pairs[4]).toEqual(['20200125', '20200206']);
     expect(s.inputs.azAngleFile).toBeNull();
@@ -141,7 +161,9 @@ describe('load_data on a synthetic ARIA stack', () => {
     mkdirSync(wd);
     const ac = new AbortController();
     ac.abort();
-    await expect(loadData(ctxFor(new Template(join(folder, 'mintpy', 't.cfg'), TEMPLATE), wd, ac.signal))).rejects.toBeInstanceOf(CancelledError);
+    await expect(
+      loadData(ctxFor(new Template(join(folder, 'mintpy', 't.cfg'), TEMPLATE), wd, ac.signal)),
+    ).rejects.toBeInstanceOf(CancelledError);
     expect(readdirSync(join(wd, 'inputs'))).toEqual([]);
   });
 });
@@ -195,12 +217,18 @@ describeParity('load_data cv-tiny vs MintPy inputs/', () => {
   }
 
   it('ifgramStack date, bperp, dropIfgram: equal (87 pairs), dropIfgram an h5py bool', async () => {
-    const [a, b] = await both('ifgramStack.h5', (r) => ({ date: r.readStrings('date'), bperp: Array.from(r.read('bperp')), drop: Array.from(r.read('dropIfgram')) }));
+    const [a, b] = await both('ifgramStack.h5', (r) => ({
+      date: r.readStrings('date'),
+      bperp: Array.from(r.read('bperp')),
+      drop: Array.from(r.read('dropIfgram')),
+    }));
     expect(a.date).toEqual(b.date);
     expect(a.date.length).toBe(174);
     expect(a.bperp).toEqual(b.bperp);
     expect(a.drop).toEqual(b.drop);
-    expect(await enumOf(ours('ifgramStack.h5'), 'dropIfgram')).toEqual(await enumOf(ref('ifgramStack.h5'), 'dropIfgram'));
+    expect(await enumOf(ours('ifgramStack.h5'), 'dropIfgram')).toEqual(
+      await enumOf(ref('ifgramStack.h5'), 'dropIfgram'),
+    );
   });
 
   for (const ds of ['height', 'incidenceAngle', 'azimuthAngle', 'slantRangeDistance']) {

@@ -15,19 +15,28 @@ const L = 4;
 function envi(name: string, data: Float32Array | Int16Array, type: number, extra = ''): string {
   const p = join(dir, name);
   writeFileSync(p, new Uint8Array(data.buffer));
-  writeFileSync(`${p}.hdr`, `ENVI\nsamples = ${W}\nlines = ${L}\nbands = 1\ndata type = ${type}\ninterleave = bsq\nbyte order = 0\n${extra}`);
+  writeFileSync(
+    `${p}.hdr`,
+    `ENVI\nsamples = ${W}\nlines = ${L}\nbands = 1\ndata type = ${type}\ninterleave = bsq\nbyte order = 0\n${extra}`,
+  );
   return p;
 }
 
 const grid = Float32Array.from({ length: W * L }, (_, i) => i + 0.5);
 grid[7] = -9999; // source no-data
 envi('a.raw', grid, 4);
-envi('b.raw', Int16Array.from({ length: W * L }, (_, i) => i - 3), 2);
+envi(
+  'b.raw',
+  Int16Array.from({ length: W * L }, (_, i) => i - 3),
+  2,
+);
 
 const band = (inner: string, attrs = 'dataType="Float32" band="1"', nodata = '<NoDataValue>-1</NoDataValue>') =>
   `<VRTRasterBand ${attrs}>${nodata}${inner}</VRTRasterBand>`;
-const vrt = (bands: string, gt = '<GeoTransform> -1.1980000000000000e+02,  2.5e-03,  0.0,  3.6250000000000000e+01,  0.0, -2.5e-03</GeoTransform>') =>
-  `<VRTDataset rasterXSize="${W}" rasterYSize="${L}">${gt}${bands}</VRTDataset>`;
+const vrt = (
+  bands: string,
+  gt = '<GeoTransform> -1.1980000000000000e+02,  2.5e-03,  0.0,  3.6250000000000000e+01,  0.0, -2.5e-03</GeoTransform>',
+) => `<VRTDataset rasterXSize="${W}" rasterYSize="${L}">${gt}${bands}</VRTDataset>`;
 
 describe('VRT', () => {
   it('ComplexSource: NODATA pixels keep the band NoDataValue, rows are read as a window', async () => {
@@ -72,7 +81,11 @@ describe('VRT', () => {
       ),
     );
     const v = await VrtDataset.open(p);
-    expect(v.bandMetadata(1, 'unwrappedPhase')).toEqual({ Dates: '20180121_20180109', startRange: '799000.0', 'Wavelength (m)': '0.05546576' });
+    expect(v.bandMetadata(1, 'unwrappedPhase')).toEqual({
+      Dates: '20180121_20180109',
+      startRange: '799000.0',
+      'Wavelength (m)': '0.05546576',
+    });
     expect(v.bandMetadata(2, 'unwrappedPhase')).toEqual({});
     expect(v.fileList()).toEqual([join(dir, 'a.vrt'), join(dir, 'b.raw')]);
     const b1 = await v.readRows(1, 0, L);
@@ -88,8 +101,11 @@ describe('VRT', () => {
     writeFileSync(
       p,
       vrt(
-        band(`<SimpleSource><SourceFilename relativeToVRT="1">b.raw</SourceFilename><SourceBand>1</SourceBand>
-        <SrcRect xOff="1" yOff="2" xSize="3" ySize="2"/><DstRect xOff="0" yOff="1" xSize="3" ySize="2"/></SimpleSource>`, 'dataType="Int16" band="1"'),
+        band(
+          `<SimpleSource><SourceFilename relativeToVRT="1">b.raw</SourceFilename><SourceBand>1</SourceBand>
+        <SrcRect xOff="1" yOff="2" xSize="3" ySize="2"/><DstRect xOff="0" yOff="1" xSize="3" ySize="2"/></SimpleSource>`,
+          'dataType="Int16" band="1"',
+        ),
       ),
     );
     const v = await VrtDataset.open(p);
@@ -103,7 +119,14 @@ describe('VRT', () => {
     const buf = writeArrayBuffer(data, { width: W, height: L, BitsPerSample: [32], SampleFormat: [3] } as never);
     writeFileSync(join(dir, 't.tif'), new Uint8Array(buf));
     const p = join(dir, 't.vrt');
-    writeFileSync(p, vrt(band(`<SimpleSource><SourceFilename relativeToVRT="1">t.tif</SourceFilename><SourceBand>1</SourceBand></SimpleSource>`)));
+    writeFileSync(
+      p,
+      vrt(
+        band(
+          `<SimpleSource><SourceFilename relativeToVRT="1">t.tif</SourceFilename><SourceBand>1</SourceBand></SimpleSource>`,
+        ),
+      ),
+    );
     const v = await openRaster(p);
     expect(Array.from(await v.readRows(1, 2, 3))).toEqual([20, 22, 24, 26, 28]);
     const t = await openRaster(join(dir, 't.tif'));
@@ -112,14 +135,21 @@ describe('VRT', () => {
 
   it('errors: missing source names the VRT and the file; resampling; bad XML; unknown format', async () => {
     const p = join(dir, 'missing.vrt');
-    writeFileSync(p, vrt(band(`<SimpleSource><SourceFilename relativeToVRT="1">nothere.raw</SourceFilename></SimpleSource>`)));
+    writeFileSync(
+      p,
+      vrt(band(`<SimpleSource><SourceFilename relativeToVRT="1">nothere.raw</SourceFilename></SimpleSource>`)),
+    );
     const v = await VrtDataset.open(p);
     await expect(v.readRows(1, 0, 1)).rejects.toThrow(`${p}: band 1 source file ${join(dir, 'nothere.raw')} not found`);
 
     const q = join(dir, 'resample.vrt');
     writeFileSync(
       q,
-      vrt(band(`<SimpleSource><SourceFilename relativeToVRT="1">a.raw</SourceFilename><SrcRect xOff="0" yOff="0" xSize="5" ySize="4"/><DstRect xOff="0" yOff="0" xSize="10" ySize="8"/></SimpleSource>`)),
+      vrt(
+        band(
+          `<SimpleSource><SourceFilename relativeToVRT="1">a.raw</SourceFilename><SrcRect xOff="0" yOff="0" xSize="5" ySize="4"/><DstRect xOff="0" yOff="0" xSize="10" ySize="8"/></SimpleSource>`,
+        ),
+      ),
     );
     await expect(VrtDataset.open(q)).rejects.toThrow(/resample\.vrt: band 1: SrcRect 5×4 and DstRect 10×8 differ/);
 
