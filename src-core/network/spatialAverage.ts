@@ -62,7 +62,8 @@ export class SpatialAverager {
           }
           const v = coh[base + rowOff + x];
           if (v === 0 || Number.isNaN(v)) continue;
-          s += thr === null ? v : v > thr ? 1 : 0;
+          // MintPy: data[data > thr] = 1; data[data <= thr] = 0 (a NaN threshold leaves data unchanged)
+          s += thr === null ? v : v > thr ? 1 : v <= thr ? 0 : v;
           c++;
         }
       }

@@ -164,6 +164,10 @@ describe('spatial average coherence and coherenceSpatialAvg.txt', () => {
     const ratio = new SpatialAverager(2, { length: 3, width: 2, threshold: 0.45 });
     ratio.add(coh, 0, 3, mask);
     expect(ratio.result()[0]).toBeCloseTo(2 / 3, 6);
+    // no masked-out pixel → MintPy's threshold is NaN and the "ratio" degenerates to the mean coherence
+    const nanThr = new SpatialAverager(2, { length: 3, width: 2, threshold: NaN });
+    nanThr.add(coh, 0, 3, mask);
+    expect(Array.from(nanThr.result())).toEqual(Array.from(a.result()));
   });
 
   it('pyFixed rounds like Python %-formatting (exact ties to even)', () => {
