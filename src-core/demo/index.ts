@@ -6,6 +6,7 @@ export {
   readTruthRaster,
   TRUTH_FILES,
   TRUTH_JSON,
+  DEMO_MARKER,
   type DemoInfo,
   type DemoTruth,
   type DemoOptions,

@@ -295,6 +295,24 @@ describe('demo generator: options', () => {
     await expect(gen({ colz: 5 } as DemoOptions)).rejects.toThrow(/unknown option "colz"/);
   });
 
+  it('refuses a non-empty folder that is not a demo; regenerating a demo removes the old network files', async () => {
+    const foreign = path.join(tmpRoot, 'foreign');
+    fs.mkdirSync(path.join(foreign, 'stack'), { recursive: true });
+    fs.writeFileSync(path.join(foreign, 'stack', 'unwrapStack.vrt'), 'a real stack');
+    await expect(generateDemoStack(foreign, SMALL)).rejects.toThrow(/foreign: the folder is not empty/);
+    expect(fs.readFileSync(path.join(foreign, 'stack', 'unwrapStack.vrt'), 'utf8')).toBe('a real stack');
+
+    const dir = path.join(tmpRoot, 'regen');
+    const a = await generateDemoStack(dir, { ...SMALL, neighbours: 3 });
+    const b = await generateDemoStack(dir, { ...SMALL, neighbours: 1, startDate: '20190101' });
+    expect(b.pairs.length).toBeLessThan(a.pairs.length);
+    for (const layer of ['unwrappedPhase', 'coherence', 'connectedComponents'])
+      expect(fs.readdirSync(path.join(dir, layer)).sort()).toEqual(
+        b.pairs.flatMap((p) => [p.name, `${p.name}.aux.xml`, `${p.name}.hdr`, `${p.name}.vrt`]).sort(),
+      );
+    expect(fs.readdirSync(path.join(dir, 'incidenceAngle')).filter((f) => f.endsWith('.vrt'))).toEqual([`${b.pairs[0].name}.vrt`]);
+  });
+
   it('a 300 × 300 × 60-pair stack is written in bounded memory, with progress', async () => {
     const ticks: number[] = [];
     let peak = 0;
