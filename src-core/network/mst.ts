@@ -37,12 +37,16 @@ export function minimumSpanningTree(date12: readonly string[], value: ArrayLike<
   if (n < 2) return [];
   const idx = new Map(dates.map((d, i) => [d, i]));
   const w = new Float64Array(n * n).fill(Infinity);
-  // coherence_matrix: later entries of duplicate date12 overwrite earlier ones; NaN stays +∞
+  // coherence_matrix takes the value of the first occurrence of a date12; NaN stays +∞
+  const first = new Map<string, number>();
+  date12.forEach((d, k) => {
+    if (!first.has(d)) first.set(d, k);
+  });
   for (let k = 0; k < date12.length; k++) {
     const [a, b] = splitDate12(date12[k]);
     const i = idx.get(a) as number;
     const j = idx.get(b) as number;
-    const c = Number(value[date12.indexOf(date12[k])]);
+    const c = Number(value[first.get(date12[k]) as number]);
     const wt = Number.isNaN(c) ? Infinity : 1 / c;
     w[i * n + j] = wt;
     w[j * n + i] = wt;

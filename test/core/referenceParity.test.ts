@@ -120,3 +120,20 @@ describeParity('reference_point + quick_overview vs MintPy 1.5.1 (cv-tiny)', () 
     expect(readFileSync(join(dir, 'referencePoint.json'), 'utf8')).toContain('"REF_Y": 11');
   }, 120_000);
 });
+
+describeParity('loadReferenceMaps (cv-tiny)', () => {
+  it('gives the app the same verdicts as the step', async () => {
+    const { loadReferenceMaps } = await import('../../src-core/reference/referenceMaps');
+    const { validateReferencePoint } = await import('../../src-core/reference/referencePoint');
+    const dir = stageWorkDir('ref-maps-');
+    await modifyNetwork(ctxFor(dir));
+    await referencePoint(ctxFor(dir, { 'mintpy.reference.yx': '11,63' }));
+    const maps = await loadReferenceMaps(dir);
+    expect(validateReferencePoint(11, 63, maps).ok).toBe(true);
+    const m = maps.mask as Uint8Array;
+    const i = m.findIndex((v) => v === 0);
+    const chk = validateReferencePoint(Math.floor(i / 160), i % 160, maps);
+    expect(!chk.ok && chk.rule).toBe('masked');
+    expect(validateReferencePoint(-1, 3, maps).ok).toBe(false);
+  }, 120_000);
+});
