@@ -11,7 +11,7 @@ import {
   type DemoInfo,
   type DemoOptions,
 } from '../../src-core/demo';
-import { InputError } from '../../src-core/pipeline/types';
+import { CancelledError, InputError } from '../../src-core/pipeline/types';
 import { Template } from '../../src-core/config/template';
 import { openAriaStack } from '../../src-core/formats/aria';
 
@@ -311,6 +311,12 @@ describe('demo generator: options', () => {
         b.pairs.flatMap((p) => [p.name, `${p.name}.aux.xml`, `${p.name}.hdr`, `${p.name}.vrt`]).sort(),
       );
     expect(fs.readdirSync(path.join(dir, 'incidenceAngle')).filter((f) => f.endsWith('.vrt'))).toEqual([`${b.pairs[0].name}.vrt`]);
+  });
+
+  it('stops with CancelledError when the signal aborts', async () => {
+    const ac = new AbortController();
+    const run = gen({ ...SMALL, onProgress: (done) => done === 3 && ac.abort(), signal: ac.signal });
+    await expect(run).rejects.toThrow(CancelledError);
   });
 
   it('a 300 × 300 × 60-pair stack is written in bounded memory, with progress', async () => {
