@@ -2,11 +2,13 @@
  * The open project: detection, the project database (edits with undo/redo, runs), recent projects, the
  * network and the reference-point check. One project at a time. No Electron import.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { H5Reader } from '../../src-core/formats/h5';
 import { gridOf, latLonToRowCol, rowColToLatLon } from '../../src-core/formats/mintpyFiles';
 import { Template } from '../../src-core/config/template';
+import { daysBetween } from '../../src-core/time/dates';
+import { validateReferencePoint } from '../../src-core/reference/referencePoint';
 import {
   STEP_ORDER,
   type DirListing,
@@ -20,7 +22,7 @@ import {
   type RunSummary,
 } from '../../src-shared/api';
 import { AppDb, ProjectDb, type EditSnapshot, type HistoryState } from './projectDb';
-import { APP_DIR, ProjectError, detectProjectFolder, type DetectedProject } from './projectDetect';
+import { detectProject, type ProjectInfo as DetectedInfo } from '../../src-core/project/detect';
 import { countComponents, readStackNetwork, type StackNetwork } from './network';
 import type { EventBus } from './events';
 
@@ -64,7 +66,23 @@ export function staleFromDiff(a: Record<string, string>, b: Record<string, strin
   return first < 0 ? null : STEP_ORDER[first];
 }
 
-export interface OpenProject extends DetectedProject {
+export class ProjectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProjectError';
+  }
+}
+
+/** The app's own folder inside a project: the project database lives here; nothing of the user's is touched. */
+export const APP_DIR = '.insar-studio';
+
+export interface OpenProject {
+  folder: string;
+  name: string;
+  kind: ProjectInfo['kind'];
+  templatePath: string;
+  workDir: string;
+  detected: DetectedInfo;
   db: ProjectDb;
 }
 
@@ -89,12 +107,19 @@ export class ProjectService {
   }
 
   async open(folder: string): Promise<ProjectInfo> {
-    const det = detectProjectFolder(folder);
+    // an ARIA folder gets MintPy's default template in <folder>/mintpy/ (never overwritten)
+    const det = await detectProject(folder, { writeTemplate: true });
+    if (!det.templateExists) {
+      mkdirSync(dirname(det.templatePath), { recursive: true });
+      writeFileSync(det.templatePath, det.templateText ?? '');
+    }
     Template.read(det.templatePath); // fail early on an unreadable template
     this.close();
     const db = new ProjectDb(join(det.folder, APP_DIR, 'project.sqlite'));
-    this.project = { ...det, db };
-    this.appDb.touchRecent(det.folder, det.name);
+    const name = basename(det.folder) === 'mintpy' ? `${basename(dirname(det.folder))}/mintpy` : basename(det.folder);
+    const kind = det.kind === 'mintpy' ? 'mintpy-staged' : det.kind;
+    this.project = { folder: det.folder, name, kind, templatePath: det.templatePath, workDir: det.workDir, detected: det, db };
+    this.appDb.touchRecent(det.folder, name);
     const info = await this.info();
     this.events?.emit('onProjectChanged', info);
     return info;
@@ -126,7 +151,7 @@ export class ProjectService {
         /* try the next file */
       }
     }
-    return null;
+    return p.detected.grid;
   }
 
   editState(h?: HistoryState): EditState {
@@ -154,8 +179,8 @@ export class ProjectService {
     let numPairs = 0;
     try {
       const net = await this.stackNetwork();
-      dates = net?.dates ?? [];
-      numPairs = net?.pairs.length ?? 0;
+      dates = net?.dates ?? p.detected.dates;
+      numPairs = net?.pairs.length ?? p.detected.pairs.length;
     } catch {
       /* stack not readable yet */
     }
@@ -192,7 +217,14 @@ export class ProjectService {
   async network(): Promise<NetworkInfo> {
     const net = await this.stackNetwork();
     const excluded = this.require().db.history().current.excludedPairs;
-    if (!net) return { dates: [], dateBperp: [], pairs: [], excluded, components: 0, kept: 0 };
+    if (!net) {
+      // before load_data: the pairs the detection read from the ARIA stack (no baselines or coherence yet)
+      const d = this.require().detected;
+      const ex = new Set(excluded);
+      const pairs = d.pairs.map(([date1, date2], index) => ({ index, date1, date2, bperp: 0, coherence: NaN, days: daysBetween(date1, date2) }));
+      const kept = pairs.filter((q) => !ex.has(q.index));
+      return { dates: d.dates, dateBperp: d.dates.map(() => 0), pairs, excluded, components: countComponents(d.dates, kept), kept: kept.length };
+    }
     const ex = new Set(excluded);
     const kept = net.pairs.filter((p) => !ex.has(p.index));
     const pairs = net.pairs.map((p) => ({ ...p, coherence: p.coherence ?? NaN }));
@@ -213,7 +245,7 @@ export class ProjectService {
   async setExcludedPairs(indices: number[]): Promise<EditState> {
     const p = this.require();
     const net = await this.stackNetwork();
-    const n = net?.pairs.length ?? 0;
+    const n = net?.pairs.length ?? p.detected.pairs.length;
     const bad = indices.filter((i) => i >= n);
     if (bad.length) throw new ProjectError(`pair index ${bad[0]} does not exist: the stack has ${n} pairs (0–${n - 1})`);
     const cur = p.db.history().current;
@@ -246,51 +278,67 @@ export class ProjectService {
   }
 
   /**
-   * MintPy's checks for a user-given reference point (reference_point.py): inside the data coverage, not in
-   * the area masked out by mintpy.reference.maskFile (default maskConnComp.h5), and a valid (finite,
-   * non-zero) temporal-average unwrapped phase in the stack.
+   * MintPy's checks for a user-given reference point (src-core/reference validateReferencePoint): inside the
+   * grid, not water, not masked by mintpy.reference.maskFile (maskConnComp.h5), valid mean phase over the
+   * kept pairs. Only the one pixel is read from each file.
    */
   async validateReferencePoint(lat: number, lon: number): Promise<{ ok: true; row: number; col: number } | { ok: false; reason: string }> {
     const p = this.require();
     const grid = this.grid();
     if (!grid) return { ok: false, reason: 'the project has no geocoded grid yet — run load_data first' };
     const [row, col] = latLonToRowCol(grid, lat, lon);
-    if (!(row >= 0 && row < grid.length && col >= 0 && col < grid.width))
-      return { ok: false, reason: `(${lat.toFixed(5)}, ${lon.toFixed(5)}) is outside the data coverage` };
+    const i = row * grid.width + col;
+    const inside = row >= 0 && row < grid.length && col >= 0 && col < grid.width;
+    const one = (v: number): ArrayLike<number> => ({ length: grid.length * grid.width, [i]: v });
     let template: Template;
     try {
       template = Template.read(p.templatePath).with(overridesOf(p.db.history().current));
     } catch (e) {
       return { ok: false, reason: (e as Error).message };
     }
-    const maskName = template.get('mintpy.reference.maskFile');
-    const maskPath = maskName && maskName !== 'no' ? resolve(p.workDir, maskName) : '';
-    if (maskPath && existsSync(maskPath)) {
-      const r = await H5Reader.open(maskPath);
+    const pixel = async (file: string, names: string[]): Promise<number | null> => {
+      if (!inside || !existsSync(file)) return null;
+      const r = await H5Reader.open(file);
       try {
-        const ds = r.has('mask') ? 'mask' : r.has('waterMask') ? 'waterMask' : null;
-        if (ds && Number(r.readRows(ds, row, row + 1)[col]) === 0)
-          return { ok: false, reason: `the pixel is masked out by ${maskName} (e.g. an unwrapping-error island or no data); pick a pixel inside the main area` };
+        const ds = names.find((n) => r.has(n));
+        return ds ? Number(r.readRows(ds, row, row + 1)[col]) : null;
       } finally {
         r.close();
       }
-    }
+    };
+    const maskName = template.get('mintpy.reference.maskFile');
+    const maskV = maskName && !/^(no|none)$/i.test(maskName) ? await pixel(resolve(p.workDir, maskName), ['mask', 'waterMask']) : null;
+    const waterV = await pixel(join(p.workDir, 'waterMask.h5'), ['waterMask', 'mask']);
+    let valid = 1;
     const stackPath = join(p.workDir, 'inputs', 'ifgramStack.h5');
-    if (existsSync(stackPath)) {
+    if (inside && existsSync(stackPath)) {
       const r = await H5Reader.open(stackPath);
       try {
-        const n = r.shape('unwrapPhase')[0];
-        const w = r.shape('unwrapPhase')[2];
+        const [n, , w] = r.shape('unwrapPhase');
+        const ex = new Set(p.db.history().current.excludedPairs);
         const a = r.readRows('unwrapPhase', row, row + 1);
-        let s = 0;
-        for (let i = 0; i < n; i++) s += a[i * w + col];
-        if (!Number.isFinite(s) || s / n === 0)
-          return { ok: false, reason: 'the pixel has no valid unwrapped phase (NaN or zero in the interferograms); pick a pixel with data' };
+        let sum = 0;
+        let k = 0;
+        for (let j = 0; j < n; j++) {
+          if (ex.has(j)) continue;
+          sum += a[j * w + col];
+          k++;
+        }
+        valid = Number.isFinite(sum) && k > 0 && sum / k !== 0 ? 1 : 0;
       } finally {
         r.close();
       }
     }
-    return { ok: true, row, col };
+    const check = validateReferencePoint(row, col, {
+      length: grid.length,
+      width: grid.width,
+      grid,
+      validity: one(valid),
+      mask: maskV === null ? null : one(maskV),
+      maskName,
+      waterMask: waterV === null ? null : one(waterV),
+    });
+    return check.ok ? { ok: true, row, col } : { ok: false, reason: check.reason };
   }
 
   async setReferencePoint(lat: number, lon: number): Promise<RefPointResult> {

@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
+import { fromArrayBuffer } from 'geotiff';
+import { H5Reader } from '../../src-core/formats/h5';
+import { createServices, type Services } from '../../src-main/services/apiService';
+import { staleFromDiff, overridesOf } from '../../src-main/services/projectService';
+import { makeDemo } from './helpers';
+
+let s: Services;
+let demo: Awaited<ReturnType<typeof makeDemo>>;
+let appData: string;
+
+function inputSnapshot(folder: string): Record<string, number> {
+  const files = ['stack/unwrapStack.vrt', 'stack/cohStack.vrt', 'stack/connCompStack.vrt'];
+  return Object.fromEntries(files.map((f) => [f, statSync(join(folder, f)).mtimeMs]));
+}
+
+beforeAll(async () => {
+  demo = await makeDemo();
+  appData = mkdtempSync(join(tmpdir(), 'insar-appdata-'));
+  s = createServices({ transport: 'http', appDataDir: appData, numWorkers: 1 });
+});
+afterAll(() => s?.dispose());
+
+describe('services on a demo project', () => {
+  test('open: detects the ARIA folder, lists dates/pairs before load_data, records the recent project', async () => {
+    const before = inputSnapshot(demo.folder);
+    const info = await s.api.openProject(demo.folder);
+    expect(info.kind).toBe('aria');
+    expect(info.dates.length).toBe(12);
+    expect(info.numPairs).toBeGreaterThan(11);
+    expect(info.edits.staleFrom).toBeNull();
+    expect(existsSync(join(demo.folder, '.insar-studio', 'project.sqlite'))).toBe(true);
+    expect((await s.api.recentProjects()).map((r) => r.folder)).toContain(demo.folder);
+    const net = await s.api.network();
+    expect(net.pairs.length).toBe(info.numPairs);
+    expect(net.components).toBe(1);
+    expect(inputSnapshot(demo.folder)).toEqual(before);
+  });
+
+  test('a bad folder is refused with a message naming it', async () => {
+    await expect(s.projects.open(join(demo.root, 'nope'))).rejects.toThrow(/nope.*not a folder/);
+  });
+
+  test('run: progress + log events, the run record, the layers', async () => {
+    const progress: string[] = [];
+    const logs: string[] = [];
+    const offP = s.events.on('onProgress', (p) => progress.push(p.step));
+    const offL = s.events.on('onLog', (l) => logs.push(l.message));
+    const started = await s.api.runPipeline();
+    expect(started.status).toBe('running');
+    await expect(s.api.runPipeline()).rejects.toThrow(/already going/);
+    const done = await s.jobs.wait();
+    offP();
+    offL();
+    expect(done?.status).toBe('ok');
+    expect(done?.steps.find((x) => x.name === 'invert_network')?.status).toBe('done');
+    expect(logs.some((l) => l.startsWith('step velocity'))).toBe(true);
+    expect(new Set(progress).size).toBeGreaterThan(0);
+    const layers = await s.api.listLayers();
+    const ids = layers.map((l) => l.id);
+    expect(ids).toEqual(expect.arrayContaining(['velocity.h5:velocity', 'timeseries.h5:timeseries', 'temporalCoherence.h5:temporalCoherence', 'inputs/geometryGeo.h5:height']));
+    const ts = layers.find((l) => l.id === 'timeseries.h5:timeseries')!;
+    expect(ts.dates?.length).toBe(12);
+  });
+
+  test('getLayer equals the file read directly; stats are of the finite values', async () => {
+    const l = await s.api.getLayer('velocity.h5', 'velocity');
+    const r = await H5Reader.open(join(s.projects.current!.workDir, 'velocity.h5'));
+    const direct = r.read('velocity') as Float32Array;
+    r.close();
+    expect(l.values.length).toBe(40 * 60);
+    expect(Array.from(l.values)).toEqual(Array.from(direct));
+    const finite = Array.from(direct).filter(Number.isFinite);
+    expect(l.stats.min).toBe(Math.min(...finite));
+    expect(l.stats.max).toBe(Math.max(...finite));
+    expect(l.units).toBe('m/year');
+    const d = await s.api.getLayer('timeseries.h5', 'timeseries', ts12(await s.api.listLayers()));
+    expect(d.values.length).toBe(40 * 60);
+    await expect(s.api.getLayer('../../etc/passwd.h5', 'x')).rejects.toThrow(/outside/);
+    await expect(s.api.getLayer('timeseries.h5', 'timeseries')).rejects.toThrow(/choose a date/);
+  });
+
+  test('pixelSeries: the time series column and the fitted model (intercept + v·(t − t_ref))', async () => {
+    const ps = await s.api.pixelSeries(20, 30);
+    const r = await H5Reader.open(join(s.projects.current!.workDir, 'timeseries.h5'));
+    const band = (k: number) => r.readBand('timeseries', k)[20 * 60 + 30];
+    expect(ps.values[0]).toBe(band(0));
+    expect(ps.values[11]).toBe(band(11));
+    r.close();
+    const v = await s.api.getLayer('velocity.h5', 'velocity');
+    expect(ps.velocity).toBe(v.values[20 * 60 + 30]);
+    expect(ps.model.length).toBe(12);
+    // the model's slope is the velocity
+    const slope = (ps.model[11] - ps.model[0]) / (ps.years[11] - ps.years[0]);
+    expect(Math.abs(slope - ps.velocity)).toBeLessThan(1e-5);
+  });
+
+  test('transect samples the layer at the nearest pixels along the line', async () => {
+    const g = (await s.api.getLayer('velocity.h5', 'velocity')).grid;
+    const lat = g.yFirst + 10.5 * g.yStep;
+    const t = await s.api.transect({ file: 'velocity.h5', dataset: 'velocity' }, [lat, g.xFirst + 0.5 * g.xStep], [lat, g.xFirst + 59.5 * g.xStep]);
+    expect(t.values.length).toBe(60);
+    const v = await s.api.getLayer('velocity.h5', 'velocity');
+    for (const c of [0, 17, 59]) expect(t.values[c]).toBe(v.values[10 * 60 + c]);
+    expect(t.distanceKm[59]).toBeGreaterThan(t.distanceKm[0]);
+  });
+
+  test('excluding a pair: undoable, stale from modify_network, re-run changes the velocity and keeps fewer pairs', async () => {
+    const v0 = (await s.api.getLayer('velocity.h5', 'velocity')).values.slice();
+    const net = await s.api.network();
+    const e1 = await s.api.setExcludedPairs([1, 4]);
+    expect(e1.excludedPairs).toEqual([1, 4]);
+    expect(e1.staleFrom).toBe('modify_network');
+    expect((await s.api.getLayer('velocity.h5', 'velocity')).stale).toBe(true);
+    await expect(s.api.setExcludedPairs([net.pairs.length])).rejects.toThrow(/does not exist/);
+    const u = await s.api.undo();
+    expect(u.excludedPairs).toEqual([]);
+    expect(u.staleFrom).toBeNull();
+    const r = await s.api.redo();
+    expect(r.excludedPairs).toEqual([1, 4]);
+    await s.api.runPipeline();
+    const done = await s.jobs.wait();
+    expect(done?.status).toBe('ok');
+    expect(done?.fromStep).toBe('modify_network');
+    expect((await s.api.projectInfo())?.edits.staleFrom).toBeNull();
+    const v1 = (await s.api.getLayer('velocity.h5', 'velocity')).values;
+    let maxd = 0;
+    for (let i = 0; i < v1.length; i++) if (Number.isFinite(v1[i]) && Number.isFinite(v0[i])) maxd = Math.max(maxd, Math.abs(v1[i] - v0[i]));
+    expect(maxd).toBeGreaterThan(0);
+    const kept = JSON.parse(readFileSync(join(s.projects.current!.workDir, 'networkSelection.json'), 'utf8')) as Record<string, unknown>;
+    expect(JSON.stringify(kept)).toMatch(/1/);
+    const r2 = await H5Reader.open(join(s.projects.current!.workDir, 'numInvIfgram.h5'));
+    const num = r2.read('mask');
+    r2.close();
+    expect(Math.max(...Array.from(num))).toBe(net.pairs.length - 2);
+  });
+
+  test('reference point: refused outside the grid with the reason; accepted → the re-run makes it 0', async () => {
+    const g = s.projects.grid()!;
+    const bad = await s.api.setReferencePoint(g.yFirst - 5 * Math.abs(g.yStep) * 100, g.xFirst);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.reason).toMatch(/outside/);
+    const [row, col] = [25, 12];
+    const ok = await s.api.setReferencePoint(g.yFirst + (row + 0.5) * g.yStep, g.xFirst + (col + 0.5) * g.xStep);
+    expect(ok.ok).toBe(true);
+    if (!ok.ok) return;
+    expect([ok.point.row, ok.point.col]).toEqual([row, col]);
+    expect(ok.edits.staleFrom).toBe('reference_point');
+    await s.api.runPipeline();
+    expect((await s.jobs.wait())?.status).toBe('ok');
+    const v = await s.api.getLayer('velocity.h5', 'velocity');
+    expect(v.values[row * g.width + col]).toBe(0);
+    const r = await H5Reader.open(join(s.projects.current!.workDir, 'velocity.h5'));
+    expect([r.attrs.REF_Y, r.attrs.REF_X]).toEqual([String(row), String(col)]);
+    r.close();
+  });
+
+  test('cancel stops a run and records it as cancelled', async () => {
+    await s.api.setOverrides({ 'mintpy.networkInversion.weightFunc': 'no' });
+    await s.api.runPipeline('load_data');
+    expect(await s.api.cancelRun()).toBe(true);
+    const done = await s.jobs.wait();
+    expect(done?.status).toBe('cancelled');
+    expect((await s.api.runs())[0].status).toBe('cancelled');
+    expect(await s.api.cancelRun()).toBe(false);
+  });
+
+  test('exports: KMZ is a zip with a .kml; GeoTIFF and CSV are written', async () => {
+    const k = await s.api.exportKmz();
+    const z = unzipSync(new Uint8Array(readFileSync(k.path)));
+    const kml = Object.keys(z).find((n) => n.endsWith('.kml'))!;
+    expect(strFromU8(z[kml])).toMatch(/<GroundOverlay>/);
+    const t = await s.api.exportGeoTiff({ file: 'velocity.h5', dataset: 'velocity' });
+    const tif = await fromArrayBuffer(new Uint8Array(readFileSync(t.path)).buffer);
+    const img = await tif.getImage();
+    expect([img.getWidth(), img.getHeight()]).toEqual([60, 40]);
+    const v = await s.api.getLayer('velocity.h5', 'velocity');
+    const [ras] = (await img.readRasters()) as unknown as Float32Array[];
+    expect(Array.from(ras)).toEqual(Array.from(v.values));
+    expect(img.getOrigin()[0]).toBeCloseTo(v.grid.xFirst, 9);
+    expect(img.getOrigin()[1]).toBeCloseTo(v.grid.yFirst, 9);
+    expect(img.getResolution()[0]).toBeCloseTo(v.grid.xStep, 12);
+    const c = await s.api.exportCsv({ kind: 'pixel', row: 20, col: 30 });
+    const lines = readFileSync(c.path, 'utf8').trim().split('\n');
+    expect(lines.length).toBe(2 + 12);
+    const fi = await s.api.fileInfo('velocity.h5');
+    expect(fi.datasets.map((d) => d.name)).toContain('velocity');
+  });
+
+  test('edits survive closing the services and reopening the project', async () => {
+    const before = (await s.api.projectInfo())!.edits;
+    s.dispose();
+    s = createServices({ transport: 'http', appDataDir: appData, numWorkers: 1 });
+    expect(await s.api.projectInfo()).toBeNull();
+    const info = await s.api.openProject((await s.api.recentProjects())[0].folder);
+    expect(info.edits.excludedPairs).toEqual(before.excludedPairs);
+    expect(info.edits.referencePoint).toEqual(before.referencePoint);
+    expect(info.edits.overrides).toEqual({ 'mintpy.networkInversion.weightFunc': 'no' });
+    expect(info.edits.staleFrom).toBe('invert_network');
+    expect((await s.api.undo()).overrides).toEqual({});
+  });
+});
+
+describe('stale steps', () => {
+  test('the earliest step reading a changed key', () => {
+    expect(staleFromDiff({ 'mintpy.velocity.startDate': '20180101' }, {})).toBe('velocity');
+    expect(staleFromDiff(overridesOf({ excludedPairs: [2], referencePoint: { lat: 0, lon: 0, row: 1, col: 1 }, overrides: {} }), {})).toBe('modify_network');
+    expect(staleFromDiff({ a: '1' }, { a: '1' })).toBeNull();
+  });
+});
+
+function ts12(layers: { id: string; dates?: string[] }[]): string {
+  return layers.find((l) => l.id === 'timeseries.h5:timeseries')!.dates![5];
+}
