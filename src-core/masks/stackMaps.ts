@@ -110,9 +110,7 @@ export async function write2D(
 
 /** Stack attributes as MintPy copies them into derived 2-D files (FILE_TYPE etc. are overridden). */
 export function derivedAttrs(stack: IfgramStack): Attrs {
-  const a: Attrs = { ...stack.attrs };
-  delete a.NUMBER_OF_PAIRS;
-  return a;
+  return { ...stack.attrs };
 }
 
 export async function writeMaskConnComp(path: string, mask: Uint8Array, stack: IfgramStack): Promise<void> {
