@@ -49,8 +49,37 @@ async function openUncached(path: string, cache: RasterCache): Promise<Raster> {
   throw new InputError(`${path}: unknown raster format (expected .vrt, .tif or an ENVI file with a .hdr beside it)`);
 }
 
+/** Band no-data values from GDAL's `<raster>.aux.xml` (PAM), which GDAL prefers over the driver's. */
+function pamNoData(path: string): Map<number, number> {
+  const out = new Map<number, number>();
+  const aux = `${path}.aux.xml`;
+  if (!existsSync(aux)) return out;
+  try {
+    const doc = pamParser.parse(readFileSync(aux, 'utf8')) as Record<string, Record<string, unknown>>;
+    for (const b of (doc.PAMDataset?.PAMRasterBand as Record<string, unknown>[] | undefined) ?? []) {
+      const v = b.NoDataValue;
+      const t = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)['#text'] : v;
+      if (t !== undefined && String(t).trim() !== '') out.set(Number(b['@_band'] ?? 1), Number(String(t).trim()));
+    }
+  } catch {
+    // an unreadable .aux.xml is ignored, as GDAL does
+  }
+  return out;
+}
+
+const pamParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  isArray: (name) => name === 'PAMRasterBand',
+});
+
 class EnviAdapter implements Raster {
-  constructor(readonly envi: EnviRaster) {}
+  private readonly pam: Map<number, number>;
+  constructor(readonly envi: EnviRaster) {
+    this.pam = pamNoData(envi.path);
+  }
   get path(): string {
     return this.envi.path;
   }
@@ -66,8 +95,8 @@ class EnviAdapter implements Raster {
   get geoTransform(): number[] | null {
     return this.envi.geoTransform;
   }
-  noData(): number | null {
-    return this.envi.noData;
+  noData(band = 1): number | null {
+    return this.pam.get(band) ?? this.envi.noData;
   }
   dataType(): string {
     return this.envi.dataTypeName;

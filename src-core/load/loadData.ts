@@ -4,15 +4,15 @@
  * copy of the custom template into the file attributes). Pair by pair, row block by row block, so memory
  * stays bounded for large stacks; outputs are written to temp files and renamed into place.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Template } from '../config/template';
 import { openAriaStack, type AriaInputs, type AriaStack } from '../formats/aria';
-import { H5Writer, type Attrs } from '../formats/h5';
-import type { GeoGrid } from '../formats/mintpyFiles';
+import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
+import { IfgramStack, type GeoGrid } from '../formats/mintpyFiles';
 import type { RasterArray } from '../formats/envi';
 import type { Raster } from '../formats/vrt';
-import { CancelledError, type StepContext, type StepResult } from '../pipeline/types';
+import { CancelledError, InputError, type StepContext, type StepResult } from '../pipeline/types';
 import { pyFloat, pyTimeNow } from './pyfmt';
 
 /** What an ARIA stack holds, without writing anything (for the app's project view). */
@@ -32,7 +32,19 @@ export interface AriaStackSummary {
   attrs: Attrs;
 }
 
+/** mintpy.load.processor must be aria (or left to auto when the unwrapped stack is a VRT). */
+export function checkAriaProcessor(template: Template): void {
+  const raw = template.raw('mintpy.load.processor');
+  if (raw.toLowerCase() === 'auto' && /\.vrt$/i.test(template.raw('mintpy.load.unwFile'))) return;
+  const proc = template.get('mintpy.load.processor').toLowerCase();
+  if (proc !== 'aria')
+    throw new InputError(
+      `${template.path}: mintpy.load.processor = ${proc}: only ARIA-tools stacks (aria) can be loaded; for other processors load with MintPy and open its inputs/ folder`,
+    );
+}
+
 export async function loadAriaStack(template: Template): Promise<AriaStackSummary> {
+  checkAriaProcessor(template);
   const s = await openAriaStack(template);
   return {
     processor: 'aria',
@@ -216,10 +228,44 @@ async function writeGeometry(ctx: StepContext, s: AriaStack, path: string): Prom
   }
 }
 
+/**
+ * prep_aria's update mode: an existing, readable ifgramStack.h5 of the same size holding every pair, or
+ * geometryGeo.h5 of the same size with every dataset (and not implausibly small), is not written again.
+ */
+async function upToDate(kind: 'stack' | 'geometry', path: string, s: AriaStack): Promise<boolean> {
+  if (!existsSync(path)) return false;
+  try {
+    if (kind === 'stack') {
+      const o = await IfgramStack.open(path);
+      try {
+        const have = new Set(o.date12);
+        return o.length === s.length && o.width === s.width && s.pairs.every((p) => have.has(p.dates.join('_')));
+      } finally {
+        o.close();
+      }
+    }
+    const r = await H5Reader.open(path);
+    try {
+      const names = ['height', 'incidenceAngle', 'slantRangeDistance'];
+      if (s.rasters.az) names.push('azimuthAngle');
+      if (s.rasters.water) names.push('waterMask');
+      if (!names.every((n) => r.has(n))) return false;
+      const [l, w] = r.shape('height');
+      return l === s.length && w === s.width && statSync(path).size > s.length * s.width * 4 * names.length * 0.3;
+    } finally {
+      r.close();
+    }
+  } catch {
+    return false; // unreadable: write it again
+  }
+}
+
 /** load_data: ARIA stack → inputs/ifgramStack.h5 + inputs/geometryGeo.h5. */
 export async function loadData(ctx: StepContext): Promise<StepResult> {
   const t0 = Date.now();
+  checkAriaProcessor(ctx.template);
   const s = await openAriaStack(ctx.template);
+  const update = ctx.template.bool('mintpy.load.updateMode');
   ctx.log(
     `ARIA stack ${s.inputs.unwFile}: ${s.pairs.length} pairs, ${s.dates.length} dates (${s.dates[0]} … ${s.dates[s.dates.length - 1]}), ${s.width} × ${s.length} px`,
   );
@@ -227,11 +273,22 @@ export async function loadData(ctx: StepContext): Promise<StepResult> {
   mkdirSync(dir, { recursive: true });
   const stackPath = join(dir, 'ifgramStack.h5');
   const geomPath = join(dir, 'geometryGeo.h5');
-  await writeIfgramStack(ctx, s, stackPath);
-  ctx.log(`wrote ${stackPath}`);
+  const skipped: string[] = [];
+  if (update && (await upToDate('stack', stackPath, s))) {
+    skipped.push(stackPath);
+    ctx.log(`All date12 exists in file ${stackPath} with same size as required, no need to re-load.`);
+  } else {
+    await writeIfgramStack(ctx, s, stackPath);
+    ctx.log(`wrote ${stackPath}`);
+  }
   checkAbort(ctx);
-  await writeGeometry(ctx, s, geomPath);
-  ctx.log(`wrote ${geomPath}`);
+  if (update && (await upToDate('geometry', geomPath, s))) {
+    skipped.push(geomPath);
+    ctx.log(`All datasets exists in file ${geomPath} with same size as required, no need to re-load.`);
+  } else {
+    await writeGeometry(ctx, s, geomPath);
+    ctx.log(`wrote ${geomPath}`);
+  }
   ctx.progress({ step: 'load_data', done: s.pairs.length + 1, total: s.pairs.length + 1, label: 'geometry' });
   return {
     outputs: [stackPath, geomPath],
@@ -246,6 +303,7 @@ export async function loadData(ctx: StepContext): Promise<StepResult> {
       X_FIRST: s.attrs.X_FIRST,
       Y_FIRST: s.attrs.Y_FIRST,
       seconds: pyFloat((Date.now() - t0) / 1000),
+      skipped,
     },
   };
 }

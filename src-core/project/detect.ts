@@ -14,7 +14,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseTemplateText, Template } from '../config/template';
 import { globLast } from '../formats/aria';
 import { gridOf, IfgramStack, type GeoGrid } from '../formats/mintpyFiles';
-import { loadAriaStack } from '../load/loadData';
+import { checkAriaProcessor, loadAriaStack } from '../load/loadData';
 import { InputError } from '../pipeline/types';
 
 export type ProjectKind = 'aria' | 'mintpy' | 'template';
@@ -183,7 +183,13 @@ export async function detectProject(folderIn: string, opts: DetectOptions = {}):
   if (cfg) {
     const t = Template.read(cfg);
     const proc = t.get('mintpy.load.processor').toLowerCase();
-    if (proc === 'aria') {
+    let isAria = true;
+    try {
+      checkAriaProcessor(t);
+    } catch {
+      isAria = false;
+    }
+    if (isAria) {
       try {
         return await fromAriaTemplate('template', folder, t, true);
       } catch (e) {

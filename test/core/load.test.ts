@@ -1,14 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Template } from '../../src-core/config/template';
-import { H5Reader, h5ready, type NumericArray } from '../../src-core/formats/h5';
+import { H5Reader, H5Writer, h5ready, type NumericArray } from '../../src-core/formats/h5';
+import { lookup3 } from '../../src-core/formats/h5bool';
 import { IfgramStack } from '../../src-core/formats/mintpyFiles';
 import { loadAriaStack, loadData } from '../../src-core/load/loadData';
 import { tinyAriaSpec, writeAriaStack } from '../../src-core/load/writeAria';
-import { CancelledError, type Progress, type StepContext } from '../../src-core/pipeline/types';
+import { CancelledError, InputError, type Progress, type StepContext } from '../../src-core/pipeline/types';
 import { describeParity, fx } from '../helpers/fixtures';
 
 const root = mkdtempSync(join(tmpdir(), 'load-test-'));
@@ -156,6 +157,26 @@ describe('load_data on a synthetic ARIA stack', () => {
     expect(existsSync(join(root, 'elsewhere'))).toBe(false);
   });
 
+  it('update mode (default yes) skips complete outputs like prep_aria; updateMode = no rewrites them', async () => {
+    const ino = outputs.map((p) => statSync(p).ino);
+    const t = new Template(join(workDir, 't.cfg'), TEMPLATE);
+    const again = await loadData(ctxFor(t, workDir));
+    expect(again.summary.skipped).toEqual(outputs);
+    expect(outputs.map((p) => statSync(p).ino)).toEqual(ino);
+    const forced = await loadData(ctxFor(t.with({ 'mintpy.load.updateMode': 'no' }), workDir));
+    expect(forced.summary.skipped).toEqual([]);
+    expect(outputs.map((p) => statSync(p).ino)).not.toEqual(ino);
+  });
+
+  it('a processor other than aria is refused, naming the template', async () => {
+    const t = new Template(join(workDir, 't.cfg'), { ...TEMPLATE, 'mintpy.load.processor': 'isce' });
+    await expect(loadData(ctxFor(t, join(root, 'never')))).rejects.toBeInstanceOf(InputError);
+    await expect(loadAriaStack(t)).rejects.toThrow(
+      `${join(workDir, 't.cfg')}: mintpy.load.processor = isce: only ARIA-tools stacks (aria)`,
+    );
+    expect(existsSync(join(root, 'never'))).toBe(false);
+  });
+
   it('cancelled: throws CancelledError and leaves no output or temp file', async () => {
     const wd = join(root, 'cancel');
     mkdirSync(wd);
@@ -165,6 +186,33 @@ describe('load_data on a synthetic ARIA stack', () => {
       loadData(ctxFor(new Template(join(folder, 'mintpy', 't.cfg'), TEMPLATE), wd, ac.signal)),
     ).rejects.toBeInstanceOf(CancelledError);
     expect(readdirSync(join(wd, 'inputs'))).toEqual([]);
+  });
+});
+
+describe('h5py bool datasets written through h5wasm', () => {
+  it('lookup3 (HDF5 metadata checksum) matches Bob Jenkins test vectors', () => {
+    expect(lookup3(new Uint8Array(0))).toBe(0xdeadbeef);
+    expect(lookup3(new TextEncoder().encode('Four score and seven years ago'))).toBe(0x17770551);
+    expect(lookup3(new TextEncoder().encode('Four score and seven years ago'), 1)).toBe(0xcd628161);
+  });
+
+  it('a chunked 2-D bool written by row blocks reads back with the enum type and the values', async () => {
+    const p = join(root, 'mask.h5');
+    const w = await H5Writer.create(p, { FILE_TYPE: 'mask' });
+    w.createEmpty('mask', { shape: [200, 3], dtype: 'bool' });
+    w.writeRows('mask', 100, Uint8Array.from([1, 0, 1, 0, 0, 1]));
+    w.write('flags', [false, true, true], [3], undefined, 'bool');
+    w.commit();
+    expect(await enumOf(p, 'mask')).toEqual({ FALSE: 0, TRUE: 1 });
+    expect(await enumOf(p, 'flags')).toEqual({ FALSE: 0, TRUE: 1 });
+    const r = await H5Reader.open(p);
+    try {
+      expect(Array.from(r.readRows('mask', 99, 102))).toEqual([0, 0, 0, 1, 0, 1, 0, 0, 1]);
+      expect(Array.from(r.read('flags'))).toEqual([0, 1, 1]);
+      expect(r.attrs.FILE_TYPE).toBe('mask');
+    } finally {
+      r.close();
+    }
   });
 });
 
