@@ -1,0 +1,232 @@
+/**
+ * The API contract through both transports: every method over the browser host (HTTP with the token,
+ * events over WebSocket, binary bodies for typed arrays) and through the Electron IPC handler table with a
+ * fake ipcMain; requests without the token, from another Host/Origin or an untrusted frame are refused.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { API_EVENTS, API_METHODS, BINARY_CONTENT_TYPE, IPC_PREFIX, TOKEN_HEADER, type ApiMethod, type InsarApi } from '../../src-shared/api';
+import { decodeBinary, encodeBinary } from '../../src-shared/binaryCodec';
+import { ApiArgError, validateArgs } from '../../src-shared/validate';
+import { createServices, type Services } from '../../src-main/services/apiService';
+import { startHost, type Host } from '../../src-main/host/server';
+import { registerIpcHandlers, trustedFrame, type IpcEventLike, type IpcMainLike } from '../../src-main/electron/ipcHandlers';
+import { buildPreloadApi } from '../../src-main/electron/preloadApi';
+import { makeDemo } from './helpers';
+
+let s: Services;
+let host: Host;
+let demo: Awaited<ReturnType<typeof makeDemo>>;
+let base: string;
+let rendererDir: string;
+
+/** One sample call per method (the order matters: open → run → edits → exports). */
+function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
+  return [
+    ['capabilities', []],
+    ['listDir', [folder]],
+    ['openProject', [folder]],
+    ['recentProjects', []],
+    ['projectInfo', []],
+    ['pickFolder', []],
+    ['runPipeline', []],
+    ['cancelRun', []],
+    ['network', []],
+    ['listLayers', []],
+    ['getLayer', ['velocity.h5', 'velocity']],
+    ['pixelSeries', [5, 6]],
+    ['transect', [{ file: 'velocity.h5', dataset: 'velocity' }, [36.13, -119.66], [36.12, -119.55], 20]],
+    ['setExcludedPairs', [[2]]],
+    ['undo', []],
+    ['redo', []],
+    ['setReferencePoint', [36.125, -119.6]],
+    ['setOverrides', [{ 'mintpy.velocity.startDate': '20180101' }]],
+    ['runs', []],
+    ['exportKmz', [join(out, 'v.kmz')]],
+    ['exportGeoTiff', [{ file: 'velocity.h5', dataset: 'velocity' }, join(out, 'v.tif')]],
+    ['exportCsv', [{ kind: 'pixel', row: 5, col: 6 }, join(out, 'p.csv')]],
+    ['fileInfo', ['velocity.h5']],
+  ];
+}
+
+beforeAll(async () => {
+  demo = await makeDemo();
+  s = createServices({ transport: 'http', appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')), numWorkers: 1 });
+  rendererDir = mkdtempSync(join(tmpdir(), 'insar-renderer-'));
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
+  mkdirSync(join(rendererDir, 'assets'));
+  writeFileSync(join(rendererDir, 'assets', 'w.mjs'), 'export {}');
+  host = await startHost({ services: s, rendererDir });
+  base = `http://127.0.0.1:${host.port}`;
+});
+afterAll(async () => {
+  await host?.close();
+  s?.dispose();
+});
+
+async function post(method: string, args: unknown[], headers: Record<string, string> = { [TOKEN_HEADER]: host.token }): Promise<Response> {
+  return fetch(`${base}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ args }) });
+}
+
+async function callHttp(method: string, args: unknown[]): Promise<unknown> {
+  const r = await post(method, args);
+  if ((r.headers.get('content-type') ?? '').startsWith(BINARY_CONTENT_TYPE)) return decodeBinary(await r.arrayBuffer());
+  const body = (await r.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(body.error.message);
+  return body.result;
+}
+
+describe('browser host', () => {
+  test('every API method answers over HTTP with the token; events arrive over the WebSocket', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/events?token=${host.token}`);
+    const events: string[] = [];
+    ws.on('message', (m) => events.push((JSON.parse(String(m)) as { event: string }).event));
+    await new Promise((ok) => ws.once('open', ok));
+    const out = mkdtempSync(join(tmpdir(), 'insar-out-'));
+    const seen = new Set<string>();
+    for (const [m, args] of calls(demo.folder, out)) {
+      const res = await callHttp(m, args);
+      seen.add(m);
+      if (m === 'runPipeline') {
+        expect((res as { status: string }).status).toBe('running');
+        // cancelRun is exercised right after; then run again to completion for the layer calls
+        continue;
+      }
+      if (m === 'cancelRun') {
+        expect(res).toBe(true);
+        await s.jobs.wait();
+        await callHttp('runPipeline', []);
+        expect((await s.jobs.wait())?.status).toBe('ok');
+      }
+      if (m === 'getLayer') {
+        const l = res as { values: Float32Array; grid: { length: number; width: number } };
+        expect(l.values).toBeInstanceOf(Float32Array);
+        expect(l.values.length).toBe(l.grid.length * l.grid.width);
+        const direct = await s.api.getLayer('velocity.h5', 'velocity');
+        expect(Array.from(l.values)).toEqual(Array.from(direct.values));
+      }
+      if (m === 'pixelSeries') expect((res as { values: Float32Array }).values).toBeInstanceOf(Float32Array);
+      if (m === 'capabilities') expect(res).toMatchObject({ transport: 'http', nativeDialogs: false });
+      if (m === 'pickFolder') expect(res).toBeNull();
+      if (m === 'setReferencePoint') expect((res as { ok: boolean }).ok).toBe(true);
+    }
+    expect([...seen].sort()).toEqual([...API_METHODS].sort());
+    await new Promise((r) => setTimeout(r, 100));
+    ws.close();
+    for (const e of API_EVENTS) expect(events).toContain(e);
+  });
+
+  test('requests without the token, with a wrong token, from another Host or Origin are refused', async () => {
+    expect((await post('projectInfo', [], {})).status).toBe(401);
+    expect((await post('projectInfo', [], { [TOKEN_HEADER]: 'x'.repeat(host.token.length) })).status).toBe(401);
+    expect((await post('projectInfo', [], { [TOKEN_HEADER]: host.token, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await fetch(`${base}/`)).status).toBe(401);
+    expect((await fetch(`${base}/assets/w.mjs`)).status).toBe(401);
+    // DNS rebinding: a foreign Host header
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((ok) => {
+      const rq = request({ host: '127.0.0.1', port: host.port, path: '/?token=' + host.token, headers: { host: 'evil.example' } }, (r) => ok(r.statusCode ?? 0));
+      rq.end();
+    });
+    expect(status).toBe(421);
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/events?token=nope`);
+    const err = await new Promise<string>((ok) => ws.once('error', (e) => ok(String(e.message))));
+    expect(err).toMatch(/401/);
+  });
+
+  test('static files: token once in the URL, then the cookie; .mjs as text/javascript; token in the page', async () => {
+    const r = await fetch(`${base}/?token=${host.token}`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-security-policy')).toMatch(/worker-src 'self' blob:/);
+    expect(await r.text()).toContain(`<meta name="insar-token" content="${host.token}">`);
+    const cookie = r.headers.get('set-cookie')!.split(';')[0];
+    const js = await fetch(`${base}/assets/w.mjs`, { headers: { cookie } });
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect((await fetch(`${base}/../../etc/passwd`, { headers: { cookie } })).status).toBe(404);
+  });
+
+  test('bad arguments are refused by the validator with the method name', async () => {
+    const r = await post('pixelSeries', [1.5, 'a']);
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { error: { message: string } }).error.message).toMatch(/^pixelSeries: argument 1/);
+    expect((await post('noSuchMethod', [])).status).toBe(400);
+    expect((await post('setOverrides', [{ 'evil.key': 'x' }])).status).toBe(400);
+  });
+});
+
+describe('Electron IPC handler table (fake ipcMain)', () => {
+  class FakeIpcMain implements IpcMainLike {
+    handlers = new Map<string, (e: IpcEventLike, ...a: unknown[]) => Promise<unknown>>();
+    handle(ch: string, fn: (e: IpcEventLike, ...a: unknown[]) => Promise<unknown>): void {
+      if (this.handlers.has(ch)) throw new Error(`second handler for ${ch}`);
+      this.handlers.set(ch, fn);
+    }
+    removeHandler(ch: string): void {
+      this.handlers.delete(ch);
+    }
+  }
+
+  test('one channel per method; every method dispatches to the services through the preload API', async () => {
+    const ipc = new FakeIpcMain();
+    const s2 = createServices({ transport: 'electron', appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')), numWorkers: 1, dialogs: { pickFolder: async () => demo.folder } });
+    const unregister = registerIpcHandlers(ipc, s2.api, trustedFrame(['file://']));
+    expect([...ipc.handlers.keys()].sort()).toEqual(API_METHODS.map((m) => IPC_PREFIX + m).sort());
+    const frame = { senderFrame: { url: 'file:///app/out/renderer/index.html' } };
+    const client = buildPreloadApi(
+      (ch, ...args) => ipc.handlers.get(ch)!(frame, ...args),
+      () => () => {},
+    );
+    // the preload exposes exactly the API's method names (+ on)
+    expect(Object.keys(client).sort()).toEqual([...API_METHODS, 'on'].sort());
+    const out = mkdtempSync(join(tmpdir(), 'insar-out-'));
+    const api = client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    for (const [m, args] of calls(demo.folder, out)) {
+      const res = await api[m](...args);
+      if (m === 'runPipeline') {
+        await s2.jobs.wait();
+        continue;
+      }
+      if (m === 'cancelRun') expect(res).toBe(false);
+      if (m === 'pickFolder') expect(res).toBe(demo.folder);
+      if (m === 'capabilities') expect(res).toMatchObject({ transport: 'electron', nativeDialogs: true });
+      if (m === 'getLayer') expect((res as { values: Float32Array }).values).toBeInstanceOf(Float32Array);
+    }
+    // errors keep the user-facing message
+    await expect(api.pixelSeries(-1, 0)).rejects.toThrow(/^pixelSeries: argument 1/);
+    await expect(api.openProject(join(demo.root, 'missing'))).rejects.toThrow(/not a folder/);
+    // an untrusted frame is refused before any service runs
+    const env = (await ipc.handlers.get(IPC_PREFIX + 'projectInfo')!({ senderFrame: { url: 'https://evil.example/' } })) as { ok: boolean; error: { message: string } };
+    expect(env.ok).toBe(false);
+    expect(env.error.message).toMatch(/untrusted/);
+    unregister();
+    expect(ipc.handlers.size).toBe(0);
+    s2.dispose();
+  });
+});
+
+describe('shared pieces', () => {
+  test('binary codec round-trips typed arrays of several types at any alignment', () => {
+    const v = { a: 'x', f: Float32Array.from([1.5, NaN, -2]), d: Float64Array.from([Math.PI]), i: Int8Array.from([-1, 2, 3]), nested: { u: Uint8Array.from([9]) } };
+    const back = decodeBinary(encodeBinary(v)) as typeof v;
+    expect(back.a).toBe('x');
+    expect(Array.from(back.f)).toEqual([1.5, NaN, -2]);
+    expect(back.d[0]).toBe(Math.PI);
+    expect(Array.from(back.i)).toEqual([-1, 2, 3]);
+    expect(back.nested.u[0]).toBe(9);
+  });
+
+  test('validators: arity, types, ranges', () => {
+    expect(() => validateArgs('getLayer', ['velocity.h5', 'velocity'])).not.toThrow();
+    expect(() => validateArgs('getLayer', ['velocity.h5'])).toThrow(ApiArgError);
+    expect(() => validateArgs('setReferencePoint', [91, 0])).toThrow(/latitude/);
+    expect(() => validateArgs('setExcludedPairs', [[1, 1]])).toThrow(/duplicate/);
+    expect(() => validateArgs('runPipeline', ['bogus'])).toThrow(/expected a step/);
+    expect(() => validateArgs('undo', [1])).toThrow(/at most 0/);
+    const methods: (keyof InsarApi)[] = [...API_METHODS];
+    expect(methods.length).toBe(23);
+  });
+});
