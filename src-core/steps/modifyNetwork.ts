@@ -243,12 +243,15 @@ export async function modifyNetwork(ctx: StepContext): Promise<StepResult> {
     }
     const box = ns.rules.coherenceBased || ns.rules.areaRatioBased ? ns.aoi : null;
     ctx.progress({ step: 'modify_network', done: 0, total: 1, label: 'per-pair coherence' });
-    const av = pairCoherenceAverages(stack, mask, box, ns.rules.areaRatioBased, ctx.signal);
+    const needCoh = ns.rules.coherenceBased || ns.rules.areaRatioBased;
+    // without a coherence dataset only the coherence-based rules are impossible (MintPy's plot just loses its colours)
+    const av = stack.has('coherence') || needCoh ? pairCoherenceAverages(stack, mask, box, ns.rules.areaRatioBased, ctx.signal) : null;
+    if (!av) warnings.push(`${files.stack} has no coherence dataset: coherenceSpatialAvg.txt not written`);
 
     let sel;
     try {
       sel = selectNetwork(
-        { date12: stack.date12, bperp: stack.bperp, coherence: av.coherence, areaRatio: av.areaRatio },
+        { date12: stack.date12, bperp: stack.bperp, coherence: av?.coherence, areaRatio: av?.areaRatio },
         ns.rules,
       );
     } catch (e) {
@@ -262,25 +265,27 @@ export async function modifyNetwork(ctx: StepContext): Promise<StepResult> {
       date12,
       keep: sel.keep,
       reasons: sel.reasons,
-      settings: { ...ns.settings, maskFileUsed: ns.maskFile, aoiBox: av.box, areaRatioThreshold: av.areaRatioThreshold ?? null },
+      settings: { ...ns.settings, maskFileUsed: ns.maskFile, aoiBox: av?.box ?? null, areaRatioThreshold: av?.areaRatioThreshold ?? null },
     });
     outputs.push(selPath);
 
-    const txtPath = join(workDir, 'coherenceSpatialAvg.txt');
-    writeTextAtomic(
-      txtPath,
-      formatCoherenceSpatialAvg({
-        dataFile: basename(files.stack),
-        maskFile: maskLabel(workDir, ns.maskFile),
-        box: av.box,
-        threshold: null,
-        date12,
-        mean: av.coherence,
-        btemp: temporalBaselines(date12),
-        bperp: stack.bperp,
-      }),
-    );
-    outputs.push(txtPath);
+    if (av) {
+      const txtPath = join(workDir, 'coherenceSpatialAvg.txt');
+      writeTextAtomic(
+        txtPath,
+        formatCoherenceSpatialAvg({
+          dataFile: basename(files.stack),
+          maskFile: maskLabel(workDir, ns.maskFile),
+          box: av.box,
+          threshold: null,
+          date12,
+          mean: av.coherence,
+          btemp: temporalBaselines(date12),
+          bperp: stack.bperp,
+        }),
+      );
+      outputs.push(txtPath);
+    }
     const keptPath = join(workDir, 'network_kept.txt');
     writeTextAtomic(keptPath, formatDate12List(date12, sel.keep));
     outputs.push(keptPath);
@@ -310,7 +315,7 @@ export async function modifyNetwork(ctx: StepContext): Promise<StepResult> {
         datesWithoutPair: conn.datesWithoutPair,
         warnings,
         maskFile: ns.maskFile,
-        aoiBox: av.box,
+        aoiBox: av?.box ?? null,
       },
     };
   } finally {
