@@ -65,6 +65,8 @@ export function computeStackMaps(stack: IfgramStack, keep: readonly boolean[], r
     const wl = stack.wavelength;
     if (!Number.isFinite(wl)) throw new Error(`${stack.path}: no WAVELENGTH attribute`);
     scale = phaseVelocityScale(wl, temporalBaselines(stack.date12));
+    // MintPy 1.5.1 only references when `0 <= REF_Y <= WIDTH and 0 <= REF_X <= LENGTH` (rows/cols swapped in
+    // its check), so a reference column beyond LENGTH leaves its map unreferenced; we always reference.
     const ref = req.phaseVelocity.ref;
     if (ref) {
       if (ref.y < 0 || ref.y >= L || ref.x < 0 || ref.x >= W) throw new Error(`reference pixel (${ref.y}, ${ref.x}) is outside the ${L}×${W} grid`);
