@@ -24,6 +24,7 @@
  * num = M when `refPixel` (its index within the tile) is given; otherwise the caller must set these.
  */
 import { bandCholesky, bandCholeskySolve } from '../linalg/bandCholesky';
+import { absSumCis } from '../linalg/cis';
 import { SvdWorkspace, lstsqMinNorm } from '../linalg/svd';
 import { networkDesign, type NetworkDesign } from './design';
 import { WeightTable, type WeightFunc } from './weights';
@@ -155,13 +156,39 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
 
   const useB = input.minNormVelocity;
   const G = rowsOf(design, useB);
-  // A's nonzero columns per row, for the redundancy count
-  const Acsr = useB ? rowsOf(design, false) : G;
   const bw = Math.min(G.bw, Math.max(n - 1, 0));
+  const bw1 = bw + 1;
+  const nn = Math.max(n, 1);
   const tbaseDiff = design.tbaseDiff;
+  const idx1 = design.idx1;
+  const idx2 = design.idx2;
   const phase2range = (-1 * input.wavelength) / (4 * Math.PI);
   const table = new WeightTable(weightFunc, input.numLooks);
   const maskThr = Math.fround(input.maskThreshold ?? 0.4);
+  const refDateIdx = design.refDateIndex;
+
+  // A's column of each pair's dates (the reference date maps to the dummy slot n), for the redundancy count
+  const colOf = (d: number) => (d === refDateIdx ? n : d < refDateIdx ? d : d - 1);
+  const colA1 = Int32Array.from(idx1, colOf);
+  const colA2 = Int32Array.from(idx2, colOf);
+
+  // per-row list of (band index, local a, local b) products for the banded normal matrix
+  const entStart = new Int32Array(M + 1);
+  const ent: number[] = [];
+  for (let i = 0; i < M; i++) {
+    const c0 = G.start[i];
+    const len = G.start[i + 1] - c0;
+    for (let a = 0; a < len; a++)
+      for (let b = 0; b <= a; b++) {
+        const ca = G.col[c0 + a];
+        const cb = G.col[c0 + b];
+        ent.push(ca * bw1 + (ca - cb), a, b);
+      }
+    entStart[i + 1] = ent.length / 3;
+  }
+  const entIdx = Int32Array.from({ length: ent.length / 3 }, (_, k) => ent[3 * k]);
+  const entA = Int32Array.from({ length: ent.length / 3 }, (_, k) => ent[3 * k + 1]);
+  const entB = Int32Array.from({ length: ent.length / 3 }, (_, k) => ent[3 * k + 2]);
 
   // outputs
   const ts = new Float32Array(N * P);
@@ -172,29 +199,76 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
   const y = new Float64Array(M); // referenced phase (float32 values), NaN = no-data
   const sw = new Float64Array(M); // √w per pair
   const rows = new Int32Array(M); // valid rows
-  const colCount = new Int32Array(Math.max(n, 1));
-  const band = new Float64Array(Math.max(n, 1) * (bw + 1));
-  const rhs = new Float64Array(Math.max(n, 1));
-  const x = new Float64Array(Math.max(n, 1));
-  const gbuf = new Float64Array(Math.max(n, 1));
-  const dense = new Float64Array(M * Math.max(n, 1));
+  const colCount = new Int32Array(n + 1);
+  const band = new Float64Array(nn * bw1);
+  const rhs = new Float64Array(nn);
+  const x = new Float64Array(nn);
+  const gbuf = new Float64Array(nn);
+  const phi = new Float64Array(N);
+  const ebuf = new Float64Array(M);
+  const dense = new Float64Array(M * nn);
   const yw = new Float64Array(M);
-  const svdWs = new SvdWorkspace(M, Math.max(n, 1));
+  const svdWs = new SvdWorkspace(M, nn);
   const uf = new UnionFind(N);
   const refR = Float64Array.from(refPhase, (v) => Math.fround(v));
+
+  // is the full network connected? (then a pixel with every pair valid needs no connectivity check)
+  uf.reset();
+  let fullComps = N;
+  for (let i = 0; i < M; i++) if (uf.union(idx1[i], idx2[i])) fullComps--;
+  const fullConnected = fullComps === 1;
 
   // shared factor for unweighted pixels with every pair valid
   let sharedReady = false;
   let sharedOk = false;
-  let sharedBand: Float64Array | null = null;
+  const sharedBand = new Float64Array(band.length);
 
   const stats = { inverted: 0, svdFallback: 0, sharedFactor: 0, nullSpace: 0 };
 
   // dense (bw = n − 1) normal matrix and null-space scratch for disconnected pixels
-  const full = new Float64Array(Math.max(n, 1) * Math.max(n, 1));
+  const full = new Float64Array(nn * nn);
   const compRoot = new Int32Array(N);
-  const zvec = new Float64Array(Math.max(n, 1));
-  const refDateIdx = design.refDateIndex;
+  const zvec = new Float64Array(nn);
+
+  /** banded weighted normal equations over the valid rows (precomputed product lists) */
+  const buildBand = (mp: number, target: Float64Array, withRhs: boolean): void => {
+    target.fill(0);
+    if (withRhs) rhs.fill(0);
+    for (let r = 0; r < mp; r++) {
+      const i = rows[r];
+      const s = sw[i];
+      const c0 = G.start[i];
+      const len = G.start[i + 1] - c0;
+      if (s === 1) for (let a = 0; a < len; a++) gbuf[a] = G.val[c0 + a];
+      else for (let a = 0; a < len; a++) gbuf[a] = Math.fround(G.val[c0 + a] * s);
+      if (withRhs) {
+        const ywi = s === 1 ? y[i] : Math.fround(y[i] * s);
+        for (let a = 0; a < len; a++) rhs[G.col[c0 + a]] += gbuf[a] * ywi;
+      }
+      for (let e = entStart[i]; e < entStart[i + 1]; e++) target[entIdx[e]] += gbuf[entA[e]] * gbuf[entB[e]];
+    }
+  };
+
+  /** dense weighted normal equations (bw = n − 1) over the valid rows, for the null-space solve */
+  const buildDense = (mp: number): void => {
+    full.fill(0);
+    rhs.fill(0);
+    for (let r = 0; r < mp; r++) {
+      const i = rows[r];
+      const s = sw[i];
+      const c0 = G.start[i];
+      const c1 = G.start[i + 1];
+      for (let c = c0; c < c1; c++) gbuf[c - c0] = s === 1 ? G.val[c] : Math.fround(G.val[c] * s);
+      const ywi = s === 1 ? y[i] : Math.fround(y[i] * s);
+      for (let a = c0; a < c1; a++) {
+        const ca = G.col[a];
+        const ga = gbuf[a - c0];
+        rhs[ca] += ga * ywi;
+        for (let b = c0; b <= a; b++) full[ca * n + (ca - G.col[b])] += ga * gbuf[b - c0];
+      }
+    }
+  };
+
   /**
    * Add Σ_K s·z_K z_Kᵀ to `full`, for every component K of the valid-pair graph without the reference
    * date: with B (velocity) z_K,k = (1_K(k+1) − 1_K(k))/Δt_k; with A (phase) z_K = 1_K on A's columns.
@@ -211,7 +285,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     for (let d = 0; d < N && done < comps - 1; d++) {
       const root = compRoot[d];
       if (root === refRoot) continue;
-      // first date of a component is where its root is first seen: process each root once
+      // process each component once, at its first date
       let seen = false;
       for (let e = 0; e < d; e++)
         if (compRoot[e] === root) {
@@ -244,33 +318,13 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     }
   };
 
-  /** build the (weighted) normal equations over the valid rows into `target` (band width `tbw`) and rhs */
-  const buildNormal = (mp: number, target: Float64Array, withRhs: boolean, tbw: number): void => {
-    const bandW = tbw + 1;
-    target.fill(0, 0, n * bandW);
-    if (withRhs) rhs.fill(0);
-    for (let r = 0; r < mp; r++) {
-      const i = rows[r];
-      const s = sw[i];
-      const ywi = Math.fround(y[i] * s);
-      const c0 = G.start[i];
-      const c1 = G.start[i + 1];
-      for (let c = c0; c < c1; c++) gbuf[c - c0] = s === 1 ? G.val[c] : Math.fround(G.val[c] * s);
-      for (let a = c0; a < c1; a++) {
-        const ca = G.col[a];
-        const ga = gbuf[a - c0];
-        if (withRhs) rhs[ca] += ga * ywi;
-        const base = ca * bandW + ca;
-        for (let b = c0; b <= a; b++) target[base - G.col[b]] += ga * gbuf[b - c0];
-      }
-    }
-  };
-
+  const minRed = input.minRedundancy;
   for (let p = 0; p < P; p++) {
     if (pixelMask && !pixelMask[p]) continue;
-    // 1. referenced observations
+    // 1. referenced observations, valid rows and the redundancy count on A's columns
     let mp = 0;
     let allValid = true;
+    colCount.fill(0);
     for (let i = 0; i < M; i++) {
       let v = phase[i * P + p];
       if (v !== 0) v = Math.fround(v - refR[i]);
@@ -283,6 +337,8 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
       if (ok) {
         y[i] = v;
         rows[mp++] = i;
+        colCount[colA1[i]]++;
+        colCount[colA2[i]]++;
       } else {
         y[i] = NaN;
         allValid = false;
@@ -290,15 +346,10 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     }
     if (mp === 0) continue;
 
-    // 2. redundancy check on A's columns
-    colCount.fill(0);
-    for (let r = 0; r < mp; r++) {
-      const i = rows[r];
-      for (let c = Acsr.start[i]; c < Acsr.start[i + 1]; c++) colCount[Acsr.col[c]]++;
-    }
+    // 2. redundancy check (the dummy slot n holds the reference date and is ignored)
     let minCount = Infinity;
     for (let c = 0; c < n; c++) if (colCount[c] < minCount) minCount = colCount[c];
-    if (minCount < input.minRedundancy) continue;
+    if (minCount < minRed) continue;
 
     // 3. weights
     if (weightFunc === 'no') for (let r = 0; r < mp; r++) sw[rows[r]] = 1;
@@ -306,17 +357,11 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
 
     // 4. solve
     let solved = forceSvd;
-    if (!solved && weightFunc === 'no' && allValid) {
+    if (!solved && weightFunc === 'no' && allValid && fullConnected) {
       if (!sharedReady) {
         sharedReady = true;
-        uf.reset();
-        let comps = N;
-        for (let i = 0; i < M; i++) if (uf.union(design.idx1[i], design.idx2[i])) comps--;
-        if (comps === 1) {
-          sharedBand = new Float64Array(band.length);
-          buildNormal(mp, sharedBand, false, bw);
-          sharedOk = bandCholesky(sharedBand, n, bw);
-        }
+        buildBand(mp, sharedBand, false);
+        sharedOk = bandCholesky(sharedBand, n, bw);
       }
       if (sharedOk) {
         rhs.fill(0);
@@ -325,30 +370,33 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
           const yi = y[i];
           for (let c = G.start[i]; c < G.start[i + 1]; c++) rhs[G.col[c]] += G.val[c] * yi;
         }
-        x.set(rhs.subarray(0, n));
-        bandCholeskySolve(sharedBand!, n, bw, x);
+        x.set(rhs);
+        bandCholeskySolve(sharedBand, n, bw, x);
         solved = true;
         stats.sharedFactor++;
       }
     }
     if (!solved) {
-      uf.reset();
-      let comps = N;
-      for (let r = 0; r < mp; r++) if (uf.union(design.idx1[rows[r]], design.idx2[rows[r]])) comps--;
+      let comps = 1;
+      if (!(allValid && fullConnected)) {
+        uf.reset();
+        comps = N;
+        for (let r = 0; r < mp; r++) if (uf.union(idx1[rows[r]], idx2[rows[r]])) comps--;
+      }
       if (comps === 1) {
-        buildNormal(mp, band, true, bw);
+        buildBand(mp, band, true);
         if (bandCholesky(band, n, bw)) {
-          x.set(rhs.subarray(0, n));
+          x.set(rhs);
           bandCholeskySolve(band, n, bw, x);
           solved = true;
         }
       } else {
         // Disconnected: the null space of G is known exactly (one vector per component that does not
         // hold the reference date), so (GᵀG + Z·Zᵀ)·x = Gᵀy gives the minimum-norm solution N⁺Gᵀy.
-        buildNormal(mp, full, true, n - 1);
+        buildDense(mp);
         addNullSpace(comps);
         if (bandCholesky(full, n, n - 1)) {
-          x.set(rhs.subarray(0, n));
+          x.set(rhs);
           bandCholeskySolve(full, n, n - 1, x);
           solved = true;
           stats.nullSpace++;
@@ -369,29 +417,27 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     }
     stats.inverted++;
 
-    // 5. temporal coherence from the unweighted residual
-    let re = 0;
-    let im = 0;
-    for (let r = 0; r < mp; r++) {
-      const i = rows[r];
-      let e = y[i];
-      for (let c = G.start[i]; c < G.start[i + 1]; c++) e -= G.val[c] * x[G.col[c]];
-      re += Math.cos(e);
-      im += Math.sin(e);
-    }
-    tcohOut[p] = Math.hypot(re, im) / mp;
-    numOut[p] = mp;
-
-    // 6. time series in metres
+    // 5. phase per date: φ = cumsum(x·Δt) (B) or x with 0 at the reference date (A); G·x of a pair is
+    //    then φ[date2] − φ[date1], which gives the unweighted residual for the temporal coherence
     if (useB) {
       let acc = 0;
+      phi[0] = 0;
       for (let k = 0; k < n; k++) {
         acc += x[k] * tbaseDiff[k];
+        phi[k + 1] = acc;
         ts[(k + 1) * P + p] = acc * phase2range;
       }
     } else {
+      for (let d = 0; d < N; d++) phi[d] = d === refDateIdx ? 0 : x[d < refDateIdx ? d : d - 1];
+      // MintPy writes x into ts[1:] whichever date was the reference (the first date in practice)
       for (let k = 0; k < n; k++) ts[(k + 1) * P + p] = x[k] * phase2range;
     }
+    for (let r = 0; r < mp; r++) {
+      const i = rows[r];
+      ebuf[r] = y[i] - (phi[idx2[i]] - phi[idx1[i]]);
+    }
+    tcohOut[p] = absSumCis(ebuf, mp) / mp;
+    numOut[p] = mp;
   }
 
   if (input.refPixel !== undefined && input.refPixel >= 0 && input.refPixel < P) {

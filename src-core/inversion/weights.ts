@@ -137,7 +137,9 @@ export class WeightTable {
     this.cohMin = nodes[0];
     this.cohMax = nodes[nodes.length - 1];
     this.varLut = func === 'var' ? phaseVarianceLut(Math.min(this.L, 80)) : null;
+    this.sqrtVarLut = this.varLut ? this.varLut.map((v) => Math.fround(Math.sqrt(Math.fround(1 / v)))) : null;
   }
+  private readonly sqrtVarLut: Float64Array | null;
 
   /** Weight w (float64, before MintPy's float32 cast) for one coherence value as MintPy computes it. */
   weight(coherence: number): number {
@@ -165,6 +167,13 @@ export class WeightTable {
   /** √w as MintPy feeds the solver: float32 sqrt of the float32 weight. */
   sqrtWeight(coherence: number): number {
     if (this.func === 'no') return 1;
+    if (this.sqrtVarLut) {
+      let c = Math.fround(coherence);
+      if (!(c >= EPS_COH)) c = EPS_COH; // NaN and < 0.05
+      if (c < this.cohMin) c = this.cohMin;
+      if (c > this.cohMax) c = this.cohMax;
+      return this.sqrtVarLut[Math.trunc((c - this.cohMin) / 0.005)];
+    }
     return Math.fround(Math.sqrt(Math.fround(this.weight(coherence))));
   }
 }

@@ -156,3 +156,31 @@ describe('linalg: band Cholesky', () => {
     expect(bandCholesky(band, 2, 1)).toBe(false);
   });
 });
+
+describe('linalg: fast exp(j·e) sums', () => {
+  it('sin/cos agree with Math.sin/Math.cos to 1e-10 over ±1000 rad', async () => {
+    const { fastSinCos, absSumCis } = await import('../../src-core/linalg/cis');
+    const r = lcg(5);
+    let worst = 0;
+    for (let i = 0; i < 20000; i++) {
+      const e = r() * (i < 10000 ? 4 : 1000);
+      const [s, c] = fastSinCos(e);
+      worst = Math.max(worst, Math.abs(s - Math.sin(e)), Math.abs(c - Math.cos(e)));
+    }
+    expect(worst, `max error ${worst.toExponential(2)}`).toBeLessThan(1e-10);
+    for (const e of [0, Math.PI, -Math.PI, Math.PI / 2, 2 * Math.PI]) {
+      const [s, c] = fastSinCos(e);
+      expect(s).toBeCloseTo(Math.sin(e), 9);
+      expect(c).toBeCloseTo(Math.cos(e), 9);
+    }
+    const e = Float64Array.from({ length: 50 }, () => r() * 3);
+    let re = 0;
+    let im = 0;
+    for (const v of e) {
+      re += Math.cos(v);
+      im += Math.sin(v);
+    }
+    expect(absSumCis(e, 50)).toBeCloseTo(Math.hypot(re, im), 9);
+    expect(absSumCis(new Float64Array(5), 5)).toBe(5);
+  });
+});
