@@ -46,8 +46,10 @@ export interface AriaStack {
   inputs: AriaInputs;
   length: number;
   width: number;
-  /** MintPy's grid (half-pixel shifted, see the module comment) */
+  /** MintPy's grid (half-pixel shifted, see the module comment), of the subset if any */
   grid: GeoGrid;
+  /** the part of the input rasters that is loaded (mintpy.subset.*; the whole grid without one) */
+  box: PixelBox;
   /** the VRT's own geotransform */
   geoTransform: number[];
   pairs: AriaPair[];
@@ -140,20 +142,93 @@ export function resolveAriaInputs(template: Template): AriaInputs {
   };
 }
 
-/** Refuse options MintPy's ARIA loader supports but we do not (yet): subset and multilook. */
+/** Refuse options MintPy's ARIA loader supports but we do not (yet): multilook. */
 function checkUnsupported(template: Template): void {
-  for (const k of ['mintpy.subset.yx', 'mintpy.subset.lalo']) {
-    if (!/^(no|none|auto)$/i.test(template.get(k)))
-      throw new InputError(
-        `${template.path}: ${k} = ${template.get(k)}: subsetting while loading is not supported yet`,
-      );
-  }
   for (const k of ['mintpy.multilook.xstep', 'mintpy.multilook.ystep']) {
     if (!/^(1|auto)$/i.test(template.get(k)))
       throw new InputError(
         `${template.path}: ${k} = ${template.get(k)}: multilooking while loading is not supported yet`,
       );
   }
+}
+
+/** A pixel box [x0, x1) × [y0, y1) of the stack grid. */
+export interface PixelBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** "a:b,c:d" → two sorted ranges (subset.read_subset_template2box); null for no/none/auto. */
+function parseRanges(template: Template, key: string, int: boolean): [[number, number], [number, number]] | null {
+  const v = template.get(key);
+  if (/^(no|none|auto)$/i.test(v)) return null;
+  const opts = v.split(',').map((x) => x.trim().replace(/[[\]]/g, ''));
+  const range = (o: string | undefined): [number, number] => {
+    const p = (o ?? '').split(':').map((x) => x.trim());
+    const n = p.map(Number);
+    if (p.length !== 2 || !n.every(Number.isFinite) || (int && !n.every(Number.isInteger)))
+      throw new InputError(
+        `${template.path}: ${key} = ${v}: expected ${int ? 'y0:y1,x0:x1 (integers)' : 'lat0:lat1,lon0:lon1'}`,
+      );
+    return [Math.min(n[0], n[1]), Math.max(n[0], n[1])];
+  };
+  return [range(opts[0]), range(opts[1])];
+}
+
+/**
+ * prep_aria.read_subset_box: mintpy.subset.lalo (wins) or mintpy.subset.yx → a pixel box on MintPy's
+ * (half-pixel shifted) grid, clipped to the data for lalo like coordinate.check_box_within_data_coverage;
+ * null when no subset is asked for.
+ */
+export function ariaSubsetBox(template: Template, meta: Attrs, file: string): PixelBox | null {
+  const L = Number(meta.LENGTH);
+  const W = Number(meta.WIDTH);
+  const lalo = parseRanges(template, 'mintpy.subset.lalo', false);
+  const yx = parseRanges(template, 'mintpy.subset.yx', true);
+  if (lalo) {
+    const [[lat0, lat1], [lon0, lon1]] = lalo;
+    const y0f = Number(meta.Y_FIRST);
+    const x0f = Number(meta.X_FIRST);
+    const ys = [lat1, lat1, lat0, lat0].map((lat) => Math.floor((lat - y0f) / Number(meta.Y_STEP) + 0.01));
+    const xs = [lon0, lon1, lon0, lon1].map((lon) => Math.floor((lon - x0f) / Number(meta.X_STEP) + 0.01));
+    const b = { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+    if (b.y0 >= L || b.y1 <= 0 || b.x0 >= W || b.x1 <= 0)
+      throw new InputError(
+        `${template.path}: mintpy.subset.lalo = ${template.get('mintpy.subset.lalo')} is outside the data of ${file}`,
+      );
+    return { x0: Math.max(0, b.x0), y0: Math.max(0, b.y0), x1: Math.min(W, b.x1), y1: Math.min(L, b.y1) };
+  }
+  if (yx) {
+    const [[y0, y1], [x0, x1]] = yx;
+    if (y0 < 0 || x0 < 0 || y1 > L || x1 > W || y1 <= y0 || x1 <= x0)
+      throw new InputError(
+        `${template.path}: mintpy.subset.yx = ${template.get('mintpy.subset.yx')} is outside the ${L} × ${W} px data of ${file}`,
+      );
+    return { x0, y0, x1, y1 };
+  }
+  return null;
+}
+
+/** attribute.update_attribute4subset for geocoded files. */
+export function subsetAttrs(meta: Attrs, b: PixelBox): Attrs {
+  const a: Attrs = { ...meta };
+  a.LENGTH = String(b.y1 - b.y0);
+  a.WIDTH = String(b.x1 - b.x0);
+  a.YMAX = String(b.y1 - b.y0 - 1);
+  a.XMAX = String(b.x1 - b.x0 - 1);
+  const ymin = Number(meta.SUBSET_YMIN ?? '0');
+  const xmin = Number(meta.SUBSET_XMIN ?? '0');
+  a.SUBSET_YMAX = String(b.y1 + ymin);
+  a.SUBSET_YMIN = String(b.y0 + ymin);
+  a.SUBSET_XMAX = String(b.x1 + xmin);
+  a.SUBSET_XMIN = String(b.x0 + xmin);
+  if (meta.Y_FIRST !== undefined) {
+    a.Y_FIRST = pyFloat(Number(meta.Y_FIRST) + b.y0 * Number(meta.Y_STEP));
+    a.X_FIRST = pyFloat(Number(meta.X_FIRST) + b.x0 * Number(meta.X_STEP));
+  }
+  return a;
 }
 
 /** sensor.SENSOR_DICT['sen'] values prep_aria uses for NCORRLOOKS. */
@@ -301,7 +376,10 @@ export async function openAriaStack(template: Template): Promise<AriaStack> {
   const connComp = await vrt(inputs.connCompFile);
   const mag = inputs.magFile ? await vrt(inputs.magFile) : null;
   if (unw.bandCount === 0) throw new InputError(`${unw.path}: the stack has no bands`);
-  const attrs = ariaMetadata(unw);
+  const fullAttrs = ariaMetadata(unw);
+  const sub = ariaSubsetBox(template, fullAttrs, unw.path);
+  const attrs = sub ? subsetAttrs(fullAttrs, sub) : fullAttrs;
+  const box = sub ?? { x0: 0, y0: 0, x1: unw.width, y1: unw.length };
   const pairs = ariaPairs(unw);
   const dem = await openRaster(inputs.demFile, cache);
   const inc = await openRaster(inputs.incAngleFile, cache);
@@ -332,11 +410,12 @@ export async function openAriaStack(template: Template): Promise<AriaStack> {
   const dates = [...new Set(pairs.flatMap((p) => p.dates))].sort();
   return {
     inputs,
-    length: unw.length,
-    width: unw.width,
+    length: box.y1 - box.y0,
+    width: box.x1 - box.x0,
+    box,
     grid: {
-      length: unw.length,
-      width: unw.width,
+      length: box.y1 - box.y0,
+      width: box.x1 - box.x0,
       xFirst: Number(attrs.X_FIRST),
       yFirst: Number(attrs.Y_FIRST),
       xStep: Number(attrs.X_STEP),

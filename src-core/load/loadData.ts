@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Template } from '../config/template';
-import { openAriaStack, type AriaInputs, type AriaStack } from '../formats/aria';
+import { openAriaStack, type AriaInputs, type AriaStack, type PixelBox } from '../formats/aria';
 import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
 import { IfgramStack, type GeoGrid } from '../formats/mintpyFiles';
 import type { RasterArray } from '../formats/envi';
@@ -111,6 +111,16 @@ function replaceNoData(a: RasterArray, nodata: number | null, value: number): vo
   for (let i = 0; i < a.length; i++) if (a[i] === nd) a[i] = value;
 }
 
+/** Rows [r0, r1) of the loaded box (mintpy.subset.*) of one band. */
+async function readBox(r: Raster, band: number, r0: number, r1: number, b: PixelBox): Promise<RasterArray> {
+  const rows = await r.readRows(band, b.y0 + r0, b.y0 + r1);
+  if (b.x0 === 0 && b.x1 === r.width) return rows;
+  const w = b.x1 - b.x0;
+  const out = rows.slice(0, (r1 - r0) * w);
+  for (let y = 0; y < r1 - r0; y++) out.set(rows.subarray(y * r.width + b.x0, y * r.width + b.x1), y * w);
+  return out;
+}
+
 function checkAbort(ctx: StepContext): void {
   if (ctx.signal.aborted) throw new CancelledError();
 }
@@ -155,7 +165,7 @@ async function writeIfgramStack(ctx: StepContext, s: AriaStack, path: string): P
       for (let r0 = 0; r0 < L; r0 += rows) {
         const r1 = Math.min(L, r0 + rows);
         for (const l of layers) {
-          const raw = await l.raster.readRows(p.band, r0, r1);
+          const raw = await readBox(l.raster, p.band, r0, r1, s.box);
           let out: Float32Array | Int16Array;
           if (l.dtype === '<i2') {
             out = raw instanceof Int16Array ? raw : Int16Array.from(raw);
@@ -192,22 +202,22 @@ async function writeGeometry(ctx: StepContext, s: AriaStack, path: string): Prom
     for (let r0 = 0; r0 < L; r0 += rows) {
       checkAbort(ctx);
       const r1 = Math.min(L, r0 + rows);
-      const h = toF32(await dem.readRows(1, r0, r1));
+      const h = toF32(await readBox(dem, 1, r0, r1, s.box));
       replaceNoData(h, dem.noData(1), NaN);
       w.writeRows('height', r0, h);
       w.writeRows('slantRangeDistance', r0, new Float32Array((r1 - r0) * W).fill(startingRange));
-      const incRaw = await inc.readRows(1, r0, r1);
+      const incRaw = await readBox(inc, 1, r0, r1, s.box);
       const incOut = toF32(incRaw.slice());
       replaceNoData(incOut, incNoData, NaN);
       w.writeRows('incidenceAngle', r0, incOut);
       if (az) {
-        const a = toF32(await az.readRows(1, r0, r1));
+        const a = toF32(await readBox(az, 1, r0, r1, s.box));
         replaceNoData(a, az.noData(1), NaN);
         for (let k = 0; k < a.length; k++) a[k] -= 90; // ARIA: from east → MintPy/ISCE: from north
         w.writeRows('azimuthAngle', r0, a);
       }
       if (water) {
-        const m = await water.readRows(1, r0, r1);
+        const m = await readBox(water, 1, r0, r1, s.box);
         const wnd = water.noData(1);
         const nd = wnd === null ? null : m instanceof Float32Array ? Math.fround(wnd) : wnd;
         const incNd = incNoData === null ? null : incRaw instanceof Float32Array ? Math.fround(incNoData) : incNoData;

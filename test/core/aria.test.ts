@@ -223,11 +223,57 @@ describe('ARIA stack bad input (temp copies, corrupted)', () => {
     );
   });
 
-  it('subset / multilook while loading are refused clearly', async () => {
+  it('multilook while loading is refused clearly; bad or outside subsets too', async () => {
     const { template } = stack();
-    await expect(openAriaStack(template.with({ 'mintpy.subset.yx': '0:2,0:3' }))).rejects.toThrow(
-      /mintpy\.subset\.yx = 0:2,0:3: subsetting while loading is not supported yet/,
+    await expect(openAriaStack(template.with({ 'mintpy.multilook.xstep': '2' }))).rejects.toThrow(
+      `${template.path}: mintpy.multilook.xstep = 2: multilooking while loading is not supported yet`,
     );
+    await expect(openAriaStack(template.with({ 'mintpy.subset.yx': '0:2;0:3' }))).rejects.toThrow(
+      `${template.path}: mintpy.subset.yx = 0:2;0:3: expected y0:y1,x0:x1 (integers)`,
+    );
+    await expect(openAriaStack(template.with({ 'mintpy.subset.yx': '0:6,0:3' }))).rejects.toThrow(
+      /mintpy\.subset\.yx = 0:6,0:3 is outside the 5 × 6 px data of .*unwrapStack\.vrt/,
+    );
+    await expect(openAriaStack(template.with({ 'mintpy.subset.lalo': '10:11,5:6' }))).rejects.toThrow(
+      /mintpy\.subset\.lalo = 10:11,5:6 is outside the data of/,
+    );
+  });
+});
+
+describe('ARIA subset (mintpy.subset.yx / lalo, as prep_aria)', () => {
+  it('yx: box, attributes (LENGTH/WIDTH, X/Y_FIRST as str(float), SUBSET_*, FILE_LENGTH kept)', async () => {
+    const { template } = stack();
+    const s = await openAriaStack(template.with({ 'mintpy.subset.yx': '3:1, 1:5' }));
+    expect(s.box).toEqual({ x0: 1, y0: 1, x1: 5, y1: 3 });
+    expect([s.length, s.width]).toEqual([2, 4]);
+    expect(s.attrs).toMatchObject({
+      LENGTH: '2',
+      WIDTH: '4',
+      YMAX: '1',
+      XMAX: '3',
+      SUBSET_YMIN: '1',
+      SUBSET_YMAX: '3',
+      SUBSET_XMIN: '1',
+      SUBSET_XMAX: '5',
+      FILE_LENGTH: '5',
+      X_FIRST: pyFloat(-119.80125 + 0.0025),
+      Y_FIRST: pyFloat(36.25125 - 0.0025),
+      LAT_REF1: pyFloat(36.25125 - 0.0025 * 5),
+    });
+    expect(s.grid.xFirst).toBe(-119.80125 + 0.0025);
+  });
+
+  it('lalo: corners → rows/cols with the +0.01 guard on the half-pixel-shifted grid, clipped to the data', async () => {
+    const { template } = stack();
+    // lat 36.245 → row floor((36.245 − 36.25125)/−0.0025 + 0.01) = 2; lat 36.2495 → 0; lon −119.795 → col 2; lon −119.0 → beyond → clipped to 6
+    const s = await openAriaStack(template.with({ 'mintpy.subset.lalo': '36.2495:36.245,-119.795:-119.0' }));
+    expect(s.box).toEqual({ x0: 2, y0: 0, x1: 6, y1: 2 });
+    expect(s.attrs.SUBSET_XMIN).toBe('2');
+    // lalo wins over yx
+    const t = await openAriaStack(
+      template.with({ 'mintpy.subset.lalo': '36.2495:36.245,-119.795:-119.0', 'mintpy.subset.yx': '0:1,0:1' }),
+    );
+    expect(t.box).toEqual(s.box);
   });
 });
 

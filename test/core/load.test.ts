@@ -168,6 +168,31 @@ describe('load_data on a synthetic ARIA stack', () => {
     expect(outputs.map((p) => statSync(p).ino)).not.toEqual(ino);
   });
 
+  it('subset yx: the loaded datasets are the crop of the full load', async () => {
+    const wd = join(root, 'subset');
+    const t = new Template(join(workDir, 't.cfg'), { ...TEMPLATE, 'mintpy.subset.yx': '1:4,2:5' });
+    const [stackPath, geomPath] = (await loadData(ctxFor(t, wd))).outputs;
+    const full = await H5Reader.open(outputs[0]);
+    const sub = await H5Reader.open(stackPath);
+    const gfull = await H5Reader.open(outputs[1]);
+    const gsub = await H5Reader.open(geomPath);
+    try {
+      expect(sub.shape('unwrapPhase')).toEqual([5, 3, 3]);
+      const crop = (a: NumericArray, band: number, w: number, l: number) =>
+        [1, 2, 3].flatMap((r) => Array.from(a.subarray(band * w * l + r * w + 2, band * w * l + r * w + 5)));
+      for (const ds of ['unwrapPhase', 'coherence', 'connectComponent'])
+        expect(Array.from(sub.read(ds))).toEqual(
+          [0, 1, 2, 3, 4].flatMap((b) => crop(full.read(ds), b, W, spec.length)),
+        );
+      for (const ds of ['height', 'incidenceAngle', 'azimuthAngle', 'waterMask'])
+        expect(Array.from(gsub.read(ds))).toEqual(crop(gfull.read(ds), 0, W, spec.length));
+      expect(sub.attrs.X_FIRST).toBe('-119.79625');
+      expect(sub.attrs['mintpy.subset.yx']).toBe('1:4,2:5');
+    } finally {
+      for (const r of [full, sub, gfull, gsub]) r.close();
+    }
+  });
+
   it('a processor other than aria is refused, naming the template', async () => {
     const t = new Template(join(workDir, 't.cfg'), { ...TEMPLATE, 'mintpy.load.processor': 'isce' });
     await expect(loadData(ctxFor(t, join(root, 'never')))).rejects.toBeInstanceOf(InputError);
