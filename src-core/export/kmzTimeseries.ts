@@ -216,7 +216,7 @@ export function starIcon(size = 48): Uint8Array {
   for (let k = 0; k < 10; k++) {
     const a = -Math.PI / 2 + (k * Math.PI) / 5;
     const r = k % 2 ? inner : outer;
-    poly.push([c + r * Math.sin(a + Math.PI / 2), c + r * Math.cos(a + Math.PI / 2)]);
+    poly.push([c + r * Math.sin(a), c + r * Math.cos(a)]);
   }
   const shrunk = poly.map(([y, x]) => [c + (y - c) * 0.8, c + (x - c) * 0.8] as [number, number]);
   for (let y = 0; y < size; y++)

@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decode } from 'fast-png';
 import { XMLParser } from 'fast-xml-parser';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +82,12 @@ describeParity('writeKmzTimeseries on cv-tiny (timeseries.h5 + velocity.h5 + tem
     expect(names[0]).toBe('timeseries_root.kml');
     for (const n of ['timeseries_cbar.png', 'shaded_dot.png', 'star.png', 'kml_data/20by20.kml', 'kml_data/5by5.kml', 'kml_data/2by2.kml'])
       expect(names).toContain(n);
+    const star = decode(files['star.png']);
+    const alpha = (x: number, y: number): number => star.data[4 * (y * star.width + x) + 3];
+    expect(alpha(24, 2)).toBe(255); // points up
+    expect(alpha(45, 24)).toBe(0);
+    const dot = decode(files['shaded_dot.png']);
+    expect(Array.from(dot.data.slice(4 * (16 * 32 + 16), 4 * (16 * 32 + 16) + 4))).toEqual([255, 255, 255, 255]);
     const root = dec(files['timeseries_root.kml']).kml.Document;
     expect(root.ScreenOverlay.Icon.href).toBe('timeseries_cbar.png');
     const folders = root.Folder as unknown as Any[];
