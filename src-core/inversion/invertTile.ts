@@ -230,6 +230,9 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
   const compRoot = new Int32Array(N);
   const zvec = new Float64Array(nn);
 
+  // B rows have consecutive columns (intervals between the two dates)
+  const contiguous = useB;
+
   /** banded weighted normal equations over the valid rows (precomputed product lists) */
   const buildBand = (mp: number, target: Float64Array, withRhs: boolean): void => {
     target.fill(0);
@@ -239,6 +242,31 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
       const s = sw[i];
       const c0 = G.start[i];
       const len = G.start[i + 1] - c0;
+      if (contiguous && len <= 3) {
+        // B rows cover consecutive intervals: unrolled products for the common short pairs
+        const col = G.col[c0];
+        const ywi = s === 1 ? y[i] : Math.fround(y[i] * s);
+        const g0 = s === 1 ? G.val[c0] : Math.fround(G.val[c0] * s);
+        const d0 = col * bw1;
+        target[d0] += g0 * g0;
+        if (withRhs) rhs[col] += g0 * ywi;
+        if (len >= 2) {
+          const g1 = s === 1 ? G.val[c0 + 1] : Math.fround(G.val[c0 + 1] * s);
+          const d1 = d0 + bw1;
+          target[d1] += g1 * g1;
+          target[d1 + 1] += g1 * g0;
+          if (withRhs) rhs[col + 1] += g1 * ywi;
+          if (len === 3) {
+            const g2 = s === 1 ? G.val[c0 + 2] : Math.fround(G.val[c0 + 2] * s);
+            const d2 = d1 + bw1;
+            target[d2] += g2 * g2;
+            target[d2 + 1] += g2 * g1;
+            target[d2 + 2] += g2 * g0;
+            if (withRhs) rhs[col + 2] += g2 * ywi;
+          }
+        }
+        continue;
+      }
       if (s === 1) for (let a = 0; a < len; a++) gbuf[a] = G.val[c0 + a];
       else for (let a = 0; a < len; a++) gbuf[a] = Math.fround(G.val[c0 + a] * s);
       if (withRhs) {

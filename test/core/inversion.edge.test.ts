@@ -122,10 +122,10 @@ describe('invertTile on synthetic networks', () => {
     }
   }
 
-  it('noisy data: fast paths equal the Jacobi-SVD path (var, no; velocity and phase)', () => {
+  it('noisy data: fast paths equal the Jacobi-SVD path (var, no; velocity and phase; pair spans 1–5)', () => {
     for (const wf of ['var', 'no'] as WeightFunc[])
-      for (const mnv of [true, false]) {
-        const s = synth(15, 3, 60, 5, 1.5);
+      for (const mnv of [true, false]) for (const conn of [3, 5]) {
+        const s = synth(15, conn, 60, 5, 1.5);
         // some partial pixels, some disconnected
         for (let p = 10; p < 20; p++) zeroPairs(s, p, (a, b) => (a * 7 + b * 3 + p) % 5 === 0);
         for (let p = 20; p < 30; p++) zeroPairs(s, p, (a, b) => a <= 6 && b > 6);
