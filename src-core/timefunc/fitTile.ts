@@ -49,6 +49,11 @@ export interface FitTileOutput {
   /** parameters (P × numPixels, float64) and the estimation mask, for residual series or plots */
   params: Float64Array;
   mask: Uint8Array;
+  /**
+   * condition number s_max/s_min of G. MintPy solves in float32: above ~1e4 its own results lose
+   * digits (and its Std can turn NaN) while these float64 ones do not — worth a warning in the log.
+   */
+  condition: number;
 }
 
 const EPS32 = 1.1920928955078125e-7;
@@ -91,7 +96,7 @@ export class Xoshiro128 {
 const rotl = (x: number, k: number) => ((x << k) | (x >>> (32 - k))) >>> 0;
 
 /** m = G⁺ d for the whole tile's mask; returns the pseudo-inverse with MintPy's rank rule checked. */
-function solver(G: Float64Array, N: number, P: number): { Gp: Float64Array; diagInv: Float64Array } {
+function solver(G: Float64Array, N: number, P: number): { Gp: Float64Array; diagInv: Float64Array; condition: number } {
   if (N <= P)
     throw new InputError(`time function: ${N} dates for ${P} parameters — the design matrix G is redundant/rank-deficient (need more dates than parameters)`);
   const { p: Gp, rank } = pinv(G, N, P, EPS32);
@@ -105,7 +110,7 @@ function solver(G: Float64Array, N: number, P: number): { Gp: Float64Array; diag
     for (let j = 0; j < P; j++) s += (svd.v[k * P + j] * svd.v[k * P + j]) / (svd.s[j] * svd.s[j]);
     diagInv[k] = s;
   }
-  return { Gp, diagInv };
+  return { Gp, diagInv, condition: svd.s[0] / svd.s[P - 1] };
 }
 
 export function fitTile(input: FitTileInput): FitTileOutput {
@@ -123,7 +128,7 @@ export function fitTile(input: FitTileInput): FitTileOutput {
   const P = numParams(model);
   const clu = input.centerLineUtc ?? 0;
   const G = timeFuncDesign(datesUsed, model, clu);
-  const { Gp, diagInv } = solver(G, Nu, P);
+  const { Gp, diagInv, condition } = solver(G, Nu, P);
 
   // mask: nanmean over used dates non-NaN and non-zero (+ REF); no NaN on any used date
   const idx = sel.index;
@@ -217,7 +222,7 @@ export function fitTile(input: FitTileInput): FitTileOutput {
     }
     datasets[s.name] = out;
   }
-  return { datesUsed, model, specs, datasets, params: m, mask };
+  return { datesUsed, model, specs, datasets, params: m, mask, condition };
 }
 
 /**

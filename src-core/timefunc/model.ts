@@ -113,7 +113,9 @@ export function parseTimeFuncOptions(values: Record<string, string | undefined>)
   const st = v('stepDate');
   if (st && isSet(st)) model.stepDate = st.replace(/;/g, ',').split(',').map((s) => s.trim()).filter(Boolean);
   for (const key of ['exp', 'log'] as const) {
-    const raw = v(key);
+    // MintPy's own attribute form "[['20180601', '60'], ['20180801', '30']]" → "20180601,60;20180801,30"
+    const given = get(key);
+    const raw = given && isSet(given) ? strip(given.replace(/\]\s*,\s*\[/g, ';')) : undefined;
     if (!raw || !isSet(raw)) continue;
     model[key] = raw
       .replace(/[/|]/g, ';')

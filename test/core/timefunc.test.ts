@@ -108,6 +108,14 @@ describe('time-function options and names', () => {
     expect(timeFuncAttributes(r)['mintpy.timeFunc.periodic']).toBe('[1.0, 0.5]');
     expect(timeFuncAttributes(r)['mintpy.timeFunc.stepDate']).toBe("['20180412']");
     expect(() => parseTimeFuncOptions({ 'mintpy.timeFunc.uncertaintyQuantification': 'magic' })).toThrow(InputError);
+    // MintPy's attribute strings for exp/log (str() of its parsed lists) round-trip
+    const e = parseTimeFuncOptions({ 'mintpy.timeFunc.exp': "[['20180601', '60', '200'], ['20180801', '30']]", 'mintpy.timeFunc.log': "[['20181001', '30']]" });
+    expect(e.model.exp).toEqual([
+      { onset: '20180601', tau: [60, 200] },
+      { onset: '20180801', tau: [30] },
+    ]);
+    expect(e.model.log).toEqual([{ onset: '20181001', tau: [30] }]);
+    expect(timeFuncAttributes(e)['mintpy.timeFunc.exp']).toBe("[['20180601', '60', '200'], ['20180801', '30']]");
   });
 
   it('dataset names and units exactly as MintPy', () => {
@@ -189,6 +197,8 @@ describe('fitTile', () => {
     expect(out.datasets.annualPhase[0]).toBeCloseTo(Math.atan2(t0[3], t0[4]), 3);
     for (const s of out.specs) expect(out.datasets[s.name][3]).toBe(0);
     expect(out.mask[3]).toBe(0);
+    expect(out.condition).toBeGreaterThan(1);
+    expect(out.condition).toBeLessThan(1e6);
   });
 
   it('velocityStd equals the closed form √(e2/((N−2)·Σ(τ−τ̄)²)) for a linear fit', () => {
