@@ -7,6 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { H5Reader } from '../../src-core/formats/h5';
 import type { Capabilities, InsarApi } from '../../src-shared/api';
 import { validateArgs } from '../../src-shared/validate';
+import { isOutputStale } from '../../src-shared/steps';
 import { EventBus } from './events';
 import { ExportService } from './exportService';
 import { JobService, type Runner } from './jobService';
@@ -69,7 +70,7 @@ export function createServices(opts: ServiceOptions): Services {
     getLayer: async (file, dataset, date) => {
       const data = await layers.getLayer(file, dataset, date);
       const stale = projects.current ? projects.editState().staleFrom : null;
-      return { ...data, stale: stale !== null && isOutputOfOrAfter(file, stale) };
+      return { ...data, stale: isOutputStale(file, stale) };
     },
     pixelSeries: async (row, col) => layers.pixelSeries(row, col),
     transect: async (ref, start, end, samples) => layers.transect(ref, start, end, samples),
@@ -109,26 +110,6 @@ export function createServices(opts: ServiceOptions): Services {
       appDb.close();
     },
   };
-}
-
-const OUTPUT_STEP: Record<string, number> = {
-  'inputs/ifgramStack.h5': 0,
-  'inputs/geometryGeo.h5': 0,
-  'waterMask.h5': 0,
-  'avgSpatialCoh.h5': 1,
-  'maskConnComp.h5': 2,
-  'timeseries.h5': 4,
-  'temporalCoherence.h5': 4,
-  'numInvIfgram.h5': 4,
-  'maskTempCoh.h5': 4,
-  'velocity.h5': 5,
-};
-const STEP_INDEX: Record<string, number> = { load_data: 0, modify_network: 1, reference_point: 2, quick_overview: 3, invert_network: 4, velocity: 5, google_earth: 6 };
-
-/** Whether `file` is written by the step `stale` or a later one (so it no longer matches the edits). */
-function isOutputOfOrAfter(file: string, stale: string): boolean {
-  const s = OUTPUT_STEP[file];
-  return s !== undefined && s >= (STEP_INDEX[stale] ?? 0);
 }
 
 /** Validate, then call. What every transport does with a message from the renderer. */
