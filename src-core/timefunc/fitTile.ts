@@ -8,6 +8,7 @@
  *   pixels with a NaN on some used date (MintPy would abort) are not estimated either;
  * - m = lstsq(G, d) (min-norm, cond = float32 eps), e2 = Σ residual²;
  * - residue: σ_k = √([(GᵀG)⁻¹]_kk · e2/(N_u − P)), residue = √e2;
+ * - covariance: σ = √diag(G⁺·C·G⁺ᵀ) from a time-series (co)variance (falls back to residue without one);
  * - bootstrap (polynomial 1 only): `bootstrapCount` resamplings of the dates with replacement (sorted,
  *   τ relative to the first drawn date), m = mean, σ = std (ddof 0). MintPy's generator is unseeded;
  *   here it is a seeded xoshiro128** so runs are reproducible;
@@ -29,7 +30,13 @@ export interface FitTileInput extends DateSelection {
   model: TimeFuncModel;
   /** CENTER_LINE_UTC in seconds (0 if absent) */
   centerLineUtc?: number;
-  uncertainty?: UncertaintyMethod;
+  /** 'covariance' needs `tsCov`; without it MintPy (and this) falls back to 'residue' */
+  uncertainty?: UncertaintyMethod | 'covariance';
+  /**
+   * time-series (co)variance for 'covariance', over ALL dates (MintPy subsets it to the used dates):
+   * 'variance' = N × numPixels (date-major), 'covariance' = N × N × numPixels; m², float32.
+   */
+  tsCov?: { kind: 'variance' | 'covariance'; data: Float32Array };
   bootstrapCount?: number;
   /** seed of the bootstrap generator (default 0) */
   seed?: number;
@@ -119,7 +126,14 @@ export function fitTile(input: FitTileInput): FitTileOutput {
   const sel = selectDates(dates, input);
   const datesUsed = sel.used;
   const model = validateModel(input.model, datesUsed);
-  const uq: UncertaintyMethod = input.uncertainty ?? 'residue';
+  let uq: UncertaintyMethod | 'covariance' = input.uncertainty ?? 'residue';
+  if (uq === 'covariance' && !input.tsCov) uq = 'residue';
+  if (input.tsCov) {
+    const Na = dates.length;
+    const want = input.tsCov.kind === 'variance' ? Na * NP : Na * Na * NP;
+    if (input.tsCov.data.length !== want)
+      throw new Error(`fitTile: tsCov (${input.tsCov.kind}) has ${input.tsCov.data.length} values, expected ${want}`);
+  }
   const bootstrapCount = input.bootstrapCount ?? 400;
   const useBoot = uq === 'bootstrap' && bootstrapCount > 1;
   if (useBoot && (model.polynomial !== 1 || model.periodic.length || model.stepDate.length || model.exp.length || model.log.length))
@@ -173,8 +187,27 @@ export function fitTile(input: FitTileInput): FitTileOutput {
         ee += r * r;
       }
       e2[p] = ee;
-      const sig2 = ee / (Nu - P);
-      for (let j = 0; j < P; j++) mStd[j * NP + p] = Math.sqrt(diagInv[j] * sig2);
+      if (uq === 'covariance') {
+        // σ_j = √((G⁺ C G⁺ᵀ)_jj) with C the (co)variance of the used dates
+        const cov = input.tsCov!;
+        const Na = dates.length;
+        for (let j = 0; j < P; j++) {
+          let v = 0;
+          if (cov.kind === 'variance') {
+            for (let k = 0; k < Nu; k++) v += Gp[j * Nu + k] * Gp[j * Nu + k] * cov.data[idx[k] * NP + p];
+          } else {
+            for (let k = 0; k < Nu; k++) {
+              let row = 0;
+              for (let l = 0; l < Nu; l++) row += cov.data[(idx[k] * Na + idx[l]) * NP + p] * Gp[j * Nu + l];
+              v += Gp[j * Nu + k] * row;
+            }
+          }
+          mStd[j * NP + p] = Math.sqrt(v);
+        }
+      } else {
+        const sig2 = ee / (Nu - P);
+        for (let j = 0; j < P; j++) mStd[j * NP + p] = Math.sqrt(diagInv[j] * sig2);
+      }
     }
   } else {
     const rng = new Xoshiro128(input.seed ?? 0);
@@ -206,7 +239,7 @@ export function fitTile(input: FitTileInput): FitTileOutput {
   }
 
   // datasets
-  const specs = datasetSpecs(model, uq === 'bootstrap' && useBoot ? 'bootstrap' : 'residue');
+  const specs = datasetSpecs(model, uq === 'bootstrap' && !useBoot ? 'residue' : uq);
   const datasets: Record<string, Float32Array> = {};
   for (const s of specs) {
     const out = new Float32Array(NP);

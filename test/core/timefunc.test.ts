@@ -234,6 +234,37 @@ describe('fitTile', () => {
     );
   });
 
+  it('covariance: σ = √diag(G⁺CG⁺ᵀ); C = σ²I reproduces the residue formula; no file → residue', () => {
+    const NP = 2;
+    const sub = dates.slice(0, 20);
+    const ts = new Float32Array(sub.length * NP);
+    for (let d = 0; d < sub.length; d++) for (let p = 0; p < NP; p++) ts[d * NP + p] = 0.01 * d + 0.002 * Math.cos(d * (p + 1));
+    const res = fitTile({ dates: sub, ts, numPixels: NP, model: defaultModel() });
+    const N = sub.length;
+    const sigma2 = Float64Array.from({ length: NP }, (_, p) => res.datasets.residue[p] ** 2 / (N - 2));
+    const variance = new Float32Array(N * NP);
+    const covariance = new Float32Array(N * N * NP);
+    for (let d = 0; d < N; d++)
+      for (let p = 0; p < NP; p++) {
+        variance[d * NP + p] = sigma2[p];
+        covariance[(d * N + d) * NP + p] = sigma2[p];
+      }
+    for (const tsCov of [{ kind: 'variance' as const, data: variance }, { kind: 'covariance' as const, data: covariance }]) {
+      const out = fitTile({ dates: sub, ts, numPixels: NP, model: defaultModel(), uncertainty: 'covariance', tsCov });
+      expect(out.datasets.residue).toBeUndefined();
+      for (let p = 0; p < NP; p++) {
+        expect(out.datasets.velocity[p]).toBe(res.datasets.velocity[p]);
+        expect(out.datasets.velocityStd[p] / res.datasets.velocityStd[p]).toBeCloseTo(1, 5);
+        expect(out.datasets.interceptStd[p] / res.datasets.interceptStd[p]).toBeCloseTo(1, 5);
+      }
+    }
+    const fallback = fitTile({ dates: sub, ts, numPixels: NP, model: defaultModel(), uncertainty: 'covariance' });
+    expect(Array.from(fallback.datasets.residue)).toEqual(Array.from(res.datasets.residue));
+    expect(() => fitTile({ dates: sub, ts, numPixels: NP, model: defaultModel(), uncertainty: 'covariance', tsCov: { kind: 'variance', data: new Float32Array(3) } })).toThrow(
+      /tsCov \(variance\) has 3 values/,
+    );
+  });
+
   it('too few dates for the parameters → clear error', () => {
     const d3 = makeDates(3);
     expect(() => fitTile({ dates: d3, ts: new Float32Array(3), numPixels: 1, model: { ...defaultModel(), polynomial: 2 } })).toThrow(
