@@ -244,8 +244,10 @@ function sparkline(dates: string[], disp: Float32Array): string {
   s += `<text x="${pad.l - 4}" y="${Y(hi) + 4}" text-anchor="end">${hi.toFixed(1)}</text><text x="${pad.l - 4}" y="${Y(lo)}" text-anchor="end">${lo.toFixed(1)}</text>`;
   s += `<text x="${pad.l}" y="${H - 8}">${dates[0]}</text><text x="${W - pad.r}" y="${H - 8}" text-anchor="end">${dates[dates.length - 1]}</text>`;
   s += `<text transform="translate(12,${H / 2}) rotate(-90)" text-anchor="middle">LOS [cm]</text>`;
-  for (let k = 0; k < dates.length; k++)
-    if (Number.isFinite(disp[k])) s += `<circle cx="${X(k).toFixed(1)}" cy="${Y(disp[k]).toFixed(1)}" r="2.5" fill="#1f77b4"/>`;
+  // dots as zero-length round-capped segments (compact: thousands of balloons per KMZ)
+  let d = '';
+  for (let k = 0; k < dates.length; k++) if (Number.isFinite(disp[k])) d += `M${X(k).toFixed(1)} ${Y(disp[k]).toFixed(1)}h0`;
+  s += `<path d="${d}" stroke="#1f77b4" stroke-width="5" stroke-linecap="round"/>`;
   return `${s}</svg>`;
 }
 
@@ -268,7 +270,6 @@ function descriptionHtml(
   if (tcoh !== null) s += `Temporal coherence: ${tcoh.toFixed(2)} <br /> \n`;
   s += '</font> <br /> ';
   s += sparkline(dates, disp);
-  s += `<!-- date,displacement_cm\n${dates.map((d, k) => `${d},${disp[k].toFixed(4)}`).join('\n')}\n-->`;
   return s;
 }
 
@@ -446,7 +447,7 @@ export async function writeKmzTimeseries(opts: KmzTimeseriesOptions): Promise<Km
       ...files,
     };
     const zip = zipSync(
-      Object.fromEntries(Object.entries(ordered).map(([k, v]) => [k, [v, { level: k.endsWith('.png') ? 0 : 6 }]])),
+      Object.fromEntries(Object.entries(ordered).map(([k, v]) => [k, [v, { level: k.endsWith('.png') ? 0 : 4 }]])),
     );
     writeFileAtomic(out, zip);
     return { path: out, vlim, levels: stats, entries: Object.keys(ordered), seconds: (performance.now() - t0) / 1000 };
