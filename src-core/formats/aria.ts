@@ -50,6 +50,8 @@ export interface AriaStack {
   grid: GeoGrid;
   /** the part of the input rasters that is loaded (mintpy.subset.*; the whole grid without one) */
   box: PixelBox;
+  /** multilooking applied to the box while loading (1 × 1: none) */
+  looks: Looks;
   /** the VRT's own geotransform */
   geoTransform: number[];
   pairs: AriaPair[];
@@ -142,14 +144,53 @@ export function resolveAriaInputs(template: Template): AriaInputs {
   };
 }
 
-/** Refuse options MintPy's ARIA loader supports but we do not (yet): multilook. */
-function checkUnsupported(template: Template): void {
-  for (const k of ['mintpy.multilook.xstep', 'mintpy.multilook.ystep']) {
-    if (!/^(1|auto)$/i.test(template.get(k)))
-      throw new InputError(
-        `${template.path}: ${k} = ${template.get(k)}: multilooking while loading is not supported yet`,
-      );
+/** mintpy.multilook.* as prep_aria reads them. */
+export interface Looks {
+  y: number;
+  x: number;
+  /** for unwrapPhase/coherence/magnitude; connectComponent and geometry always use nearest */
+  method: 'nearest' | 'mean' | 'median';
+}
+
+export function ariaLooks(template: Template): Looks {
+  const int = (k: string): number => {
+    const v = template.get(k);
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InputError(`${template.path}: ${k} = ${v}: expected an integer ≥ 1`);
+    return n;
+  };
+  const method = template.get('mintpy.multilook.method').toLowerCase();
+  if (method !== 'nearest' && method !== 'mean' && method !== 'median')
+    throw new InputError(`${template.path}: mintpy.multilook.method = ${method}: expected nearest, mean or median`);
+  return { y: int('mintpy.multilook.ystep'), x: int('mintpy.multilook.xstep'), method };
+}
+
+/** attribute.update_attribute4multilook (no margin box): X/Y_FIRST and NCORRLOOKS are left as they are. */
+export function multilookAttrs(meta: Attrs, ly: number, lx: number): Attrs {
+  const a: Attrs = { ...meta };
+  const L = Math.floor(Number(meta.LENGTH) / ly);
+  const W = Math.floor(Number(meta.WIDTH) / lx);
+  a.LENGTH = String(L);
+  a.WIDTH = String(W);
+  a.XMIN = '0';
+  a.YMIN = '0';
+  a.XMAX = String(W - 1);
+  a.YMAX = String(L - 1);
+  a.RLOOKS = String(Number(meta.RLOOKS ?? '1') * lx);
+  a.ALOOKS = String(Number(meta.ALOOKS ?? '1') * ly);
+  if (meta.Y_STEP !== undefined) {
+    a.Y_STEP = pyFloat(ly * Number(meta.Y_STEP));
+    a.X_STEP = pyFloat(lx * Number(meta.X_STEP));
   }
+  if (meta.AZIMUTH_PIXEL_SIZE !== undefined) a.AZIMUTH_PIXEL_SIZE = pyFloat(ly * Number(meta.AZIMUTH_PIXEL_SIZE));
+  if (meta.RANGE_PIXEL_SIZE !== undefined) a.RANGE_PIXEL_SIZE = pyFloat(lx * Number(meta.RANGE_PIXEL_SIZE));
+  if (meta.SUBSET_XMIN !== undefined) {
+    a.SUBSET_YMIN = String(Math.floor(Number(meta.SUBSET_YMIN) / ly));
+    a.SUBSET_YMAX = String(Math.floor(Number(meta.SUBSET_YMAX) / ly));
+    a.SUBSET_XMIN = String(Math.floor(Number(meta.SUBSET_XMIN) / lx));
+    a.SUBSET_XMAX = String(Math.floor(Number(meta.SUBSET_XMAX) / lx));
+  }
+  return a;
 }
 
 /** A pixel box [x0, x1) × [y0, y1) of the stack grid. */
@@ -363,7 +404,7 @@ async function lastSourceNoData(stack: VrtDataset): Promise<number | null> {
 
 /** Open an ARIA stack from a template's mintpy.load.* keys; checks files, grids, dates and metadata. */
 export async function openAriaStack(template: Template): Promise<AriaStack> {
-  checkUnsupported(template);
+  const looks = ariaLooks(template);
   const inputs = resolveAriaInputs(template);
   const cache = new Map();
   const vrt = async (p: string): Promise<VrtDataset> => {
@@ -378,8 +419,15 @@ export async function openAriaStack(template: Template): Promise<AriaStack> {
   if (unw.bandCount === 0) throw new InputError(`${unw.path}: the stack has no bands`);
   const fullAttrs = ariaMetadata(unw);
   const sub = ariaSubsetBox(template, fullAttrs, unw.path);
-  const attrs = sub ? subsetAttrs(fullAttrs, sub) : fullAttrs;
+  const subAttrs = sub ? subsetAttrs(fullAttrs, sub) : fullAttrs;
+  const attrs = looks.x * looks.y > 1 ? multilookAttrs(subAttrs, looks.y, looks.x) : subAttrs;
   const box = sub ?? { x0: 0, y0: 0, x1: unw.width, y1: unw.length };
+  const L = Math.floor((box.y1 - box.y0) / looks.y);
+  const W = Math.floor((box.x1 - box.x0) / looks.x);
+  if (L < 1 || W < 1)
+    throw new InputError(
+      `${template.path}: multilooking ${looks.y} × ${looks.x} leaves no pixel of the ${box.y1 - box.y0} × ${box.x1 - box.x0} px data`,
+    );
   const pairs = ariaPairs(unw);
   const dem = await openRaster(inputs.demFile, cache);
   const inc = await openRaster(inputs.incAngleFile, cache);
@@ -410,12 +458,13 @@ export async function openAriaStack(template: Template): Promise<AriaStack> {
   const dates = [...new Set(pairs.flatMap((p) => p.dates))].sort();
   return {
     inputs,
-    length: box.y1 - box.y0,
-    width: box.x1 - box.x0,
+    length: L,
+    width: W,
     box,
+    looks,
     grid: {
-      length: box.y1 - box.y0,
-      width: box.x1 - box.x0,
+      length: L,
+      width: W,
       xFirst: Number(attrs.X_FIRST),
       yFirst: Number(attrs.Y_FIRST),
       xStep: Number(attrs.X_STEP),

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Template } from '../config/template';
-import { openAriaStack, type AriaInputs, type AriaStack, type PixelBox } from '../formats/aria';
+import { openAriaStack, type AriaInputs, type AriaStack, type Looks, type PixelBox } from '../formats/aria';
 import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
 import { IfgramStack, type GeoGrid } from '../formats/mintpyFiles';
 import type { RasterArray } from '../formats/envi';
@@ -98,9 +98,9 @@ function fileAttrs(meta: Attrs, fileType: string, t: Template): Attrs {
   return a;
 }
 
-/** Rows per block so one block of one band stays around 16 MB. */
-const blockRows = (width: number, length: number): number =>
-  Math.max(1, Math.min(length, Math.floor((16 << 20) / (4 * width))));
+/** Output rows per block so one block of one band, as read from the input, stays around 16 MB. */
+const blockRows = (s: AriaStack): number =>
+  Math.max(1, Math.min(s.length, Math.floor((16 << 20) / (4 * (s.box.x1 - s.box.x0) * s.looks.y))));
 
 const toF32 = (a: RasterArray): Float32Array => (a instanceof Float32Array ? a : Float32Array.from(a));
 
@@ -118,6 +118,97 @@ async function readBox(r: Raster, band: number, r0: number, r1: number, b: Pixel
   const w = b.x1 - b.x0;
   const out = rows.slice(0, (r1 - r0) * w);
   for (let y = 0; y < r1 - r0; y++) out.set(rows.subarray(y * r.width + b.x0, y * r.width + b.x1), y * w);
+  return out;
+}
+
+/** numpy's float32 pairwise summation (pairwise_sum_FLOAT: 8 accumulators, blocks of 128). */
+export function pairwiseSumF32(a: ArrayLike<number>, off: number, n: number): number {
+  const f = Math.fround;
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res = f(res + a[off + i]);
+    return res;
+  }
+  if (n <= 128) {
+    const r = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => f(a[off + k]));
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) for (let k = 0; k < 8; k++) r[k] = f(r[k] + a[off + i + k]);
+    let res = f(f(f(r[0] + r[1]) + f(r[2] + r[3])) + f(f(r[4] + r[5]) + f(r[6] + r[7])));
+    for (; i < n; i++) res = f(res + a[off + i]);
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return f(pairwiseSumF32(a, off, n2) + pairwiseSumF32(a, off + n2, n - n2));
+}
+
+/**
+ * Rows [R0, R1) of the loaded grid: the box (mintpy.subset.*) of one band, multilooked as MintPy's
+ * multilook_data does: nearest = the pixel at (⌊ly/2⌋, ⌊lx/2⌋) of each ly × lx block; mean/median =
+ * nanmean/nanmedian of the block in float32 (all-NaN blocks → NaN).
+ */
+async function readLooked(
+  r: Raster,
+  band: number,
+  R0: number,
+  R1: number,
+  s: AriaStack,
+  method: Looks['method'],
+): Promise<RasterArray> {
+  const { y: ly, x: lx } = s.looks;
+  if (ly * lx === 1) return readBox(r, band, R0, R1, s.box);
+  const rows = await readBox(r, band, R0 * ly, R1 * ly, s.box);
+  return multilookRows(rows, s.box.x1 - s.box.x0, ly, lx, method);
+}
+
+/**
+ * MintPy's multilook_data on a 2-D block of `inW` columns: output ⌊rows/ly⌋ × ⌊inW/lx⌋; nearest keeps the
+ * input type, mean/median give float32.
+ */
+export function multilookRows(
+  rows: RasterArray,
+  inW: number,
+  ly: number,
+  lx: number,
+  method: Looks['method'],
+): RasterArray {
+  const H = Math.floor(rows.length / inW / ly);
+  const W = Math.floor(inW / lx);
+  const n = H * W;
+  if (method === 'nearest') {
+    const out = rows.slice(0, n);
+    const oy = Math.floor(ly / 2);
+    const ox = Math.floor(lx / 2);
+    for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) out[i * W + j] = rows[(i * ly + oy) * inW + j * lx + ox];
+    return out;
+  }
+  const out = new Float32Array(n);
+  const vals: number[] = [];
+  const blk = new Float32Array(lx);
+  for (let i = 0; i < H; i++) {
+    for (let j = 0; j < W; j++) {
+      vals.length = 0;
+      // numpy's nanmean over axes (1, 3): NaN → 0, each row of the block summed pairwise (float32),
+      // the row sums added in order
+      let acc = 0;
+      for (let a = 0; a < ly; a++) {
+        const base = (i * ly + a) * inW + j * lx;
+        for (let b = 0; b < lx; b++) {
+          const v = rows[base + b];
+          blk[b] = Number.isNaN(v) ? 0 : v;
+          if (!Number.isNaN(v)) vals.push(v);
+        }
+        acc = Math.fround(acc + pairwiseSumF32(blk, 0, lx));
+      }
+      if (!vals.length) out[i * W + j] = NaN;
+      else if (method === 'mean') out[i * W + j] = Math.fround(acc / vals.length);
+      else {
+        vals.sort((p, q) => p - q);
+        const k = vals.length >> 1;
+        out[i * W + j] = vals.length % 2 ? vals[k] : Math.fround(Math.fround(vals[k - 1] + vals[k]) / 2);
+      }
+    }
+  }
   return out;
 }
 
@@ -149,23 +240,51 @@ async function writeIfgramStack(ctx: StepContext, s: AriaStack, path: string): P
       Float32Array.from(pairs, (p) => p.bperp),
       [M],
     );
-    const layers: { name: string; raster: Raster; dtype: '<f4' | '<i2'; nodata: number | null; sign: number }[] = [
-      { name: 'unwrapPhase', raster: s.rasters.unw, dtype: '<f4', nodata: s.noData.unw, sign: -1 },
-      { name: 'coherence', raster: s.rasters.coh, dtype: '<f4', nodata: s.noData.coh, sign: 1 },
-      { name: 'connectComponent', raster: s.rasters.connComp, dtype: '<i2', nodata: s.noData.connComp, sign: 1 },
+    const layers: {
+      name: string;
+      raster: Raster;
+      dtype: '<f4' | '<i2';
+      nodata: number | null;
+      sign: number;
+      method: Looks['method'];
+    }[] = [
+      {
+        name: 'unwrapPhase',
+        raster: s.rasters.unw,
+        dtype: '<f4',
+        nodata: s.noData.unw,
+        sign: -1,
+        method: s.looks.method,
+      },
+      { name: 'coherence', raster: s.rasters.coh, dtype: '<f4', nodata: s.noData.coh, sign: 1, method: s.looks.method },
+      {
+        name: 'connectComponent',
+        raster: s.rasters.connComp,
+        dtype: '<i2',
+        nodata: s.noData.connComp,
+        sign: 1,
+        method: 'nearest',
+      },
     ];
     if (s.rasters.mag)
-      layers.push({ name: 'magnitude', raster: s.rasters.mag, dtype: '<f4', nodata: s.noData.mag, sign: 1 });
+      layers.push({
+        name: 'magnitude',
+        raster: s.rasters.mag,
+        dtype: '<f4',
+        nodata: s.noData.mag,
+        sign: 1,
+        method: s.looks.method,
+      });
     for (const l of layers)
       w.createEmpty(l.name, { shape: [M, L, W], dtype: l.dtype, chunks: [1, Math.min(L, 128), W] });
-    const rows = blockRows(W, L);
+    const rows = blockRows(s);
     for (let i = 0; i < M; i++) {
       checkAbort(ctx);
       const p = pairs[i];
       for (let r0 = 0; r0 < L; r0 += rows) {
         const r1 = Math.min(L, r0 + rows);
         for (const l of layers) {
-          const raw = await readBox(l.raster, p.band, r0, r1, s.box);
+          const raw = await readLooked(l.raster, p.band, r0, r1, s, l.method);
           let out: Float32Array | Int16Array;
           if (l.dtype === '<i2') {
             out = raw instanceof Int16Array ? raw : Int16Array.from(raw);
@@ -197,27 +316,27 @@ async function writeGeometry(ctx: StepContext, s: AriaStack, path: string): Prom
     for (const n of names) w.createEmpty(n, { shape: [L, W], dtype: '<f4' });
     if (water) w.createEmpty('waterMask', { shape: [L, W], dtype: 'bool' });
     const startingRange = Math.fround(Number(s.attrs.STARTING_RANGE));
-    const rows = blockRows(W, L);
+    const rows = blockRows(s);
     const incNoData = inc.noData(1);
     for (let r0 = 0; r0 < L; r0 += rows) {
       checkAbort(ctx);
       const r1 = Math.min(L, r0 + rows);
-      const h = toF32(await readBox(dem, 1, r0, r1, s.box));
+      const h = toF32(await readLooked(dem, 1, r0, r1, s, 'nearest'));
       replaceNoData(h, dem.noData(1), NaN);
       w.writeRows('height', r0, h);
       w.writeRows('slantRangeDistance', r0, new Float32Array((r1 - r0) * W).fill(startingRange));
-      const incRaw = await readBox(inc, 1, r0, r1, s.box);
+      const incRaw = await readLooked(inc, 1, r0, r1, s, 'nearest');
       const incOut = toF32(incRaw.slice());
       replaceNoData(incOut, incNoData, NaN);
       w.writeRows('incidenceAngle', r0, incOut);
       if (az) {
-        const a = toF32(await readBox(az, 1, r0, r1, s.box));
+        const a = toF32(await readLooked(az, 1, r0, r1, s, 'nearest'));
         replaceNoData(a, az.noData(1), NaN);
         for (let k = 0; k < a.length; k++) a[k] -= 90; // ARIA: from east → MintPy/ISCE: from north
         w.writeRows('azimuthAngle', r0, a);
       }
       if (water) {
-        const m = await readBox(water, 1, r0, r1, s.box);
+        const m = await readLooked(water, 1, r0, r1, s, 'nearest');
         const wnd = water.noData(1);
         const nd = wnd === null ? null : m instanceof Float32Array ? Math.fround(wnd) : wnd;
         const incNd = incNoData === null ? null : incRaw instanceof Float32Array ? Math.fround(incNoData) : incNoData;

@@ -223,10 +223,16 @@ describe('ARIA stack bad input (temp copies, corrupted)', () => {
     );
   });
 
-  it('multilook while loading is refused clearly; bad or outside subsets too', async () => {
+  it('bad multilook options and bad or outside subsets are refused clearly', async () => {
     const { template } = stack();
-    await expect(openAriaStack(template.with({ 'mintpy.multilook.xstep': '2' }))).rejects.toThrow(
-      `${template.path}: mintpy.multilook.xstep = 2: multilooking while loading is not supported yet`,
+    await expect(openAriaStack(template.with({ 'mintpy.multilook.xstep': 'two' }))).rejects.toThrow(
+      `${template.path}: mintpy.multilook.xstep = two: expected an integer ≥ 1`,
+    );
+    await expect(openAriaStack(template.with({ 'mintpy.multilook.method': 'bilinear' }))).rejects.toThrow(
+      `${template.path}: mintpy.multilook.method = bilinear: expected nearest, mean or median`,
+    );
+    await expect(openAriaStack(template.with({ 'mintpy.multilook.ystep': '6' }))).rejects.toThrow(
+      `${template.path}: multilooking 6 × 1 leaves no pixel of the 5 × 6 px data`,
     );
     await expect(openAriaStack(template.with({ 'mintpy.subset.yx': '0:2;0:3' }))).rejects.toThrow(
       `${template.path}: mintpy.subset.yx = 0:2;0:3: expected y0:y1,x0:x1 (integers)`,

@@ -7,7 +7,8 @@ import { Template } from '../../src-core/config/template';
 import { H5Reader, H5Writer, h5ready, type NumericArray } from '../../src-core/formats/h5';
 import { lookup3 } from '../../src-core/formats/h5bool';
 import { IfgramStack } from '../../src-core/formats/mintpyFiles';
-import { loadAriaStack, loadData } from '../../src-core/load/loadData';
+import { loadAriaStack, loadData, multilookRows, pairwiseSumF32 } from '../../src-core/load/loadData';
+import { pyFloat } from '../../src-core/load/pyfmt';
 import { tinyAriaSpec, writeAriaStack } from '../../src-core/load/writeAria';
 import { CancelledError, InputError, type Progress, type StepContext } from '../../src-core/pipeline/types';
 import { describeParity, fx } from '../helpers/fixtures';
@@ -325,4 +326,56 @@ describeParity('load_data cv-tiny vs MintPy inputs/', () => {
       expect(a).toEqual(b);
     });
   }
+});
+
+describe('multilook while loading (MintPy multilook_data)', () => {
+  // reference values printed by numpy / mintpy.multilook.multilook_data for the same inputs
+  it('pairwise float32 summation as numpy (2^24 + eight 1s = 16777224, not 16777216)', () => {
+    expect(pairwiseSumF32(Float32Array.from([2 ** 24, 1, 1, 1, 1, 1, 1, 1, 1]), 0, 9)).toBe(16777224);
+    expect(pairwiseSumF32(Float32Array.from([2 ** 24, ...new Array<number>(200).fill(1)]), 0, 201)).toBe(16777404);
+  });
+
+  it('mean (nanmean), median (nanmedian) and nearest of a 4 × 6 block with a NaN', () => {
+    const d = Float32Array.from({ length: 24 }, (_, i) => i);
+    d[0] = NaN;
+    expect(Array.from(multilookRows(d, 6, 2, 3, 'mean'))).toEqual([4.8, 7, 16, 19].map(Math.fround));
+    expect(Array.from(multilookRows(d, 6, 2, 2, 'median'))).toEqual([6, 5.5, 7.5, 15.5, 17.5, 19.5]);
+    const near = multilookRows(d, 6, 3, 2, 'nearest');
+    expect(near).toBeInstanceOf(Float32Array);
+    expect(Array.from(near)).toEqual([7, 9, 11]);
+    expect(Array.from(multilookRows(Int16Array.from(d), 6, 2, 2, 'nearest'))).toEqual([7, 9, 11, 19, 21, 23]);
+  });
+
+  it('load with 2 × 3 looks: sizes, looks and steps in the attributes, geometry by nearest', async () => {
+    const folder = join(root, 'ml');
+    writeAriaStack(folder, tinyAriaSpec());
+    const t = new Template(join(folder, 'mintpy', 't.cfg'), {
+      ...TEMPLATE,
+      'mintpy.multilook.ystep': '2',
+      'mintpy.multilook.xstep': '3',
+      'mintpy.multilook.method': 'mean',
+    });
+    const [stackPath, geomPath] = (await loadData(ctxFor(t, join(folder, 'mintpy')))).outputs;
+    const r = await H5Reader.open(stackPath);
+    const g = await H5Reader.open(geomPath);
+    try {
+      expect(r.shape('unwrapPhase')).toEqual([5, 2, 2]);
+      expect(r.attrs).toMatchObject({
+        LENGTH: '2',
+        WIDTH: '2',
+        ALOOKS: '14',
+        RLOOKS: '57',
+        Y_STEP: '-0.005',
+        X_STEP: '0.0075',
+      });
+      expect(r.attrs.X_FIRST).toBe('-119.801250000');
+      expect(r.attrs.RANGE_PIXEL_SIZE).toBe(pyFloat(3 * 44.261678));
+      // height by nearest: input pixel (1, 1) of each 2 × 3 block
+      const h = Array.from(g.read('height'));
+      expect(h).toEqual([100 + 7, 100 + 10, 100 + 19, 100 + 22]);
+    } finally {
+      r.close();
+      g.close();
+    }
+  });
 });
