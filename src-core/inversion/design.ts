@@ -7,6 +7,7 @@
  * float32 differences. The reference-date column (the first date, or the common first date of a
  * single-reference network) is removed from A and the last column from B; both are M × (N−1).
  */
+import { lstsqMinNorm } from '../linalg/svd';
 import { datesOfPairs, daysBetween } from '../time/dates';
 
 export interface NetworkDesign {
@@ -92,4 +93,21 @@ export function networkDesign(pairsIn: readonly (string | readonly [string, stri
     }
   }
   return { dates, pairs, idx1, idx2, tbase, tbaseDiff, refDateIndex, A, B, numPairs: M, numDates: N };
+}
+
+/**
+ * Perpendicular baseline per date for timeseries.h5 (MintPy ifgramStack.get_perp_baseline_timeseries):
+ * [0, lstsq(A, bperp_pairs, rcond=None)] — numpy solves in float64 with the cut-off eps·max(M, N−1);
+ * the result is stored as float32. `bperp` holds the kept pairs' baselines in the order of `pairs`.
+ */
+export function bperpTimeseries(pairs: readonly (string | readonly [string, string])[], bperp: ArrayLike<number>): Float32Array {
+  const d = networkDesign(pairs);
+  const M = d.numPairs;
+  const n = d.numDates - 1;
+  if (bperp.length !== M) throw new Error(`bperp has ${bperp.length} values for ${M} pairs`);
+  const x = new Float64Array(n);
+  lstsqMinNorm(d.A, M, n, Float64Array.from(bperp, (v) => Math.fround(v)), x, 2.220446049250313e-16 * Math.max(M, n));
+  const out = new Float32Array(n + 1);
+  out.set(x, 1);
+  return out;
 }

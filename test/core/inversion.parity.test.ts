@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
 import { H5Reader } from '../../src-core/formats/h5';
 import { IfgramStack } from '../../src-core/formats/mintpyFiles';
+import { bperpTimeseries } from '../../src-core/inversion/design';
 import { invertTile, type InvertTileOutput } from '../../src-core/inversion/invertTile';
 import { numLooksFromAttrs, type WeightFunc } from '../../src-core/inversion/weights';
 import { describeParity, fx } from '../helpers/fixtures';
@@ -175,6 +176,22 @@ describeParity('invert_network vs MintPy 1.5.1 (cv-tiny)', () => {
   let f: Fixture;
   beforeAll(async () => {
     f = await loadFixture();
+  });
+
+  it('bperp time series of timeseries.h5 (lstsq on the kept pairs, first date 0)', async () => {
+    const stack = await IfgramStack.open(fx('mintpy', 'inputs', 'ifgramStack.h5'));
+    const d12 = stack.date12;
+    const bp = f.pairs.map((p) => stack.bperp[d12.indexOf(`${p[0]}_${p[1]}`)]);
+    stack.close();
+    const ours = bperpTimeseries(f.pairs, bp);
+    const t = await H5Reader.open(fx('mintpy', 'timeseries.h5'));
+    const ref = t.read('bperp') as Float32Array;
+    t.close();
+    let worst = 0;
+    for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(ours[i] - ref[i]));
+    expect(ours[0]).toBe(0);
+    expect(worst, `bperp max |Δ| = ${worst.toExponential(2)} m`).toBeLessThan(1e-4);
+    console.log(`bperp max |Δ| = ${worst.toExponential(2)} m`);
   });
 
   for (const v of VARIANTS) {
