@@ -15,6 +15,9 @@ import type {
   Transect,
 } from '../src-shared/api';
 import { api } from './api/client';
+import { displayUnits } from './units';
+
+export { displayUnits };
 
 export type MapMode = 'pixel' | 'transect' | 'reference';
 
@@ -80,13 +83,6 @@ export async function guarded<T>(fn: () => Promise<T>, what: string): Promise<T 
   } finally {
     state.busy--;
   }
-}
-
-/** Display unit: velocities in cm/yr, displacements in cm. */
-export function displayUnits(units: string): { label: string; scale: number } {
-  if (units === 'm/year' || units === 'm/yr') return { label: 'cm/yr', scale: 100 };
-  if (units === 'm') return { label: 'cm', scale: 100 };
-  return { label: units === '1' ? '' : units, scale: 1 };
 }
 
 function defaultDisplay(l: LayerData): void {

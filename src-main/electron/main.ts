@@ -14,6 +14,10 @@ import { buildMenu } from './menu';
 const devUrl = process.env.ELECTRON_RENDERER_URL;
 const here = dirname(fileURLToPath(import.meta.url));
 
+// piscina cannot start a worker from inside app.asar: use the unpacked copy (build/electron-builder.yml)
+if (app.isPackaged && !process.env.INSAR_STUDIO_WORKER)
+  process.env.INSAR_STUDIO_WORKER = join(process.resourcesPath, 'app.asar.unpacked', 'out', 'node', 'workers', 'tile.worker.js');
+
 async function createWindow(): Promise<void> {
   const services = createServices({
     transport: 'electron',

@@ -35,7 +35,7 @@ async function waitRun(page: Page, n: number): Promise<RunSummary> {
 /** Screen position (page coordinates) of a lat/lon on the MapLibre map. */
 async function screenOf(page: Page, lat: number, lon: number): Promise<{ x: number; y: number }> {
   const p = await page.evaluate(([la, lo]) => {
-    const m = (window as unknown as { __insarMap: { project(ll: [number, number]): { x: number; y: number } } }).__insarMap;
+    const m = (globalThis as unknown as { __insarMap: { project(ll: [number, number]): { x: number; y: number } } }).__insarMap;
     return m.project([lo, la]);
   }, [lat, lon] as const);
   const box = (await page.getByTestId('map').boundingBox())!;
