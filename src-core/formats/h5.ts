@@ -216,7 +216,7 @@ export class H5Writer {
   private readonly f: h5wasm.File;
   readonly tmpPath: string;
   private done = false;
-  private hasBool = false;
+  private boolCount = 0;
 
   private constructor(readonly path: string) {
     this.tmpPath = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -245,7 +245,7 @@ export class H5Writer {
    */
   write(name: string, data: WritableArray | string[] | boolean[], shape: number[], attrs?: Attrs, dtype?: string): void {
     if (dtype === 'bool') {
-      this.hasBool = true;
+      this.boolCount++;
       this.f.create_dataset({ name, data: boolData(data as ArrayLike<number>) as never, shape, dtype: BOOL_DTYPE });
       if (attrs) this.setAttrs(attrs, name);
       return;
@@ -271,7 +271,7 @@ export class H5Writer {
     const initShape = opts.shape.map((n, i) => (i === opts.shape.length - 2 ? Math.min(n, 1) : n));
     const initSize = initShape.reduce((a, b) => a * b, 1);
     const isBool = opts.dtype === 'bool';
-    if (isBool) this.hasBool = true;
+    if (isBool) this.boolCount++;
     const d = this.f.create_dataset({
       name,
       data: (isBool ? boolData(new Int8Array(initSize)) : makeArray(opts.dtype, initSize)) as never,
@@ -307,9 +307,10 @@ export class H5Writer {
     this.f.flush();
     this.f.close();
     this.done = true;
-    if (this.hasBool) {
+    if (this.boolCount) {
       try {
-        patchBoolEnums(this.tmpPath);
+        const n = patchBoolEnums(this.tmpPath, this.boolCount);
+        if (n !== this.boolCount) throw new Error(`found ${n} of ${this.boolCount} bool placeholders`);
       } catch (e) {
         rmSync(this.tmpPath, { force: true });
         throw new H5Error(this.path, `could not write bool datasets: ${(e as Error).message}`);

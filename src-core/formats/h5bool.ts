@@ -9,7 +9,7 @@
  * into exactly the enum message h5py writes (version 1, base int8, members FALSE/TRUE), turning the
  * unused rest of the message into a NIL message and recomputing the object-header checksum.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 
 /** Member name of the placeholder compound (long enough that its message can hold the enum's). */
 export const BOOL_PLACEHOLDER = '__insar_studio_bool_placeholder__';
@@ -106,17 +106,38 @@ const OHDR = Buffer.from('OHDR', 'latin1');
  * Rewrite every placeholder compound datatype in an (closed) HDF5 file into h5py's bool enum.
  * Returns the number of datasets patched; throws if a placeholder is found in a layout we do not know.
  */
-export function patchBoolEnums(path: string): number {
-  const buf = readFileSync(path);
+export function patchBoolEnums(path: string, expected = Infinity): number {
   const marker = Buffer.from(BOOL_PLACEHOLDER + '\0', 'latin1');
+  const fd = openSync(path, 'r+');
   let n = 0;
-  for (let at = buf.indexOf(marker); at >= 0; at = buf.indexOf(marker, at + 1)) {
-    patchOne(buf, at);
-    n++;
+  try {
+    const size = fstatSync(fd).size;
+    // scan in windows (object headers are usually near the start: stop once all are found)
+    const WIN = 4 << 20;
+    const win = Buffer.alloc(WIN + marker.length);
+    for (let pos = 0; pos < size && n < expected; pos += WIN) {
+      const len = readSync(fd, win, 0, Math.min(win.length, size - pos), pos);
+      const view = win.subarray(0, len);
+      for (let at = view.indexOf(marker); at >= 0 && n < expected; at = view.indexOf(marker, at + 1)) {
+        // patch on a fresh read of the region around the marker (earlier patches may overlap it)
+        const abs = pos + at;
+        const r0 = Math.max(0, abs - REGION);
+        const region = Buffer.alloc(Math.min(size, abs + REGION) - r0);
+        readSync(fd, region, 0, region.length, r0);
+        if (region.indexOf(marker, abs - r0) !== abs - r0) continue; // already patched
+        patchOne(region, abs - r0);
+        writeSync(fd, region, 0, region.length, r0);
+        n++;
+      }
+    }
+  } finally {
+    closeSync(fd);
   }
-  if (n) writeFileSync(path, buf);
   return n;
 }
+
+/** Bytes read either side of a placeholder: an object header chunk is far smaller. */
+const REGION = 256 << 10;
 
 function patchOne(buf: Buffer, markerAt: number): void {
   // the object header (version 2) holding the message: the nearest 'OHDR' before the marker

@@ -352,6 +352,17 @@ export class VrtDataset implements Raster {
       const nd = s.kind === 'ComplexSource' ? s.nodata : null;
       const ndNaN = nd !== null && Number.isNaN(nd);
       const scaled = s.scaleOffset !== 0 || s.scaleRatio !== 1;
+      // fast path (ARIA's case): same type, no scaling, and source no-data either absent or equal to the
+      // value the band starts with, so skipping those pixels and copying them give the same result
+      const fill = b.noData ?? 0;
+      const sameNoData = nd === null || nd === fill || (ndNaN && Number.isNaN(fill));
+      if (!scaled && sameNoData && data.constructor === out.constructor) {
+        for (let y = y0; y < y1; y++) {
+          const srow = (y - y0) * src.width + (sr.x - dr.x);
+          out.set(data.subarray(srow + x0, srow + x1) as never, (y - r0) * w + x0);
+        }
+        continue;
+      }
       for (let y = y0; y < y1; y++) {
         const srow = (y - y0) * src.width + (sr.x - dr.x);
         const orow = (y - r0) * w;
