@@ -190,7 +190,7 @@ export interface KmzOptions {
   cmap?: string;
   /** mask file; default MintPy's (maskTempCoh.h5 beside the file); `false` = no mask */
   mask?: string | false;
-  /** colour-bar label (default 'Mean LOS velocity' as MintPy) */
+  /** colour-bar label (default 'Mean LOS velocity' for velocity as MintPy; 'LOS displacement' for a time series; else the dataset) */
   label?: string;
   /** PNG pixels per grid cell (default: `overlayScale`) */
   scale?: number;
@@ -237,7 +237,8 @@ export async function writeKmz(opts: KmzOptions): Promise<KmzResult> {
   const ref = showRef && m.attrs.REF_Y !== undefined && m.attrs.REF_X !== undefined ? ([Number(m.attrs.REF_Y), Number(m.attrs.REF_X)] as [number, number]) : null;
   const scale = opts.scale ?? overlayScale(m.length, m.width);
   const img = renderOverlay(data, m.length, m.width, cm, vlim, { scale, ref });
-  const cbar = renderColorbar(cm, vlim, `${opts.label ?? 'Mean LOS velocity'} [${du.unit}]`);
+  const label = opts.label ?? (m.fileType === 'timeseries' ? 'LOS displacement' : m.fileType === 'velocity' && m.dataset === 'velocity' ? 'Mean LOS velocity' : m.dataset);
+  const cbar = renderColorbar(cm, vlim, `${label} [${du.unit}]`);
 
   const pngName = `${base}.png`;
   const cbarName = `${base}_cbar.png`;
