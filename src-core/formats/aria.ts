@@ -9,7 +9,12 @@
  *   incidence angle is no-data;
  * - attributes: the unwrapStack band-1 metadata plus MintPy's fixed Sentinel-1 values. MintPy treats the
  *   VRT GeoTransform origin as a pixel *centre* and subtracts half a pixel (X_FIRST = −119.80125 for a
- *   VRT origin of −119.8): we reproduce that so files and coordinates match MintPy's.
+ *   VRT origin of −119.8, prep_aria.extract_metadata: `W = transform[0] - x_step / 2.`), although GDAL's
+ *   origin is the outer corner: MintPy's grid is half a pixel north-west of the data. We reproduce that
+ *   so files and coordinates match MintPy's; `AriaStack.geoTransform` keeps the true VRT geotransform.
+ * - mintpy.subset.yx / .lalo (lalo wins, clipped to the data) and mintpy.multilook.ystep/xstep/method
+ *   as prep_aria applies them (subset first, then multilook; attributes via update_attribute4subset /
+ *   update_attribute4multilook).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';

@@ -4,8 +4,8 @@
  * dates (pairs for ifgramStack, epochs for time series); for VRT/ENVI/GeoTIFF rasters the size, bands,
  * data types, no-data values and geotransform.
  */
-import { existsSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { InputError } from '../pipeline/types';
 import { H5Reader, type Attrs } from './h5';
 import { gridOf } from './mintpyFiles';
@@ -144,5 +144,17 @@ export async function infoText(path: string): Promise<string> {
   if (statSync(path).isDirectory()) throw new InputError(`${path}: is a folder, not a file`);
   const ext = extname(path).toLowerCase();
   if (ext === '.h5' || ext === '.he5' || ext === '.hdf5') return h5Info(path);
+  if (ext === '.hdr') {
+    // an ENVI header: describe the raster beside it (<name>.hdr or <stem>.hdr)
+    const stem = path.slice(0, -4);
+    const dir = dirname(path);
+    const raw = existsSync(stem)
+      ? stem
+      : readdirSync(dir)
+          .map((f) => join(dir, f))
+          .find((f) => f.startsWith(`${stem}.`) && !/\.(hdr|xml|vrt)$/i.test(f) && statSync(f).isFile());
+    if (!raw) throw new InputError(`${path}: no raster file beside this ENVI header`);
+    return rasterInfo(raw);
+  }
   return rasterInfo(path);
 }

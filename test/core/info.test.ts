@@ -82,6 +82,15 @@ describe('infoText', () => {
     expect(t).toMatch(/ {4}Dates +20200125_20200113\n/);
   });
 
+  it('an ENVI header path describes the raster beside it (<stem>.hdr)', async () => {
+    const folder = join(dir, 'aria-envi');
+    writeAriaStack(folder, tinyAriaSpec());
+    const t = await infoText(join(folder, 'DEM', 'SRTM_3arcsec.hdr'));
+    expect(t).toContain(`file name: ${join(folder, 'DEM', 'SRTM_3arcsec.dem')}\nfile type: ENVI\n`);
+    expect(t).toContain('band 1: Float32, no-data -32768\n');
+    await expect(infoText(join(folder, 'mask', 'watermask.hdr'))).resolves.toContain('band 1: Byte, no-data None');
+  });
+
   it('errors name the file', async () => {
     await expect(infoText(join(dir, 'nope.h5'))).rejects.toThrow(`${join(dir, 'nope.h5')}: file not found`);
     await expect(infoText(dir)).rejects.toThrow(`${dir}: is a folder, not a file`);
