@@ -77,7 +77,7 @@ const STANDARD_VALUES: Record<string, string> = {
  */
 export function templateAttrs(t: Template): Record<string, string | null> {
   const out: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(t.values)) out[k] = STANDARD_VALUES[v] ?? v;
+  for (const [k, v] of Object.entries(t.values)) out[k] = Object.hasOwn(STANDARD_VALUES, v) ? STANDARD_VALUES[v] : v;
   for (const k of ['mintpy.deramp', 'mintpy.troposphericDelay.method']) {
     const v = out[k];
     if (typeof v === 'string') out[k] = v.toLowerCase().replace(/-/g, '_');

@@ -10,7 +10,7 @@
  * Anything else is an InputError naming the folder.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseTemplateText, Template } from '../config/template';
 import { globLast } from '../formats/aria';
 import { gridOf, IfgramStack, type GeoGrid } from '../formats/mintpyFiles';
@@ -226,6 +226,11 @@ export async function detectProject(folderIn: string, opts: DetectOptions = {}):
     }
     return info;
   }
+
+  // the user picked the stack/ (or inputs/) folder itself: use its parent
+  const parent = dirname(folder);
+  if (basename(folder) === 'stack' && isAriaFolder(parent)) return detectProject(parent, opts);
+  if (basename(folder) === 'inputs' && hasStaged(parent)) return detectProject(parent, opts);
 
   throw new InputError(
     `${folder}: not an InSAR stack: expected stack/*.vrt (ARIA-tools) or inputs/ifgramStack.h5 (MintPy)`,

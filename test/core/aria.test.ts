@@ -132,6 +132,7 @@ describe('ARIA stack (synthetic)', () => {
       processor: 'aria',
       SUBSET_XMIN: '3',
       'mintpy.foo': 'None',
+      'mintpy.bar': 'constructor',
     });
     expect(templateAttrs(t)).toEqual({
       'mintpy.load.processor': 'aria',
@@ -140,6 +141,7 @@ describe('ARIA stack (synthetic)', () => {
       'mintpy.network.tempBaseMax': 'auto',
       processor: 'aria',
       'mintpy.foo': null,
+      'mintpy.bar': 'constructor',
     });
   });
 });

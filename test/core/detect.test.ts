@@ -47,6 +47,8 @@ describe('detectProject', () => {
     const again = await detectProject(f);
     expect(again.templateExists).toBe(true);
     expect(again.templatePath).toBe(p.templatePath);
+    const fromStack = await detectProject(join(f, 'stack'));
+    expect([fromStack.kind, fromStack.folder]).toEqual(['aria', f]);
     const c = await detectProject(join(f, 'mintpy'));
     expect(c.kind).toBe('template');
     expect(c.pairs).toEqual(p.pairs);
