@@ -109,8 +109,10 @@ function defaultDisplay(l: LayerData): void {
 
 function niceRound(x: number, floor = false): number {
   if (!Number.isFinite(x) || x === 0) return 0;
-  const e = Math.pow(10, Math.floor(Math.log10(Math.abs(x))) - 1);
-  return (floor ? Math.floor(x / e) : Math.ceil(x / e)) * e;
+  const k = Math.floor(Math.log10(Math.abs(x))) - 1;
+  const e = Math.pow(10, k);
+  const v = (floor ? Math.floor(x / e) : Math.ceil(x / e)) * e;
+  return Number(v.toFixed(Math.max(0, -k)));
 }
 
 export async function refreshProject(): Promise<void> {

@@ -48,8 +48,11 @@ export interface NetworkInfo {
   pairs: PairInfo[];
   /** indices (0-based, into `pairs`) excluded by the user's edits */
   excluded: number[];
+  /** pairs the template's own network rules (modify_network: dates, baselines, …) dropped in the last run */
+  ruleDropped: { index: number; reasons: string[] }[];
   /** number of connected parts of the kept network (1 = connected) */
   components: number;
+  /** pairs neither excluded by the user nor dropped by the rules */
   kept: number;
 }
 

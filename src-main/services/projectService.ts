@@ -9,6 +9,7 @@ import { gridOf, latLonToRowCol, rowColToLatLon } from '../../src-core/formats/m
 import { Template } from '../../src-core/config/template';
 import { daysBetween } from '../../src-core/time/dates';
 import { validateReferencePoint } from '../../src-core/reference/referencePoint';
+import { readNetworkSelection } from '../../src-core/network/selectionStore';
 import {
   STEP_ORDER,
   type DirListing,
@@ -223,12 +224,31 @@ export class ProjectService {
       const ex = new Set(excluded);
       const pairs = d.pairs.map(([date1, date2], index) => ({ index, date1, date2, bperp: 0, coherence: NaN, days: daysBetween(date1, date2) }));
       const kept = pairs.filter((q) => !ex.has(q.index));
-      return { dates: d.dates, dateBperp: d.dates.map(() => 0), pairs, excluded, components: countComponents(d.dates, kept), kept: kept.length };
+      return { dates: d.dates, dateBperp: d.dates.map(() => 0), pairs, excluded, ruleDropped: [], components: countComponents(d.dates, kept), kept: kept.length };
     }
-    const ex = new Set(excluded);
+    const ruleDropped = this.ruleDropped(net);
+    const ex = new Set([...excluded, ...ruleDropped.map((r) => r.index)]);
     const kept = net.pairs.filter((p) => !ex.has(p.index));
     const pairs = net.pairs.map((p) => ({ ...p, coherence: p.coherence ?? NaN }));
-    return { dates: net.dates, dateBperp: net.dateBperp, pairs, excluded, components: countComponents(net.dates, kept), kept: kept.length };
+    return { dates: net.dates, dateBperp: net.dateBperp, pairs, excluded, ruleDropped, components: countComponents(net.dates, kept), kept: kept.length };
+  }
+
+  /** Pairs modify_network dropped by the template's rules (not by the user's exclusions), from networkSelection.json. */
+  private ruleDropped(net: StackNetwork): { index: number; reasons: string[] }[] {
+    let sel;
+    try {
+      sel = readNetworkSelection(this.require().workDir);
+    } catch {
+      return [];
+    }
+    if (!sel || sel.date12.length !== net.pairs.length || sel.date12.some((d, i) => d !== `${net.pairs[i].date1}_${net.pairs[i].date2}`)) return [];
+    const out: { index: number; reasons: string[] }[] = [];
+    sel.keep.forEach((k, i) => {
+      if (k) return;
+      const reasons = (sel.reasons[sel.date12[i]] ?? []).filter((r) => !r.startsWith('excluded by index'));
+      if (reasons.length) out.push({ index: i, reasons });
+    });
+    return out;
   }
 
   private commit(label: string, next: EditSnapshot): EditState {
