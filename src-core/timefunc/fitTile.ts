@@ -210,31 +210,57 @@ export function fitTile(input: FitTileInput): FitTileOutput {
       }
     }
   } else {
+    // The draws depend on the seed only, so every tile sees the same resamplings (tiling-invariant).
+    // Each draw's estimator m_b = G_b⁺·d[draw] is folded into weights over the used dates, so a pixel
+    // costs bootstrapCount·P·N_u multiply-adds with no gathers.
     const rng = new Xoshiro128(input.seed ?? 0);
     const draw = new Int32Array(Nu);
-    const sum = new Float64Array(P * NP);
-    const sum2 = new Float64Array(P * NP);
     const bootDates: string[] = new Array(Nu);
+    const Wb = new Float64Array(bootstrapCount * P * Nu);
     for (let b = 0; b < bootstrapCount; b++) {
       for (let k = 0; k < Nu; k++) draw[k] = rng.int(Nu);
       draw.sort();
       for (let k = 0; k < Nu; k++) bootDates[k] = datesUsed[draw[k]];
       const Gb = timeFuncDesign(bootDates, model, clu);
       const { p: Gbp } = pinv(Gb, Nu, P, EPS32);
-      for (let p = 0; p < NP; p++) {
-        if (!mask[p]) continue;
-        for (let j = 0; j < P; j++) {
-          let s = 0;
-          for (let k = 0; k < Nu; k++) s += Gbp[j * Nu + k] * ts[idx[draw[k]] * NP + p];
-          sum[j * NP + p] += s;
-          sum2[j * NP + p] += s * s;
+      const o = b * P * Nu;
+      for (let j = 0; j < P; j++) for (let k = 0; k < Nu; k++) Wb[o + j * Nu + draw[k]] += Gbp[j * Nu + k];
+    }
+    // mean_b(W_b·d) = W̄·d and var_b(W_b·d) = dᵀ·C_j·d with C_j = mean_b[(W_b − W̄)_jᵀ (W_b − W̄)_j]:
+    // the same statistics as evaluating every draw, for P·N_u² operations per pixel
+    const Wm = new Float64Array(P * Nu);
+    for (let b = 0; b < bootstrapCount; b++) for (let i = 0; i < P * Nu; i++) Wm[i] += Wb[b * P * Nu + i];
+    for (let i = 0; i < P * Nu; i++) Wm[i] /= bootstrapCount;
+    const C = new Float64Array(P * Nu * Nu);
+    const dev = new Float64Array(Nu);
+    for (let b = 0; b < bootstrapCount; b++)
+      for (let j = 0; j < P; j++) {
+        const o = (b * P + j) * Nu;
+        for (let k = 0; k < Nu; k++) dev[k] = Wb[o + k] - Wm[j * Nu + k];
+        const c0 = j * Nu * Nu;
+        for (let k = 0; k < Nu; k++) {
+          const dk = dev[k];
+          if (dk === 0) continue;
+          for (let l = 0; l < Nu; l++) C[c0 + k * Nu + l] += dk * dev[l];
         }
       }
-    }
-    for (let i = 0; i < P * NP; i++) {
-      const mean = sum[i] / bootstrapCount;
-      m[i] = mean;
-      mStd[i] = Math.sqrt(Math.max(sum2[i] / bootstrapCount - mean * mean, 0));
+    for (let i = 0; i < C.length; i++) C[i] /= bootstrapCount;
+    for (let p = 0; p < NP; p++) {
+      if (!mask[p]) continue;
+      for (let k = 0; k < Nu; k++) d[k] = ts[idx[k] * NP + p];
+      for (let j = 0; j < P; j++) {
+        let mean = 0;
+        for (let k = 0; k < Nu; k++) mean += Wm[j * Nu + k] * d[k];
+        let v = 0;
+        const c0 = j * Nu * Nu;
+        for (let k = 0; k < Nu; k++) {
+          let row = 0;
+          for (let l = 0; l < Nu; l++) row += C[c0 + k * Nu + l] * d[l];
+          v += d[k] * row;
+        }
+        m[j * NP + p] = mean;
+        mStd[j * NP + p] = Math.sqrt(Math.max(v, 0));
+      }
     }
   }
 

@@ -3,6 +3,7 @@
  * exact recovery of a synthetic model, bootstrap statistics and evaluateModel.
  */
 import { describe, expect, it } from 'vitest';
+import { pinv } from '../../src-core/linalg/svd';
 import { InputError } from '../../src-core/pipeline/types';
 import { decimalYear, formatDate, parseDate } from '../../src-core/time/dates';
 import { selectDates, timeFuncDesign } from '../../src-core/timefunc/design';
@@ -232,6 +233,35 @@ describe('fitTile', () => {
     expect(() => fitTile({ dates, ts, numPixels: NP, model: { ...defaultModel(), periodic: [1] }, uncertainty: 'bootstrap' })).toThrow(
       /bootstrapping supports a polynomial of order 1 only/,
     );
+  });
+
+  it('bootstrap statistics equal the explicit per-draw mean and std (ddof 0) of the resampled fits', () => {
+    const sub = dates.slice(0, 25);
+    const NP = 2;
+    const ts = new Float32Array(sub.length * NP);
+    for (let d = 0; d < sub.length; d++) for (let p = 0; p < NP; p++) ts[d * NP + p] = 0.01 * d * (p + 1) + 0.003 * Math.sin(d * 2.3 + p);
+    const count = 50;
+    const out = fitTile({ dates: sub, ts, numPixels: NP, model: defaultModel(), uncertainty: 'bootstrap', bootstrapCount: count, seed: 3 });
+    // explicit: same generator, same sorted draws, τ relative to the first drawn date, min-norm lstsq
+    const rng = new Xoshiro128(3);
+    const N = sub.length;
+    const vel: number[][] = [[], []];
+    for (let b = 0; b < count; b++) {
+      const draw = Int32Array.from({ length: N }, () => rng.int(N)).sort();
+      const G = timeFuncDesign(Array.from(draw, (k) => sub[k]), defaultModel(), 0);
+      const { p: Gp } = pinv(G, N, 2, 1.1920928955078125e-7);
+      for (let p = 0; p < NP; p++) {
+        let v = 0;
+        for (let k = 0; k < N; k++) v += Gp[N + k] * ts[draw[k] * NP + p];
+        vel[p].push(v);
+      }
+    }
+    for (let p = 0; p < NP; p++) {
+      const mean = vel[p].reduce((a, b) => a + b, 0) / count;
+      const std = Math.sqrt(vel[p].reduce((a, b) => a + (b - mean) ** 2, 0) / count);
+      expect(out.datasets.velocity[p]).toBeCloseTo(mean, 6);
+      expect(out.datasets.velocityStd[p] / std).toBeCloseTo(1, 4);
+    }
   });
 
   it('covariance: σ = √diag(G⁺CG⁺ᵀ); C = σ²I reproduces the residue formula; no file → residue', () => {
