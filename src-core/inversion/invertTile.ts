@@ -16,9 +16,16 @@
  * Solver: MintPy calls LAPACK gelsd (SVD, minimum norm). Here the normal equations (banded: bandwidth =
  * longest pair span) are Cholesky-factored in float64 when the pixel's valid pairs connect all dates —
  * then the problem has full column rank, no singular value is anywhere near the 1e-5 cut-off and the
- * least-squares solution is unique, so it equals gelsd's. Otherwise (disconnected network, pivot failure)
- * a one-sided Jacobi SVD with the same 1e-5 relative cut-off gives the minimum-norm solution.
- * For weightFunc 'no' the pixels with every pair valid share one factorisation.
+ * least-squares solution is unique, so it equals gelsd's. When the valid pairs split the dates into c
+ * subsets, the null space of G is known exactly (one vector per subset without the first/reference
+ * date), and (GᵀG + Z·Zᵀ)·x = Gᵀy yields the minimum-norm solution G⁺y, i.e. what gelsd returns once
+ * its 1e-5 cut-off has removed the (numerically zero) singular values of the split. A one-sided Jacobi
+ * SVD with the same cut-off remains as fallback (pivot failure) and as the `solver: 'svd'` reference.
+ * For weightFunc 'no' the pixels with every pair valid share one factorisation. The temporal coherence
+ * uses a polynomial sin/cos (error < 1e-10 per term).
+ *
+ * Cost: O(M·s² + N·s²) per pixel (s = longest pair span in acquisitions) on the common path; measured
+ * ≈ 180k px/s single-thread for 83 pairs × 30 dates with weightFunc var (MintPy 1.5.1: ≈ 6k px/s).
  *
  * The reference pixel (whose referenced phase is all zero, hence all no-data) gets tcoh = 1 and
  * num = M when `refPixel` (its index within the tile) is given; otherwise the caller must set these.
