@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import { H5Reader } from '../../src-core/formats/h5';
 import { gridOf, latLonToRowCol, rowColToLatLon } from '../../src-core/formats/mintpyFiles';
 import { Template } from '../../src-core/config/template';
@@ -77,6 +78,21 @@ export class ProjectError extends Error {
 /** The app's own folder inside a project: the project database lives here; nothing of the user's is touched. */
 export const APP_DIR = '.insar-studio';
 
+/**
+ * The project database: `<folder>/.insar-studio/project.sqlite`, or — for a folder we may not write (a
+ * read-only share) — `<appData>/projects/<hash of the folder>/project.sqlite`.
+ */
+export function openProjectDb(folder: string, appDataDir: string): ProjectDb {
+  try {
+    return new ProjectDb(join(folder, APP_DIR, 'project.sqlite'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!['EACCES', 'EROFS', 'EPERM', 'SQLITE_CANTOPEN', 'SQLITE_READONLY'].includes(code ?? '')) throw e;
+    const key = createHash('sha256').update(folder).digest('hex').slice(0, 16);
+    return new ProjectDb(join(appDataDir, 'projects', key, 'project.sqlite'));
+  }
+}
+
 export interface OpenProject {
   folder: string;
   name: string;
@@ -116,7 +132,7 @@ export class ProjectService {
     }
     Template.read(det.templatePath); // fail early on an unreadable template
     this.close();
-    const db = new ProjectDb(join(det.folder, APP_DIR, 'project.sqlite'));
+    const db = openProjectDb(det.folder, dirname(this.appDb.path));
     const name = basename(det.folder) === 'mintpy' ? `${basename(dirname(det.folder))}/mintpy` : basename(det.folder);
     const kind = det.kind === 'mintpy' ? 'mintpy-staged' : det.kind;
     this.project = { folder: det.folder, name, kind, templatePath: det.templatePath, workDir: det.workDir, detected: det, db };
