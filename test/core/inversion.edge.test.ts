@@ -188,6 +188,19 @@ describe('invertTile on synthetic networks', () => {
     expect(out.numInvIfgram[1]).toBe(0);
   });
 
+  it('minRedundancy 0: a date without pairs is solved (minimum norm) like the SVD path', () => {
+    const s = synth(9, 2, 2, 4, 0.5);
+    zeroPairs(s, 1, (a, b) => a === 4 || b === 4);
+    for (const mnv of [true, false]) {
+      const fast = invertTile({ ...baseInput(s), minRedundancy: 0, minNormVelocity: mnv });
+      const ref = invertTile({ ...baseInput(s), minRedundancy: 0, minNormVelocity: mnv, solver: 'svd' });
+      expect(fast.numInvIfgram[1]).toBe(s.pairs.length - 4);
+      expect(fast.stats.nullSpace).toBe(1);
+      for (let d = 0; d < 9; d++) expect(fast.ts[d * 2 + 1]).toBeCloseTo(ref.ts[d * 2 + 1], 9);
+      expect(fast.temporalCoherence[1]).toBeCloseTo(ref.temporalCoherence[1], 9);
+    }
+  });
+
   it('minRedundancy 2: a date seen by a single pair is rejected, 1 accepts it', () => {
     const s = synth(8, 2, 2);
     zeroPairs(s, 1, (a, b) => (a === 3 || b === 3) && !(a === 2 && b === 3));
