@@ -24,9 +24,34 @@ export function pyFloat(x: number): string {
   return `${sign}${intPart}.${frac || '0'}`;
 }
 
-/** Python `f'{x:.{n}f}'` (exact binary value, rounded; JS toFixed rounds the same way except at exact ties). */
+/**
+ * Python `f'{x:.{n}f}'`: the exact binary value rounded half-to-even (JS toFixed rounds exact ties up,
+ * e.g. 1/1024 → 0.000976563 where Python writes 0.000976562).
+ */
 export function pyFixed(x: number, n: number): string {
-  return x.toFixed(n);
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+  const neg = x < 0 || Object.is(x, -0);
+  // |x| = m · 2^e exactly
+  const buf = new DataView(new ArrayBuffer(8));
+  buf.setFloat64(0, Math.abs(x));
+  const bits = buf.getBigUint64(0);
+  const expBits = Number((bits >> 52n) & 0x7ffn);
+  const frac = bits & ((1n << 52n) - 1n);
+  const m = expBits === 0 ? frac : frac | (1n << 52n);
+  const e = (expBits === 0 ? 1 : expBits) - 1075;
+  const scale = 10n ** BigInt(n);
+  let q: bigint;
+  if (e >= 0) q = (m << BigInt(e)) * scale;
+  else {
+    const num = m * scale;
+    const den = 1n << BigInt(-e);
+    q = num / den;
+    const r2 = 2n * (num - q * den);
+    if (r2 > den || (r2 === den && q % 2n === 1n)) q += 1n;
+  }
+  const digits = q.toString().padStart(n + 1, '0');
+  const body = n > 0 ? `${digits.slice(0, -n)}.${digits.slice(-n)}` : digits;
+  return (neg ? '-' : '') + body;
 }
 
 /** Python `str(time.time())`: seconds since the epoch as a float. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Template } from '../../src-core/config/template';
 import { globLast, openAriaStack, resolveAriaInputs } from '../../src-core/formats/aria';
-import { pyFloat } from '../../src-core/load/pyfmt';
+import { pyFixed, pyFloat } from '../../src-core/load/pyfmt';
 import { templateAttrs } from '../../src-core/load/loadData';
 import { tinyAriaSpec, writeAriaStack } from '../../src-core/load/writeAria';
 import { InputError } from '../../src-core/pipeline/types';
@@ -44,6 +44,26 @@ describe('pyFloat (Python str(float))', () => {
     expect(pyFloat(1e15)).toBe('1000000000000000.0');
     expect(pyFloat(-0)).toBe('-0.0');
     expect(pyFloat(NaN)).toBe('nan');
+  });
+});
+
+describe('pyFixed (Python f"{x:.9f}")', () => {
+  it('rounds exact ties to even and matches Python on the values prep_aria formats', () => {
+    // Python: 0.000976562 -0.000976562 0.000000000 -119.801250000 0.002500000 123456.000000000 -0.000000000 0.000000001
+    expect(
+      [1 / 1024, -1 / 1024, 2.5e-10, -119.80125, 0.0025, 123456.0000000005, -0, 5e-10].map((x) => pyFixed(x, 9)),
+    ).toEqual([
+      '0.000976562',
+      '-0.000976562',
+      '0.000000000',
+      '-119.801250000',
+      '0.002500000',
+      '123456.000000000',
+      '-0.000000000',
+      '0.000000001',
+    ]);
+    expect(pyFixed(1e22, 9)).toBe('10000000000000000000000.000000000');
+    expect(pyFixed(2.5, 0)).toBe('2');
   });
 });
 
