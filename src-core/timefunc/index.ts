@@ -9,6 +9,7 @@ export {
   timeFuncAttributes,
   validateModel,
   pyFloatRepr,
+  parseDateListText,
   type DatasetSpec,
   type OnsetTerm,
   type TimeFuncModel,

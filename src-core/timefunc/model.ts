@@ -261,3 +261,17 @@ export function timeFuncAttributes(opts: TimeFuncOptions): Record<string, string
     'mintpy.timeFunc.bootstrapCount': String(opts.bootstrapCount),
   };
 }
+
+/**
+ * Dates listed in an exclude-date text file such as exclude_date.txt (MintPy ptime.read_date_txt):
+ * one date per line, empty lines ignored, YYMMDD expanded, sorted. The caller reads the file (if it
+ * exists) and passes its text.
+ */
+export function parseDateListText(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map(yyyymmdd)
+    .sort();
+}

@@ -12,6 +12,7 @@ import {
   datasetSpecs,
   defaultModel,
   numParams,
+  parseDateListText,
   parseTimeFuncOptions,
   pyFloatRepr,
   timeFuncAttributes,
@@ -117,6 +118,11 @@ describe('time-function options and names', () => {
     ]);
     expect(e.model.log).toEqual([{ onset: '20181001', tau: [30] }]);
     expect(timeFuncAttributes(e)['mintpy.timeFunc.exp']).toBe("[['20180601', '60', '200'], ['20180801', '30']]");
+  });
+
+  it('exclude_date.txt text → sorted YYYYMMDD list', () => {
+    expect(parseDateListText('20180226\n\n180121\r\n 20180110 \n')).toEqual(['20180110', '20180121', '20180226']);
+    expect(parseDateListText('')).toEqual([]);
   });
 
   it('dataset names and units exactly as MintPy', () => {
