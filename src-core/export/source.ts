@@ -80,7 +80,7 @@ export async function readMap(file: string, dataset?: string): Promise<MapData> 
       const shape = h5.shape(name);
       if (shape.length !== 2) throw new InputError(`${file}: dataset "${name}" is ${shape.length}-D, expected a 2-D map`);
       data = Float32Array.from(h5.read(name));
-      unit = h5.info(name).attrs.UNIT ?? attrs.UNIT ?? '1';
+      unit = h5.info(name).attrs.UNIT ?? attrs.UNIT ?? (fileType === 'velocity' && name === 'velocity' ? 'm/year' : '1');
     }
     if (data.length !== length * width) throw new InputError(`${file}: dataset "${name}" does not match LENGTH × WIDTH`);
     return { file, dataset: name, fileType, attrs, length, width, grid: gridOf(attrs, file), data, unit };

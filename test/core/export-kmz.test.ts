@@ -130,6 +130,17 @@ describe('writeKmz (synthetic file)', () => {
     expect(rgbaAt(png, 5, 5)[3]).toBe(0);
   });
 
+  it('velocity file without a UNIT attribute is taken as m/year (MintPy default) → cm/year', async () => {
+    const f = join(tmp, 'nounit', 'velocity.h5');
+    mkdirSync(join(tmp, 'nounit'), { recursive: true });
+    await writeH5File(f, { FILE_TYPE: 'velocity', LENGTH: '2', WIDTH: '2', X_FIRST: '0', Y_FIRST: '1', X_STEP: '0.1', Y_STEP: '-0.1' }, [
+      { name: 'velocity', data: Float32Array.from([0.01, 0.02, -0.01, 0.005]), shape: [2, 2] },
+    ]);
+    const res = await writeKmz({ file: f });
+    expect(res.unit).toBe('cm/year');
+    expect(res.vlim).toEqual([Math.fround(-0.01 * 100), Math.fround(0.02 * 100)]);
+  });
+
   it('auto LUT: ≤ 20 evenly spaced values → discrete LUT, limits widened by half a step (MintPy rule)', () => {
     expect(autoLutAndVlim(Float32Array.from([0, 1, 2, 3, NaN]))).toEqual({ lut: 4, vlim: [-0.5, 3.5] });
     expect(autoLutAndVlim(Float32Array.from({ length: 100 }, (_, i) => i * 0.37))!.lut).toBe(256);
