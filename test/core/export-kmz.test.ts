@@ -138,7 +138,9 @@ describe('writeKmz (synthetic file)', () => {
     ]);
     const res = await writeKmz({ file: f });
     expect(res.unit).toBe('cm/year');
-    expect(res.vlim).toEqual([Math.fround(-0.01 * 100), Math.fround(0.02 * 100)]);
+    // 4 evenly spaced values (step 0.5 cm/yr) → MintPy's discrete LUT: limits widened by half a step
+    expect(res.vlim[0]).toBeCloseTo(-1.25, 5);
+    expect(res.vlim[1]).toBeCloseTo(2.25, 5);
   });
 
   it('auto LUT: ≤ 20 evenly spaced values → discrete LUT, limits widened by half a step (MintPy rule)', () => {
