@@ -255,7 +255,7 @@ describeParity('writeKmz vs MintPy save_kmz (cv-tiny velocity.kmz)', () => {
     await writeH5File(join(dir, 'velocity.h5'), attrs, [{ name: 'velocity', data: big, shape: [N, N] }]);
     await writeH5File(join(dir, 'maskTempCoh.h5'), { ...attrs, FILE_TYPE: 'mask' }, [{ name: 'mask', data: bm, shape: [N, N] }]);
     const res = await writeKmz({ file: join(dir, 'velocity.h5') });
-    console.log(`[kmz speed] tiled cv-tiny 1000×1000: ${res.seconds.toFixed(2)} s (MintPy ≈ 10 s), PNG ${res.png.width}×${res.png.height}`);
+    console.log(`[kmz speed] tiled cv-tiny 1000×1000: ${res.seconds.toFixed(2)} s (MintPy 1.5.1 save_kmz here: 6.1 s, 1.8 GB RSS), PNG ${res.png.width}×${res.png.height}`);
     expect(res.seconds).toBeLessThan(10);
   });
 
