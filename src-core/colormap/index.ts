@@ -4,7 +4,16 @@
  *
  * Pure (no Node APIs): the renderer imports this module too.
  */
-import { GRAY_HEX, JET_HEX, RDBU_HEX, VIRIDIS_HEX } from './luts';
+import {
+  GRAY_HEX,
+  GRAY_ROUND_HEX,
+  JET_HEX,
+  JET_ROUND_HEX,
+  RDBU_HEX,
+  RDBU_ROUND_HEX,
+  VIRIDIS_HEX,
+  VIRIDIS_ROUND_HEX,
+} from './luts';
 
 export interface Colormap {
   name: string;
@@ -23,16 +32,29 @@ function fromHex(hex: string): Uint8Array {
 }
 
 const BASE: Record<string, string> = { jet: JET_HEX, RdBu: RDBU_HEX, viridis: VIRIDIS_HEX, gray: GRAY_HEX };
+const BASE_ROUND: Record<string, string> = {
+  jet: JET_ROUND_HEX,
+  RdBu: RDBU_ROUND_HEX,
+  viridis: VIRIDIS_ROUND_HEX,
+  gray: GRAY_ROUND_HEX,
+};
 const cache = new Map<string, Uint8Array>();
 
-function baseLut(name: string): Uint8Array {
-  let l = cache.get(name);
+function baseLut(name: string, rounding: Rounding): Uint8Array {
+  const key = `${name}:${rounding}`;
+  let l = cache.get(key);
   if (!l) {
-    l = fromHex(BASE[name]);
-    cache.set(name, l);
+    l = fromHex((rounding === 'round' ? BASE_ROUND : BASE)[name]);
+    cache.set(key, l);
   }
   return l;
 }
+
+/**
+ * How the float LUT becomes bytes: 'trunc' = `cmap(x, bytes=True)` (what images get), 'round' =
+ * `matplotlib.colors.to_hex` (what MintPy writes as KML icon colours).
+ */
+export type Rounding = 'trunc' | 'round';
 
 function reversedLut(lut: Uint8Array): Uint8Array {
   const n = lut.length / 3;
@@ -55,7 +77,11 @@ export function isColormapName(name: string): boolean {
  * 2560 entries, the first round(2560·(v1−v0)/(v2−v0)) sampled from [0, 0.3] of the base map and the rest
  * from [0.6, 1.0], as MintPy's plot_network / plot_coherence_matrix use).
  */
-export function getColormap(name: string, vlist: [number, number, number] = [0.0, 0.7, 1.0]): Colormap {
+export function getColormap(
+  name: string,
+  vlist: [number, number, number] = [0.0, 0.7, 1.0],
+  rounding: Rounding = 'trunc',
+): Colormap {
   let base = name;
   let truncate = false;
   let reverse = false;
@@ -68,7 +94,7 @@ export function getColormap(name: string, vlist: [number, number, number] = [0.0
     base = base.slice(0, -2);
   }
   if (!(base in BASE)) throw new Error(`unknown colormap "${name}" (known: ${COLORMAP_NAMES.join(', ')})`);
-  let lut = baseLut(base);
+  let lut = baseLut(base, rounding);
   if (reverse) lut = reversedLut(lut);
   if (!truncate) return { name, n: lut.length / 3, lut };
 

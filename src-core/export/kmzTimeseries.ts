@@ -186,6 +186,23 @@ export function deformingBoxes(
   });
 }
 
+/**
+ * Pixel-centre lat/lon as MintPy's ut.get_lat_lon(meta, box) gives them: np.mgrid over the box from
+ * the first to the last pixel centre (float64), then cast to float32.
+ */
+export function mintpyLatLon(g: GeoGrid, box: Box, r: number, c: number): [number, number] {
+  const [c0, r0, c1, r1] = box;
+  const lat0 = g.yFirst + g.yStep * (r0 + 0.5);
+  const lon0 = g.xFirst + g.xStep * (c0 + 0.5);
+  const nLat = r1 - r0;
+  const nLon = c1 - c0;
+  const lat1 = lat0 + g.yStep * (nLat - 1);
+  const lon1 = lon0 + g.xStep * (nLon - 1);
+  const sLat = nLat > 1 ? (lat1 - lat0) / (nLat - 1) : 0;
+  const sLon = nLon > 1 ? (lon1 - lon0) / (nLon - 1) : 0;
+  return [Math.fround((r - r0) * sLat + lat0), Math.fround((c - c0) * sLon + lon0)];
+}
+
 /** KML colour aabbggrr of a value. */
 function kmlColor(cm: Colormap, v: number, vlim: [number, number]): string {
   const [r, g, b] = valueToRgba(cm, v, vlim[0], vlim[1]);
@@ -358,6 +375,8 @@ export async function writeKmzTimeseries(opts: KmzTimeseriesOptions): Promise<Km
       vlim = [lo, hi];
     }
     const cm = getColormap(opts.cmap ?? 'jet');
+    // MintPy writes icon colours with matplotlib.colors.to_hex (rounded LUT), the colour bar as an image
+    const cmIcon = getColormap(opts.cmap ?? 'jet', undefined, 'round');
     const steps = opts.steps ?? [20, 5, 2];
     const lods = opts.lods ?? [0, 1500, 4000, -1];
 
@@ -410,9 +429,9 @@ export async function writeKmzTimeseries(opts: KmzTimeseriesOptions): Promise<Km
         for (const i of lv.pts[k]) {
           const r = Math.floor(i / W);
           const c = i % W;
-          const [lat, lon] = rowColToLatLon(g, r, c);
+          const [lat, lon] = mintpyLatLon(g, box, r, c);
           const desc = descriptionHtml(lat, lon, r, c, vel[i], vstd[i], series.get(i)!, tcoh ? tcoh[i] : null, dates);
-          doc += `<Placemark><Style><IconStyle><color>${kmlColor(cm, vel[i], vlim!)}</color><scale>0.5</scale><Icon><href>../../shaded_dot.png</href></Icon></IconStyle></Style>`;
+          doc += `<Placemark><Style><IconStyle><color>${kmlColor(cmIcon, vel[i], vlim!)}</color><scale>0.5</scale><Icon><href>../../shaded_dot.png</href></Icon></IconStyle></Style>`;
           doc += `<description><![CDATA[${desc}]]></description><Point><coordinates>${lon},${lat}</coordinates></Point></Placemark>\n`;
           npts++;
         }
@@ -431,11 +450,11 @@ export async function writeKmzTimeseries(opts: KmzTimeseriesOptions): Promise<Km
   <overlayXY x="0" y="0" xunits="fraction" yunits="fraction"/><screenXY x="0" y="0" xunits="fraction" yunits="fraction"/>
   <size x="0" y="250" xunits="pixel" yunits="pixel"/><rotation>0</rotation><visibility>1</visibility><open>0</open></ScreenOverlay>\n`;
     if (refY !== null && refX !== null) {
-      const [rlat, rlon] = rowColToLatLon(g, refY, refX);
+      const [rlat, rlon] = mintpyLatLon(g, [0, 0, W, L], refY, refX);
       const zero = new Float32Array(N);
-      root += `<Folder><name>ReferencePoint</name><Placemark><name>ReferencePoint</name><Style><IconStyle><color>${kmlColor(cm, 0, vlim)}</color><scale>1</scale><Icon><href>star.png</href></Icon></IconStyle></Style>`;
+      root += `<Folder><name>ReferencePoint</name><Placemark><name>ReferencePoint</name><Style><IconStyle><color>${kmlColor(cmIcon, 0, vlim)}</color><scale>1</scale><Icon><href>star.png</href></Icon></IconStyle></Style>`;
       root += `<description><![CDATA[Reference point <br /> \n <br /> \n${descriptionHtml(rlat, rlon, refY, refX, 0, 0, zero, 1, dates)}]]></description>`;
-      root += `<Point><coordinates>${rlon},${rlat}</coordinates></Point></Placemark></Folder>\n`;
+      root += `<Point><coordinates>${rlon}, ${rlat}</coordinates></Point></Placemark></Folder>\n`;
     }
     root += `<Folder><name>Data</name>\n${levelLinks.join('')}</Folder>\n</Document>\n</kml>\n`;
 

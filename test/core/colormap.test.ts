@@ -12,6 +12,7 @@ interface Expected {
   vmax: number;
   values: (number | null)[];
   maps: Record<string, number[][]>;
+  toHex: Record<string, (string | null)[]>;
   truncate: { vlist: [number, number, number]; n: number; x: number[]; rgba: number[][] };
 }
 const exp = JSON.parse(readFileSync(join(__dirname, '__data__', 'colormap-mpl.json'), 'utf8')) as Expected;
@@ -33,6 +34,15 @@ describe('colormap', () => {
       expect(mismatches).toBe(0);
     });
   }
+
+  it("'round' LUTs give matplotlib.colors.to_hex colours (MintPy's KML icon colours)", () => {
+    for (const name of ['jet', 'RdBu_r', 'viridis', 'gray']) {
+      const cm = getColormap(name, undefined, 'round');
+      exp.toHex[name].forEach((h, k) => {
+        expect(valueToHex(cm, values[k], exp.vmin, exp.vmax)).toBe(h ?? 'none');
+      });
+    }
+  });
 
   it('RdBu_truncate [0.2, 0.7, 1.0]: 2560 entries equal to MintPy ColormapExt at 41 points', () => {
     const cm = getColormap('RdBu_truncate', exp.truncate.vlist);

@@ -24,7 +24,7 @@ type Any = Record<string, unknown> & { [k: string]: Any };
 const dec = (b: Uint8Array): Any => parser.parse(new TextDecoder().decode(b)) as Any;
 
 function kmlColor(v: number, vlim: [number, number]): string {
-  const [r, g, b] = valueToRgba(getColormap('jet'), v, vlim[0], vlim[1]);
+  const [r, g, b] = valueToRgba(getColormap('jet', undefined, 'round'), v, vlim[0], vlim[1]);
   return `ff${[b, g, r].map((x) => x.toString(16).padStart(2, '0')).join('')}`;
 }
 
@@ -105,9 +105,9 @@ describeParity('writeKmzTimeseries on cv-tiny (timeseries.h5 + velocity.h5 + tem
         expect(r.Link.viewRefreshMode).toBe('onRegion');
       }
     });
-    // reference point at the REF pixel centre (36.2225, -119.6425)
+    // reference point at the REF pixel centre (36.2225, -119.6425), as float32 like MintPy
     const ref = folders.find((f) => f.name === ('ReferencePoint' as unknown))!;
-    expect(String((ref.Placemark as unknown as Any[])[0].Point.coordinates)).toBe('-119.6425,36.2225');
+    expect(String((ref.Placemark as unknown as Any[])[0].Point.coordinates)).toBe(`${Math.fround(-119.6425)}, ${Math.fround(36.2225)}`);
   });
 
   it('20by20 level: one dot per masked pixel on the 20-pixel lattice, colour and balloon numbers from the files', () => {
@@ -154,6 +154,57 @@ describeParity('writeKmzTimeseries on cv-tiny (timeseries.h5 + velocity.h5 + tem
     for (let r = 30; r < 60; r++) for (let c = 0; c < 30; c++) if (mask[r * 160 + c]) want++;
     expect(pms.length).toBe(want);
     console.log(`[kmz-ts] levels ${JSON.stringify(fine.levels)} in ${fine.seconds.toFixed(2)} s`);
+  });
+});
+
+interface MintpyPm {
+  color: string;
+  coordinates: string;
+  stats: string;
+}
+const mintpy = JSON.parse(readFileSync(join(__dirname, '__data__', 'kmz-timeseries-mintpy.json'), 'utf8')) as {
+  ref: MintpyPm;
+  '20by20': MintpyPm[];
+  '5by5': MintpyPm[];
+};
+
+describeParity('writeKmzTimeseries vs MintPy 1.5.1 save_kmz_timeseries placemarks (__data__/kmz-timeseries-mintpy.json)', () => {
+  let files: Record<string, Uint8Array>;
+  beforeAll(async () => {
+    mkdirSync(join(tmp, 'cvm'), { recursive: true });
+    const res = await writeKmzTimeseries({ tsFile: fx('mintpy', 'timeseries.h5'), out: join(tmp, 'cvm', 'timeseries.kmz') });
+    files = unzipSync(readFileSync(res.path));
+  });
+  const ours = (name: string): { color: string; coordinates: string; stats: string }[] => {
+    const doc = dec(files[name]).kml.Document;
+    const folders = doc.Folder as unknown as Any[];
+    const pms = folders.flatMap((f) => ((f.Placemark as unknown as Any[] | undefined) ?? []));
+    return pms.map((p) => ({
+      color: String(p.Style.IconStyle.color),
+      coordinates: String(p.Point.coordinates),
+      stats: String(p.description).split('</font>')[0],
+    }));
+  };
+  for (const level of ['20by20', '5by5'] as const) {
+    it(`${level}: same placemarks in the same order — icon colour, coordinates and balloon numbers identical`, () => {
+      const a = ours(`kml_data/${level}/region_0.kml`);
+      const b = mintpy[level];
+      let colour = 0;
+      let coords = 0;
+      let stats = 0;
+      b.forEach((m, k) => {
+        if (a[k].color !== m.color) colour++;
+        if (a[k].coordinates !== m.coordinates) coords++;
+        if (a[k].stats !== m.stats) stats++;
+      });
+      console.log(`[kmz-ts parity] ${level}: ${b.length} placemarks compared, mismatches colour ${colour}, coordinates ${coords}, balloon ${stats}`);
+      if (level === '20by20') expect(a.length).toBe(b.length);
+      expect([colour, coords, stats]).toEqual([0, 0, 0]);
+    });
+  }
+  it('reference point placemark identical', () => {
+    const root = ours('timeseries_root.kml')[0];
+    expect(root).toEqual({ ...mintpy.ref });
   });
 });
 

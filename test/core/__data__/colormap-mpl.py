@@ -11,6 +11,10 @@ out = {'vmin': vmin, 'vmax': vmax, 'values': [None if np.isnan(v) else float(v) 
 for name in ['jet', 'RdBu_r', 'viridis', 'gray']:
     cm = ColormapExt(name, 256).colormap
     out['maps'][name] = cm(norm(vals), bytes=True).tolist()
+out['toHex'] = {}
+for name in ['jet', 'RdBu_r', 'viridis', 'gray']:
+    cm = ColormapExt(name, 256).colormap
+    out['toHex'][name] = [None if np.isnan(v) else colors.to_hex(cm(norm(v))) for v in vals]
 cm = ColormapExt('RdBu_truncate', vlist=[0.2, 0.7, 1.0]).colormap
 x = np.linspace(0, 1, 41)
 out['truncate'] = {'vlist': [0.2, 0.7, 1.0], 'n': int(cm.N), 'x': x.tolist(), 'rgba': cm(x, bytes=True).tolist()}
