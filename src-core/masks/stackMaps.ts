@@ -102,12 +102,13 @@ export async function write2D(
   data: Float32Array | Int8Array,
   baseAttrs: Attrs,
   overrides: Attrs,
+  dtype?: 'bool',
 ): Promise<void> {
   const length = Number(baseAttrs.LENGTH);
   const width = Number(baseAttrs.WIDTH);
   if (data.length !== length * width) throw new Error(`${path}: ${data.length} pixels, LENGTH×WIDTH = ${length * width}`);
   const attrs: Attrs = { ...baseAttrs, ...overrides };
-  await writeH5File(path, attrs, [{ name, data, shape: [length, width] }]);
+  await writeH5File(path, attrs, [{ name, data, shape: [length, width], dtype }]);
 }
 
 /** Stack attributes as MintPy copies them into derived 2-D files (FILE_TYPE etc. are overridden). */
@@ -116,7 +117,7 @@ export function derivedAttrs(stack: IfgramStack): Attrs {
 }
 
 export async function writeMaskConnComp(path: string, mask: Uint8Array, stack: IfgramStack): Promise<void> {
-  await write2D(path, 'mask', Int8Array.from(mask), derivedAttrs(stack), { FILE_TYPE: 'mask', UNIT: '1' });
+  await write2D(path, 'mask', Int8Array.from(mask), derivedAttrs(stack), { FILE_TYPE: 'mask', UNIT: '1' }, 'bool');
 }
 
 export async function writeAvgSpatialCoh(path: string, coh: Float32Array, stack: IfgramStack): Promise<void> {

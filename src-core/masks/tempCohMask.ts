@@ -40,7 +40,7 @@ export function maskTempCoh(
   return { mask, numPixel: n };
 }
 
-/** Write maskTempCoh.h5: dataset `mask` (int8 0/1), FILE_TYPE mask, with the two config attributes. */
+/** Write maskTempCoh.h5: dataset `mask` (h5py bool, as MintPy), FILE_TYPE mask, with the two config attributes. */
 export async function writeMaskTempCoh(
   path: string,
   mask: Uint8Array,
@@ -60,6 +60,6 @@ export async function writeMaskTempCoh(
       'mintpy.networkInversion.minTempCoh': String(minTempCoh),
       'mintpy.networkInversion.shadowMask': shadowMaskUsed ? 'True' : 'False',
     },
-    [{ name: 'mask', data: Int8Array.from(mask), shape: [length, width] }],
+    [{ name: 'mask', data: Int8Array.from(mask), shape: [length, width], dtype: 'bool' }],
   );
 }

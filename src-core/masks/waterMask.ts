@@ -41,7 +41,7 @@ export async function writeWaterMaskFromGeometry(geometryFile: string, outFile: 
   const width = Number(attrs.WIDTH);
   if (mask.length !== length * width) throw new Error(`${geometryFile}: waterMask has ${mask.length} pixels, LENGTH×WIDTH = ${length * width}`);
   await writeH5File(outFile, { ...attrs, FILE_TYPE: 'waterMask', UNIT: '1' }, [
-    { name: 'waterMask', data: Int8Array.from(mask), shape: [length, width] },
+    { name: 'waterMask', data: Int8Array.from(mask), shape: [length, width], dtype: 'bool' },
   ]);
   return true;
 }
