@@ -123,7 +123,7 @@ const CONVENTIONS =
   'S[d] = 4*pi/wavelength*(float64(displacement[d]) - float64(tropoDelay[d])) from the float32 truth files; ' +
   'MintPy unwrapPhase = -ARIA phase; displacement = -wavelength/(4*pi)*mintpyPhase, positive toward the satellite; ' +
   'water: phase 0, coherence < 0.12, connComp 0; no-data patch in noData pairs: phase 0, coherence 0, connComp -1; ' +
-  'island pixels of unwrapError pairs: connComp 2 (else 1, or 0 where coherence < 0.12). Velocities are absolute ' +
+  'island pixels of unwrapError pairs: connComp 2 (else 1, or 0 where coherence < 0.12 on poor ground, static coherence ≤ 0.5). Velocities are absolute ' +
   '(subtract the value at the reference pixel to compare with MintPy).';
 
 interface RasterOut {

@@ -378,7 +378,9 @@ export class DemoScene {
         const gf = Math.fround(g);
         const sigma = Math.min(1.2, Math.sqrt((1 - gf * gf) / (2 * LOOKS * gf * gf)));
         let ph = sj[k] - si[k] + p.offset + sigma * z;
-        let comp = gf < CONNCOMP_MIN_COH ? 0 : 1;
+        // SNAPHU keeps coherent land in one component even in long pairs; only intrinsically poor ground
+        // (the lakebed) that has decorrelated falls out of it
+        let comp = g0 <= 0.5 && gf < CONNCOMP_MIN_COH ? 0 : 1;
         if (isl && inEllipse(isl, row, c)) {
           ph += twoPiK;
           comp = 2;
