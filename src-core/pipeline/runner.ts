@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { Template } from '../config/template';
 import { STEP_NAMES, CancelledError, InputError, type Progress, type StepContext, type StepFn, type StepName } from './types';
 import { STEPS } from './registry';
+import { globLast } from '../formats/aria';
 
 export interface RunOptions {
   templatePath: string;
@@ -58,8 +59,11 @@ export function selectSteps(opts: Pick<RunOptions, 'dostep' | 'start' | 'end'>):
 /** Whether a step applies to this template (google_earth only with mintpy.save.kmz, load_data only for ARIA input). */
 function skipReason(name: StepName, t: Template, workDir: string): string | null {
   if (name === 'google_earth' && !t.bool('mintpy.save.kmz')) return 'mintpy.save.kmz = no';
-  if (name === 'load_data' && !t.path_('mintpy.load.unwFile')) {
-    if (existsSync(`${workDir}/inputs/ifgramStack.h5`)) return 'staged inputs/ifgramStack.h5 present (no mintpy.load.unwFile)';
+  if (name === 'load_data' && existsSync(`${workDir}/inputs/ifgramStack.h5`)) {
+    // MintPy's staged form (the notebook's zip): inputs/ are there, the template's source paths are not
+    const unw = t.path_('mintpy.load.unwFile');
+    if (!unw) return 'using the staged inputs/ifgramStack.h5 (no mintpy.load.unwFile)';
+    if (globLast(unw).length === 0) return `using the staged inputs/ifgramStack.h5 (${unw} not found)`;
   }
   return null;
 }

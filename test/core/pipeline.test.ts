@@ -94,3 +94,21 @@ describeParity('pipeline on cv-tiny ARIA input vs MintPy 1.5.1', () => {
     expect(ours).toEqual(theirs);
   });
 });
+
+describeParity('pipeline on MintPy staged inputs (the notebook zip) vs MintPy 1.5.1', () => {
+  it('skips load_data (template paths absent), never touches the inputs, and matches MintPy', async () => {
+    const { symlinkSync, mkdirSync, statSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'staged-'));
+    mkdirSync(join(dir, 'inputs'));
+    for (const f of ['ifgramStack.h5', 'geometryGeo.h5']) symlinkSync(fx('mintpy', 'inputs', f), join(dir, 'inputs', f));
+    const before = statSync(fx('mintpy', 'inputs', 'ifgramStack.h5')).mtimeMs;
+    writeFileSync(join(dir, 'Central_Valley.cfg'), `${readFileSync(fx('mintpy', 'Central_Valley.cfg'), 'utf8')}\nmintpy.reference.yx = 11,63\n`);
+    const rec = await runPipeline({ templatePath: join(dir, 'Central_Valley.cfg'), end: 'velocity', numWorkers: 0 });
+    expect(rec.steps[0]).toMatchObject({ name: 'load_data', status: 'skipped' });
+    expect(statSync(fx('mintpy', 'inputs', 'ifgramStack.h5')).mtimeMs).toBe(before);
+    const d = maxAbsDiff(await read(join(dir, 'timeseries.h5'), 'timeseries'), await read(fx('mintpy', 'timeseries.h5'), 'timeseries'));
+    expect(d, `max |Δ| = ${d.toExponential(2)} m`).toBeLessThanOrEqual(1e-5);
+    const v = maxAbsDiff(await read(join(dir, 'velocity.h5'), 'velocity'), await read(fx('mintpy', 'velocity.h5'), 'velocity'));
+    expect(v, `velocity max |Δ| = ${v.toExponential(2)} m/yr`).toBeLessThanOrEqual(1e-5);
+  });
+});
