@@ -3,7 +3,10 @@
  * Exit codes: 0 ok, 1 bad input (one line on stderr naming the file), 2 usage, 3 internal error.
  */
 import { resolve } from 'node:path';
-import { transectLalo } from '../../src-core/derived/transect';
+import { writeAscDescHorzVert } from '../../src-core/derived/ascDesc';
+import { writeSignificanceMask, writeVerticalVelocity } from '../../src-core/derived/files';
+import { swathProfile, transectLalo } from '../../src-core/derived/transect';
+import { transectSvg } from '../../src-core/export/figures';
 import { writeFileAtomic } from '../../src-core/export/atomic';
 import { f32, toCsv, writePointsCsv, writeVelocityCsv, type PointSpec } from '../../src-core/export/csv';
 import { writeGeoTiff } from '../../src-core/export/geotiff';
@@ -20,7 +23,10 @@ export const EXPORT_USAGE = `usage:
   insar-studio export geotiff <file.h5> [dataset|YYYYMMDD|all] [-o out.tif] [--mask FILE]
   insar-studio export csv <file.h5> --lalo LAT,LON [LAT,LON ...] [--no-ref] [-o out.csv]
   insar-studio export csv <velocity.h5> --table [--polygon LAT,LON LAT,LON LAT,LON ...] [--mask FILE|no] [-o out.csv]
-  insar-studio export transect <file.h5> --start LAT,LON --end LAT,LON [--dataset NAME] [-o out.csv]
+  insar-studio export transect <file.h5> --start LAT,LON --end LAT,LON [--dataset NAME] [--width KM] [--svg out.svg] [-o out.csv]
+  insar-studio export vertical <velocity.h5> --geom geometryGeo.h5 [-o velocityVertical.h5]   (vertical-only assumption)
+  insar-studio export asc-desc <asc.h5> <desc.h5> [--geom g1.h5 g2.h5] [-o hz.h5 up.h5]
+  insar-studio export significance <velocity.h5> [--k 2] [-o maskSignificant.h5]
 `;
 
 class UsageError extends Error {}
@@ -32,11 +38,27 @@ interface Opts {
 }
 
 /** Options with their number of values; `lalo` and `polygon` take every following LAT,LON token. */
-const ARITY: Record<string, number> = { o: 1, output: 1, vlim: 2, cmap: 1, mask: 1, start: 1, end: 1, dataset: 1, steps: 3 };
+const ARITY: Record<string, number> = {
+  o: 1,
+  output: 1,
+  vlim: 2,
+  cmap: 1,
+  mask: 1,
+  start: 1,
+  end: 1,
+  dataset: 1,
+  steps: 3,
+  width: 1,
+  svg: 1,
+  k: 1,
+};
+/** options taking every following value up to the next option */
+const MULTI = new Set(['geom']);
 const LIST = new Set(['lalo', 'polygon']);
 const BOOL = new Set(['no-ref', 'table', 'h', 'help']);
 
-function parse(argv: string[]): Opts {
+function parse(argv: string[], sub = ''): Opts {
+  const arity: Record<string, number> = sub === 'asc-desc' ? { ...ARITY, o: 2, output: 2 } : ARITY;
   const out: Opts = { positional: [], flags: new Map() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -49,11 +71,14 @@ function parse(argv: string[]): Opts {
     if (LIST.has(key)) {
       while (i + 1 < argv.length && /^-?[\d.]+,-?[\d.]+$/.test(argv[i + 1])) vals.push(argv[++i]);
       if (!vals.length) throw new UsageError(`--${key} needs LAT,LON values`);
+    } else if (MULTI.has(key)) {
+      while (i + 1 < argv.length && !(argv[i + 1].startsWith('-') && !/^-\d/.test(argv[i + 1]))) vals.push(argv[++i]);
+      if (!vals.length) throw new UsageError(`option --${key} needs a value`);
     } else if (BOOL.has(key)) {
       vals.push('true');
-    } else if (key in ARITY) {
-      for (let k = 0; k < ARITY[key]; k++) {
-        if (i + 1 >= argv.length) throw new UsageError(`option --${key} needs ${ARITY[key]} value(s)`);
+    } else if (key in arity) {
+      for (let k = 0; k < arity[key]; k++) {
+        if (i + 1 >= argv.length) throw new UsageError(`option --${key} needs ${arity[key]} value(s)`);
         vals.push(argv[++i]);
       }
     } else throw new UsageError(`unknown option ${a}`);
@@ -178,7 +203,56 @@ async function run(sub: string, o: Opts): Promise<string> {
       }
       const path = outPath ?? resolve(file.replace(/\.h5$/, '') + '_transect.csv');
       writeFileAtomic(path, toCsv([`distance[${t.distanceUnit}]`, 'lat', 'lon', 'row', 'col', `${m.dataset}[${m.unit}]`], rows));
-      return `wrote ${path} (${t.value.length} of ${t.numSamples} samples)`;
+      let msg = `wrote ${path} (${t.value.length} of ${t.numSamples} samples)`;
+      const widthKm = numbers(o.flags.get('width'), 'width')?.[0];
+      let band;
+      if (widthKm !== undefined) {
+        if (!(widthKm > 0)) throw new UsageError('--width: expected a width in km > 0');
+        const sw = swathProfile({ data: m.data, length: m.length, width: m.width }, g, start, end, widthKm);
+        const swPath = path.replace(/(\.csv)?$/, '_swath.csv');
+        writeFileAtomic(
+          swPath,
+          toCsv(
+            ['distance[m]', 'count', `mean[${m.unit}]`, `std[${m.unit}]`, `min[${m.unit}]`, `max[${m.unit}]`],
+            sw.bins.map((b) => [f32(b.distance), String(b.count), f32(b.mean), f32(b.std), f32(b.min), f32(b.max)]),
+          ),
+        );
+        band = { distance: sw.bins.map((b) => b.distance), lower: sw.bins.map((b) => b.mean - b.std), upper: sw.bins.map((b) => b.mean + b.std) };
+        msg += `, ${swPath} (${sw.bins.length} bins, ${widthKm} km wide)`;
+      }
+      const svg = one(o, 'svg');
+      if (svg) {
+        writeFileAtomic(
+          resolve(svg),
+          transectSvg({ distance: t.distance, value: t.value, distanceUnit: t.distanceUnit, ylabel: `${m.dataset} [${m.unit}]`, band }),
+        );
+        msg += `, ${resolve(svg)}`;
+      }
+      return msg;
+    }
+    case 'vertical': {
+      const file = needFile(o, sub, 1);
+      const geom = o.flags.get('geom');
+      if (!geom || geom.length !== 1) throw new UsageError('export vertical: give --geom geometryGeo.h5');
+      const p = await writeVerticalVelocity({ velFile: file, geomFile: resolve(geom[0]), out: outPath });
+      return `wrote ${p} (vertical-only assumption: v / cos(incidence))`;
+    }
+    case 'asc-desc': {
+      if (o.positional.length < 2) throw new UsageError('export asc-desc: give at least two LOS files');
+      const outs = o.flags.get('o') ?? o.flags.get('output');
+      if (outs && outs.length !== 2) throw new UsageError('export asc-desc: -o takes two files (horizontal, vertical)');
+      const r = await writeAscDescHorzVert({
+        files: o.positional.map((f) => resolve(f)),
+        geomFiles: o.flags.get('geom')?.map((f) => resolve(f)),
+        out: outs ? [resolve(outs[0]), resolve(outs[1])] : undefined,
+      });
+      return `wrote ${r.horz} and ${r.vert} (${r.length}×${r.width} overlap)`;
+    }
+    case 'significance': {
+      const file = needFile(o, sub, 1);
+      const k = numbers(o.flags.get('k'), 'k')?.[0];
+      const r = await writeSignificanceMask({ velFile: file, k, out: outPath });
+      return `wrote ${r.path} (${r.count} significant pixels)`;
     }
     default:
       throw new UsageError(`export: unknown format "${sub}"`);
@@ -192,7 +266,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     return sub === undefined ? 2 : 0;
   }
   try {
-    const o = parse(rest);
+    const o = parse(rest, sub);
     if (o.flags.has('h') || o.flags.has('help')) {
       process.stdout.write(EXPORT_USAGE);
       return 0;

@@ -6,7 +6,7 @@ import { fromArrayBuffer } from 'geotiff';
 import { unzipSync } from 'fflate';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportCommand } from '../../src-cli/commands/export';
-import { writeH5File } from '../../src-core/formats/h5';
+import { H5Reader, writeH5File } from '../../src-core/formats/h5';
 
 const tmp = mkdtempSync(join(tmpdir(), 'export-cli-'));
 const L = 10;
@@ -72,6 +72,49 @@ describe('insar-studio export', () => {
     expect(rows.length - 1).toBeGreaterThan(5);
     expect(rows[1].slice(3, 5)).toEqual(['0', '0']);
     expect(Math.fround(Number(rows[1][5]))).toBe(vel[0]);
+  });
+
+  it('transect --width and --svg: swath CSV and SVG figure', async () => {
+    capture();
+    const out = join(tmp, 'tr2.csv');
+    const svg = join(tmp, 'tr2.svg');
+    const args = ['transect', join(tmp, 'velocity.h5'), '--start', '39.955,-99.995', '--end', '39.955,-99.895', '--width', '2.5', '--svg', svg, '-o', out];
+    expect(await exportCommand(args)).toBe(0);
+    const sw = readFileSync(join(tmp, 'tr2_swath.csv'), 'utf8').trim().split('\n');
+    expect(sw[0]).toBe('distance[m],count,mean[m/year],std[m/year],min[m/year],max[m/year]');
+    expect(sw.length).toBeGreaterThan(3);
+    for (const line of sw.slice(1)) {
+      const [, n, mean, , lo, hi] = line.split(',').map(Number);
+      expect(n).toBeGreaterThan(0);
+      expect(lo).toBeLessThanOrEqual(mean);
+      expect(hi).toBeGreaterThanOrEqual(mean);
+    }
+    const text = readFileSync(svg, 'utf8');
+    expect(text.startsWith('<svg')).toBe(true);
+    expect(text).toContain('<polygon');
+  });
+
+  it('vertical, significance and asc-desc write HDF5 files', async () => {
+    capture();
+    await writeH5File(join(tmp, 'geometryGeo.h5'), { ...attrs, FILE_TYPE: 'geometry' }, [
+      { name: 'incidenceAngle', data: new Float32Array(L * W).fill(60), shape: [L, W] },
+      { name: 'azimuthAngle', data: new Float32Array(L * W).fill(-100), shape: [L, W] },
+    ]);
+    expect(await exportCommand(['vertical', join(tmp, 'velocity.h5'), '--geom', join(tmp, 'geometryGeo.h5'), '-o', join(tmp, 'vv.h5')])).toBe(0);
+    const r = await H5Reader.open(join(tmp, 'vv.h5'));
+    expect(r.read('velocity')[3]).toBeCloseTo(vel[3] * 2, 7);
+    r.close();
+    expect(await exportCommand(['significance', join(tmp, 'velocity.h5'), '--k', '3', '-o', join(tmp, 'sig.h5')])).toBe(0);
+    const m = await H5Reader.open(join(tmp, 'sig.h5'));
+    expect(Array.from(m.read('mask'))).toEqual(Array.from(vel, (x) => (Math.abs(x) > 3 * Math.fround(0.001) ? 1 : 0)));
+    m.close();
+    await writeH5File(join(tmp, 'geo2.h5'), { ...attrs, FILE_TYPE: 'geometry' }, [
+      { name: 'incidenceAngle', data: new Float32Array(L * W).fill(40), shape: [L, W] },
+      { name: 'azimuthAngle', data: new Float32Array(L * W).fill(100), shape: [L, W] },
+    ]);
+    const args = ['asc-desc', join(tmp, 'velocity.h5'), join(tmp, 'velocity.h5'), '--geom', join(tmp, 'geometryGeo.h5'), join(tmp, 'geo2.h5'), '-o', join(tmp, 'hz.h5'), join(tmp, 'up.h5')];
+    expect(await exportCommand(args)).toBe(0);
+    expect(existsSync(join(tmp, 'hz.h5')) && existsSync(join(tmp, 'up.h5'))).toBe(true);
   });
 
   it('bad input → exit 1 with one line naming the file; usage errors → exit 2', async () => {
