@@ -10,7 +10,7 @@ import { IfgramStack } from '../formats/mintpyFiles';
 import { numLooksFromAttrs, parseWeightFunc } from '../inversion/weights';
 import type { MaskDatasetName } from '../inversion/invertTile';
 import { maskTempCoh, writeMaskTempCoh } from '../masks/tempCohMask';
-import { perpBaselineTimeseries } from '../network/networkGraph';
+import { networkConnectivity, perpBaselineTimeseries } from '../network/networkGraph';
 import { readKeptPairs } from '../network/selectionStore';
 import { workFiles, workPath } from '../network/workFiles';
 import { readReferencePoint } from '../reference/referenceStore';
@@ -75,6 +75,16 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
     if (keptIdx.length === 0) throw new InputError(`${files.stack}: no interferogram is kept by modify_network`);
     const pairs = keptIdx.map((i) => stack.pairs[i]);
     const dates = datesOfPairs(pairs);
+    const conn = networkConnectivity(stack.date12, keep);
+    if (conn.numComponents > 1)
+      ctx.log(
+        `invert_network: warning: the kept network is split into ${conn.numComponents} parts ` +
+          `(${conn.components.map((c) => `${c[0]}…${c[c.length - 1]}`).join(', ')}); ` +
+          (s.minNormVelocity
+            ? 'the minimum-norm velocity solution links them (MintPy behaviour), but the offsets between parts are not observed'
+            : 'with minNormVelocity = no the parts are not linked: the later parts are unreliable'),
+      );
+    if (conn.datesWithoutPair.length) ctx.log(`invert_network: dates without a kept pair are left out: ${conn.datesWithoutPair.join(', ')}`);
     const ref = readReferencePoint(ctx.workDir);
     if (!ref) throw new InputError(`${ctx.workDir}: no reference point (run the reference_point step first)`);
     const { length, width } = stack;
@@ -217,6 +227,7 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
         pixelsPerSecond: (length * width) / seconds,
         reliablePixels: m.numPixel,
         weightFunc: s.weightFunc,
+        networkParts: conn.numComponents,
       },
     };
   } finally {
