@@ -31,6 +31,7 @@
  * num = M when `refPixel` (its index within the tile) is given; otherwise the caller must set these.
  */
 import { bandCholesky, bandCholeskySolve } from '../linalg/bandCholesky';
+import { analyzeCholesky, choleskyFactor, choleskySolvePermuted, slotOf } from '../linalg/sparseCholesky';
 import { absSumCis } from '../linalg/cis';
 import { SvdWorkspace, lstsqMinNorm } from '../linalg/svd';
 import { networkDesign, type NetworkDesign } from './design';
@@ -79,7 +80,7 @@ export interface InvertTileOutput {
   temporalCoherence: Float32Array;
   numInvIfgram: Float32Array;
   /** pixels that went through the solver (diagnostics) */
-  stats: { inverted: number; svdFallback: number; sharedFactor: number; nullSpace: number };
+  stats: { inverted: number; svdFallback: number; sharedFactor: number; nullSpace: number; laplacian: number };
 }
 
 interface RowCsr {
@@ -225,12 +226,8 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
   for (let i = 0; i < M; i++) if (uf.union(idx1[i], idx2[i])) fullComps--;
   const fullConnected = fullComps === 1;
 
-  // shared factor for unweighted pixels with every pair valid
-  let sharedReady = false;
-  let sharedOk = false;
-  const sharedBand = new Float64Array(band.length);
 
-  const stats = { inverted: 0, svdFallback: 0, sharedFactor: 0, nullSpace: 0 };
+  const stats = { inverted: 0, svdFallback: 0, sharedFactor: 0, nullSpace: 0, laplacian: 0 };
 
   // dense (bw = n − 1) normal matrix and null-space scratch for disconnected pixels
   const full = new Float64Array(nn * nn);
@@ -353,126 +350,235 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     }
   };
 
+  // ---- fast path: the weighted graph Laplacian (AᵀWA)·φ = AᵀWy over A's columns, sparse Cholesky with an
+  //      elimination order and fill computed once for the whole network (a pixel with gaps uses a subset of
+  //      the pattern, so it costs the same). For a pixel whose valid pairs connect all dates, A and B have
+  //      full column rank and B = A·C (C invertible: φ = cumsum(v·Δt)), so the phase solution is the
+  //      minimum-norm-velocity solution too.
+  const lapEdges: number[] = [];
+  for (let i = 0; i < M; i++) if (colA1[i] < n && colA2[i] < n) lapEdges.push(colA1[i], colA2[i]);
+  const pat = analyzeCholesky(n, lapEdges);
+  const pp1 = new Int32Array(M); // permuted position of the pair's first / second date column, −1 = reference date
+  const pp2 = new Int32Array(M);
+  const sd1 = new Int32Array(M); // diagonal slots
+  const sd2 = new Int32Array(M);
+  const so = new Int32Array(M); // off-diagonal slot, −1 when one date is the reference date
+  for (let i = 0; i < M; i++) {
+    pp1[i] = colA1[i] < n ? pat.iperm[colA1[i]] : -1;
+    pp2[i] = colA2[i] < n ? pat.iperm[colA2[i]] : -1;
+    sd1[i] = pp1[i] >= 0 ? pat.rowPtr[pp1[i] + 1] - 1 : -1;
+    sd2[i] = pp2[i] >= 0 ? pat.rowPtr[pp2[i] + 1] - 1 : -1;
+    so[i] = pp1[i] >= 0 && pp2[i] >= 0 ? slotOf(pat, colA1[i], colA2[i]) : -1;
+  }
+  // permuted position of each date (−1 = reference date, φ = 0)
+  const datePos = Int32Array.from({ length: N }, (_, d) => (d === refDateIdx ? -1 : pat.iperm[colOf(d)]));
+  const lval = new Float64Array(pat.nnz);
+  const lshared = new Float64Array(pat.nnz);
+  const xp = new Float64Array(nn);
+  let lapSharedReady = false;
+  let lapSharedOk = false;
+
+  // ---- pixel blocks: the tile is pair-major (M × P); each block is transposed to pixel-major first so the
+  //      per-pixel loops read contiguous memory
+  const BS = 128;
+  const yT = new Float32Array(BS * M); // referenced phase, NaN = no-data
+  const swT = weightFunc === 'no' ? null : new Float32Array(BS * M); // √w
+  const tsT = new Float64Array(BS * N);
   const minRed = input.minRedundancy;
-  for (let p = 0; p < P; p++) {
-    if (pixelMask && !pixelMask[p]) continue;
-    // 1. referenced observations, valid rows and the redundancy count on A's columns
-    let mp = 0;
-    let allValid = true;
-    colCount.fill(0);
+  const hasWeights = weightFunc !== 'no';
+
+  for (let p0 = 0; p0 < P; p0 += BS) {
+    const nb = Math.min(BS, P - p0);
+    // 1a. referenced observations (NaN = no-data), pixel-major
     for (let i = 0; i < M; i++) {
-      let v = phase[i * P + p];
-      if (v !== 0) v = Math.fround(v - refR[i]);
-      let ok = v === v && v !== 0;
-      if (ok && maskDataset) {
-        const mv = maskData![i * P + p];
-        if (maskDataset === 'connectComponent') ok = mv === mv && mv !== 0;
-        else ok = mv === mv && Math.fround(mv) >= maskThr;
-      }
-      if (ok) {
-        y[i] = v;
-        rows[mp++] = i;
-        colCount[colA1[i]]++;
-        colCount[colA2[i]]++;
-      } else {
-        y[i] = NaN;
-        allValid = false;
-      }
-    }
-    if (mp === 0) continue;
-
-    // 2. redundancy check (the dummy slot n holds the reference date and is ignored)
-    let minCount = Infinity;
-    for (let c = 0; c < n; c++) if (colCount[c] < minCount) minCount = colCount[c];
-    if (minCount < minRed) continue;
-
-    // 3. weights
-    if (weightFunc === 'no') for (let r = 0; r < mp; r++) sw[rows[r]] = 1;
-    else for (let r = 0; r < mp; r++) sw[rows[r]] = table.sqrtWeight(coherence![rows[r] * P + p]);
-
-    // 4. solve
-    let solved = forceSvd;
-    if (!solved && weightFunc === 'no' && allValid && fullConnected) {
-      if (!sharedReady) {
-        sharedReady = true;
-        buildBand(mp, sharedBand, false);
-        sharedOk = bandCholesky(sharedBand, n, bw);
-      }
-      if (sharedOk) {
-        rhs.fill(0);
-        for (let r = 0; r < mp; r++) {
-          const i = rows[r];
-          const yi = y[i];
-          for (let c = G.start[i]; c < G.start[i + 1]; c++) rhs[G.col[c]] += G.val[c] * yi;
+      const base = i * P + p0;
+      const ri = refR[i];
+      for (let q = 0; q < nb; q++) {
+        let v = phase[base + q];
+        if (v !== 0) v = Math.fround(v - ri);
+        let ok = v === v && v !== 0;
+        if (ok && maskDataset) {
+          const mv = maskData![base + q];
+          if (maskDataset === 'connectComponent') ok = mv === mv && mv !== 0;
+          else ok = mv === mv && Math.fround(mv) >= maskThr;
         }
-        x.set(rhs);
-        bandCholeskySolve(sharedBand, n, bw, x);
-        solved = true;
-        stats.sharedFactor++;
+        yT[q * M + i] = ok ? v : NaN;
+      }
+      if (hasWeights) {
+        const sw32 = swT!;
+        for (let q = 0; q < nb; q++) sw32[q * M + i] = table.sqrtWeight(coherence![base + q]);
       }
     }
-    if (!solved) {
+    tsT.fill(0, 0, nb * N);
+
+    for (let q = 0; q < nb; q++) {
+      const p = p0 + q;
+      if (pixelMask && !pixelMask[p]) continue;
+      const yo = q * M;
+      // 1b. valid rows and the redundancy count on A's columns
+      let mp = 0;
+      colCount.fill(0);
+      for (let i = 0; i < M; i++) {
+        const v = yT[yo + i];
+        y[i] = v;
+        if (v === v) {
+          rows[mp++] = i;
+          colCount[colA1[i]]++;
+          colCount[colA2[i]]++;
+        }
+      }
+      if (mp === 0) continue;
+      const allValid = mp === M;
+
+      // 2. redundancy check (the dummy slot n holds the reference date and is ignored)
+      let minCount = Infinity;
+      for (let c = 0; c < n; c++) if (colCount[c] < minCount) minCount = colCount[c];
+      if (minCount < minRed) continue;
+
+      // 3. weights
+      if (!hasWeights) for (let r = 0; r < mp; r++) sw[rows[r]] = 1;
+      else for (let r = 0; r < mp; r++) sw[rows[r]] = swT![yo + rows[r]];
+
+      // 4. solve
+      let solved = false;
+      let havePhi = false;
       let comps = 1;
       if (!(allValid && fullConnected)) {
         uf.reset();
         comps = N;
         for (let r = 0; r < mp; r++) if (uf.union(idx1[rows[r]], idx2[rows[r]])) comps--;
       }
-      if (comps === 1) {
-        buildBand(mp, band, true);
-        if (bandCholesky(band, n, bw)) {
-          x.set(rhs);
-          bandCholeskySolve(band, n, bw, x);
-          solved = true;
+      if (!forceSvd && comps === 1) {
+        // 4a. connected: sparse Cholesky of the weighted Laplacian (float32 products √w·y as MintPy forms them)
+        let lf = lval;
+        let ok: boolean;
+        if (!hasWeights && allValid) {
+          if (!lapSharedReady) {
+            lapSharedReady = true;
+            lshared.fill(0);
+            for (let i = 0; i < M; i++) {
+              if (sd1[i] >= 0) lshared[sd1[i]] += 1;
+              if (sd2[i] >= 0) lshared[sd2[i]] += 1;
+              if (so[i] >= 0) lshared[so[i]] -= 1;
+            }
+            lapSharedOk = choleskyFactor(pat, lshared);
+          }
+          ok = lapSharedOk;
+          lf = lshared;
+          if (ok) {
+            xp.fill(0);
+            for (let i = 0; i < M; i++) {
+              const yi = y[i];
+              if (pp1[i] >= 0) xp[pp1[i]] -= yi;
+              if (pp2[i] >= 0) xp[pp2[i]] += yi;
+            }
+            stats.sharedFactor++;
+          }
+        } else {
+          lval.fill(0);
+          xp.fill(0);
+          for (let r = 0; r < mp; r++) {
+            const i = rows[r];
+            const s = sw[i];
+            let w: number;
+            let sy: number;
+            if (s === 1) {
+              w = 1;
+              sy = y[i];
+            } else {
+              w = s * s;
+              sy = s * Math.fround(y[i] * s);
+            }
+            const a = sd1[i];
+            const b = sd2[i];
+            if (a >= 0) {
+              lval[a] += w;
+              xp[pp1[i]] -= sy;
+            }
+            if (b >= 0) {
+              lval[b] += w;
+              xp[pp2[i]] += sy;
+            }
+            if (so[i] >= 0) lval[so[i]] -= w;
+          }
+          ok = choleskyFactor(pat, lval);
         }
-      } else {
-        // Disconnected: the null space of G is known exactly (one vector per component that does not
-        // hold the reference date), so (GᵀG + Z·Zᵀ)·x = Gᵀy gives the minimum-norm solution N⁺Gᵀy.
-        buildDense(mp);
-        addNullSpace(comps);
-        if (bandCholesky(full, n, n - 1)) {
-          x.set(rhs);
-          bandCholeskySolve(full, n, n - 1, x);
+        if (ok) {
+          choleskySolvePermuted(pat, lf, xp);
+          for (let d = 0; d < N; d++) phi[d] = datePos[d] < 0 ? 0 : xp[datePos[d]];
+          if (useB) for (let d = N - 1; d >= 0; d--) phi[d] -= phi[0]; // time series relative to the first date
+          else for (let k = 0; k < n; k++) x[k] = phi[k < refDateIdx ? k : k + 1];
           solved = true;
-          stats.nullSpace++;
+          havePhi = true;
+          stats.laplacian++;
         }
       }
-    }
-    if (forceSvd || !solved) {
-      // rank-deficient / disconnected: minimum-norm SVD solve with the gelsd cut-off
-      stats.svdFallback++;
-      dense.fill(0, 0, mp * n);
+      if (!forceSvd && !solved) {
+        if (comps === 1) {
+          buildBand(mp, band, true);
+          if (bandCholesky(band, n, bw)) {
+            x.set(rhs);
+            bandCholeskySolve(band, n, bw, x);
+            solved = true;
+          }
+        } else {
+          // Disconnected: the null space of G is known exactly (one vector per component that does not
+          // hold the reference date), so (GᵀG + Z·Zᵀ)·x = Gᵀy gives the minimum-norm solution N⁺Gᵀy.
+          buildDense(mp);
+          addNullSpace(comps);
+          if (bandCholesky(full, n, n - 1)) {
+            x.set(rhs);
+            bandCholeskySolve(full, n, n - 1, x);
+            solved = true;
+            stats.nullSpace++;
+          }
+        }
+      }
+      if (!solved) {
+        // forced reference path, or a pivot failure: minimum-norm SVD solve with the gelsd cut-off
+        stats.svdFallback++;
+        dense.fill(0, 0, mp * n);
+        for (let r = 0; r < mp; r++) {
+          const i = rows[r];
+          const s = sw[i];
+          yw[r] = Math.fround(y[i] * s);
+          for (let c = G.start[i]; c < G.start[i + 1]; c++) dense[r * n + G.col[c]] = s === 1 ? G.val[c] : Math.fround(G.val[c] * s);
+        }
+        lstsqMinNorm(dense, mp, n, yw, x, rcond, svdWs);
+      }
+      stats.inverted++;
+
+      // 5. phase per date: φ = cumsum(x·Δt) (B) or x with 0 at the reference date (A); G·x of a pair is
+      //    then φ[date2] − φ[date1], which gives the unweighted residual for the temporal coherence
+      const to = q * N;
+      if (!havePhi) {
+        if (useB) {
+          let acc = 0;
+          phi[0] = 0;
+          for (let k = 0; k < n; k++) {
+            acc += x[k] * tbaseDiff[k];
+            phi[k + 1] = acc;
+          }
+        } else {
+          for (let d = 0; d < N; d++) phi[d] = d === refDateIdx ? 0 : x[d < refDateIdx ? d : d - 1];
+        }
+      }
+      // MintPy writes the phase (B: relative to the first date) or x (A: whichever date was the
+      // reference, the first date in practice) into ts[1:]
+      if (useB) for (let k = 0; k < n; k++) tsT[to + k + 1] = phi[k + 1] * phase2range;
+      else for (let k = 0; k < n; k++) tsT[to + k + 1] = x[k] * phase2range;
       for (let r = 0; r < mp; r++) {
         const i = rows[r];
-        const s = sw[i];
-        yw[r] = Math.fround(y[i] * s);
-        for (let c = G.start[i]; c < G.start[i + 1]; c++) dense[r * n + G.col[c]] = s === 1 ? G.val[c] : Math.fround(G.val[c] * s);
+        ebuf[r] = y[i] - (phi[idx2[i]] - phi[idx1[i]]);
       }
-      lstsqMinNorm(dense, mp, n, yw, x, rcond, svdWs);
+      tcohOut[p] = absSumCis(ebuf, mp) / mp;
+      numOut[p] = mp;
     }
-    stats.inverted++;
-
-    // 5. phase per date: φ = cumsum(x·Δt) (B) or x with 0 at the reference date (A); G·x of a pair is
-    //    then φ[date2] − φ[date1], which gives the unweighted residual for the temporal coherence
-    if (useB) {
-      let acc = 0;
-      phi[0] = 0;
-      for (let k = 0; k < n; k++) {
-        acc += x[k] * tbaseDiff[k];
-        phi[k + 1] = acc;
-        ts[(k + 1) * P + p] = acc * phase2range;
-      }
-    } else {
-      for (let d = 0; d < N; d++) phi[d] = d === refDateIdx ? 0 : x[d < refDateIdx ? d : d - 1];
-      // MintPy writes x into ts[1:] whichever date was the reference (the first date in practice)
-      for (let k = 0; k < n; k++) ts[(k + 1) * P + p] = x[k] * phase2range;
+    // 6. scatter the block's time series (date-major output)
+    for (let d = 1; d < N; d++) {
+      const o = d * P + p0;
+      for (let q = 0; q < nb; q++) ts[o + q] = tsT[q * N + d];
     }
-    for (let r = 0; r < mp; r++) {
-      const i = rows[r];
-      ebuf[r] = y[i] - (phi[idx2[i]] - phi[idx1[i]]);
-    }
-    tcohOut[p] = absSumCis(ebuf, mp) / mp;
-    numOut[p] = mp;
   }
 
   if (input.refPixel !== undefined && input.refPixel >= 0 && input.refPixel < P) {

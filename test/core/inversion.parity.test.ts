@@ -123,7 +123,7 @@ function runTiles(f: Fixture, weightFunc: WeightFunc, minNormVelocity: boolean, 
     tcoh.set(out.temporalCoherence, p0);
     num.set(out.numInvIfgram, p0);
   }
-  return { dates, ts, temporalCoherence: tcoh, numInvIfgram: num, stats: { inverted: 0, svdFallback: 0, sharedFactor: 0, nullSpace: 0 } };
+  return { dates, ts, temporalCoherence: tcoh, numInvIfgram: num, stats: { inverted: 0, svdFallback: 0, sharedFactor: 0, nullSpace: 0, laplacian: 0 } };
 }
 
 async function readMintpy(tsFile: string, tcohFile: string, numFile: string) {
