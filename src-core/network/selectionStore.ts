@@ -3,7 +3,7 @@
  * rewriting `dropIfgram` inside the user's ifgramStack.h5 as MintPy does. Every later step asks
  * `readKeptPairs` which pairs are kept.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readJsonFile, writeJsonAtomic } from '../util/atomicFile';
 import { join } from 'node:path';
 import type { IfgramStack } from '../formats/mintpyFiles';
 
@@ -26,22 +26,15 @@ export function writeNetworkSelection(workDir: string, sel: NetworkSelectionFile
   if (sel.keep.length !== sel.numPairs || sel.date12.length !== sel.numPairs)
     throw new Error(`network selection: numPairs ${sel.numPairs} but ${sel.date12.length} date12 / ${sel.keep.length} keep flags`);
   const path = join(workDir, NETWORK_SELECTION_FILE);
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(sel, null, 1) + '\n');
-  renameSync(tmp, path);
+  writeJsonAtomic(path, sel, 1);
   return path;
 }
 
 /** The stored selection, or null if there is none. Errors name the file. */
 export function readNetworkSelection(workDir: string): NetworkSelectionFile | null {
   const path = join(workDir, NETWORK_SELECTION_FILE);
-  if (!existsSync(path)) return null;
-  let sel: NetworkSelectionFile;
-  try {
-    sel = JSON.parse(readFileSync(path, 'utf8')) as NetworkSelectionFile;
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
-  }
+  const sel = readJsonFile<NetworkSelectionFile>(path);
+  if (!sel) return null;
   if (!Array.isArray(sel.date12) || !Array.isArray(sel.keep) || sel.date12.length !== sel.keep.length)
     throw new Error(`${path}: date12 and keep must be arrays of the same length`);
   return sel;

@@ -2,7 +2,7 @@
  * The chosen reference pixel, stored beside the stack in `<workDir>/referencePoint.json` (we never
  * rewrite the user's ifgramStack.h5, where MintPy would put REF_Y/REF_X).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readJsonFile, writeJsonAtomic } from '../util/atomicFile';
 import { join } from 'node:path';
 
 export type ReferenceMethod = 'yx' | 'lalo' | 'maxCoherence' | 'existing';
@@ -26,22 +26,15 @@ export const REFERENCE_POINT_FILE = 'referencePoint.json';
 
 export function writeReferencePoint(workDir: string, rec: ReferencePointRecord): string {
   const path = join(workDir, REFERENCE_POINT_FILE);
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(rec, null, 2) + '\n');
-  renameSync(tmp, path);
+  writeJsonAtomic(path, rec);
   return path;
 }
 
 /** The stored reference point, or null when none was chosen yet. Errors name the file. */
 export function readReferencePoint(workDir: string): ReferencePointRecord | null {
   const path = join(workDir, REFERENCE_POINT_FILE);
-  if (!existsSync(path)) return null;
-  let rec: ReferencePointRecord;
-  try {
-    rec = JSON.parse(readFileSync(path, 'utf8')) as ReferencePointRecord;
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
-  }
+  const rec = readJsonFile<ReferencePointRecord>(path);
+  if (!rec) return null;
   if (!Number.isInteger(rec.REF_Y) || !Number.isInteger(rec.REF_X)) throw new Error(`${path}: REF_Y/REF_X missing or not integers`);
   return rec;
 }

@@ -8,7 +8,8 @@
  * Note: MintPy 1.5.1 ignores the template's aoiYX/aoiLALO (its template reader looks them up under
  * the wrong names); we apply them to the coherence / area-ratio rules as the template documents.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomicFile';
 import { basename, join, relative, resolve } from 'node:path';
 import { TemplateError, type Template } from '../config/template';
 import { IfgramStack, latLonToRowCol } from '../formats/mintpyFiles';
@@ -32,12 +33,6 @@ import { readMaskFile, writeWaterMaskFromGeometry } from '../masks/waterMask';
 import { rowBlocks } from '../masks/stackMaps';
 
 const P = 'mintpy.network.';
-
-function writeTextAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 function templateDateValue(t: Template, key: string): string | null {
   const v = t.get(key).trim();
@@ -271,7 +266,7 @@ export async function modifyNetwork(ctx: StepContext): Promise<StepResult> {
 
     if (av) {
       const txtPath = join(workDir, 'coherenceSpatialAvg.txt');
-      writeTextAtomic(
+      writeFileAtomic(
         txtPath,
         formatCoherenceSpatialAvg({
           dataFile: basename(files.stack),
@@ -287,7 +282,7 @@ export async function modifyNetwork(ctx: StepContext): Promise<StepResult> {
       outputs.push(txtPath);
     }
     const keptPath = join(workDir, 'network_kept.txt');
-    writeTextAtomic(keptPath, formatDate12List(date12, sel.keep));
+    writeFileAtomic(keptPath, formatDate12List(date12, sel.keep));
     outputs.push(keptPath);
 
     const conn = networkConnectivity(date12, sel.keep);

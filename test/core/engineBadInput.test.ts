@@ -22,7 +22,7 @@ beforeAll(async () => {
 }, 120_000);
 
 const noTmp = () => expect(readdirSync(wd).filter((f) => f.includes('.tmp'))).toEqual([]);
-const run = (o: Parameters<typeof runPipeline>[0]) => runPipeline({ templatePath: cfg, numWorkers: 0, ...o });
+const run = (o: Omit<Parameters<typeof runPipeline>[0], 'templatePath'>) => runPipeline({ numWorkers: 0, ...o, templatePath: cfg });
 
 describe('engine bad input', () => {
   it('reference point outside the grid is refused, saying so', async () => {
