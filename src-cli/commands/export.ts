@@ -19,6 +19,7 @@ import { reportError } from '../report';
 
 export const EXPORT_USAGE = `usage:
   insar-studio export kmz <file.h5> [dataset] [-o out.kmz] [--vlim MIN MAX] [--cmap jet|RdBu_r|viridis|gray] [--mask FILE|no]
+                          [--geom geometryRadar.h5] [--step N]   (radar-coded input: placemarks every N pixels)
   insar-studio export kmz-timeseries <timeseries.h5> [-o out.kmz] [--vlim MIN MAX] [--cmap NAME] [--steps A B C]
   insar-studio export geotiff <file.h5> [dataset|YYYYMMDD|all] [-o out.tif] [--mask FILE]
   insar-studio export csv <file.h5> --lalo LAT,LON [LAT,LON ...] [--no-ref] [-o out.csv]
@@ -51,6 +52,7 @@ const ARITY: Record<string, number> = {
   width: 1,
   svg: 1,
   k: 1,
+  step: 1,
 };
 /** options taking every following value up to the next option */
 const MULTI = new Set(['geom']);
@@ -134,6 +136,8 @@ async function run(sub: string, o: Opts): Promise<string> {
         vlim,
         cmap,
         mask: mask === undefined ? undefined : mask === 'no' ? false : resolve(mask),
+        geom: one(o, 'geom') ? resolve(one(o, 'geom')!) : undefined,
+        step: numbers(o.flags.get('step'), 'step')?.[0],
       });
       return `wrote ${r.path} (vlim ${r.vlim.map((x) => x.toFixed(3)).join(' … ')} ${r.unit}, ${r.seconds.toFixed(2)} s)`;
     }

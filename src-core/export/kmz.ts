@@ -9,12 +9,15 @@
  * [0, W] with pixel centres at integers); the colour bar is drawn with a built-in bitmap font.
  */
 import { strToU8, zipSync } from 'fflate';
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { applyColormap, getColormap, resampleColormap, type Colormap } from '../colormap';
+import { applyColormap, colorIndex, getColormap, resampleColormap, type Colormap } from '../colormap';
 import type { GeoGrid } from '../formats/mintpyFiles';
 import { InputError } from '../pipeline/types';
 import { writeFileAtomic, xmlEscape } from './atomic';
 import { Raster, TEXT_HEIGHT, textWidth } from './raster';
+import { H5Reader, type Attrs } from '../formats/h5';
+import { dotIcon, starIcon } from './icons';
 import { defaultMaskFile, displayUnit, maskAndScale, readMap, readMask, requireGeo } from './source';
 import { niceTicks } from './ticks';
 
@@ -196,6 +199,10 @@ export interface KmzOptions {
   scale?: number;
   /** draw the reference point (default true when REF_Y/REF_X exist) */
   showRef?: boolean;
+  /** radar-coded input: geometry file with latitude/longitude (default geometryRadar.h5 beside or in inputs/) */
+  geom?: string;
+  /** radar-coded input: one placemark per `step` pixels (default 5, as MintPy) */
+  step?: number;
 }
 
 export interface KmzResult {
@@ -206,6 +213,8 @@ export interface KmzResult {
   png: { width: number; height: number; scale: number };
   /** names of the entries in the archive */
   entries: string[];
+  /** placemarks written (radar-coded input) */
+  points?: number;
   seconds: number;
 }
 
@@ -213,8 +222,9 @@ export interface KmzResult {
 export async function writeKmz(opts: KmzOptions): Promise<KmzResult> {
   const t0 = performance.now();
   const m = await readMap(opts.file, opts.dataset);
-  const grid = requireGeo(m);
-  const maskFile = opts.mask === false ? null : opts.mask ?? defaultMaskFile(m.file, m.fileType);
+  let maskFile = opts.mask === false ? null : opts.mask ?? defaultMaskFile(m.file, m.fileType);
+  // MintPy ignores a default mask of another size ("Continue without mask"); a mask the user gave must fit
+  if (maskFile && opts.mask === undefined && !(await sameSize(maskFile, m.length, m.width))) maskFile = null;
   const mask = maskFile ? await readMask(maskFile, m.length, m.width) : null;
   const du = displayUnit(m.unit);
   const data = maskAndScale(m.data, mask, du.scale);
@@ -233,6 +243,12 @@ export async function writeKmz(opts: KmzOptions): Promise<KmzResult> {
   const out = resolve(opts.out ?? join(dirname(m.file), `${isDefault ? fbase : `${fbase}_${m.dataset}`}.kmz`));
   const base = basename(out, extname(out));
 
+  if (!m.grid) {
+    const label = opts.label ?? (m.fileType === 'velocity' && m.dataset === 'velocity' ? 'Mean LOS velocity' : m.dataset);
+    const res = await writePlacemarkKmz(m.file, m.attrs, data, m.length, m.width, cm, vlim, du.unit, label, out, opts);
+    return { ...res, maskFile, seconds: (performance.now() - t0) / 1000 };
+  }
+  const grid = requireGeo(m);
   const showRef = opts.showRef ?? true;
   const ref = showRef && m.attrs.REF_Y !== undefined && m.attrs.REF_X !== undefined ? ([Number(m.attrs.REF_Y), Number(m.attrs.REF_X)] as [number, number]) : null;
   const scale = opts.scale ?? overlayScale(m.length, m.width);
@@ -266,4 +282,104 @@ export async function writeKmz(opts: KmzOptions): Promise<KmzResult> {
 
 function defaultName(fileType: string): string | undefined {
   return { velocity: 'velocity', temporalCoherence: 'temporalCoherence', mask: 'mask' }[fileType];
+}
+
+/** MintPy's default geometry file for radar-coded data: geometryRadar.h5 beside the file or in inputs/. */
+function defaultGeometryFile(file: string): string | null {
+  for (const p of [join(dirname(file), 'geometryRadar.h5'), join(dirname(file), 'inputs', 'geometryRadar.h5')]) if (existsSync(p)) return p;
+  return null;
+}
+
+/**
+ * Radar-coded input, as MintPy's write_kmz_placemark: one Placemark per `step` pixels (NaN skipped) with
+ * the icon tinted by the value's colour (to_hex rounding), ExtendedData Latitude/Longitude/Row/Column/Value,
+ * a "ReferencePoint" star, and the colour bar.
+ */
+async function writePlacemarkKmz(
+  file: string,
+  attrs: Attrs,
+  data: Float32Array,
+  length: number,
+  width: number,
+  cm: Colormap,
+  vlim: [number, number],
+  unit: string,
+  label: string,
+  out: string,
+  opts: KmzOptions,
+): Promise<Omit<KmzResult, 'maskFile' | 'seconds'>> {
+  const geom = opts.geom ? resolve(opts.geom) : defaultGeometryFile(file);
+  if (!geom) throw new InputError(`${file}: not geocoded and no geometry file with latitude/longitude (give one with --geom)`);
+  const g = await H5Reader.open(geom);
+  let lats: Float32Array;
+  let lons: Float32Array;
+  try {
+    if (!g.has('latitude') || !g.has('longitude')) throw new InputError(`${geom}: no latitude/longitude datasets`);
+    lats = Float32Array.from(g.read('latitude'));
+    lons = Float32Array.from(g.read('longitude'));
+  } finally {
+    g.close();
+  }
+  if (lats.length !== length * width) throw new InputError(`${geom}: size differs from ${file}`);
+  const icm = getColormap(cm.name.replace(/_\d+$/, ''), undefined, 'round');
+  const iconCm = cm.n === icm.n ? icm : resampleColormap(icm, cm.n);
+  const color = (v: number): string => {
+    const i = colorIndexOf(iconCm, v, vlim);
+    const l = iconCm.lut;
+    return `ff${[l[3 * i + 2], l[3 * i + 1], l[3 * i]].map((x) => x.toString(16).padStart(2, '0')).join('')}`;
+  };
+  const e = xmlEscape;
+  const placemark = (lat: number, lon: number, row: number, col: number, v: number, icon: string, scale: string, name?: string): string =>
+    `    <Placemark>${name ? `<name>${e(name)}</name>` : ''}<Style><IconStyle><color>${color(v)}</color><scale>${scale}</scale><Icon><href>${icon}</href></Icon></IconStyle></Style>
+      <ExtendedData><Data name="Latitude"><value>${lat.toFixed(6)}˚</value></Data><Data name="Longitude"><value>${lon.toFixed(6)}˚</value></Data><Data name="Row"><value>${row.toFixed(0)}</value></Data><Data name="Column"><value>${col.toFixed(0)}</value></Data><Data name="Value"><value>${v.toFixed(2)} ${e(unit)}</value></Data></ExtendedData>
+      <Point><coordinates>${lon},${lat}</coordinates></Point></Placemark>\n`;
+  const base = basename(out, extname(out));
+  const cbarName = `${base}_cbar.png`;
+  let kml = `<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:gx="http://www.google.com/kml/ext/2.2">
+  <Document>
+    <ScreenOverlay><name>colorbar</name><Icon><href>${e(cbarName)}</href><viewBoundScale>0.75</viewBoundScale></Icon>
+      <overlayXY x="0" y="0" xunits="fraction" yunits="fraction"/><screenXY x="0" y="0" xunits="fraction" yunits="fraction"/>
+      <size x="0" y="250" xunits="pixel" yunits="pixel"/><rotation>0</rotation><visibility>1</visibility><open>0</open></ScreenOverlay>\n`;
+  const v = Float32Array.from(data);
+  if (attrs.REF_Y !== undefined && attrs.REF_X !== undefined) {
+    const ry = Number(attrs.REF_Y);
+    const rx = Number(attrs.REF_X);
+    const i = ry * width + rx;
+    kml += placemark(lats[i], lons[i], ry, rx, 0.0, 'star.png', '1.0', 'ReferencePoint');
+    v[i] = NaN;
+  }
+  const step = opts.step ?? 5;
+  let n = 0;
+  kml += '    <Folder><name>Data</name>\n';
+  for (let y = 0; y < length; y += step)
+    for (let x = 0; x < width; x += step) {
+      const i = y * width + x;
+      if (Number.isNaN(v[i])) continue;
+      kml += placemark(lats[i], lons[i], y, x, v[i], 'shaded_dot.png', '0.5');
+      n++;
+    }
+  kml += '    </Folder>\n  </Document>\n</kml>\n';
+  const cbar = renderColorbar(cm, vlim, `${label} [${unit}]`);
+  const files: Record<string, Uint8Array> = {
+    [`${base}.kml`]: strToU8(kml),
+    [cbarName]: cbar.toPng(),
+    'shaded_dot.png': dotIcon(),
+    'star.png': starIcon(),
+  };
+  const zip = zipSync(Object.fromEntries(Object.entries(files).map(([k, d]) => [k, [d, { level: k.endsWith('.png') ? 0 : 6 }]])));
+  writeFileAtomic(out, zip);
+  return { path: out, vlim, unit, png: { width: 0, height: 0, scale: 0 }, entries: Object.keys(files), points: n };
+}
+
+function colorIndexOf(cm: Colormap, v: number, vlim: [number, number]): number {
+  return Math.max(0, colorIndex(cm, v, vlim[0], vlim[1]));
+}
+
+async function sameSize(file: string, length: number, width: number): Promise<boolean> {
+  const h = await H5Reader.open(file);
+  try {
+    return Number(h.attrs.LENGTH) === length && Number(h.attrs.WIDTH) === width;
+  } finally {
+    h.close();
+  }
 }

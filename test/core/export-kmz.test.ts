@@ -172,6 +172,61 @@ describe('writeKmz (synthetic file)', () => {
   });
 });
 
+describe('writeKmz, radar-coded input (placemarks) vs MintPy 1.5.1 save_kmz (__data__/kmz-radar-mintpy.json)', () => {
+  interface Pm {
+    name: string | null;
+    color: string;
+    scale: string;
+    href: string;
+    data: Record<string, string>;
+    coordinates: string;
+  }
+  const exp = JSON.parse(readFileSync(join(__dirname, '__data__', 'kmz-radar-mintpy.json'), 'utf8')) as {
+    attrs: Record<string, string>;
+    velocity: string;
+    latitude: string;
+    longitude: string;
+    step: number;
+    placemarks: Pm[];
+  };
+  const f32 = (b64: string): Float32Array => {
+    const b = Buffer.from(b64, 'base64');
+    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  };
+  it('same placemarks: reference star, one dot per 3 pixels, colours, ExtendedData and coordinates identical', async () => {
+    const dir = join(tmp, 'radar');
+    mkdirSync(dir, { recursive: true });
+    const shape = [Number(exp.attrs.LENGTH), Number(exp.attrs.WIDTH)];
+    await writeH5File(join(dir, 'velocity.h5'), exp.attrs, [{ name: 'velocity', data: f32(exp.velocity), shape }]);
+    await writeH5File(join(dir, 'geometryRadar.h5'), { ...exp.attrs, FILE_TYPE: 'geometry' }, [
+      { name: 'latitude', data: f32(exp.latitude), shape },
+      { name: 'longitude', data: f32(exp.longitude), shape },
+    ]);
+    const res = await writeKmz({ file: join(dir, 'velocity.h5'), step: exp.step });
+    const { files, kml } = readKmz(res.path);
+    expect(Object.keys(files).sort()).toEqual(['shaded_dot.png', 'star.png', 'velocity.kml', 'velocity_cbar.png']);
+    const doc = kml.kml.Document;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed XML
+    type X = any;
+    const toPm = (p: X): Pm => ({
+      name: p.name ?? null,
+      color: p.Style.IconStyle.color,
+      scale: p.Style.IconStyle.scale,
+      href: p.Style.IconStyle.Icon.href,
+      data: Object.fromEntries((p.ExtendedData.Data as X[]).map((d: X) => [d['@_name'], d.value])),
+      coordinates: p.Point.coordinates,
+    });
+    const ours = [toPm(doc.Placemark), ...(doc.Folder.Placemark as X[]).map(toPm)];
+    expect(ours.length).toBe(exp.placemarks.length);
+    let bad = 0;
+    ours.forEach((p, k) => {
+      if (JSON.stringify(p) !== JSON.stringify(exp.placemarks[k])) bad++;
+    });
+    console.log(`[kmz radar parity] ${ours.length} placemarks, ${bad} differ from MintPy`);
+    expect(ours).toEqual(exp.placemarks);
+  });
+});
+
 describeParity('writeKmz vs MintPy save_kmz (cv-tiny velocity.kmz)', () => {
   let ours: Kmz;
   let theirs: Kmz;
