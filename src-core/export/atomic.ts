@@ -14,7 +14,4 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   }
 }
 
-/** Minimal XML text/attribute escaping for the KML we write. */
-export function xmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+export { xmlEscape } from './xml';

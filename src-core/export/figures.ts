@@ -1,11 +1,11 @@
 /**
  * Figures as SVG text from plain arrays: velocity map with colour bar, network (date × bperp, pairs
  * coloured by coherence, dropped pairs dashed), coherence matrix, a pixel's time series, a transect.
- * No DOM needed; the map image is an embedded PNG (data URI).
+ * No DOM and no Node APIs (usable in the renderer); the map image is an embedded PNG (data URI).
  */
 import { encode } from 'fast-png';
 import { applyColormap, getColormap, valueToHex, type Colormap } from '../colormap';
-import { xmlEscape as esc } from './atomic';
+import { xmlEscape as esc } from './xml';
 import { niceTicks } from './ticks';
 
 const FONT = 'font-family="DejaVu Sans, Arial, sans-serif"';
