@@ -100,6 +100,25 @@ describe('writeGeoTiff (synthetic)', () => {
   });
 });
 
+describe('writeGeoTiff (projected grid)', () => {
+  it('EPSG attribute (UTM) → ProjectedCSTypeGeoKey; gdalinfo reads the CRS and metre corners', async () => {
+    const f = join(tmp, 'utm_velocity.h5');
+    await writeH5File(f, { FILE_TYPE: 'velocity', UNIT: 'm/year', LENGTH: '3', WIDTH: '4', X_FIRST: '300000', Y_FIRST: '4000000', X_STEP: '30', Y_STEP: '-30', EPSG: '32611', X_UNIT: 'meters', Y_UNIT: 'meters' }, [
+      { name: 'velocity', data: Float32Array.from({ length: 12 }, (_, i) => i * 0.001), shape: [3, 4] },
+    ]);
+    const res = await writeGeoTiff({ file: f });
+    const { img } = await readTif(res.path);
+    expect(img.getGeoKeys()).toMatchObject({ ProjectedCSTypeGeoKey: 32611, GTModelTypeGeoKey: 1 });
+    expect(img.getBoundingBox()).toEqual([300000, 4000000 - 90, 300120, 4000000]);
+    if (HAVE_GDAL) {
+      const info = gdalJson(res.path);
+      expect(info.coordinateSystem.wkt).toContain('ID["EPSG",32611]');
+      expect(info.cornerCoordinates.upperLeft).toEqual([300000, 4000000]);
+      expect(info.cornerCoordinates.lowerRight).toEqual([300120, 3999910]);
+    }
+  });
+});
+
 describeParity('writeGeoTiff of cv-tiny velocity.h5 and timeseries.h5', () => {
   it('velocity: values equal the HDF5 dataset bit for bit, corners = four_corners', async () => {
     const res = await writeGeoTiff({ file: fx('mintpy', 'velocity.h5'), out: join(tmp, 'cv', 'velocity.tif') });
