@@ -32,7 +32,7 @@
  */
 import { bandCholesky, bandCholeskySolve } from '../linalg/bandCholesky';
 import { analyzeCholesky, choleskyFactor, choleskySolvePermuted, slotOf } from '../linalg/sparseCholesky';
-import { absSumCis } from '../linalg/cis';
+import { CIS_BIG, CIS_COS, CIS_INV_STEP, CIS_N, CIS_SIN, CIS_STEP } from '../linalg/cis';
 import { SvdWorkspace, lstsqMinNorm } from '../linalg/svd';
 import { networkDesign, type NetworkDesign } from './design';
 import { WeightTable, type WeightFunc } from './weights';
@@ -140,6 +140,8 @@ class UnionFind {
   }
 }
 
+const TWO_PI = 2 * Math.PI;
+
 function check(cond: boolean, msg: string): void {
   if (!cond) throw new Error(`invertTile: ${msg}`);
 }
@@ -213,7 +215,6 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
   const x = new Float64Array(nn);
   const gbuf = new Float64Array(nn);
   const phi = new Float64Array(N);
-  const ebuf = new Float64Array(M);
   const dense = new Float64Array(M * nn);
   const yw = new Float64Array(M);
   const svdWs = new SvdWorkspace(M, nn);
@@ -225,6 +226,14 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
   let fullComps = N;
   for (let i = 0; i < M; i++) if (uf.union(idx1[i], idx2[i])) fullComps--;
   const fullConnected = fullComps === 1;
+  // redundancy of a pixel with every pair valid
+  colCount.fill(0);
+  for (let i = 0; i < M; i++) {
+    colCount[colA1[i]]++;
+    colCount[colA2[i]]++;
+  }
+  let fullMinCount = Infinity;
+  for (let c = 0; c < n; c++) if (colCount[c] < fullMinCount) fullMinCount = colCount[c];
 
 
   const stats = { inverted: 0, svdFallback: 0, sharedFactor: 0, nullSpace: 0, laplacian: 0 };
@@ -415,29 +424,51 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
       const p = p0 + q;
       if (pixelMask && !pixelMask[p]) continue;
       const yo = q * M;
-      // 1b. valid rows and the redundancy count on A's columns
+      // 1b. valid rows; the weighted Laplacian and its right-hand side are assembled on the way
+      //     (float32 products √w·y as MintPy forms them; √w·(±1) = ±√w exactly)
       let mp = 0;
-      colCount.fill(0);
+      lval.fill(0);
+      xp.fill(0);
       for (let i = 0; i < M; i++) {
         const v = yT[yo + i];
-        y[i] = v;
-        if (v === v) {
-          rows[mp++] = i;
-          colCount[colA1[i]]++;
-          colCount[colA2[i]]++;
+        if (v !== v) continue;
+        rows[mp++] = i;
+        let w = 1;
+        let sy = v;
+        if (hasWeights) {
+          const s = swT![yo + i];
+          w = s * s;
+          sy = s * Math.fround(v * s);
         }
+        const a = sd1[i];
+        const b = sd2[i];
+        if (a >= 0) {
+          lval[a] += w;
+          xp[pp1[i]] -= sy;
+        }
+        if (b >= 0) {
+          lval[b] += w;
+          xp[pp2[i]] += sy;
+        }
+        if (so[i] >= 0) lval[so[i]] -= w;
       }
       if (mp === 0) continue;
       const allValid = mp === M;
 
-      // 2. redundancy check (the dummy slot n holds the reference date and is ignored)
-      let minCount = Infinity;
-      for (let c = 0; c < n; c++) if (colCount[c] < minCount) minCount = colCount[c];
-      if (minCount < minRed) continue;
-
-      // 3. weights
-      if (!hasWeights) for (let r = 0; r < mp; r++) sw[rows[r]] = 1;
-      else for (let r = 0; r < mp; r++) sw[rows[r]] = swT![yo + rows[r]];
+      // 2. redundancy check on A's columns (the dummy slot n holds the reference date and is ignored);
+      //    pixels with every pair valid share the network's count
+      if (allValid) {
+        if (fullMinCount < minRed) continue;
+      } else {
+        colCount.fill(0);
+        for (let r = 0; r < mp; r++) {
+          colCount[colA1[rows[r]]]++;
+          colCount[colA2[rows[r]]]++;
+        }
+        let minCount = Infinity;
+        for (let c = 0; c < n; c++) if (colCount[c] < minCount) minCount = colCount[c];
+        if (minCount < minRed) continue;
+      }
 
       // 4. solve
       let solved = false;
@@ -449,68 +480,37 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
         for (let r = 0; r < mp; r++) if (uf.union(idx1[rows[r]], idx2[rows[r]])) comps--;
       }
       if (!forceSvd && comps === 1) {
-        // 4a. connected: sparse Cholesky of the weighted Laplacian (float32 products √w·y as MintPy forms them)
+        // 4a. connected: sparse Cholesky of the weighted Laplacian
         let lf = lval;
         let ok: boolean;
         if (!hasWeights && allValid) {
           if (!lapSharedReady) {
             lapSharedReady = true;
-            lshared.fill(0);
-            for (let i = 0; i < M; i++) {
-              if (sd1[i] >= 0) lshared[sd1[i]] += 1;
-              if (sd2[i] >= 0) lshared[sd2[i]] += 1;
-              if (so[i] >= 0) lshared[so[i]] -= 1;
-            }
+            lshared.set(lval);
             lapSharedOk = choleskyFactor(pat, lshared);
           }
           ok = lapSharedOk;
           lf = lshared;
-          if (ok) {
-            xp.fill(0);
-            for (let i = 0; i < M; i++) {
-              const yi = y[i];
-              if (pp1[i] >= 0) xp[pp1[i]] -= yi;
-              if (pp2[i] >= 0) xp[pp2[i]] += yi;
-            }
-            stats.sharedFactor++;
-          }
-        } else {
-          lval.fill(0);
-          xp.fill(0);
-          for (let r = 0; r < mp; r++) {
-            const i = rows[r];
-            const s = sw[i];
-            let w: number;
-            let sy: number;
-            if (s === 1) {
-              w = 1;
-              sy = y[i];
-            } else {
-              w = s * s;
-              sy = s * Math.fround(y[i] * s);
-            }
-            const a = sd1[i];
-            const b = sd2[i];
-            if (a >= 0) {
-              lval[a] += w;
-              xp[pp1[i]] -= sy;
-            }
-            if (b >= 0) {
-              lval[b] += w;
-              xp[pp2[i]] += sy;
-            }
-            if (so[i] >= 0) lval[so[i]] -= w;
-          }
-          ok = choleskyFactor(pat, lval);
-        }
+          if (ok) stats.sharedFactor++;
+        } else ok = choleskyFactor(pat, lval);
         if (ok) {
           choleskySolvePermuted(pat, lf, xp);
           for (let d = 0; d < N; d++) phi[d] = datePos[d] < 0 ? 0 : xp[datePos[d]];
-          if (useB) for (let d = N - 1; d >= 0; d--) phi[d] -= phi[0]; // time series relative to the first date
-          else for (let k = 0; k < n; k++) x[k] = phi[k < refDateIdx ? k : k + 1];
+          if (useB) {
+            const f = phi[0];
+            if (f !== 0) for (let d = 0; d < N; d++) phi[d] -= f; // time series relative to the first date
+          } else for (let k = 0; k < n; k++) x[k] = phi[k < refDateIdx ? k : k + 1];
           solved = true;
           havePhi = true;
           stats.laplacian++;
+        }
+      }
+      if (!solved) {
+        // the other paths work on y and √w per pair
+        for (let r = 0; r < mp; r++) {
+          const i = rows[r];
+          y[i] = yT[yo + i];
+          sw[i] = hasWeights ? swT![yo + i] : 1;
         }
       }
       if (!forceSvd && !solved) {
@@ -567,11 +567,23 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
       // reference, the first date in practice) into ts[1:]
       if (useB) for (let k = 0; k < n; k++) tsT[to + k + 1] = phi[k + 1] * phase2range;
       else for (let k = 0; k < n; k++) tsT[to + k + 1] = x[k] * phase2range;
+      // temporal coherence |Σ exp(j·e)|/M_p of the residuals e (table sin/cos, see linalg/cis.ts)
+      let re = 0;
+      let im = 0;
       for (let r = 0; r < mp; r++) {
         const i = rows[r];
-        ebuf[r] = y[i] - (phi[idx2[i]] - phi[idx1[i]]);
+        let e = yT[yo + i] - (phi[idx2[i]] - phi[idx1[i]]);
+        if (!(Math.abs(e) <= CIS_BIG)) e -= TWO_PI * Math.round(e / TWO_PI);
+        const k = Math.round(e * CIS_INV_STEP);
+        const b = e - k * CIS_STEP;
+        const b2 = b * b;
+        const sb = b * (1 - (b2 / 6) * (1 - b2 / 20));
+        const cb = 1 - (b2 / 2) * (1 - (b2 / 12) * (1 - b2 / 30));
+        const t = k & (CIS_N - 1);
+        im += CIS_SIN[t] * cb + CIS_COS[t] * sb;
+        re += CIS_COS[t] * cb - CIS_SIN[t] * sb;
       }
-      tcohOut[p] = absSumCis(ebuf, mp) / mp;
+      tcohOut[p] = Math.sqrt(re * re + im * im) / mp;
       numOut[p] = mp;
     }
     // 6. scatter the block's time series (date-major output)
