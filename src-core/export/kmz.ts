@@ -226,7 +226,7 @@ export async function writeKmz(opts: KmzOptions): Promise<KmzResult> {
   // MintPy ignores a default mask of another size ("Continue without mask"); a mask the user gave must fit
   if (maskFile && opts.mask === undefined && !(await sameSize(maskFile, m.length, m.width))) maskFile = null;
   const mask = maskFile ? await readMask(maskFile, m.length, m.width) : null;
-  const du = displayUnit(m.unit);
+  const du = displayUnit(m.unit, m.fileType);
   const data = maskAndScale(m.data, mask, du.scale);
 
   let cm = getColormap(opts.cmap ?? 'jet');

@@ -119,10 +119,13 @@ export async function readMask(maskFile: string, length: number, width: number):
   }
 }
 
-/** Display unit and scale as MintPy's scale_data4disp_unit (m → cm, m/year → cm/year). */
-export function displayUnit(unit: string): { unit: string; scale: number } {
+/**
+ * Display unit and scale as MintPy's check_disp_unit_and_wrap + scale_data2disp_unit: metres become
+ * centimetres (m → cm, m/year → cm/year) for time-series and velocity files only; other files keep their unit.
+ */
+export function displayUnit(unit: string, fileType = 'velocity'): { unit: string; scale: number } {
   const m = /^m(\/.*)?$/.exec(unit.trim());
-  if (m) return { unit: `cm${m[1] ?? ''}`, scale: 100 };
+  if (m && ['timeseries', 'giantTimeseries', 'velocity', 'HDFEOS'].includes(fileType)) return { unit: `cm${m[1] ?? ''}`, scale: 100 };
   return { unit, scale: 1 };
 }
 

@@ -143,6 +143,20 @@ describe('writeKmz (synthetic file)', () => {
     expect(res.vlim[1]).toBeCloseTo(2.25, 5);
   });
 
+  it('a geometry height map keeps metres (MintPy scales m → cm only for velocity/time-series files)', async () => {
+    const f = join(tmp, 'geo', 'geometryGeo.h5');
+    mkdirSync(join(tmp, 'geo'), { recursive: true });
+    const h = Float32Array.from({ length: 30 }, (_, i) => 50 + i * 3.7);
+    await writeH5File(f, { FILE_TYPE: 'geometry', LENGTH: '5', WIDTH: '6', X_FIRST: '0', Y_FIRST: '1', X_STEP: '0.1', Y_STEP: '-0.1' }, [
+      { name: 'height', data: h, shape: [5, 6], attrs: { UNIT: 'm' } },
+    ]);
+    const res = await writeKmz({ file: f });
+    expect(res.unit).toBe('m');
+    expect(res.maskFile).toBeNull();
+    expect(res.vlim).toEqual([50, Math.fround(50 + 29 * 3.7)]);
+    expect(res.path).toBe(join(tmp, 'geo', 'geometryGeo.kmz'));
+  });
+
   it('auto LUT: ≤ 20 evenly spaced values → discrete LUT, limits widened by half a step (MintPy rule)', () => {
     expect(autoLutAndVlim(Float32Array.from([0, 1, 2, 3, NaN]))).toEqual({ lut: 4, vlim: [-0.5, 3.5] });
     expect(autoLutAndVlim(Float32Array.from({ length: 100 }, (_, i) => i * 0.37))!.lut).toBe(256);
