@@ -4,6 +4,7 @@
  */
 import { markRaw, reactive, ref, shallowRef } from 'vue';
 import type {
+  EditState,
   LayerData,
   LayerInfo,
   LayerRef,
@@ -99,8 +100,13 @@ function defaultDisplay(l: LayerData): void {
     state.cmap = ds.startsWith('mask') || ds === 'waterMask' ? 'gray' : 'viridis';
     state.vmin = 0;
     state.vmax = 1;
-  } else {
+  } else if (ds === 'connectComponent' || l.units === 'count') {
+    // integer labels / counts: the full range
     state.cmap = ds === 'connectComponent' ? 'jet' : 'viridis';
+    state.vmin = 0;
+    state.vmax = Math.max(1, s.max);
+  } else {
+    state.cmap = 'viridis';
     state.vmin = niceRound(s.p2 * scale, true);
     state.vmax = niceRound(s.p98 * scale);
     if (state.vmin === state.vmax) state.vmax = state.vmin + 1;
@@ -193,16 +199,37 @@ export async function inspectPixel(row: number, col: number): Promise<void> {
   }
 }
 
+/** Apply an edit's result to the network view at once (the full refresh follows). */
+function applyEdits(e: EditState): void {
+  if (state.project) state.project = { ...state.project, edits: e };
+  const n = network.value;
+  if (!n) return;
+  const ex = new Set(e.excludedPairs);
+  const dropped = n.ruleDropped.filter((r) => !ex.has(r.index)).length;
+  network.value = markRaw({ ...n, excluded: e.excludedPairs, kept: n.pairs.length - ex.size - dropped });
+}
+
 export async function setExcluded(indices: number[]): Promise<void> {
   const e = await guarded(() => api.setExcludedPairs(indices), 'Excluding pairs');
-  if (e) await refreshProject();
+  if (e) {
+    applyEdits(e);
+    await refreshProject();
+  }
 }
 
 export async function undo(): Promise<void> {
-  if (await guarded(() => api.undo(), 'Undo')) await refreshProject();
+  const e = await guarded(() => api.undo(), 'Undo');
+  if (e) {
+    applyEdits(e);
+    await refreshProject();
+  }
 }
 export async function redo(): Promise<void> {
-  if (await guarded(() => api.redo(), 'Redo')) await refreshProject();
+  const e = await guarded(() => api.redo(), 'Redo');
+  if (e) {
+    applyEdits(e);
+    await refreshProject();
+  }
 }
 
 export async function runPipeline(from?: string): Promise<void> {
@@ -245,7 +272,13 @@ export function installEventHandlers(): void {
   });
   api.on('onProjectChanged', (p) => {
     if (p && state.project && p.folder === state.project.folder) {
+      // an edit from elsewhere (the Electron menu's Undo, another window): follow it
+      const before = network.value?.excluded.join(',');
       state.project = p;
+      if (network.value && before !== p.edits.excludedPairs.join(',')) {
+        applyEdits(p.edits);
+        void api.network().then((n) => (network.value = markRaw(n)));
+      }
     } else if (p) {
       state.project = p;
       void refreshProject();

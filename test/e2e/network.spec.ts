@@ -1,0 +1,94 @@
+/**
+ * The network editor in headless Chromium: box selection, exclude by date / temporal baseline, the split
+ * warning, keyboard undo, selecting a pair shows its unwrapped phase; asserted on the API's state.
+ */
+import { expect, test } from '@playwright/test';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TOKEN_HEADER, type NetworkInfo, type ProjectInfo } from '../../src-shared/api';
+
+const URL_ = process.env.INSAR_E2E_URL!;
+const DEMO = process.env.INSAR_E2E_DEMO!;
+const origin = new URL(URL_).origin;
+const token = new URL(URL_).searchParams.get('token')!;
+const shots = join(dirname(fileURLToPath(import.meta.url)), '__screenshots__');
+
+async function call<T>(method: string, ...args: unknown[]): Promise<T> {
+  const r = await fetch(`${origin}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token }, body: JSON.stringify({ args }) });
+  const b = (await r.json()) as { result: T; error?: { message: string } };
+  if (b.error) throw new Error(b.error.message);
+  return b.result;
+}
+
+test('network editor: box select, exclude by date and baseline, split warning, undo, pair layers', async ({ page }) => {
+  await page.goto(URL_);
+  await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
+  await page.getByTestId('tab-project').click();
+  await page.getByTestId('project-path').fill(DEMO);
+  await page.getByTestId('open-project').click();
+  await expect(page.getByTestId('project-name')).toContainText('demo');
+  if ((await call<ProjectInfo>('projectInfo'))?.lastRun?.status !== 'ok') {
+    await page.getByTestId('tab-run').click();
+    await page.getByTestId('run').click();
+    await expect(page.getByTestId('run-status')).toContainText('Last run: ok', { timeout: 150_000 });
+  }
+  // start from no exclusions (an edit like any other; the page hears of it through the event stream)
+  await call('setExcludedPairs', []);
+  await page.getByTestId('tab-network').click();
+  const net0 = await call<NetworkInfo>('network');
+  const n = net0.pairs.length;
+  await expect(page.getByTestId('kept-count')).toContainText(`${n} of ${n}`);
+
+  // box-select the left half of the plot
+  const plot = (await page.getByTestId('network-plot').boundingBox())!;
+  await page.mouse.move(plot.x + plot.width * 0.13, plot.y + plot.height * 0.03);
+  await page.mouse.down();
+  await page.mouse.move(plot.x + plot.width * 0.5, plot.y + plot.height * 0.86, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(async () => (await call<NetworkInfo>('network')).excluded.length).toBeGreaterThan(0);
+  const boxed = await call<NetworkInfo>('network');
+  // every boxed pair starts in the first half of the time span
+  const t = (d: string) => Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8));
+  const [t0, t1] = [t(net0.dates[0]), t(net0.dates[net0.dates.length - 1])];
+  for (const i of boxed.excluded) expect(t(net0.pairs[i].date1)).toBeLessThan(t0 + (t1 - t0) * 0.5);
+  await expect(page.getByTestId('kept-count')).toContainText(`${boxed.kept} of ${n}`);
+  await page.screenshot({ path: join(shots, '07-network-box.png') });
+
+  // keyboard undo restores the full network
+  await page.getByTestId('kept-count').click();
+  await page.keyboard.press('Control+z');
+  await expect.poll(async () => (await call<NetworkInfo>('network')).excluded).toEqual([]);
+  await expect(page.getByTestId('kept-count')).toContainText(`${n} of ${n}`);
+
+  // exclude every pair of one date: the network splits, with a warning
+  const mid = net0.dates[Math.floor(net0.dates.length / 2)];
+  await page.locator('select').filter({ hasText: 'date…' }).selectOption(mid);
+  await page.getByRole('button', { name: 'Exclude date' }).click();
+  const byDate = net0.pairs.filter((p) => p.date1 === mid || p.date2 === mid).map((p) => p.index);
+  await expect.poll(async () => (await call<NetworkInfo>('network')).excluded).toEqual(byDate);
+  await expect(page.getByTestId('split-warning')).toContainText('splits into 2 parts');
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('split-warning')).toHaveCount(0);
+
+  // exclude pairs longer than 30 days
+  await page.getByPlaceholder('max days').fill('30');
+  await page.getByRole('button', { name: 'Exclude longer' }).click();
+  const longer = net0.pairs.filter((p) => p.days > 30).map((p) => p.index);
+  await expect.poll(async () => (await call<NetworkInfo>('network')).excluded).toEqual(longer);
+  await page.getByRole('button', { name: 'Include all' }).click();
+  await expect.poll(async () => (await call<NetworkInfo>('network')).excluded).toEqual([]);
+
+  // select a pair (no exclusion) and show its unwrapped phase
+  await page.getByText('select only').click();
+  const p = net0.pairs[3];
+  await page.getByTestId(`pair-${p.index}`).click({ force: true });
+  await expect(page.getByTestId('selected-pair')).toContainText(`Pair #${p.index} ${p.date1}–${p.date2}`);
+  expect((await call<NetworkInfo>('network')).excluded).toEqual([]);
+  await page.getByRole('button', { name: 'Unwrapped phase' }).click();
+  await expect(page.getByTestId('layer-select')).toHaveValue('inputs/ifgramStack.h5:unwrapPhase');
+  await expect(page.getByTestId('date-select')).toHaveValue(`${p.date1}_${p.date2}`);
+  await page.getByRole('button', { name: 'Conn. components' }).click();
+  await expect(page.getByTestId('layer-select')).toHaveValue('inputs/ifgramStack.h5:connectComponent');
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(shots, '08-pair-layer.png') });
+});
