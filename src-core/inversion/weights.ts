@@ -176,4 +176,25 @@ export class WeightTable {
     }
     return Math.fround(Math.sqrt(Math.fround(this.weight(coherence))));
   }
+
+  /**
+   * √w of `count` coherence values coh[base + q] into out[outOff + q·stride] (the same values as
+   * `sqrtWeight`, in one tight loop).
+   */
+  sqrtWeightsInto(coh: Float32Array, base: number, count: number, out: Float32Array, outOff: number, stride: number): void {
+    const lut = this.sqrtVarLut;
+    if (!lut) {
+      for (let q = 0; q < count; q++) out[outOff + q * stride] = this.sqrtWeight(coh[base + q]);
+      return;
+    }
+    const cmin = this.cohMin;
+    const cmax = this.cohMax;
+    for (let q = 0; q < count; q++) {
+      let c = coh[base + q]; // float32 already
+      if (!(c >= EPS_COH)) c = EPS_COH; // NaN and < 0.05
+      if (c < cmin) c = cmin;
+      if (c > cmax) c = cmax;
+      out[outOff + q * stride] = lut[Math.trunc((c - cmin) / 0.005)];
+    }
+  }
 }

@@ -1,0 +1,53 @@
+/**
+ * The weighted graph Laplacian of an SBAS network over A's columns (every date but the reference date):
+ * (AᵀWA)·φ = AᵀWy. A pair (a, b) adds w to the diagonal entries of a and b, −w to (a, b), and ∓√w·(√w·y)
+ * to the right-hand side — O(1) per pair. The sparse Cholesky pattern (minimum-degree order and fill,
+ * linalg/sparseCholesky.ts) is computed once for the whole network; a pixel with invalid pairs fills a
+ * subset of the same pattern, so it costs the same as a complete one.
+ */
+import { analyzeCholesky, slotOf, type CholeskyPattern } from '../linalg/sparseCholesky';
+import type { NetworkDesign } from './design';
+
+export class NetworkLaplacian {
+  readonly pattern: CholeskyPattern;
+  /** permuted position of each pair's first / second date column, −1 for the reference date */
+  readonly pp1: Int32Array;
+  readonly pp2: Int32Array;
+  /** factor-storage slot of the diagonal entry of each pair's first / second date, −1 for the reference date */
+  readonly sd1: Int32Array;
+  readonly sd2: Int32Array;
+  /** slot of each pair's off-diagonal entry, −1 when one of its dates is the reference date */
+  readonly so: Int32Array;
+  /** permuted position of each date (−1 = the reference date, φ = 0) */
+  readonly datePos: Int32Array;
+
+  constructor(design: NetworkDesign) {
+    const M = design.numPairs;
+    const N = design.numDates;
+    const n = N - 1;
+    const ref = design.refDateIndex;
+    const colOf = (d: number) => (d === ref ? -1 : d < ref ? d : d - 1);
+    const edges: number[] = [];
+    for (let i = 0; i < M; i++) {
+      const a = colOf(design.idx1[i]);
+      const b = colOf(design.idx2[i]);
+      if (a >= 0 && b >= 0) edges.push(a, b);
+    }
+    const pat = (this.pattern = analyzeCholesky(n, edges));
+    this.pp1 = new Int32Array(M);
+    this.pp2 = new Int32Array(M);
+    this.sd1 = new Int32Array(M);
+    this.sd2 = new Int32Array(M);
+    this.so = new Int32Array(M);
+    for (let i = 0; i < M; i++) {
+      const a = colOf(design.idx1[i]);
+      const b = colOf(design.idx2[i]);
+      this.pp1[i] = a >= 0 ? pat.iperm[a] : -1;
+      this.pp2[i] = b >= 0 ? pat.iperm[b] : -1;
+      this.sd1[i] = a >= 0 ? pat.rowPtr[pat.iperm[a] + 1] - 1 : -1;
+      this.sd2[i] = b >= 0 ? pat.rowPtr[pat.iperm[b] + 1] - 1 : -1;
+      this.so[i] = a >= 0 && b >= 0 ? slotOf(pat, a, b) : -1;
+    }
+    this.datePos = Int32Array.from({ length: N }, (_, d) => (colOf(d) < 0 ? -1 : pat.iperm[colOf(d)]));
+  }
+}
