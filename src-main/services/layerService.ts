@@ -8,6 +8,8 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { H5Reader, type NumericArray } from '../../src-core/formats/h5';
 import { gridOf, rowColToLatLon, latLonToRowCol } from '../../src-core/formats/mintpyFiles';
 import { decimalYear } from '../../src-core/time/dates';
+import { evaluateModel } from '../../src-core/timefunc/fitTile';
+import { datasetSpecs, defaultModel, numParams, parseTimeFuncOptions } from '../../src-core/timefunc/model';
 import type { Grid, LayerData, LayerInfo, LayerKind, LayerRef, LayerStats, PixelSeries, Transect } from '../../src-shared/api';
 
 export class LayerError extends Error {
@@ -219,13 +221,9 @@ export class LayerService {
     if (existsSync(vp)) {
       const v = await H5Reader.open(vp);
       try {
-        const grid = gridOrThrow(v.attrs, vp);
-        const at = (ds: string) => (v.has(ds) ? Number(v.readRows(ds, row, row + 1)[col]) : NaN);
-        const vel = at('velocity');
-        const icpt = v.has('intercept') ? at('intercept') : 0;
-        const refYear = decimalYear(v.attrs.REF_DATE ?? out.dates[0]);
-        out.velocity = vel;
-        if (grid.width > 0 && Number.isFinite(vel)) out.model = Float32Array.from(out.years, (t) => icpt + vel * (t - refYear));
+        const fit = fittedModelAt(v, row, col, out.dates);
+        out.velocity = fit.velocity;
+        out.model = fit.model;
       } finally {
         v.close();
       }
@@ -260,6 +258,40 @@ export class LayerService {
   clearCache(): void {
     this.cache.clear();
   }
+}
+
+/**
+ * The time-function model velocity.h5 holds at one pixel, evaluated at `dates` (src-core evaluateModel):
+ * the model from the file's mintpy.timeFunc.* attributes, the parameters from its datasets (intercept,
+ * velocity, …; periodic terms back from amplitude/phase), τ from START_DATE (the first date of the fit).
+ */
+export function fittedModelAt(v: H5Reader, row: number, col: number, dates: string[]): { velocity: number; model: Float32Array } {
+  const attrs = v.attrs;
+  const at = (ds: string) => (v.has(ds) ? Number(v.readRows(ds, row, row + 1)[col]) : NaN);
+  const velocity = at('velocity');
+  if (!Number.isFinite(velocity)) return { velocity, model: new Float32Array(0) };
+  let model = defaultModel();
+  try {
+    model = parseTimeFuncOptions(attrs).model;
+  } catch {
+    /* a velocity.h5 without time-function attributes: MintPy's linear default */
+  }
+  const params = new Float64Array(numParams(model));
+  const specs = datasetSpecs(model, 'residue');
+  for (const sp of specs) {
+    if (sp.kind === 'value') params[sp.param] = at(sp.name);
+    else if (sp.kind === 'amplitude') {
+      const amp = at(sp.name);
+      const ph = at(sp.name.replace(/Amplitude$/, 'Phase'));
+      params[sp.param] = amp * Math.sin(ph);
+      params[sp.param + 1] = amp * Math.cos(ph);
+    }
+  }
+  if (!v.has('intercept')) params[0] = 0;
+  for (let i = 0; i < params.length; i++) if (!Number.isFinite(params[i])) return { velocity, model: new Float32Array(0) };
+  const refDate = attrs.START_DATE ?? attrs.REF_DATE ?? dates[0];
+  const m = evaluateModel(model, params, dates, refDate, Number(attrs.CENTER_LINE_UTC ?? 0) || 0);
+  return { velocity, model: Float32Array.from(m) };
 }
 
 export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
