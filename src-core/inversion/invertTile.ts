@@ -268,6 +268,16 @@ function invertBlock(st: TileState, p0: number, nb: number): void {
   const { idx1, idx2, colA1, colA2, tbaseDiff, yT, swT, tsT, rows, colCount, lval, lshared, xp, phi, x, y, sw, uf } = st;
   const { pixelMask, ts, tcohOut, numOut, stats } = st;
   const { pattern: pat, pp1, pp2, sd1, sd2, so, datePos } = st.lap;
+  // module constants as locals (cheaper in the hot loop)
+  const sinT = CIS_SIN;
+  const cosT = CIS_COS;
+  const invStep = CIS_INV_STEP;
+  const step = CIS_STEP;
+  const mask = CIS_N - 1;
+  const s3 = S3;
+  const s5 = S5;
+  const c4 = C4;
+  const c6 = C6;
   tsT.fill(0, 0, nb * N);
 
   for (let q = 0; q < nb; q++) {
@@ -386,14 +396,17 @@ function invertBlock(st: TileState, p0: number, nb: number): void {
       const i = rows[r];
       let e = yT[yo + i] - (phi[idx2[i]] - phi[idx1[i]]);
       if (!(Math.abs(e) <= CIS_BIG)) e -= TWO_PI * Math.round(e / TWO_PI);
-      const k = Math.round(e * CIS_INV_STEP);
-      const b = e - k * CIS_STEP;
+      // k = round(e/δ) + 2^20 ≥ 0 (|e| ≤ CIS_BIG keeps it in int32); the table index is k mod CIS_N
+      const k = (e * invStep + 1048576.5) | 0;
+      const b = e - (k - 1048576) * step;
       const b2 = b * b;
-      const sb = b * (1 - b2 * (S3 - b2 * S5));
-      const cb = 1 - b2 * (0.5 - b2 * (C4 - b2 * C6));
-      const t = k & (CIS_N - 1);
-      im += CIS_SIN[t] * cb + CIS_COS[t] * sb;
-      re += CIS_COS[t] * cb - CIS_SIN[t] * sb;
+      const sb = b * (1 - b2 * (s3 - b2 * s5));
+      const cb = 1 - b2 * (0.5 - b2 * (c4 - b2 * c6));
+      const t = k & mask;
+      const st0 = sinT[t];
+      const ct0 = cosT[t];
+      im += st0 * cb + ct0 * sb;
+      re += ct0 * cb - st0 * sb;
     }
     tcohOut[p] = Math.sqrt(re * re + im * im) / mp;
     numOut[p] = mp;
