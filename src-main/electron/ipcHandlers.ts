@@ -18,17 +18,15 @@ export interface IpcMainLike {
 
 export type Envelope = { ok: true; result: unknown } | { ok: false; error: ApiErrorPayload };
 
-/** Only our own renderer (the packaged file:// page or the dev server) may call. */
-export function trustedFrame(allowedOrigins: string[]): (e: IpcEventLike) => boolean {
+/**
+ * Only our own renderer may call: the sender frame's URL must start with one of the allowed prefixes
+ * (`app://renderer/` for the packaged app, the dev server's origin + '/' in development).
+ */
+export function trustedFrame(allowedPrefixes: string[]): (e: IpcEventLike) => boolean {
   return (e) => {
     const url = e.senderFrame?.url;
     if (!url) return false;
-    if (url.startsWith('file://')) return allowedOrigins.includes('file://');
-    try {
-      return allowedOrigins.includes(new URL(url).origin);
-    } catch {
-      return false;
-    }
+    return allowedPrefixes.some((p) => url.startsWith(p));
   };
 }
 

@@ -173,9 +173,9 @@ describe('Electron IPC handler table (fake ipcMain)', () => {
   test('one channel per method; every method dispatches to the services through the preload API', async () => {
     const ipc = new FakeIpcMain();
     const s2 = createServices({ transport: 'electron', appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')), numWorkers: 1, dialogs: { pickFolder: async () => demo.folder } });
-    const unregister = registerIpcHandlers(ipc, s2.api, trustedFrame(['file://']));
+    const unregister = registerIpcHandlers(ipc, s2.api, trustedFrame(['app://renderer/']));
     expect([...ipc.handlers.keys()].sort()).toEqual(API_METHODS.map((m) => IPC_PREFIX + m).sort());
-    const frame = { senderFrame: { url: 'file:///app/out/renderer/index.html' } };
+    const frame = { senderFrame: { url: 'app://renderer/index.html' } };
     const client = buildPreloadApi(
       (ch, ...args) => ipc.handlers.get(ch)!(frame, ...args),
       () => () => {},
@@ -199,9 +199,12 @@ describe('Electron IPC handler table (fake ipcMain)', () => {
     await expect(api.pixelSeries(-1, 0)).rejects.toThrow(/^pixelSeries: argument 1/);
     await expect(api.openProject(join(demo.root, 'missing'))).rejects.toThrow(/not a folder/);
     // an untrusted frame is refused before any service runs
-    const env = (await ipc.handlers.get(IPC_PREFIX + 'projectInfo')!({ senderFrame: { url: 'https://evil.example/' } })) as { ok: boolean; error: { message: string } };
-    expect(env.ok).toBe(false);
-    expect(env.error.message).toMatch(/untrusted/);
+    for (const url of ['https://evil.example/', 'file:///tmp/x.html', 'app://rendererx/index.html']) {
+      const env = (await ipc.handlers.get(IPC_PREFIX + 'projectInfo')!({ senderFrame: { url } })) as { ok: boolean; error: { message: string } };
+      expect(env.ok).toBe(false);
+      expect(env.error.message).toMatch(/untrusted/);
+    }
+    expect(((await ipc.handlers.get(IPC_PREFIX + 'projectInfo')!({ senderFrame: null })) as { ok: boolean }).ok).toBe(false);
     unregister();
     expect(ipc.handlers.size).toBe(0);
     s2.dispose();
