@@ -235,7 +235,8 @@ export interface InsarApi {
   runPipeline(fromStep?: string): Promise<RunSummary>;
   cancelRun(): Promise<boolean>;
   runs(): Promise<RunSummary[]>;
-  exportKmz(outPath?: string): Promise<ExportResult>;
+  /** KMZ of a map layer or one date of the time series (default: velocity) */
+  exportKmz(outPath?: string, ref?: LayerRef): Promise<ExportResult>;
   exportGeoTiff(ref: LayerRef, outPath?: string): Promise<ExportResult>;
   exportCsv(what: CsvExport, outPath?: string): Promise<ExportResult>;
   fileInfo(path: string): Promise<FileInfo>;

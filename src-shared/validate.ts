@@ -82,7 +82,7 @@ const SCHEMA: Record<ApiMethod, Check[]> = {
   runPipeline: [optional(step)],
   cancelRun: [],
   runs: [],
-  exportKmz: [optional(str())],
+  exportKmz: [optional(str()), optional(layerRef)],
   exportGeoTiff: [layerRef, optional(str())],
   exportCsv: [csvExport, optional(str())],
   fileInfo: [str()],

@@ -82,7 +82,7 @@ export function createServices(opts: ServiceOptions): Services {
     runPipeline: async (fromStep) => jobs.start(fromStep),
     cancelRun: async () => jobs.cancel(),
     runs: async () => projects.require().db.runs(),
-    exportKmz: async (outPath) => exports.kmz(undefined, outPath),
+    exportKmz: async (outPath, ref) => exports.kmz(ref ?? undefined, outPath),
     exportGeoTiff: async (ref, outPath) => exports.geotiff(ref, outPath),
     exportCsv: async (what, outPath) => exports.csv(what, outPath),
     fileInfo: async (path) => {

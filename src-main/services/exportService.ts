@@ -1,13 +1,12 @@
 /**
- * Exports of what the user sees: KMZ (src-core's MintPy-style save_kmz), GeoTIFF (float32,
- * EPSG:4326, GDAL nodata), CSV (a layer's pixels, a pixel's time series, a transect). Files go to the
+ * Exports of what the user sees: KMZ (src-core's MintPy-style save_kmz), GeoTIFF (src-core's save_gdal-style writer), CSV (a layer's pixels, a pixel's time series, a transect). Files go to the
  * given path or `<workDir>/exports/`; each is written to a temp name and renamed. No Electron import.
  */
 import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeArrayBuffer } from 'geotiff';
 import { writeKmz } from '../../src-core/export/kmz';
-import type { CsvExport, ExportResult, LayerData, LayerRef } from '../../src-shared/api';
+import { encodeGeoTiff, writeGeoTiff } from '../../src-core/export/geotiff';
+import type { CsvExport, ExportResult, LayerRef } from '../../src-shared/api';
 import type { LayerService } from './layerService';
 
 function writeAtomic(path: string, data: Uint8Array | string): ExportResult {
@@ -20,22 +19,6 @@ function writeAtomic(path: string, data: Uint8Array | string): ExportResult {
 
 function layerName(ref: LayerRef): string {
   return `${ref.file.replace(/^inputs\//, '').replace(/\.h5$/, '')}_${ref.dataset}${ref.date ? `_${ref.date}` : ''}`;
-}
-
-/** Float32 GeoTIFF (EPSG:4326, pixel-is-area, NaN nodata) of a layer. */
-export function geotiffBytes(layer: LayerData): Uint8Array {
-  const g = layer.grid;
-  const buf = writeArrayBuffer(layer.values, {
-    width: g.width,
-    height: g.length,
-    ModelPixelScale: [g.xStep, -g.yStep, 0],
-    ModelTiepoint: [0, 0, 0, g.xFirst, g.yFirst, 0],
-    GeographicTypeGeoKey: 4326,
-    GDAL_NODATA: 'nan',
-    BitsPerSample: [32],
-    SampleFormat: [3],
-  } as never);
-  return new Uint8Array(buf);
 }
 
 export class ExportService {
@@ -52,14 +35,23 @@ export class ExportService {
   }
 
   async kmz(ref: LayerRef = { file: 'velocity.h5', dataset: 'velocity' }, outPath?: string): Promise<ExportResult> {
+    if (ref.file === 'inputs/ifgramStack.h5') throw new Error('KMZ of a single interferogram is not supported: export it as GeoTIFF, or show a map layer');
     const file = this.layers.resolveFile(ref.file);
-    const res = await writeKmz({ file, dataset: ref.date ?? ref.dataset, out: this.out(`${layerName(ref)}.kmz`, outPath) });
+    const label = ref.date ? `LOS displacement ${ref.date}` : ref.dataset === 'velocity' ? undefined : ref.dataset;
+    const res = await writeKmz({ file, dataset: ref.date ?? ref.dataset, out: this.out(`${layerName(ref)}.kmz`, outPath), ...(label ? { label } : {}) });
     return { path: res.path, bytes: statSync(res.path).size };
   }
 
   async geotiff(ref: LayerRef, outPath?: string): Promise<ExportResult> {
-    const layer = await this.layers.getLayer(ref.file, ref.dataset, ref.date);
-    return writeAtomic(this.out(`${layerName(ref)}.tif`, outPath), geotiffBytes(layer));
+    const out = this.out(`${layerName(ref)}.tif`, outPath);
+    if (ref.file === 'inputs/ifgramStack.h5') {
+      // one interferogram of the stack: the layer as shown (src-core's writer reads 2-D maps and time series)
+      const layer = await this.layers.getLayer(ref.file, ref.dataset, ref.date);
+      return writeAtomic(out, encodeGeoTiff([layer.values], layer.grid, { unit: layer.units, bandNames: [ref.date ?? ref.dataset], items: { DATASET: ref.dataset } }));
+    }
+    mkdirSync(dirname(out), { recursive: true });
+    const res = await writeGeoTiff({ file: this.layers.resolveFile(ref.file), dataset: ref.date ?? ref.dataset, out });
+    return { path: res.path, bytes: statSync(res.path).size };
   }
 
   async csv(what: CsvExport, outPath?: string): Promise<ExportResult> {

@@ -174,6 +174,11 @@ describe('services on a demo project', () => {
     const z = unzipSync(new Uint8Array(readFileSync(k.path)));
     const kml = Object.keys(z).find((n) => n.endsWith('.kml'))!;
     expect(strFromU8(z[kml])).toMatch(/<GroundOverlay>/);
+    const dates = (await s.api.listLayers()).find((l) => l.id === 'timeseries.h5:timeseries')!.dates!;
+    const kd = await s.api.exportKmz(undefined, { file: 'timeseries.h5', dataset: 'timeseries', date: dates[5] });
+    expect(kd.path).toMatch(new RegExp(`timeseries_timeseries_${dates[5]}\\.kmz$`));
+    expect(Object.keys(unzipSync(new Uint8Array(readFileSync(kd.path)))).some((n) => n.endsWith('.png'))).toBe(true);
+    await expect(s.api.exportKmz(undefined, { file: 'inputs/ifgramStack.h5', dataset: 'unwrapPhase', date: 'x' })).rejects.toThrow(/GeoTIFF/);
     const t = await s.api.exportGeoTiff({ file: 'velocity.h5', dataset: 'velocity' });
     const tif = await fromArrayBuffer(new Uint8Array(readFileSync(t.path)).buffer);
     const img = await tif.getImage();
@@ -184,6 +189,12 @@ describe('services on a demo project', () => {
     expect(img.getOrigin()[0]).toBeCloseTo(v.grid.xFirst, 9);
     expect(img.getOrigin()[1]).toBeCloseTo(v.grid.yFirst, 9);
     expect(img.getResolution()[0]).toBeCloseTo(v.grid.xStep, 12);
+    expect(img.getGeoKeys()).toMatchObject({ GTModelTypeGeoKey: 2, GeographicTypeGeoKey: 4326 });
+    const pair = (await s.api.listLayers()).find((l) => l.id === 'inputs/ifgramStack.h5:coherence')!.dates![2];
+    const tp = await s.api.exportGeoTiff({ file: 'inputs/ifgramStack.h5', dataset: 'coherence', date: pair });
+    const ip = await (await fromArrayBuffer(new Uint8Array(readFileSync(tp.path)).buffer)).getImage();
+    const [pr] = (await ip.readRasters()) as unknown as Float32Array[];
+    expect(Array.from(pr)).toEqual(Array.from((await s.api.getLayer('inputs/ifgramStack.h5', 'coherence', pair)).values));
     const c = await s.api.exportCsv({ kind: 'pixel', row: 20, col: 30 });
     const lines = readFileSync(c.path, 'utf8').trim().split('\n');
     expect(lines.length).toBe(2 + 12);
