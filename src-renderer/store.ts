@@ -67,6 +67,7 @@ let toastId = 0;
 export function toast(text: string, kind: Toast['kind'] = 'error'): void {
   const t = { id: ++toastId, kind, text };
   state.toasts.push(t);
+  if (state.toasts.length > 4) state.toasts.splice(0, state.toasts.length - 4);
   setTimeout(() => {
     const i = state.toasts.findIndex((x) => x.id === t.id);
     if (i >= 0) state.toasts.splice(i, 1);

@@ -90,6 +90,8 @@ export interface ProjectInfo {
   edits: EditState;
   lastRun: RunSummary | null;
   running: boolean;
+  /** the reference pixel the current outputs use (REF_Y/REF_X of velocity.h5 or timeseries.h5) */
+  outputReference: ReferencePoint | null;
 }
 
 export interface RecentProject {
@@ -229,6 +231,8 @@ export interface InsarApi {
   transect(ref: LayerRef, start: [number, number], end: [number, number], samples?: number): Promise<Transect>;
   setExcludedPairs(indices: number[]): Promise<EditState>;
   setReferencePoint(lat: number, lon: number): Promise<RefPointResult>;
+  /** back to the template's / MintPy's automatic reference point */
+  clearReferencePoint(): Promise<EditState>;
   setOverrides(overrides: Record<string, string | null>): Promise<EditState>;
   undo(): Promise<EditState>;
   redo(): Promise<EditState>;
@@ -264,6 +268,7 @@ export const API_METHODS = [
   'transect',
   'setExcludedPairs',
   'setReferencePoint',
+  'clearReferencePoint',
   'setOverrides',
   'undo',
   'redo',

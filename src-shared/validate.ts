@@ -76,6 +76,7 @@ const SCHEMA: Record<ApiMethod, Check[]> = {
   transect: [layerRef, latLon, latLon, optional(int(2, 10000))],
   setExcludedPairs: [intArray],
   setReferencePoint: [lat, lon],
+  clearReferencePoint: [],
   setOverrides: [overrides],
   undo: [],
   redo: [],

@@ -76,6 +76,7 @@ export function createServices(opts: ServiceOptions): Services {
     transect: async (ref, start, end, samples) => layers.transect(ref, start, end, samples),
     setExcludedPairs: async (indices) => projects.setExcludedPairs(indices),
     setReferencePoint: async (lat, lon) => projects.setReferencePoint(lat, lon),
+    clearReferencePoint: async () => projects.clearReferencePoint(),
     setOverrides: async (o) => projects.setOverrides(o),
     undo: async () => projects.undo(),
     redo: async () => projects.redo(),

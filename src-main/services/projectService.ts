@@ -20,6 +20,7 @@ import {
   type PipelineStep,
   type ProjectInfo,
   type RecentProject,
+  type ReferencePoint,
   type RefPointResult,
   type RunSummary,
 } from '../../src-shared/api';
@@ -213,6 +214,7 @@ export class ProjectService {
       numPairs,
       edits: this.editState(),
       lastRun: last ? toSummary(last) : null,
+      outputReference: await this.outputReference(),
       running: this.isRunning(),
     };
   }
@@ -386,6 +388,38 @@ export class ProjectService {
     const point = { lat: clat, lon: clon, row: v.row, col: v.col };
     const edits = this.commit(`reference point ${clat.toFixed(4)}, ${clon.toFixed(4)}`, { ...p.db.history().current, referencePoint: point });
     return { ok: true, edits, point };
+  }
+
+  clearReferencePoint(): EditState {
+    const p = this.require();
+    const cur = p.db.history().current;
+    if (!cur.referencePoint) return this.editState();
+    return this.commit('automatic reference point', { ...cur, referencePoint: null });
+  }
+
+  /** REF_Y/REF_X the outputs were referenced to (velocity.h5, else timeseries.h5). */
+  async outputReference(): Promise<ReferencePoint | null> {
+    const p = this.require();
+    for (const f of ['velocity.h5', 'timeseries.h5']) {
+      const path = join(p.workDir, f);
+      if (!existsSync(path)) continue;
+      try {
+        const r = await H5Reader.open(path);
+        try {
+          const a = r.attrs;
+          const g = gridOf(a, path);
+          if (a.REF_Y === undefined || a.REF_X === undefined || !g) continue;
+          const [row, col] = [Number(a.REF_Y), Number(a.REF_X)];
+          const [lat, lon] = rowColToLatLon(g, row, col);
+          return { row, col, lat, lon };
+        } finally {
+          r.close();
+        }
+      } catch {
+        /* unreadable (being written): try the next */
+      }
+    }
+    return null;
   }
 
   listDir(path: string): DirListing {

@@ -157,6 +157,11 @@ describe('services on a demo project', () => {
     const r = await H5Reader.open(join(s.projects.current!.workDir, 'velocity.h5'));
     expect([r.attrs.REF_Y, r.attrs.REF_X]).toEqual([String(row), String(col)]);
     r.close();
+    expect((await s.api.projectInfo())?.outputReference).toMatchObject({ row, col });
+    const cleared = await s.api.clearReferencePoint();
+    expect(cleared.referencePoint).toBeNull();
+    expect(cleared.staleFrom).toBe('reference_point');
+    expect((await s.api.undo()).referencePoint).toMatchObject({ row, col });
   });
 
   test('cancel stops a run and records it as cancelled', async () => {
