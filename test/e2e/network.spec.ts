@@ -3,7 +3,7 @@
  * warning, keyboard undo, selecting a pair shows its unwrapped phase; asserted on the API's state.
  */
 import { expect, test } from '@playwright/test';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TOKEN_HEADER, type NetworkInfo, type ProjectInfo } from '../../src-shared/api';
 
@@ -24,7 +24,11 @@ test('network editor: box select, exclude by date and baseline, split warning, u
   await page.goto(URL_);
   await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
   await page.getByTestId('tab-project').click();
-  await page.getByTestId('project-path').fill(DEMO);
+  // the recent list has the demo (opened by the other spec or an earlier run); browse to it server-side
+  await page.getByTestId('project-path').fill(dirname(DEMO));
+  await page.getByRole('button', { name: 'Browse' }).click();
+  await page.locator('.listing a', { hasText: basename(DEMO) }).click();
+  await expect(page.getByTestId('project-path')).toHaveValue(DEMO);
   await page.getByTestId('open-project').click();
   await expect(page.getByTestId('project-name')).toContainText('demo');
   if ((await call<ProjectInfo>('projectInfo'))?.lastRun?.status !== 'ok') {
