@@ -107,8 +107,15 @@ describe('nisar requirement: pass/fail rules', () => {
     // bin 0: 100 pairs all passing; bins 1 and 2: 10 pairs each, 5 passing (50%)
     const d: number[] = [];
     const r: number[] = [];
-    for (let i = 0; i < 100; i++) d.push(2), r.push(1);
-    for (const dist of [7, 12]) for (let i = 0; i < 10; i++) d.push(dist), r.push(i < 5 ? 1 : 3);
+    for (let i = 0; i < 100; i++) {
+      d.push(2);
+      r.push(1);
+    }
+    for (const dist of [7, 12])
+      for (let i = 0; i < 10; i++) {
+        d.push(dist);
+        r.push(i < 5 ? 1 : 3);
+      }
     const t = evaluateRequirement(d, r);
     expect(t.total.total).toBe(120);
     expect(t.total.passed).toBe(110);
