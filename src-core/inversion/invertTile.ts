@@ -205,10 +205,10 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     tsT: new Float64Array(BLOCK * N),
     rows: new Int32Array(M),
     colCount,
-    lval: new Float64Array(lap.pattern.nnz),
-    lshared: new Float64Array(lap.pattern.nnz),
+    lval: new Float64Array(lap.pattern.nnz + 1),
+    lshared: new Float64Array(lap.pattern.nnz + 1),
     shared: { ready: false, ok: false },
-    xp: new Float64Array(nn),
+    xp: new Float64Array(n + 1),
     phi: new Float64Array(N),
     x: new Float64Array(nn),
     y: new Float64Array(M),
@@ -267,7 +267,7 @@ function invertBlock(st: TileState, p0: number, nb: number): void {
   const { M, N, n, P, useB, hasWeights, forceSvd, minRed, fullMinCount, fullConnected, refDateIdx, phase2range } = st;
   const { idx1, idx2, colA1, colA2, tbaseDiff, yT, swT, tsT, rows, colCount, lval, lshared, xp, phi, x, y, sw, uf } = st;
   const { pixelMask, ts, tcohOut, numOut, stats } = st;
-  const { pattern: pat, pp1, pp2, sd1, sd2, so, datePos } = st.lap;
+  const { pattern: pat, asm, datePos } = st.lap;
   // module constants as locals (cheaper in the hot loop)
   const sinT = CIS_SIN;
   const cosT = CIS_COS;
@@ -296,18 +296,12 @@ function invertBlock(st: TileState, p0: number, nb: number): void {
       const s = swT[yo + i];
       const w = s * s;
       const sy = s * Math.fround(v * s);
-      const a = sd1[i];
-      const b = sd2[i];
-      const o = so[i];
-      if (a >= 0) {
-        lval[a] += w;
-        xp[pp1[i]] -= sy;
-      }
-      if (b >= 0) {
-        lval[b] += w;
-        xp[pp2[i]] += sy;
-      }
-      if (o >= 0) lval[o] -= w;
+      const o = 5 * i;
+      lval[asm[o]] += w;
+      lval[asm[o + 1]] += w;
+      lval[asm[o + 2]] -= w;
+      xp[asm[o + 3]] -= sy;
+      xp[asm[o + 4]] += sy;
     }
     if (mp === 0) continue;
     const allValid = mp === M;

@@ -20,6 +20,12 @@ export class NetworkLaplacian {
   readonly so: Int32Array;
   /** permuted position of each date (−1 = the reference date, φ = 0) */
   readonly datePos: Int32Array;
+  /**
+   * Branch-free assembly: per pair [diag slot 1, diag slot 2, off-diagonal slot, position 1, position 2],
+   * with the reference date's entries sent to a dummy slot (`nnz`) / position (`n`). Factor storage and
+   * right-hand side therefore need nnz + 1 and n + 1 entries.
+   */
+  readonly asm: Int32Array;
 
   constructor(design: NetworkDesign) {
     const M = design.numPairs;
@@ -47,6 +53,17 @@ export class NetworkLaplacian {
       this.sd1[i] = a >= 0 ? pat.rowPtr[pat.iperm[a] + 1] - 1 : -1;
       this.sd2[i] = b >= 0 ? pat.rowPtr[pat.iperm[b] + 1] - 1 : -1;
       this.so[i] = a >= 0 && b >= 0 ? slotOf(pat, a, b) : -1;
+    }
+    const ds = pat.nnz;
+    const dp = n;
+    this.asm = new Int32Array(5 * M);
+    for (let i = 0; i < M; i++) {
+      const o = 5 * i;
+      this.asm[o] = this.sd1[i] >= 0 ? this.sd1[i] : ds;
+      this.asm[o + 1] = this.sd2[i] >= 0 ? this.sd2[i] : ds;
+      this.asm[o + 2] = this.so[i] >= 0 ? this.so[i] : ds;
+      this.asm[o + 3] = this.pp1[i] >= 0 ? this.pp1[i] : dp;
+      this.asm[o + 4] = this.pp2[i] >= 0 ? this.pp2[i] : dp;
     }
     this.datePos = Int32Array.from({ length: N }, (_, d) => (colOf(d) < 0 ? -1 : pat.iperm[colOf(d)]));
   }

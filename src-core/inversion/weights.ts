@@ -191,10 +191,17 @@ export class WeightTable {
     const cmax = this.cohMax;
     for (let q = 0; q < count; q++) {
       let c = coh[base + q]; // float32 already
-      if (!(c >= EPS_COH)) c = EPS_COH; // NaN and < 0.05
-      if (c < cmin) c = cmin;
-      if (c > cmax) c = cmax;
-      out[outOff + q * stride] = lut[Math.trunc((c - cmin) / 0.005)];
+      if (c !== c) c = EPS_COH; // NaN (rare)
+      // < 0.05 → 0.05 (≥ cmin), > cmax → cmax; min/max instead of branches (random data mispredicts)
+      c = Math.min(Math.max(c, EPS_COH), cmax);
+      // index trunc((c − cmin)/0.005) as MintPy; the product with 200 differs from the quotient by a
+      // few ulps at most, which only matters right at an integer
+      const d = c - cmin;
+      const v = d * 200;
+      let k = v | 0;
+      const f = v - k;
+      if (f < 1e-9 || f > 1 - 1e-9) k = Math.trunc(d / 0.005);
+      out[outOff + q * stride] = lut[k];
     }
   }
 }

@@ -154,9 +154,10 @@ export function slotOf(pat: CholeskyPattern, i: number, j: number): number {
 }
 
 /**
- * Factorise in place (entries loaded into their slots, other slots 0). Returns false when a pivot is not
- * positive or falls below `relTol` × the matrix's diagonal entry (numerically singular: the caller falls
- * back to a rank-revealing solver).
+ * Factorise in place (entries loaded into their slots, other slots 0). The diagonal slots then hold
+ * 1/L_jj (multiplications instead of divisions in the factorisation and the solves). Returns false when
+ * a pivot is not positive or falls below `relTol` × the matrix's diagonal entry (numerically singular:
+ * the caller falls back to a rank-revealing solver).
  */
 export function choleskyFactor(pat: CholeskyPattern, l: Float64Array, relTol = 1e-12): boolean {
   const { opPtr, opA, opB, divSlot, rowPtr, n } = pat;
@@ -166,13 +167,13 @@ export function choleskyFactor(pat: CholeskyPattern, l: Float64Array, relTol = 1
     for (; e < last; e++) {
       let s = l[e];
       for (let q = opPtr[e]; q < opPtr[e + 1]; q++) s -= l[opA[q]] * l[opB[q]];
-      l[e] = s / l[divSlot[e]];
+      l[e] = s * l[divSlot[e]];
     }
     const d = l[e];
     let s = d;
     for (let q = opPtr[e]; q < opPtr[e + 1]; q++) s -= l[opA[q]] * l[opB[q]];
     if (!(s > relTol * d) || !(s > 0)) return false;
-    l[e] = Math.sqrt(s);
+    l[e] = 1 / Math.sqrt(s);
     e++;
   }
   return true;
@@ -188,11 +189,11 @@ export function choleskySolvePermuted(pat: CholeskyPattern, l: Float64Array, b: 
     let s = b[j];
     const last = rowPtr[j + 1] - 1;
     for (let e = rowPtr[j]; e < last; e++) s -= l[e] * b[col[e]];
-    b[j] = s / l[last];
+    b[j] = s * l[last];
   }
   for (let j = n - 1; j >= 0; j--) {
     const last = rowPtr[j + 1] - 1;
-    const xj = b[j] / l[last];
+    const xj = b[j] * l[last];
     b[j] = xj;
     for (let e = rowPtr[j]; e < last; e++) b[col[e]] -= l[e] * xj;
   }
