@@ -146,6 +146,51 @@ export class H5Reader {
     return v as NumericArray;
   }
 
+  /**
+   * Zero-copy variant of `readRows` for little-endian float32 3-D datasets: rows [r0, r1) of bands
+   * [b0, b1) are read straight into h5wasm's heap (no copy out, about half the time of `readRows` for
+   * large blocks). `view()` gives a Float32Array on that heap: take it only after the last h5wasm call
+   * (any call may grow and move the heap) and call `free()` when done. Returns null for other dtypes or
+   * shapes (use `readRows`).
+   */
+  readRowsToHeap(name: string, r0: number, r1: number, bands: [number, number]): HeapBlock | null {
+    const d = this.ds(name);
+    const shape = d.shape ?? [];
+    if (shape.length !== 3 || d.dtype !== '<f') return null;
+    const [b0, b1] = bands;
+    if (!(b0 >= 0 && b1 <= shape[0] && b0 < b1 && r0 >= 0 && r1 <= shape[1] && r0 < r1))
+      throw new H5Error(this.path, `dataset "${name}": bands ${b0}–${b1} rows ${r0}–${r1} outside ${shape.join('×')}`);
+    const length = (b1 - b0) * (r1 - r0) * shape[2];
+    const M = h5wasm.Module as unknown as HeapModule;
+    const ptr = M._malloc(length * 4);
+    if (!ptr) throw new H5Error(this.path, `out of memory reading ${length * 4} bytes of "${name}"`);
+    try {
+      M.get_dataset_data(
+        this.f.file_id,
+        d.path,
+        [BigInt(b1 - b0), BigInt(r1 - r0), BigInt(shape[2])],
+        [BigInt(b0), BigInt(r0), 0n],
+        [1n, 1n, 1n],
+        BigInt(ptr),
+      );
+    } catch (e) {
+      M._free(ptr);
+      throw new H5Error(this.path, `reading "${name}" failed (${String(e)})`);
+    }
+    let freed = false;
+    return {
+      length,
+      view: () => {
+        if (freed) throw new Error('readRowsToHeap: block already freed');
+        return new Float32Array(M.HEAPU8.buffer, ptr, length);
+      },
+      free: () => {
+        if (!freed) M._free(ptr);
+        freed = true;
+      },
+    };
+  }
+
   /** One band (2-D slice) of a 3-D dataset. */
   readBand(name: string, band: number): NumericArray {
     const d = this.ds(name);
@@ -165,6 +210,20 @@ export class H5Reader {
   close(): void {
     this.f.close();
   }
+}
+
+/** A block of float32 values in h5wasm's heap (see H5Reader.readRowsToHeap). */
+export interface HeapBlock {
+  readonly length: number;
+  view(): Float32Array;
+  free(): void;
+}
+
+interface HeapModule {
+  _malloc(n: number): number;
+  _free(p: number): void;
+  HEAPU8: Uint8Array;
+  get_dataset_data(fileId: bigint, path: string, count: bigint[], offset: bigint[], strides: bigint[], ptr: bigint): number;
 }
 
 export type WritableArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;

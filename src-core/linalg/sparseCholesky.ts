@@ -56,12 +56,20 @@ export function minimumDegreeOrder(n: number, edges: ArrayLike<number>): Int32Ar
   for (let k = 0; k < n; k++) {
     let best = -1;
     let bestDeg = Infinity;
-    for (let v = 0; v < n; v++) if (!done[v] && adj[v].size < bestDeg) ((best = v), (bestDeg = adj[v].size));
+    for (let v = 0; v < n; v++)
+      if (!done[v] && adj[v].size < bestDeg) {
+        best = v;
+        bestDeg = adj[v].size;
+      }
     order[k] = best;
     done[best] = 1;
     const nb = [...adj[best]];
     for (const u of nb) adj[u].delete(best);
-    for (let i = 0; i < nb.length; i++) for (let j = i + 1; j < nb.length; j++) (adj[nb[i]].add(nb[j]), adj[nb[j]].add(nb[i]));
+    for (let i = 0; i < nb.length; i++)
+      for (let j = i + 1; j < nb.length; j++) {
+        adj[nb[i]].add(nb[j]);
+        adj[nb[j]].add(nb[i]);
+      }
     adj[best].clear();
   }
   return order;

@@ -2,7 +2,7 @@
  * The typed task map of the worker pool: each task names its input files and a row window; the worker
  * reads its own rows (h5wasm per thread) and runs a pure kernel. Executed in piscina threads or inline.
  */
-import { H5Reader, type NumericArray } from '../formats/h5';
+import { H5Reader, type HeapBlock, type NumericArray } from '../formats/h5';
 import { invertTile, type MaskDatasetName } from '../inversion/invertTile';
 import type { WeightFunc } from '../inversion/weights';
 import { executeFitTask, type FitTask } from './fitTask';
@@ -54,18 +54,47 @@ export function readBands(h5: H5Reader, ds: string, r0: number, r1: number, band
   return out;
 }
 
+/**
+ * Rows [r0,r1) of the given (ascending) bands of a float32 3-D dataset, read with one hyperslab straight
+ * into h5wasm's heap (no copies out; dropped bands inside the span are squeezed out in place). Null when
+ * the dataset is not float32 or the bands are too sparse (more than half of the span dropped): use
+ * `readBands` then. The caller takes `view()` after its last h5wasm call and must `free()` the block.
+ */
+export function readBandsToHeap(h5: H5Reader, ds: string, r0: number, r1: number, bands: number[], width: number): HeapBlock | null {
+  if (bands.length === 0) return null;
+  const b0 = bands[0];
+  const b1 = bands[bands.length - 1] + 1;
+  if (b1 - b0 > 2 * bands.length) return null;
+  const blk = h5.readRowsToHeap(ds, r0, r1, [b0, b1]);
+  if (!blk) return null;
+  const per = (r1 - r0) * width;
+  if (b1 - b0 !== bands.length) {
+    const v = blk.view();
+    bands.forEach((b, k) => {
+      if (b - b0 !== k) v.copyWithin(k * per, (b - b0) * per, (b - b0 + 1) * per);
+    });
+  }
+  const length = bands.length * per;
+  return { length, view: () => blk.view().subarray(0, length), free: () => blk.free() };
+}
+
 function andMask(target: Uint8Array, m: NumericArray): void {
   for (let p = 0; p < target.length; p++) if (!m[p]) target[p] = 0;
 }
 
 async function executeInvert(t: InvertTask): Promise<TileTaskResult> {
   const h5 = await H5Reader.open(t.stackFile);
+  const heap: HeapBlock[] = [];
   try {
-    const phase = readBands(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width);
+    // phase and coherence straight into h5wasm's heap (views taken after the last h5wasm call below)
     const needCoh = t.weightFunc !== 'no' || t.maskDataset === 'coherence';
-    const coherence = needCoh ? readBands(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width) : undefined;
-    const maskData =
-      t.maskDataset && t.maskDataset !== 'coherence' ? readBands(h5, t.maskDataset, t.r0, t.r1, t.keptIdx, t.width) : t.maskDataset ? coherence : undefined;
+    const phaseBlk = readBandsToHeap(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width);
+    if (phaseBlk) heap.push(phaseBlk);
+    const phaseArr = phaseBlk ? null : readBands(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width);
+    const cohBlk = needCoh ? readBandsToHeap(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width) : null;
+    if (cohBlk) heap.push(cohBlk);
+    const cohArr = needCoh && !cohBlk ? readBands(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width) : undefined;
+    const otherMask = t.maskDataset && t.maskDataset !== 'coherence' ? readBands(h5, t.maskDataset, t.r0, t.r1, t.keptIdx, t.width) : undefined;
     const numPixels = (t.r1 - t.r0) * t.width;
     let pixelMask: Uint8Array | undefined;
     for (const m of t.skipMasks) {
@@ -77,6 +106,10 @@ async function executeInvert(t: InvertTask): Promise<TileTaskResult> {
         r.close();
       }
     }
+    // no h5wasm call from here on: the heap views stay valid
+    const phase = phaseBlk ? phaseBlk.view() : phaseArr!;
+    const coherence = cohBlk ? cohBlk.view() : cohArr;
+    const maskData = otherMask ?? (t.maskDataset ? coherence : undefined);
     const [ry, rx] = t.refYX;
     const refPixel = ry >= t.r0 && ry < t.r1 ? (ry - t.r0) * t.width + rx : undefined;
     const out = invertTile({
@@ -101,6 +134,7 @@ async function executeInvert(t: InvertTask): Promise<TileTaskResult> {
       stats: out.stats,
     };
   } finally {
+    for (const b of heap) b.free();
     h5.close();
   }
 }
