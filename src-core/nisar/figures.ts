@@ -91,7 +91,9 @@ export function validationFigureSvg(t: RequirementTable, distanceKm: ArrayLike<n
   const xmin = log ? Math.min(1, edges[0]) : 0;
   const xmax = edges[edges.length - 1];
   const sx = log ? logScale(xmin, xmax, ax.x0, ax.x0 + ax.w) : linScale(xmin, xmax, ax.x0, ax.x0 + ax.w, 11);
-  const ymax = o.yMax ?? 30;
+  // the notebook's 0–30 mm/yr, extended when the 68.3% bars would not fit
+  const qmax = Math.max(0, ...t.rows.map((r) => (Number.isFinite(r.quantile) ? r.quantile : 0)));
+  const ymax = o.yMax ?? (qmax * 1.1 > 30 ? niceTicks(0, qmax * 1.1, 7).values.slice(-1)[0] + niceTicks(0, qmax * 1.1, 7).step : 30);
   const sy = linScale(0, ymax, ax.y0 + ax.h, ax.y0, 7);
   const counts = t.rows.map((r) => r.total);
   const cmax = Math.max(1, ...counts);
@@ -215,15 +217,15 @@ export function velocityMapSvg(data: ArrayLike<number>, g: GeoGrid, o: MapOption
     }
     s += `<text x="${f3(x + 6)}" y="${f3(y - 5)}" font-size="9">${esc(st.site)}</text>\n`;
   }
-  // colour bar
+  // colour bar (stacked rects: renders the same in every SVG viewer)
   const cbx = ax.x0 + w + 14;
-  const id = 'cbRdBu';
-  s += `<defs><linearGradient id="${id}" x1="0" y1="1" x2="0" y2="0">`;
-  for (let q = 0; q <= 16; q++) {
-    const i = Math.min(cm.n - 1, Math.floor((q / 16) * cm.n));
-    s += `<stop offset="${f3(q / 16)}" stop-color="#${[0, 1, 2].map((c) => cm.lut[3 * i + c].toString(16).padStart(2, '0')).join('')}"/>`;
+  const nSeg = 64;
+  for (let q = 0; q < nSeg; q++) {
+    const i = Math.min(cm.n - 1, Math.floor(((q + 0.5) / nSeg) * cm.n));
+    const y0 = ax.y0 + h - ((q + 1) / nSeg) * h;
+    s += `<rect x="${cbx}" y="${f3(y0)}" width="14" height="${f3(h / nSeg + 0.3)}" fill="#${[0, 1, 2].map((c) => cm.lut[3 * i + c].toString(16).padStart(2, '0')).join('')}"/>`;
   }
-  s += `</linearGradient></defs><rect x="${cbx}" y="${ax.y0}" width="14" height="${h}" fill="url(#${id})" stroke="black"/>\n`;
+  s += `\n<rect x="${cbx}" y="${ax.y0}" width="14" height="${h}" fill="none" stroke="black"/>\n`;
   const cs = linScale(vmin, vmax, ax.y0 + h, ax.y0, 6);
   s += yAxis(cs, cbx + 14, 'LOS velocity (mm/yr)', ax.y0 + h / 2, true);
   return `${s}</svg>\n`;

@@ -77,6 +77,13 @@ export interface ValidationResult {
   notes: string[];
 }
 
+/** PLATFORM attribute → sensor label ('Sen'/'S1'/'Sentinel-1A' → 'Sentinel-1'; default Sentinel-1) */
+export function sensorName(platform: string | undefined): string {
+  if (!platform) return 'Sentinel-1';
+  if (/^(sen|s1)/i.test(platform)) return 'Sentinel-1';
+  return platform;
+}
+
 export function resolveBinning(b: ValidateOptions['binning']): BinningSpec {
   if (b === undefined || b === 'linear') return LINEAR_BINNING;
   if (b === 'log') return HEAD_LOG_BINNING;
@@ -114,7 +121,7 @@ export async function validateSecular(opts: ValidateOptions): Promise<Validation
   const binning = resolveBinning(opts.binning);
   const base = {
     site: opts.site ?? field.attrs.PROJECT_NAME ?? '',
-    sensor: opts.sensor ?? field.attrs.PLATFORM ?? 'Sentinel-1',
+    sensor: opts.sensor ?? sensorName(field.attrs.PLATFORM),
     startDate,
     endDate,
     velocityFile: opts.timeseriesFile ?? opts.velocityFile,
