@@ -12,6 +12,7 @@ import { applyColormap, getColormap } from '../colormap';
 import { xmlEscape as esc } from '../export/atomic';
 import { niceTicks } from '../export/ticks';
 import type { GeoGrid } from '../formats/mintpyFiles';
+import { evaluateModel } from '../timefunc/fitTile';
 import type { StationRecord } from './method1';
 import type { RequirementTable } from './requirement';
 import { exponentialModel, type ExponentialFit, type Variogram } from './variogram';
@@ -295,5 +296,62 @@ export function semivariogramSvg(v: Variogram, fit: ExponentialFit, t: Requireme
   s += xAxis(rx, R.y0 + R.h, 'Distance (km)', R.x0 + R.w / 2);
   s += yAxis(ry, R.x0, '68.3% quantile of |Δv| (mm/yr)', R.y0 + R.h / 2);
   s += `<text x="${R.x0 + 8}" y="${R.y0 + 16}" font-size="10">bars: binned quantiles; blue: √(2γ(h)) from the fit</text>\n`;
+  return `${s}</svg>\n`;
+}
+
+/**
+ * Per-station GNSS LOS series (§3 plot b): the window's daily data (black), outliers removed by the fit
+ * (red), the fitted model (blue) and its 95% envelope ± 1.96·σ_residual (dashed). Small multiples, 3 per row.
+ */
+export function stationSeriesSvg(stations: StationRecord[]): string {
+  const list = stations.filter((s) => s.fit && s.fit.params.length > 0);
+  if (!list.length) return '';
+  const cols = 3;
+  const pw = 280;
+  const ph = 150;
+  const rows = Math.ceil(list.length / cols);
+  const W = cols * pw + 20;
+  const H = rows * (ph + 60) + 30;
+  let s = open(W, H);
+  s += `<text x="${W / 2}" y="18" text-anchor="middle" font-size="13">GNSS LOS series in the record window (mm): data, outliers (red), model (blue), 95% envelope (dashed)</text>\n`;
+  list.forEach((st, k) => {
+    const fit = st.fit!;
+    const x0 = 20 + (k % cols) * pw + 45;
+    const y0 = 40 + Math.floor(k / cols) * (ph + 60);
+    const w = pw - 60;
+    const h = ph - 20;
+    const d = fit.data;
+    const tOf = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8))) / 86_400_000;
+    const t = d.dates.map(tOf);
+    const ref = fit.dates[0];
+    const model = evaluateModel(fit.model, fit.params, d.dates, ref, 0);
+    const env = 1.96 * fit.residualStd;
+    let lo = Infinity;
+    let hi = -Infinity;
+    d.los.forEach((v, i) => {
+      lo = Math.min(lo, v, model[i] - env);
+      hi = Math.max(hi, v, model[i] + env);
+    });
+    const sx = linScale(t[0], t[t.length - 1], x0, x0 + w, 4);
+    const sy = linScale(lo, hi, y0 + h, y0, 4);
+    const out = new Set(fit.outliers);
+    let dots = '';
+    let red = '';
+    d.dates.forEach((date, i) => {
+      const seg = `M${f3(sx(t[i]) - 0.6)} ${f3(sy(d.los[i]))}h1.2`;
+      if (out.has(date)) red += seg;
+      else dots += seg;
+    });
+    const line = (off: number) => t.map((ti, i) => `${i ? 'L' : 'M'}${f3(sx(ti))} ${f3(sy(model[i] + off))}`).join('');
+    s += `<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="black"/>\n`;
+    s += `<path d="${dots}" stroke="black" stroke-width="1.6" stroke-linecap="round" stroke-opacity="0.6"/>\n`;
+    if (red) s += `<path d="${red}" stroke="red" stroke-width="3" stroke-linecap="round"/>\n`;
+    s += `<path d="${line(0)}" fill="none" stroke="#1f77b4" stroke-width="1.5"/>\n`;
+    s += `<path d="${line(env)}${line(-env)}" fill="none" stroke="#1f77b4" stroke-dasharray="4 3"/>\n`;
+    s += `<text x="${x0 + 4}" y="${y0 + 12}" font-size="10">${esc(st.site)}: v = ${st.gnssLos.toFixed(2)} ± ${st.gnssLosStd.toFixed(2)} mm/yr${st.status === 'rejected' ? ' (rejected)' : ''}</text>\n`;
+    // axis: first/last date and the y ticks
+    s += `<text x="${x0}" y="${y0 + h + 13}" font-size="9">${d.dates[0]}</text><text x="${x0 + w}" y="${y0 + h + 13}" font-size="9" text-anchor="end">${d.dates[d.dates.length - 1]}</text>\n`;
+    for (const tk of sy.ticks) s += `<text x="${x0 - 4}" y="${f3(sy(tk.v) + 3)}" font-size="9" text-anchor="end">${esc(tk.label)}</text>\n`;
+  });
   return `${s}</svg>\n`;
 }

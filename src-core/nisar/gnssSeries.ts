@@ -7,7 +7,7 @@
 import { daysBetween } from '../time/dates';
 import { fitTile } from '../timefunc/fitTile';
 import { timeFuncDesign } from '../timefunc/design';
-import { numParams } from '../timefunc/model';
+import { numParams, type TimeFuncModel } from '../timefunc/model';
 import type { GnssSeries } from './gnssFormats';
 import { enuToLos, losSigma } from './geometry';
 import { secularModel } from './velocityField';
@@ -106,6 +106,9 @@ export interface LosVelocityFit {
   residualStd: number;
   passes: number;
   reason?: string;
+  /** the model fitted and the window's data (for the per-station plot) */
+  model: TimeFuncModel;
+  data: LosSeries;
 }
 
 export interface LosFitOptions {
@@ -136,6 +139,8 @@ export function fitLosVelocity(series: LosSeries, opts: LosFitOptions): LosVeloc
     residualStd: NaN,
     passes: 0,
     reason,
+    model: sm.model,
+    data: s,
   });
   const window = daysBetween(opts.start, opts.end);
   if (s.dates.length <= 2) return nan(`${s.dates.length} epoch(s) in the window`);
@@ -176,6 +181,8 @@ export function fitLosVelocity(series: LosSeries, opts: LosFitOptions): LosVeloc
         outliers,
         residualStd: sd,
         passes: pass,
+        model: sm.model,
+        data: s,
       };
     }
     const drop = new Set(bad);

@@ -12,7 +12,7 @@ import { latLonToRowCol, type GeoGrid } from '../formats/mintpyFiles';
 import { InputError } from '../pipeline/types';
 import type { GnssSeries, GnssSiteInfo } from './gnssFormats';
 import { azimuthFromHeading, haversineKm, losSigma, losUnitVector, enuToLos } from './geometry';
-import { completeness, detrendedScatterMm, fitLosVelocity, gnssLosSeries, cropSeries } from './gnssSeries';
+import { completeness, detrendedScatterMm, fitLosVelocity, gnssLosSeries, cropSeries, type LosVelocityFit } from './gnssSeries';
 import type { GeometryMaps, VelocityField } from './velocityField';
 
 export interface StationRecord {
@@ -42,6 +42,8 @@ export interface StationRecord {
   /** re-referenced values (used stations) */
   gnss?: number;
   insar?: number;
+  /** the series fit (series stations): window data, outliers, model and parameters, for the plot */
+  fit?: LosVelocityFit;
 }
 
 export interface Method1Options {
@@ -215,6 +217,7 @@ export function runMethod1(
       rec.gnssLos = fit.velocity;
       rec.gnssLosStd = fit.velocityStd;
       rec.outliers = fit.outliers.length;
+      rec.fit = fit;
       if (c.ratio < (opts.minCompleteness ?? 0.9)) {
         reject(`completeness ${(100 * c.ratio).toFixed(1)}% < ${(100 * (opts.minCompleteness ?? 0.9)).toFixed(0)}% (${c.epochs} epochs in ${c.days} days)`);
         continue;

@@ -190,7 +190,7 @@ describe('nisar Method 1 on a synthetic field with known station velocities', ()
     const html = readFileSync(paths.html, 'utf8');
     expect(html).toContain('FAILED');
     expect(html).toContain('AAAA (ref)');
-    expect((html.match(/<svg /g) ?? []).length).toBe(3); // validation figure, map, re-referenced map
+    expect((html.match(/<svg /g) ?? []).length).toBe(4); // validation figure, map, re-referenced map, station series
     const json = JSON.parse(readFileSync(paths.json, 'utf8'));
     expect(json.verdicts.notebook).toBe('pooled');
     expect(json.stations.length).toBe(4);
