@@ -184,3 +184,75 @@ describe('linalg: fast exp(j·e) sums', () => {
     expect(absSumCis(new Float64Array(5), 5)).toBe(5);
   });
 });
+
+describe('linalg: sparse Cholesky with a precomputed pattern', () => {
+  it('solves SPD systems on a graph pattern like a dense solve; fill follows the minimum-degree order', async () => {
+    const { analyzeCholesky, choleskyFactor, choleskySolve, slotOf, minimumDegreeOrder } = await import('../../src-core/linalg/sparseCholesky');
+    const r0 = lcg(17);
+    const r = () => (r0() + 1) / 2; // [0, 1)
+    const n = 30;
+    // nearest-3 chain plus long edges 0–29, 5–25, 10–28
+    const edges: number[] = [];
+    for (let i = 0; i < n; i++) for (let k = 1; k <= 3 && i + k < n; k++) edges.push(i, i + k);
+    edges.push(0, 29, 5, 25, 10, 28);
+    const pat = analyzeCholesky(n, edges);
+    expect(Array.from(pat.perm).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(pat.nnz).toBeLessThan(8 * n); // dense would be 465
+    for (let trial = 0; trial < 5; trial++) {
+      // weighted Laplacian + diagonal shift (SPD)
+      const A = new Float64Array(n * n);
+      for (let e = 0; e < edges.length; e += 2) {
+        const [a, b] = [edges[e], edges[e + 1]];
+        const w = 0.1 + 10 * r();
+        A[a * n + a] += w;
+        A[b * n + b] += w;
+        A[a * n + b] -= w;
+        A[b * n + a] -= w;
+      }
+      for (let i = 0; i < n; i++) A[i * n + i] += 0.01 + r();
+      const l = new Float64Array(pat.nnz);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j <= i; j++) {
+          if (A[i * n + j] === 0) continue;
+          const s = slotOf(pat, i, j);
+          expect(s).toBeGreaterThanOrEqual(0);
+          l[s] += A[i * n + j];
+        }
+      const b = Float64Array.from({ length: n }, () => r() - 0.5);
+      expect(choleskyFactor(pat, l)).toBe(true);
+      const x = choleskySolve(pat, l, b);
+      let res = 0;
+      for (let i = 0; i < n; i++) {
+        let s = -b[i];
+        for (let j = 0; j < n; j++) s += A[i * n + j] * x[j];
+        res = Math.max(res, Math.abs(s));
+      }
+      expect(res, `residual ${res}`).toBeLessThan(1e-11);
+    }
+    // a pure Laplacian (singular: constant null vector) fails the pivot test instead of returning garbage
+    const l = new Float64Array(pat.nnz);
+    for (let e = 0; e < edges.length; e += 2) {
+      l[slotOf(pat, edges[e], edges[e])] += 1;
+      l[slotOf(pat, edges[e + 1], edges[e + 1])] += 1;
+      l[slotOf(pat, edges[e], edges[e + 1])] -= 1;
+    }
+    expect(choleskyFactor(pat, l)).toBe(false);
+    // entries outside the pattern have no slot; a path graph is ordered from its ends (no fill)
+    expect(slotOf(pat, 0, 15)).toBe(-1);
+    const path = analyzeCholesky(6, [0, 1, 1, 2, 2, 3, 3, 4, 4, 5]);
+    expect(path.nnz).toBe(6 + 5);
+    expect(Array.from(minimumDegreeOrder(3, [0, 1, 1, 2]))).toEqual([0, 1, 2]);
+  });
+});
+
+describe('linalg: table sin/cos', () => {
+  it('negative, large and huge angles (whole-turn reduction) to 1e-10', async () => {
+    const { fastSinCos, absSumCis } = await import('../../src-core/linalg/cis');
+    for (const e of [-0.3, -3.2, -1000.7, 9999.9, -12345.6, 3e7 + 0.25, -5e8]) {
+      const [s, c] = fastSinCos(e);
+      expect(Math.abs(s - Math.sin(e)), `sin ${e}`).toBeLessThan(1e-10 * Math.max(1, Math.abs(e) / 1e4));
+      expect(Math.abs(c - Math.cos(e)), `cos ${e}`).toBeLessThan(1e-10 * Math.max(1, Math.abs(e) / 1e4));
+    }
+    expect(absSumCis(Float64Array.from([Math.PI, 0]), 2)).toBeCloseTo(0, 12);
+  });
+});
