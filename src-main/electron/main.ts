@@ -85,6 +85,7 @@ async function createWindow(): Promise<void> {
   else await win.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
+process.on('unhandledRejection', (e) => console.error('unhandled:', e instanceof Error ? e.message : e));
 app.enableSandbox();
 void app.whenReady().then(() => {
   serveRenderer();

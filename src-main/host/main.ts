@@ -13,6 +13,9 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+// a failed background task must not take the server down: log it and keep serving
+process.on('unhandledRejection', (e) => console.error('unhandled:', e instanceof Error ? e.message : e));
+
 async function main(): Promise<void> {
   const here = dirname(fileURLToPath(import.meta.url));
   const rendererDir = resolve(arg('renderer') ?? join(here, '..', 'renderer'));

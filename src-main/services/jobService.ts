@@ -99,14 +99,25 @@ export class JobService {
         for (const s of steps) if (s.status === 'running' || s.status === 'pending') s.status = status === 'cancelled' ? 'cancelled' : s.status === 'running' ? 'failed' : 'pending';
         this.events.emit('onLog', { runId: id, time: new Date().toISOString(), message: `run ${status}: ${error}` });
       }
-      db.finishRun(id, status, steps, outputs, error);
       this.active = null;
-      const summary = toSummary(db.run(id)!);
+      let summary: RunSummary;
+      try {
+        db.finishRun(id, status, steps, outputs, error);
+        summary = toSummary(db.run(id)!);
+      } catch {
+        // the project database was closed under the run (app quitting): report without the record
+        summary = { id, startedAt: '', finishedAt: new Date().toISOString(), status, fromStep: from, steps, ...(error ? { error } : {}) };
+      }
       this.events.emit('onLog', { runId: id, time: new Date().toISOString(), message: `run ${id} ${status} in ${((Date.now() - t0) / 1000).toFixed(1)} s` });
       this.events.emit('onRunFinished', { run: summary });
-      if (this.projects.current?.db === db) this.events.emit('onProjectChanged', await this.projects.info());
+      try {
+        if (this.projects.current?.db === db) this.events.emit('onProjectChanged', await this.projects.info());
+      } catch {
+        /* the project was closed meanwhile */
+      }
       return summary;
     })();
+    done.catch(() => {}); // observed through wait(); never an unhandled rejection
     this.active = { id, ctrl, done };
     return toSummary(db.run(id)!);
   }

@@ -272,7 +272,7 @@ export class ProjectService {
   private commit(label: string, next: EditSnapshot): EditState {
     const p = this.require();
     const st = this.editState(p.db.commitEdit(label, next));
-    void this.emitChanged();
+    void this.emitChanged().catch(() => {});
     return st;
   }
 
@@ -305,13 +305,13 @@ export class ProjectService {
 
   undo(): EditState {
     const st = this.editState(this.require().db.undo());
-    void this.emitChanged();
+    void this.emitChanged().catch(() => {});
     return st;
   }
 
   redo(): EditState {
     const st = this.editState(this.require().db.redo());
-    void this.emitChanged();
+    void this.emitChanged().catch(() => {});
     return st;
   }
 

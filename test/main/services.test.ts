@@ -221,6 +221,22 @@ describe('services on a demo project', () => {
   });
 });
 
+describe('shutdown during a run', () => {
+  test('dispose cancels the run; its end is reported without an unhandled rejection', async () => {
+    const finished: string[] = [];
+    s.events.on('onRunFinished', (e) => finished.push(e.run.status));
+    await s.api.runPipeline('load_data');
+    s.dispose();
+    const end = await s.jobs.wait();
+    expect(end?.status).toBe('cancelled');
+    expect(finished).toEqual(['cancelled']);
+    s = createServices({ transport: 'http', appDataDir: appData, numWorkers: 1 });
+    const info = await s.api.openProject(demo.folder);
+    // the interrupted run is in the history as not-ok
+    expect(['cancelled', 'failed']).toContain(info.lastRun?.status);
+  });
+});
+
 describe('stale steps', () => {
   test('the earliest step reading a changed key', () => {
     expect(staleFromDiff({ 'mintpy.velocity.startDate': '20180101' }, {})).toBe('velocity');
