@@ -114,15 +114,14 @@ export function validationFigureSvg(t: RequirementTable, distanceKm: ArrayLike<n
   const n = absResidual.length;
   const maxP = o.maxPoints ?? 20000;
   const stride = Math.max(1, Math.ceil(n / maxP));
-  const r = n < 1e4 ? 2 : 0.8;
+  // dots as zero-length round-capped segments: one path element for any number of points
+  const r = n < 1e4 ? 3.5 : 1.4;
   let path = '';
   for (let k = 0; k < n; k += stride) {
     const v = absResidual[k];
     const d = distanceKm[k];
     if (!Number.isFinite(v) || !(d > 0)) continue;
-    const x = sx(d);
-    const y = sy(Math.min(v, ymax * 1.02));
-    path += `M${f3(x - r / 2)} ${f3(y)}h${r}`;
+    path += `M${f3(sx(d))} ${f3(sy(Math.min(v, ymax * 1.02)))}h0`;
   }
   s += `<path d="${path}" stroke="black" stroke-opacity="${n < 1e4 ? 0.6 : 0.3}" stroke-width="${r}" stroke-linecap="round" fill="none"/>\n`;
   s += `<line x1="${xr0}" y1="${f3(sy(req))}" x2="${xr1}" y2="${f3(sy(req))}" stroke="black" stroke-dasharray="6 4" stroke-width="1.2"/>\n`;
@@ -338,14 +337,14 @@ export function stationSeriesSvg(stations: StationRecord[]): string {
     let dots = '';
     let red = '';
     d.dates.forEach((date, i) => {
-      const seg = `M${f3(sx(t[i]) - 0.6)} ${f3(sy(d.los[i]))}h1.2`;
+      const seg = `M${f3(sx(t[i]))} ${f3(sy(d.los[i]))}h0`;
       if (out.has(date)) red += seg;
       else dots += seg;
     });
     const line = (off: number) => t.map((ti, i) => `${i ? 'L' : 'M'}${f3(sx(ti))} ${f3(sy(model[i] + off))}`).join('');
     s += `<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="black"/>\n`;
-    s += `<path d="${dots}" stroke="black" stroke-width="1.6" stroke-linecap="round" stroke-opacity="0.6"/>\n`;
-    if (red) s += `<path d="${red}" stroke="red" stroke-width="3" stroke-linecap="round"/>\n`;
+    s += `<path d="${dots}" stroke="black" stroke-width="2" stroke-linecap="round" stroke-opacity="0.6"/>\n`;
+    if (red) s += `<path d="${red}" stroke="red" stroke-width="4" stroke-linecap="round"/>\n`;
     s += `<path d="${line(0)}" fill="none" stroke="#1f77b4" stroke-width="1.5"/>\n`;
     s += `<path d="${line(env)}${line(-env)}" fill="none" stroke="#1f77b4" stroke-dasharray="4 3"/>\n`;
     s += `<text x="${x0 + 4}" y="${y0 + 12}" font-size="10">${esc(st.site)}: v = ${st.gnssLos.toFixed(2)} ± ${st.gnssLosStd.toFixed(2)} mm/yr${st.status === 'rejected' ? ' (rejected)' : ''}</text>\n`;

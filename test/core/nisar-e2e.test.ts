@@ -133,3 +133,71 @@ describe('nisar CLI usage', () => {
     expect(err).toContain('nisar method1 needs --gnss');
   });
 });
+
+describeParity('nisar Method 1 on cv-tiny with GNSS made from truth.h5', () => {
+  it('stations on a 5 × 3 lattice, vertical motion = truth LOS velocity / cos θ: dd = (truth_i − truth_j) − (median_i − median_j): max |Δ| = 2.4e-5 mm/yr (14 stations, 91 pairs, pooled 10/91 FAILED)', async () => {
+    const vel = await readAll(fx('mintpy', 'velocity.h5'), 'velocity');
+    const mask = await readAll(fx('mintpy', 'maskTempCoh.h5'), 'mask');
+    const truth = await readAll(fx('truth.h5'), 'velocity');
+    const inc = await readAll(fx('mintpy', 'inputs', 'geometryGeo.h5'), 'incidenceAngle');
+    const L = 100;
+    const W = 160;
+    const dir = mkdtempSync(join(tmpdir(), 'nisar-cv-m1-'));
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const gdir = join(dir, 'gnss');
+    mkdirSync(gdir);
+    const mon = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+    const t0 = Date.UTC(2018, 0, 9);
+    const days = Array.from({ length: 349 }, (_, i) => new Date(t0 + i * 86_400_000)); // 20180109 … 20181223
+    const stations: { site: string; row: number; col: number }[] = [];
+    for (const row of [10, 30, 50, 70, 90])
+      for (const col of [20, 80, 140]) {
+        const p = row * W + col;
+        if (!mask[p] || vel[p] === 0) continue;
+        const site = `S${row}${col}`.padEnd(4, 'X').slice(0, 6);
+        stations.push({ site, row, col });
+        const lat = 36.25125 - (row + 0.5) * 0.0025;
+        const lon = -119.80125 + (col + 0.5) * 0.0025;
+        const vu = truth[p] / Math.cos((inc[p] * Math.PI) / 180); // m/yr, vertical only
+        const lines = ['site YYMMMDD yyyy.yyyy __MJD week d reflon _e0(m) __east(m) ____n0(m) _north(m) u0(m) ____up(m) _ant(m) sig_e(m) sig_n(m) sig_u(m) __corr_en __corr_eu __corr_nu _latitude(deg) _longitude(deg) __height(m)'];
+        for (const d of days) {
+          const y = d.getUTCFullYear();
+          const doy = (d.getTime() - Date.UTC(y, 0, 1)) / 86_400_000;
+          const tau = y + doy / 365.25 - (2018 + 8 / 365.25);
+          const yy = String(y).slice(2);
+          lines.push(`${site} ${yy}${mon[d.getUTCMonth()]}${String(d.getUTCDate()).padStart(2, '0')} 0 0 0 0 0 0 0 0 0 0 ${(vu * tau).toFixed(7)} 0 0.001 0.001 0.003 0 0 0 ${lat} ${lon} 0`);
+        }
+        writeFileSync(join(gdir, `${site}.tenv3`), `${lines.join('\n')}\n`);
+      }
+    expect(stations.length).toBeGreaterThanOrEqual(8);
+    const r = await validateSecular({ method: 'method1', velocityFile: fx('mintpy', 'velocity.h5'), gnssPaths: [gdir], site: 'cv-tiny' });
+    const used = r.stations!.filter((s) => s.status === 'used');
+    expect(used.length).toBe(stations.length);
+    // independent expectation: NaN-median of the masked MintPy velocity (mm/yr) over the clipped 11 × 11 window
+    const med = (row: number, col: number) => {
+      const v: number[] = [];
+      for (let y = Math.max(0, row - 5); y <= Math.min(L - 1, row + 5); y++)
+        for (let x = Math.max(0, col - 5); x <= Math.min(W - 1, col + 5); x++) {
+          const p = y * W + x;
+          if (mask[p] && vel[p] !== 0) v.push(vel[p] * 1000);
+        }
+      v.sort((a, b) => a - b);
+      return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    };
+    let maxErr = 0;
+    for (let k = 0; k < r.pairs.value.length; k++) {
+      const a = r.stations![r.pairs.i[k]];
+      const b = r.stations![r.pairs.j[k]];
+      const want = (truth[a.row * W + a.col] - truth[b.row * W + b.col]) * 1000 - (med(a.row, a.col) - med(b.row, b.col));
+      maxErr = Math.max(maxErr, Math.abs(r.pairs.value[k] - want));
+    }
+    expect(r.pairs.value.length).toBe((used.length * (used.length - 1)) / 2);
+    expect(maxErr).toBeLessThan(1e-3);
+    // each station's GNSS LOS velocity is the truth velocity
+    for (const s of used) expect(s.gnssLos).toBeCloseTo(truth[s.row * W + s.col] * 1000, 3);
+    const paths = writeValidationReport(r, join(dir, 'report.html'));
+    console.log(
+      `[nisar e2e] cv-tiny Method 1 (truth GNSS): ${used.length} stations, ${r.pairs.value.length} pairs, max |dd − expected| = ${maxErr.toExponential(1)} mm/yr, pooled ${r.table.total.passed}/${r.table.total.total} → ${paths.html}`,
+    );
+  });
+});
