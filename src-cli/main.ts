@@ -7,6 +7,7 @@ import { runCommand } from './commands/run';
 import { infoCommand } from './commands/info';
 import { demoCommand } from './commands/demo';
 import { exportCommand } from './commands/export';
+import { nisarCommand } from './commands/nisar';
 
 const USAGE = `insar-studio — InSAR small-baseline time series (MintPy-compatible)
 
@@ -14,7 +15,9 @@ usage:
   insar-studio run <template.cfg> [--dostep STEP | --start STEP --end STEP] [--workers N] [--workdir DIR]
   insar-studio info <file.h5>
   insar-studio demo <dir> [--rows N --cols N --dates N --seed N] [--run]
-  insar-studio export kmz|geotiff|csv|transect <file.h5> ...   (insar-studio export --help)
+  insar-studio export kmz|kmz-timeseries|geotiff|csv|transect|vertical|asc-desc|significance <file.h5> ...
+                                                          (insar-studio export --help)
+  insar-studio nisar method1|method2 <velocity.h5> ...   NISAR secular-requirement validation report
 
 steps: load_data modify_network reference_point quick_overview invert_network velocity google_earth
 `;
@@ -30,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
       return demoCommand(rest);
     case 'export':
       return exportCommand(rest);
+    case 'nisar':
+      return nisarCommand(rest);
     case undefined:
     case '-h':
     case '--help':
