@@ -52,6 +52,8 @@ export interface Method1Options {
   endDate?: string;
   /** reference station, or 'auto' = the first valid station (alphabetical) */
   refStation?: string;
+  /** when the named reference station is not usable, fall back to 'auto' with a note instead of failing */
+  refStationFallback?: boolean;
   /** half window r of the (2r+1)² NaN-median (5) */
   windowRadius?: number;
   excludeStations?: string[];
@@ -255,7 +257,11 @@ export function runMethod1(
   let insarRefValue = NaN;
   if (used.length) {
     if (!refStation) refStation = used[0].site;
-    const ref = used.find((s) => s.site.toUpperCase() === refStation.toUpperCase());
+    let ref = used.find((s) => s.site.toUpperCase() === refStation.toUpperCase());
+    if (!ref && opts.refStationFallback) {
+      notes.push(`reference station ${refStation} is not usable here; the first valid station ${used[0].site} is the reference`);
+      ref = used[0];
+    }
     if (!ref) {
       const why = stations.find((s) => s.site.toUpperCase() === refStation.toUpperCase());
       throw new InputError(

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { defaultMaskFile, readMask } from '../export/source';
 import { InputError } from '../pipeline/types';
 import { loadGnssInputs } from './gnssFiles';
+import { NISAR_SITES } from './sites';
 import { runMethod1, type PairSet, type StationRecord } from './method1';
 import { flattenValid, parsePolygon, polygonMask, samplePairs } from './method2';
 import {
@@ -138,10 +139,13 @@ export async function validateSecular(opts: ValidateOptions): Promise<Validation
     }
     const geom = geomFile ? await loadGeometry(geomFile, field.length, field.width) : null;
     notes.push(geomFile ? `LOS geometry per station from ${geomFile}` : 'LOS geometry from the INCIDENCE_ANGLE/HEADING attributes (no geometry file)');
+    // a known site preset names the notebook's GNSS reference (e.g. CAWO, P619)
+    const preset = opts.site ? NISAR_SITES.find((s) => s.name.toLowerCase() === opts.site!.toLowerCase()) : undefined;
     const m1 = runMethod1(field, geom, gnss, {
       startDate,
       endDate,
-      refStation: opts.refStation,
+      refStation: opts.refStation ?? preset?.gnssRefSite,
+      refStationFallback: opts.refStation === undefined,
       excludeStations: opts.excludeStations,
       windowRadius: opts.windowRadius,
     });

@@ -148,6 +148,11 @@ describe('nisar Method 1 on a synthetic field with known station velocities', ()
     // 'auto' reference = first valid station alphabetically
     expect(runMethod1(fieldOf(data), geom, { series, sites }).refStation).toBe('AAAA');
     expect(() => runMethod1(fieldOf(data), geom, { series, sites }, { refStation: 'EEEE' })).toThrow(/reference station EEEE: rejected \(InSAR pixel is NaN/);
+    // a site preset's reference (e.g. CAWO) that is not in this scene falls back to 'auto' with a note
+    const fb = runMethod1(fieldOf(data), geom, { series, sites }, { refStation: 'CAWO', refStationFallback: true });
+    expect(fb.refStation).toBe('AAAA');
+    expect(fb.notes).toContain('reference station CAWO is not usable here; the first valid station AAAA is the reference');
+    expect(() => runMethod1(fieldOf(data), geom, { series, sites }, { refStation: 'CAWO' })).toThrow(/reference station CAWO: not among the stations inside the velocity grid/);
     // exclude list
     const ex = runMethod1(fieldOf(data), geom, { series, sites }, { excludeStations: ['cccc'] });
     expect(ex.stations.find((s) => s.site === 'CCCC')!.reason).toBe('excluded by the user');
