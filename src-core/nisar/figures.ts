@@ -189,7 +189,17 @@ export function velocityMapSvg(data: ArrayLike<number>, g: GeoGrid, o: MapOption
   const south = g.yFirst + g.length * g.yStep;
   const sx = linScale(west, east, ax.x0, ax.x0 + w, 5);
   const sy = linScale(south, north, ax.y0 + h, ax.y0, 5);
-  const png = encode({ width: g.width, height: g.length, data: applyColormap(data, cm, vmin, vmax), channels: 4, depth: 8 });
+  // large grids are decimated (nearest pixel) to ≤ 1000 px per side to keep the report small
+  const step = Math.max(1, Math.ceil(Math.max(g.width, g.length) / 1000));
+  const iw = Math.ceil(g.width / step);
+  const ih = Math.ceil(g.length / step);
+  let img: ArrayLike<number> = data;
+  if (step > 1) {
+    const sub = new Float32Array(iw * ih);
+    for (let r = 0; r < ih; r++) for (let c = 0; c < iw; c++) sub[r * iw + c] = data[r * step * g.width + c * step];
+    img = sub;
+  }
+  const png = encode({ width: iw, height: ih, data: applyColormap(img, cm, vmin, vmax), channels: 4, depth: 8 });
   const W = ax.x0 + w + 100;
   const H = ax.y0 + h + 48;
   let s = open(W, H);

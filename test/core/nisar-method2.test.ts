@@ -170,3 +170,42 @@ describe('nisar semivariogram', () => {
     for (let k = 0; k < 8; k++) expect(Math.abs(v.gamma[k] / 2.25 - 1)).toBeLessThan(0.1);
   });
 });
+
+describe('nisar Method 2 end to end on white noise', () => {
+  // erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7)
+  const erf = (x: number) => {
+    const t = 1 / (1 + 0.3275911 * x);
+    return 1 - (((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t) * Math.exp(-x * x);
+  };
+
+  it('σ = 1.2 mm/yr per pixel: pooled fraction → erf(1/σ) = 76.2% (PASSED); σ = 1.6 → 62.3% (FAILED); sill ≈ σ²', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeH5File } = await import('../../src-core/formats/h5');
+    const { validateSecular } = await import('../../src-core/nisar/validate');
+    const dir = mkdtempSync(join(tmpdir(), 'nisar-m2-'));
+    const L = 300;
+    const W = 400;
+    for (const [sigma, pass] of [
+      [1.2, true],
+      [1.6, false],
+    ] as const) {
+      const rng = new SeededRandom(sigma * 10);
+      const v = Float32Array.from({ length: L * W }, () => (sigma / 1000) * rng.normal());
+      v[5] = 0; // exact zero → NaN
+      const f = join(dir, `v${sigma}.h5`);
+      const attrs = { FILE_TYPE: 'velocity', LENGTH: String(L), WIDTH: String(W), X_FIRST: '-116', Y_FIRST: '35.2', X_STEP: '0.001', Y_STEP: '-0.001', START_DATE: '20190101', END_DATE: '20200101' };
+      await writeH5File(f, attrs, [{ name: 'velocity', data: v, shape: [L, W], attrs: { UNIT: 'm/year' } }]);
+      const r = await validateSecular({ method: 'method2', velocityFile: f, maskFile: null });
+      expect(r.sampling!.available).toBe(L * W - 1);
+      const expected = erf(2 / (2 * sigma)); // |v_p − v_q| ~ |N(0, 2σ²)|, P(< 2) = erf(2 / (2σ))
+      expect(Math.abs(r.table.total.fraction - expected)).toBeLessThan(0.006);
+      expect(r.table.verdicts.pooled.pass).toBe(pass);
+      // every bin sees the same noise: the ATBD readings agree
+      expect(r.table.verdicts.allBins.pass).toBe(pass);
+      expect(r.table.verdicts.meanOfBins.pass).toBe(pass);
+      expect(Math.abs(r.variogram!.fit.sill / (sigma * sigma) - 1)).toBeLessThan(0.1);
+    }
+  });
+});
