@@ -30,7 +30,7 @@
  * The reference pixel (whose referenced phase is all zero, hence all no-data) gets tcoh = 1 and
  * num = M when `refPixel` (its index within the tile) is given; otherwise the caller must set these.
  */
-import { choleskyFactor, choleskySolvePermuted } from '../linalg/sparseCholesky';
+import { choleskyFactor, choleskySolvePermuted, compileCholesky, type CompiledCholesky } from '../linalg/sparseCholesky';
 import { C4, C6, CIS_BIG, CIS_COS, CIS_INV_STEP, CIS_N, CIS_SIN, CIS_STEP, S3, S5 } from '../linalg/cis';
 import { networkDesign } from './design';
 import { GeneralSolver, UnionFind } from './generalSolver';
@@ -112,6 +112,8 @@ interface TileState {
   colA2: Int32Array;
   tbaseDiff: Float32Array;
   lap: NetworkLaplacian;
+  /** straight-line factor/solve for the network's pattern (null: interpreted) */
+  compiled: CompiledCholesky | null;
   /** block scratch: referenced phase (NaN = no-data) and √w, pixel-major (BLOCK × M); ts (BLOCK × N) */
   yT: Float32Array;
   swT: Float32Array;
@@ -200,6 +202,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     colA2,
     tbaseDiff: design.tbaseDiff,
     lap,
+    compiled: compileCholesky(lap.pattern),
     yT: new Float32Array(BLOCK * M),
     swT: new Float32Array(BLOCK * M).fill(1),
     tsT: new Float64Array(BLOCK * N),
@@ -268,6 +271,7 @@ function invertBlock(st: TileState, p0: number, nb: number): void {
   const { idx1, idx2, colA1, colA2, tbaseDiff, yT, swT, tsT, rows, colCount, lval, lshared, xp, phi, x, y, sw, uf } = st;
   const { pixelMask, ts, tcohOut, numOut, stats } = st;
   const { pattern: pat, asm, datePos } = st.lap;
+  const compiled = st.compiled;
   // module constants as locals (cheaper in the hot loop)
   const sinT = CIS_SIN;
   const cosT = CIS_COS;
@@ -340,14 +344,15 @@ function invertBlock(st: TileState, p0: number, nb: number): void {
         if (!st.shared.ready) {
           st.shared.ready = true;
           lshared.set(lval);
-          st.shared.ok = choleskyFactor(pat, lshared);
+          st.shared.ok = compiled ? compiled.factor(lshared, 1e-12) : choleskyFactor(pat, lshared);
         }
         ok = st.shared.ok;
         lf = lshared;
         if (ok) stats.sharedFactor++;
-      } else ok = choleskyFactor(pat, lval);
+      } else ok = compiled ? compiled.factor(lval, 1e-12) : choleskyFactor(pat, lval);
       if (ok) {
-        choleskySolvePermuted(pat, lf, xp);
+        if (compiled) compiled.solve(lf, xp);
+        else choleskySolvePermuted(pat, lf, xp);
         for (let d = 0; d < N; d++) phi[d] = datePos[d] < 0 ? 0 : xp[datePos[d]];
         if (useB) {
           const f = phi[0];

@@ -216,3 +216,60 @@ export function choleskySolve(pat: CholeskyPattern, l: Float64Array, b: ArrayLik
   for (let i = 0; i < pat.n; i++) x[i] = w[pat.iperm[i]];
   return x;
 }
+
+/** A factorisation and solve specialised to one pattern (straight-line code, no index arrays). */
+export interface CompiledCholesky {
+  /** same contract as `choleskyFactor(pat, l, relTol)` */
+  factor(l: Float64Array, relTol: number): boolean;
+  /** same contract as `choleskySolvePermuted(pat, l, b)` */
+  solve(l: Float64Array, b: Float64Array): void;
+}
+
+/**
+ * Generate straight-line JavaScript for the factorisation and the solves of one pattern: every index
+ * is a constant, the right-hand side lives in local variables. About 2× faster than the interpreted
+ * index lists for the ~30–300 dates of a network; the arithmetic (order of operations) is the same, so
+ * the results are bit-identical to `choleskyFactor` / `choleskySolvePermuted`. Returns null when the
+ * pattern is too large for generated code (`maxOps` multiply–adds) or code generation is not allowed
+ * (e.g. a content-security policy): use the interpreted functions then.
+ */
+export function compileCholesky(pat: CholeskyPattern, maxOps = 40000): CompiledCholesky | null {
+  const { n, rowPtr, col, opPtr, opA, opB, divSlot, nnz } = pat;
+  if (pat.flops + 2 * nnz > maxOps) return null;
+  const f: string[] = ['let s, d;'];
+  let e = 0;
+  for (let j = 0; j < n; j++) {
+    const last = rowPtr[j + 1] - 1;
+    for (; e < last; e++) {
+      let t = `s = l[${e}]`;
+      for (let q = opPtr[e]; q < opPtr[e + 1]; q++) t += ` - l[${opA[q]}] * l[${opB[q]}]`;
+      f.push(`${t};`, `l[${e}] = s * l[${divSlot[e]}];`);
+    }
+    let t = `d = l[${e}]; s = d`;
+    for (let q = opPtr[e]; q < opPtr[e + 1]; q++) t += ` - l[${opA[q]}] * l[${opB[q]}]`;
+    f.push(`${t};`, `if (!(s > relTol * d) || !(s > 0)) return false;`, `l[${e}] = 1 / Math.sqrt(s);`);
+    e++;
+  }
+  f.push('return true;');
+  // forward L·y = b (rows), then backward Lᵀ·x = y (columns, in the same order as the interpreted loop)
+  const s: string[] = [];
+  for (let j = 0; j < n; j++) {
+    const last = rowPtr[j + 1] - 1;
+    let t = `let b${j} = b[${j}]`;
+    // the interpreted loop subtracts left to right: s = ((b − l·y) − l·y) …
+    for (let k = rowPtr[j]; k < last; k++) t += ` - l[${k}] * b${col[k]}`;
+    s.push(`${t};`, `b${j} *= l[${last}];`);
+  }
+  for (let j = n - 1; j >= 0; j--) {
+    const last = rowPtr[j + 1] - 1;
+    s.push(`b${j} *= l[${last}];`, `b[${j}] = b${j};`);
+    for (let k = rowPtr[j]; k < last; k++) s.push(`b${col[k]} -= l[${k}] * b${j};`);
+  }
+  try {
+    const factor = new Function('l', 'relTol', f.join('\n')) as CompiledCholesky['factor'];
+    const solve = new Function('l', 'b', s.join('\n')) as CompiledCholesky['solve'];
+    return { factor, solve };
+  } catch {
+    return null;
+  }
+}

@@ -187,7 +187,9 @@ describe('linalg: fast exp(j·e) sums', () => {
 
 describe('linalg: sparse Cholesky with a precomputed pattern', () => {
   it('solves SPD systems on a graph pattern like a dense solve; fill follows the minimum-degree order', async () => {
-    const { analyzeCholesky, choleskyFactor, choleskySolve, slotOf, minimumDegreeOrder } = await import('../../src-core/linalg/sparseCholesky');
+    const { analyzeCholesky, choleskyFactor, choleskySolve, choleskySolvePermuted, compileCholesky, slotOf, minimumDegreeOrder } = await import(
+      '../../src-core/linalg/sparseCholesky'
+    );
     const r0 = lcg(17);
     const r = () => (r0() + 1) / 2; // [0, 1)
     const n = 30;
@@ -219,7 +221,19 @@ describe('linalg: sparse Cholesky with a precomputed pattern', () => {
           l[s] += A[i * n + j];
         }
       const b = Float64Array.from({ length: n }, () => r() - 0.5);
+      // the generated straight-line code gives bit-identical factors and solutions
+      const compiled = compileCholesky(pat)!;
+      expect(compiled).not.toBeNull();
+      const l2 = l.slice();
+      expect(compiled.factor(l2, 1e-12)).toBe(true);
       expect(choleskyFactor(pat, l)).toBe(true);
+      expect(Array.from(l2)).toEqual(Array.from(l));
+      const bp = new Float64Array(n);
+      for (let i = 0; i < n; i++) bp[pat.iperm[i]] = b[i];
+      const bp2 = bp.slice();
+      choleskySolvePermuted(pat, l, bp);
+      compiled.solve(l, bp2);
+      expect(Array.from(bp2)).toEqual(Array.from(bp));
       const x = choleskySolve(pat, l, b);
       let res = 0;
       for (let i = 0; i < n; i++) {
@@ -236,7 +250,9 @@ describe('linalg: sparse Cholesky with a precomputed pattern', () => {
       l[slotOf(pat, edges[e + 1], edges[e + 1])] += 1;
       l[slotOf(pat, edges[e], edges[e + 1])] -= 1;
     }
+    expect(compileCholesky(pat)!.factor(l.slice(), 1e-12)).toBe(false);
     expect(choleskyFactor(pat, l)).toBe(false);
+    expect(compileCholesky(pat, 10)).toBeNull(); // too large for generated code
     // entries outside the pattern have no slot; a path graph is ordered from its ends (no fill)
     expect(slotOf(pat, 0, 15)).toBe(-1);
     const path = analyzeCholesky(6, [0, 1, 1, 2, 2, 3, 3, 4, 4, 5]);
