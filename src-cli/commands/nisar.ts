@@ -10,7 +10,7 @@ import { reportError } from '../report';
 
 export const NISAR_USAGE = `usage:
   insar-studio nisar method2 <velocity.h5> [--mask maskTempCoh.h5|no] [--stable-polygon "lat,lon;lat,lon;..."]
-        [--stable-mask FILE] [--bins linear|log] [--samples N] [--seed N] [--deramp] [--site NAME] [-o report.html]
+        [--stable-mask FILE] [--bins linear|log] [--samples N] [--seed N] [--deramp] [--profiles N] [--site NAME] [-o report.html]
   insar-studio nisar method1 <velocity.h5> --gnss <dir-or-files...> [--ref-station NAME] [--geom geometryGeo.h5]
         [--exclude A,B] [--radius 5] [--mask FILE|no] [--bins linear|log] [--site NAME] [-o report.html]
   common: [--timeseries timeseries.h5] (refit offset+velocity+seasonal, §2) [--start YYYYMMDD --end YYYYMMDD]
@@ -19,7 +19,7 @@ export const NISAR_USAGE = `usage:
 
 class UsageError extends Error {}
 
-const ONE = new Set(['o', 'output', 'mask', 'stable-polygon', 'stable-mask', 'bins', 'samples', 'seed', 'site', 'ref-station', 'geom', 'exclude', 'radius', 'timeseries', 'start', 'end', 'sensor', 'empty-bins']);
+const ONE = new Set(['o', 'output', 'mask', 'stable-polygon', 'stable-mask', 'bins', 'samples', 'seed', 'profiles', 'site', 'ref-station', 'geom', 'exclude', 'radius', 'timeseries', 'start', 'end', 'sensor', 'empty-bins']);
 const BOOL = new Set(['deramp', 'h', 'help']);
 const MULTI = new Set(['gnss']);
 
@@ -111,6 +111,10 @@ export async function nisarCommand(argv: string[]): Promise<number> {
       opts.numSamples = numOpt('samples');
       opts.seed = numOpt('seed');
       opts.deramp = p.flags.has('deramp');
+      if (p.flags.has('profiles')) {
+        opts.sampling = 'profiles';
+        opts.numProfiles = numOpt('profiles');
+      }
     }
     output = resolve(get('o') ?? get('output') ?? `nisar_${sub}_report.html`);
   } catch (e) {

@@ -12,6 +12,8 @@
  */
 import type { GeoGrid } from '../formats/mintpyFiles';
 import { rowColToLatLon } from '../formats/mintpyFiles';
+import { transectYx } from '../derived/transect';
+import { haversineKm } from './geometry';
 import type { PairSet } from './method1';
 import { SeededRandom, sampleWithoutReplacement } from './prng';
 
@@ -178,4 +180,73 @@ export function samplePairs(pts: FlatPoints, opts: SampleOptions = {}): Method2S
     pairs.value[k] = v[p] - v[q];
   }
   return { pairs, available: n, drawn: draw.length, plane, points: { ...pts, v } };
+}
+
+export interface ProfileOptions {
+  /** pixel pairs drawn (20,000): 2× as many pixels, without replacement */
+  numProfiles?: number;
+  seed?: number;
+  /** profile lengths kept, km, exclusive (0.1, 50) */
+  lengthKm?: [number, number];
+}
+
+/**
+ * Profile sampling (optional, slow; the notebooks' `profile_samples`): pairs of random valid pixels whose
+ * haversine distance (R = 6378 km) lies in (0.1, 50) km; along each, MintPy's transect (nearest
+ * neighbour, NaN/0 samples removed, distance with R = 6.3781e6 m); a line fitted to value vs distance;
+ * the pair's value is the line's difference between the two ends, its distance the transect's maximum.
+ * Profiles with fewer than two samples give NaN (dropped by the test).
+ */
+export function profilePairs(data: ArrayLike<number>, g: GeoGrid, keep: Uint8Array | null, opts: ProfileOptions = {}): PairSet & { drawn: number } {
+  const [dmin, dmax] = opts.lengthKm ?? [0.1, 50];
+  const valid: number[] = [];
+  for (let p = 0; p < data.length; p++) if (!Number.isNaN(data[p]) && (!keep || keep[p])) valid.push(p);
+  const draw = sampleWithoutReplacement(valid.length, 2 * (opts.numProfiles ?? 20000), new SeededRandom(opts.seed ?? 1));
+  const W = g.width;
+  const raster = { data: keep ? Float32Array.from(data, (v, p) => (keep[p] ? v : NaN)) : data, length: g.length, width: W };
+  const out = { i: [] as number[], j: [] as number[], d: [] as number[], v: [] as number[] };
+  for (let k = 0; k + 1 < draw.length; k += 2) {
+    const p = valid[draw[k]];
+    const q = valid[draw[k + 1]];
+    const [la0, lo0] = rowColToLatLon(g, Math.floor(p / W), p % W);
+    const [la1, lo1] = rowColToLatLon(g, Math.floor(q / W), q % W);
+    const dist = haversineKm(la0, lo0, la1, lo1);
+    if (!(dist > dmin && dist < dmax)) continue;
+    const t = transectYx(raster, [Math.floor(p / W), p % W], [Math.floor(q / W), q % W], { interpolation: 'nearest', grid: g });
+    let value = NaN;
+    let dkm = NaN;
+    if (t.distance.length >= 2) {
+      const n = t.distance.length;
+      let sx = 0;
+      let sy = 0;
+      for (let s = 0; s < n; s++) {
+        sx += t.distance[s] / 1000;
+        sy += t.value[s];
+      }
+      const mx = sx / n;
+      const my = sy / n;
+      let sxx = 0;
+      let sxy = 0;
+      dkm = 0;
+      for (let s = 0; s < n; s++) {
+        const x = t.distance[s] / 1000;
+        sxx += (x - mx) ** 2;
+        sxy += (x - mx) * (t.value[s] - my);
+        dkm = Math.max(dkm, x);
+      }
+      value = sxx > 0 ? (sxy / sxx) * dkm : NaN;
+    }
+    out.i.push(p);
+    out.j.push(q);
+    out.d.push(dkm);
+    out.v.push(value);
+  }
+  return {
+    i: Int32Array.from(out.i),
+    j: Int32Array.from(out.j),
+    distanceKm: Float64Array.from(out.d),
+    value: Float64Array.from(out.v),
+    sigma: new Float64Array(out.v.length).fill(NaN),
+    drawn: draw.length,
+  };
 }

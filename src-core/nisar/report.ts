@@ -147,7 +147,9 @@ export function reportHtml(r: ValidationResult): string {
   }
   if (r.variogram) body += `<h2>Structure function</h2>\n${semivariogramSvg(r.variogram, r.variogram.fit, t)}`;
   if (r.sampling)
-    body += `<p class="small">Sampling: ${r.sampling.drawn} of ${r.sampling.available} valid pixels drawn without replacement (seed ${r.sampling.seed}), ${r.pairs.value.length} disjoint consecutive pairs; plane ${
+    body += `<p class="small">Sampling (${r.sampling.mode}): ${r.sampling.drawn} of ${r.sampling.available} valid pixels drawn without replacement (seed ${r.sampling.seed}), ${r.pairs.value.length} ${
+      r.sampling.mode === 'points' ? 'disjoint consecutive pairs' : 'profiles'
+    }; plane ${
       r.sampling.plane ? `a=${r.sampling.plane[0].toExponential(3)}, b=${r.sampling.plane[1].toExponential(3)} mm/yr/km removed` : 'not removed'
     }${r.sampling.stablePixels !== null ? `; stable area ${r.sampling.stablePixels} pixels` : ''}.</p>\n`;
   if (r.notes.length) body += `<h2>Notes</h2>\n<ul>${r.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>\n`;

@@ -10,7 +10,7 @@ import { InputError } from '../pipeline/types';
 import { loadGnssInputs } from './gnssFiles';
 import { NISAR_SITES } from './sites';
 import { runMethod1, type PairSet, type StationRecord } from './method1';
-import { flattenValid, parsePolygon, polygonMask, samplePairs } from './method2';
+import { flattenValid, localKmAxes, parsePolygon, polygonMask, profilePairs, samplePairs } from './method2';
 import {
   evaluateRequirement,
   HEAD_LOG_BINNING,
@@ -51,6 +51,10 @@ export interface ValidateOptions {
   numSamples?: number;
   seed?: number;
   deramp?: boolean;
+  /** 'points' (default: disjoint random pixel pairs) or 'profiles' (line fits along random transects, slow) */
+  sampling?: 'points' | 'profiles';
+  /** profile pairs drawn for 'profiles' (20,000) */
+  numProfiles?: number;
   /** variogram: points in the all-pairs subset (2000), bins (20); false to skip */
   variogram?: false | { maxPoints?: number; nBins?: number };
 }
@@ -71,7 +75,14 @@ export interface ValidationResult {
   stations?: StationRecord[];
   refStation?: string;
   /** Method 2: pixels available / drawn, plane removed, stable-area pixels */
-  sampling?: { available: number; drawn: number; plane: [number, number, number] | null; stablePixels: number | null; seed: number };
+  sampling?: {
+    mode: 'points' | 'profiles';
+    available: number;
+    drawn: number;
+    plane: [number, number, number] | null;
+    stablePixels: number | null;
+    seed: number;
+  };
   variogram?: Variogram & { fit: ExponentialFit };
   /** Method 2: the stable-area polygon ([lat, lon] vertices), if one was given */
   stablePolygon?: [number, number][];
@@ -183,10 +194,27 @@ export async function validateSecular(opts: ValidateOptions): Promise<Validation
   const pts = flattenValid(field.data, field.grid, keep);
   if (pts.v.length < 2) throw new InputError(`${opts.velocityFile}: fewer than 2 valid pixels${keep ? ' inside the stable area' : ''}`);
   const seed = opts.seed ?? 1;
-  const s = samplePairs(pts, { numSamples: opts.numSamples, seed, deramp: opts.deramp });
-  if (s.drawn < (opts.numSamples ?? 1_000_000)) notes.push(`all ${s.available} valid pixels used (fewer than ${opts.numSamples ?? 1_000_000} requested)`);
-  notes.push(`${s.pairs.value.length} disjoint pairs from ${s.drawn} pixels drawn without replacement (seed ${seed}; numpy's seed-1 draws are not reproduced)`);
-  const abs = Float64Array.from(s.pairs.value, Math.abs);
+  const mode = opts.sampling ?? 'points';
+  const s = samplePairs(pts, { numSamples: mode === 'points' ? opts.numSamples : 0, seed, deramp: opts.deramp });
+  let pairs = s.pairs;
+  let drawn = s.drawn;
+  if (mode === 'profiles') {
+    let data: ArrayLike<number> = field.data;
+    if (s.plane) {
+      const [a, b, c] = s.plane;
+      const { x, y } = localKmAxes(field.grid);
+      const W = field.width;
+      data = Float32Array.from(field.data, (v, p) => v - (a * x[p % W] + b * y[Math.floor(p / W)] + c));
+    }
+    const pp = profilePairs(data, field.grid, keep, { numProfiles: opts.numProfiles, seed });
+    pairs = pp;
+    drawn = pp.drawn;
+    notes.push(`profile sampling: ${pp.value.length} transects of 0.1–50 km from ${pp.drawn / 2} random pixel pairs (seed ${seed}); value = line fit difference between the ends`);
+  } else {
+    if (s.drawn < (opts.numSamples ?? 1_000_000)) notes.push(`all ${s.available} valid pixels used (fewer than ${opts.numSamples ?? 1_000_000} requested)`);
+    notes.push(`${s.pairs.value.length} disjoint pairs from ${s.drawn} pixels drawn without replacement (seed ${seed}; numpy's seed-1 draws are not reproduced)`);
+  }
+  const abs = Float64Array.from(pairs.value, Math.abs);
   let variogram: ValidationResult['variogram'];
   if (opts.variogram !== false) {
     const vo = opts.variogram || {};
@@ -198,10 +226,10 @@ export async function validateSecular(opts: ValidateOptions): Promise<Validation
   return {
     ...base,
     method: 'method2',
-    table: evaluateRequirement(s.pairs.distanceKm, abs, { binning, emptyBins: opts.emptyBins }),
-    pairs: s.pairs,
-    pairsSummary: summary(s.pairs),
-    sampling: { available: s.available, drawn: s.drawn, plane: s.plane, stablePixels: keep ? keep.reduce((a, b) => a + b, 0) : null, seed },
+    table: evaluateRequirement(pairs.distanceKm, abs, { binning, emptyBins: opts.emptyBins }),
+    pairs,
+    pairsSummary: summary(pairs),
+    sampling: { mode, available: s.available, drawn, plane: s.plane, stablePixels: keep ? keep.reduce((a, b) => a + b, 0) : null, seed },
     variogram,
     stablePolygon: poly,
     notes,

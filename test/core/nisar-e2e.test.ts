@@ -201,3 +201,17 @@ describeParity('nisar Method 1 on cv-tiny with GNSS made from truth.h5', () => {
     );
   });
 });
+
+describeParity('nisar Method 2 profile sampling on cv-tiny', () => {
+  it('CLI --profiles 500: transects 0.1–50 km, report written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nisar-prof-'));
+    const out = join(dir, 'p.html');
+    expect(await nisarCommand(['method2', fx('mintpy', 'velocity.h5'), '--profiles', '500', '-o', out])).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8'));
+    expect(json.sampling.mode).toBe('profiles');
+    expect(json.sampling.drawn).toBe(1000);
+    expect(json.pairs.count).toBeGreaterThan(400);
+    expect(json.pairs.maxKm).toBeLessThan(50);
+    expect(json.pairs.minKm).toBeGreaterThan(0);
+  });
+});

@@ -209,3 +209,30 @@ describe('nisar Method 2 end to end on white noise', () => {
     }
   });
 });
+
+describe('nisar Method 2 profile sampling', () => {
+  it('on an east–west ramp the line fit gives the ramp difference between the ends; lengths in (0.1, 50) km', async () => {
+    const { profilePairs } = await import('../../src-core/nisar/method2');
+    const { haversineKm } = await import('../../src-core/nisar/geometry');
+    const g: GeoGrid = { length: 200, width: 300, xFirst: -116, yFirst: 35.4, xStep: 0.002, yStep: -0.002 };
+    const { x } = localKmAxes(g);
+    const data = Float32Array.from({ length: 200 * 300 }, (_, p) => 0.8 * x[p % 300] + 3);
+    for (let p = 0; p < data.length; p += 11) data[p] = NaN; // gaps inside the transects are skipped
+    const pp = profilePairs(data, g, null, { numProfiles: 300, seed: 4 });
+    expect(pp.drawn).toBe(600);
+    expect(pp.value.length).toBeGreaterThan(250); // the grid's diagonal is ~35 km: nearly all lengths are valid
+    for (let k = 0; k < pp.value.length; k++) {
+      const p = pp.i[k];
+      const q = pp.j[k];
+      const want = 0.8 * (x[q % 300] - x[p % 300]);
+      expect(Math.abs(pp.value[k] - want)).toBeLessThan(0.02 * Math.abs(want) + 0.1); // nearest-pixel sampling of short profiles
+      const [la0, lo0] = rowColToLatLon(g, Math.floor(p / 300), p % 300);
+      const [la1, lo1] = rowColToLatLon(g, Math.floor(q / 300), q % 300);
+      const h = haversineKm(la0, lo0, la1, lo1);
+      expect(h > 0.1 && h < 50).toBe(true);
+      expect(Math.abs(pp.distanceKm[k] / h - 1)).toBeLessThan(0.02);
+    }
+    // same seed, same profiles
+    expect(Array.from(profilePairs(data, g, null, { numProfiles: 300, seed: 4 }).value)).toEqual(Array.from(pp.value));
+  });
+});
