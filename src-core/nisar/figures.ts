@@ -364,3 +364,54 @@ export function stationSeriesSvg(stations: StationRecord[]): string {
   });
   return `${s}</svg>\n`;
 }
+
+/** One histogram panel per data set (Method 1 appendix: station velocities, residuals, double differences). */
+export function histogramsSvg(panels: { title: string; unit: string; sets: { label: string; values: ArrayLike<number>; colour: string }[] }[]): string {
+  const pw = 290;
+  const ph = 200;
+  const W = panels.length * pw + 20;
+  const H = ph + 70;
+  let s = open(W, H);
+  panels.forEach((panel, k) => {
+    const x0 = 20 + k * pw + 35;
+    const y0 = 30;
+    const w = pw - 55;
+    const h = ph - 30;
+    const all: number[] = [];
+    for (const set of panel.sets) for (let i = 0; i < set.values.length; i++) if (Number.isFinite(set.values[i])) all.push(set.values[i]);
+    s += `<text x="${f3(x0 + w / 2)}" y="18" text-anchor="middle" font-size="11">${esc(panel.title)}</text>\n<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="black"/>\n`;
+    if (!all.length) return;
+    let lo = Math.min(...all);
+    let hi = Math.max(...all);
+    if (hi === lo) {
+      lo -= 1;
+      hi += 1;
+    }
+    const nb = Math.max(5, Math.min(30, Math.ceil(Math.sqrt(all.length) * 2)));
+    const counts = panel.sets.map((set) => {
+      const c = new Array(nb).fill(0);
+      for (let i = 0; i < set.values.length; i++) {
+        const v = set.values[i];
+        if (Number.isFinite(v)) c[Math.min(nb - 1, Math.floor(((v - lo) / (hi - lo)) * nb))]++;
+      }
+      return c;
+    });
+    const cmax = Math.max(1, ...counts.flat());
+    const sx = linScale(lo, hi, x0, x0 + w, 5);
+    const sy = linScale(0, cmax, y0 + h, y0, 4);
+    counts.forEach((c, si) => {
+      c.forEach((n: number, b: number) => {
+        if (!n) return;
+        const xa = sx(lo + ((hi - lo) * b) / nb);
+        const xb = sx(lo + ((hi - lo) * (b + 1)) / nb);
+        s += `<rect x="${f3(xa)}" y="${f3(sy(n))}" width="${f3(xb - xa)}" height="${f3(sy(0) - sy(n))}" fill="${panel.sets[si].colour}" fill-opacity="0.5" stroke="${panel.sets[si].colour}"/>\n`;
+      });
+    });
+    s += xAxis(sx, y0 + h, panel.unit, x0 + w / 2);
+    for (const t of sy.ticks) s += `<text x="${x0 - 4}" y="${f3(sy(t.v) + 3)}" font-size="9" text-anchor="end">${esc(t.label)}</text>\n`;
+    panel.sets.forEach((set, si) => {
+      s += `<rect x="${x0 + 6}" y="${y0 + 6 + 13 * si}" width="9" height="9" fill="${set.colour}" fill-opacity="0.5" stroke="${set.colour}"/><text x="${x0 + 19}" y="${y0 + 14 + 13 * si}" font-size="9">${esc(set.label)}</text>\n`;
+    });
+  });
+  return `${s}</svg>\n`;
+}

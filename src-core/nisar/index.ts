@@ -12,4 +12,4 @@ export * from './variogram';
 export * from './sites';
 export { validateSecular, resolveBinning, type ValidateOptions, type ValidationResult } from './validate';
 export { reportHtml, resultJson, tableCsv, tableRows, writeValidationReport, type ReportPaths } from './report';
-export { validationFigureSvg, velocityMapSvg, semivariogramSvg, stationSeriesSvg } from './figures';
+export { validationFigureSvg, velocityMapSvg, semivariogramSvg, stationSeriesSvg, histogramsSvg } from './figures';

@@ -5,7 +5,7 @@
  */
 import { xmlEscape as esc, writeFileAtomic } from '../export/atomic';
 import type { RequirementTable } from './requirement';
-import { semivariogramSvg, stationSeriesSvg, validationFigureSvg, velocityMapSvg } from './figures';
+import { histogramsSvg, semivariogramSvg, stationSeriesSvg, validationFigureSvg, velocityMapSvg } from './figures';
 import type { ValidationResult } from './validate';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : 'none');
@@ -144,6 +144,22 @@ export function reportHtml(r: ValidationResult): string {
       body += `<tr class="${s.status === 'used' ? '' : 'rej'}"><td>${esc(s.site)}${s.site === r.refStation ? ' (ref)' : ''}</td><td>${s.lat.toFixed(5)}</td><td>${s.lon.toFixed(5)}</td><td>${s.source}</td><td>${s.status}${s.reason ? `: ${esc(s.reason)}` : ''}</td><td>${num(s.incidence, 1)}</td><td>${num(s.azimuth, 1)}</td><td>${s.completeness !== undefined ? pct(s.completeness) : ''}</td><td>${num(s.scatterMm)}</td><td>${s.outliers ?? ''}</td><td>${num(s.gnssLos)}</td><td>${num(s.gnssLosStd)}</td><td>${num(s.insarPixel)}</td><td>${num(s.insarWindow)}</td><td>${num(s.gnss)}</td><td>${num(s.insar)}</td></tr>\n`;
     body += `</tbody></table>\n`;
     body += stationSeriesSvg(r.stations);
+    const used = r.stations.filter((s) => s.status === 'used');
+    if (used.length) {
+      body += `<h2>Appendix: distributions</h2>\n`;
+      body += histogramsSvg([
+        {
+          title: 'Station LOS velocities (re-referenced)',
+          unit: 'mm/yr',
+          sets: [
+            { label: 'GNSS', values: used.map((s) => s.gnss ?? NaN), colour: '#1f77b4' },
+            { label: 'InSAR', values: used.map((s) => s.insar ?? NaN), colour: '#d62728' },
+          ],
+        },
+        { title: 'Station residuals GNSS − InSAR', unit: 'mm/yr', sets: [{ label: 'residual', values: used.map((s) => (s.gnss ?? NaN) - (s.insar ?? NaN)), colour: '#555555' }] },
+        { title: 'Double differences', unit: 'mm/yr', sets: [{ label: 'dd', values: r.pairs.value, colour: '#2ca02c' }] },
+      ]);
+    }
   }
   if (r.variogram) body += `<h2>Structure function</h2>\n${semivariogramSvg(r.variogram, r.variogram.fit, t)}`;
   if (r.sampling)

@@ -195,7 +195,7 @@ describe('nisar Method 1 on a synthetic field with known station velocities', ()
     const html = readFileSync(paths.html, 'utf8');
     expect(html).toContain('FAILED');
     expect(html).toContain('AAAA (ref)');
-    expect((html.match(/<svg /g) ?? []).length).toBe(4); // validation figure, map, re-referenced map, station series
+    expect((html.match(/<svg /g) ?? []).length).toBe(5); // validation figure, map, re-referenced map, station series, histograms
     const json = JSON.parse(readFileSync(paths.json, 'utf8'));
     expect(json.verdicts.notebook).toBe('pooled');
     expect(json.stations.length).toBe(4);
