@@ -119,6 +119,17 @@ export function phaseVarianceLut(L: number): Float64Array {
   return v;
 }
 
+/** phaseVarianceLut per number of looks, computed once per thread (≈ 5–10 ms each; a pure function). */
+const varianceLutCache = new Map<number, Float64Array>();
+function cachedVarianceLut(L: number): Float64Array {
+  let v = varianceLutCache.get(L);
+  if (!v) {
+    v = phaseVarianceLut(L);
+    varianceLutCache.set(L, v);
+  }
+  return v;
+}
+
 /**
  * A ready-to-use converter coherence (float32) → √weight (float32), built once per tile.
  * For 'no' it returns 1 for every input.
@@ -136,7 +147,7 @@ export class WeightTable {
     const nodes = coherenceLutNodes();
     this.cohMin = nodes[0];
     this.cohMax = nodes[nodes.length - 1];
-    this.varLut = func === 'var' ? phaseVarianceLut(Math.min(this.L, 80)) : null;
+    this.varLut = func === 'var' ? cachedVarianceLut(Math.min(this.L, 80)) : null;
     this.sqrtVarLut = this.varLut ? this.varLut.map((v) => Math.fround(Math.sqrt(Math.fround(1 / v)))) : null;
   }
   private readonly sqrtVarLut: Float64Array | null;
