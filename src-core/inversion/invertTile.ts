@@ -38,7 +38,7 @@ import { choleskyFactor, choleskySolvePermuted, compileCholesky, type CompiledCh
 import { C4, C6, CIS_BIG, CIS_COS, CIS_INV_STEP, CIS_N, CIS_SIN, CIS_STEP, S3, S5 } from '../linalg/cis';
 import { networkDesign } from './design';
 import { GeneralSolver, UnionFind } from './generalSolver';
-import { NetworkLaplacian } from './laplacian';
+import { NetworkLaplacian, edgeConnectivity } from './laplacian';
 import { WeightTable, type WeightFunc } from './weights';
 
 export type MaskDatasetName = 'coherence' | 'connectComponent' | 'offsetSNR';
@@ -107,7 +107,8 @@ interface TileState {
   forceSvd: boolean;
   minRed: number;
   fullMinCount: number;
-  fullConnected: boolean;
+  /** edge connectivity of the network: fewer invalid pairs than this cannot disconnect a pixel */
+  lambda: number;
   refDateIdx: number;
   phase2range: number;
   idx1: Int32Array;
@@ -172,11 +173,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
   const colA1 = Int32Array.from(idx1, colOf);
   const colA2 = Int32Array.from(idx2, colOf);
 
-  // is the full network connected? (then a pixel with every pair valid needs no connectivity check)
   const uf = new UnionFind(N);
-  uf.reset();
-  let fullComps = N;
-  for (let i = 0; i < M; i++) if (uf.union(idx1[i], idx2[i])) fullComps--;
   // redundancy of a pixel with every pair valid
   const colCount = new Int32Array(n + 1);
   for (let i = 0; i < M; i++) {
@@ -197,7 +194,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     forceSvd: input.solver === 'svd',
     minRed: input.minRedundancy,
     fullMinCount,
-    fullConnected: fullComps === 1,
+    lambda: edgeConnectivity(N, idx1, idx2),
     refDateIdx,
     phase2range: (-1 * input.wavelength) / (4 * Math.PI),
     idx1,
@@ -271,7 +268,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
 
 /** Invert the pixels p0 … p0+nb−1 whose observations are in st.yT / st.swT (pixel-major). */
 function invertBlock(st: TileState, p0: number, nb: number): void {
-  const { M, N, n, P, useB, hasWeights, forceSvd, minRed, fullMinCount, fullConnected, refDateIdx, phase2range } = st;
+  const { M, N, n, P, useB, hasWeights, forceSvd, minRed, fullMinCount, lambda, refDateIdx, phase2range } = st;
   const { idx1, idx2, colA1, colA2, tbaseDiff, yT, swT, tsT, rows, colCount, lval, lshared, xp, phi, x, y, sw, uf } = st;
   const { pixelMask, ts, tcohOut, numOut, stats } = st;
   const { pattern: pat, asm, datePos } = st.lap;
@@ -315,10 +312,9 @@ function invertBlock(st: TileState, p0: number, nb: number): void {
     const allValid = mp === M;
 
     // redundancy check on A's columns (the dummy slot n holds the reference date and is ignored);
-    // pixels with every pair valid share the network's count
-    if (allValid) {
-      if (fullMinCount < minRed) continue;
-    } else {
+    // pixels with every pair valid share the network's count, and k invalid pairs lower it by ≤ k
+    const missing = M - mp;
+    if (fullMinCount - missing < minRed) {
       colCount.fill(0);
       for (let r = 0; r < mp; r++) {
         colCount[colA1[rows[r]]]++;
@@ -329,9 +325,9 @@ function invertBlock(st: TileState, p0: number, nb: number): void {
       if (minCount < minRed) continue;
     }
 
-    // connectivity of the valid pairs
+    // connectivity of the valid pairs (fewer invalid pairs than the edge connectivity: still connected)
     let comps = 1;
-    if (!(allValid && fullConnected)) {
+    if (missing >= lambda) {
       uf.reset();
       comps = N;
       for (let r = 0; r < mp; r++) if (uf.union(idx1[rows[r]], idx2[rows[r]])) comps--;

@@ -68,3 +68,60 @@ export class NetworkLaplacian {
     this.datePos = Int32Array.from({ length: N }, (_, d) => (colOf(d) < 0 ? -1 : pat.iperm[colOf(d)]));
   }
 }
+
+/**
+ * Edge connectivity λ of the network (the fewest pairs whose removal disconnects the dates; 0 when it
+ * is already disconnected): min over t of the max-flow between date 0 and date t with unit capacities
+ * (augmenting paths). A pixel with fewer than λ invalid pairs is therefore still connected, with no
+ * per-pixel graph search.
+ */
+export function edgeConnectivity(numDates: number, idx1: ArrayLike<number>, idx2: ArrayLike<number>): number {
+  const N = numDates;
+  const M = idx1.length;
+  if (N < 2) return 0;
+  // adjacency: arc 2i goes idx1→idx2, arc 2i+1 the reverse; residual capacity per arc
+  const head = new Int32Array(N).fill(-1);
+  const next = new Int32Array(2 * M);
+  const to = new Int32Array(2 * M);
+  for (let a = 0; a < 2 * M; a++) {
+    const i = a >> 1;
+    const from = a & 1 ? idx2[i] : idx1[i];
+    to[a] = a & 1 ? idx1[i] : idx2[i];
+    next[a] = head[from];
+    head[from] = a;
+  }
+  const cap = new Int8Array(2 * M);
+  const prevArc = new Int32Array(N);
+  const queue = new Int32Array(N);
+  let best = Infinity;
+  for (let t = 1; t < N; t++) {
+    cap.fill(1);
+    let flow = 0;
+    while (flow < best) {
+      prevArc.fill(-2);
+      prevArc[0] = -1;
+      let qh = 0;
+      let qt = 0;
+      queue[qt++] = 0;
+      while (qh < qt && prevArc[t] === -2) {
+        const u = queue[qh++];
+        for (let a = head[u]; a >= 0; a = next[a])
+          if (cap[a] > 0 && prevArc[to[a]] === -2) {
+            prevArc[to[a]] = a;
+            queue[qt++] = to[a];
+          }
+      }
+      if (prevArc[t] === -2) break;
+      for (let v = t; v !== 0; ) {
+        const a = prevArc[v];
+        cap[a]--;
+        cap[a ^ 1]++;
+        v = a & 1 ? idx2[a >> 1] : idx1[a >> 1];
+      }
+      flow++;
+    }
+    best = Math.min(best, flow);
+    if (best === 0) break;
+  }
+  return best;
+}

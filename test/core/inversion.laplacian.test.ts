@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { invertTile, type InvertTileInput } from '../../src-core/inversion/invertTile';
-import { NetworkLaplacian } from '../../src-core/inversion/laplacian';
+import { NetworkLaplacian, edgeConnectivity } from '../../src-core/inversion/laplacian';
 import { networkDesign } from '../../src-core/inversion/design';
 import type { WeightFunc } from '../../src-core/inversion/weights';
 import { formatDate, parseDate } from '../../src-core/time/dates';
@@ -93,6 +93,25 @@ describe('invertTile Laplacian fast path vs the SVD reference', () => {
     // a dense factor would have n(n+1)/2 = 780 entries; the band of nearest-3 alone ~4n
     expect(lap.pattern.nnz, `nnz ${lap.pattern.nnz}`).toBeLessThan(8 * n);
     expect(lap.pattern.flops, `flops ${lap.pattern.flops}`).toBeLessThan(20 * n);
+  });
+
+  it('edge connectivity: nearest-3 chain 3, with the first–last pair 4, a path 1, two triangles 2, split network 0', () => {
+    const N = 20;
+    const chain: [number, number][] = [];
+    for (let i = 0; i < N; i++) for (let k = 1; k <= 3 && i + k < N; k++) chain.push([i, i + k]);
+    const lam = (pairs: [number, number][], n = N) =>
+      edgeConnectivity(
+        n,
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
+      );
+    expect(lam(chain)).toBe(3);
+    expect(lam([...chain, [0, N - 1]])).toBe(4);
+    expect(lam(annualNetwork(N, 3, 12, 5))).toBe(4);
+    expect(lam(Array.from({ length: N - 1 }, (_, i) => [i, i + 1] as [number, number]))).toBe(1);
+    expect(lam(chain.filter(([a, b]) => !(a < 10 && b >= 10)))).toBe(0);
+    // two triangles sharing date 2: no bridge, but cutting (2,3) and (2,4) splits them → λ = 2
+    expect(lam([[0, 1], [1, 2], [0, 2], [2, 3], [3, 4], [2, 4]], 5)).toBe(2);
   });
 
   for (const wf of ['var', 'no', 'coh'] as WeightFunc[])
