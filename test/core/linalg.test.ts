@@ -228,12 +228,22 @@ describe('linalg: sparse Cholesky with a precomputed pattern', () => {
       expect(compiled.factor(l2, 1e-12)).toBe(true);
       expect(choleskyFactor(pat, l)).toBe(true);
       expect(Array.from(l2)).toEqual(Array.from(l));
+      // … also when the generated code is cut into many small functions
+      const chunked = compileCholesky(pat, 200000, 15)!;
+      const lc = new Float64Array(pat.nnz);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j <= i; j++) if (A[i * n + j] !== 0) lc[slotOf(pat, i, j)] += A[i * n + j];
+      expect(chunked.factor(lc, 1e-12)).toBe(true);
+      expect(Array.from(lc)).toEqual(Array.from(l));
       const bp = new Float64Array(n);
       for (let i = 0; i < n; i++) bp[pat.iperm[i]] = b[i];
       const bp2 = bp.slice();
+      const bp3 = bp.slice();
       choleskySolvePermuted(pat, l, bp);
       compiled.solve(l, bp2);
+      chunked.solve(l, bp3);
       expect(Array.from(bp2)).toEqual(Array.from(bp));
+      expect(Array.from(bp3)).toEqual(Array.from(bp));
       const x = choleskySolve(pat, l, b);
       let res = 0;
       for (let i = 0; i < n; i++) {
@@ -252,7 +262,7 @@ describe('linalg: sparse Cholesky with a precomputed pattern', () => {
     }
     expect(compileCholesky(pat)!.factor(l.slice(), 1e-12)).toBe(false);
     expect(choleskyFactor(pat, l)).toBe(false);
-    expect(compileCholesky(pat, 10)).toBeNull(); // too large for generated code
+    expect(compileCholesky(pat, 10)).toBeNull(); // larger than maxOps: interpreted
     // entries outside the pattern have no slot; a path graph is ordered from its ends (no fill)
     expect(slotOf(pat, 0, 15)).toBe(-1);
     const path = analyzeCholesky(6, [0, 1, 1, 2, 2, 3, 3, 4, 4, 5]);
