@@ -1,8 +1,8 @@
 /**
  * Throughput of invertTile (single thread) on the cv-tiny stack tiled to 48 000 pixels (83 pairs,
  * 30 dates). MintPy 1.5.1 needs ≈ 2.8 s of CPU for the 16 000-pixel fixture with weightFunc var
- * (≈ 5.8k px/s, ≈ 170 s per Mpx). The bound asserted here is deliberately loose (shared CI machines);
- * the measured figure is printed.
+ * (≈ 5.8k px/s, ≈ 170 s per Mpx). Speed is measured by `npm run bench`, never asserted in tests: these
+ * print the figures and assert only which solver path the pixels took (the fast path, for gap pixels too).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { numLooksFromAttrs, type WeightFunc } from '../../src-core/inversion/wei
 import { describeParity, fx } from '../helpers/fixtures';
 
 describeParity('invertTile throughput (cv-tiny tiled ×3)', () => {
-  it('var and no: ≥ 30k px/s single-thread CPU (≥ 5× MintPy), figure printed', async () => {
+  it('var and no: every pixel inverted; single-thread throughput printed', async () => {
     const stack = await IfgramStack.open(fx('mintpy', 'inputs', 'ifgramStack.h5'));
     const kept = readFileSync(fx('mintpy', 'network_kept.txt'), 'utf8').split('\n').map((s) => s.trim()).filter(Boolean);
     const keptIdx = kept.map((k) => stack.date12.indexOf(k));
@@ -54,7 +54,6 @@ describeParity('invertTile throughput (cv-tiny tiled ×3)', () => {
       const rate = TP / ((cu.user + cu.system) / 1e6);
       lines.push(`${weightFunc}: ${(rate / 1000).toFixed(0)}k px/s → ${(1e6 / rate).toFixed(1)} s per Mpx`);
       expect(out.stats.inverted).toBe(TP - 3); // the three copies of the reference pixel are not inverted
-      expect(rate, lines.at(-1)).toBeGreaterThan(30_000);
     }
     stack.close();
     console.log(`invertTile throughput: ${lines.join('; ')}`);
@@ -62,7 +61,7 @@ describeParity('invertTile throughput (cv-tiny tiled ×3)', () => {
 });
 
 describe('invertTile throughput with an annual first–last pair (demo-like network)', () => {
-  it('31 dates, nearest-3 + first–last pair, var: ≥ 60k px/s single-thread CPU, gaps as fast as complete pixels; figure printed', () => {
+  it('31 dates, nearest-3 + first–last pair, var: gap pixels take the same fast path as complete ones; throughput printed', () => {
     // the first–last pair made the banded B normal matrix dense (≈ 45k px/s before the Laplacian path)
     const N = 31;
     const t0 = Date.UTC(2018, 0, 9);
@@ -96,7 +95,6 @@ describe('invertTile throughput with an annual first–last pair (demo-like netw
     const out = run(gappy);
     console.log(`annual network: complete ${(full / 1000).toFixed(0)}k px/s, 5 % pairs invalid ${(gaps / 1000).toFixed(0)}k px/s (${out.stats.laplacian} of ${P} px on the Laplacian path)`);
     expect(out.stats.laplacian).toBeGreaterThan(0.95 * P);
-    expect(full).toBeGreaterThan(60_000);
-    expect(gaps).toBeGreaterThan(0.5 * full);
+    expect(run(phase).stats.laplacian).toBe(P);
   });
 });
