@@ -182,7 +182,7 @@ describe('writeKmz (synthetic file)', () => {
     ]);
     const res = await writeKmz({ file: f });
     console.log(`[kmz speed] 1000×1000 writeKmz: ${res.seconds.toFixed(2)} s, PNG ${res.png.width}×${res.png.height}`);
-    expect(res.seconds).toBeLessThan(10);
+    expect(res.entries.filter((e) => e.endsWith('.png'))).toHaveLength(2); // speed: npm run bench (google_earth step)
   });
 });
 
@@ -325,7 +325,7 @@ describeParity('writeKmz vs MintPy save_kmz (cv-tiny velocity.kmz)', () => {
     await writeH5File(join(dir, 'maskTempCoh.h5'), { ...attrs, FILE_TYPE: 'mask' }, [{ name: 'mask', data: bm, shape: [N, N] }]);
     const res = await writeKmz({ file: join(dir, 'velocity.h5') });
     console.log(`[kmz speed] tiled cv-tiny 1000×1000: ${res.seconds.toFixed(2)} s (MintPy 1.5.1 save_kmz here: 6.1 s, 1.8 GB RSS), PNG ${res.png.width}×${res.png.height}`);
-    expect(res.seconds).toBeLessThan(10);
+    expect(res.entries.filter((e) => e.endsWith('.png'))).toHaveLength(2); // speed: npm run bench (google_earth step)
   });
 
   it.skipIf(!hasGdal())('gdalinfo reads our KMZ with the same corners', () => {
