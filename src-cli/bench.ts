@@ -16,7 +16,7 @@ import { writeDemo } from '../src-core/demo';
 import { H5Reader } from '../src-core/formats/h5';
 import { runPipeline } from '../src-core/pipeline/runner';
 import { readReferencePoint } from '../src-core/reference/referenceStore';
-import type { StepName } from '../src-core/pipeline/types';
+import { STEP_NAMES, type StepName } from '../src-core/pipeline/types';
 
 const a = parseArgs(process.argv.slice(2), { rows: 1, cols: 1, dates: 1, pairs: 1, out: 1, 'mintpy-workers': 1, weight: 1 });
 const num = (k: string, d: number) => (a.flags[k] ? Number(a.flags[k][0]) : d);
@@ -48,16 +48,20 @@ async function main(): Promise<void> {
   const cfg = demo.templatePath;
   writeFileSync(cfg, `${readFileSync(cfg, 'utf8')}\nmintpy.networkInversion.weightFunc = ${weight}\n`);
 
-  say('\n| step | seconds | Mpx/s | peak RSS |');
+  say('\n| step | seconds | Mpx/s | process peak RSS so far |');
   say('|---|---|---|---|');
   const stepTimes: Record<string, number> = {};
+  let workDir = '';
   t0 = performance.now();
-  const rec = await runPipeline({ templatePath: cfg, numWorkers: cores });
-  const total = (performance.now() - t0) / 1000;
-  for (const s of rec.steps) {
-    stepTimes[s.name] = s.seconds;
-    say(`| ${s.name} | ${s.seconds.toFixed(2)} | ${((rows * cols) / 1e6 / s.seconds).toFixed(2)} | |`);
+  // one step at a time, so the (monotonic) peak RSS after each step shows which step needs the memory
+  for (const name of STEP_NAMES) {
+    const rec = await runPipeline({ templatePath: cfg, dostep: name, numWorkers: cores });
+    const st = rec.steps[0];
+    workDir = rec.workDir;
+    stepTimes[name] = st.seconds;
+    say(`| ${name} | ${st.seconds.toFixed(2)} | ${((rows * cols) / 1e6 / st.seconds).toFixed(2)} | ${mb(process.resourceUsage().maxRSS)} |`);
   }
+  const total = (performance.now() - t0) / 1000;
   const peak = process.resourceUsage().maxRSS;
   const loadToVel = (['load_data', 'modify_network', 'reference_point', 'quick_overview', 'invert_network', 'velocity'] as StepName[]).reduce(
     (s, n) => s + (stepTimes[n] ?? 0),
@@ -80,10 +84,10 @@ async function main(): Promise<void> {
     return finish();
   }
   // MintPy on the same ifgramStack.h5: its own modify_network/reference_point/quick_overview, then invert_network timed.
-  const ref = readReferencePoint(rec.workDir);
+  const ref = readReferencePoint(workDir);
   const mdir = join(out, 'mintpy');
   mkdirSync(join(mdir, 'inputs'), { recursive: true });
-  for (const f of ['ifgramStack.h5', 'geometryGeo.h5']) copyFileSync(join(rec.workDir, 'inputs', f), join(mdir, 'inputs', f));
+  for (const f of ['ifgramStack.h5', 'geometryGeo.h5']) copyFileSync(join(workDir, 'inputs', f), join(mdir, 'inputs', f));
   const mcfg = join(mdir, 'bench.cfg');
   const baseCfg = readFileSync(cfg, 'utf8').split('\n').filter((l) => !l.startsWith('mintpy.load.') && !l.startsWith('mintpy.reference.') && !l.startsWith('mintpy.networkInversion.weightFunc'));
   const writeCfg = (workers: number) =>
@@ -129,7 +133,7 @@ async function main(): Promise<void> {
       `${(mSerial / serial).toFixed(1)}× single-thread vs serial`);
   // same numbers?
   const cmp = async (f: string, ds: string) => {
-    const ra = await H5Reader.open(join(rec.workDir, f));
+    const ra = await H5Reader.open(join(workDir, f));
     const rb = await H5Reader.open(join(mdir, f));
     const x = ra.read(ds);
     const y = rb.read(ds);

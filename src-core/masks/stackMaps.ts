@@ -34,8 +34,8 @@ export interface BlockOptions {
   onBlock?: (rowsDone: number, rowsTotal: number) => void;
 }
 
-/** Row blocks [r0, r1) so that one block of all pairs fits `maxBytes`. */
-export function rowBlocks(length: number, numPairs: number, width: number, maxBytes = 256 * 2 ** 20): [number, number][] {
+/** Row blocks [r0, r1) so that one block of all pairs fits `maxBytes` (64 MB: h5wasm's heap never shrinks, so the largest read sets the memory). */
+export function rowBlocks(length: number, numPairs: number, width: number, maxBytes = 64 * 2 ** 20): [number, number][] {
   const rows = Math.max(1, Math.min(length, Math.floor(maxBytes / Math.max(1, numPairs * width * 4))));
   const out: [number, number][] = [];
   for (let r0 = 0; r0 < length; r0 += rows) out.push([r0, Math.min(length, r0 + rows)]);
