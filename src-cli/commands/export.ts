@@ -7,6 +7,7 @@ import { writeAscDescHorzVert } from '../../src-core/derived/ascDesc';
 import { writeSignificanceMask, writeVerticalVelocity } from '../../src-core/derived/files';
 import { swathProfile, transectLalo } from '../../src-core/derived/transect';
 import { transectSvg } from '../../src-core/export/figures';
+import { coherenceMatrixFigure, mapFigure, networkFigure, pixelSeriesFigure, writeFigure } from '../../src-core/export/figureFiles';
 import { writeFileAtomic } from '../../src-core/export/atomic';
 import { f32, toCsv, writePointsCsv, writeVelocityCsv, type PointSpec } from '../../src-core/export/csv';
 import { writeGeoTiff } from '../../src-core/export/geotiff';
@@ -24,7 +25,10 @@ export const EXPORT_USAGE = `usage:
   insar-studio export geotiff <file.h5> [dataset|YYYYMMDD|all] [-o out.tif] [--mask FILE]
   insar-studio export csv <file.h5> --lalo LAT,LON [LAT,LON ...] [--no-ref] [-o out.csv]
   insar-studio export csv <velocity.h5> --table [--polygon LAT,LON LAT,LON LAT,LON ...] [--mask FILE|no] [-o out.csv]
-  insar-studio export transect <file.h5> --start LAT,LON --end LAT,LON [--dataset NAME] [--width KM] [--svg out.svg] [-o out.csv]
+  insar-studio export figure network|coherence-matrix <workdir> [-o out.png|out.svg]
+  insar-studio export figure map <file.h5> [--dataset NAME] [--vlim MIN MAX] [--cmap NAME] [--mask FILE|no] [-o out.png|svg]
+  insar-studio export figure timeseries <timeseries.h5> --lalo LAT,LON [-o out.png|svg]
+  insar-studio export transect <file.h5> --start LAT,LON --end LAT,LON [--dataset NAME] [--width KM] [--svg out.svg|out.png] [-o out.csv]
   insar-studio export vertical <velocity.h5> --geom geometryGeo.h5 [-o velocityVertical.h5]   (vertical-only assumption)
   insar-studio export asc-desc <asc.h5> <desc.h5> [--geom g1.h5 g2.h5] [-o hz.h5 up.h5]
   insar-studio export significance <velocity.h5> [--k 2] [-o maskSignificant.h5]
@@ -226,7 +230,7 @@ async function run(sub: string, o: Opts): Promise<string> {
       }
       const svg = one(o, 'svg');
       if (svg) {
-        writeFileAtomic(
+        writeFigure(
           resolve(svg),
           transectSvg({ distance: t.distance, value: t.value, distanceUnit: t.distanceUnit, ylabel: `${m.dataset} [${m.unit}]`, band }),
         );
@@ -257,6 +261,35 @@ async function run(sub: string, o: Opts): Promise<string> {
       const k = numbers(o.flags.get('k'), 'k')?.[0];
       const r = await writeSignificanceMask({ velFile: file, k, out: outPath });
       return `wrote ${r.path} (${r.count} significant pixels)`;
+    }
+    case 'figure': {
+      const [kind, target] = o.positional;
+      if (!kind || !target) throw new UsageError('export figure: give a kind (network, coherence-matrix, map, timeseries) and a work folder or file');
+      let svg: string;
+      let base: string;
+      if (kind === 'network' || kind === 'coherence-matrix') {
+        const wd = resolve(target);
+        svg = kind === 'network' ? await networkFigure(wd) : await coherenceMatrixFigure(wd);
+        base = resolve(wd, kind === 'network' ? 'network' : 'coherenceMatrix');
+      } else if (kind === 'map') {
+        const vl = numbers(o.flags.get('vlim'), 'vlim');
+        const maskOpt = one(o, 'mask');
+        svg = await mapFigure(resolve(target), one(o, 'dataset'), {
+          vlim: vl as [number, number] | undefined,
+          cmap: one(o, 'cmap'),
+          mask: maskOpt === 'no' ? false : maskOpt ? resolve(maskOpt) : undefined,
+        });
+        base = resolve(target).replace(/\.h5$/, '');
+      } else if (kind === 'timeseries') {
+        const p = o.flags.get('lalo')?.[0];
+        if (!p) throw new UsageError('export figure timeseries: give --lalo LAT,LON');
+        const [lat, lon] = lalo(p, '--lalo');
+        svg = await pixelSeriesFigure(resolve(target), lat, lon);
+        base = resolve(target).replace(/\.h5$/, '') + `_${lat}_${lon}`;
+      } else throw new UsageError(`export figure: unknown kind "${kind}" (network, coherence-matrix, map, timeseries)`);
+      const path = outPath ?? `${base}.png`;
+      writeFigure(path, svg);
+      return `wrote ${path}`;
     }
     default:
       throw new UsageError(`export: unknown format "${sub}"`);
