@@ -6,26 +6,15 @@
  * `validateArgs` (src-shared/validate.ts) before it reaches a service. Pure types + constants: no Node, no DOM.
  */
 
-export const STEP_ORDER = [
-  'load_data',
-  'modify_network',
-  'reference_point',
-  'quick_overview',
-  'invert_network',
-  'velocity',
-  'google_earth',
-] as const;
-export type PipelineStep = (typeof STEP_ORDER)[number];
+import { STEP_NAMES, type StepName } from '../src-core/pipeline/stepNames';
+import type { GeoGrid } from '../src-core/formats/grid';
+
+/** MintPy's step order (declared once, in the science core). */
+export const STEP_ORDER = STEP_NAMES;
+export type PipelineStep = StepName;
 
 /** Raster grid of a layer: MintPy's geo attributes (outer corner of the upper-left pixel). */
-export interface Grid {
-  length: number;
-  width: number;
-  xFirst: number;
-  yFirst: number;
-  xStep: number;
-  yStep: number;
-}
+export type Grid = GeoGrid;
 
 export type ProjectKind = 'aria' | 'mintpy-staged' | 'template';
 

@@ -26,16 +26,8 @@ export function toCsv(header: string[], rows: string[][]): string {
   return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
 
-/** Even–odd ray casting; polygon vertices as [lat, lon] (closed or not). */
-export function pointInPolygon(lat: number, lon: number, poly: [number, number][]): boolean {
-  let inside = false;
-  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [yi, xi] = poly[i];
-    const [yj, xj] = poly[j];
-    if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
+import { pointInPolygon } from '../util/polygon';
+export { pointInPolygon };
 
 export interface PointSpec {
   name: string;

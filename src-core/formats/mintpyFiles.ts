@@ -3,16 +3,9 @@
  * time series, with the attributes MintPy derives on read (geo grid, wavelength, dates).
  */
 import { H5Reader, H5Error, type Attrs, type NumericArray } from './h5';
+import type { GeoGrid } from './grid';
 
-export interface GeoGrid {
-  length: number;
-  width: number;
-  /** outer corner of the upper-left pixel (MintPy X_FIRST/Y_FIRST) */
-  xFirst: number;
-  yFirst: number;
-  xStep: number;
-  yStep: number;
-}
+export type { GeoGrid };
 
 export function gridOf(attrs: Attrs, file = '?'): GeoGrid | null {
   if (attrs.LENGTH === undefined || attrs.WIDTH === undefined) throw new H5Error(file, 'no LENGTH/WIDTH attributes');

@@ -40,16 +40,8 @@ export function localKmAxes(g: GeoGrid): { x: Float64Array; y: Float64Array } {
   return { x: lin(xFirstIx * dx, xEnd * dx, W), y: lin(yFirstIx * dy, yEnd * dy, L) };
 }
 
-/** even–odd point-in-polygon test (polygon as [lat, lon] vertices, closed implicitly) */
-export function pointInPolygon(lat: number, lon: number, poly: readonly (readonly [number, number])[]): boolean {
-  let inside = false;
-  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [yi, xi] = poly[i];
-    const [yj, xj] = poly[j];
-    if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
+import { pointInPolygon } from '../util/polygon';
+export { pointInPolygon };
 
 /** 1 where the pixel centre lies inside the polygon */
 export function polygonMask(g: GeoGrid, poly: readonly (readonly [number, number])[]): Uint8Array {

@@ -4,16 +4,8 @@
  */
 import type { Template } from '../config/template';
 
-export const STEP_NAMES = [
-  'load_data',
-  'modify_network',
-  'reference_point',
-  'quick_overview',
-  'invert_network',
-  'velocity',
-  'google_earth',
-] as const;
-export type StepName = (typeof STEP_NAMES)[number];
+import type { StepName } from './stepNames';
+export { STEP_NAMES, type StepName } from './stepNames';
 
 export interface Progress {
   step: StepName | string;
