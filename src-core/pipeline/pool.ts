@@ -17,12 +17,15 @@ export interface TilePool {
   destroy(): Promise<void>;
 }
 
-/** Find the bundled worker: beside this module when bundled, or <repo>/out/node/workers when run from source. */
-export function findWorkerScript(): string | null {
-  if (process.env.INSAR_STUDIO_WORKER && existsSync(process.env.INSAR_STUDIO_WORKER)) return process.env.INSAR_STUDIO_WORKER;
+/**
+ * Find a bundled worker (`tile.worker.js`, `pipeline.worker.js`): beside this module when bundled, or
+ * <repo>/out/node/workers when run from source.
+ */
+export function findWorkerScript(name = 'tile.worker.js'): string | null {
+  if (name === 'tile.worker.js' && process.env.INSAR_STUDIO_WORKER && existsSync(process.env.INSAR_STUDIO_WORKER)) return process.env.INSAR_STUDIO_WORKER;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    for (const c of [join(dir, 'workers', 'tile.worker.js'), join(dir, 'out', 'node', 'workers', 'tile.worker.js')])
+    for (const c of [join(dir, 'workers', name), join(dir, 'out', 'node', 'workers', name)])
       if (existsSync(c)) return c;
     dir = resolve(dir, '..');
   }

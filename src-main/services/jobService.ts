@@ -17,7 +17,11 @@ export class JobError extends Error {
   }
 }
 
-const defaultRunner: Runner = async (opts) => (await import('../../src-core/pipeline/runner')).runPipeline(opts);
+/** The pipeline in its own process when the worker bundle exists (the app), else in-process (tests from source). */
+const defaultRunner: Runner = async (opts) => {
+  const threaded = (await import('./pipelineProcess')).processRunner();
+  return threaded ? threaded(opts) : (await import('../../src-core/pipeline/runner')).runPipeline(opts);
+};
 
 export class JobService {
   private active: { id: number; ctrl: AbortController; done: Promise<RunSummary> } | null = null;
@@ -64,7 +68,11 @@ export class JobService {
       for (let j = 0; j < k; j++) if (steps[j].status === 'running' || steps[j].status === 'pending') steps[j].status = 'done';
       steps[k].status = 'running';
       current = k;
-      db.updateRunSteps(id, steps);
+      try {
+        db.updateRunSteps(id, steps);
+      } catch {
+        /* the project database was closed under the run (project closed, app quitting): the end is still reported */
+      }
     };
     const t0 = Date.now();
     const done = (async (): Promise<RunSummary> => {

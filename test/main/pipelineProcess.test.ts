@@ -1,0 +1,44 @@
+/** The app runs the pipeline in a child process: progress, logs, records, user errors and cancel cross the process boundary. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeDemo } from '../../src-core/demo';
+import { processRunner } from '../../src-main/services/pipelineProcess';
+import { REPO_ROOT } from '../helpers/fixtures';
+
+let cfg: string;
+beforeAll(async () => {
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-node.mjs'), '--quiet']);
+  cfg = (await writeDemo(mkdtempSync(join(tmpdir(), 'thr-')), { rows: 40, cols: 50, numDates: 8, seed: 4 })).templatePath;
+}, 120_000);
+
+describe('pipeline in a child process', () => {
+  it('runs the steps, streaming progress and logs', async () => {
+    const run = processRunner();
+    expect(run).not.toBeNull();
+    const steps = new Set<string>();
+    const logs: string[] = [];
+    const rec = await run!({ templatePath: cfg, end: 'velocity', onProgress: (p) => steps.add(String(p.step)), onLog: (m) => logs.push(m) });
+    expect(rec.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done', 'done', 'done']);
+    expect(steps.has('invert_network')).toBe(true);
+    expect(logs).toContain('step velocity');
+  });
+
+  it('a user error keeps its class name and message', async () => {
+    const bad = cfg.replace(/\.cfg$/, '-bad.cfg');
+    writeFileSync(bad, `${readFileSync(cfg, 'utf8')}\nmintpy.reference.yx = 999,999\n`);
+    const err = await processRunner()!({ templatePath: bad, dostep: 'reference_point' }).catch((e) => e);
+    expect(err.name).toBe('InputError');
+    expect(err.message).toMatch(/outside/);
+    expect(err.record.steps[0]).toMatchObject({ name: 'reference_point', status: 'failed' });
+  });
+
+  it('cancel stops the run', async () => {
+    const ctrl = new AbortController();
+    const p = processRunner()!({ templatePath: cfg, signal: ctrl.signal, onLog: (m) => m.startsWith('step modify') && ctrl.abort() });
+    const err = await p.catch((e) => e);
+    expect(err.name).toBe('CancelledError');
+  });
+});
