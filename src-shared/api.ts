@@ -39,8 +39,10 @@ export interface NetworkInfo {
   excluded: number[];
   /** pairs the template's own network rules (modify_network: dates, baselines, …) dropped in the last run */
   ruleDropped: { index: number; reasons: string[] }[];
-  /** number of connected parts of the kept network (1 = connected) */
+  /** number of connected parts of the kept network over the dates that still have a kept pair (1 = connected) */
   components: number;
+  /** dates that no kept pair uses any more: left out of the time series (not a split) */
+  datesWithoutPair: string[];
   /** pairs neither excluded by the user nor dropped by the rules */
   kept: number;
 }

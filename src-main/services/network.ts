@@ -62,19 +62,6 @@ export function dateBperpFromPairs(dates: string[], pairs: { date1: string; date
   return bp.map((x) => (Number.isNaN(x) ? 0 : x));
 }
 
-/** Number of connected parts of the graph (dates, kept pairs). A date with no kept pair is its own part. */
-export function countComponents(dates: string[], pairs: { date1: string; date2: string }[]): number {
-  const parent = dates.map((_, i) => i);
-  const idx = new Map(dates.map((d, i) => [d, i]));
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-  for (const p of pairs) {
-    const a = find(idx.get(p.date1)!);
-    const b = find(idx.get(p.date2)!);
-    if (a !== b) parent[a] = b;
-  }
-  return new Set(dates.map((_, i) => find(i))).size;
-}
-
 export async function readStackNetwork(path: string, cachedCoherence?: number[]): Promise<StackNetwork & { coherence: number[] }> {
   const r = await H5Reader.open(path);
   try {

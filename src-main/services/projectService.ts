@@ -26,7 +26,8 @@ import {
 } from '../../src-shared/api';
 import { AppDb, ProjectDb, type EditSnapshot, type HistoryState } from './projectDb';
 import { detectProject, type ProjectInfo as DetectedInfo } from '../../src-core/project/detect';
-import { countComponents, readStackNetwork, type StackNetwork } from './network';
+import { readStackNetwork, type StackNetwork } from './network';
+import { networkConnectivity } from '../../src-core/network/networkGraph';
 import type { EventBus } from './events';
 
 /** Which step first reads a template key (what an override makes stale). */
@@ -242,13 +243,13 @@ export class ProjectService {
       const ex = new Set(excluded);
       const pairs = d.pairs.map(([date1, date2], index) => ({ index, date1, date2, bperp: 0, coherence: NaN, days: daysBetween(date1, date2) }));
       const kept = pairs.filter((q) => !ex.has(q.index));
-      return { dates: d.dates, dateBperp: d.dates.map(() => 0), pairs, excluded, ruleDropped: [], components: countComponents(d.dates, kept), kept: kept.length };
+      return { dates: d.dates, dateBperp: d.dates.map(() => 0), pairs, excluded, ruleDropped: [], ...connectivity(pairs, ex), kept: kept.length };
     }
     const ruleDropped = this.ruleDropped(net);
     const ex = new Set([...excluded, ...ruleDropped.map((r) => r.index)]);
     const kept = net.pairs.filter((p) => !ex.has(p.index));
     const pairs = net.pairs.map((p) => ({ ...p, coherence: p.coherence ?? NaN }));
-    return { dates: net.dates, dateBperp: net.dateBperp, pairs, excluded, ruleDropped, components: countComponents(net.dates, kept), kept: kept.length };
+    return { dates: net.dates, dateBperp: net.dateBperp, pairs, excluded, ruleDropped, ...connectivity(net.pairs, ex), kept: kept.length };
   }
 
   /** Pairs modify_network dropped by the template's rules (not by the user's exclusions), from networkSelection.json. */
@@ -445,4 +446,13 @@ export function toSummary(r: RunSummary): RunSummary {
     steps: r.steps,
     ...(r.error ? { error: r.error } : {}),
   };
+}
+
+/** Parts of the kept network (src-core's rule: dates left without a pair are dropped, not a split). */
+function connectivity(pairs: { date1: string; date2: string; index: number }[], excluded: Set<number>): { components: number; datesWithoutPair: string[] } {
+  const c = networkConnectivity(
+    pairs.map((p) => `${p.date1}_${p.date2}`),
+    pairs.map((p) => !excluded.has(p.index)),
+  );
+  return { components: c.numComponents, datesWithoutPair: c.datesWithoutPair };
 }

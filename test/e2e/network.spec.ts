@@ -20,7 +20,7 @@ async function call<T>(method: string, ...args: unknown[]): Promise<T> {
   return b.result;
 }
 
-test('network editor: box select, exclude by date and baseline, split warning, undo, pair layers', async ({ page }) => {
+test('network editor: box select, exclude by date and baseline, dates left without pairs, split warning, undo, pair layers', async ({ page }) => {
   await page.goto(URL_);
   await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
   await page.getByTestId('tab-project').click();
@@ -64,12 +64,22 @@ test('network editor: box select, exclude by date and baseline, split warning, u
   await expect.poll(async () => (await call<NetworkInfo>('network')).excluded).toEqual([]);
   await expect(page.getByTestId('kept-count')).toContainText(`${n} of ${n}`);
 
-  // exclude every pair of one date: the network splits, with a warning
+  // exclude every pair of one date: that date leaves the series (said so); the rest stays connected
   const mid = net0.dates[Math.floor(net0.dates.length / 2)];
   await page.locator('select').filter({ hasText: 'date…' }).selectOption(mid);
   await page.getByRole('button', { name: 'Exclude date' }).click();
   const byDate = net0.pairs.filter((p) => p.date1 === mid || p.date2 === mid).map((p) => p.index);
   await expect.poll(async () => (await call<NetworkInfo>('network')).excluded).toEqual(byDate);
+  await expect(page.getByTestId('dates-without-pair')).toContainText('1 date(s) without a kept pair');
+  await expect(page.getByTestId('split-warning')).toHaveCount(0);
+  expect((await call<NetworkInfo>('network')).datesWithoutPair).toEqual([mid]);
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('dates-without-pair')).toHaveCount(0);
+
+  // drop every pair that crosses the middle of the series: two parts, with a warning
+  const cross = net0.pairs.filter((p) => p.date1 < mid && p.date2 >= mid).map((p) => p.index);
+  await call('setExcludedPairs', cross);
+  await page.getByRole('button', { name: 'Network', exact: true }).first().click();
   await expect(page.getByTestId('split-warning')).toContainText('splits into 2 parts');
   await page.getByTestId('undo').click();
   await expect(page.getByTestId('split-warning')).toHaveCount(0);
