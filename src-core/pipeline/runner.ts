@@ -77,7 +77,11 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
   const log = opts.onLog ?? (() => {});
   const record: RunRecord = { templatePath: template.path, workDir, startedAt: new Date().toISOString(), steps: [], ok: true };
   const unknown = template.unknownKeys();
-  if (unknown.length) log(`template keys not used by InSAR Studio (kept): ${unknown.join(', ')}`);
+  const legacy = unknown.filter((k) => k.startsWith('mintpy.velocity.'));
+  const other = unknown.filter((k) => !k.startsWith('mintpy.velocity.'));
+  if (legacy.length)
+    log(`${legacy.join(', ')}: ignored, as MintPy 1.5.1 does (the velocity step reads mintpy.timeFunc.*; use those keys)`);
+  if (other.length) log(`template keys not used by InSAR Studio (kept): ${other.join(', ')}`);
 
   for (const name of selectSteps(opts)) {
     if (signal.aborted) throw new CancelledError();
