@@ -38,6 +38,8 @@ export interface RunRecord {
   startedAt: string;
   steps: StepRecord[];
   ok: boolean;
+  /** MintPy steps the template enables that were not run (see unimplementedSteps) */
+  skippedMintpySteps: string[];
 }
 
 /** Steps selected by dostep / start / end, in MintPy order. */
@@ -68,6 +70,21 @@ function skipReason(name: StepName, t: Template, workDir: string): string | null
   return null;
 }
 
+/**
+ * MintPy steps InSAR Studio does not implement yet, when the template turns them on: the run goes on without
+ * them (the outputs then equal MintPy's with those steps off), and says so.
+ */
+export function unimplementedSteps(t: Template): string[] {
+  const out: string[] = [];
+  const on = (k: string) => !/^(no|none|false)$/i.test(t.get(k));
+  if (on('mintpy.unwrapError.method')) out.push(`correct_unwrap_error (mintpy.unwrapError.method = ${t.get('mintpy.unwrapError.method')})`);
+  if (on('mintpy.solidEarthTides')) out.push('correct_SET (mintpy.solidEarthTides = yes)');
+  if (on('mintpy.troposphericDelay.method')) out.push(`correct_troposphere (mintpy.troposphericDelay.method = ${t.get('mintpy.troposphericDelay.method')})`);
+  if (on('mintpy.deramp')) out.push(`deramp (mintpy.deramp = ${t.get('mintpy.deramp')})`);
+  if (on('mintpy.topographicResidual')) out.push('correct_topography, residual_RMS, reference_date (mintpy.topographicResidual = yes)');
+  return out;
+}
+
 export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
   const base = Template.read(opts.templatePath);
   const template = opts.overrides ? base.with(opts.overrides) : base;
@@ -75,8 +92,15 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
   mkdirSync(workDir, { recursive: true });
   const signal = opts.signal ?? new AbortController().signal;
   const log = opts.onLog ?? (() => {});
-  const record: RunRecord = { templatePath: template.path, workDir, startedAt: new Date().toISOString(), steps: [], ok: true };
+  const record: RunRecord = { templatePath: template.path, workDir, startedAt: new Date().toISOString(), steps: [], ok: true, skippedMintpySteps: [] };
   const unknown = template.unknownKeys();
+  const missing = unimplementedSteps(template);
+  record.skippedMintpySteps = missing;
+  if (missing.length)
+    log(
+      `warning: the template turns on MintPy steps InSAR Studio does not run yet: ${missing.join('; ')}. ` +
+        'The results equal MintPy\'s with these steps off; set them to "no" in the template to silence this.',
+    );
   const legacy = unknown.filter((k) => k.startsWith('mintpy.velocity.'));
   const other = unknown.filter((k) => !k.startsWith('mintpy.velocity.'));
   if (legacy.length)

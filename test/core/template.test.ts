@@ -29,3 +29,17 @@ describeParity('template reads the notebook config', () => {
     expect(t.bool('mintpy.topographicResidual')).toBe(false);
   });
 });
+
+describe('MintPy steps the template turns on that InSAR Studio does not run', () => {
+  it('names them (MintPy defaults: pyaps troposphere and the DEM-error step are on)', async () => {
+    const { unimplementedSteps } = await import('../../src-core/pipeline/runner');
+    const none = unimplementedSteps(new Template('/p/x.cfg', {}));
+    expect(none.join('\n')).toMatch(/correct_troposphere \(mintpy.troposphericDelay.method = pyaps\)/);
+    expect(none.join('\n')).toMatch(/correct_topography/);
+    const off = unimplementedSteps(
+      new Template('/p/x.cfg', { 'mintpy.troposphericDelay.method': 'no', 'mintpy.topographicResidual': 'no' }),
+    );
+    expect(off).toEqual([]);
+    expect(unimplementedSteps(new Template('/p/x.cfg', { 'mintpy.troposphericDelay.method': 'no', 'mintpy.topographicResidual': 'no', 'mintpy.deramp': 'linear' }))).toEqual(['deramp (mintpy.deramp = linear)']);
+  });
+});
