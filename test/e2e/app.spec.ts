@@ -4,27 +4,12 @@
  * becomes 0), draw a transect, export KMZ (a zip with a .kml). Asserted on the real state (the API and
  * the written files); screenshots go to test/e2e/__screenshots__/.
  */
+import { URL_, DEMO, shots, call } from './host';
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
-import { BINARY_CONTENT_TYPE, TOKEN_HEADER, type LayerData, type NetworkInfo, type ProjectInfo, type RunSummary } from '../../src-shared/api';
-import { decodeBinary } from '../../src-shared/binaryCodec';
-
-const URL_ = process.env.INSAR_E2E_URL!;
-const DEMO = process.env.INSAR_E2E_DEMO!;
-const origin = new URL(URL_).origin;
-const token = new URL(URL_).searchParams.get('token')!;
-const shots = join(dirname(fileURLToPath(import.meta.url)), '__screenshots__');
-
-async function call<T>(method: string, ...args: unknown[]): Promise<T> {
-  const r = await fetch(`${origin}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token }, body: JSON.stringify({ args }) });
-  if ((r.headers.get('content-type') ?? '').startsWith(BINARY_CONTENT_TYPE)) return decodeBinary(await r.arrayBuffer()) as T;
-  const b = (await r.json()) as { result: T; error?: { message: string } };
-  if (b.error) throw new Error(b.error.message);
-  return b.result;
-}
+import { type LayerData, type NetworkInfo, type ProjectInfo, type RunSummary } from '../../src-shared/api';
 
 async function waitRun(page: Page, n: number): Promise<RunSummary> {
   await expect.poll(async () => (await call<RunSummary[]>('runs')).filter((r) => r.status !== 'running').length, { timeout: 150_000 }).toBeGreaterThanOrEqual(n);

@@ -2,23 +2,10 @@
  * The network editor in headless Chromium: box selection, exclude by date / temporal baseline, the split
  * warning, keyboard undo, selecting a pair shows its unwrapped phase; asserted on the API's state.
  */
+import { URL_, DEMO, shots, call } from './host';
 import { expect, test } from '@playwright/test';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { TOKEN_HEADER, type NetworkInfo, type ProjectInfo } from '../../src-shared/api';
-
-const URL_ = process.env.INSAR_E2E_URL!;
-const DEMO = process.env.INSAR_E2E_DEMO!;
-const origin = new URL(URL_).origin;
-const token = new URL(URL_).searchParams.get('token')!;
-const shots = join(dirname(fileURLToPath(import.meta.url)), '__screenshots__');
-
-async function call<T>(method: string, ...args: unknown[]): Promise<T> {
-  const r = await fetch(`${origin}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token }, body: JSON.stringify({ args }) });
-  const b = (await r.json()) as { result: T; error?: { message: string } };
-  if (b.error) throw new Error(b.error.message);
-  return b.result;
-}
+import { type NetworkInfo, type ProjectInfo } from '../../src-shared/api';
 
 test('network editor: box select, exclude by date and baseline, dates left without pairs, split warning, undo, pair layers', async ({ page }) => {
   await page.goto(URL_);

@@ -2,23 +2,14 @@
  * The Run panel on a larger demo: steps turn "running" with a progress bar, Cancel stops the run, the run
  * is recorded as cancelled, and "Run from" restarts from a chosen step.
  */
+import { URL_, call } from './host';
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TOKEN_HEADER, type RunSummary } from '../../src-shared/api';
+import { type RunSummary } from '../../src-shared/api';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const URL_ = process.env.INSAR_E2E_URL!;
-const origin = new URL(URL_).origin;
-const token = new URL(URL_).searchParams.get('token')!;
-
-async function call<T>(method: string, ...args: unknown[]): Promise<T> {
-  const r = await fetch(`${origin}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token }, body: JSON.stringify({ args }) });
-  const b = (await r.json()) as { result: T; error?: { message: string } };
-  if (b.error) throw new Error(b.error.message);
-  return b.result;
-}
 
 test('run panel: progress, cancel, run from a step', async ({ page }) => {
   const big = join(process.env.INSAR_E2E_TMP!, 'big');
