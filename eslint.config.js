@@ -4,7 +4,17 @@ import vue from 'eslint-plugin-vue';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'scratch/**', 'resources/**', 'test-results/**', 'playwright-report/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'scratch/**',
+      'resources/**',
+      'test-results/**',
+      'playwright-report/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],
@@ -38,7 +48,10 @@ export default tseslint.config(
   {
     files: ['src-renderer/**/*.{ts,vue}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['electron', 'node:*', '**/src-main/**', '**/src-core/formats/**'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['electron', 'node:*', '**/src-main/**', '**/src-core/formats/**'] },
+      ],
     },
   },
 );

@@ -7,5 +7,6 @@ import { execFileSync } from 'node:child_process';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'out', 'node', 'cli.js');
-if (!existsSync(cli)) execFileSync(process.execPath, [join(root, 'scripts', 'build-node.mjs'), '--quiet'], { stdio: 'inherit' });
+if (!existsSync(cli))
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-node.mjs'), '--quiet'], { stdio: 'inherit' });
 await import(pathToFileURL(cli).href);

@@ -26,7 +26,7 @@ for (const size of [16, 32, 48, 64, 128, 256, 512]) {
       if (!inside) continue;
       // a subsidence bowl: concentric fringes around an off-centre point, wrapped phase → colour
       const rr = Math.hypot(x - size * 0.56, y - size * 0.46) / size;
-      const phase = ((Math.exp(-rr * rr * 9) * 3.2) % 1 + 1) % 1;
+      const phase = (((Math.exp(-rr * rr * 9) * 3.2) % 1) + 1) % 1;
       const [r, g, b] = jet(phase);
       d[i] = r;
       d[i + 1] = g;

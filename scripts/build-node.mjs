@@ -19,7 +19,8 @@ for (const [name, rel] of Object.entries(entries)) if (existsSync(join(root, rel
 const wdir = join(root, 'src-workers');
 if (existsSync(wdir))
   for (const f of readdirSync(wdir))
-    if (f.endsWith('.worker.ts') || f.endsWith('.process.ts')) entryPoints[`workers/${f.replace(/\.ts$/, '')}`] = join(wdir, f);
+    if (f.endsWith('.worker.ts') || f.endsWith('.process.ts'))
+      entryPoints[`workers/${f.replace(/\.ts$/, '')}`] = join(wdir, f);
 
 const t0 = Date.now();
 await build({

@@ -16,7 +16,9 @@ const run = (args, opts = {}) => execFileSync(node, args, { stdio: 'inherit', cw
 run([join(root, 'scripts', 'build-node.mjs'), '--quiet']);
 const cli = join(root, 'out', 'node', 'cli.js');
 if (!existsSync(join(demoDir, 'mintpy'))) run([cli, 'demo', demoDir]);
-const cfg = execFileSync('sh', ['-c', `ls ${JSON.stringify(join(demoDir, 'mintpy'))}/*.cfg | head -1`]).toString().trim();
+const cfg = execFileSync('sh', ['-c', `ls ${JSON.stringify(join(demoDir, 'mintpy'))}/*.cfg | head -1`])
+  .toString()
+  .trim();
 run([cli, 'run', cfg]);
 console.log(`\nDemo outputs: ${dirname(cfg)}  (velocity.h5, timeseries.h5, velocity.kmz, …)`);
 if (headless) process.exit(0);
@@ -28,7 +30,9 @@ try {
 } catch {
   /* no Electron binary on this machine */
 }
-run([join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+run([join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 if (electronBin) {
   spawn(electronBin, [join(root, 'out', 'main', 'index.js'), '--project', demoDir], { stdio: 'inherit', cwd: root });
 } else {

@@ -18,7 +18,15 @@ import { runPipeline } from '../src-core/pipeline/runner';
 import { readReferencePoint } from '../src-core/reference/referenceStore';
 import { STEP_NAMES, type StepName } from '../src-core/pipeline/types';
 
-const a = parseArgs(process.argv.slice(2), { rows: 1, cols: 1, dates: 1, pairs: 1, out: 1, 'mintpy-workers': 1, weight: 1 });
+const a = parseArgs(process.argv.slice(2), {
+  rows: 1,
+  cols: 1,
+  dates: 1,
+  pairs: 1,
+  out: 1,
+  'mintpy-workers': 1,
+  weight: 1,
+});
 const num = (k: string, d: number) => (a.flags[k] ? Number(a.flags[k][0]) : d);
 const rows = num('rows', 1000);
 const cols = num('cols', 1000);
@@ -41,7 +49,9 @@ async function main(): Promise<void> {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   say(`# InSAR Studio benchmark — ${new Date().toISOString()}, ${cores} cores, Node ${process.version}`);
-  say(`stack: ${rows}×${cols} px (${((rows * cols) / 1e6).toFixed(2)} Mpx), ${numDates} dates, ${numPairs} pairs, weightFunc=${weight}`);
+  say(
+    `stack: ${rows}×${cols} px (${((rows * cols) / 1e6).toFixed(2)} Mpx), ${numDates} dates, ${numPairs} pairs, weightFunc=${weight}`,
+  );
   let t0 = performance.now();
   const demo = await writeDemo(join(out, 'stack'), { rows, cols, numDates, numPairs });
   say(`generate demo stack: ${fmt((performance.now() - t0) / 1000)} (${demo.info.pairs.length} pairs)`);
@@ -59,17 +69,20 @@ async function main(): Promise<void> {
     const st = rec.steps[0];
     workDir = rec.workDir;
     stepTimes[name] = st.seconds;
-    say(`| ${name} | ${st.seconds.toFixed(2)} | ${((rows * cols) / 1e6 / st.seconds).toFixed(2)} | ${mb(process.resourceUsage().maxRSS)} |`);
+    say(
+      `| ${name} | ${st.seconds.toFixed(2)} | ${((rows * cols) / 1e6 / st.seconds).toFixed(2)} | ${mb(process.resourceUsage().maxRSS)} |`,
+    );
   }
   const total = (performance.now() - t0) / 1000;
   const peak = process.resourceUsage().maxRSS;
-  const loadToVel = (['load_data', 'modify_network', 'reference_point', 'quick_overview', 'invert_network', 'velocity'] as StepName[]).reduce(
-    (s, n) => s + (stepTimes[n] ?? 0),
-    0,
-  );
+  const loadToVel = (
+    ['load_data', 'modify_network', 'reference_point', 'quick_overview', 'invert_network', 'velocity'] as StepName[]
+  ).reduce((s, n) => s + (stepTimes[n] ?? 0), 0);
   say(`| **whole chain** | ${total.toFixed(2)} | | ${mb(peak)} |`);
-  say(`\nload → velocity: ${fmt(loadToVel)}; invert_network: ${fmt(stepTimes.invert_network)} ` +
-      `(${((rows * cols) / stepTimes.invert_network / 1e3).toFixed(0)} kpx/s on ${cores} threads); peak RSS of the process (all threads): ${mb(peak)}`);
+  say(
+    `\nload → velocity: ${fmt(loadToVel)}; invert_network: ${fmt(stepTimes.invert_network)} ` +
+      `(${((rows * cols) / stepTimes.invert_network / 1e3).toFixed(0)} kpx/s on ${cores} threads); peak RSS of the process (all threads): ${mb(peak)}`,
+  );
 
   // single-thread inversion for the per-core figure
   t0 = performance.now();
@@ -87,9 +100,17 @@ async function main(): Promise<void> {
   const ref = readReferencePoint(workDir);
   const mdir = join(out, 'mintpy');
   mkdirSync(join(mdir, 'inputs'), { recursive: true });
-  for (const f of ['ifgramStack.h5', 'geometryGeo.h5']) copyFileSync(join(workDir, 'inputs', f), join(mdir, 'inputs', f));
+  for (const f of ['ifgramStack.h5', 'geometryGeo.h5'])
+    copyFileSync(join(workDir, 'inputs', f), join(mdir, 'inputs', f));
   const mcfg = join(mdir, 'bench.cfg');
-  const baseCfg = readFileSync(cfg, 'utf8').split('\n').filter((l) => !l.startsWith('mintpy.load.') && !l.startsWith('mintpy.reference.') && !l.startsWith('mintpy.networkInversion.weightFunc'));
+  const baseCfg = readFileSync(cfg, 'utf8')
+    .split('\n')
+    .filter(
+      (l) =>
+        !l.startsWith('mintpy.load.') &&
+        !l.startsWith('mintpy.reference.') &&
+        !l.startsWith('mintpy.networkInversion.weightFunc'),
+    );
   const writeCfg = (workers: number) =>
     writeFileSync(
       mcfg,
@@ -107,14 +128,19 @@ async function main(): Promise<void> {
   const mint = (steps: string[]) => {
     // MintPy skips a step whose outputs are newer than its inputs (update mode): remove them first
     if (steps[0] === 'invert_network')
-      for (const f of ['timeseries.h5', 'temporalCoherence.h5', 'numInvIfgram.h5']) rmSync(join(mdir, f), { force: true });
+      for (const f of ['timeseries.h5', 'temporalCoherence.h5', 'numInvIfgram.h5'])
+        rmSync(join(mdir, f), { force: true });
     const t = performance.now();
-    const r = spawnSync(py, ['-m', 'mintpy', 'smallbaselineApp', mcfg, '--start', steps[0], '--end', steps[steps.length - 1]], {
-      cwd: mdir,
-      encoding: 'utf8',
-      maxBuffer: 1 << 28,
-      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
-    });
+    const r = spawnSync(
+      py,
+      ['-m', 'mintpy', 'smallbaselineApp', mcfg, '--start', steps[0], '--end', steps[steps.length - 1]],
+      {
+        cwd: mdir,
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+        env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+      },
+    );
     if (r.status !== 0) throw new Error(`MintPy failed: ${r.stderr.slice(-2000)}`);
     return (performance.now() - t) / 1000;
   };
@@ -129,8 +155,10 @@ async function main(): Promise<void> {
     say(`MintPy 1.5.1 invert_network (dask, ${mw} workers): ${fmt(mDask)}`);
     mBest = Math.min(mSerial, mDask);
   }
-  say(`speed-up vs MintPy's best: ${(mBest / stepTimes.invert_network).toFixed(1)}× (${cores} threads), ` +
-      `${(mSerial / serial).toFixed(1)}× single-thread vs serial`);
+  say(
+    `speed-up vs MintPy's best: ${(mBest / stepTimes.invert_network).toFixed(1)}× (${cores} threads), ` +
+      `${(mSerial / serial).toFixed(1)}× single-thread vs serial`,
+  );
   // same numbers?
   const cmp = async (f: string, ds: string) => {
     const ra = await H5Reader.open(join(workDir, f));
@@ -144,9 +172,11 @@ async function main(): Promise<void> {
     return m;
   };
   await runPipeline({ templatePath: cfg, dostep: 'invert_network', numWorkers: cores });
-  say(`max |Δ| vs MintPy: timeseries ${(await cmp('timeseries.h5', 'timeseries')).toExponential(2)} m, ` +
+  say(
+    `max |Δ| vs MintPy: timeseries ${(await cmp('timeseries.h5', 'timeseries')).toExponential(2)} m, ` +
       `temporalCoherence ${(await cmp('temporalCoherence.h5', 'temporalCoherence')).toExponential(2)}, ` +
-      `numInvIfgram ${(await cmp('numInvIfgram.h5', 'mask')).toExponential(2)}`);
+      `numInvIfgram ${(await cmp('numInvIfgram.h5', 'mask')).toExponential(2)}`,
+  );
   return finish();
 }
 

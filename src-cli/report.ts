@@ -18,7 +18,13 @@ export function reportError(e: unknown): number {
 }
 
 /** A progress line on stderr, overwritten in place on a terminal. */
-export function progressPrinter(): (p: { step: string; done: number; total: number; label?: string; etaSeconds?: number }) => void {
+export function progressPrinter(): (p: {
+  step: string;
+  done: number;
+  total: number;
+  label?: string;
+  etaSeconds?: number;
+}) => void {
   const tty = process.stderr.isTTY;
   let last = 0;
   return (p) => {

@@ -68,10 +68,13 @@ export function toast(text: string, kind: Toast['kind'] = 'error'): void {
   const t = { id: ++toastId, kind, text };
   state.toasts.push(t);
   if (state.toasts.length > 4) state.toasts.splice(0, state.toasts.length - 4);
-  setTimeout(() => {
-    const i = state.toasts.findIndex((x) => x.id === t.id);
-    if (i >= 0) state.toasts.splice(i, 1);
-  }, kind === 'error' ? 9000 : 4000);
+  setTimeout(
+    () => {
+      const i = state.toasts.findIndex((x) => x.id === t.id);
+      if (i >= 0) state.toasts.splice(i, 1);
+    },
+    kind === 'error' ? 9000 : 4000,
+  );
 }
 
 /** Run an API call, turning an error into a toast that says what to do. */
@@ -144,14 +147,23 @@ export async function openProject(folder: string): Promise<void> {
   state.transectPoints = [];
   await refreshProject();
   await loadHeight();
-  const def = state.layers.find((l) => l.dataset === 'velocity' && l.file === 'velocity.h5') ?? state.layers.find((l) => l.kind !== 'pair');
-  if (def) await showLayer({ file: def.file, dataset: def.dataset, ...(def.dates ? { date: def.dates[def.dates.length - 1] } : {}) });
+  const def =
+    state.layers.find((l) => l.dataset === 'velocity' && l.file === 'velocity.h5') ??
+    state.layers.find((l) => l.kind !== 'pair');
+  if (def)
+    await showLayer({
+      file: def.file,
+      dataset: def.dataset,
+      ...(def.dates ? { date: def.dates[def.dates.length - 1] } : {}),
+    });
   state.panel = state.layers.some((l) => l.file === 'velocity.h5') ? 'network' : 'run';
 }
 
 export async function loadHeight(): Promise<void> {
   const h = state.layers.find((l) => l.file === 'inputs/geometryGeo.h5' && l.dataset === 'height');
-  heightData.value = h ? (markRaw((await guarded(() => api.getLayer(h.file, h.dataset), 'Reading the DEM')) ?? {}) as LayerData) : null;
+  heightData.value = h
+    ? (markRaw((await guarded(() => api.getLayer(h.file, h.dataset), 'Reading the DEM')) ?? {}) as LayerData)
+    : null;
 }
 
 export async function loadMask(): Promise<void> {
@@ -267,7 +279,10 @@ export function installEventHandlers(): void {
     state.running = false;
     state.runSteps = e.run.steps;
     state.lastRun = e.run;
-    if (e.run.status === 'failed') toast(`The run failed: ${e.run.error ?? 'see the log'} — fix the input or settings, then re-run from the failed step`);
+    if (e.run.status === 'failed')
+      toast(
+        `The run failed: ${e.run.error ?? 'see the log'} — fix the input or settings, then re-run from the failed step`,
+      );
     else if (e.run.status === 'ok') toast('Run finished: layers updated', 'info');
     void reloadAfterRun();
   });

@@ -302,7 +302,12 @@ export interface ApiEvents {
   onProjectChanged: ProjectInfo | null;
 }
 export type ApiEventName = keyof ApiEvents;
-export const API_EVENTS = ['onProgress', 'onLog', 'onRunFinished', 'onProjectChanged'] as const satisfies readonly ApiEventName[];
+export const API_EVENTS = [
+  'onProgress',
+  'onLog',
+  'onRunFinished',
+  'onProjectChanged',
+] as const satisfies readonly ApiEventName[];
 
 /** The object the renderer holds: the methods plus `on(event, cb) → unsubscribe`. */
 export interface InsarClient extends InsarApi {

@@ -6,7 +6,16 @@
 
 const MAGIC = 0x31425349; // 'ISB1' little-endian
 type TA = Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
-const CTORS = { Float32Array, Float64Array, Int32Array, Uint8Array, Int8Array, Int16Array, Uint16Array, Uint32Array } as const;
+const CTORS = {
+  Float32Array,
+  Float64Array,
+  Int32Array,
+  Uint8Array,
+  Int8Array,
+  Int16Array,
+  Uint16Array,
+  Uint32Array,
+} as const;
 type CtorName = keyof typeof CTORS;
 
 export function hasTypedArray(v: unknown, depth = 0): boolean {

@@ -24,12 +24,14 @@ const optional =
 const int =
   (min = 0, max = 1e9): Check =>
   (v) =>
-    Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? null : `expected an integer in [${min}, ${max}]`;
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max
+      ? null
+      : `expected an integer in [${min}, ${max}]`;
 const num: Check = (v) => (typeof v === 'number' && Number.isFinite(v) ? null : 'expected a finite number');
 const lat: Check = (v) => num(v) ?? ((v as number) >= -90 && (v as number) <= 90 ? null : 'latitude out of [-90, 90]');
-const lon: Check = (v) => num(v) ?? ((v as number) >= -360 && (v as number) <= 360 ? null : 'longitude out of [-360, 360]');
-const latLon: Check = (v) =>
-  Array.isArray(v) && v.length === 2 ? (lat(v[0]) ?? lon(v[1])) : 'expected [lat, lon]';
+const lon: Check = (v) =>
+  num(v) ?? ((v as number) >= -360 && (v as number) <= 360 ? null : 'longitude out of [-360, 360]');
+const latLon: Check = (v) => (Array.isArray(v) && v.length === 2 ? (lat(v[0]) ?? lon(v[1])) : 'expected [lat, lon]');
 const intArray: Check = (v) =>
   Array.isArray(v) && v.length <= 100000 && v.every((x) => int()(x) === null)
     ? new Set(v).size === v.length
@@ -46,12 +48,15 @@ const overrides: Check = (v) => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'expected an object of template keys';
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
     if (!/^mintpy\.[\w.]+$/.test(k)) return `"${k}" is not a mintpy.* template key`;
-    if (x !== null && (typeof x !== 'string' || x.length > 4096 || /[\r\n]/.test(x))) return `value of ${k} must be a one-line string or null`;
+    if (x !== null && (typeof x !== 'string' || x.length > 4096 || /[\r\n]/.test(x)))
+      return `value of ${k} must be a one-line string or null`;
   }
   return null;
 };
 const step: Check = (v) =>
-  typeof v === 'string' && (STEP_ORDER as readonly string[]).includes(v) ? null : `expected a step: ${STEP_ORDER.join(', ')}`;
+  typeof v === 'string' && (STEP_ORDER as readonly string[]).includes(v)
+    ? null
+    : `expected a step: ${STEP_ORDER.join(', ')}`;
 const csvExport: Check = (v) => {
   if (typeof v !== 'object' || v === null) return 'expected {kind, …}';
   const o = v as Record<string, unknown>;

@@ -7,7 +7,8 @@
  */
 import { runPipeline, type RunOptions, type RunRecord } from '../src-core/pipeline/runner';
 
-export type PipelineProcessIn = { type: 'run'; opts: Omit<RunOptions, 'signal' | 'onProgress' | 'onLog'> } | { type: 'cancel' };
+export type PipelineProcessIn =
+  { type: 'run'; opts: Omit<RunOptions, 'signal' | 'onProgress' | 'onLog'> } | { type: 'cancel' };
 export type PipelineProcessOut =
   | { type: 'progress'; progress: Parameters<NonNullable<RunOptions['onProgress']>>[0] }
   | { type: 'log'; message: string }
@@ -27,7 +28,8 @@ process.on('message', (m: PipelineProcessIn) => {
       onLog: (message) => post({ type: 'log', message }),
     }).then(
       (record) => post({ type: 'done', record }),
-      (e: Error & { record?: RunRecord }) => post({ type: 'error', name: e.name, message: e.message, record: e.record }),
+      (e: Error & { record?: RunRecord }) =>
+        post({ type: 'error', name: e.name, message: e.message, record: e.record }),
     );
 });
 // the parent went away: nothing to report to

@@ -47,7 +47,11 @@ export async function demoCommand(argv: string[]): Promise<number> {
         `template:   ${templatePath}\n`,
     );
     if (args.flags.run) {
-      const rec = await runPipeline({ templatePath, onProgress: progress, onLog: (m) => process.stderr.write(`${m}\n`) });
+      const rec = await runPipeline({
+        templatePath,
+        onProgress: progress,
+        onLog: (m) => process.stderr.write(`${m}\n`),
+      });
       process.stdout.write(`outputs in ${rec.workDir}\n`);
     }
     return 0;

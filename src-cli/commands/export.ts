@@ -7,7 +7,13 @@ import { writeAscDescHorzVert } from '../../src-core/derived/ascDesc';
 import { writeSignificanceMask, writeVerticalVelocity } from '../../src-core/derived/files';
 import { swathProfile, transectLalo } from '../../src-core/derived/transect';
 import { transectSvg } from '../../src-core/export/figures';
-import { coherenceMatrixFigure, mapFigure, networkFigure, pixelSeriesFigure, writeFigure } from '../../src-core/export/figureFiles';
+import {
+  coherenceMatrixFigure,
+  mapFigure,
+  networkFigure,
+  pixelSeriesFigure,
+  writeFigure,
+} from '../../src-core/export/figureFiles';
 import { writeFileAtomic } from '../../src-core/export/atomic';
 import { f32, toCsv, writePointsCsv, writeVelocityCsv, type PointSpec } from '../../src-core/export/csv';
 import { writeGeoTiff } from '../../src-core/export/geotiff';
@@ -161,7 +167,12 @@ async function run(sub: string, o: Opts): Promise<string> {
     case 'geotiff': {
       const file = needFile(o, sub, 2);
       const mask = one(o, 'mask');
-      const r = await writeGeoTiff({ file, dataset: o.positional[1], out: outPath, mask: mask ? resolve(mask) : undefined });
+      const r = await writeGeoTiff({
+        file,
+        dataset: o.positional[1],
+        out: outPath,
+        mask: mask ? resolve(mask) : undefined,
+      });
       return `wrote ${r.path} (${r.bands} band${r.bands > 1 ? 's' : ''}, ${r.width}×${r.height}, ${r.unit})`;
     }
     case 'csv': {
@@ -184,7 +195,13 @@ async function run(sub: string, o: Opts): Promise<string> {
         const [lat, lon] = lalo(s, '--lalo');
         return { name: `P${k + 1}`, lat, lon };
       });
-      const r = await writePointsCsv({ file, points, out: outPath, includeRef: !o.flags.has('no-ref'), dataset: one(o, 'dataset') });
+      const r = await writePointsCsv({
+        file,
+        points,
+        out: outPath,
+        includeRef: !o.flags.has('no-ref'),
+        dataset: one(o, 'dataset'),
+      });
       return `wrote ${r.path} (${r.rows} rows)`;
     }
     case 'transect': {
@@ -198,7 +215,9 @@ async function run(sub: string, o: Opts): Promise<string> {
       const g = requireGeo(m);
       let t;
       try {
-        t = transectLalo({ data: m.data, length: m.length, width: m.width }, g, start, end, { interpolation: 'linear' });
+        t = transectLalo({ data: m.data, length: m.length, width: m.width }, g, start, end, {
+          interpolation: 'linear',
+        });
       } catch (err) {
         if (err instanceof RangeError) throw new InputError(`${file}: ${err.message}`);
         throw err;
@@ -207,10 +226,20 @@ async function run(sub: string, o: Opts): Promise<string> {
       for (let k = 0; k < t.value.length; k++) {
         const lat = g.yFirst + (t.y[k] + 0.5) * g.yStep;
         const lon = g.xFirst + (t.x[k] + 0.5) * g.xStep;
-        rows.push([f32(t.distance[k]), String(+lat.toFixed(9)), String(+lon.toFixed(9)), f32(t.y[k]), f32(t.x[k]), f32(t.value[k])]);
+        rows.push([
+          f32(t.distance[k]),
+          String(+lat.toFixed(9)),
+          String(+lon.toFixed(9)),
+          f32(t.y[k]),
+          f32(t.x[k]),
+          f32(t.value[k]),
+        ]);
       }
       const path = outPath ?? resolve(file.replace(/\.h5$/, '') + '_transect.csv');
-      writeFileAtomic(path, toCsv([`distance[${t.distanceUnit}]`, 'lat', 'lon', 'row', 'col', `${m.dataset}[${m.unit}]`], rows));
+      writeFileAtomic(
+        path,
+        toCsv([`distance[${t.distanceUnit}]`, 'lat', 'lon', 'row', 'col', `${m.dataset}[${m.unit}]`], rows),
+      );
       let msg = `wrote ${path} (${t.value.length} of ${t.numSamples} samples)`;
       const widthKm = numbers(o.flags.get('width'), 'width')?.[0];
       let band;
@@ -225,14 +254,24 @@ async function run(sub: string, o: Opts): Promise<string> {
             sw.bins.map((b) => [f32(b.distance), String(b.count), f32(b.mean), f32(b.std), f32(b.min), f32(b.max)]),
           ),
         );
-        band = { distance: sw.bins.map((b) => b.distance), lower: sw.bins.map((b) => b.mean - b.std), upper: sw.bins.map((b) => b.mean + b.std) };
+        band = {
+          distance: sw.bins.map((b) => b.distance),
+          lower: sw.bins.map((b) => b.mean - b.std),
+          upper: sw.bins.map((b) => b.mean + b.std),
+        };
         msg += `, ${swPath} (${sw.bins.length} bins, ${widthKm} km wide)`;
       }
       const svg = one(o, 'svg');
       if (svg) {
         writeFigure(
           resolve(svg),
-          transectSvg({ distance: t.distance, value: t.value, distanceUnit: t.distanceUnit, ylabel: `${m.dataset} [${m.unit}]`, band }),
+          transectSvg({
+            distance: t.distance,
+            value: t.value,
+            distanceUnit: t.distanceUnit,
+            ylabel: `${m.dataset} [${m.unit}]`,
+            band,
+          }),
         );
         msg += `, ${resolve(svg)}`;
       }
@@ -264,7 +303,10 @@ async function run(sub: string, o: Opts): Promise<string> {
     }
     case 'figure': {
       const [kind, target] = o.positional;
-      if (!kind || !target) throw new UsageError('export figure: give a kind (network, coherence-matrix, map, timeseries) and a work folder or file');
+      if (!kind || !target)
+        throw new UsageError(
+          'export figure: give a kind (network, coherence-matrix, map, timeseries) and a work folder or file',
+        );
       let svg: string;
       let base: string;
       if (kind === 'network' || kind === 'coherence-matrix') {

@@ -19,7 +19,27 @@ export const NISAR_USAGE = `usage:
 
 class UsageError extends Error {}
 
-const ONE = new Set(['o', 'output', 'mask', 'stable-polygon', 'stable-mask', 'bins', 'samples', 'seed', 'profiles', 'site', 'ref-station', 'geom', 'exclude', 'radius', 'timeseries', 'start', 'end', 'sensor', 'empty-bins']);
+const ONE = new Set([
+  'o',
+  'output',
+  'mask',
+  'stable-polygon',
+  'stable-mask',
+  'bins',
+  'samples',
+  'seed',
+  'profiles',
+  'site',
+  'ref-station',
+  'geom',
+  'exclude',
+  'radius',
+  'timeseries',
+  'start',
+  'end',
+  'sensor',
+  'empty-bins',
+]);
 const BOOL = new Set(['deramp', 'h', 'help']);
 const MULTI = new Set(['gnss']);
 
@@ -61,7 +81,8 @@ export async function nisarCommand(argv: string[]): Promise<number> {
       process.stdout.write(NISAR_USAGE);
       return sub === undefined ? 2 : 0;
     }
-    if (sub !== 'method1' && sub !== 'method2') throw new UsageError(`unknown nisar command "${sub}" (method1 or method2)`);
+    if (sub !== 'method1' && sub !== 'method2')
+      throw new UsageError(`unknown nisar command "${sub}" (method1 or method2)`);
     const p = parse(rest);
     if (p.flags.has('h') || p.flags.has('help')) {
       process.stdout.write(NISAR_USAGE);
@@ -78,9 +99,11 @@ export async function nisarCommand(argv: string[]): Promise<number> {
       return x;
     };
     const bins = get('bins');
-    if (bins !== undefined && bins !== 'linear' && bins !== 'log') throw new UsageError(`--bins must be linear or log (got "${bins}")`);
+    if (bins !== undefined && bins !== 'linear' && bins !== 'log')
+      throw new UsageError(`--bins must be linear or log (got "${bins}")`);
     const eb = get('empty-bins');
-    if (eb !== undefined && !['ignore', 'fail', 'pass'].includes(eb)) throw new UsageError(`--empty-bins must be ignore, fail or pass`);
+    if (eb !== undefined && !['ignore', 'fail', 'pass'].includes(eb))
+      throw new UsageError(`--empty-bins must be ignore, fail or pass`);
     const mask = get('mask');
     const geom = get('geom');
     const ts = get('timeseries');
@@ -102,7 +125,10 @@ export async function nisarCommand(argv: string[]): Promise<number> {
       opts.gnssPaths = g.map((x) => resolve(x));
       opts.refStation = get('ref-station');
       opts.geometryFile = geom === undefined ? undefined : geom === 'no' ? null : resolve(geom);
-      opts.excludeStations = get('exclude')?.split(',').map((s) => s.trim()).filter(Boolean);
+      opts.excludeStations = get('exclude')
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       opts.windowRadius = numOpt('radius');
     } else {
       opts.stablePolygon = get('stable-polygon');

@@ -28,7 +28,10 @@ export function parseTemplateText(text: string): Record<string, string> {
     const i = line.indexOf('=');
     if (i < 0) continue;
     const key = line.slice(0, i).trim();
-    let value = line.slice(i + 1).split('#')[0].trim();
+    let value = line
+      .slice(i + 1)
+      .split('#')[0]
+      .trim();
     value = value.replace(/^~(?=\/|$)/, homedir());
     value = value.replace(/\$\{(\w+)\}|\$(\w+)/g, (m, a, b) => process.env[a ?? b] ?? m);
     if (key && value !== '') out[key] = value;
@@ -54,8 +57,9 @@ export class Template {
   /** A copy with some keys overridden (the app's edits, CLI options). */
   with(overrides: Record<string, string | undefined>): Template {
     const v = { ...this.values };
-    for (const [k, x] of Object.entries(overrides)) if (x === undefined) delete v[k];
-    else v[k] = x;
+    for (const [k, x] of Object.entries(overrides))
+      if (x === undefined) delete v[k];
+      else v[k] = x;
     return new Template(this.path, v);
   }
 

@@ -69,7 +69,10 @@ export function pyRepr(x: number): string {
   const digits = mant.replace('-', '').replace('.', '');
   let s: string;
   if (exp >= 0) {
-    s = digits.length > exp + 1 ? `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}` : `${digits.padEnd(exp + 1, '0')}.0`;
+    s =
+      digits.length > exp + 1
+        ? `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`
+        : `${digits.padEnd(exp + 1, '0')}.0`;
   } else {
     s = `0.${'0'.repeat(-exp - 1)}${digits}`;
   }

@@ -121,7 +121,15 @@ export function resolveDemoOptions(opts: DemoOptions = {}): ResolvedDemoOptions 
   num('wavelength', o.wavelength, 1e-3, 10);
   if (typeof o.name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(o.name))
     bad(`name must be a file stem of letters, digits, '_', '.', '-', got "${o.name}"`);
-  for (const k of ['annualPair', 'dropPair', 'seasonal', 'troposphere', 'noise', 'phaseOffsets', 'noDataPatch'] as const)
+  for (const k of [
+    'annualPair',
+    'dropPair',
+    'seasonal',
+    'troposphere',
+    'noise',
+    'phaseOffsets',
+    'noDataPatch',
+  ] as const)
     if (typeof o[k] !== 'boolean') bad(`${k} must be true or false`);
   const halfLat = (o.rows * o.pixelSize) / 2;
   if (o.centerLat + halfLat > 90 || o.centerLat - halfLat < -90) bad('the grid extends beyond the poles');

@@ -183,7 +183,9 @@ export class DemoScene {
     };
     const di = Math.min(o.numDates - 1, Math.floor(o.numDates * 0.65));
     this.noDataDate = o.noDataPatch ? this.dates[di] : null;
-    this.noDataBox = o.noDataPatch ? { row0: 0, row1: Math.ceil(0.1 * rows), col0: 0, col1: Math.ceil(0.15 * cols) } : null;
+    this.noDataBox = o.noDataPatch
+      ? { row0: 0, row1: Math.ceil(0.1 * rows), col0: 0, col1: Math.ceil(0.15 * cols) }
+      : null;
 
     // static random fields
     const base = new Rng(hashSeed(seed, S_BASE));
@@ -370,10 +372,7 @@ export class DemoScene {
           continue;
         }
         const g0 = s.gamma0[k];
-        let g =
-          GAMMA_LONG +
-          (g0 - GAMMA_LONG) * decay[k] * bperpFactor * (1 + 0.1 * field[c]) +
-          0.03 * (u - 0.5);
+        let g = GAMMA_LONG + (g0 - GAMMA_LONG) * decay[k] * bperpFactor * (1 + 0.1 * field[c]) + 0.03 * (u - 0.5);
         g = g < 0.02 ? 0.02 : g > 0.99 ? 0.99 : g;
         const gf = Math.fround(g);
         const sigma = Math.min(1.2, Math.sqrt((1 - gf * gf) / (2 * LOOKS * gf * gf)));

@@ -16,7 +16,8 @@ import { ascDesc2HorzVert } from './vertical';
 /** MintPy ut.incidence_angle(atr, dimension=0): centre incidence angle [deg] from the orbit attributes. */
 export function centreIncidenceAngle(atr: Attrs, file = '?'): number {
   for (const k of ['STARTING_RANGE', 'RANGE_PIXEL_SIZE', 'EARTH_RADIUS', 'HEIGHT', 'WIDTH'])
-    if (atr[k] === undefined) throw new InputError(`${file}: no ${k} attribute to compute the incidence angle (give a geometry file)`);
+    if (atr[k] === undefined)
+      throw new InputError(`${file}: no ${k} attribute to compute the incidence angle (give a geometry file)`);
   const rn = Number(atr.STARTING_RANGE);
   const dR = Number(atr.RANGE_PIXEL_SIZE);
   const r = Number(atr.EARTH_RADIUS);
@@ -39,7 +40,8 @@ function lalo2yx(v: number, first: number, step: number): number {
 }
 
 function cut(data: Float32Array, g: GeoGrid, x0: number, y0: number, w: number, l: number, file: string): Float32Array {
-  if (x0 < 0 || y0 < 0 || x0 + w > g.width || y0 + l > g.length) throw new InputError(`${file}: overlap box outside the file`);
+  if (x0 < 0 || y0 < 0 || x0 + w > g.width || y0 + l > g.length)
+    throw new InputError(`${file}: overlap box outside the file`);
   const out = new Float32Array(w * l);
   for (let r = 0; r < l; r++) out.set(data.subarray((y0 + r) * g.width + x0, (y0 + r) * g.width + x0 + w), r * w);
   return out;
@@ -59,7 +61,9 @@ export interface AscDescOptions {
   out?: [string, string];
 }
 
-export async function writeAscDescHorzVert(opts: AscDescOptions): Promise<{ horz: string; vert: string; length: number; width: number }> {
+export async function writeAscDescHorzVert(
+  opts: AscDescOptions,
+): Promise<{ horz: string; vert: string; length: number; width: number }> {
   const files = opts.files.map((f) => resolve(f));
   if (files.length < 2) throw new InputError('asc/desc decomposition needs at least 2 LOS files');
   if (opts.geomFiles && opts.geomFiles.length !== files.length)
@@ -101,9 +105,11 @@ export async function writeAscDescHorzVert(opts: AscDescOptions): Promise<{ horz
       const gf = resolve(opts.geomFiles[i]);
       const h = await H5Reader.open(gf);
       try {
-        for (const k of ['incidenceAngle', 'azimuthAngle']) if (!h.has(k)) throw new InputError(`${gf}: no "${k}" dataset`);
+        for (const k of ['incidenceAngle', 'azimuthAngle'])
+          if (!h.has(k)) throw new InputError(`${gf}: no "${k}" dataset`);
         const gg = gridOf(h.attrs, gf) ?? g;
-        if (gg.width !== g.width || gg.length !== g.length) throw new InputError(`${gf}: geometry size differs from ${files[i]}`);
+        if (gg.width !== g.width || gg.length !== g.length)
+          throw new InputError(`${gf}: geometry size differs from ${files[i]}`);
         inc.push(cut(Float32Array.from(h.read('incidenceAngle')), g, x0, y0, width, length, gf));
         az.push(cut(Float32Array.from(h.read('azimuthAngle')), g, x0, y0, width, length, gf));
       } finally {

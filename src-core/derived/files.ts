@@ -26,7 +26,11 @@ async function readDs(file: string, names: string[]): Promise<{ attrs: Attrs; da
  * velocity.h5 + geometry (incidenceAngle) → `<dir>/velocityVertical.h5` with `velocity` and (if present)
  * `velocityStd` divided by cos(incidence). Root attribute `VERTICAL_ASSUMPTION` says what was assumed.
  */
-export async function writeVerticalVelocity(opts: { velFile: string; geomFile: string; out?: string }): Promise<string> {
+export async function writeVerticalVelocity(opts: {
+  velFile: string;
+  geomFile: string;
+  out?: string;
+}): Promise<string> {
   const velFile = resolve(opts.velFile);
   const h = await H5Reader.open(velFile);
   const hasStd = h.has('velocityStd');
@@ -38,7 +42,14 @@ export async function writeVerticalVelocity(opts: { velFile: string; geomFile: s
     throw new InputError(`${opts.geomFile}: geometry size differs from ${velFile}`);
   const out = resolve(opts.out ?? join(dirname(velFile), 'velocityVertical.h5'));
   const unit = v.attrs.UNIT ?? 'm/year';
-  const datasets = [{ name: 'velocity', data: losToVertical(v.data.velocity, inc), shape: [Number(v.attrs.LENGTH), Number(v.attrs.WIDTH)], attrs: { UNIT: unit } }];
+  const datasets = [
+    {
+      name: 'velocity',
+      data: losToVertical(v.data.velocity, inc),
+      shape: [Number(v.attrs.LENGTH), Number(v.attrs.WIDTH)],
+      attrs: { UNIT: unit },
+    },
+  ];
   if (hasStd)
     datasets.push({
       name: 'velocityStd',
@@ -46,12 +57,20 @@ export async function writeVerticalVelocity(opts: { velFile: string; geomFile: s
       shape: datasets[0].shape,
       attrs: { UNIT: unit },
     });
-  await writeH5File(out, { ...v.attrs, FILE_TYPE: 'velocity', VERTICAL_ASSUMPTION: VERTICAL_ONLY_NOTE, SOURCE_FILE: basename(velFile) }, datasets);
+  await writeH5File(
+    out,
+    { ...v.attrs, FILE_TYPE: 'velocity', VERTICAL_ASSUMPTION: VERTICAL_ONLY_NOTE, SOURCE_FILE: basename(velFile) },
+    datasets,
+  );
   return out;
 }
 
 /** velocity.h5 → `<dir>/maskSignificant.h5`: True where |velocity| > k·velocityStd. */
-export async function writeSignificanceMask(opts: { velFile: string; k?: number; out?: string }): Promise<{ path: string; count: number }> {
+export async function writeSignificanceMask(opts: {
+  velFile: string;
+  k?: number;
+  out?: string;
+}): Promise<{ path: string; count: number }> {
   const velFile = resolve(opts.velFile);
   const k = opts.k ?? 2;
   const v = await readDs(velFile, ['velocity', 'velocityStd']);

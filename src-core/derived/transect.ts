@@ -49,7 +49,7 @@ function linspace32(a: number, b: number, n: number): Float32Array {
     return out;
   }
   const step = (b - a) / (n - 1);
-  for (let k = 0; k < n; k++) out[k] = step === 0 ? ((k / (n - 1)) * (b - a)) + a : k * step + a;
+  for (let k = 0; k < n; k++) out[k] = step === 0 ? (k / (n - 1)) * (b - a) + a : k * step + a;
   out[n - 1] = b;
   return out;
 }
@@ -93,7 +93,12 @@ function stepsOf(opts: TransectOptions, y0: number, y1: number): { dx: number; d
 }
 
 /** MintPy's transect_yx between [y0, x0] and [y1, x1] (row/column, inside the grid). */
-export function transectYx(r: Raster2D, start: [number, number], end: [number, number], opts: TransectOptions = {}): Transect {
+export function transectYx(
+  r: Raster2D,
+  start: [number, number],
+  end: [number, number],
+  opts: TransectOptions = {},
+): Transect {
   const [y0, x0] = start;
   const [y1, x1] = end;
   for (const [y, x] of [start, end])

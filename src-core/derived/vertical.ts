@@ -95,7 +95,13 @@ export function ascDesc2HorzVert(inp: AscDescInput): { horz: Float32Array; vert:
       }
   };
   if (scalar) {
-    solveBlock(inp.incidence.map((inc, k) => gRow(inc as number, inp.azimuth[k] as number, hz)), 0, L, 0, W);
+    solveBlock(
+      inp.incidence.map((inc, k) => gRow(inc as number, inp.azimuth[k] as number, hz)),
+      0,
+      L,
+      0,
+      W,
+    );
     return { horz, vert };
   }
   const step = inp.step ?? 20;

@@ -67,9 +67,9 @@ export async function readPoints(
     const g = gridOf(attrs, file);
     if (!g) throw new InputError(`${file}: not geocoded (no X_FIRST/Y_FIRST): lat/lon points need a geocoded file`);
     const dates = readDates(h5);
-    const dataset = dates ? 'timeseries' : opts.dataset ?? defaultDataset(attrs.FILE_TYPE ?? '', h5.keys());
+    const dataset = dates ? 'timeseries' : (opts.dataset ?? defaultDataset(attrs.FILE_TYPE ?? '', h5.keys()));
     if (!h5.has(dataset)) throw new InputError(`${file}: no dataset "${dataset}"`);
-    const unit = (dates ? attrs.UNIT : h5.info(dataset).attrs.UNIT ?? attrs.UNIT) ?? '';
+    const unit = (dates ? attrs.UNIT : (h5.info(dataset).attrs.UNIT ?? attrs.UNIT)) ?? '';
     const all = [...points];
     if (opts.includeRef && attrs.REF_Y !== undefined && attrs.REF_X !== undefined) {
       const [lat, lon] = rowColToLatLon(g, Number(attrs.REF_Y), Number(attrs.REF_X));
@@ -150,7 +150,9 @@ export interface VelocityTableOptions {
 }
 
 /** Masked velocity pixels as rows (row-major order). */
-export async function velocityTable(opts: VelocityTableOptions): Promise<{ rows: VelocityRow[]; unit: string; maskFile: string | null }> {
+export async function velocityTable(
+  opts: VelocityTableOptions,
+): Promise<{ rows: VelocityRow[]; unit: string; maskFile: string | null }> {
   const h5 = await H5Reader.open(opts.file);
   let v: Float32Array;
   let s: Float32Array | null;
@@ -166,9 +168,9 @@ export async function velocityTable(opts: VelocityTableOptions): Promise<{ rows:
   }
   const g = gridOf(attrs, opts.file);
   if (!g) throw new InputError(`${opts.file}: not geocoded (no X_FIRST/Y_FIRST)`);
-  const maskFile = opts.mask === false ? null : opts.mask ?? defaultMaskFile(opts.file, 'velocity');
+  const maskFile = opts.mask === false ? null : (opts.mask ?? defaultMaskFile(opts.file, 'velocity'));
   const mask = maskFile ? await readMask(maskFile, g.length, g.width) : null;
-  const tcohPath = opts.tcohFile === false ? null : opts.tcohFile ?? join(dirname(opts.file), 'temporalCoherence.h5');
+  const tcohPath = opts.tcohFile === false ? null : (opts.tcohFile ?? join(dirname(opts.file), 'temporalCoherence.h5'));
   let tcoh: Float32Array | null = null;
   if (tcohPath && existsSync(tcohPath)) {
     const t = await H5Reader.open(tcohPath);
@@ -186,13 +188,23 @@ export async function velocityTable(opts: VelocityTableOptions): Promise<{ rows:
       if ((mask && !mask[i]) || !Number.isFinite(v[i])) continue;
       const [lat, lon] = rowColToLatLon(g, r, c);
       if (opts.polygon && !pointInPolygon(lat, lon, opts.polygon)) continue;
-      rows.push({ lat, lon, row: r, col: c, velocity: v[i], velocityStd: s ? s[i] : NaN, temporalCoherence: tcoh ? tcoh[i] : NaN });
+      rows.push({
+        lat,
+        lon,
+        row: r,
+        col: c,
+        velocity: v[i],
+        velocityStd: s ? s[i] : NaN,
+        temporalCoherence: tcoh ? tcoh[i] : NaN,
+      });
     }
   return { rows, unit, maskFile };
 }
 
 /** `lat,lon,row,col,velocity[u],velocityStd[u],temporalCoherence` of the masked pixels. */
-export async function writeVelocityCsv(opts: VelocityTableOptions & { out?: string }): Promise<{ path: string; rows: number }> {
+export async function writeVelocityCsv(
+  opts: VelocityTableOptions & { out?: string },
+): Promise<{ path: string; rows: number }> {
   const t = await velocityTable(opts);
   const header = ['lat', 'lon', 'row', 'col', `velocity[${t.unit}]`, `velocityStd[${t.unit}]`, 'temporalCoherence'];
   const rows = t.rows.map((r) => [

@@ -66,12 +66,23 @@ export async function networkFigure(workDir: string): Promise<string> {
 /** The coherence matrix (upper triangle kept pairs, lower all). */
 export async function coherenceMatrixFigure(workDir: string): Promise<string> {
   const n = await networkData(workDir);
-  if (!n.coherence) throw new InputError(`${join(workDir, 'coherenceSpatialAvg.txt')}: not found (run modify_network first)`);
-  return coherenceMatrixSvg({ dates: n.dates, pairs: n.pairs, coherence: n.coherence, kept: n.kept, title: 'Coherence matrix' });
+  if (!n.coherence)
+    throw new InputError(`${join(workDir, 'coherenceSpatialAvg.txt')}: not found (run modify_network first)`);
+  return coherenceMatrixSvg({
+    dates: n.dates,
+    pairs: n.pairs,
+    coherence: n.coherence,
+    kept: n.kept,
+    title: 'Coherence matrix',
+  });
 }
 
 /** A map of a 2-D dataset with its colour bar (velocity in cm/year, masked by maskTempCoh.h5 by default). */
-export async function mapFigure(file: string, dataset?: string, opts: { vlim?: [number, number]; cmap?: string; mask?: string | false } = {}): Promise<string> {
+export async function mapFigure(
+  file: string,
+  dataset?: string,
+  opts: { vlim?: [number, number]; cmap?: string; mask?: string | false } = {},
+): Promise<string> {
   const m = await readMap(file, dataset);
   const maskFile = opts.mask === false ? null : (opts.mask ?? defaultMaskFile(m.file, m.fileType));
   const mask = maskFile && existsSync(maskFile) ? await readMask(maskFile, m.length, m.width) : null;
@@ -109,7 +120,8 @@ export async function pixelSeriesFigure(tsFile: string, lat: number, lon: number
     const g = gridOf(h5.attrs, tsFile);
     if (!g) throw new InputError(`${tsFile}: not geocoded (no X_FIRST/Y_FIRST): give row/col instead`);
     [row, col] = latLonToRowCol(g, lat, lon);
-    if (row < 0 || row >= g.length || col < 0 || col >= g.width) throw new InputError(`${tsFile}: (${lat}, ${lon}) is outside the grid`);
+    if (row < 0 || row >= g.length || col < 0 || col >= g.width)
+      throw new InputError(`${tsFile}: (${lat}, ${lon}) is outside the grid`);
     dates = h5.readStrings('date');
     const block = h5.readRows('timeseries', row, row + 1);
     values = dates.map((_, d) => block[d * g.width + col] * 100);
@@ -130,5 +142,11 @@ export async function pixelSeriesFigure(tsFile: string, lat: number, lon: number
       v.close();
     }
   }
-  return timeSeriesSvg({ dates, values, ylabel: 'LOS displacement [cm]', title: `Pixel ${lat.toFixed(4)}, ${lon.toFixed(4)} (row ${row}, col ${col})`, fit });
+  return timeSeriesSvg({
+    dates,
+    values,
+    ylabel: 'LOS displacement [cm]',
+    title: `Pixel ${lat.toFixed(4)}, ${lon.toFixed(4)} (row ${row}, col ${col})`,
+    fit,
+  });
 }

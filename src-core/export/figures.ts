@@ -54,9 +54,16 @@ interface Axes {
 const sx = (a: Axes, x: number): number => a.x0 + ((x - a.xmin) / (a.xmax - a.xmin || 1)) * a.w;
 const sy = (a: Axes, y: number): number => a.y0 + a.h - ((y - a.ymin) / (a.ymax - a.ymin || 1)) * a.h;
 
-function axesFrame(a: Axes, xlabel: string, ylabel: string, opts: { xTicks?: { v: number; label: string }[] } = {}): string {
+function axesFrame(
+  a: Axes,
+  xlabel: string,
+  ylabel: string,
+  opts: { xTicks?: { v: number; label: string }[] } = {},
+): string {
   let s = `<rect x="${a.x0}" y="${a.y0}" width="${a.w}" height="${a.h}" fill="none" stroke="black"/>\n`;
-  const xt = opts.xTicks ?? niceTicks(a.xmin, a.xmax, 6).values.map((v) => ({ v, label: niceTicks(a.xmin, a.xmax, 6).label(v) }));
+  const xt =
+    opts.xTicks ??
+    niceTicks(a.xmin, a.xmax, 6).values.map((v) => ({ v, label: niceTicks(a.xmin, a.xmax, 6).label(v) }));
   for (const t of xt) {
     if (t.v < Math.min(a.xmin, a.xmax) - 1e-9 || t.v > Math.max(a.xmin, a.xmax) + 1e-9) continue;
     const x = sx(a, t.v);
@@ -144,7 +151,8 @@ export function mapSvg(f: MapFigure): string {
   const W = a.x0 + w + 110;
   const H = a.y0 + h + 50;
   let s = svgOpen(W, H);
-  if (f.title) s += `<text x="${fmt(a.x0 + w / 2)}" y="24" text-anchor="middle" font-size="14">${esc(f.title)}</text>\n`;
+  if (f.title)
+    s += `<text x="${fmt(a.x0 + w / 2)}" y="24" text-anchor="middle" font-size="14">${esc(f.title)}</text>\n`;
   s += `<image x="${a.x0}" y="${a.y0}" width="${w}" height="${h}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${toBase64(png)}"/>\n`;
   s += f.extent ? axesFrame(a, 'Longitude [°]', 'Latitude [°]') : axesFrame(a, 'Column', 'Row');
   if (f.ref) {
@@ -179,7 +187,16 @@ export function networkSvg(f: NetworkFigure): string {
   const vl = f.vlist ?? [0.2, 0.7, 1.0];
   const cm = getColormap('RdBu_truncate', vl);
   const pad = (hi: number, lo: number): number => (hi - lo) * 0.05 || 1;
-  const a: Axes = { x0: 80, y0: 40, w: 560, h: 360, xmin: Math.min(...t), xmax: Math.max(...t), ymin: Math.min(...b), ymax: Math.max(...b) };
+  const a: Axes = {
+    x0: 80,
+    y0: 40,
+    w: 560,
+    h: 360,
+    xmin: Math.min(...t),
+    xmax: Math.max(...t),
+    ymin: Math.min(...b),
+    ymax: Math.max(...b),
+  };
   const px = pad(a.xmax, a.xmin) * 0.5;
   const py = pad(a.ymax, a.ymin);
   a.xmin -= px;
@@ -273,7 +290,16 @@ export function timeSeriesSvg(f: TimeSeriesFigure): string {
   const px = (Math.max(...t) - Math.min(...t)) * 0.03 || 0.05;
   const W = f.width ?? 560;
   const H = f.height ?? 300;
-  const a: Axes = { x0: 75, y0: 34, w: W - 115, h: H - 84, xmin: Math.min(...t) - px, xmax: Math.max(...t) + px, ymin: lo - py, ymax: hi + py };
+  const a: Axes = {
+    x0: 75,
+    y0: 34,
+    w: W - 115,
+    h: H - 84,
+    xmin: Math.min(...t) - px,
+    xmax: Math.max(...t) + px,
+    ymin: lo - py,
+    ymax: hi + py,
+  };
   let s = svgOpen(W, H);
   if (f.title) s += `<text x="${a.x0 + a.w / 2}" y="20" text-anchor="middle" font-size="14">${esc(f.title)}</text>\n`;
   s += axesFrame(a, 'Time', f.ylabel ?? 'Displacement', { xTicks: dateTicks(a.xmin, a.xmax) });
@@ -306,7 +332,9 @@ export function transectSvg(f: TransectFigure): string {
   const km = (f.distanceUnit ?? 'm') === 'm' ? 1e-3 : 1;
   const d = Array.from(f.distance, (x) => x * km);
   const v = Array.from(f.value);
-  const all = [...v, ...(f.band ? [...Array.from(f.band.lower), ...Array.from(f.band.upper)] : [])].filter(Number.isFinite);
+  const all = [...v, ...(f.band ? [...Array.from(f.band.lower), ...Array.from(f.band.upper)] : [])].filter(
+    Number.isFinite,
+  );
   const lo = all.length ? Math.min(...all) : 0;
   const hi = all.length ? Math.max(...all) : 1;
   const py = (hi - lo) * 0.08 || 1;

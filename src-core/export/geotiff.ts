@@ -149,7 +149,8 @@ export async function writeGeoTiff(opts: GeoTiffOptions): Promise<GeoTiffResult>
   const tif = encodeGeoTiff(bands, grid, { unit, nodata: opts.nodata, bandNames: names, items, epsg });
   const fbase = basename(file, extname(file));
   const out = resolve(
-    opts.out ?? join(dirname(file), `${opts.dataset && opts.dataset !== 'all' ? `${fbase}_${opts.dataset}` : fbase}.tif`),
+    opts.out ??
+      join(dirname(file), `${opts.dataset && opts.dataset !== 'all' ? `${fbase}_${opts.dataset}` : fbase}.tif`),
   );
   writeFileAtomic(out, tif);
   return { path: out, bands: bands.length, bandNames: names, width: W, height: L, unit };

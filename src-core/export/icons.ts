@@ -10,8 +10,8 @@ export function dotIcon(size = 32): Uint8Array {
     for (let x = 0; x < size; x++) {
       const d = Math.hypot(x - c, y - c) / (size / 2);
       if (d > 1) continue;
-      const shade = Math.round(255 - 90 * Math.max(0, d - 0.6) / 0.4);
-      img.data.set([shade, shade, shade, d > 0.92 ? Math.round(255 * (1 - d) / 0.08) : 255], 4 * (y * size + x));
+      const shade = Math.round(255 - (90 * Math.max(0, d - 0.6)) / 0.4);
+      img.data.set([shade, shade, shade, d > 0.92 ? Math.round((255 * (1 - d)) / 0.08) : 255], 4 * (y * size + x));
     }
   return img.toPng();
 }

@@ -222,7 +222,7 @@ export interface KmzResult {
 export async function writeKmz(opts: KmzOptions): Promise<KmzResult> {
   const t0 = performance.now();
   const m = await readMap(opts.file, opts.dataset);
-  let maskFile = opts.mask === false ? null : opts.mask ?? defaultMaskFile(m.file, m.fileType);
+  let maskFile = opts.mask === false ? null : (opts.mask ?? defaultMaskFile(m.file, m.fileType));
   // MintPy ignores a default mask of another size ("Continue without mask"); a mask the user gave must fit
   if (maskFile && opts.mask === undefined && !(await sameSize(maskFile, m.length, m.width))) maskFile = null;
   const mask = maskFile ? await readMask(maskFile, m.length, m.width) : null;
@@ -233,7 +233,8 @@ export async function writeKmz(opts: KmzOptions): Promise<KmzResult> {
   let vlim = opts.vlim;
   if (!vlim) {
     const auto = autoLutAndVlim(data);
-    if (!auto) throw new InputError(`${m.file}: no valid pixel left after masking${maskFile ? ` with ${maskFile}` : ''}`);
+    if (!auto)
+      throw new InputError(`${m.file}: no valid pixel left after masking${maskFile ? ` with ${maskFile}` : ''}`);
     vlim = auto.vlim;
     if (auto.lut !== 256) cm = resampleColormap(cm, auto.lut);
   }
@@ -244,16 +245,26 @@ export async function writeKmz(opts: KmzOptions): Promise<KmzResult> {
   const base = basename(out, extname(out));
 
   if (!m.grid) {
-    const label = opts.label ?? (m.fileType === 'velocity' && m.dataset === 'velocity' ? 'Mean LOS velocity' : m.dataset);
+    const label =
+      opts.label ?? (m.fileType === 'velocity' && m.dataset === 'velocity' ? 'Mean LOS velocity' : m.dataset);
     const res = await writePlacemarkKmz(m.file, m.attrs, data, m.length, m.width, cm, vlim, du.unit, label, out, opts);
     return { ...res, maskFile, seconds: (performance.now() - t0) / 1000 };
   }
   const grid = requireGeo(m);
   const showRef = opts.showRef ?? true;
-  const ref = showRef && m.attrs.REF_Y !== undefined && m.attrs.REF_X !== undefined ? ([Number(m.attrs.REF_Y), Number(m.attrs.REF_X)] as [number, number]) : null;
+  const ref =
+    showRef && m.attrs.REF_Y !== undefined && m.attrs.REF_X !== undefined
+      ? ([Number(m.attrs.REF_Y), Number(m.attrs.REF_X)] as [number, number])
+      : null;
   const scale = opts.scale ?? overlayScale(m.length, m.width);
   const img = renderOverlay(data, m.length, m.width, cm, vlim, { scale, ref });
-  const label = opts.label ?? (m.fileType === 'timeseries' ? 'LOS displacement' : m.fileType === 'velocity' && m.dataset === 'velocity' ? 'Mean LOS velocity' : m.dataset);
+  const label =
+    opts.label ??
+    (m.fileType === 'timeseries'
+      ? 'LOS displacement'
+      : m.fileType === 'velocity' && m.dataset === 'velocity'
+        ? 'Mean LOS velocity'
+        : m.dataset);
   const cbar = renderColorbar(cm, vlim, `${label} [${du.unit}]`);
 
   const pngName = `${base}.png`;
@@ -286,7 +297,8 @@ function defaultName(fileType: string): string | undefined {
 
 /** MintPy's default geometry file for radar-coded data: geometryRadar.h5 beside the file or in inputs/. */
 function defaultGeometryFile(file: string): string | null {
-  for (const p of [join(dirname(file), 'geometryRadar.h5'), join(dirname(file), 'inputs', 'geometryRadar.h5')]) if (existsSync(p)) return p;
+  for (const p of [join(dirname(file), 'geometryRadar.h5'), join(dirname(file), 'inputs', 'geometryRadar.h5')])
+    if (existsSync(p)) return p;
   return null;
 }
 
@@ -309,7 +321,8 @@ async function writePlacemarkKmz(
   opts: KmzOptions,
 ): Promise<Omit<KmzResult, 'maskFile' | 'seconds'>> {
   const geom = opts.geom ? resolve(opts.geom) : defaultGeometryFile(file);
-  if (!geom) throw new InputError(`${file}: not geocoded and no geometry file with latitude/longitude (give one with --geom)`);
+  if (!geom)
+    throw new InputError(`${file}: not geocoded and no geometry file with latitude/longitude (give one with --geom)`);
   const g = await H5Reader.open(geom);
   let lats: Float32Array;
   let lons: Float32Array;
@@ -329,7 +342,16 @@ async function writePlacemarkKmz(
     return `ff${[l[3 * i + 2], l[3 * i + 1], l[3 * i]].map((x) => x.toString(16).padStart(2, '0')).join('')}`;
   };
   const e = xmlEscape;
-  const placemark = (lat: number, lon: number, row: number, col: number, v: number, icon: string, scale: string, name?: string): string =>
+  const placemark = (
+    lat: number,
+    lon: number,
+    row: number,
+    col: number,
+    v: number,
+    icon: string,
+    scale: string,
+    name?: string,
+  ): string =>
     `    <Placemark>${name ? `<name>${e(name)}</name>` : ''}<Style><IconStyle><color>${color(v)}</color><scale>${scale}</scale><Icon><href>${icon}</href></Icon></IconStyle></Style>
       <ExtendedData><Data name="Latitude"><value>${lat.toFixed(6)}˚</value></Data><Data name="Longitude"><value>${lon.toFixed(6)}˚</value></Data><Data name="Row"><value>${row.toFixed(0)}</value></Data><Data name="Column"><value>${col.toFixed(0)}</value></Data><Data name="Value"><value>${v.toFixed(2)} ${e(unit)}</value></Data></ExtendedData>
       <Point><coordinates>${lon},${lat}</coordinates></Point></Placemark>\n`;
@@ -366,7 +388,9 @@ async function writePlacemarkKmz(
     'shaded_dot.png': dotIcon(),
     'star.png': starIcon(),
   };
-  const zip = zipSync(Object.fromEntries(Object.entries(files).map(([k, d]) => [k, [d, { level: k.endsWith('.png') ? 0 : 6 }]])));
+  const zip = zipSync(
+    Object.fromEntries(Object.entries(files).map(([k, d]) => [k, [d, { level: k.endsWith('.png') ? 0 : 6 }]])),
+  );
   writeFileAtomic(out, zip);
   return { path: out, vlim, unit, png: { width: 0, height: 0, scale: 0 }, entries: Object.keys(files), points: n };
 }

@@ -112,7 +112,8 @@ export function derampQuadratic(
     const h = Math.trunc(step / 2);
     if (step > 1)
       for (let r = 0; r < length; r++)
-        for (let c = 0; c < width; c++) if ((r - h) % step !== 0 || (c - h) % step !== 0 || r < h || c < h) use[r * width + c] = 0;
+        for (let c = 0; c < width; c++)
+          if ((r - h) % step !== 0 || (c - h) % step !== 0 || r < h || c < h) use[r * width + c] = 0;
   }
   // scaled coordinates for conditioning (the fitted surface is the same)
   const basis = (r: number, c: number): number[] => {
@@ -226,7 +227,8 @@ function sparkline(dates: string[], disp: Float32Array): string {
   s += `<text transform="translate(12,${H / 2}) rotate(-90)" text-anchor="middle">LOS [cm]</text>`;
   // dots as zero-length round-capped segments (compact: thousands of balloons per KMZ)
   let d = '';
-  for (let k = 0; k < dates.length; k++) if (Number.isFinite(disp[k])) d += `M${X(k).toFixed(1)} ${Y(disp[k]).toFixed(1)}h0`;
+  for (let k = 0; k < dates.length; k++)
+    if (Number.isFinite(disp[k])) d += `M${X(k).toFixed(1)} ${Y(disp[k]).toFixed(1)}h0`;
   s += `<path d="${d}" stroke="#1f77b4" stroke-width="5" stroke-linecap="round"/>`;
   return `${s}</svg>`;
 }
@@ -269,7 +271,12 @@ function regionBox(g: GeoGrid, box: Box): { north: number; south: number; east: 
   };
 }
 
-function networkLink(name: string, href: string, lod: [number, number], b: { north: number; south: number; east: number; west: number }): string {
+function networkLink(
+  name: string,
+  href: string,
+  lod: [number, number],
+  b: { north: number; south: number; east: number; west: number },
+): string {
   return `  <NetworkLink><name>${xmlEscape(name)}</name><visibility>1</visibility>
     <Region><Lod><minLodPixels>${lod[0]}</minLodPixels><maxLodPixels>${lod[1]}</maxLodPixels></Lod>
       <LatLonAltBox><north>${b.north}</north><south>${b.south}</south><east>${b.east}</east><west>${b.west}</west></LatLonAltBox></Region>
@@ -309,7 +316,8 @@ export async function writeKmzTimeseries(opts: KmzTimeseriesOptions): Promise<Km
     const velFile = opts.velFile ?? join(dir, 'velocity.h5');
     const tcohFile = opts.tcohFile ?? join(dir, 'temporalCoherence.h5');
     const maskFile = opts.maskFile ?? join(dir, 'maskTempCoh.h5');
-    for (const f of [velFile, maskFile]) if (!existsSync(f)) throw new InputError(`${f}: file not found (needed for the time-series KMZ of ${tsFile})`);
+    for (const f of [velFile, maskFile])
+      if (!existsSync(f)) throw new InputError(`${f}: file not found (needed for the time-series KMZ of ${tsFile})`);
     const velRaw = await read2d(velFile, 'velocity');
     const vel = velRaw.map((x) => Math.fround(x * 100));
     const vstdRaw = await (async () => {
@@ -347,9 +355,10 @@ export async function writeKmzTimeseries(opts: KmzTimeseriesOptions): Promise<Km
       attrs.REF_Y !== undefined && attrs.REF_X !== undefined ? [Number(attrs.REF_Y), Number(attrs.REF_X)] : null;
     // which pixels each level shows
     const levels = steps.map((step, li) => {
-      const boxes = li === steps.length - 1
-        ? deformingBoxes(velRaw, mask, L, W, step, opts.cutoff ?? 3, opts.minPercentage ?? 0.2, refYX)
-        : splitBoxes(L, W, Math.trunc(50 * step));
+      const boxes =
+        li === steps.length - 1
+          ? deformingBoxes(velRaw, mask, L, W, step, opts.cutoff ?? 3, opts.minPercentage ?? 0.2, refYX)
+          : splitBoxes(L, W, Math.trunc(50 * step));
       const pts = boxes.map(([c0, r0, c1, r1]) => {
         const p: number[] = [];
         for (let r = r0; r < r1; r += step) for (let c = c0; c < c1; c += step) if (mask[r * W + c]) p.push(r * W + c);

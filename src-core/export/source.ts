@@ -59,12 +59,13 @@ export async function readMap(file: string, dataset?: string): Promise<MapData> 
     let data: Float32Array;
     let name: string;
     let unit: string;
-    const fileType = dates ? 'timeseries' : attrs.FILE_TYPE ?? keys[0];
+    const fileType = dates ? 'timeseries' : (attrs.FILE_TYPE ?? keys[0]);
     if (dates) {
       const want = dataset ?? dates[dates.length - 1];
       const [refDate, date] = want.includes('_') ? want.split('_') : [undefined, want];
       const k = dates.indexOf(date);
-      if (k < 0) throw new InputError(`${file}: no date ${date} in the time series (${dates[0]}…${dates[dates.length - 1]})`);
+      if (k < 0)
+        throw new InputError(`${file}: no date ${date} in the time series (${dates[0]}…${dates[dates.length - 1]})`);
       data = Float32Array.from(h5.readBand('timeseries', k));
       if (refDate) {
         const r = dates.indexOf(refDate);
@@ -78,11 +79,14 @@ export async function readMap(file: string, dataset?: string): Promise<MapData> 
       name = dataset ?? defaultDataset(fileType, keys);
       if (!keys.includes(name)) throw new InputError(`${file}: no dataset "${name}" (has: ${keys.join(', ')})`);
       const shape = h5.shape(name);
-      if (shape.length !== 2) throw new InputError(`${file}: dataset "${name}" is ${shape.length}-D, expected a 2-D map`);
+      if (shape.length !== 2)
+        throw new InputError(`${file}: dataset "${name}" is ${shape.length}-D, expected a 2-D map`);
       data = Float32Array.from(h5.read(name));
-      unit = h5.info(name).attrs.UNIT ?? attrs.UNIT ?? (fileType === 'velocity' && name === 'velocity' ? 'm/year' : '1');
+      unit =
+        h5.info(name).attrs.UNIT ?? attrs.UNIT ?? (fileType === 'velocity' && name === 'velocity' ? 'm/year' : '1');
     }
-    if (data.length !== length * width) throw new InputError(`${file}: dataset "${name}" does not match LENGTH × WIDTH`);
+    if (data.length !== length * width)
+      throw new InputError(`${file}: dataset "${name}" does not match LENGTH × WIDTH`);
     return { file, dataset: name, fileType, attrs, length, width, grid: gridOf(attrs, file), data, unit };
   } finally {
     h5.close();
@@ -91,7 +95,8 @@ export async function readMap(file: string, dataset?: string): Promise<MapData> 
 
 /** MintPy's default mask for a file: maskTempCoh.h5 (geo_ prefix for geo_ files) beside velocity/timeseries files. */
 export function defaultMaskFile(file: string, fileType: string): string | null {
-  if (!['velocity', 'timeseries'].includes(fileType) || file.includes('msk') || file.includes('PhaseVelocity')) return null;
+  if (!['velocity', 'timeseries'].includes(fileType) || file.includes('msk') || file.includes('PhaseVelocity'))
+    return null;
   const prefix = basename(file).startsWith('geo_') ? 'geo_' : '';
   for (const m of ['maskTempCoh.h5', 'maskResInv.h5']) {
     const p = join(dirname(file), prefix + m);
@@ -125,7 +130,8 @@ export async function readMask(maskFile: string, length: number, width: number):
  */
 export function displayUnit(unit: string, fileType = 'velocity'): { unit: string; scale: number } {
   const m = /^m(\/.*)?$/.exec(unit.trim());
-  if (m && ['timeseries', 'giantTimeseries', 'velocity', 'HDFEOS'].includes(fileType)) return { unit: `cm${m[1] ?? ''}`, scale: 100 };
+  if (m && ['timeseries', 'giantTimeseries', 'velocity', 'HDFEOS'].includes(fileType))
+    return { unit: `cm${m[1] ?? ''}`, scale: 100 };
   return { unit, scale: 1 };
 }
 

@@ -106,7 +106,10 @@ export class H5Reader {
     if (!(d instanceof h5wasm.Dataset)) throw new H5Error(this.path, `no dataset "${name}"`);
     for (const flt of d.filters) {
       if (!SUPPORTED_FILTERS.has(flt.id))
-        throw new H5Error(this.path, `dataset "${name}" uses HDF5 filter ${flt.id} (${flt.name}) which we cannot decode`);
+        throw new H5Error(
+          this.path,
+          `dataset "${name}" uses HDF5 filter ${flt.id} (${flt.name}) which we cannot decode`,
+        );
     }
     return d;
   }
@@ -138,7 +141,11 @@ export class H5Reader {
     const d = this.ds(name);
     const shape = d.shape ?? [];
     let sel: [number, number][];
-    if (shape.length === 2) sel = [[r0, r1], [0, shape[1]]];
+    if (shape.length === 2)
+      sel = [
+        [r0, r1],
+        [0, shape[1]],
+      ];
     else if (shape.length === 3) sel = [bands ?? [0, shape[0]], [r0, r1], [0, shape[2]]];
     else throw new H5Error(this.path, `dataset "${name}" is ${shape.length}-D, expected 2-D or 3-D`);
     const v = d.slice(sel);
@@ -223,7 +230,14 @@ interface HeapModule {
   _malloc(n: number): number;
   _free(p: number): void;
   HEAPU8: Uint8Array;
-  get_dataset_data(fileId: bigint, path: string, count: bigint[], offset: bigint[], strides: bigint[], ptr: bigint): number;
+  get_dataset_data(
+    fileId: bigint,
+    path: string,
+    count: bigint[],
+    offset: bigint[],
+    strides: bigint[],
+    ptr: bigint,
+  ): number;
 }
 
 export type WritableArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
@@ -302,7 +316,13 @@ export class H5Writer {
    * Create a dataset from a full array (small datasets: dates, bperp, 2-D maps). dtype 'bool' writes
    * h5py's bool type (nonzero → True).
    */
-  write(name: string, data: WritableArray | string[] | boolean[], shape: number[], attrs?: Attrs, dtype?: string): void {
+  write(
+    name: string,
+    data: WritableArray | string[] | boolean[],
+    shape: number[],
+    attrs?: Attrs,
+    dtype?: string,
+  ): void {
     if (dtype === 'bool') {
       this.boolCount++;
       this.f.create_dataset({ name, data: boolData(data as ArrayLike<number>) as never, shape, dtype: BOOL_DTYPE });
@@ -349,14 +369,24 @@ export class H5Writer {
     const d = this.f.get(name) as h5wasm.Dataset;
     const shape = d.shape ?? [];
     const put = (sel: [number, number][]): void =>
-      d.write_slice(sel, (d.metadata.compound_type?.members[0]?.name === BOOL_PLACEHOLDER ? boolData(data) : data) as never);
+      d.write_slice(
+        sel,
+        (d.metadata.compound_type?.members[0]?.name === BOOL_PLACEHOLDER ? boolData(data) : data) as never,
+      );
     if (shape.length === 2) {
       const rows = data.length / shape[1];
-      put([[r0, r0 + rows], [0, shape[1]]]);
+      put([
+        [r0, r0 + rows],
+        [0, shape[1]],
+      ]);
     } else {
       const [b0, b1] = bands ?? [0, shape[0]];
       const rows = data.length / ((b1 - b0) * shape[2]);
-      put([[b0, b1], [r0, r0 + rows], [0, shape[2]]]);
+      put([
+        [b0, b1],
+        [r0, r0 + rows],
+        [0, shape[2]],
+      ]);
     }
   }
 
@@ -413,7 +443,13 @@ function makeArray(dtype: string, n: number): WritableArray {
 export async function writeH5File(
   path: string,
   rootAttrs: Attrs,
-  datasets: { name: string; data: WritableArray | string[] | boolean[]; shape: number[]; attrs?: Attrs; dtype?: string }[],
+  datasets: {
+    name: string;
+    data: WritableArray | string[] | boolean[];
+    shape: number[];
+    attrs?: Attrs;
+    dtype?: string;
+  }[],
 ): Promise<void> {
   const w = await H5Writer.create(path, rootAttrs);
   try {

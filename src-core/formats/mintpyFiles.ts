@@ -43,16 +43,21 @@ export class IfgramStack {
 
   private constructor(readonly h5: H5Reader) {
     this.attrs = h5.attrs;
-    for (const k of ['unwrapPhase', 'date', 'bperp']) if (!h5.has(k)) throw new H5Error(h5.path, `not an ifgramStack file: no "${k}" dataset`);
+    for (const k of ['unwrapPhase', 'date', 'bperp'])
+      if (!h5.has(k)) throw new H5Error(h5.path, `not an ifgramStack file: no "${k}" dataset`);
     const shape = h5.shape('unwrapPhase');
-    if (shape.length !== 3) throw new H5Error(h5.path, `unwrapPhase is ${shape.length}-D, expected (pairs, rows, cols)`);
+    if (shape.length !== 3)
+      throw new H5Error(h5.path, `unwrapPhase is ${shape.length}-D, expected (pairs, rows, cols)`);
     [, this.length, this.width] = shape;
     const d = h5.readStrings('date');
     this.pairs = [];
     for (let i = 0; i < d.length; i += 2) this.pairs.push([d[i], d[i + 1]]);
-    if (this.pairs.length !== shape[0]) throw new H5Error(h5.path, `date has ${this.pairs.length} pairs but unwrapPhase has ${shape[0]}`);
+    if (this.pairs.length !== shape[0])
+      throw new H5Error(h5.path, `date has ${this.pairs.length} pairs but unwrapPhase has ${shape[0]}`);
     this.bperp = Float32Array.from(h5.read('bperp'));
-    this.dropIfgram = h5.has('dropIfgram') ? Array.from(h5.read('dropIfgram'), (v) => v !== 0) : this.pairs.map(() => true);
+    this.dropIfgram = h5.has('dropIfgram')
+      ? Array.from(h5.read('dropIfgram'), (v) => v !== 0)
+      : this.pairs.map(() => true);
   }
 
   static async open(path: string): Promise<IfgramStack> {

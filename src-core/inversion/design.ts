@@ -51,7 +51,10 @@ export function tbaseYearsFloat32(dates: readonly string[]): Float32Array {
  * Build A and B for the kept pairs. `refDate`: undefined = MintPy's default (common first date of a
  * single-reference network, else the first date).
  */
-export function networkDesign(pairsIn: readonly (string | readonly [string, string])[], refDate?: string): NetworkDesign {
+export function networkDesign(
+  pairsIn: readonly (string | readonly [string, string])[],
+  refDate?: string,
+): NetworkDesign {
   const pairs = toPairs(pairsIn);
   if (pairs.length === 0) throw new Error('the network has no pairs');
   const dates = datesOfPairs(pairs);
@@ -100,13 +103,23 @@ export function networkDesign(pairsIn: readonly (string | readonly [string, stri
  * [0, lstsq(A, bperp_pairs, rcond=None)] — numpy solves in float64 with the cut-off eps·max(M, N−1);
  * the result is stored as float32. `bperp` holds the kept pairs' baselines in the order of `pairs`.
  */
-export function bperpTimeseries(pairs: readonly (string | readonly [string, string])[], bperp: ArrayLike<number>): Float32Array {
+export function bperpTimeseries(
+  pairs: readonly (string | readonly [string, string])[],
+  bperp: ArrayLike<number>,
+): Float32Array {
   const d = networkDesign(pairs);
   const M = d.numPairs;
   const n = d.numDates - 1;
   if (bperp.length !== M) throw new Error(`bperp has ${bperp.length} values for ${M} pairs`);
   const x = new Float64Array(n);
-  lstsqMinNorm(d.A, M, n, Float64Array.from(bperp, (v) => Math.fround(v)), x, 2.220446049250313e-16 * Math.max(M, n));
+  lstsqMinNorm(
+    d.A,
+    M,
+    n,
+    Float64Array.from(bperp, (v) => Math.fround(v)),
+    x,
+    2.220446049250313e-16 * Math.max(M, n),
+  );
   const out = new Float32Array(n + 1);
   out.set(x, 1);
   return out;

@@ -146,7 +146,17 @@ export class GeneralSolver {
    * (indexed by pair), `comps` the number of connected components of the valid-pair graph (with `uf`
    * holding that graph). Writes the parameters of G (velocities for B, phases for A) to `x`.
    */
-  solve(rows: Int32Array, mp: number, y: Float64Array, sw: Float64Array, comps: number, uf: UnionFind, forceSvd: boolean, x: Float64Array, stats: GeneralSolveStats): void {
+  solve(
+    rows: Int32Array,
+    mp: number,
+    y: Float64Array,
+    sw: Float64Array,
+    comps: number,
+    uf: UnionFind,
+    forceSvd: boolean,
+    x: Float64Array,
+    stats: GeneralSolveStats,
+  ): void {
     const n = this.n;
     if (!forceSvd) {
       if (comps === 1) {
@@ -175,7 +185,8 @@ export class GeneralSolver {
       const i = rows[r];
       const s = sw[i];
       yw[r] = Math.fround(y[i] * s);
-      for (let c = G.start[i]; c < G.start[i + 1]; c++) dense[r * n + G.col[c]] = s === 1 ? G.val[c] : Math.fround(G.val[c] * s);
+      for (let c = G.start[i]; c < G.start[i + 1]; c++)
+        dense[r * n + G.col[c]] = s === 1 ? G.val[c] : Math.fround(G.val[c] * s);
     }
     lstsqMinNorm(dense, mp, n, yw, x, this.rcond, this.svdWs);
   }

@@ -34,7 +34,12 @@
  * The reference pixel (whose referenced phase is all zero, hence all no-data) gets tcoh = 1 and
  * num = M when `refPixel` (its index within the tile) is given; otherwise the caller must set these.
  */
-import { choleskyFactor, choleskySolvePermuted, compileCholesky, type CompiledCholesky } from '../linalg/sparseCholesky';
+import {
+  choleskyFactor,
+  choleskySolvePermuted,
+  compileCholesky,
+  type CompiledCholesky,
+} from '../linalg/sparseCholesky';
 import { C4, C6, CIS_BIG, CIS_COS, CIS_INV_STEP, CIS_N, CIS_SIN, CIS_STEP, S3, S5 } from '../linalg/cis';
 import { networkDesign } from './design';
 import { GeneralSolver, UnionFind } from './generalSolver';
@@ -86,7 +91,6 @@ export interface InvertTileOutput {
   /** pixels that went through the solver (diagnostics) */
   stats: { inverted: number; svdFallback: number; sharedFactor: number; nullSpace: number; laplacian: number };
 }
-
 
 function check(cond: boolean, msg: string): void {
   if (!cond) throw new Error(`invertTile: ${msg}`);
@@ -156,7 +160,8 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
   if (weightFunc !== 'no')
     check(!!coherence && coherence.length === M * P, `weightFunc ${weightFunc} needs coherence (${M} × ${P})`);
   if (pixelMask) check(pixelMask.length === P, `pixelMask has ${pixelMask.length} values, expected ${P}`);
-  if (maskDataset) check(!!maskData && maskData.length === M * P, `maskDataset ${maskDataset} needs maskData (${M} × ${P})`);
+  if (maskDataset)
+    check(!!maskData && maskData.length === M * P, `maskDataset ${maskDataset} needs maskData (${M} × ${P})`);
   check(Number.isFinite(input.wavelength) && input.wavelength > 0, `wavelength ${input.wavelength} is not positive`);
 
   const useB = input.minNormVelocity;
@@ -269,7 +274,8 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
 /** Invert the pixels p0 … p0+nb−1 whose observations are in st.yT / st.swT (pixel-major). */
 function invertBlock(st: TileState, p0: number, nb: number): void {
   const { M, N, n, P, useB, hasWeights, forceSvd, minRed, fullMinCount, lambda, refDateIdx, phase2range } = st;
-  const { idx1, idx2, colA1, colA2, tbaseDiff, yT, swT, tsT, rows, colCount, lval, lshared, xp, phi, x, y, sw, uf } = st;
+  const { idx1, idx2, colA1, colA2, tbaseDiff, yT, swT, tsT, rows, colCount, lval, lshared, xp, phi, x, y, sw, uf } =
+    st;
   const { pixelMask, ts, tcohOut, numOut, stats } = st;
   const { pattern: pat, asm, datePos } = st.lap;
   const compiled = st.compiled;

@@ -112,7 +112,7 @@ export function edgeConnectivity(numDates: number, idx1: ArrayLike<number>, idx2
           }
       }
       if (prevArc[t] === -2) break;
-      for (let v = t; v !== 0; ) {
+      for (let v = t; v !== 0;) {
         const a = prevArc[v];
         cap[a]--;
         cap[a ^ 1]++;

@@ -192,7 +192,14 @@ export class WeightTable {
    * √w of `count` coherence values coh[base + q] into out[outOff + q·stride] (the same values as
    * `sqrtWeight`, in one tight loop).
    */
-  sqrtWeightsInto(coh: Float32Array, base: number, count: number, out: Float32Array, outOff: number, stride: number): void {
+  sqrtWeightsInto(
+    coh: Float32Array,
+    base: number,
+    count: number,
+    out: Float32Array,
+    outOff: number,
+    stride: number,
+  ): void {
     const lut = this.sqrtVarLut;
     if (!lut) {
       for (let q = 0; q < count; q++) out[outOff + q * stride] = this.sqrtWeight(coh[base + q]);

@@ -290,8 +290,16 @@ export function compileCholesky(pat: CholeskyPattern, maxOps = 200000, chunkOps 
     addS(t, 1 + last - rowPtr[j]);
   }
   try {
-    const fParts = fChunks.map((c) => new Function('l', 'relTol', `let s, d;\n${c.join('\n')}\nreturn true;`) as (l: Float64Array, relTol: number) => boolean);
-    const sParts = sChunks.map((c) => new Function('l', 'b', `let x;\n${c.join('\n')}`) as (l: Float64Array, b: Float64Array) => void);
+    const fParts = fChunks.map(
+      (c) =>
+        new Function('l', 'relTol', `let s, d;\n${c.join('\n')}\nreturn true;`) as (
+          l: Float64Array,
+          relTol: number,
+        ) => boolean,
+    );
+    const sParts = sChunks.map(
+      (c) => new Function('l', 'b', `let x;\n${c.join('\n')}`) as (l: Float64Array, b: Float64Array) => void,
+    );
     const factor =
       fParts.length === 1
         ? fParts[0]

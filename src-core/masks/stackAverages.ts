@@ -16,7 +16,8 @@ export function nonzeroMaskBlock(
   pixels: number,
   keep?: readonly boolean[],
 ): Uint8Array {
-  if (block.length !== numPairs * pixels) throw new Error(`nonzero mask: block has ${block.length} values, expected ${numPairs}×${pixels}`);
+  if (block.length !== numPairs * pixels)
+    throw new Error(`nonzero mask: block has ${block.length} values, expected ${numPairs}×${pixels}`);
   const mask = new Uint8Array(pixels).fill(1);
   for (let p = 0; p < numPairs; p++) {
     if (keep && !keep[p]) continue;
@@ -39,8 +40,14 @@ export interface TemporalMeanOptions {
 }
 
 /** numpy `np.nanmean(data[keep], axis=0)` of a float32 block, with optional referencing and scaling. */
-export function temporalMeanBlock(block: ArrayLike<number>, numPairs: number, pixels: number, opts: TemporalMeanOptions = {}): Float32Array {
-  if (block.length !== numPairs * pixels) throw new Error(`temporal mean: block has ${block.length} values, expected ${numPairs}×${pixels}`);
+export function temporalMeanBlock(
+  block: ArrayLike<number>,
+  numPairs: number,
+  pixels: number,
+  opts: TemporalMeanOptions = {},
+): Float32Array {
+  if (block.length !== numPairs * pixels)
+    throw new Error(`temporal mean: block has ${block.length} values, expected ${numPairs}×${pixels}`);
   const sum = new Float32Array(pixels);
   const cnt = new Int32Array(pixels);
   const f = Math.fround;

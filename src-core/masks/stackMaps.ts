@@ -35,7 +35,12 @@ export interface BlockOptions {
 }
 
 /** Row blocks [r0, r1) so that one block of all pairs fits `maxBytes` (64 MB: h5wasm's heap never shrinks, so the largest read sets the memory). */
-export function rowBlocks(length: number, numPairs: number, width: number, maxBytes = 64 * 2 ** 20): [number, number][] {
+export function rowBlocks(
+  length: number,
+  numPairs: number,
+  width: number,
+  maxBytes = 64 * 2 ** 20,
+): [number, number][] {
   const rows = Math.max(1, Math.min(length, Math.floor(maxBytes / Math.max(1, numPairs * width * 4))));
   const out: [number, number][] = [];
   for (let r0 = 0; r0 < length; r0 += rows) out.push([r0, Math.min(length, r0 + rows)]);
@@ -43,7 +48,12 @@ export function rowBlocks(length: number, numPairs: number, width: number, maxBy
 }
 
 /** Compute the requested maps over the kept pairs of `stack`. */
-export function computeStackMaps(stack: IfgramStack, keep: readonly boolean[], req: StackMapsRequest, opts: BlockOptions = {}): StackMaps {
+export function computeStackMaps(
+  stack: IfgramStack,
+  keep: readonly boolean[],
+  req: StackMapsRequest,
+  opts: BlockOptions = {},
+): StackMaps {
   const m = stack.numPairs;
   if (keep.length !== m) throw new Error(`${stack.path}: ${m} pairs but the selection has ${keep.length}`);
   if (!keep.some(Boolean)) throw new Error(`${stack.path}: all interferograms are dropped, cannot average them`);
@@ -69,7 +79,8 @@ export function computeStackMaps(stack: IfgramStack, keep: readonly boolean[], r
     // its check), so a reference column beyond LENGTH leaves its map unreferenced; we always reference.
     const ref = req.phaseVelocity.ref;
     if (ref) {
-      if (ref.y < 0 || ref.y >= L || ref.x < 0 || ref.x >= W) throw new Error(`reference pixel (${ref.y}, ${ref.x}) is outside the ${L}×${W} grid`);
+      if (ref.y < 0 || ref.y >= L || ref.x < 0 || ref.x >= W)
+        throw new Error(`reference pixel (${ref.y}, ${ref.x}) is outside the ${L}×${W} grid`);
       const row = stack.readRows('unwrapPhase', ref.y, ref.y + 1);
       refValue = Float32Array.from({ length: m }, (_, p) => row[p * W + ref.x]);
     }
@@ -106,7 +117,8 @@ export async function write2D(
 ): Promise<void> {
   const length = Number(baseAttrs.LENGTH);
   const width = Number(baseAttrs.WIDTH);
-  if (data.length !== length * width) throw new Error(`${path}: ${data.length} pixels, LENGTH×WIDTH = ${length * width}`);
+  if (data.length !== length * width)
+    throw new Error(`${path}: ${data.length} pixels, LENGTH×WIDTH = ${length * width}`);
   const attrs: Attrs = { ...baseAttrs, ...overrides };
   await writeH5File(path, attrs, [{ name, data, shape: [length, width], dtype }]);
 }
@@ -124,7 +136,12 @@ export async function writeAvgSpatialCoh(path: string, coh: Float32Array, stack:
   await write2D(path, 'coherence', coh, derivedAttrs(stack), { FILE_TYPE: 'coherence', UNIT: '1' });
 }
 
-export async function writeAvgPhaseVelocity(path: string, vel: Float32Array, stack: IfgramStack, refAttrs: Attrs = {}): Promise<void> {
+export async function writeAvgPhaseVelocity(
+  path: string,
+  vel: Float32Array,
+  stack: IfgramStack,
+  refAttrs: Attrs = {},
+): Promise<void> {
   await write2D(path, 'velocity', vel, derivedAttrs(stack), { FILE_TYPE: 'velocity', UNIT: 'm/year', ...refAttrs });
 }
 

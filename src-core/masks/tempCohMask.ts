@@ -50,7 +50,8 @@ export async function writeMaskTempCoh(
 ): Promise<void> {
   const length = Number(baseAttrs.LENGTH);
   const width = Number(baseAttrs.WIDTH);
-  if (mask.length !== length * width) throw new Error(`${path}: mask has ${mask.length} pixels, LENGTH×WIDTH = ${length * width}`);
+  if (mask.length !== length * width)
+    throw new Error(`${path}: mask has ${mask.length} pixels, LENGTH×WIDTH = ${length * width}`);
   await writeH5File(
     path,
     {

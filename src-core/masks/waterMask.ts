@@ -14,7 +14,8 @@ export function waterMaskFromGeometry(
   const out = Uint8Array.from(waterMask as ArrayLike<number>, (v) => (v !== 0 ? 1 : 0));
   for (const ll of [latitude, longitude]) {
     if (!ll) continue;
-    if (ll.length !== out.length) throw new Error(`waterMask: latitude/longitude has ${ll.length} pixels, waterMask ${out.length}`);
+    if (ll.length !== out.length)
+      throw new Error(`waterMask: latitude/longitude has ${ll.length} pixels, waterMask ${out.length}`);
     for (let i = 0; i < out.length; i++) if (ll[i] === 0) out[i] = 0;
   }
   return out;
@@ -39,7 +40,8 @@ export async function writeWaterMaskFromGeometry(geometryFile: string, outFile: 
   }
   const length = Number(attrs.LENGTH);
   const width = Number(attrs.WIDTH);
-  if (mask.length !== length * width) throw new Error(`${geometryFile}: waterMask has ${mask.length} pixels, LENGTH×WIDTH = ${length * width}`);
+  if (mask.length !== length * width)
+    throw new Error(`${geometryFile}: waterMask has ${mask.length} pixels, LENGTH×WIDTH = ${length * width}`);
   await writeH5File(outFile, { ...attrs, FILE_TYPE: 'waterMask', UNIT: '1' }, [
     { name: 'waterMask', data: Int8Array.from(mask), shape: [length, width], dtype: 'bool' },
   ]);
@@ -47,7 +49,9 @@ export async function writeWaterMaskFromGeometry(geometryFile: string, outFile: 
 }
 
 /** Read a mask file's `mask` or `waterMask` dataset (MintPy's choice for reference/network masks). */
-export async function readMaskFile(path: string): Promise<{ mask: Uint8Array; length: number; width: number; dataset: string }> {
+export async function readMaskFile(
+  path: string,
+): Promise<{ mask: Uint8Array; length: number; width: number; dataset: string }> {
   const r = await H5Reader.open(path);
   try {
     const ds = ['mask', 'waterMask'].find((d) => r.has(d));
@@ -55,7 +59,12 @@ export async function readMaskFile(path: string): Promise<{ mask: Uint8Array; le
     const shape = r.shape(ds);
     if (shape.length !== 2) throw new Error(`${path}: dataset "${ds}" is ${shape.length}-D, expected 2-D`);
     const v = r.read(ds);
-    return { mask: Uint8Array.from(v as ArrayLike<number>, (x) => (x !== 0 ? 1 : 0)), length: shape[0], width: shape[1], dataset: ds };
+    return {
+      mask: Uint8Array.from(v as ArrayLike<number>, (x) => (x !== 0 ? 1 : 0)),
+      length: shape[0],
+      width: shape[1],
+      dataset: ds,
+    };
   } finally {
     r.close();
   }

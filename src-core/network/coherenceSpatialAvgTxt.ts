@@ -100,7 +100,10 @@ export interface CoherenceSpatialAvgRow {
 }
 
 /** Parse a coherenceSpatialAvg.txt (header lines start with #). Errors name the file and line. */
-export function parseCoherenceSpatialAvg(text: string, file = 'coherenceSpatialAvg.txt'): {
+export function parseCoherenceSpatialAvg(
+  text: string,
+  file = 'coherenceSpatialAvg.txt',
+): {
   header: Record<string, string>;
   rows: CoherenceSpatialAvgRow[];
 } {

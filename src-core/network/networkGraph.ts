@@ -62,7 +62,10 @@ function solveDense(M: Float64Array, r: Float64Array, n: number): Float64Array {
  * (numpy lstsq's minimum-norm answer when the network is split: every piece without the first date
  * gets zero mean). Returned as float32 like MintPy, with the sorted dates.
  */
-export function perpBaselineTimeseries(date12: readonly string[], bperp: ArrayLike<number>): { dates: string[]; bperp: Float32Array } {
+export function perpBaselineTimeseries(
+  date12: readonly string[],
+  bperp: ArrayLike<number>,
+): { dates: string[]; bperp: Float32Array } {
   const dates = datesOfDate12(date12);
   const n = dates.length;
   const idx = new Map(dates.map((d, i) => [d, i]));

@@ -29,7 +29,7 @@ function aheapsort(v: ArrayLike<number>, tosort: Int32Array, lo: number, n: numb
   let i: number, j: number, tmp: number;
   for (let l = n >> 1; l > 0; --l) {
     tmp = get(l);
-    for (i = l, j = l << 1; j <= n; ) {
+    for (i = l, j = l << 1; j <= n;) {
       if (j < n && less(v[get(j)], v[get(j + 1)])) j += 1;
       if (less(v[tmp], v[get(j)])) {
         set(i, get(j));
@@ -39,11 +39,11 @@ function aheapsort(v: ArrayLike<number>, tosort: Int32Array, lo: number, n: numb
     }
     set(i, tmp);
   }
-  for (; n > 1; ) {
+  for (; n > 1;) {
     tmp = get(n);
     set(n, get(1));
     n -= 1;
-    for (i = 1, j = 2; j <= n; ) {
+    for (i = 1, j = 2; j <= n;) {
       if (j < n && less(v[get(j)], v[get(j + 1)])) j++;
       if (less(v[tmp], v[get(j)])) {
         set(i, get(j));

@@ -124,15 +124,15 @@ export function temporalBaselines(date12: readonly string[]): Float32Array {
 export function anyRuleActive(r: NetworkRules): boolean {
   return Boolean(
     r.referenceDate12 ||
-      r.tempBaseMax ||
-      r.perpBaseMax ||
-      r.connNumMax ||
-      r.excludeIfgIndex.length ||
-      r.excludeDate.length ||
-      r.coherenceBased ||
-      r.areaRatioBased ||
-      r.startDate ||
-      r.endDate,
+    r.tempBaseMax ||
+    r.perpBaseMax ||
+    r.connNumMax ||
+    r.excludeIfgIndex.length ||
+    r.excludeDate.length ||
+    r.coherenceBased ||
+    r.areaRatioBased ||
+    r.startDate ||
+    r.endDate,
   );
 }
 
@@ -184,13 +184,20 @@ export function selectNetwork(input: NetworkInput, rules: NetworkRules): Network
     }
     if (rules.startDate) {
       const min = Number(yyyymmdd(rules.startDate));
-      for (const d of date12) if (splitDate12(d).some((x) => Number(x) < min)) drop(d, `date before startDate ${rules.startDate}`);
+      for (const d of date12)
+        if (splitDate12(d).some((x) => Number(x) < min)) drop(d, `date before startDate ${rules.startDate}`);
     }
     if (rules.endDate) {
       const max = Number(yyyymmdd(rules.endDate));
-      for (const d of date12) if (splitDate12(d).some((x) => Number(x) > max)) drop(d, `date after endDate ${rules.endDate}`);
+      for (const d of date12)
+        if (splitDate12(d).some((x) => Number(x) > max)) drop(d, `date after endDate ${rules.endDate}`);
     }
-    const dataDriven = (values: ArrayLike<number> | undefined, min: number, name: string, fmt: (v: number) => string) => {
+    const dataDriven = (
+      values: ArrayLike<number> | undefined,
+      min: number,
+      name: string,
+      fmt: (v: number) => string,
+    ) => {
       if (!values || values.length !== m) throw new NetworkRuleError(`${name}: need one value per pair (${m})`);
       // the MST is taken over the network left by the criteria applied so far
       const keptSoFar = date12.map((d, i) => [d, i] as const).filter(([d]) => !(d in reasons));
@@ -207,15 +214,21 @@ export function selectNetwork(input: NetworkInput, rules: NetworkRules): Network
       date12.forEach((d, i) => {
         const v = Math.fround(values[i]);
         // MintPy keeps pairs with value ≥ min (NaN fails) or in the MST
-        if (!(v >= thr) && !mst.has(d)) drop(d, `${name} ${fmt(v)} < ${min}${rules.keepMinSpanTree ? ' and not in the minimum spanning tree' : ''}`);
+        if (!(v >= thr) && !mst.has(d))
+          drop(d, `${name} ${fmt(v)} < ${min}${rules.keepMinSpanTree ? ' and not in the minimum spanning tree' : ''}`);
       });
     };
     if (rules.coherenceBased)
-      dataDriven(input.coherence, rules.minCoherence, 'average coherence', (v) => (Number.isNaN(v) ? 'NaN' : v.toFixed(4)));
+      dataDriven(input.coherence, rules.minCoherence, 'average coherence', (v) =>
+        Number.isNaN(v) ? 'NaN' : v.toFixed(4),
+      );
     if (rules.areaRatioBased)
-      dataDriven(input.areaRatio, rules.minAreaRatio, 'coherent area ratio', (v) => (Number.isNaN(v) ? 'NaN' : v.toFixed(4)));
+      dataDriven(input.areaRatio, rules.minAreaRatio, 'coherent area ratio', (v) =>
+        Number.isNaN(v) ? 'NaN' : v.toFixed(4),
+      );
   }
   const keep = date12.map((d) => !(d in reasons));
-  if (!keep.some(Boolean)) throw new NetworkRuleError('zero interferograms left: adjust the network settings and try again');
+  if (!keep.some(Boolean))
+    throw new NetworkRuleError('zero interferograms left: adjust the network settings and try again');
   return { keep, reasons, mstDate12: date12.filter((d) => mstAll.has(d)), reset };
 }

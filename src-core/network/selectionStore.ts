@@ -24,7 +24,9 @@ export const NETWORK_SELECTION_FILE = 'networkSelection.json';
 
 export function writeNetworkSelection(workDir: string, sel: NetworkSelectionFile): string {
   if (sel.keep.length !== sel.numPairs || sel.date12.length !== sel.numPairs)
-    throw new Error(`network selection: numPairs ${sel.numPairs} but ${sel.date12.length} date12 / ${sel.keep.length} keep flags`);
+    throw new Error(
+      `network selection: numPairs ${sel.numPairs} but ${sel.date12.length} date12 / ${sel.keep.length} keep flags`,
+    );
   const path = join(workDir, NETWORK_SELECTION_FILE);
   writeJsonAtomic(path, sel, 1);
   return path;

@@ -15,7 +15,8 @@ export interface WorkFiles {
 export function workFiles(workDir: string): WorkFiles {
   const stack = join(workDir, 'inputs', 'ifgramStack.h5');
   if (!existsSync(stack)) throw new InputError(`${stack}: interferogram stack not found (run load_data first)`);
-  const geometry = ['geometryGeo.h5', 'geometryRadar.h5'].map((f) => join(workDir, 'inputs', f)).find((p) => existsSync(p)) ?? null;
+  const geometry =
+    ['geometryGeo.h5', 'geometryRadar.h5'].map((f) => join(workDir, 'inputs', f)).find((p) => existsSync(p)) ?? null;
   return { stack, geometry };
 }
 

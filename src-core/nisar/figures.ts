@@ -34,7 +34,9 @@ interface Scale {
 function linScale(d0: number, d1: number, r0: number, r1: number, nt = 6): Scale {
   const s = ((v: number) => r0 + ((v - d0) / (d1 - d0 || 1)) * (r1 - r0)) as Scale;
   const t = niceTicks(d0, d1, nt);
-  s.ticks = t.values.filter((v) => v >= Math.min(d0, d1) - 1e-9 && v <= Math.max(d0, d1) + 1e-9).map((v) => ({ v, label: t.label(v) }));
+  s.ticks = t.values
+    .filter((v) => v >= Math.min(d0, d1) - 1e-9 && v <= Math.max(d0, d1) + 1e-9)
+    .map((v) => ({ v, label: t.label(v) }));
   return s;
 }
 
@@ -45,7 +47,8 @@ function logScale(d0: number, d1: number, r0: number, r1: number): Scale {
   s.ticks = [];
   for (let e = Math.floor(l0); e <= Math.ceil(l1); e++) {
     const v = 10 ** e;
-    if (v >= d0 * (1 - 1e-9) && v <= d1 * (1 + 1e-9)) s.ticks.push({ v, label: e >= 0 && e < 6 ? String(v) : `1e${e}` });
+    if (v >= d0 * (1 - 1e-9) && v <= d1 * (1 + 1e-9))
+      s.ticks.push({ v, label: e >= 0 && e < 6 ? String(v) : `1e${e}` });
   }
   return s;
 }
@@ -83,7 +86,12 @@ export interface ValidationFigureOptions {
 }
 
 /** The validation figure: scatter, bands, quantile bars, counts (twin log axis), PASSED/FAILED box. */
-export function validationFigureSvg(t: RequirementTable, distanceKm: ArrayLike<number>, absResidual: ArrayLike<number>, o: ValidationFigureOptions): string {
+export function validationFigureSvg(
+  t: RequirementTable,
+  distanceKm: ArrayLike<number>,
+  absResidual: ArrayLike<number>,
+  o: ValidationFigureOptions,
+): string {
   const W = 900;
   const H = 360;
   const ax = { x0: 75, y0: 40, w: 720, h: 250 };
@@ -94,12 +102,19 @@ export function validationFigureSvg(t: RequirementTable, distanceKm: ArrayLike<n
   const sx = log ? logScale(xmin, xmax, ax.x0, ax.x0 + ax.w) : linScale(xmin, xmax, ax.x0, ax.x0 + ax.w, 11);
   // the notebook's 0–30 mm/yr, extended when the 68.3% bars would not fit
   const qmax = Math.max(0, ...t.rows.map((r) => (Number.isFinite(r.quantile) ? r.quantile : 0)));
-  const ymax = o.yMax ?? (qmax * 1.1 > 30 ? niceTicks(0, qmax * 1.1, 7).values.slice(-1)[0] + niceTicks(0, qmax * 1.1, 7).step : 30);
+  const ymax =
+    o.yMax ??
+    (qmax * 1.1 > 30 ? niceTicks(0, qmax * 1.1, 7).values.slice(-1)[0] + niceTicks(0, qmax * 1.1, 7).step : 30);
   const sy = linScale(0, ymax, ax.y0 + ax.h, ax.y0, 7);
   const counts = t.rows.map((r) => r.total);
   const cmax = Math.max(1, ...counts);
   const cmin = Math.max(1, Math.min(...counts.filter((c) => c > 0), cmax));
-  const sc = logScale(Math.max(0.5, 10 ** Math.floor(Math.log10(cmin))), 10 ** Math.ceil(Math.log10(10 * cmax)), ax.y0 + ax.h, ax.y0);
+  const sc = logScale(
+    Math.max(0.5, 10 ** Math.floor(Math.log10(cmin))),
+    10 ** Math.ceil(Math.log10(10 * cmax)),
+    ax.y0 + ax.h,
+    ax.y0,
+  );
   const req = t.requirement;
   let s = open(W, H);
   s += `<text x="${W / 2}" y="20" text-anchor="middle" font-size="13">Secular requirement: ${esc(o.site || 'site')}</text>\n`;
@@ -109,7 +124,8 @@ export function validationFigureSvg(t: RequirementTable, distanceKm: ArrayLike<n
   const xr1 = f3(sx(xmax));
   s += `<rect x="${xr0}" y="${f3(sy(req))}" width="${f3(Number(xr1) - Number(xr0))}" height="${f3(sy(0) - sy(req))}" fill="#e6ffe6" fill-opacity="0.6"/>\n`;
   s += `<rect x="${xr0}" y="${ax.y0}" width="${f3(Number(xr1) - Number(xr0))}" height="${f3(sy(req) - ax.y0)}" fill="#ffe6e6" fill-opacity="0.6"/>\n`;
-  for (const e of edges) s += `<line x1="${f3(sx(e))}" y1="${ax.y0}" x2="${f3(sx(e))}" y2="${ax.y0 + ax.h}" stroke="gray" stroke-width="0.4"/>\n`;
+  for (const e of edges)
+    s += `<line x1="${f3(sx(e))}" y1="${ax.y0}" x2="${f3(sx(e))}" y2="${ax.y0 + ax.h}" stroke="gray" stroke-width="0.4"/>\n`;
   // scatter (subset)
   const n = absResidual.length;
   const maxP = o.maxPoints ?? 20000;
@@ -135,7 +151,9 @@ export function validationFigureSvg(t: RequirementTable, distanceKm: ArrayLike<n
   }
   // counts (twin axis)
   const centres = t.rows.map((row) => (row.lo + row.hi) / 2);
-  const cpts = t.rows.map((row, k) => (row.total > 0 ? `${f3(sx(centres[k]))},${f3(sc(row.total))}` : '')).filter(Boolean);
+  const cpts = t.rows
+    .map((row, k) => (row.total > 0 ? `${f3(sx(centres[k]))},${f3(sc(row.total))}` : ''))
+    .filter(Boolean);
   if (cpts.length) s += `<polyline points="${cpts.join(' ')}" fill="none" stroke="#1f77b4" stroke-width="1.5"/>\n`;
   for (const p of cpts) {
     const [x, y] = p.split(',');
@@ -143,12 +161,28 @@ export function validationFigureSvg(t: RequirementTable, distanceKm: ArrayLike<n
   }
   s += `</g>\n<rect x="${ax.x0}" y="${ax.y0}" width="${ax.w}" height="${ax.h}" fill="none" stroke="black"/>\n`;
   s += xAxis(sx, ax.y0 + ax.h, `Distance (km)${log ? ', log scale' : ''}`, ax.x0 + ax.w / 2);
-  s += yAxis(sy, ax.x0, o.validationData === 'GNSS' ? 'Double-differenced velocity residual (mm/yr)' : 'Relative velocity measurement (mm/yr)', ax.y0 + ax.h / 2);
-  s += yAxis(sc, ax.x0 + ax.w, 'Pairs per bin (log)', ax.y0 + ax.h / 2, true).replace(/<text x="([\d.]+)" y="([\d.]+)" text-anchor="start">/g, '<text x="$1" y="$2" text-anchor="start" fill="#1f77b4">');
+  s += yAxis(
+    sy,
+    ax.x0,
+    o.validationData === 'GNSS'
+      ? 'Double-differenced velocity residual (mm/yr)'
+      : 'Relative velocity measurement (mm/yr)',
+    ax.y0 + ax.h / 2,
+  );
+  s += yAxis(sc, ax.x0 + ax.w, 'Pairs per bin (log)', ax.y0 + ax.h / 2, true).replace(
+    /<text x="([\d.]+)" y="([\d.]+)" text-anchor="start">/g,
+    '<text x="$1" y="$2" text-anchor="start" fill="#1f77b4">',
+  );
   // info boxes
-  const info = [`Sensor: ${o.sensor}`, `${o.validationData}-InSAR point pairs`.replace('InSAR-InSAR', 'InSAR'), `Record: ${o.startDate}-${o.endDate}`];
+  const info = [
+    `Sensor: ${o.sensor}`,
+    `${o.validationData}-InSAR point pairs`.replace('InSAR-InSAR', 'InSAR'),
+    `Record: ${o.startDate}-${o.endDate}`,
+  ];
   s += `<rect x="${ax.x0 + 8}" y="${ax.y0 + 8}" width="200" height="${info.length * 14 + 8}" fill="white" stroke="black" stroke-width="0.4"/>\n`;
-  info.forEach((line, k) => (s += `<text x="${ax.x0 + 14}" y="${ax.y0 + 22 + 14 * k}" font-size="10">${esc(line)}</text>\n`));
+  info.forEach(
+    (line, k) => (s += `<text x="${ax.x0 + 14}" y="${ax.y0 + 22 + 14 * k}" font-size="10">${esc(line)}</text>\n`),
+  );
   const ok = t.verdicts.pooled.pass;
   const bx = ax.x0 + ax.w - 150;
   const by = ax.y0 + 8;
@@ -203,7 +237,8 @@ export function velocityMapSvg(data: ArrayLike<number>, g: GeoGrid, o: MapOption
   const W = ax.x0 + w + 100;
   const H = ax.y0 + h + 48;
   let s = open(W, H);
-  if (o.title) s += `<text x="${f3(ax.x0 + w / 2)}" y="22" text-anchor="middle" font-size="13">${esc(o.title)}</text>\n`;
+  if (o.title)
+    s += `<text x="${f3(ax.x0 + w / 2)}" y="22" text-anchor="middle" font-size="13">${esc(o.title)}</text>\n`;
   s += `<rect x="${ax.x0}" y="${ax.y0}" width="${w}" height="${h}" fill="#eeeeee"/>\n`;
   s += `<image x="${ax.x0}" y="${ax.y0}" width="${w}" height="${h}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${toBase64(png)}"/>\n`;
   s += `<rect x="${ax.x0}" y="${ax.y0}" width="${w}" height="${h}" fill="none" stroke="black"/>\n`;
@@ -275,7 +310,8 @@ export function semivariogramSvg(v: Variogram, fit: ExponentialFit, t: Requireme
     s += `<path d="${d}" fill="none" stroke="#1f77b4" stroke-width="1.5"/>\n`;
   }
   for (let k = 0; k < v.lag.length; k++)
-    if (Number.isFinite(v.gamma[k])) s += `<circle cx="${f3(sx(v.lag[k]))}" cy="${f3(sy(Math.min(v.gamma[k], gmax)))}" r="3" fill="black"/>\n`;
+    if (Number.isFinite(v.gamma[k]))
+      s += `<circle cx="${f3(sx(v.lag[k]))}" cy="${f3(sy(Math.min(v.gamma[k], gmax)))}" r="3" fill="black"/>\n`;
   s += xAxis(sx, L.y0 + L.h, 'Lag h (km)', L.x0 + L.w / 2);
   s += yAxis(sy, L.x0, 'γ(h) ((mm/yr)²)', L.y0 + L.h / 2);
   s += `<text x="${L.x0 + 8}" y="${L.y0 + 16}" font-size="10">γ(h) = b(1 − e^(−h/a)): sill b = ${fit.sill.toPrecision(3)} (mm/yr)², range a = ${fit.range.toPrecision(3)} km</text>\n`;
@@ -283,7 +319,12 @@ export function semivariogramSvg(v: Variogram, fit: ExponentialFit, t: Requireme
   const R = { x0: 520, y0: 40, w: 330, h: 230 };
   const e = t.edges;
   const rx = linScale(0, e[e.length - 1], R.x0, R.x0 + R.w, 6);
-  const qmax = Math.max(req * 1.5, ...t.rows.map((r) => (Number.isFinite(r.quantile) ? r.quantile : 0)), Number.isFinite(fit.sill) ? Math.sqrt(2 * fit.sill) : 0) * 1.1;
+  const qmax =
+    Math.max(
+      req * 1.5,
+      ...t.rows.map((r) => (Number.isFinite(r.quantile) ? r.quantile : 0)),
+      Number.isFinite(fit.sill) ? Math.sqrt(2 * fit.sill) : 0,
+    ) * 1.1;
   const ry = linScale(0, qmax, R.y0 + R.h, R.y0, 6);
   s += `<rect x="${R.x0}" y="${R.y0}" width="${R.w}" height="${R.h}" fill="none" stroke="black"/>\n`;
   for (const row of t.rows) {
@@ -330,7 +371,8 @@ export function stationSeriesSvg(stations: StationRecord[]): string {
     const w = pw - 60;
     const h = ph - 20;
     const d = fit.data;
-    const tOf = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8))) / 86_400_000;
+    const tOf = (date: string) =>
+      Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8))) / 86_400_000;
     const t = d.dates.map(tOf);
     const ref = fit.dates[0];
     const model = evaluateModel(fit.model, fit.params, d.dates, ref, 0);
@@ -360,13 +402,16 @@ export function stationSeriesSvg(stations: StationRecord[]): string {
     s += `<text x="${x0 + 4}" y="${y0 + 12}" font-size="10">${esc(st.site)}: v = ${st.gnssLos.toFixed(2)} ± ${st.gnssLosStd.toFixed(2)} mm/yr${st.status === 'rejected' ? ' (rejected)' : ''}</text>\n`;
     // axis: first/last date and the y ticks
     s += `<text x="${x0}" y="${y0 + h + 13}" font-size="9">${d.dates[0]}</text><text x="${x0 + w}" y="${y0 + h + 13}" font-size="9" text-anchor="end">${d.dates[d.dates.length - 1]}</text>\n`;
-    for (const tk of sy.ticks) s += `<text x="${x0 - 4}" y="${f3(sy(tk.v) + 3)}" font-size="9" text-anchor="end">${esc(tk.label)}</text>\n`;
+    for (const tk of sy.ticks)
+      s += `<text x="${x0 - 4}" y="${f3(sy(tk.v) + 3)}" font-size="9" text-anchor="end">${esc(tk.label)}</text>\n`;
   });
   return `${s}</svg>\n`;
 }
 
 /** One histogram panel per data set (Method 1 appendix: station velocities, residuals, double differences). */
-export function histogramsSvg(panels: { title: string; unit: string; sets: { label: string; values: ArrayLike<number>; colour: string }[] }[]): string {
+export function histogramsSvg(
+  panels: { title: string; unit: string; sets: { label: string; values: ArrayLike<number>; colour: string }[] }[],
+): string {
   const pw = 290;
   const ph = 200;
   const W = panels.length * pw + 20;
@@ -378,7 +423,8 @@ export function histogramsSvg(panels: { title: string; unit: string; sets: { lab
     const w = pw - 55;
     const h = ph - 30;
     const all: number[] = [];
-    for (const set of panel.sets) for (let i = 0; i < set.values.length; i++) if (Number.isFinite(set.values[i])) all.push(set.values[i]);
+    for (const set of panel.sets)
+      for (let i = 0; i < set.values.length; i++) if (Number.isFinite(set.values[i])) all.push(set.values[i]);
     s += `<text x="${f3(x0 + w / 2)}" y="18" text-anchor="middle" font-size="11">${esc(panel.title)}</text>\n<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="black"/>\n`;
     if (!all.length) return;
     let lo = Math.min(...all);
@@ -408,7 +454,8 @@ export function histogramsSvg(panels: { title: string; unit: string; sets: { lab
       });
     });
     s += xAxis(sx, y0 + h, panel.unit, x0 + w / 2);
-    for (const t of sy.ticks) s += `<text x="${x0 - 4}" y="${f3(sy(t.v) + 3)}" font-size="9" text-anchor="end">${esc(t.label)}</text>\n`;
+    for (const t of sy.ticks)
+      s += `<text x="${x0 - 4}" y="${f3(sy(t.v) + 3)}" font-size="9" text-anchor="end">${esc(t.label)}</text>\n`;
     panel.sets.forEach((set, si) => {
       s += `<rect x="${x0 + 6}" y="${y0 + 6 + 13 * si}" width="9" height="9" fill="${set.colour}" fill-opacity="0.5" stroke="${set.colour}"/><text x="${x0 + 19}" y="${y0 + 14 + 13 * si}" font-size="9">${esc(set.label)}</text>\n`;
     });

@@ -48,7 +48,8 @@ export function loadGnssInputs(paths: string[]): GnssInputs {
       const kind = csvKind(text);
       if (kind === 'list') out.sites.push(...parseSiteListCsv(text, f));
       else if (kind === 'series') seriesCsv.push({ file: f, text });
-      else throw new InputError(`${f}: CSV header names neither a site column (station list) nor a date column (series)`);
+      else
+        throw new InputError(`${f}: CSV header names neither a site column (station list) nor a date column (series)`);
     } else {
       out.ignored.push(f);
       continue;
@@ -62,6 +63,8 @@ export function loadGnssInputs(paths: string[]): GnssInputs {
     out.series.push(parseSeriesCsv(text, file, info?.site ?? site, info?.lat ?? NaN, info?.lon ?? NaN));
   }
   if (!out.series.length && !out.sites.length)
-    throw new InputError(`${paths.join(', ')}: no GNSS files recognised (*.tenv3, DataHoldings*.txt, midas*.txt, *.csv)`);
+    throw new InputError(
+      `${paths.join(', ')}: no GNSS files recognised (*.tenv3, DataHoldings*.txt, midas*.txt, *.csv)`,
+    );
   return out;
 }

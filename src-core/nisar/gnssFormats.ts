@@ -103,13 +103,27 @@ function lengthScale(unit: string, file: string, col: string): number {
 
 function num(file: string, line: number, what: string, s: string | undefined): number {
   const v = Number(s);
-  if (s === undefined || s.trim() === '' || !Number.isFinite(v)) throw new InputError(`${file}: line ${line}: ${what} "${s ?? ''}" is not a number`);
+  if (s === undefined || s.trim() === '' || !Number.isFinite(v))
+    throw new InputError(`${file}: line ${line}: ${what} "${s ?? ''}" is not a number`);
   return v;
 }
 
 /** Columns of a `.tenv3` file (0-based) when the header does not name them. */
 const TENV3_DEFAULT: Record<string, number> = {
-  site: 0, yymmmdd: 1, e0: 7, east: 8, n0: 9, north: 10, u0: 11, up: 12, sige: 14, sign: 15, sigu: 16, latitude: 20, longitude: 21, height: 22,
+  site: 0,
+  yymmmdd: 1,
+  e0: 7,
+  east: 8,
+  n0: 9,
+  north: 10,
+  u0: 11,
+  up: 12,
+  sige: 14,
+  sign: 15,
+  sigu: 16,
+  latitude: 20,
+  longitude: 21,
+  height: 22,
 };
 
 /**
@@ -132,14 +146,26 @@ export function parseTenv3(text: string, file: string): GnssSeries {
     col = { ...TENV3_DEFAULT, ...found };
     i0 = 1;
   }
-  const rows: { date: string; e: number; n: number; u: number; se: number; sn: number; su: number; lat: number; lon: number; h: number }[] = [];
+  const rows: {
+    date: string;
+    e: number;
+    n: number;
+    u: number;
+    se: number;
+    sn: number;
+    su: number;
+    lat: number;
+    lon: number;
+    h: number;
+  }[] = [];
   let site = '';
   for (let i = i0; i < lines.length; i++) {
     const t = lines[i].trim();
     if (!t || t.startsWith('#')) continue;
     const f = t.split(/\s+/);
     const ln = i + 1;
-    if (f.length <= Math.max(col.up, col.latitude, col.longitude)) throw new InputError(`${file}: line ${ln}: ${f.length} columns, too few for a .tenv3 row`);
+    if (f.length <= Math.max(col.up, col.latitude, col.longitude))
+      throw new InputError(`${file}: line ${ln}: ${f.length} columns, too few for a .tenv3 row`);
     let date: string;
     try {
       date = unrDate(f[col.yymmmdd]);
@@ -169,7 +195,18 @@ export function parseTenv3(text: string, file: string): GnssSeries {
 
 function seriesFrom(
   site: string,
-  rows: { date: string; e: number; n: number; u: number; se: number; sn: number; su: number; lat: number; lon: number; h: number }[],
+  rows: {
+    date: string;
+    e: number;
+    n: number;
+    u: number;
+    se: number;
+    sn: number;
+    su: number;
+    lat: number;
+    lon: number;
+    h: number;
+  }[],
   file: string,
 ): GnssSeries {
   const r0 = rows[0];
@@ -200,7 +237,10 @@ export function parseDataHoldings(text: string, file: string): GnssSiteInfo[] {
     const t = line.trim();
     if (!t || /^sta\b/i.test(t) || t.startsWith('#')) return;
     const f = t.split(/\s+/);
-    if (f.length < 11) throw new InputError(`${file}: line ${i + 1}: ${f.length} fields, expected at least 11 (Sta Lat Long Hgt X Y Z Dtbeg Dtend Dtmod NumSol)`);
+    if (f.length < 11)
+      throw new InputError(
+        `${file}: line ${i + 1}: ${f.length} fields, expected at least 11 (Sta Lat Long Hgt X Y Z Dtbeg Dtend Dtmod NumSol)`,
+      );
     let start: string;
     let end: string;
     try {
@@ -300,14 +340,19 @@ export function parseSiteListCsv(text: string, file: string): GnssSiteInfo[] {
   const site = pick(t, ['site', 'station', 'sta', 'name']);
   const lat = pick(t, ['lat', 'latitude']);
   const lon = pick(t, ['lon', 'long', 'longitude', 'lng']);
-  if (!site || !lat || !lon) throw new InputError(`${file}: station-list CSV needs columns site, lat, lon (has: ${[...t.cols.values()].map((c) => c.name).join(', ')})`);
+  if (!site || !lat || !lon)
+    throw new InputError(
+      `${file}: station-list CSV needs columns site, lat, lon (has: ${[...t.cols.values()].map((c) => c.name).join(', ')})`,
+    );
   const v = ['ve', 'vn', 'vu', 'se', 'sn', 'su'].map((k) => pick(t, [k]));
   const hasVel = v[0] && v[1] && v[2];
   const start = pick(t, ['start', 'startdate', 'dtbeg']);
   const end = pick(t, ['end', 'enddate', 'dtend']);
   return t.rows.map(({ line, cells }) => {
     const val = (c: { index: number; unit: string; name: string } | undefined, dflt = NaN) =>
-      c && cells[c.index] !== undefined && cells[c.index] !== '' ? num(file, line, c.name, cells[c.index]) * lengthScale(c.unit, file, c.name) : dflt;
+      c && cells[c.index] !== undefined && cells[c.index] !== ''
+        ? num(file, line, c.name, cells[c.index]) * lengthScale(c.unit, file, c.name)
+        : dflt;
     const date = (c: { index: number; name: string } | undefined) => {
       if (!c || !cells[c.index]) return undefined;
       try {
@@ -325,7 +370,8 @@ export function parseSiteListCsv(text: string, file: string): GnssSiteInfo[] {
       file,
       format: 'CSV',
     };
-    if (hasVel && cells[v[0]!.index]) info.velocity = { ve: val(v[0]), vn: val(v[1]), vu: val(v[2]), se: val(v[3]), sn: val(v[4]), su: val(v[5]) };
+    if (hasVel && cells[v[0]!.index])
+      info.velocity = { ve: val(v[0]), vn: val(v[1]), vu: val(v[2]), se: val(v[3]), sn: val(v[4]), su: val(v[5]) };
     return info;
   });
 }
@@ -337,7 +383,10 @@ export function parseSeriesCsv(text: string, file: string, site: string, lat = N
   const ec = pick(t, ['e', 'east', 'de']);
   const nc = pick(t, ['n', 'north', 'dn']);
   const uc = pick(t, ['u', 'up', 'du']);
-  if (!dc || !ec || !nc || !uc) throw new InputError(`${file}: series CSV needs columns date, e, n, u (has: ${[...t.cols.values()].map((c) => c.name).join(', ')})`);
+  if (!dc || !ec || !nc || !uc)
+    throw new InputError(
+      `${file}: series CSV needs columns date, e, n, u (has: ${[...t.cols.values()].map((c) => c.name).join(', ')})`,
+    );
   const sc = ['se', 'sn', 'su'].map((k) => pick(t, [k, `sig${k.slice(1)}`, `sigma${k.slice(1)}`]));
   const rows = t.rows.map(({ line, cells }) => {
     const val = (c: { index: number; unit: string; name: string } | undefined) =>
@@ -348,8 +397,20 @@ export function parseSeriesCsv(text: string, file: string, site: string, lat = N
     } catch (e) {
       throw new InputError(`${file}: line ${line}: ${(e as Error).message}`);
     }
-    const need = (c: { index: number; unit: string; name: string }) => num(file, line, c.name, cells[c.index]) * lengthScale(c.unit, file, c.name);
-    return { date, e: need(ec), n: need(nc), u: need(uc), se: val(sc[0]), sn: val(sc[1]), su: val(sc[2]), lat, lon, h: NaN };
+    const need = (c: { index: number; unit: string; name: string }) =>
+      num(file, line, c.name, cells[c.index]) * lengthScale(c.unit, file, c.name);
+    return {
+      date,
+      e: need(ec),
+      n: need(nc),
+      u: need(uc),
+      se: val(sc[0]),
+      sn: val(sc[1]),
+      su: val(sc[2]),
+      lat,
+      lon,
+      h: NaN,
+    };
   });
   if (!rows.length) throw new InputError(`${file}: no data rows`);
   rows.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));

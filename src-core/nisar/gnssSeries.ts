@@ -38,14 +38,23 @@ export function cropSeries(s: LosSeries, start: string, end: string): LosSeries 
   s.dates.forEach((d, i) => {
     if (d >= start && d <= end && Number.isFinite(s.los[i])) keep.push(i);
   });
-  return { dates: keep.map((i) => s.dates[i]), los: Float64Array.from(keep, (i) => s.los[i]), sigma: Float64Array.from(keep, (i) => s.sigma[i]) };
+  return {
+    dates: keep.map((i) => s.dates[i]),
+    los: Float64Array.from(keep, (i) => s.los[i]),
+    sigma: Float64Array.from(keep, (i) => s.sigma[i]),
+  };
 }
 
 /**
  * Completeness test (a): distinct daily epochs inside [start, end] ≥ fraction × the window's length in
  * days (end − start, as Python's `(end - start).days`).
  */
-export function completeness(dates: readonly string[], start: string, end: string, fraction = 0.9): { epochs: number; days: number; ratio: number; ok: boolean } {
+export function completeness(
+  dates: readonly string[],
+  start: string,
+  end: string,
+  fraction = 0.9,
+): { epochs: number; days: number; ratio: number; ok: boolean } {
   const inside = new Set(dates.filter((d) => d >= start && d <= end)).size;
   const days = daysBetween(start, end);
   const ratio = days > 0 ? inside / days : 0;
@@ -158,7 +167,13 @@ export function fitLosVelocity(series: LosSeries, opts: LosFitOptions): LosVeloc
     let mean = 0;
     for (const v of y) mean += v;
     const shift = mean === 0 ? 1 : 0;
-    const fit = fitTile({ dates, ts: Float32Array.from(y, (v) => v + shift), numPixels: 1, model: sm.model, centerLineUtc: 0 });
+    const fit = fitTile({
+      dates,
+      ts: Float32Array.from(y, (v) => v + shift),
+      numPixels: 1,
+      model: sm.model,
+      centerLineUtc: 0,
+    });
     const params = Array.from(fit.params);
     params[0] -= shift;
     const G = timeFuncDesign(dates, sm.model, 0);

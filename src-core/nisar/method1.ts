@@ -12,7 +12,14 @@ import { latLonToRowCol, type GeoGrid } from '../formats/mintpyFiles';
 import { InputError } from '../pipeline/types';
 import type { GnssSeries, GnssSiteInfo } from './gnssFormats';
 import { azimuthFromHeading, haversineKm, losSigma, losUnitVector, enuToLos } from './geometry';
-import { completeness, detrendedScatterMm, fitLosVelocity, gnssLosSeries, cropSeries, type LosVelocityFit } from './gnssSeries';
+import {
+  completeness,
+  detrendedScatterMm,
+  fitLosVelocity,
+  gnssLosSeries,
+  cropSeries,
+  type LosVelocityFit,
+} from './gnssSeries';
 import type { GeometryMaps, VelocityField } from './velocityField';
 
 export interface StationRecord {
@@ -86,7 +93,14 @@ export interface Method1Result {
 }
 
 /** NaN-median over a (2r+1)² window centred on (row, col), clipped at the grid edges. */
-export function windowNanMedian(data: ArrayLike<number>, length: number, width: number, row: number, col: number, r = 5): number {
+export function windowNanMedian(
+  data: ArrayLike<number>,
+  length: number,
+  width: number,
+  row: number,
+  col: number,
+  r = 5,
+): number {
   const vals: number[] = [];
   for (let y = Math.max(0, row - r); y <= Math.min(length - 1, row + r); y++)
     for (let x = Math.max(0, col - r); x <= Math.min(width - 1, col + r); x++) {
@@ -100,10 +114,18 @@ export function windowNanMedian(data: ArrayLike<number>, length: number, width: 
 }
 
 /** All unordered pairs i<j of stations: haversine distance (R = 6378 km) and the double difference. */
-export function doubleDifferences(st: { lat: number; lon: number; gnss: number; insar: number; sigma?: number }[]): PairSet {
+export function doubleDifferences(
+  st: { lat: number; lon: number; gnss: number; insar: number; sigma?: number }[],
+): PairSet {
   const n = st.length;
   const m = (n * (n - 1)) / 2;
-  const out: PairSet = { i: new Int32Array(m), j: new Int32Array(m), distanceKm: new Float64Array(m), value: new Float64Array(m), sigma: new Float64Array(m) };
+  const out: PairSet = {
+    i: new Int32Array(m),
+    j: new Int32Array(m),
+    distanceKm: new Float64Array(m),
+    value: new Float64Array(m),
+    sigma: new Float64Array(m),
+  };
   let k = 0;
   for (let a = 0; a < n; a++)
     for (let b = a + 1; b < n; b++, k++) {
@@ -121,7 +143,9 @@ function geomAt(geom: GeometryMaps | null, field: VelocityField, row: number, co
   const inc = Number(field.attrs.INCIDENCE_ANGLE);
   const head = Number(field.attrs.HEADING);
   if (!Number.isFinite(inc) || !Number.isFinite(head))
-    throw new InputError(`${field.file}: no geometry file and no INCIDENCE_ANGLE/HEADING attributes; give geometryGeo.h5`);
+    throw new InputError(
+      `${field.file}: no geometry file and no INCIDENCE_ANGLE/HEADING attributes; give geometryGeo.h5`,
+    );
   const look = field.attrs.ANTENNA_SIDE === '1' ? 'left' : 'right';
   return [inc, azimuthFromHeading(head, look)];
 }
@@ -160,7 +184,8 @@ export function runMethod1(
 ): Method1Result {
   const start = opts.startDate ?? field.startDate;
   const end = opts.endDate ?? field.endDate;
-  if (!/^\d{8}$/.test(start) || !/^\d{8}$/.test(end)) throw new InputError(`${field.file}: no record window (START_DATE/END_DATE); give the start and end dates`);
+  if (!/^\d{8}$/.test(start) || !/^\d{8}$/.test(end))
+    throw new InputError(`${field.file}: no record window (START_DATE/END_DATE); give the start and end dates`);
   const r = opts.windowRadius ?? 5;
   const exclude = new Set((opts.excludeStations ?? []).map((s) => s.toUpperCase()));
   const notes: string[] = [];
@@ -168,15 +193,16 @@ export function runMethod1(
   const uCentre = losUnitVector(incC, azC);
   const g = field.grid;
   const infoBySite = new Map<string, GnssSiteInfo>();
-  for (const s of gnss.sites) if (!infoBySite.has(s.site) || s.velocity) infoBySite.set(s.site, { ...infoBySite.get(s.site), ...s });
+  for (const s of gnss.sites)
+    if (!infoBySite.has(s.site) || s.velocity) infoBySite.set(s.site, { ...infoBySite.get(s.site), ...s });
   const seriesBySite = new Map(gnss.series.map((s) => [s.site, s]));
   const names = [...new Set([...seriesBySite.keys(), ...infoBySite.keys()])].sort();
   const stations: StationRecord[] = [];
   for (const site of names) {
     const ser = seriesBySite.get(site);
     const info = infoBySite.get(site);
-    const lat = ser && Number.isFinite(ser.lat) ? ser.lat : info?.lat ?? NaN;
-    const lon = ser && Number.isFinite(ser.lon) ? ser.lon : info?.lon ?? NaN;
+    const lat = ser && Number.isFinite(ser.lat) ? ser.lat : (info?.lat ?? NaN);
+    const lon = ser && Number.isFinite(ser.lon) ? ser.lon : (info?.lon ?? NaN);
     if (!Number.isFinite(lat) || !Number.isFinite(lon)) {
       notes.push(`${site}: no coordinates (series without a station list entry), skipped`);
       continue;
@@ -215,13 +241,20 @@ export function runMethod1(
       rec.epochs = c.epochs;
       rec.completeness = c.ratio;
       rec.scatterMm = detrendedScatterMm(cropSeries(gnssLosSeries(ser, uCentre), start, end));
-      const fit = fitLosVelocity(gnssLosSeries(ser, u), { start, end, zThreshold: opts.zThreshold, maxOutlierPasses: opts.maxOutlierPasses });
+      const fit = fitLosVelocity(gnssLosSeries(ser, u), {
+        start,
+        end,
+        zThreshold: opts.zThreshold,
+        maxOutlierPasses: opts.maxOutlierPasses,
+      });
       rec.gnssLos = fit.velocity;
       rec.gnssLosStd = fit.velocityStd;
       rec.outliers = fit.outliers.length;
       rec.fit = fit;
       if (c.ratio < (opts.minCompleteness ?? 0.9)) {
-        reject(`completeness ${(100 * c.ratio).toFixed(1)}% < ${(100 * (opts.minCompleteness ?? 0.9)).toFixed(0)}% (${c.epochs} epochs in ${c.days} days)`);
+        reject(
+          `completeness ${(100 * c.ratio).toFixed(1)}% < ${(100 * (opts.minCompleteness ?? 0.9)).toFixed(0)}% (${c.epochs} epochs in ${c.days} days)`,
+        );
         continue;
       }
       if (!(rec.scatterMm <= (opts.maxScatterMm ?? 10))) {
@@ -259,7 +292,9 @@ export function runMethod1(
     if (!refStation) refStation = used[0].site;
     let ref = used.find((s) => s.site.toUpperCase() === refStation.toUpperCase());
     if (!ref && opts.refStationFallback) {
-      notes.push(`reference station ${refStation} is not usable here; the first valid station ${used[0].site} is the reference`);
+      notes.push(
+        `reference station ${refStation} is not usable here; the first valid station ${used[0].site} is the reference`,
+      );
       ref = used[0];
     }
     if (!ref) {
@@ -275,7 +310,9 @@ export function runMethod1(
       s.insar = s.insarWindow - insarRefValue;
     }
   } else notes.push('no usable GNSS station inside the velocity grid');
-  const pairs = doubleDifferences(used.map((s) => ({ lat: s.lat, lon: s.lon, gnss: s.gnss!, insar: s.insar!, sigma: s.gnssLosStd })));
+  const pairs = doubleDifferences(
+    used.map((s) => ({ lat: s.lat, lon: s.lon, gnss: s.gnss!, insar: s.insar!, sigma: s.gnssLosStd })),
+  );
   // station indices in `pairs` refer to the used stations; map them to the full table
   const idx = stations.map((s, k) => (s.status === 'used' ? k : -1)).filter((k) => k >= 0);
   for (let k = 0; k < pairs.i.length; k++) {

@@ -61,7 +61,8 @@ export function parsePolygon(text: string): [number, number][] {
     .filter(Boolean)
     .map((p) => {
       const [a, b] = p.split(',').map(Number);
-      if (!Number.isFinite(a) || !Number.isFinite(b) || p.split(',').length !== 2) throw new Error(`polygon vertex "${p}" is not LAT,LON`);
+      if (!Number.isFinite(a) || !Number.isFinite(b) || p.split(',').length !== 2)
+        throw new Error(`polygon vertex "${p}" is not LAT,LON`);
       return [a, b] as [number, number];
     });
   if (pts.length < 3) throw new Error(`a polygon needs at least 3 vertices (got ${pts.length})`);
@@ -162,7 +163,13 @@ export function samplePairs(pts: FlatPoints, opts: SampleOptions = {}): Method2S
   const rng = new SeededRandom(opts.seed ?? 1);
   const draw = sampleWithoutReplacement(n, opts.numSamples ?? 1_000_000, rng);
   const m = Math.floor(draw.length / 2);
-  const pairs: PairSet = { i: new Int32Array(m), j: new Int32Array(m), distanceKm: new Float64Array(m), value: new Float64Array(m), sigma: new Float64Array(m).fill(NaN) };
+  const pairs: PairSet = {
+    i: new Int32Array(m),
+    j: new Int32Array(m),
+    distanceKm: new Float64Array(m),
+    value: new Float64Array(m),
+    sigma: new Float64Array(m).fill(NaN),
+  };
   for (let k = 0; k < m; k++) {
     const p = draw[2 * k];
     const q = draw[2 * k + 1];
@@ -189,13 +196,26 @@ export interface ProfileOptions {
  * the pair's value is the line's difference between the two ends, its distance the transect's maximum.
  * Profiles with fewer than two samples give NaN (dropped by the test).
  */
-export function profilePairs(data: ArrayLike<number>, g: GeoGrid, keep: Uint8Array | null, opts: ProfileOptions = {}): PairSet & { drawn: number } {
+export function profilePairs(
+  data: ArrayLike<number>,
+  g: GeoGrid,
+  keep: Uint8Array | null,
+  opts: ProfileOptions = {},
+): PairSet & { drawn: number } {
   const [dmin, dmax] = opts.lengthKm ?? [0.1, 50];
   const valid: number[] = [];
   for (let p = 0; p < data.length; p++) if (!Number.isNaN(data[p]) && (!keep || keep[p])) valid.push(p);
-  const draw = sampleWithoutReplacement(valid.length, 2 * (opts.numProfiles ?? 20000), new SeededRandom(opts.seed ?? 1));
+  const draw = sampleWithoutReplacement(
+    valid.length,
+    2 * (opts.numProfiles ?? 20000),
+    new SeededRandom(opts.seed ?? 1),
+  );
   const W = g.width;
-  const raster = { data: keep ? Float32Array.from(data, (v, p) => (keep[p] ? v : NaN)) : data, length: g.length, width: W };
+  const raster = {
+    data: keep ? Float32Array.from(data, (v, p) => (keep[p] ? v : NaN)) : data,
+    length: g.length,
+    width: W,
+  };
   const out = { i: [] as number[], j: [] as number[], d: [] as number[], v: [] as number[] };
   for (let k = 0; k + 1 < draw.length; k += 2) {
     const p = valid[draw[k]];
@@ -204,7 +224,10 @@ export function profilePairs(data: ArrayLike<number>, g: GeoGrid, keep: Uint8Arr
     const [la1, lo1] = rowColToLatLon(g, Math.floor(q / W), q % W);
     const dist = haversineKm(la0, lo0, la1, lo1);
     if (!(dist > dmin && dist < dmax)) continue;
-    const t = transectYx(raster, [Math.floor(p / W), p % W], [Math.floor(q / W), q % W], { interpolation: 'nearest', grid: g });
+    const t = transectYx(raster, [Math.floor(p / W), p % W], [Math.floor(q / W), q % W], {
+      interpolation: 'nearest',
+      grid: g,
+    });
     let value = NaN;
     let dkm = NaN;
     if (t.distance.length >= 2) {

@@ -24,8 +24,7 @@ export const SECULAR_DISTANCE_KM: [number, number] = [0.1, 50];
  *   log10Min hard-coded to 0.011 (≈ 1.03 km) whatever the lower range, so pairs under ~1 km are dropped.
  */
 export type BinningSpec =
-  | { kind: 'linear'; range: [number, number]; n: number }
-  | { kind: 'log'; maxKm: number; n: number; log10Min?: number };
+  { kind: 'linear'; range: [number, number]; n: number } | { kind: 'log'; maxKm: number; n: number; log10Min?: number };
 
 export const LINEAR_BINNING: BinningSpec = { kind: 'linear', range: [0.1, 50], n: 10 };
 /** HEAD's display: distance_rqmt = [0.1, 100] turned into log bins from 10^0.011 to 100 km */
@@ -170,7 +169,15 @@ export function evaluateRequirement(
     for (const v of sorted) if (v < req) passed++;
     const total = sorted.length;
     const fraction = total ? passed / total : NaN;
-    return { lo: edges[k], hi: edges[k + 1], total, passed, fraction, pass: fraction > thr, quantile: quantileSorted(sorted, thr) };
+    return {
+      lo: edges[k],
+      hi: edges[k + 1],
+      total,
+      passed,
+      fraction,
+      pass: fraction > thr,
+      quantile: quantileSorted(sorted, thr),
+    };
   });
   const all = Float64Array.from(perBin.flat()).sort();
   const tTotal = rows.reduce((s, r) => s + r.total, 0);
@@ -213,7 +220,9 @@ export function evaluateRequirement(
         pass: counted.length > 0 && failing === 0,
         value: failing,
         label: `every bin passes (ATBD approach 1): ${counted.length - failing}/${counted.length} bins pass${
-          emptyBins === 'ignore' ? `, ${nb - counted.length} empty bin(s) ignored` : `, empty bins count as ${emptyBins}`
+          emptyBins === 'ignore'
+            ? `, ${nb - counted.length} empty bin(s) ignored`
+            : `, empty bins count as ${emptyBins}`
         }`,
       },
       meanOfBins: {

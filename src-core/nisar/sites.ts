@@ -35,7 +35,9 @@ export function findSite(name: string): NisarSite {
 
 /** the entry in effect in `version` (a year): the latest key ≤ version, else the earliest */
 function asOf<T>(byYear: Record<string, T>, version: number): T {
-  const keys = Object.keys(byYear).map(Number).sort((a, b) => a - b);
+  const keys = Object.keys(byYear)
+    .map(Number)
+    .sort((a, b) => a - b);
   const k = keys.filter((y) => y <= version).pop() ?? keys[0];
   return byYear[String(k)];
 }

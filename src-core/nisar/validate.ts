@@ -126,7 +126,9 @@ export async function validateSecular(opts: ValidateOptions): Promise<Validation
     : await loadVelocityField(opts.velocityFile, maskFile);
   notes.push(...field.warnings);
   if (field.source === 'timeseries-fit')
-    notes.push(`velocity refitted from ${opts.timeseriesFile} with offset + velocity${field.seasonal ? ' + annual + semi-annual' : ''} (§2)`);
+    notes.push(
+      `velocity refitted from ${opts.timeseriesFile} with offset + velocity${field.seasonal ? ' + annual + semi-annual' : ''} (§2)`,
+    );
   notes.push(maskFile ? `mask: ${maskFile} (mask == 0 → NaN); exact zeros → NaN` : 'no mask file; exact zeros → NaN');
   const startDate = opts.startDate ?? field.startDate;
   const endDate = opts.endDate ?? field.endDate;
@@ -149,7 +151,11 @@ export async function validateSecular(opts: ValidateOptions): Promise<Validation
       geomFile = existsSync(g) ? g : null;
     }
     const geom = geomFile ? await loadGeometry(geomFile, field.length, field.width) : null;
-    notes.push(geomFile ? `LOS geometry per station from ${geomFile}` : 'LOS geometry from the INCIDENCE_ANGLE/HEADING attributes (no geometry file)');
+    notes.push(
+      geomFile
+        ? `LOS geometry per station from ${geomFile}`
+        : 'LOS geometry from the INCIDENCE_ANGLE/HEADING attributes (no geometry file)',
+    );
     // a known site preset names the notebook's GNSS reference (e.g. CAWO, P619)
     const preset = opts.site ? NISAR_SITES.find((s) => s.name.toLowerCase() === opts.site!.toLowerCase()) : undefined;
     const m1 = runMethod1(field, geom, gnss, {
@@ -190,9 +196,11 @@ export async function validateSecular(opts: ValidateOptions): Promise<Validation
     keep = keep ? keep.map((v, i) => v & m[i]) : m;
     notes.push(`stable area: mask ${opts.stableMaskFile}`);
   }
-  if (!keep) notes.push('no stable area given: the whole masked velocity map is sampled (valid only if nothing deforms)');
+  if (!keep)
+    notes.push('no stable area given: the whole masked velocity map is sampled (valid only if nothing deforms)');
   const pts = flattenValid(field.data, field.grid, keep);
-  if (pts.v.length < 2) throw new InputError(`${opts.velocityFile}: fewer than 2 valid pixels${keep ? ' inside the stable area' : ''}`);
+  if (pts.v.length < 2)
+    throw new InputError(`${opts.velocityFile}: fewer than 2 valid pixels${keep ? ' inside the stable area' : ''}`);
   const seed = opts.seed ?? 1;
   const mode = opts.sampling ?? 'points';
   const s = samplePairs(pts, { numSamples: mode === 'points' ? opts.numSamples : 0, seed, deramp: opts.deramp });
@@ -209,10 +217,15 @@ export async function validateSecular(opts: ValidateOptions): Promise<Validation
     const pp = profilePairs(data, field.grid, keep, { numProfiles: opts.numProfiles, seed });
     pairs = pp;
     drawn = pp.drawn;
-    notes.push(`profile sampling: ${pp.value.length} transects of 0.1–50 km from ${pp.drawn / 2} random pixel pairs (seed ${seed}); value = line fit difference between the ends`);
+    notes.push(
+      `profile sampling: ${pp.value.length} transects of 0.1–50 km from ${pp.drawn / 2} random pixel pairs (seed ${seed}); value = line fit difference between the ends`,
+    );
   } else {
-    if (s.drawn < (opts.numSamples ?? 1_000_000)) notes.push(`all ${s.available} valid pixels used (fewer than ${opts.numSamples ?? 1_000_000} requested)`);
-    notes.push(`${s.pairs.value.length} disjoint pairs from ${s.drawn} pixels drawn without replacement (seed ${seed}; numpy's seed-1 draws are not reproduced)`);
+    if (s.drawn < (opts.numSamples ?? 1_000_000))
+      notes.push(`all ${s.available} valid pixels used (fewer than ${opts.numSamples ?? 1_000_000} requested)`);
+    notes.push(
+      `${s.pairs.value.length} disjoint pairs from ${s.drawn} pixels drawn without replacement (seed ${seed}; numpy's seed-1 draws are not reproduced)`,
+    );
   }
   const abs = Float64Array.from(pairs.value, Math.abs);
   let variogram: ValidationResult['variogram'];
@@ -220,7 +233,11 @@ export async function validateSecular(opts: ValidateOptions): Promise<Validation
     const vo = opts.variogram || {};
     // the structure function always works on de-ramped data
     const vp = opts.deramp ? s.points : samplePairs(pts, { numSamples: 0, deramp: true }).points;
-    const vg = empiricalVariogram(vp.x, vp.y, vp.v, { maxPoints: vo.maxPoints ?? 2000, nBins: vo.nBins ?? 20, seed: seed + 1 });
+    const vg = empiricalVariogram(vp.x, vp.y, vp.v, {
+      maxPoints: vo.maxPoints ?? 2000,
+      nBins: vo.nBins ?? 20,
+      seed: seed + 1,
+    });
     variogram = { ...vg, fit: fitExponentialVariogram(vg.lag, vg.gamma) };
   }
   return {
@@ -229,7 +246,14 @@ export async function validateSecular(opts: ValidateOptions): Promise<Validation
     table: evaluateRequirement(pairs.distanceKm, abs, { binning, emptyBins: opts.emptyBins }),
     pairs,
     pairsSummary: summary(pairs),
-    sampling: { mode, available: s.available, drawn, plane: s.plane, stablePixels: keep ? keep.reduce((a, b) => a + b, 0) : null, seed },
+    sampling: {
+      mode,
+      available: s.available,
+      drawn,
+      plane: s.plane,
+      stablePixels: keep ? keep.reduce((a, b) => a + b, 0) : null,
+      seed,
+    },
     variogram,
     stablePolygon: poly,
     notes,

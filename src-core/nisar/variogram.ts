@@ -27,10 +27,20 @@ export interface VariogramOptions {
   range?: [number, number];
 }
 
-export function empiricalVariogram(x: ArrayLike<number>, y: ArrayLike<number>, z: ArrayLike<number>, opts: VariogramOptions = {}): Variogram {
+export function empiricalVariogram(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  z: ArrayLike<number>,
+  opts: VariogramOptions = {},
+): Variogram {
   const n = z.length;
   const nb = opts.nBins ?? 20;
-  const pick = n > (opts.maxPoints ?? 2000) ? Array.from(sampleWithoutReplacement(n, opts.maxPoints ?? 2000, new SeededRandom(opts.seed ?? 2))).sort((a, b) => a - b) : Array.from({ length: n }, (_, i) => i);
+  const pick =
+    n > (opts.maxPoints ?? 2000)
+      ? Array.from(sampleWithoutReplacement(n, opts.maxPoints ?? 2000, new SeededRandom(opts.seed ?? 2))).sort(
+          (a, b) => a - b,
+        )
+      : Array.from({ length: n }, (_, i) => i);
   const m = pick.length;
   const px = Float64Array.from(pick, (i) => x[i]);
   const py = Float64Array.from(pick, (i) => y[i]);
@@ -39,7 +49,8 @@ export function empiricalVariogram(x: ArrayLike<number>, y: ArrayLike<number>, z
   let hi = opts.range?.[1] ?? NaN;
   if (!Number.isFinite(hi)) {
     hi = 0;
-    for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) hi = Math.max(hi, Math.hypot(px[a] - px[b], py[a] - py[b]));
+    for (let a = 0; a < m; a++)
+      for (let b = a + 1; b < m; b++) hi = Math.max(hi, Math.hypot(px[a] - px[b], py[a] - py[b]));
   }
   const edges = Float64Array.from({ length: nb + 1 }, (_, k) => lo + ((hi - lo) * k) / nb);
   const sd = new Float64Array(nb);

@@ -63,9 +63,18 @@ export function secularModel(startDate: string, endDate: string): SecularModel {
   const spanDays = daysBetween(startDate, endDate);
   const warnings: string[] = [];
   const seasonal = spanDays >= 365;
-  if (!seasonal) warnings.push(`record ${startDate}–${endDate} spans ${spanDays} days (< 365): annual/semi-annual terms dropped`);
-  else if (spanDays < 730) warnings.push(`record ${startDate}–${endDate} spans ${spanDays} days (< 2 years): seasonal terms are poorly separated from the velocity`);
-  return { model: { polynomial: 1, periodic: seasonal ? [1, 0.5] : [], stepDate: [], exp: [], log: [] }, seasonal, spanDays, warnings };
+  if (!seasonal)
+    warnings.push(`record ${startDate}–${endDate} spans ${spanDays} days (< 365): annual/semi-annual terms dropped`);
+  else if (spanDays < 730)
+    warnings.push(
+      `record ${startDate}–${endDate} spans ${spanDays} days (< 2 years): seasonal terms are poorly separated from the velocity`,
+    );
+  return {
+    model: { polynomial: 1, periodic: seasonal ? [1, 0.5] : [], stepDate: [], exp: [], log: [] },
+    seasonal,
+    spanDays,
+    warnings,
+  };
 }
 
 function checkGrid(file: string, attrs: Attrs): GeoGrid {
@@ -75,9 +84,14 @@ function checkGrid(file: string, attrs: Attrs): GeoGrid {
 }
 
 /** velocity.h5 (dataset `velocity`) → mm/yr with the mask applied. */
-export async function loadVelocityField(file: string, maskFile: string | null = null, dataset = 'velocity'): Promise<VelocityField> {
+export async function loadVelocityField(
+  file: string,
+  maskFile: string | null = null,
+  dataset = 'velocity',
+): Promise<VelocityField> {
   const m = await readMap(file, dataset);
-  if (m.fileType === 'timeseries') throw new InputError(`${file}: is a time series; give velocity.h5 or use the time-series refit`);
+  if (m.fileType === 'timeseries')
+    throw new InputError(`${file}: is a time series; give velocity.h5 or use the time-series refit`);
   const grid = checkGrid(file, m.attrs);
   const mask = maskFile ? await readMask(maskFile, m.length, m.width) : null;
   const data = prepareVelocityMm(m.data, mask, unitScaleToMm(m.unit, file));
@@ -106,7 +120,8 @@ export async function velocityFromTimeseries(
 ): Promise<VelocityField> {
   const h5 = await H5Reader.open(file);
   try {
-    if (!h5.has('timeseries') || !h5.has('date')) throw new InputError(`${file}: not a MintPy time series (no timeseries/date datasets)`);
+    if (!h5.has('timeseries') || !h5.has('date'))
+      throw new InputError(`${file}: not a MintPy time series (no timeseries/date datasets)`);
     const attrs = h5.attrs;
     const grid = checkGrid(file, attrs);
     const dates = h5.readStrings('date');
@@ -127,8 +142,20 @@ export async function velocityFromTimeseries(
       // the reference pixel is all zeros (nanmean 0): estimate it anyway, as MintPy does
       const refY = Number(attrs.REF_Y);
       const refX = Number(attrs.REF_X);
-      const refPixel = Number.isInteger(refY) && refY >= r0 && refY < r1 && Number.isInteger(refX) ? (refY - r0) * W + refX : undefined;
-      const fit = fitTile({ dates, ts, numPixels: (r1 - r0) * W, model: sm.model, startDate: start, endDate: end, centerLineUtc: 0, refPixel });
+      const refPixel =
+        Number.isInteger(refY) && refY >= r0 && refY < r1 && Number.isInteger(refX)
+          ? (refY - r0) * W + refX
+          : undefined;
+      const fit = fitTile({
+        dates,
+        ts,
+        numPixels: (r1 - r0) * W,
+        model: sm.model,
+        startDate: start,
+        endDate: end,
+        centerLineUtc: 0,
+        refPixel,
+      });
       out.set(fit.datasets.velocity, r0 * W);
     }
     return {
@@ -163,11 +190,18 @@ export async function loadGeometry(file: string, length: number, width: number):
   const h5 = await H5Reader.open(file);
   try {
     for (const k of ['incidenceAngle', 'azimuthAngle'])
-      if (!h5.has(k)) throw new InputError(`${file}: no "${k}" dataset (need geometryGeo.h5 with incidenceAngle and azimuthAngle)`);
+      if (!h5.has(k))
+        throw new InputError(`${file}: no "${k}" dataset (need geometryGeo.h5 with incidenceAngle and azimuthAngle)`);
     const a = h5.attrs;
     if (Number(a.LENGTH) !== length || Number(a.WIDTH) !== width)
       throw new InputError(`${file}: geometry is ${a.LENGTH}×${a.WIDTH}, velocity is ${length}×${width}`);
-    return { file, length, width, incidence: Float32Array.from(h5.read('incidenceAngle')), azimuth: Float32Array.from(h5.read('azimuthAngle')) };
+    return {
+      file,
+      length,
+      width,
+      incidence: Float32Array.from(h5.read('incidenceAngle')),
+      azimuth: Float32Array.from(h5.read('azimuthAngle')),
+    };
   } finally {
     h5.close();
   }

@@ -28,7 +28,8 @@ export async function executeFitTask(t: FitTask): Promise<{ arrays: Record<strin
   try {
     const ts = Float32Array.from(h5.readRows(t.dataset, t.r0, t.r1));
     const numPixels = (t.r1 - t.r0) * t.width;
-    const ref = t.refYX && t.refYX[0] >= t.r0 && t.refYX[0] < t.r1 ? (t.refYX[0] - t.r0) * t.width + t.refYX[1] : undefined;
+    const ref =
+      t.refYX && t.refYX[0] >= t.r0 && t.refYX[0] < t.r1 ? (t.refYX[0] - t.r0) * t.width + t.refYX[1] : undefined;
     const out = fitTile({
       dates: t.dates,
       ts,

@@ -22,7 +22,8 @@ export interface TilePool {
  * <repo>/out/node/workers when run from source.
  */
 export function findWorkerScript(name = 'tile.worker.js'): string | null {
-  if (name === 'tile.worker.js' && process.env.INSAR_STUDIO_WORKER && existsSync(process.env.INSAR_STUDIO_WORKER)) return process.env.INSAR_STUDIO_WORKER;
+  if (name === 'tile.worker.js' && process.env.INSAR_STUDIO_WORKER && existsSync(process.env.INSAR_STUDIO_WORKER))
+    return process.env.INSAR_STUDIO_WORKER;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     for (const c of [join(dir, 'workers', name), join(dir, 'out', 'node', 'workers', name)])
@@ -46,7 +47,12 @@ export function createPool(numWorkers = defaultWorkers()): TilePool {
       destroy: async () => {},
     };
   }
-  const piscina = new Piscina({ filename: script, minThreads: numWorkers, maxThreads: numWorkers, idleTimeout: 30_000 });
+  const piscina = new Piscina({
+    filename: script,
+    minThreads: numWorkers,
+    maxThreads: numWorkers,
+    idleTimeout: 30_000,
+  });
   return {
     size: numWorkers,
     threaded: true,

@@ -4,7 +4,15 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { Template } from '../config/template';
-import { STEP_NAMES, CancelledError, InputError, type Progress, type StepContext, type StepFn, type StepName } from './types';
+import {
+  STEP_NAMES,
+  CancelledError,
+  InputError,
+  type Progress,
+  type StepContext,
+  type StepFn,
+  type StepName,
+} from './types';
 import { STEPS } from './registry';
 import { globLast } from '../formats/aria';
 
@@ -77,11 +85,14 @@ function skipReason(name: StepName, t: Template, workDir: string): string | null
 export function unimplementedSteps(t: Template): string[] {
   const out: string[] = [];
   const on = (k: string) => !/^(no|none|false)$/i.test(t.get(k));
-  if (on('mintpy.unwrapError.method')) out.push(`correct_unwrap_error (mintpy.unwrapError.method = ${t.get('mintpy.unwrapError.method')})`);
+  if (on('mintpy.unwrapError.method'))
+    out.push(`correct_unwrap_error (mintpy.unwrapError.method = ${t.get('mintpy.unwrapError.method')})`);
   if (on('mintpy.solidEarthTides')) out.push('correct_SET (mintpy.solidEarthTides = yes)');
-  if (on('mintpy.troposphericDelay.method')) out.push(`correct_troposphere (mintpy.troposphericDelay.method = ${t.get('mintpy.troposphericDelay.method')})`);
+  if (on('mintpy.troposphericDelay.method'))
+    out.push(`correct_troposphere (mintpy.troposphericDelay.method = ${t.get('mintpy.troposphericDelay.method')})`);
   if (on('mintpy.deramp')) out.push(`deramp (mintpy.deramp = ${t.get('mintpy.deramp')})`);
-  if (on('mintpy.topographicResidual')) out.push('correct_topography, residual_RMS, reference_date (mintpy.topographicResidual = yes)');
+  if (on('mintpy.topographicResidual'))
+    out.push('correct_topography, residual_RMS, reference_date (mintpy.topographicResidual = yes)');
   return out;
 }
 
@@ -92,7 +103,14 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
   mkdirSync(workDir, { recursive: true });
   const signal = opts.signal ?? new AbortController().signal;
   const log = opts.onLog ?? (() => {});
-  const record: RunRecord = { templatePath: template.path, workDir, startedAt: new Date().toISOString(), steps: [], ok: true, skippedMintpySteps: [] };
+  const record: RunRecord = {
+    templatePath: template.path,
+    workDir,
+    startedAt: new Date().toISOString(),
+    steps: [],
+    ok: true,
+    skippedMintpySteps: [],
+  };
   const unknown = template.unknownKeys();
   const missing = unimplementedSteps(template);
   record.skippedMintpySteps = missing;
@@ -104,7 +122,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
   const legacy = unknown.filter((k) => k.startsWith('mintpy.velocity.'));
   const other = unknown.filter((k) => !k.startsWith('mintpy.velocity.'));
   if (legacy.length)
-    log(`${legacy.join(', ')}: ignored, as MintPy 1.5.1 does (the velocity step reads mintpy.timeFunc.*; use those keys)`);
+    log(
+      `${legacy.join(', ')}: ignored, as MintPy 1.5.1 does (the velocity step reads mintpy.timeFunc.*; use those keys)`,
+    );
   if (other.length) log(`template keys not used by InSAR Studio (kept): ${other.join(', ')}`);
 
   for (const name of selectSteps(opts)) {

@@ -40,7 +40,14 @@ export interface TileTaskResult {
 }
 
 /** Read rows [r0,r1) of the given bands of a 3-D dataset, reading contiguous runs of band indices. */
-export function readBands(h5: H5Reader, ds: string, r0: number, r1: number, bands: number[], width: number): Float32Array {
+export function readBands(
+  h5: H5Reader,
+  ds: string,
+  r0: number,
+  r1: number,
+  bands: number[],
+  width: number,
+): Float32Array {
   const per = (r1 - r0) * width;
   const out = new Float32Array(bands.length * per);
   let i = 0;
@@ -60,7 +67,14 @@ export function readBands(h5: H5Reader, ds: string, r0: number, r1: number, band
  * the dataset is not float32 or the bands are too sparse (more than half of the span dropped): use
  * `readBands` then. The caller takes `view()` after its last h5wasm call and must `free()` the block.
  */
-export function readBandsToHeap(h5: H5Reader, ds: string, r0: number, r1: number, bands: number[], width: number): HeapBlock | null {
+export function readBandsToHeap(
+  h5: H5Reader,
+  ds: string,
+  r0: number,
+  r1: number,
+  bands: number[],
+  width: number,
+): HeapBlock | null {
   if (bands.length === 0) return null;
   const b0 = bands[0];
   const b1 = bands[bands.length - 1] + 1;
@@ -94,7 +108,10 @@ async function executeInvert(t: InvertTask): Promise<TileTaskResult> {
     const cohBlk = needCoh ? readBandsToHeap(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width) : null;
     if (cohBlk) heap.push(cohBlk);
     const cohArr = needCoh && !cohBlk ? readBands(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width) : undefined;
-    const otherMask = t.maskDataset && t.maskDataset !== 'coherence' ? readBands(h5, t.maskDataset, t.r0, t.r1, t.keptIdx, t.width) : undefined;
+    const otherMask =
+      t.maskDataset && t.maskDataset !== 'coherence'
+        ? readBands(h5, t.maskDataset, t.r0, t.r1, t.keptIdx, t.width)
+        : undefined;
     const numPixels = (t.r1 - t.r0) * t.width;
     let pixelMask: Uint8Array | undefined;
     for (const m of t.skipMasks) {

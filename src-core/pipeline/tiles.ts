@@ -4,7 +4,18 @@
  * worker pool with progress, ETA and cancellation.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { CancelledError, type StepContext } from './types';
 
@@ -18,7 +29,13 @@ export interface Tile {
  * Split `length` rows into blocks whose working set (bytesPerRow × rows) fits `budgetBytes`, with at least
  * `minTiles` blocks so every worker has work, and at most `maxRows` rows each.
  */
-export function planTiles(length: number, bytesPerRow: number, budgetBytes: number, minTiles = 1, maxRows = 256): Tile[] {
+export function planTiles(
+  length: number,
+  bytesPerRow: number,
+  budgetBytes: number,
+  minTiles = 1,
+  maxRows = 256,
+): Tile[] {
   let rows = Math.max(1, Math.min(maxRows, Math.floor(budgetBytes / Math.max(1, bytesPerRow))));
   rows = Math.min(rows, Math.max(1, Math.ceil(length / minTiles)));
   const tiles: Tile[] = [];
@@ -54,7 +71,9 @@ export class TileCheckpoint {
     mkdirSync(this.dir, { recursive: true });
     // remove other runs of the same step (stale settings) and half-written temp files
     const parent = join(workDir, '.insar-studio', 'tiles');
-    for (const d of readdirSync(parent)) if (d.startsWith(`${step}-`) && d !== `${step}-${hash}`) rmSync(join(parent, d), { recursive: true, force: true });
+    for (const d of readdirSync(parent))
+      if (d.startsWith(`${step}-`) && d !== `${step}-${hash}`)
+        rmSync(join(parent, d), { recursive: true, force: true });
     for (const f of readdirSync(this.dir)) if (f.includes('.tmp')) rmSync(join(this.dir, f), { force: true });
   }
 
@@ -82,7 +101,8 @@ export class TileCheckpoint {
       len.writeUInt32LE(header.length);
       writeSync(fd, len);
       writeSync(fd, header);
-      for (const n of names) writeSync(fd, new Uint8Array(arrays[n].buffer, arrays[n].byteOffset, arrays[n].byteLength));
+      for (const n of names)
+        writeSync(fd, new Uint8Array(arrays[n].buffer, arrays[n].byteOffset, arrays[n].byteLength));
       fsyncSync(fd);
     } finally {
       closeSync(fd);

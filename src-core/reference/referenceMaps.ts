@@ -23,7 +23,10 @@ export async function loadReferenceMaps(workDir: string, maskFile = 'maskConnCom
     const waterPath = join(workDir, 'waterMask.h5');
     const mask = existsSync(maskPath) ? await readMaskFile(maskPath) : null;
     const water = existsSync(waterPath) ? await readMaskFile(waterPath) : null;
-    for (const [p, m] of [[maskPath, mask], [waterPath, water]] as const)
+    for (const [p, m] of [
+      [maskPath, mask],
+      [waterPath, water],
+    ] as const)
       if (m && (m.length !== stack.length || m.width !== stack.width))
         throw new Error(`${p}: mask is ${m.length}×${m.width} but the stack is ${stack.length}×${stack.width}`);
     return {

@@ -40,12 +40,20 @@ function where(y: number, x: number, grid?: GeoGrid | null): string {
 export function validateReferencePoint(y: number, x: number, maps: ReferenceMaps): ReferenceCheck {
   const { length, width, grid } = maps;
   if (!Number.isInteger(y) || !Number.isInteger(x) || y < 0 || y >= length || x < 0 || x >= width)
-    return { ok: false, rule: 'outside', reason: `${where(y, x, grid)} is outside the grid (${length} rows × ${width} cols)` };
+    return {
+      ok: false,
+      rule: 'outside',
+      reason: `${where(y, x, grid)} is outside the grid (${length} rows × ${width} cols)`,
+    };
   const i = y * width + x;
   if (maps.waterMask && maps.waterMask[i] === 0)
     return { ok: false, rule: 'water', reason: `${where(y, x, grid)} is in the water (waterMask.h5)` };
   if (maps.mask && maps.mask[i] === 0)
-    return { ok: false, rule: 'masked', reason: `${where(y, x, grid)} is masked by ${maps.maskName ?? 'the reference mask'}` };
+    return {
+      ok: false,
+      rule: 'masked',
+      reason: `${where(y, x, grid)} is masked by ${maps.maskName ?? 'the reference mask'}`,
+    };
   if (!maps.validity[i])
     return {
       ok: false,
@@ -62,9 +70,15 @@ export function latLonToYX(grid: GeoGrid, lat: number, lon: number): { y: number
 }
 
 /** Candidates of MintPy's automatic ("maxCoherence") method: valid data and avgSpatialCoh ≥ minCoherence. */
-export function referenceCandidates(validity: ArrayLike<number>, avgSpatialCoh: ArrayLike<number>, minCoherence: number): Uint8Array {
+export function referenceCandidates(
+  validity: ArrayLike<number>,
+  avgSpatialCoh: ArrayLike<number>,
+  minCoherence: number,
+): Uint8Array {
   if (validity.length !== avgSpatialCoh.length)
-    throw new Error(`reference candidates: validity has ${validity.length} pixels, avgSpatialCoh ${avgSpatialCoh.length}`);
+    throw new Error(
+      `reference candidates: validity has ${validity.length} pixels, avgSpatialCoh ${avgSpatialCoh.length}`,
+    );
   // MintPy: coh[mask == 0] = 0; coh >= min_coh (float32 array vs Python float → float32 compare)
   const thr = Math.fround(minCoherence);
   return Uint8Array.from({ length: validity.length }, (_, i) => {

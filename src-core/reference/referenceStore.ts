@@ -35,6 +35,7 @@ export function readReferencePoint(workDir: string): ReferencePointRecord | null
   const path = join(workDir, REFERENCE_POINT_FILE);
   const rec = readJsonFile<ReferencePointRecord>(path);
   if (!rec) return null;
-  if (!Number.isInteger(rec.REF_Y) || !Number.isInteger(rec.REF_X)) throw new Error(`${path}: REF_Y/REF_X missing or not integers`);
+  if (!Number.isInteger(rec.REF_Y) || !Number.isInteger(rec.REF_X))
+    throw new Error(`${path}: REF_Y/REF_X missing or not integers`);
   return rec;
 }

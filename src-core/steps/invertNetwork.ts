@@ -47,7 +47,9 @@ export function invertSettings(ctx: StepContext): InvertSettings {
   let maskDataset: MaskDatasetName | null = null;
   if (!/^(no|none|false)$/i.test(md)) {
     if (!['coherence', 'connectComponent', 'offsetSNR'].includes(md))
-      throw new InputError(`${t.path}: mintpy.networkInversion.maskDataset: "${md}" is not coherence / connectComponent / no`);
+      throw new InputError(
+        `${t.path}: mintpy.networkInversion.maskDataset: "${md}" is not coherence / connectComponent / no`,
+      );
     maskDataset = md as MaskDatasetName;
   }
   const wm = workPath(ctx.workDir, t.get('mintpy.networkInversion.waterMaskFile'));
@@ -63,7 +65,6 @@ export function invertSettings(ctx: StepContext): InvertSettings {
     waterMaskFile: wm && existsSync(wm) ? wm : null,
   };
 }
-
 
 export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
   const files = workFiles(ctx.workDir);
@@ -84,12 +85,15 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
             ? 'the minimum-norm velocity solution links them (MintPy behaviour), but the offsets between parts are not observed'
             : 'with minNormVelocity = no the parts are not linked: the later parts are unreliable'),
       );
-    if (conn.datesWithoutPair.length) ctx.log(`invert_network: dates without a kept pair are left out: ${conn.datesWithoutPair.join(', ')}`);
+    if (conn.datesWithoutPair.length)
+      ctx.log(`invert_network: dates without a kept pair are left out: ${conn.datesWithoutPair.join(', ')}`);
     const ref = readReferencePoint(ctx.workDir);
     if (!ref) throw new InputError(`${ctx.workDir}: no reference point (run the reference_point step first)`);
     const { length, width } = stack;
     if (ref.REF_Y < 0 || ref.REF_Y >= length || ref.REF_X < 0 || ref.REF_X >= width)
-      throw new InputError(`reference point (${ref.REF_Y}, ${ref.REF_X}) is outside the ${length}×${width} grid of ${files.stack}`);
+      throw new InputError(
+        `reference point (${ref.REF_Y}, ${ref.REF_X}) is outside the ${length}×${width} grid of ${files.stack}`,
+      );
     const obsDataset = 'unwrapPhase';
     const wavelength = stack.wavelength;
     if (!(wavelength > 0)) throw new InputError(`${files.stack}: WAVELENGTH attribute missing or invalid`);
@@ -147,12 +151,17 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
     const t0 = performance.now();
     let resumed = 0;
     try {
-      ({ resumed } = await runTileLoop(tiles, checkpoint, (t, signal) => pool.run({ ...base, r0: t.r0, r1: t.r1 }, signal).then((r) => r.arrays), {
-        signal: ctx.signal,
-        concurrency: pool.size,
-        onProgress: (done, total, eta) =>
-          ctx.progress({ step: 'invert_network', done, total, label: `tiles`, etaSeconds: eta }),
-      }));
+      ({ resumed } = await runTileLoop(
+        tiles,
+        checkpoint,
+        (t, signal) => pool.run({ ...base, r0: t.r0, r1: t.r1 }, signal).then((r) => r.arrays),
+        {
+          signal: ctx.signal,
+          concurrency: pool.size,
+          onProgress: (done, total, eta) =>
+            ctx.progress({ step: 'invert_network', done, total, label: `tiles`, etaSeconds: eta }),
+        },
+      ));
     } finally {
       await pool.destroy();
     }

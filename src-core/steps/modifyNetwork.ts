@@ -56,22 +56,35 @@ export function parseAoiYX(value: string, length: number, width: number, where =
 function clipBox(b: PixelBox, length: number, width: number, where: string): PixelBox {
   const [x0, y0, x1, y1] = b;
   if (y0 >= length || y1 <= 0 || x0 >= width || x1 <= 0)
-    throw new InputError(`${where}: box (x0,y0,x1,y1) = (${b.join(', ')}) is outside the data (0, 0, ${width}, ${length})`);
+    throw new InputError(
+      `${where}: box (x0,y0,x1,y1) = (${b.join(', ')}) is outside the data (0, 0, ${width}, ${length})`,
+    );
   return [Math.max(0, x0), Math.max(0, y0), Math.min(width, x1), Math.min(length, y1)];
 }
 
 /** aoiLALO "S:N,W:E" → pixel box on a geo grid. */
 export function parseAoiLaLo(value: string, stack: IfgramStack, where = 'aoiLALO'): PixelBox {
   const grid = stack.grid;
-  if (!grid) throw new InputError(`${where}: needs a geocoded stack (X_FIRST/Y_FIRST); use aoiYX for radar coordinates`);
-  const parts = value.split(',').map((s) => s.trim().split(':').map((x) => Number(x.trim())));
+  if (!grid)
+    throw new InputError(`${where}: needs a geocoded stack (X_FIRST/Y_FIRST); use aoiYX for radar coordinates`);
+  const parts = value.split(',').map((s) =>
+    s
+      .trim()
+      .split(':')
+      .map((x) => Number(x.trim())),
+  );
   if (parts.length !== 2 || parts.some((p) => p.length !== 2 || p.some((x) => !Number.isFinite(x))))
     throw new InputError(`${where}: "${value}" is not "S:N,W:E"`);
   const [s, n] = parts[0].sort((a, b) => a - b);
   const [w, e] = parts[1].sort((a, b) => a - b);
   const [r0, c0] = latLonToRowCol(grid, n, w);
   const [r1, c1] = latLonToRowCol(grid, s, e);
-  return clipBox([Math.min(c0, c1), Math.min(r0, r1), Math.max(c0, c1), Math.max(r0, r1)], stack.length, stack.width, where);
+  return clipBox(
+    [Math.min(c0, c1), Math.min(r0, r1), Math.max(c0, c1), Math.max(r0, r1)],
+    stack.length,
+    stack.width,
+    where,
+  );
 }
 
 /** Kept date12 of a reference network: an ifgramStack .h5 (its dropIfgram) or a text file's first column. */
@@ -108,7 +121,11 @@ export interface NetworkSettings {
 }
 
 /** Read `mintpy.network.*` into rules; errors name the template and key. */
-export async function networkSettingsFromTemplate(t: Template, stack: IfgramStack, workDir: string): Promise<NetworkSettings> {
+export async function networkSettingsFromTemplate(
+  t: Template,
+  stack: IfgramStack,
+  workDir: string,
+): Promise<NetworkSettings> {
   try {
     const num = (k: string) => t.num(P + k);
     const excludeIdx = t.list(P + 'excludeIfgIndex');
@@ -120,7 +137,8 @@ export async function networkSettingsFromTemplate(t: Template, stack: IfgramStac
     }
     const excludeDate = t.list(P + 'excludeDate').map((d) => {
       const y = yyyymmdd(d);
-      if (!/^\d{8}$/.test(y) || !isDate(y)) throw new InputError(`${t.path}: ${P}excludeDate: "${d}" is not a date (YYYYMMDD)`);
+      if (!/^\d{8}$/.test(y) || !isDate(y))
+        throw new InputError(`${t.path}: ${P}excludeDate: "${d}" is not a date (YYYYMMDD)`);
       return y;
     });
     const refPath = workPath(workDir, t.get(P + 'referenceFile'));
@@ -149,8 +167,22 @@ export async function networkSettingsFromTemplate(t: Template, stack: IfgramStac
     if (!/^(no|none)$/i.test(aoiLALO)) aoi = parseAoiLaLo(aoiLALO, stack, `${t.path}: ${P}aoiLALO`);
     const settings: Record<string, unknown> = {};
     for (const k of [
-      'tempBaseMax', 'perpBaseMax', 'connNumMax', 'startDate', 'endDate', 'excludeDate', 'excludeIfgIndex', 'referenceFile',
-      'coherenceBased', 'minCoherence', 'areaRatioBased', 'minAreaRatio', 'keepMinSpanTree', 'maskFile', 'aoiYX', 'aoiLALO',
+      'tempBaseMax',
+      'perpBaseMax',
+      'connNumMax',
+      'startDate',
+      'endDate',
+      'excludeDate',
+      'excludeIfgIndex',
+      'referenceFile',
+      'coherenceBased',
+      'minCoherence',
+      'areaRatioBased',
+      'minAreaRatio',
+      'keepMinSpanTree',
+      'maskFile',
+      'aoiYX',
+      'aoiLALO',
     ])
       settings[P + k] = t.get(P + k);
     return { rules, maskFile, aoi, settings };
@@ -233,14 +265,19 @@ export async function modifyNetwork(ctx: StepContext): Promise<StepResult> {
     if (ns.maskFile) {
       const mf = await readMaskFile(ns.maskFile);
       if (mf.length !== stack.length || mf.width !== stack.width)
-        throw new InputError(`${ns.maskFile}: mask is ${mf.length}×${mf.width} but the stack is ${stack.length}×${stack.width}`);
+        throw new InputError(
+          `${ns.maskFile}: mask is ${mf.length}×${mf.width} but the stack is ${stack.length}×${stack.width}`,
+        );
       mask = mf.mask;
     }
     const box = ns.rules.coherenceBased || ns.rules.areaRatioBased ? ns.aoi : null;
     ctx.progress({ step: 'modify_network', done: 0, total: 1, label: 'per-pair coherence' });
     const needCoh = ns.rules.coherenceBased || ns.rules.areaRatioBased;
     // without a coherence dataset only the coherence-based rules are impossible (MintPy's plot just loses its colours)
-    const av = stack.has('coherence') || needCoh ? pairCoherenceAverages(stack, mask, box, ns.rules.areaRatioBased, ctx.signal) : null;
+    const av =
+      stack.has('coherence') || needCoh
+        ? pairCoherenceAverages(stack, mask, box, ns.rules.areaRatioBased, ctx.signal)
+        : null;
     if (!av) warnings.push(`${files.stack} has no coherence dataset: coherenceSpatialAvg.txt not written`);
 
     let sel;
@@ -260,7 +297,12 @@ export async function modifyNetwork(ctx: StepContext): Promise<StepResult> {
       date12,
       keep: sel.keep,
       reasons: sel.reasons,
-      settings: { ...ns.settings, maskFileUsed: ns.maskFile, aoiBox: av?.box ?? null, areaRatioThreshold: av?.areaRatioThreshold ?? null },
+      settings: {
+        ...ns.settings,
+        maskFileUsed: ns.maskFile,
+        aoiBox: av?.box ?? null,
+        areaRatioThreshold: av?.areaRatioThreshold ?? null,
+      },
     });
     outputs.push(selPath);
 
@@ -292,7 +334,9 @@ export async function modifyNetwork(ctx: StepContext): Promise<StepResult> {
           'the time series of the pieces are not tied together',
       );
     if (conn.datesWithoutPair.length)
-      warnings.push(`${conn.datesWithoutPair.length} date(s) have no kept pair and leave the time series: ${conn.datesWithoutPair.join(', ')}`);
+      warnings.push(
+        `${conn.datesWithoutPair.length} date(s) have no kept pair and leave the time series: ${conn.datesWithoutPair.join(', ')}`,
+      );
     for (const w of warnings) ctx.log(`WARNING: ${w}`);
     const numKept = sel.keep.filter(Boolean).length;
     ctx.log(`kept ${numKept} of ${stack.numPairs} interferograms${sel.reset ? ' (no rule active: all kept)' : ''}`);

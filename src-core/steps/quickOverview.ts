@@ -40,7 +40,10 @@ export async function quickOverview(ctx: StepContext): Promise<StepResult> {
       stack,
       keep,
       { connComp: needMask, avgCoherence: needCoh, phaseVelocity: { ref } },
-      { signal: ctx.signal, onBlock: (d, n) => ctx.progress({ step: 'quick_overview', done: d, total: n, label: 'rows' }) },
+      {
+        signal: ctx.signal,
+        onBlock: (d, n) => ctx.progress({ step: 'quick_overview', done: d, total: n, label: 'rows' }),
+      },
     );
     const outputs: string[] = [];
     if (maps.maskConnComp) {

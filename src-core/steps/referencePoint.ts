@@ -33,14 +33,22 @@ export function stackReference(stack: IfgramStack): { y: number; x: number } | n
   if (a.REF_Y === undefined || a.REF_X === undefined) return null;
   const y = Number(a.REF_Y);
   const x = Number(a.REF_X);
-  if (!Number.isInteger(y) || !Number.isInteger(x) || y < 0 || y >= stack.length || x < 0 || x >= stack.width) return null;
+  if (!Number.isInteger(y) || !Number.isInteger(x) || y < 0 || y >= stack.length || x < 0 || x >= stack.width)
+    return null;
   return { y, x };
 }
 
 function parsePair(value: string, key: string, file: string, integer: boolean): [number, number] {
-  const parts = value.replace(/[[\]]/g, '').split(',').map((s) => s.trim());
+  const parts = value
+    .replace(/[[\]]/g, '')
+    .split(',')
+    .map((s) => s.trim());
   const nums = parts.map(Number);
-  if (parts.length !== 2 || nums.some((n) => !Number.isFinite(n)) || (integer && nums.some((n) => !Number.isInteger(n))))
+  if (
+    parts.length !== 2 ||
+    nums.some((n) => !Number.isFinite(n)) ||
+    (integer && nums.some((n) => !Number.isInteger(n)))
+  )
     throw new InputError(`${file}: ${key}: "${value}" is not "${integer ? 'row,col' : 'lat,lon'}"`);
   return [nums[0], nums[1]];
 }
@@ -59,7 +67,9 @@ export function userReferencePoint(
       throw new InputError(`${t.path}: ${P}lalo: latitude ${lat} is beyond ±90°; double-check the order (lat,lon)`);
     const grid = stack.grid;
     if (!grid)
-      throw new InputError(`${t.path}: ${P}lalo needs a geocoded stack (X_FIRST/Y_FIRST); use ${P}yx for radar coordinates`);
+      throw new InputError(
+        `${t.path}: ${P}lalo needs a geocoded stack (X_FIRST/Y_FIRST); use ${P}yx for radar coordinates`,
+      );
     return { ...latLonToYX(grid, lat, lon), method: 'lalo', lat, lon };
   }
   if (!/^(no|none|auto)$/i.test(yx)) {
@@ -97,14 +107,18 @@ export async function referencePoint(ctx: StepContext): Promise<StepResult> {
       stack,
       keep,
       { connComp: true, avgCoherence: true, phaseVelocity: { ref: stackRef } },
-      { signal: ctx.signal, onBlock: (d, n) => ctx.progress({ step: 'reference_point', done: d, total: n, label: 'rows' }) },
+      {
+        signal: ctx.signal,
+        onBlock: (d, n) => ctx.progress({ step: 'reference_point', done: d, total: n, label: 'rows' }),
+      },
     );
     const maskPath = join(workDir, 'maskConnComp.h5');
     const cohPath = join(workDir, 'avgSpatialCoh.h5');
     await writeMaskConnComp(maskPath, maps.maskConnComp as Uint8Array, stack);
     await writeAvgSpatialCoh(cohPath, maps.avgSpatialCoh as Float32Array, stack);
     const validity = validityFromPhaseVelocity(maps.avgPhaseVelocity as Float32Array);
-    if (!validity.some((v) => v)) throw new InputError(`${files.stack}: no pixel has valid phase in the kept interferograms`);
+    if (!validity.some((v) => v))
+      throw new InputError(`${files.stack}: no pixel has valid phase in the kept interferograms`);
 
     // 2) reference pixel
     const refMaskPath = workPath(workDir, t.get(P + 'maskFile'));
@@ -142,7 +156,10 @@ export async function referencePoint(ctx: StepContext): Promise<StepResult> {
     } else {
       const cohFile = workPath(workDir, t.get(P + 'coherenceFile')) ?? cohPath;
       if (!existsSync(cohFile)) throw new InputError(`${cohFile}: ${P}coherenceFile not found`);
-      const coh = resolve(cohFile) === resolve(cohPath) ? (maps.avgSpatialCoh as Float32Array) : await readCoherenceMap(cohFile, length, width);
+      const coh =
+        resolve(cohFile) === resolve(cohPath)
+          ? (maps.avgSpatialCoh as Float32Array)
+          : await readCoherenceMap(cohFile, length, width);
       const minCoh = t.num(P + 'minCoherence') ?? 0.85;
       try {
         const auto = chooseReferencePoint(validity, coh, width, minCoh);

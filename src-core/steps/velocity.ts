@@ -36,7 +36,6 @@ function readDateFiles(workDir: string, names: string[]): string[] {
   return out;
 }
 
-
 export async function velocity(ctx: StepContext): Promise<StepResult> {
   const t = ctx.template;
   const values: Record<string, string> = {};
@@ -61,13 +60,19 @@ export async function velocity(ctx: StepContext): Promise<StepResult> {
   const [N, length, width] = shape;
   if (N !== dates.length) throw new InputError(`${tsFile}: ${dates.length} dates but timeseries has ${N}`);
   const sel = selectDates(dates, { startDate: opts.startDate, endDate: opts.endDate, excludeDate });
-  if (sel.used.length < 2) throw new InputError(`velocity: only ${sel.used.length} date(s) left after startDate/endDate/excludeDate`);
+  if (sel.used.length < 2)
+    throw new InputError(`velocity: only ${sel.used.length} date(s) left after startDate/endDate/excludeDate`);
   const model = validateModel(opts.model, sel.used); // clear error before any work (e.g. step date outside the range)
   const specs = datasetSpecs(model, opts.uncertainty);
   const refYX: [number, number] | null = attrs.REF_Y !== undefined ? [Number(attrs.REF_Y), Number(attrs.REF_X)] : null;
 
   const numWorkers = ctx.numWorkers ?? defaultWorkers();
-  const tiles = planTiles(length, width * 4 * (N + specs.length), tileBudgetBytes(ctx, numWorkers), numWorkers > 1 ? numWorkers * 2 : 1);
+  const tiles = planTiles(
+    length,
+    width * 4 * (N + specs.length),
+    tileBudgetBytes(ctx, numWorkers),
+    numWorkers > 1 ? numWorkers * 2 : 1,
+  );
   const base: Omit<FitTask, 'r0' | 'r1'> = {
     kind: 'fit',
     timeseriesFile: tsFile,
@@ -85,14 +90,24 @@ export async function velocity(ctx: StepContext): Promise<StepResult> {
     refYX,
   };
   const st = statSync(tsFile);
-  const checkpoint = new TileCheckpoint(ctx.workDir, 'velocity', paramsHash({ base, f: [st.size, st.mtimeMs], tiles: tiles.map((x) => [x.r0, x.r1]) }));
+  const checkpoint = new TileCheckpoint(
+    ctx.workDir,
+    'velocity',
+    paramsHash({ base, f: [st.size, st.mtimeMs], tiles: tiles.map((x) => [x.r0, x.r1]) }),
+  );
   const pool = createPool(numWorkers);
   try {
-    await runTileLoop(tiles, checkpoint, (tl, signal) => pool.run({ ...base, r0: tl.r0, r1: tl.r1 }, signal).then((r) => r.arrays), {
-      signal: ctx.signal,
-      concurrency: pool.size,
-      onProgress: (done, total, eta) => ctx.progress({ step: 'velocity', done, total, label: 'tiles', etaSeconds: eta }),
-    });
+    await runTileLoop(
+      tiles,
+      checkpoint,
+      (tl, signal) => pool.run({ ...base, r0: tl.r0, r1: tl.r1 }, signal).then((r) => r.arrays),
+      {
+        signal: ctx.signal,
+        concurrency: pool.size,
+        onProgress: (done, total, eta) =>
+          ctx.progress({ step: 'velocity', done, total, label: 'tiles', etaSeconds: eta }),
+      },
+    );
   } finally {
     await pool.destroy();
   }

@@ -19,7 +19,14 @@
 import { InputError } from '../pipeline/types';
 import { pinv, svdJacobi } from '../linalg/svd';
 import { selectDates, timeFuncDesign, type DateSelection } from './design';
-import { datasetSpecs, numParams, validateModel, type DatasetSpec, type TimeFuncModel, type UncertaintyMethod } from './model';
+import {
+  datasetSpecs,
+  numParams,
+  validateModel,
+  type DatasetSpec,
+  type TimeFuncModel,
+  type UncertaintyMethod,
+} from './model';
 
 export interface FitTileInput extends DateSelection {
   /** all dates of the time-series file (N) */
@@ -105,10 +112,14 @@ const rotl = (x: number, k: number) => ((x << k) | (x >>> (32 - k))) >>> 0;
 /** m = G⁺ d for the whole tile's mask; returns the pseudo-inverse with MintPy's rank rule checked. */
 function solver(G: Float64Array, N: number, P: number): { Gp: Float64Array; diagInv: Float64Array; condition: number } {
   if (N <= P)
-    throw new InputError(`time function: ${N} dates for ${P} parameters — the design matrix G is redundant/rank-deficient (need more dates than parameters)`);
+    throw new InputError(
+      `time function: ${N} dates for ${P} parameters — the design matrix G is redundant/rank-deficient (need more dates than parameters)`,
+    );
   const { p: Gp, rank } = pinv(G, N, P, EPS32);
   if (rank < P)
-    throw new InputError(`time function: the design matrix G is rank-deficient (rank ${rank} < ${P} parameters); check periods, step/exp/log onsets and characteristic times`);
+    throw new InputError(
+      `time function: the design matrix G is rank-deficient (rank ${rank} < ${P} parameters); check periods, step/exp/log onsets and characteristic times`,
+    );
   // diag((GᵀG)⁻¹) = Σ_j v_kj² / s_j²
   const svd = svdJacobi(G, N, P);
   const diagInv = new Float64Array(P);
@@ -122,7 +133,8 @@ function solver(G: Float64Array, N: number, P: number): { Gp: Float64Array; diag
 
 export function fitTile(input: FitTileInput): FitTileOutput {
   const { dates, ts, numPixels: NP } = input;
-  if (ts.length !== dates.length * NP) throw new Error(`fitTile: ts has ${ts.length} values, expected ${dates.length} dates × ${NP} pixels`);
+  if (ts.length !== dates.length * NP)
+    throw new Error(`fitTile: ts has ${ts.length} values, expected ${dates.length} dates × ${NP} pixels`);
   const sel = selectDates(dates, input);
   const datesUsed = sel.used;
   const model = validateModel(input.model, datesUsed);
@@ -136,8 +148,13 @@ export function fitTile(input: FitTileInput): FitTileOutput {
   }
   const bootstrapCount = input.bootstrapCount ?? 400;
   const useBoot = uq === 'bootstrap' && bootstrapCount > 1;
-  if (useBoot && (model.polynomial !== 1 || model.periodic.length || model.stepDate.length || model.exp.length || model.log.length))
-    throw new InputError('time function: bootstrapping supports a polynomial of order 1 only (no periodic/step/exp/log terms)');
+  if (
+    useBoot &&
+    (model.polynomial !== 1 || model.periodic.length || model.stepDate.length || model.exp.length || model.log.length)
+  )
+    throw new InputError(
+      'time function: bootstrapping supports a polynomial of order 1 only (no periodic/step/exp/log terms)',
+    );
   const Nu = datesUsed.length;
   const P = numParams(model);
   const clu = input.centerLineUtc ?? 0;
@@ -162,7 +179,8 @@ export function fitTile(input: FitTileInput): FitTileOutput {
   }
   if (input.refPixel !== undefined && input.refPixel >= 0 && input.refPixel < NP) {
     let anyNaN = false;
-    for (let k = 0; k < Nu; k++) if (!(ts[idx[k] * NP + input.refPixel] === ts[idx[k] * NP + input.refPixel])) anyNaN = true;
+    for (let k = 0; k < Nu; k++)
+      if (!(ts[idx[k] * NP + input.refPixel] === ts[idx[k] * NP + input.refPixel])) anyNaN = true;
     if (!anyNaN) mask[input.refPixel] = 1;
   }
 
@@ -277,7 +295,8 @@ export function fitTile(input: FitTileInput): FitTileOutput {
     } else {
       let allZero = true;
       for (let p = 0; p < NP; p++) if (mask[p] && Math.fround(m[(s.param + 1) * NP + p]) !== 0) allZero = false;
-      if (!allZero) for (let p = 0; p < NP; p++) if (mask[p]) out[p] = Math.atan2(m[s.param * NP + p], m[(s.param + 1) * NP + p]);
+      if (!allZero)
+        for (let p = 0; p < NP; p++) if (mask[p]) out[p] = Math.atan2(m[s.param * NP + p], m[(s.param + 1) * NP + p]);
     }
     datasets[s.name] = out;
   }

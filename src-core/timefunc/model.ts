@@ -91,7 +91,13 @@ export function parseTimeFuncOptions(values: Record<string, string | undefined>)
   if (ed && isSet(ed)) out.endDate = yyyymmdd(ed);
   const ex: string | undefined = get('excludeDate');
   const exAuto = ex === undefined || ex.trim().toLowerCase() === 'auto';
-  const exList = exAuto ? ['exclude_date.txt'] : isSet(ex) ? strip(ex).split(/[,\s]+/).filter(Boolean) : [];
+  const exList = exAuto
+    ? ['exclude_date.txt']
+    : isSet(ex)
+      ? strip(ex)
+          .split(/[,\s]+/)
+          .filter(Boolean)
+      : [];
   for (const e of exList) {
     if (/\.(txt|cfg|dat)$/.test(e)) out.excludeDateFiles.push(e);
     else out.excludeDate.push(yyyymmdd(e));
@@ -99,19 +105,28 @@ export function parseTimeFuncOptions(values: Record<string, string | undefined>)
   const poly = v('polynomial');
   if (poly && isSet(poly)) {
     const p = Number(poly);
-    if (!Number.isInteger(p) || p < 0) throw new InputError(`mintpy.timeFunc.polynomial = "${poly}" is not a non-negative integer`);
+    if (!Number.isInteger(p) || p < 0)
+      throw new InputError(`mintpy.timeFunc.polynomial = "${poly}" is not a non-negative integer`);
     model.polynomial = p;
   }
   const per = v('periodic');
   if (per && isSet(per)) {
-    model.periodic = per.replace(/;/g, ',').split(',').map((s) => {
-      const x = Number(s.trim());
-      if (!Number.isFinite(x)) throw new InputError(`mintpy.timeFunc.periodic: "${s}" is not a number`);
-      return x;
-    });
+    model.periodic = per
+      .replace(/;/g, ',')
+      .split(',')
+      .map((s) => {
+        const x = Number(s.trim());
+        if (!Number.isFinite(x)) throw new InputError(`mintpy.timeFunc.periodic: "${s}" is not a number`);
+        return x;
+      });
   }
   const st = v('stepDate');
-  if (st && isSet(st)) model.stepDate = st.replace(/;/g, ',').split(',').map((s) => s.trim()).filter(Boolean);
+  if (st && isSet(st))
+    model.stepDate = st
+      .replace(/;/g, ',')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   for (const key of ['exp', 'log'] as const) {
     // MintPy's own attribute form "[['20180601', '60'], ['20180801', '30']]" → "20180601,60;20180801,30"
     const given = get(key);
@@ -120,14 +135,21 @@ export function parseTimeFuncOptions(values: Record<string, string | undefined>)
     model[key] = raw
       .replace(/[/|]/g, ';')
       .split(';')
-      .map((t) => t.split(',').map((s) => s.trim()).filter(Boolean))
+      .map((t) =>
+        t
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
       .filter((t) => t.length > 0)
       .map((t) => ({ onset: t[0], tau: t.slice(1).map(Number) }));
   }
   const uq = v('uncertaintyQuantification');
   if (uq && isSet(uq)) {
     if (uq !== 'residue' && uq !== 'bootstrap' && uq !== 'covariance')
-      throw new InputError(`mintpy.timeFunc.uncertaintyQuantification = "${uq}" (expected residue, covariance or bootstrap)`);
+      throw new InputError(
+        `mintpy.timeFunc.uncertaintyQuantification = "${uq}" (expected residue, covariance or bootstrap)`,
+      );
     out.uncertainty = uq;
   }
   const bc = v('bootstrapCount');
@@ -162,15 +184,27 @@ export function validateModel(model: TimeFuncModel, datesUsed: readonly string[]
     } catch {
       throw new InputError(`time function: step date "${s}" is not a date (YYYYMMDD)`);
     }
-    if (!(ymin < y && y < ymax)) throw new InputError(`time function: step date ${s} is outside the dates used (${dmin} … ${dmax}); it must lie strictly between them`);
+    if (!(ymin < y && y < ymax))
+      throw new InputError(
+        `time function: step date ${s} is outside the dates used (${dmin} … ${dmax}); it must lie strictly between them`,
+      );
   }
   const norm = (terms: OnsetTerm[], name: string): OnsetTerm[] =>
     terms.map((t) => {
-      if (!/^\d{8}(T\d{4})?$/.test(t.onset)) throw new InputError(`time function: ${name} onset "${t.onset}" is not in YYYYMMDD(THHMM) format`);
+      if (!/^\d{8}(T\d{4})?$/.test(t.onset))
+        throw new InputError(`time function: ${name} onset "${t.onset}" is not in YYYYMMDD(THHMM) format`);
       parseDate(t.onset);
-      if (yearsOf(t.onset) >= ymax) throw new InputError(`time function: ${name} onset ${t.onset} is not before the last date ${dmax}`);
-      if (t.tau.length === 0) throw new InputError(`time function: ${name} onset ${t.onset} has no characteristic time (days), e.g. "${t.onset},60"`);
-      for (const x of t.tau) if (!(x > 0)) throw new InputError(`time function: zero or negative characteristic time (${t.tau.join(', ')}) for ${name} onset ${t.onset}`);
+      if (yearsOf(t.onset) >= ymax)
+        throw new InputError(`time function: ${name} onset ${t.onset} is not before the last date ${dmax}`);
+      if (t.tau.length === 0)
+        throw new InputError(
+          `time function: ${name} onset ${t.onset} has no characteristic time (days), e.g. "${t.onset},60"`,
+        );
+      for (const x of t.tau)
+        if (!(x > 0))
+          throw new InputError(
+            `time function: zero or negative characteristic time (${t.tau.join(', ')}) for ${name} onset ${t.onset}`,
+          );
       return { onset: t.onset, tau: t.tau.map((x) => Math.trunc(x)) };
     });
   const out: TimeFuncModel = {
@@ -180,7 +214,8 @@ export function validateModel(model: TimeFuncModel, datesUsed: readonly string[]
     exp: norm(model.exp, 'exp'),
     log: norm(model.log, 'log'),
   };
-  if (numParams(out) <= 1) throw new InputError('time function: no time functions specified (need at least polynomial 1 or another term)');
+  if (numParams(out) <= 1)
+    throw new InputError('time function: no time functions specified (need at least polynomial 1 or another term)');
   return out;
 }
 
@@ -208,12 +243,21 @@ export interface DatasetSpec {
  * Datasets of velocity.h5 in MintPy's order (model2hdf5_dataset + residue), with units.
  * `residue` is included only for the residue uncertainty method.
  */
-export function datasetSpecs(model: TimeFuncModel, uncertainty: UncertaintyMethod | 'covariance' = 'residue'): DatasetSpec[] {
+export function datasetSpecs(
+  model: TimeFuncModel,
+  uncertainty: UncertaintyMethod | 'covariance' = 'residue',
+): DatasetSpec[] {
   const out: DatasetSpec[] = [];
   const deg = model.polynomial;
   for (let i = 0; i <= deg; i++) {
     const [name, unit] =
-      i === 0 ? ['intercept', 'm'] : i === 1 ? ['velocity', 'm/year'] : i === 2 ? ['acceleration', 'm/year^2'] : [`poly${i}`, `m/year^${i}`];
+      i === 0
+        ? ['intercept', 'm']
+        : i === 1
+          ? ['velocity', 'm/year']
+          : i === 2
+            ? ['acceleration', 'm/year^2']
+            : [`poly${i}`, `m/year^${i}`];
     out.push({ name, unit, param: i, kind: 'value' }, { name: `${name}Std`, unit, param: i, kind: 'std' });
   }
   let p0 = deg + 1;
@@ -224,14 +268,20 @@ export function datasetSpecs(model: TimeFuncModel, uncertainty: UncertaintyMetho
   });
   p0 += 2 * model.periodic.length;
   model.stepDate.forEach((d, i) => {
-    out.push({ name: `step${d}`, unit: 'm', param: p0 + i, kind: 'value' }, { name: `step${d}Std`, unit: 'm', param: p0 + i, kind: 'std' });
+    out.push(
+      { name: `step${d}`, unit: 'm', param: p0 + i, kind: 'value' },
+      { name: `step${d}Std`, unit: 'm', param: p0 + i, kind: 'std' },
+    );
   });
   p0 += model.stepDate.length;
   for (const key of ['exp', 'log'] as const) {
     for (const t of model[key]) {
       for (const tau of t.tau) {
         const name = `${key}${t.onset}Tau${tau}D`;
-        out.push({ name, unit: 'm', param: p0, kind: 'value' }, { name: `${name}Std`, unit: 'm', param: p0, kind: 'std' });
+        out.push(
+          { name, unit: 'm', param: p0, kind: 'value' },
+          { name: `${name}Std`, unit: 'm', param: p0, kind: 'std' },
+        );
         p0++;
       }
     }

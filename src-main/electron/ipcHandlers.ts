@@ -30,10 +30,15 @@ export function trustedFrame(allowedPrefixes: string[]): (e: IpcEventLike) => bo
   };
 }
 
-export function registerIpcHandlers(ipcMain: IpcMainLike, api: InsarApi, isTrusted: (e: IpcEventLike) => boolean): () => void {
+export function registerIpcHandlers(
+  ipcMain: IpcMainLike,
+  api: InsarApi,
+  isTrusted: (e: IpcEventLike) => boolean,
+): () => void {
   for (const m of API_METHODS) {
     ipcMain.handle(IPC_PREFIX + m, async (event, ...args): Promise<Envelope> => {
-      if (!isTrusted(event)) return { ok: false, error: { name: 'SenderError', message: 'IPC from an untrusted frame refused' } };
+      if (!isTrusted(event))
+        return { ok: false, error: { name: 'SenderError', message: 'IPC from an untrusted frame refused' } };
       try {
         return { ok: true, result: await dispatch(api, m, args) };
       } catch (e) {

@@ -18,7 +18,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 // The renderer is served from app://renderer/ (a privileged standard scheme) rather than file://, so
 // module workers, fetch and a 'self' CSP behave as on the web.
 const APP_ORIGIN = 'app://renderer';
-protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+]);
 
 function serveRenderer(): void {
   const root = resolve(here, '../renderer');
@@ -37,7 +39,14 @@ function serveRenderer(): void {
 
 // piscina cannot start a worker from inside app.asar: use the unpacked copy (build/electron-builder.yml)
 if (app.isPackaged && !process.env.INSAR_STUDIO_WORKER)
-  process.env.INSAR_STUDIO_WORKER = join(process.resourcesPath, 'app.asar.unpacked', 'out', 'node', 'workers', 'tile.worker.js');
+  process.env.INSAR_STUDIO_WORKER = join(
+    process.resourcesPath,
+    'app.asar.unpacked',
+    'out',
+    'node',
+    'workers',
+    'tile.worker.js',
+  );
 
 async function createWindow(): Promise<void> {
   const services = createServices({
@@ -63,7 +72,14 @@ async function createWindow(): Promise<void> {
     },
   });
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
-    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [devUrl ? CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'") : CSP] } });
+    cb({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [
+          devUrl ? CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'") : CSP,
+        ],
+      },
+    });
   });
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (e) => e.preventDefault());
@@ -73,7 +89,11 @@ async function createWindow(): Promise<void> {
   const unforward = forwardEvents(services.events, (ch, payload) => {
     if (!win.isDestroyed()) win.webContents.send(ch, payload);
   });
-  const notifyError = (message: string) => win.webContents.send(IPC_EVENT_CHANNEL, { event: 'onLog', payload: { runId: 0, time: new Date().toISOString(), message: `error: ${message}` } });
+  const notifyError = (message: string) =>
+    win.webContents.send(IPC_EVENT_CHANNEL, {
+      event: 'onLog',
+      payload: { runId: 0, time: new Date().toISOString(), message: `error: ${message}` },
+    });
   Menu.setApplicationMenu(buildMenu(win, services, notifyError));
   services.events.on('onProjectChanged', () => Menu.setApplicationMenu(buildMenu(win, services, notifyError)));
   win.on('closed', () => {

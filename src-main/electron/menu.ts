@@ -31,7 +31,10 @@ export function buildMenu(win: BrowserWindow, s: Services, notifyError: (message
           label: 'Export KMZ…',
           accelerator: 'CmdOrCtrl+E',
           click: guard(async () => {
-            const r = await dialog.showSaveDialog(win, { defaultPath: 'velocity.kmz', filters: [{ name: 'KMZ', extensions: ['kmz'] }] });
+            const r = await dialog.showSaveDialog(win, {
+              defaultPath: 'velocity.kmz',
+              filters: [{ name: 'KMZ', extensions: ['kmz'] }],
+            });
             if (!r.canceled && r.filePath) await s.api.exportKmz(r.filePath);
           }),
         },
@@ -50,7 +53,10 @@ export function buildMenu(win: BrowserWindow, s: Services, notifyError: (message
         { role: 'paste' },
       ],
     },
-    { label: 'View', submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'togglefullscreen' }] },
+    {
+      label: 'View',
+      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+    },
   ];
   return Menu.buildFromTemplate(template);
 }

@@ -23,7 +23,11 @@ async function main(): Promise<void> {
     console.error(`${rendererDir}/index.html not found: build the renderer first (npx electron-vite build)`);
     process.exit(1);
   }
-  const services = createServices({ transport: 'http', appDataDir: arg('app-data'), numWorkers: arg('workers') ? Number(arg('workers')) : undefined });
+  const services = createServices({
+    transport: 'http',
+    appDataDir: arg('app-data'),
+    numWorkers: arg('workers') ? Number(arg('workers')) : undefined,
+  });
   const project = arg('project');
   if (project) {
     try {

@@ -92,7 +92,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!allowedHosts().has(req.headers.host ?? '')) return sendJson(res, 421, { error: { name: 'HostError', message: 'wrong Host header' } });
+    if (!allowedHosts().has(req.headers.host ?? ''))
+      return sendJson(res, 421, { error: { name: 'HostError', message: 'wrong Host header' } });
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (url.pathname.startsWith(HTTP_API_PATH + '/')) {
       if (!sameToken(req.headers[TOKEN_HEADER] as string | undefined, token))
@@ -105,7 +106,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       let args: unknown;
       try {
         const body = await readBody(req, max);
-        args = body.length ? (JSON.parse(body.toString('utf8')) as { args?: unknown }).args ?? [] : [];
+        args = body.length ? ((JSON.parse(body.toString('utf8')) as { args?: unknown }).args ?? []) : [];
       } catch (e) {
         return sendJson(res, 400, { error: { name: 'RequestError', message: (e as Error).message } });
       }
@@ -113,7 +114,11 @@ export async function startHost(opts: HostOptions): Promise<Host> {
         const result = await dispatch(api, method, args);
         if (hasTypedArray(result)) {
           const bin = encodeBinary(result);
-          res.writeHead(200, { 'content-type': BINARY_CONTENT_TYPE, 'content-length': bin.byteLength, 'cache-control': 'no-store' });
+          res.writeHead(200, {
+            'content-type': BINARY_CONTENT_TYPE,
+            'content-length': bin.byteLength,
+            'cache-control': 'no-store',
+          });
           res.end(bin);
         } else sendJson(res, 200, { result: result ?? null });
       } catch (e) {
@@ -131,7 +136,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       res.end('InSAR Studio: open the URL printed by the host (it carries the access token).\n');
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: { name: 'MethodError', message: 'GET only' } });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendJson(res, 405, { error: { name: 'MethodError', message: 'GET only' } });
     let rel = decodeURIComponent(url.pathname);
     if (rel === '/' || rel === '') rel = '/index.html';
     const p = normalize(join(rendererDir, rel));

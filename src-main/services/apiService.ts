@@ -40,7 +40,13 @@ export interface Services {
 }
 
 export function defaultAppDataDir(): string {
-  const base = process.env.XDG_CONFIG_HOME || (process.platform === 'darwin' ? join(homedir(), 'Library', 'Application Support') : process.platform === 'win32' ? process.env.APPDATA || join(homedir(), 'AppData', 'Roaming') : join(homedir(), '.config'));
+  const base =
+    process.env.XDG_CONFIG_HOME ||
+    (process.platform === 'darwin'
+      ? join(homedir(), 'Library', 'Application Support')
+      : process.platform === 'win32'
+        ? process.env.APPDATA || join(homedir(), 'AppData', 'Roaming')
+        : join(homedir(), '.config'));
   return join(base, 'insar-studio');
 }
 
@@ -55,7 +61,11 @@ export function createServices(opts: ServiceOptions): Services {
   events.on('onRunFinished', () => layers.clearCache());
 
   const api: InsarApi = {
-    capabilities: async () => ({ transport: opts.transport, nativeDialogs: !!opts.dialogs, platform: process.platform }),
+    capabilities: async () => ({
+      transport: opts.transport,
+      nativeDialogs: !!opts.dialogs,
+      platform: process.platform,
+    }),
     openProject: async (folder) => {
       if (jobs.running) throw new Error('a run is going: cancel it before opening another project');
       layers.clearCache();
@@ -91,7 +101,11 @@ export function createServices(opts: ServiceOptions): Services {
       const p = isAbsolute(path) ? path : resolve(dir ?? '.', path);
       const r = await H5Reader.open(p);
       try {
-        return { path: p, attrs: r.attrs, datasets: r.keys().map((k) => ({ name: k, shape: r.shape(k), dtype: r.info(k).dtype })) };
+        return {
+          path: p,
+          attrs: r.attrs,
+          datasets: r.keys().map((k) => ({ name: k, shape: r.shape(k), dtype: r.info(k).dtype })),
+        };
       } finally {
         r.close();
       }

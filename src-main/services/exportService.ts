@@ -35,10 +35,16 @@ export class ExportService {
   }
 
   async kmz(ref: LayerRef = { file: 'velocity.h5', dataset: 'velocity' }, outPath?: string): Promise<ExportResult> {
-    if (ref.file === 'inputs/ifgramStack.h5') throw new Error('KMZ of a single interferogram is not supported: export it as GeoTIFF, or show a map layer');
+    if (ref.file === 'inputs/ifgramStack.h5')
+      throw new Error('KMZ of a single interferogram is not supported: export it as GeoTIFF, or show a map layer');
     const file = this.layers.resolveFile(ref.file);
     const label = ref.date ? `LOS displacement ${ref.date}` : ref.dataset === 'velocity' ? undefined : ref.dataset;
-    const res = await writeKmz({ file, dataset: ref.date ?? ref.dataset, out: this.out(`${layerName(ref)}.kmz`, outPath), ...(label ? { label } : {}) });
+    const res = await writeKmz({
+      file,
+      dataset: ref.date ?? ref.dataset,
+      out: this.out(`${layerName(ref)}.kmz`, outPath),
+      ...(label ? { label } : {}),
+    });
     return { path: res.path, bytes: statSync(res.path).size };
   }
 
@@ -47,7 +53,14 @@ export class ExportService {
     if (ref.file === 'inputs/ifgramStack.h5') {
       // one interferogram of the stack: the layer as shown (src-core's writer reads 2-D maps and time series)
       const layer = await this.layers.getLayer(ref.file, ref.dataset, ref.date);
-      return writeAtomic(out, encodeGeoTiff([layer.values], layer.grid, { unit: layer.units, bandNames: [ref.date ?? ref.dataset], items: { DATASET: ref.dataset } }));
+      return writeAtomic(
+        out,
+        encodeGeoTiff([layer.values], layer.grid, {
+          unit: layer.units,
+          bandNames: [ref.date ?? ref.dataset],
+          items: { DATASET: ref.dataset },
+        }),
+      );
     }
     mkdirSync(dirname(out), { recursive: true });
     const res = await writeGeoTiff({ file: this.layers.resolveFile(ref.file), dataset: ref.date ?? ref.dataset, out });
@@ -66,19 +79,24 @@ export class ExportService {
         for (let c = 0; c < g.width; c++) {
           const v = l.values[r * g.width + c];
           if (!Number.isFinite(v)) continue;
-          lines.push(`${(g.yFirst + (r + 0.5) * g.yStep).toFixed(6)},${(g.xFirst + (c + 0.5) * g.xStep).toFixed(6)},${r},${c},${v}`);
+          lines.push(
+            `${(g.yFirst + (r + 0.5) * g.yStep).toFixed(6)},${(g.xFirst + (c + 0.5) * g.xStep).toFixed(6)},${r},${c},${v}`,
+          );
         }
     } else if (what.kind === 'pixel') {
       const s = await this.layers.pixelSeries(what.row, what.col);
       name = `timeseries_r${what.row}_c${what.col}.csv`;
       lines.push(`# lat=${s.lat.toFixed(6)} lon=${s.lon.toFixed(6)} velocity_m_per_year=${s.velocity}`);
       lines.push('date,decimal_year,displacement_m,model_m');
-      s.dates.forEach((d, i) => lines.push(`${d},${s.years[i].toFixed(6)},${s.values[i]},${s.model.length ? s.model[i] : ''}`));
+      s.dates.forEach((d, i) =>
+        lines.push(`${d},${s.years[i].toFixed(6)},${s.values[i]},${s.model.length ? s.model[i] : ''}`),
+      );
     } else {
       const t = await this.layers.transect(what.ref, what.start, what.end);
       name = `transect_${layerName(what.ref)}.csv`;
       lines.push(`distance_km,lat,lon,${what.ref.dataset}_${t.units.replace(/\W+/g, '_')}`);
-      for (let i = 0; i < t.values.length; i++) lines.push(`${t.distanceKm[i].toFixed(4)},${t.lat[i].toFixed(6)},${t.lon[i].toFixed(6)},${t.values[i]}`);
+      for (let i = 0; i < t.values.length; i++)
+        lines.push(`${t.distanceKm[i].toFixed(4)},${t.lat[i].toFixed(6)},${t.lon[i].toFixed(6)},${t.values[i]}`);
     }
     return writeAtomic(this.out(name, outPath), lines.join('\n') + '\n');
   }

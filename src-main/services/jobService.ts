@@ -53,7 +53,8 @@ export class JobService {
     const p = this.projects.require();
     const edits = this.projects.editState();
     const lastOk = p.db.runs().find((r) => r.status === 'ok');
-    const from = (fromStep as PipelineStep | undefined) ?? (lastOk ? (edits.staleFrom ?? STEP_ORDER[0]) : STEP_ORDER[0]);
+    const from =
+      (fromStep as PipelineStep | undefined) ?? (lastOk ? (edits.staleFrom ?? STEP_ORDER[0]) : STEP_ORDER[0]);
     const i0 = STEP_ORDER.indexOf(from);
     if (i0 < 0) throw new JobError(`unknown step "${from}"`);
     const overrides = overridesOf(p.db.history().current);
@@ -65,7 +66,8 @@ export class JobService {
     const setRunning = (name: string) => {
       const k = steps.findIndex((s) => s.name === name);
       if (k < 0 || k === current) return;
-      for (let j = 0; j < k; j++) if (steps[j].status === 'running' || steps[j].status === 'pending') steps[j].status = 'done';
+      for (let j = 0; j < k; j++)
+        if (steps[j].status === 'running' || steps[j].status === 'pending') steps[j].status = 'done';
       steps[k].status = 'running';
       current = k;
       try {
@@ -104,7 +106,9 @@ export class JobService {
         if (rec) applyRecord(steps, rec);
         status = ctrl.signal.aborted || (e as Error).name === 'CancelledError' ? 'cancelled' : 'failed';
         error = status === 'cancelled' ? 'cancelled by the user' : (e as Error).message;
-        for (const s of steps) if (s.status === 'running' || s.status === 'pending') s.status = status === 'cancelled' ? 'cancelled' : s.status === 'running' ? 'failed' : 'pending';
+        for (const s of steps)
+          if (s.status === 'running' || s.status === 'pending')
+            s.status = status === 'cancelled' ? 'cancelled' : s.status === 'running' ? 'failed' : 'pending';
         this.events.emit('onLog', { runId: id, time: new Date().toISOString(), message: `run ${status}: ${error}` });
       }
       this.active = null;
@@ -114,9 +118,21 @@ export class JobService {
         summary = toSummary(db.run(id)!);
       } catch {
         // the project database was closed under the run (app quitting): report without the record
-        summary = { id, startedAt: '', finishedAt: new Date().toISOString(), status, fromStep: from, steps, ...(error ? { error } : {}) };
+        summary = {
+          id,
+          startedAt: '',
+          finishedAt: new Date().toISOString(),
+          status,
+          fromStep: from,
+          steps,
+          ...(error ? { error } : {}),
+        };
       }
-      this.events.emit('onLog', { runId: id, time: new Date().toISOString(), message: `run ${id} ${status} in ${((Date.now() - t0) / 1000).toFixed(1)} s` });
+      this.events.emit('onLog', {
+        runId: id,
+        time: new Date().toISOString(),
+        message: `run ${id} ${status} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      });
       this.events.emit('onRunFinished', { run: summary });
       try {
         if (this.projects.current?.db === db) this.events.emit('onProjectChanged', await this.projects.info());

@@ -10,7 +10,16 @@ import { gridOf, rowColToLatLon, latLonToRowCol } from '../../src-core/formats/m
 import { decimalYear } from '../../src-core/time/dates';
 import { evaluateModel } from '../../src-core/timefunc/fitTile';
 import { datasetSpecs, defaultModel, numParams, parseTimeFuncOptions } from '../../src-core/timefunc/model';
-import type { Grid, LayerData, LayerInfo, LayerKind, LayerRef, LayerStats, PixelSeries, Transect } from '../../src-shared/api';
+import type {
+  Grid,
+  LayerData,
+  LayerInfo,
+  LayerKind,
+  LayerRef,
+  LayerStats,
+  PixelSeries,
+  Transect,
+} from '../../src-shared/api';
 
 export class LayerError extends Error {
   constructor(message: string) {
@@ -26,8 +35,17 @@ interface KnownFile {
 
 /** The MintPy outputs the app knows, in the order the layer list shows them. */
 export const KNOWN_FILES: KnownFile[] = [
-  { file: 'velocity.h5', datasets: [{ name: 'velocity', label: 'Velocity', kind: 'map' }, { name: 'velocityStd', label: 'Velocity std. dev.', kind: 'map' }] },
-  { file: 'timeseries.h5', datasets: [{ name: 'timeseries', label: 'Displacement (time series)', kind: 'timeseries' }] },
+  {
+    file: 'velocity.h5',
+    datasets: [
+      { name: 'velocity', label: 'Velocity', kind: 'map' },
+      { name: 'velocityStd', label: 'Velocity std. dev.', kind: 'map' },
+    ],
+  },
+  {
+    file: 'timeseries.h5',
+    datasets: [{ name: 'timeseries', label: 'Displacement (time series)', kind: 'timeseries' }],
+  },
   { file: 'temporalCoherence.h5', datasets: [{ name: 'temporalCoherence', label: 'Temporal coherence', kind: 'map' }] },
   { file: 'avgSpatialCoh.h5', datasets: [{ name: 'coherence', label: 'Average spatial coherence', kind: 'map' }] },
   { file: 'numInvIfgram.h5', datasets: [{ name: 'mask', label: 'Number of inverted interferograms', kind: 'map' }] },
@@ -174,7 +192,8 @@ export class LayerService {
           band = pairs.indexOf(date);
         } else band = labels.indexOf(date);
         if (band < 0) throw new LayerError(`${file}: no date "${date}"`);
-      } else if (shape.length !== 2) throw new LayerError(`${file}:${dataset} is ${shape.length}-D; only maps and stacks are shown`);
+      } else if (shape.length !== 2)
+        throw new LayerError(`${file}:${dataset} is ${shape.length}-D; only maps and stacks are shown`);
       for (let r0 = 0; r0 < grid.length; r0 += ROW_BLOCK) {
         const r1 = Math.min(grid.length, r0 + ROW_BLOCK);
         const block = band === undefined ? r.readRows(dataset, r0, r1) : r.readRows(dataset, r0, r1, [band, band + 1]);
@@ -213,7 +232,18 @@ export class LayerService {
       for (let i = 0; i < dates.length; i++) values[i] = rowData[i * grid.width + col];
       const years = dates.map((d) => decimalYear(d));
       const [lat, lon] = rowColToLatLon(grid, row, col);
-      out = { row, col, lat, lon, dates, years, values, velocity: NaN, model: new Float32Array(0), referenceDate: attrs.REF_DATE ?? dates[0] };
+      out = {
+        row,
+        col,
+        lat,
+        lon,
+        dates,
+        years,
+        values,
+        velocity: NaN,
+        model: new Float32Array(0),
+        referenceDate: attrs.REF_DATE ?? dates[0],
+      };
     } finally {
       r.close();
     }
@@ -265,7 +295,12 @@ export class LayerService {
  * the model from the file's mintpy.timeFunc.* attributes, the parameters from its datasets (intercept,
  * velocity, …; periodic terms back from amplitude/phase), τ from START_DATE (the first date of the fit).
  */
-export function fittedModelAt(v: H5Reader, row: number, col: number, dates: string[]): { velocity: number; model: Float32Array } {
+export function fittedModelAt(
+  v: H5Reader,
+  row: number,
+  col: number,
+  dates: string[],
+): { velocity: number; model: Float32Array } {
   const attrs = v.attrs;
   const at = (ds: string) => (v.has(ds) ? Number(v.readRows(ds, row, row + 1)[col]) : NaN);
   const velocity = at('velocity');
@@ -288,7 +323,8 @@ export function fittedModelAt(v: H5Reader, row: number, col: number, dates: stri
     }
   }
   if (!v.has('intercept')) params[0] = 0;
-  for (let i = 0; i < params.length; i++) if (!Number.isFinite(params[i])) return { velocity, model: new Float32Array(0) };
+  for (let i = 0; i < params.length; i++)
+    if (!Number.isFinite(params[i])) return { velocity, model: new Float32Array(0) };
   const refDate = attrs.START_DATE ?? attrs.REF_DATE ?? dates[0];
   const m = evaluateModel(model, params, dates, refDate, Number(attrs.CENTER_LINE_UTC ?? 0) || 0);
   return { velocity, model: Float32Array.from(m) };

@@ -39,7 +39,10 @@ export function meanCoherence(r: H5Reader, numPairs: number, length: number, wid
 }
 
 /** Per-date bperp from the pair bperps: walk the network from the first date (bperp(first) = 0). */
-export function dateBperpFromPairs(dates: string[], pairs: { date1: string; date2: string; bperp: number }[]): number[] {
+export function dateBperpFromPairs(
+  dates: string[],
+  pairs: { date1: string; date2: string; bperp: number }[],
+): number[] {
   const idx = new Map(dates.map((d, i) => [d, i]));
   const bp = new Array<number>(dates.length).fill(NaN);
   if (!dates.length) return bp;
@@ -62,7 +65,10 @@ export function dateBperpFromPairs(dates: string[], pairs: { date1: string; date
   return bp.map((x) => (Number.isNaN(x) ? 0 : x));
 }
 
-export async function readStackNetwork(path: string, cachedCoherence?: number[]): Promise<StackNetwork & { coherence: number[] }> {
+export async function readStackNetwork(
+  path: string,
+  cachedCoherence?: number[],
+): Promise<StackNetwork & { coherence: number[] }> {
   const r = await H5Reader.open(path);
   try {
     const shape = r.shape('unwrapPhase');
@@ -79,7 +85,14 @@ export async function readStackNetwork(path: string, cachedCoherence?: number[])
     for (let i = 0; i < n; i++) {
       const date1 = d[2 * i];
       const date2 = d[2 * i + 1];
-      pairs.push({ index: i, date1, date2, bperp: Number(bperp[i]), coherence: coherence[i], days: daysBetween(date1, date2) });
+      pairs.push({
+        index: i,
+        date1,
+        date2,
+        bperp: Number(bperp[i]),
+        coherence: coherence[i],
+        days: daysBetween(date1, date2),
+      });
     }
     const dates = [...new Set(pairs.flatMap((p) => [p.date1, p.date2]))].sort();
     return { dates, dateBperp: dateBperpFromPairs(dates, pairs), pairs, coherence };

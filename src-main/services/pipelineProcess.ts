@@ -14,7 +14,11 @@ export function processRunner(script = findWorkerScript('pipeline.process.js')):
   return (opts: RunOptions) =>
     new Promise<RunRecord>((resolve, reject) => {
       // a clean Node: no loader hooks or inspector flags inherited from the parent (vitest, Electron)
-      const child = fork(script, [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(script, [], {
+        execArgv: [],
+        serialization: 'advanced',
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
       const send = (m: PipelineProcessIn) => child.connected && child.send(m);
       const onAbort = () => send({ type: 'cancel' });
       opts.signal?.addEventListener('abort', onAbort);
@@ -34,7 +38,9 @@ export function processRunner(script = findWorkerScript('pipeline.process.js')):
         else finish(() => reject(Object.assign(new Error(m.message), { name: m.name, record: m.record })));
       });
       child.on('error', (e) => finish(() => reject(e)));
-      child.on('exit', (code, sig) => finish(() => reject(new Error(`the pipeline process exited (${sig ?? `code ${code}`}) before finishing`))));
+      child.on('exit', (code, sig) =>
+        finish(() => reject(new Error(`the pipeline process exited (${sig ?? `code ${code}`}) before finishing`))),
+      );
       const { signal: _s, onProgress: _p, onLog: _l, ...plain } = opts;
       send({ type: 'run', opts: plain });
       if (opts.signal?.aborted) onAbort();

@@ -65,7 +65,11 @@ export class ProjectDb {
     const v = this.meta('schema');
     if (!v) this.setMeta('schema', '1');
     // a run still 'running' at open means the app died mid-run
-    this.db.prepare(`UPDATE runs SET status='failed', error='interrupted (the app stopped during the run)', finished_at=? WHERE status='running'`).run(new Date().toISOString());
+    this.db
+      .prepare(
+        `UPDATE runs SET status='failed', error='interrupted (the app stopped during the run)', finished_at=? WHERE status='running'`,
+      )
+      .run(new Date().toISOString());
   }
 
   close(): void {
@@ -76,7 +80,9 @@ export class ProjectDb {
     return (this.db.prepare('SELECT value FROM meta WHERE key=?').get(key) as { value: string } | undefined)?.value;
   }
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value').run(key, value);
+    this.db
+      .prepare('INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value')
+      .run(key, value);
   }
 
   /** seq of the active edit (0 = the initial empty state) */
@@ -86,8 +92,11 @@ export class ProjectDb {
 
   history(): HistoryState {
     const cur = this.cursor();
-    const row = cur ? (this.db.prepare('SELECT state, label FROM edits WHERE seq=?').get(cur) as { state: string; label: string }) : undefined;
-    const next = this.db.prepare('SELECT label FROM edits WHERE seq>? ORDER BY seq LIMIT 1').get(cur) as { label: string } | undefined;
+    const row = cur
+      ? (this.db.prepare('SELECT state, label FROM edits WHERE seq=?').get(cur) as { state: string; label: string })
+      : undefined;
+    const next = this.db.prepare('SELECT label FROM edits WHERE seq>? ORDER BY seq LIMIT 1').get(cur) as
+      { label: string } | undefined;
     return {
       current: row ? (JSON.parse(row.state) as EditSnapshot) : structuredClone(EMPTY_SNAPSHOT),
       canUndo: cur > 0,
@@ -114,7 +123,8 @@ export class ProjectDb {
     this.db.transaction(() => {
       const cur = this.cursor();
       if (cur === 0) return;
-      const prev = this.db.prepare('SELECT seq FROM edits WHERE seq<? ORDER BY seq DESC LIMIT 1').get(cur) as { seq: number } | undefined;
+      const prev = this.db.prepare('SELECT seq FROM edits WHERE seq<? ORDER BY seq DESC LIMIT 1').get(cur) as
+        { seq: number } | undefined;
       this.setMeta('cursor', String(prev?.seq ?? 0));
     })();
     return this.history();
@@ -122,7 +132,8 @@ export class ProjectDb {
 
   redo(): HistoryState {
     this.db.transaction(() => {
-      const next = this.db.prepare('SELECT seq FROM edits WHERE seq>? ORDER BY seq LIMIT 1').get(this.cursor()) as { seq: number } | undefined;
+      const next = this.db.prepare('SELECT seq FROM edits WHERE seq>? ORDER BY seq LIMIT 1').get(this.cursor()) as
+        { seq: number } | undefined;
       if (next) this.setMeta('cursor', String(next.seq));
     })();
     return this.history();
@@ -177,22 +188,28 @@ export class AppDb {
     mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
-    this.db.exec('CREATE TABLE IF NOT EXISTS recent (folder TEXT PRIMARY KEY, name TEXT NOT NULL, opened_at TEXT NOT NULL)');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS recent (folder TEXT PRIMARY KEY, name TEXT NOT NULL, opened_at TEXT NOT NULL)',
+    );
   }
   touchRecent(folder: string, name: string): void {
     this.db
-      .prepare('INSERT INTO recent(folder,name,opened_at) VALUES(?,?,?) ON CONFLICT(folder) DO UPDATE SET name=excluded.name, opened_at=excluded.opened_at')
+      .prepare(
+        'INSERT INTO recent(folder,name,opened_at) VALUES(?,?,?) ON CONFLICT(folder) DO UPDATE SET name=excluded.name, opened_at=excluded.opened_at',
+      )
       .run(folder, name, new Date().toISOString());
   }
   removeRecent(folder: string): void {
     this.db.prepare('DELETE FROM recent WHERE folder=?').run(folder);
   }
   recent(limit = 12): { folder: string; name: string; openedAt: string }[] {
-    return (this.db.prepare('SELECT folder, name, opened_at FROM recent ORDER BY opened_at DESC LIMIT ?').all(limit) as {
-      folder: string;
-      name: string;
-      opened_at: string;
-    }[]).map((r) => ({ folder: r.folder, name: r.name, openedAt: r.opened_at }));
+    return (
+      this.db.prepare('SELECT folder, name, opened_at FROM recent ORDER BY opened_at DESC LIMIT ?').all(limit) as {
+        folder: string;
+        name: string;
+        opened_at: string;
+      }[]
+    ).map((r) => ({ folder: r.folder, name: r.name, openedAt: r.opened_at }));
   }
   close(): void {
     this.db.close();

@@ -51,7 +51,8 @@ export function stepOfKey(key: string): PipelineStep {
 /** The template overrides the edits stand for. */
 export function overridesOf(s: EditSnapshot): Record<string, string> {
   const o: Record<string, string> = { ...s.overrides };
-  if (s.excludedPairs.length) o['mintpy.network.excludeIfgIndex'] = [...s.excludedPairs].sort((a, b) => a - b).join(',');
+  if (s.excludedPairs.length)
+    o['mintpy.network.excludeIfgIndex'] = [...s.excludedPairs].sort((a, b) => a - b).join(',');
   if (s.referencePoint) {
     o['mintpy.reference.yx'] = `${s.referencePoint.row},${s.referencePoint.col}`;
     o['mintpy.reference.lalo'] = 'no';
@@ -121,7 +122,8 @@ export class ProjectService {
   }
 
   require(): OpenProject {
-    if (!this.project) throw new ProjectError('no project is open: open a project folder first (File › Open Project Folder…)');
+    if (!this.project)
+      throw new ProjectError('no project is open: open a project folder first (File › Open Project Folder…)');
     return this.project;
   }
 
@@ -137,7 +139,15 @@ export class ProjectService {
     const db = openProjectDb(det.folder, dirname(this.appDb.path));
     const name = basename(det.folder) === 'mintpy' ? `${basename(dirname(det.folder))}/mintpy` : basename(det.folder);
     const kind = det.kind === 'mintpy' ? 'mintpy-staged' : det.kind;
-    this.project = { folder: det.folder, name, kind, templatePath: det.templatePath, workDir: det.workDir, detected: det, db };
+    this.project = {
+      folder: det.folder,
+      name,
+      kind,
+      templatePath: det.templatePath,
+      workDir: det.workDir,
+      detected: det,
+      db,
+    };
     this.appDb.touchRecent(det.folder, name);
     const info = await this.info();
     this.events?.emit('onProjectChanged', info);
@@ -241,15 +251,38 @@ export class ProjectService {
       // before load_data: the pairs the detection read from the ARIA stack (no baselines or coherence yet)
       const d = this.require().detected;
       const ex = new Set(excluded);
-      const pairs = d.pairs.map(([date1, date2], index) => ({ index, date1, date2, bperp: 0, coherence: NaN, days: daysBetween(date1, date2) }));
+      const pairs = d.pairs.map(([date1, date2], index) => ({
+        index,
+        date1,
+        date2,
+        bperp: 0,
+        coherence: NaN,
+        days: daysBetween(date1, date2),
+      }));
       const kept = pairs.filter((q) => !ex.has(q.index));
-      return { dates: d.dates, dateBperp: d.dates.map(() => 0), pairs, excluded, ruleDropped: [], ...connectivity(pairs, ex), kept: kept.length };
+      return {
+        dates: d.dates,
+        dateBperp: d.dates.map(() => 0),
+        pairs,
+        excluded,
+        ruleDropped: [],
+        ...connectivity(pairs, ex),
+        kept: kept.length,
+      };
     }
     const ruleDropped = this.ruleDropped(net);
     const ex = new Set([...excluded, ...ruleDropped.map((r) => r.index)]);
     const kept = net.pairs.filter((p) => !ex.has(p.index));
     const pairs = net.pairs.map((p) => ({ ...p, coherence: p.coherence ?? NaN }));
-    return { dates: net.dates, dateBperp: net.dateBperp, pairs, excluded, ruleDropped, ...connectivity(net.pairs, ex), kept: kept.length };
+    return {
+      dates: net.dates,
+      dateBperp: net.dateBperp,
+      pairs,
+      excluded,
+      ruleDropped,
+      ...connectivity(net.pairs, ex),
+      kept: kept.length,
+    };
   }
 
   /** Pairs modify_network dropped by the template's rules (not by the user's exclusions), from networkSelection.json. */
@@ -260,7 +293,12 @@ export class ProjectService {
     } catch {
       return [];
     }
-    if (!sel || sel.date12.length !== net.pairs.length || sel.date12.some((d, i) => d !== `${net.pairs[i].date1}_${net.pairs[i].date2}`)) return [];
+    if (
+      !sel ||
+      sel.date12.length !== net.pairs.length ||
+      sel.date12.some((d, i) => d !== `${net.pairs[i].date1}_${net.pairs[i].date2}`)
+    )
+      return [];
     const out: { index: number; reasons: string[] }[] = [];
     sel.keep.forEach((k, i) => {
       if (k) return;
@@ -286,12 +324,18 @@ export class ProjectService {
     const net = await this.stackNetwork();
     const n = net?.pairs.length ?? p.detected.pairs.length;
     const bad = indices.filter((i) => i >= n);
-    if (bad.length) throw new ProjectError(`pair index ${bad[0]} does not exist: the stack has ${n} pairs (0–${n - 1})`);
+    if (bad.length)
+      throw new ProjectError(`pair index ${bad[0]} does not exist: the stack has ${n} pairs (0–${n - 1})`);
     const cur = p.db.history().current;
     const next = [...new Set(indices)].sort((a, b) => a - b);
     const added = next.filter((i) => !cur.excludedPairs.includes(i)).length;
     const removed = cur.excludedPairs.filter((i) => !next.includes(i)).length;
-    const label = added && !removed ? `exclude ${added} pair${added > 1 ? 's' : ''}` : removed && !added ? `include ${removed} pair${removed > 1 ? 's' : ''}` : 'edit excluded pairs';
+    const label =
+      added && !removed
+        ? `exclude ${added} pair${added > 1 ? 's' : ''}`
+        : removed && !added
+          ? `include ${removed} pair${removed > 1 ? 's' : ''}`
+          : 'edit excluded pairs';
     return this.commit(label, { ...cur, excludedPairs: next });
   }
 
@@ -299,8 +343,9 @@ export class ProjectService {
     const p = this.require();
     const cur = p.db.history().current;
     const o = { ...cur.overrides };
-    for (const [k, v] of Object.entries(overrides)) if (v === null) delete o[k];
-    else o[k] = v;
+    for (const [k, v] of Object.entries(overrides))
+      if (v === null) delete o[k];
+      else o[k] = v;
     return this.commit(`set ${Object.keys(overrides).join(', ')}`, { ...cur, overrides: o });
   }
 
@@ -321,7 +366,10 @@ export class ProjectService {
    * grid, not water, not masked by mintpy.reference.maskFile (maskConnComp.h5), valid mean phase over the
    * kept pairs. Only the one pixel is read from each file.
    */
-  async validateReferencePoint(lat: number, lon: number): Promise<{ ok: true; row: number; col: number } | { ok: false; reason: string }> {
+  async validateReferencePoint(
+    lat: number,
+    lon: number,
+  ): Promise<{ ok: true; row: number; col: number } | { ok: false; reason: string }> {
     const p = this.require();
     const grid = this.grid();
     if (!grid) return { ok: false, reason: 'the project has no geocoded grid yet — run load_data first' };
@@ -346,7 +394,10 @@ export class ProjectService {
       }
     };
     const maskName = template.get('mintpy.reference.maskFile');
-    const maskV = maskName && !/^(no|none)$/i.test(maskName) ? await pixel(resolve(p.workDir, maskName), ['mask', 'waterMask']) : null;
+    const maskV =
+      maskName && !/^(no|none)$/i.test(maskName)
+        ? await pixel(resolve(p.workDir, maskName), ['mask', 'waterMask'])
+        : null;
     const waterV = await pixel(join(p.workDir, 'waterMask.h5'), ['waterMask', 'mask']);
     let valid = 1;
     const stackPath = join(p.workDir, 'inputs', 'ifgramStack.h5');
@@ -387,7 +438,10 @@ export class ProjectService {
     const grid = this.grid()!;
     const [clat, clon] = rowColToLatLon(grid, v.row, v.col);
     const point = { lat: clat, lon: clon, row: v.row, col: v.col };
-    const edits = this.commit(`reference point ${clat.toFixed(4)}, ${clon.toFixed(4)}`, { ...p.db.history().current, referencePoint: point });
+    const edits = this.commit(`reference point ${clat.toFixed(4)}, ${clon.toFixed(4)}`, {
+      ...p.db.history().current,
+      referencePoint: point,
+    });
     return { ok: true, edits, point };
   }
 
@@ -449,7 +503,10 @@ export function toSummary(r: RunSummary): RunSummary {
 }
 
 /** Parts of the kept network (src-core's rule: dates left without a pair are dropped, not a split). */
-function connectivity(pairs: { date1: string; date2: string; index: number }[], excluded: Set<number>): { components: number; datesWithoutPair: string[] } {
+function connectivity(
+  pairs: { date1: string; date2: string; index: number }[],
+  excluded: Set<number>,
+): { components: number; datesWithoutPair: string[] } {
   const c = networkConnectivity(
     pairs.map((p) => `${p.date1}_${p.date2}`),
     pairs.map((p) => !excluded.has(p.index)),

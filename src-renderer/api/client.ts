@@ -11,7 +11,10 @@ declare global {
 
 function make(): InsarClient {
   if (window.insar) return window.insar;
-  const token = document.querySelector('meta[name="insar-token"]')?.getAttribute('content') ?? new URLSearchParams(location.search).get('token') ?? '';
+  const token =
+    document.querySelector('meta[name="insar-token"]')?.getAttribute('content') ??
+    new URLSearchParams(location.search).get('token') ??
+    '';
   return createHttpClient(token);
 }
 

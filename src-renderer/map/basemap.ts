@@ -8,7 +8,11 @@ import type { StyleSpecification } from 'maplibre-gl';
 
 type Topo = Topology<Record<string, GeometryObject>>;
 
-export async function basemapData(): Promise<{ land: GeoJSON.GeoJSON; states: GeoJSON.GeoJSON; coast: GeoJSON.GeoJSON }> {
+export async function basemapData(): Promise<{
+  land: GeoJSON.GeoJSON;
+  states: GeoJSON.GeoJSON;
+  coast: GeoJSON.GeoJSON;
+}> {
   const [landTopo, statesTopo] = await Promise.all([
     import('world-atlas/land-50m.json').then((m) => m.default as unknown as Topo),
     import('us-atlas/states-10m.json').then((m) => m.default as unknown as Topo),
@@ -39,7 +43,13 @@ export function baseStyle(): StyleSpecification {
     layers: [
       { id: 'water', type: 'background', paint: { 'background-color': '#c9dbe9' } },
       { id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': '#eeebe3' } },
-      { id: 'counties', type: 'line', source: 'counties', minzoom: 5, paint: { 'line-color': '#b9b4a8', 'line-width': 0.6 } },
+      {
+        id: 'counties',
+        type: 'line',
+        source: 'counties',
+        minzoom: 5,
+        paint: { 'line-color': '#b9b4a8', 'line-width': 0.6 },
+      },
       { id: 'states', type: 'line', source: 'states', paint: { 'line-color': '#8a8478', 'line-width': 1.2 } },
       { id: 'coast', type: 'line', source: 'coast', paint: { 'line-color': '#6f8ca3', 'line-width': 1 } },
     ],

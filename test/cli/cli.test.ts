@@ -39,7 +39,14 @@ describe('insar-studio CLI', () => {
   it('run: the whole pipeline, MintPy file names beside the template, progress on stderr', () => {
     const r = cli(['run', cfg]);
     expect(r.status, r.stderr).toBe(0);
-    for (const f of ['inputs/ifgramStack.h5', 'timeseries.h5', 'velocity.h5', 'temporalCoherence.h5', 'maskTempCoh.h5', 'velocity.kmz'])
+    for (const f of [
+      'inputs/ifgramStack.h5',
+      'timeseries.h5',
+      'velocity.h5',
+      'temporalCoherence.h5',
+      'maskTempCoh.h5',
+      'velocity.kmz',
+    ])
       expect(existsSync(join(demoDir, 'mintpy', f)), f).toBe(true);
     expect(r.stderr).toMatch(/invert_network: \d+\/\d+ \(100%\)/);
     expect(r.stdout).toMatch(/velocity\s+done/);
@@ -100,7 +107,9 @@ describe('a killed run resumes from the tiles already done', () => {
     // tiny tiles so the kill lands part-way
     writeFileSync(cfg, `${readFileSync(cfg, 'utf8')}\nmintpy.compute.maxMemory = 0.0001\n`);
     expect(cli(['run', cfg, '--end', 'quick_overview']).status).toBe(0);
-    const child = spawn(process.execPath, [CLI, 'run', cfg, '--dostep', 'invert_network', '--workers', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'run', cfg, '--dostep', 'invert_network', '--workers', '1'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     await new Promise<void>((resolve) => {
       child.stderr.on('data', (d: Buffer) => {

@@ -62,14 +62,19 @@ describe('demo generator: determinism', () => {
     const fa = listFiles(a.outDir);
     expect(fa).toEqual(listFiles(b.outDir));
     expect(fa.length).toBeGreaterThan(50);
-    for (const f of fa) expect(fs.readFileSync(path.join(b.outDir, f)).equals(fs.readFileSync(path.join(a.outDir, f))), f).toBe(true);
+    for (const f of fa)
+      expect(fs.readFileSync(path.join(b.outDir, f)).equals(fs.readFileSync(path.join(a.outDir, f))), f).toBe(true);
     // another seed: same layout, different phases, coherences, baselines and truth
     expect(listFiles(c.outDir)).toEqual(fa);
     let differing = 0;
     for (const f of fa.filter((x) => /^(unwrappedPhase|coherence)\/\d{8}_\d{8}$/.test(x)))
       if (!fs.readFileSync(path.join(c.outDir, f)).equals(fs.readFileSync(path.join(a.outDir, f)))) differing++;
     expect(differing).toBe(2 * a.pairs.length);
-    expect(fs.readFileSync(path.join(c.outDir, 'truth/tropoDelay.f32')).equals(fs.readFileSync(path.join(a.outDir, 'truth/tropoDelay.f32')))).toBe(false);
+    expect(
+      fs
+        .readFileSync(path.join(c.outDir, 'truth/tropoDelay.f32'))
+        .equals(fs.readFileSync(path.join(a.outDir, 'truth/tropoDelay.f32'))),
+    ).toBe(false);
     expect(c.pairs.map((p) => p.bperp)).not.toEqual(a.pairs.map((p) => p.bperp));
   });
 });
@@ -111,7 +116,14 @@ describe('demo generator: default stack (cv-tiny shape)', () => {
       expect(text.split(`<Metadata domain='${layer}'>`).length - 1).toBe(info.pairs.length);
       const bperp = [...text.matchAll(/<MDI key="perpendicularBaseline">([^<]+)<\/MDI>/g)].map((m) => Number(m[1]));
       expect(bperp).toEqual(info.pairs.map((p) => p.bperp));
-      for (const key of ['Wavelength (m)', 'UTCTime (HH:MM:SS.ss)', 'startRange', 'endRange', 'slantRangeSpacing', 'orbitDirection'])
+      for (const key of [
+        'Wavelength (m)',
+        'UTCTime (HH:MM:SS.ss)',
+        'startRange',
+        'endRange',
+        'slantRangeSpacing',
+        'orbitDirection',
+      ])
         expect(text.split(`<MDI key="${key}">`).length - 1, key).toBe(info.pairs.length);
       for (const s of src) {
         const vrt = path.resolve(root, 'stack', s);
@@ -142,7 +154,9 @@ describe('demo generator: default stack (cv-tiny shape)', () => {
       [`azimuthAngle/${info.pairs[0].name}`, `azimuthAngle/${info.pairs[0].name}.hdr`, 4],
     ] as const) {
       const h = fs.readFileSync(path.join(root, hdr), 'utf8');
-      expect(Number(hdrField(h, 'samples')) * Number(hdrField(h, 'lines')) * bytes).toBe(fs.statSync(path.join(root, raw)).size);
+      expect(Number(hdrField(h, 'samples')) * Number(hdrField(h, 'lines')) * bytes).toBe(
+        fs.statSync(path.join(root, raw)).size,
+      );
       expect(sources(fs.readFileSync(path.join(root, `${raw}.vrt`), 'utf8'))).toEqual([path.basename(raw)]);
     }
   });
@@ -268,7 +282,9 @@ describe('demo generator: options', () => {
       const tj = readTruthRaster(info.outDir, 'tropoDelay', p.j);
       for (let k = 0; k < n; k++) {
         if (water[k] || cc[k] < 0) continue;
-        const want = Math.fround(k4 * (dj[k] - tj[k]) - k4 * (di[k] - ti[k]) + p.offset + (cc[k] === 2 ? 2 * Math.PI * p.cycles : 0));
+        const want = Math.fround(
+          k4 * (dj[k] - tj[k]) - k4 * (di[k] - ti[k]) + p.offset + (cc[k] === 2 ? 2 * Math.PI * p.cycles : 0),
+        );
         if (ph[k] !== want) throw new Error(`${p.name} pixel ${k}: ${ph[k]} ≠ ${want}`);
         checked++;
       }
@@ -277,7 +293,12 @@ describe('demo generator: options', () => {
   });
 
   it('numPairs and neighbours shape the network; writeDemo returns the template and the ARIA dir', async () => {
-    const { templatePath, ariaDir, info } = await writeDemo(path.join(tmpRoot, 'w'), { ...SMALL, numDates: 31, numPairs: 150, name: 'Bench' });
+    const { templatePath, ariaDir, info } = await writeDemo(path.join(tmpRoot, 'w'), {
+      ...SMALL,
+      numDates: 31,
+      numPairs: 150,
+      name: 'Bench',
+    });
     expect(info.pairs.length).toBe(150);
     expect(templatePath).toBe(path.join(ariaDir, 'mintpy', 'Bench.cfg'));
     const spans = info.pairs.map((p) => p.j - p.i);
@@ -310,7 +331,9 @@ describe('demo generator: options', () => {
       expect(fs.readdirSync(path.join(dir, layer)).sort()).toEqual(
         b.pairs.flatMap((p) => [p.name, `${p.name}.aux.xml`, `${p.name}.hdr`, `${p.name}.vrt`]).sort(),
       );
-    expect(fs.readdirSync(path.join(dir, 'incidenceAngle')).filter((f) => f.endsWith('.vrt'))).toEqual([`${b.pairs[0].name}.vrt`]);
+    expect(fs.readdirSync(path.join(dir, 'incidenceAngle')).filter((f) => f.endsWith('.vrt'))).toEqual([
+      `${b.pairs[0].name}.vrt`,
+    ]);
   });
 
   it('stops with CancelledError when the signal aborts', async () => {

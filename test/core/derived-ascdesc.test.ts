@@ -70,7 +70,9 @@ describe('asc/desc files → hz.h5 / up.h5 vs MintPy asc_desc2horz_vert.py', () 
         dh = Math.max(dh, Math.abs(h[i] - eh[i]));
         dv = Math.max(dv, Math.abs(v[i] - ev[i]));
       }
-      console.log(`[asc/desc files, ${tag}] ${eh.length} pixels, max |Δhorz| = ${dh.toExponential(2)} m/yr, max |Δvert| = ${dv.toExponential(2)} m/yr`);
+      console.log(
+        `[asc/desc files, ${tag}] ${eh.length} pixels, max |Δhorz| = ${dh.toExponential(2)} m/yr, max |Δvert| = ${dv.toExponential(2)} m/yr`,
+      );
       expect(dh).toBeLessThan(1e-8);
       expect(dv).toBeLessThan(1e-8);
     });
@@ -79,7 +81,13 @@ describe('asc/desc files → hz.h5 / up.h5 vs MintPy asc_desc2horz_vert.py', () 
   it('heading → azimuth and centre incidence as MintPy', () => {
     expect(heading2azimuth(-12)).toBeCloseTo(102, 12);
     expect(heading2azimuth(-168)).toBeCloseTo(-102, 12);
-    const inc = centreIncidenceAngle({ STARTING_RANGE: '850000', RANGE_PIXEL_SIZE: '2.3', EARTH_RADIUS: '6371000', HEIGHT: '693000', WIDTH: '26' });
+    const inc = centreIncidenceAngle({
+      STARTING_RANGE: '850000',
+      RANGE_PIXEL_SIZE: '2.3',
+      EARTH_RADIUS: '6371000',
+      HEIGHT: '693000',
+      WIDTH: '26',
+    });
     expect(inc).toBeGreaterThan(30);
     expect(inc).toBeLessThan(40);
     expect(() => centreIncidenceAngle({})).toThrow(/STARTING_RANGE/);

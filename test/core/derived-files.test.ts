@@ -22,7 +22,10 @@ describe('derived files (synthetic)', () => {
     await writeH5File(join(tmp, 'geometryGeo.h5'), { LENGTH: '2', WIDTH: '3', FILE_TYPE: 'geometry' }, [
       { name: 'incidenceAngle', data: inc, shape: [2, 3] },
     ]);
-    const out = await writeVerticalVelocity({ velFile: join(tmp, 'velocity.h5'), geomFile: join(tmp, 'geometryGeo.h5') });
+    const out = await writeVerticalVelocity({
+      velFile: join(tmp, 'velocity.h5'),
+      geomFile: join(tmp, 'geometryGeo.h5'),
+    });
     const r = await H5Reader.open(out);
     const vv = r.read('velocity');
     expect(r.attrs.VERTICAL_ASSUMPTION).toMatch(/vertical-only/);
@@ -41,7 +44,11 @@ describe('derived files (synthetic)', () => {
 describeParity('derived files on cv-tiny', () => {
   it('vertical velocity from velocity.h5 + geometryGeo.h5 incidenceAngle', async () => {
     copyFileSync(fx('mintpy', 'velocity.h5'), join(tmp, 'cv_velocity.h5'));
-    const out = await writeVerticalVelocity({ velFile: join(tmp, 'cv_velocity.h5'), geomFile: fx('mintpy', 'inputs', 'geometryGeo.h5'), out: join(tmp, 'cv_vert.h5') });
+    const out = await writeVerticalVelocity({
+      velFile: join(tmp, 'cv_velocity.h5'),
+      geomFile: fx('mintpy', 'inputs', 'geometryGeo.h5'),
+      out: join(tmp, 'cv_vert.h5'),
+    });
     const a = await H5Reader.open(out);
     const b = await H5Reader.open(fx('mintpy', 'velocity.h5'));
     const g = await H5Reader.open(fx('mintpy', 'inputs', 'geometryGeo.h5'));

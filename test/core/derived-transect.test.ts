@@ -13,10 +13,28 @@ import { gridOf, type GeoGrid } from '../../src-core/formats/mintpyFiles';
 import { describeParity, fx } from '../helpers/fixtures';
 
 interface Exp {
-  transects: { start: [number, number]; end: [number, number]; y: number[]; x: number[]; value: number[]; distance: number[]; unit: string }[];
+  transects: {
+    start: [number, number];
+    end: [number, number];
+    y: number[];
+    x: number[];
+    value: number[];
+    distance: number[];
+    unit: string;
+  }[];
   ascDesc: {
-    length: number; width: number; dlos: number[]; inc1: number[]; az1: number[]; horz1: number[]; vert1: number[];
-    inc3: number[]; az3: number[]; step: number; horz3: number[]; vert3: number[];
+    length: number;
+    width: number;
+    dlos: number[];
+    inc1: number[];
+    az1: number[];
+    horz1: number[];
+    vert1: number[];
+    inc3: number[];
+    az3: number[];
+    step: number;
+    horz3: number[];
+    vert3: number[];
   };
 }
 const exp = JSON.parse(readFileSync(join(__dirname, '__data__', 'transect-mintpy.json'), 'utf8')) as Exp;
@@ -96,7 +114,14 @@ describe('asc/desc → horizontal + vertical vs MintPy asc_desc2horz_vert', () =
   it('per-window geometry (step 3, median angles): max |Δ| < 1e-8 m', () => {
     const inc = [Float32Array.from(a.inc3.slice(0, n)), Float32Array.from(a.inc3.slice(n))];
     const az = [Float32Array.from(a.az3.slice(0, n)), Float32Array.from(a.az3.slice(n))];
-    const r = ascDesc2HorzVert({ los: dlos, incidence: inc, azimuth: az, length: a.length, width: a.width, step: a.step });
+    const r = ascDesc2HorzVert({
+      los: dlos,
+      incidence: inc,
+      azimuth: az,
+      length: a.length,
+      width: a.width,
+      step: a.step,
+    });
     const dh = maxAbsDiff(r.horz, a.horz3);
     const dv = maxAbsDiff(r.vert, a.vert3);
     console.log(`[asc/desc 3-D] max |Δhorz| = ${dh.toExponential(2)} m, max |Δvert| = ${dv.toExponential(2)} m`);
@@ -123,8 +148,11 @@ describeParity('transect_lalo vs MintPy 1.5.1 on cv-tiny velocity.h5 (linear)', 
       expect(Array.from(t.x)).toEqual(e.x);
       const dv = maxAbsDiff(t.value, e.value);
       let dd = 0;
-      for (let i = 0; i < e.distance.length; i++) dd = Math.max(dd, Math.abs(t.distance[i] - e.distance[i]) / Math.max(1, e.distance[i]));
-      console.log(`[transect ${k + 1}] ${e.value.length} samples, max |Δvalue| = ${dv.toExponential(2)} m/yr, max rel Δdistance = ${dd.toExponential(2)}`);
+      for (let i = 0; i < e.distance.length; i++)
+        dd = Math.max(dd, Math.abs(t.distance[i] - e.distance[i]) / Math.max(1, e.distance[i]));
+      console.log(
+        `[transect ${k + 1}] ${e.value.length} samples, max |Δvalue| = ${dv.toExponential(2)} m/yr, max rel Δdistance = ${dd.toExponential(2)}`,
+      );
       expect(dv).toBeLessThanOrEqual(1e-9);
       expect(dd).toBeLessThan(1e-6);
     });

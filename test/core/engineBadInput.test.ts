@@ -2,7 +2,16 @@
  * The engine's answers to bad input at step level, on stacks generated here: each a clear error naming
  * the problem (or MintPy's documented behaviour), never a crash or a partial file.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,11 +31,14 @@ beforeAll(async () => {
 }, 120_000);
 
 const noTmp = () => expect(readdirSync(wd).filter((f) => f.includes('.tmp'))).toEqual([]);
-const run = (o: Omit<Parameters<typeof runPipeline>[0], 'templatePath'>) => runPipeline({ numWorkers: 0, ...o, templatePath: cfg });
+const run = (o: Omit<Parameters<typeof runPipeline>[0], 'templatePath'>) =>
+  runPipeline({ numWorkers: 0, ...o, templatePath: cfg });
 
 describe('engine bad input', () => {
   it('reference point outside the grid is refused, saying so', async () => {
-    await expect(run({ dostep: 'reference_point', overrides: { 'mintpy.reference.yx': '400,10' } })).rejects.toThrow(/outside/i);
+    await expect(run({ dostep: 'reference_point', overrides: { 'mintpy.reference.yx': '400,10' } })).rejects.toThrow(
+      /outside/i,
+    );
   });
 
   it('a split network still inverts (minimum-norm links the parts) and says it is split', async () => {
@@ -52,16 +64,22 @@ describe('engine bad input', () => {
 
   it('fewer reliable pixels than minNumPixel: an error with the count, no maskTempCoh written', async () => {
     rmSync(join(wd, 'maskTempCoh.h5'), { force: true });
-    await expect(run({ start: 'modify_network', end: 'invert_network', overrides: { 'mintpy.networkInversion.minNumPixel': '1000000' } })).rejects.toThrow(
-      /Not enough reliable pixels: \d+ pixels/,
-    );
+    await expect(
+      run({
+        start: 'modify_network',
+        end: 'invert_network',
+        overrides: { 'mintpy.networkInversion.minNumPixel': '1000000' },
+      }),
+    ).rejects.toThrow(/Not enough reliable pixels: \d+ pixels/);
     expect(existsSync(join(wd, 'maskTempCoh.h5'))).toBe(false);
     noTmp();
   });
 
   it('a step date outside the dates is refused before any tile runs', async () => {
     await run({ start: 'modify_network', end: 'invert_network' });
-    const err = await run({ dostep: 'velocity', overrides: { 'mintpy.timeFunc.stepDate': '20300101' } }).catch((e) => e);
+    const err = await run({ dostep: 'velocity', overrides: { 'mintpy.timeFunc.stepDate': '20300101' } }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(InputError);
     expect(String(err.message)).toMatch(/20300101/);
     expect(existsSync(join(wd, '.insar-studio', 'tiles'))).toBe(true); // folder may exist; no velocity tiles

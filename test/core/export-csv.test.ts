@@ -45,7 +45,16 @@ describe('CSV export (synthetic)', () => {
   const std = new Float32Array(L * W).map((_, i) => 0.0001 * (i % 5));
   const tc = new Float32Array(L * W).map((_, i) => 0.5 + 0.01 * i);
   const mask = new Int8Array(L * W).map((_, i) => (i % 3 === 0 ? 0 : 1));
-  const attrs = { LENGTH: String(L), WIDTH: String(W), X_FIRST: '10', Y_FIRST: '50', X_STEP: '0.1', Y_STEP: '-0.1', REF_Y: '2', REF_X: '3' };
+  const attrs = {
+    LENGTH: String(L),
+    WIDTH: String(W),
+    X_FIRST: '10',
+    Y_FIRST: '50',
+    X_STEP: '0.1',
+    Y_STEP: '-0.1',
+    REF_Y: '2',
+    REF_X: '3',
+  };
   beforeAll(async () => {
     await writeH5File(join(tmp, 'timeseries.h5'), { ...attrs, FILE_TYPE: 'timeseries', UNIT: 'm' }, [
       { name: 'timeseries', data: ts, shape: [N, L, W] },
@@ -58,12 +67,17 @@ describe('CSV export (synthetic)', () => {
     await writeH5File(join(tmp, 'temporalCoherence.h5'), { ...attrs, FILE_TYPE: 'temporalCoherence' }, [
       { name: 'temporalCoherence', data: tc, shape: [L, W] },
     ]);
-    await writeH5File(join(tmp, 'maskTempCoh.h5'), { ...attrs, FILE_TYPE: 'mask' }, [{ name: 'mask', data: mask, shape: [L, W] }]);
+    await writeH5File(join(tmp, 'maskTempCoh.h5'), { ...attrs, FILE_TYPE: 'mask' }, [
+      { name: 'mask', data: mask, shape: [L, W] },
+    ]);
   });
 
   it('time series at lat/lon points + the reference pixel: one line per point and date, float32-exact', async () => {
     // (49.78, 10.52) → row floor(2.2+0.01)=2, col floor(5.2+0.01)=5
-    const res = await writePointsCsv({ file: join(tmp, 'timeseries.h5'), points: [{ name: 'P1', lat: 49.78, lon: 10.52 }] });
+    const res = await writePointsCsv({
+      file: join(tmp, 'timeseries.h5'),
+      points: [{ name: 'P1', lat: 49.78, lon: 10.52 }],
+    });
     const rows = parseCsv(readFileSync(res.path, 'utf8'));
     expect(rows[0]).toEqual(['point', 'lat', 'lon', 'row', 'col', 'date', 'value[m]']);
     expect(rows.length - 1).toBe(2 * N);
@@ -80,19 +94,34 @@ describe('CSV export (synthetic)', () => {
 
   it('2-D file at points; outside the grid is an error naming the file', async () => {
     const f = join(tmp, 'velocity.h5');
-    const res = await writePointsCsv({ file: f, points: [{ name: 'a', lat: 49.55, lon: 10.05 }], includeRef: false, out: join(tmp, 'v.csv') });
+    const res = await writePointsCsv({
+      file: f,
+      points: [{ name: 'a', lat: 49.55, lon: 10.05 }],
+      includeRef: false,
+      out: join(tmp, 'v.csv'),
+    });
     const rows = parseCsv(readFileSync(res.path, 'utf8'));
     expect(rows[0]).toEqual(['point', 'lat', 'lon', 'row', 'col', 'velocity[m/year]']);
     expect(rows[1].slice(3, 5)).toEqual(['4', '0']);
     expect(Math.fround(Number(rows[1][5]))).toBe(vel[4 * W]);
-    await expect(writePointsCsv({ file: f, points: [{ name: 'far', lat: 10, lon: 10 }] })).rejects.toThrow(`${f}: point far`);
+    await expect(writePointsCsv({ file: f, points: [{ name: 'far', lat: 10, lon: 10 }] })).rejects.toThrow(
+      `${f}: point far`,
+    );
   });
 
   it('velocity table of masked pixels with std and tcoh; polygon selection', async () => {
     const f = join(tmp, 'velocity.h5');
     const res = await writeVelocityCsv({ file: f });
     const rows = parseCsv(readFileSync(res.path, 'utf8'));
-    expect(rows[0]).toEqual(['lat', 'lon', 'row', 'col', 'velocity[m/year]', 'velocityStd[m/year]', 'temporalCoherence']);
+    expect(rows[0]).toEqual([
+      'lat',
+      'lon',
+      'row',
+      'col',
+      'velocity[m/year]',
+      'velocityStd[m/year]',
+      'temporalCoherence',
+    ]);
     const kept = Array.from(mask).filter((m) => m).length;
     expect(rows.length - 1).toBe(kept);
     for (const r of rows.slice(1)) {
@@ -104,7 +133,12 @@ describe('CSV export (synthetic)', () => {
       expect(Number(r[0])).toBeCloseTo(50 - 0.1 * (Number(r[2]) + 0.5), 9);
     }
     // polygon around rows 1–2, cols 2–4 (pixel centres inside)
-    const poly: [number, number][] = [[49.9, 10.2], [49.9, 10.5], [49.7, 10.5], [49.7, 10.2]];
+    const poly: [number, number][] = [
+      [49.9, 10.2],
+      [49.9, 10.5],
+      [49.7, 10.5],
+      [49.7, 10.2],
+    ];
     const t = await velocityTable({ file: f, polygon: poly });
     const want: string[] = [];
     for (const r of [1, 2]) for (const c of [2, 3, 4]) if (mask[r * W + c]) want.push(`${r},${c}`);
@@ -112,10 +146,24 @@ describe('CSV export (synthetic)', () => {
   });
 
   it('pointInPolygon and f32', () => {
-    const sq: [number, number][] = [[0, 0], [0, 1], [1, 1], [1, 0]];
+    const sq: [number, number][] = [
+      [0, 0],
+      [0, 1],
+      [1, 1],
+      [1, 0],
+    ];
     expect(pointInPolygon(0.5, 0.5, sq)).toBe(true);
     expect(pointInPolygon(1.5, 0.5, sq)).toBe(false);
-    const concave: [number, number][] = [[0, 0], [0, 3], [3, 3], [3, 2], [1, 2], [1, 1], [3, 1], [3, 0]];
+    const concave: [number, number][] = [
+      [0, 0],
+      [0, 3],
+      [3, 3],
+      [3, 2],
+      [1, 2],
+      [1, 1],
+      [3, 1],
+      [3, 0],
+    ];
     expect(pointInPolygon(2, 1.5, concave)).toBe(false);
     expect(pointInPolygon(2, 2.5, concave)).toBe(true);
     expect(pointInPolygon(0.5, 1.5, concave)).toBe(true);
@@ -127,7 +175,11 @@ describe('CSV export (synthetic)', () => {
 
 describeParity('CSV of cv-tiny timeseries.h5 / velocity.h5', () => {
   it('reference pixel series is all zero (MintPy references every date there); table rows = maskTempCoh count', async () => {
-    const res = await writePointsCsv({ file: fx('mintpy', 'timeseries.h5'), points: [{ name: 'bowl', lat: 36.1, lon: -119.55 }], out: join(tmp, 'cv.csv') });
+    const res = await writePointsCsv({
+      file: fx('mintpy', 'timeseries.h5'),
+      points: [{ name: 'bowl', lat: 36.1, lon: -119.55 }],
+      out: join(tmp, 'cv.csv'),
+    });
     const rows = parseCsv(readFileSync(res.path, 'utf8')).slice(1);
     expect(rows.length).toBe(60);
     expect(rows.filter((r) => r[0] === 'ref').every((r) => Number(r[6]) === 0)).toBe(true);

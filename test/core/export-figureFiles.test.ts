@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeDemo } from '../../src-core/demo';
-import { coherenceMatrixFigure, mapFigure, networkFigure, pixelSeriesFigure, writeFigure } from '../../src-core/export/figureFiles';
+import {
+  coherenceMatrixFigure,
+  mapFigure,
+  networkFigure,
+  pixelSeriesFigure,
+  writeFigure,
+} from '../../src-core/export/figureFiles';
 import { runPipeline } from '../../src-core/pipeline/runner';
 
 let wd: string;
@@ -32,7 +38,8 @@ describe('figure files', () => {
     expect([img.width, img.height]).toEqual([Math.round(2 * w), Math.round(2 * h)]);
     // not blank: many distinct colours
     const colours = new Set<number>();
-    for (let i = 0; i < img.data.length; i += 4 * 97) colours.add((img.data[i] << 16) | (img.data[i + 1] << 8) | img.data[i + 2]);
+    for (let i = 0; i < img.data.length; i += 4 * 97)
+      colours.add((img.data[i] << 16) | (img.data[i + 1] << 8) | img.data[i + 2]);
     expect(colours.size).toBeGreaterThan(10);
   });
 
@@ -51,6 +58,8 @@ describe('figure files', () => {
   });
 
   it('refuses a point outside the grid, naming the file', async () => {
-    await expect(pixelSeriesFigure(join(wd, 'timeseries.h5'), 10, 10)).rejects.toThrow(/timeseries\.h5: .* outside the grid/);
+    await expect(pixelSeriesFigure(join(wd, 'timeseries.h5'), 10, 10)).rejects.toThrow(
+      /timeseries\.h5: .* outside the grid/,
+    );
   });
 });

@@ -3,9 +3,20 @@ import { decode } from 'fast-png';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { getColormap, valueToHex, valueToRgba } from '../../src-core/colormap';
-import { coherenceMatrixSvg, dateToYear, mapSvg, networkSvg, timeSeriesSvg, transectSvg } from '../../src-core/export/figures';
+import {
+  coherenceMatrixSvg,
+  dateToYear,
+  mapSvg,
+  networkSvg,
+  timeSeriesSvg,
+  transectSvg,
+} from '../../src-core/export/figures';
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => ['line', 'circle', 'rect', 'text', 'stop', 'polygon', 'image'].includes(n) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (n) => ['line', 'circle', 'rect', 'text', 'stop', 'polygon', 'image'].includes(n),
+});
 type Node = Record<string, string | Node[] | undefined>;
 const parse = (s: string): Node => parser.parse(s).svg as Node;
 const list = (n: Node, k: string): Node[] => (n[k] as Node[] | undefined) ?? [];
@@ -13,7 +24,14 @@ const list = (n: Node, k: string): Node[] => (n[k] as Node[] | undefined) ?? [];
 describe('SVG figures', () => {
   const dates = ['20200101', '20200113', '20200125', '20200206', '20200218'];
   const bperp = [0, 40, -25, 60, 10];
-  const pairs: [number, number][] = [[0, 1], [0, 2], [1, 2], [1, 3], [2, 4], [3, 4]];
+  const pairs: [number, number][] = [
+    [0, 1],
+    [0, 2],
+    [1, 2],
+    [1, 3],
+    [2, 4],
+    [3, 4],
+  ];
   const coh = [0.9, 0.3, 0.75, 0.5, 0.95, 0.62];
   const kept = [true, false, true, true, true, false];
 
@@ -61,7 +79,9 @@ describe('SVG figures', () => {
 
   it('time series: one point per finite value, y decreasing with value, optional fit line', () => {
     const values = [0, -1, -2.5, NaN, -4];
-    const svg = parse(timeSeriesSvg({ dates, values, ylabel: 'LOS displacement [cm]', fit: { velocity: -30, intercept: 0 } }));
+    const svg = parse(
+      timeSeriesSvg({ dates, values, ylabel: 'LOS displacement [cm]', fit: { velocity: -30, intercept: 0 } }),
+    );
     const pts = list(svg, 'circle');
     expect(pts.length).toBe(4);
     const cy = pts.map((p) => Number(p.cy));
@@ -72,7 +92,13 @@ describe('SVG figures', () => {
   });
 
   it('transect: points in km, optional band polygon', () => {
-    const svg = parse(transectSvg({ distance: [0, 500, 1000, 2000], value: [1, 2, 3, 2], band: { distance: [0, 2000], lower: [0, 1], upper: [2, 3] } }));
+    const svg = parse(
+      transectSvg({
+        distance: [0, 500, 1000, 2000],
+        value: [1, 2, 3, 2],
+        band: { distance: [0, 2000], lower: [0, 1], upper: [2, 3] },
+      }),
+    );
     const pts = list(svg, 'circle');
     expect(pts.length).toBe(4);
     const cx = pts.map((p) => Number(p.cx));
@@ -86,12 +112,24 @@ describe('SVG figures', () => {
     const W = 5;
     const data = Float32Array.from({ length: L * W }, (_, i) => i - 10);
     data[7] = NaN;
-    const svg = parse(mapSvg({ data, length: L, width: W, vlim: [-10, 9], cmap: 'viridis', label: 'v [cm/year]', ref: [1, 1], extent: [10, 10.5, 44.6, 45] }));
+    const svg = parse(
+      mapSvg({
+        data,
+        length: L,
+        width: W,
+        vlim: [-10, 9],
+        cmap: 'viridis',
+        label: 'v [cm/year]',
+        ref: [1, 1],
+        extent: [10, 10.5, 44.6, 45],
+      }),
+    );
     const img = list(svg, 'image')[0];
     const png = decode(Buffer.from(String(img.href).replace('data:image/png;base64,', ''), 'base64'));
     expect([png.width, png.height]).toEqual([W, L]);
     const cm = getColormap('viridis');
-    for (let i = 0; i < L * W; i++) expect(Array.from(png.data.slice(4 * i, 4 * i + 4))).toEqual(valueToRgba(cm, data[i], -10, 9));
+    for (let i = 0; i < L * W; i++)
+      expect(Array.from(png.data.slice(4 * i, 4 * i + 4))).toEqual(valueToRgba(cm, data[i], -10, 9));
     expect(list(svg, 'rect').some((r) => r.fill === 'black' && r.width === '6')).toBe(true);
     const labels = list(svg, 'text').map((t) => String(t['#text']));
     expect(labels).toContain('v [cm/year]');

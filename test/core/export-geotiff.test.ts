@@ -31,7 +31,9 @@ async function readTif(path: string) {
 }
 
 function gdalJson(path: string) {
-  return JSON.parse(execFileSync('gdalinfo', ['-json', '-mm', path], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }));
+  return JSON.parse(
+    execFileSync('gdalinfo', ['-json', '-mm', path], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }),
+  );
 }
 
 function sameFloat32(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -50,7 +52,18 @@ describe('writeGeoTiff (synthetic)', () => {
     ts[5] = NaN;
     await writeH5File(
       file,
-      { FILE_TYPE: 'timeseries', UNIT: 'm', LENGTH: String(L), WIDTH: String(W), X_FIRST: '-120.5', Y_FIRST: '37.25', X_STEP: '0.005', Y_STEP: '-0.004', REF_Y: '1', REF_X: '2' },
+      {
+        FILE_TYPE: 'timeseries',
+        UNIT: 'm',
+        LENGTH: String(L),
+        WIDTH: String(W),
+        X_FIRST: '-120.5',
+        Y_FIRST: '37.25',
+        X_STEP: '0.005',
+        Y_STEP: '-0.004',
+        REF_Y: '1',
+        REF_X: '2',
+      },
       [
         { name: 'timeseries', data: ts, shape: [N, L, W] },
         { name: 'date', data: ['20200101', '20200113', '20200125'], shape: [N] },
@@ -103,9 +116,23 @@ describe('writeGeoTiff (synthetic)', () => {
 describe('writeGeoTiff (projected grid)', () => {
   it('EPSG attribute (UTM) → ProjectedCSTypeGeoKey; gdalinfo reads the CRS and metre corners', async () => {
     const f = join(tmp, 'utm_velocity.h5');
-    await writeH5File(f, { FILE_TYPE: 'velocity', UNIT: 'm/year', LENGTH: '3', WIDTH: '4', X_FIRST: '300000', Y_FIRST: '4000000', X_STEP: '30', Y_STEP: '-30', EPSG: '32611', X_UNIT: 'meters', Y_UNIT: 'meters' }, [
-      { name: 'velocity', data: Float32Array.from({ length: 12 }, (_, i) => i * 0.001), shape: [3, 4] },
-    ]);
+    await writeH5File(
+      f,
+      {
+        FILE_TYPE: 'velocity',
+        UNIT: 'm/year',
+        LENGTH: '3',
+        WIDTH: '4',
+        X_FIRST: '300000',
+        Y_FIRST: '4000000',
+        X_STEP: '30',
+        Y_STEP: '-30',
+        EPSG: '32611',
+        X_UNIT: 'meters',
+        Y_UNIT: 'meters',
+      },
+      [{ name: 'velocity', data: Float32Array.from({ length: 12 }, (_, i) => i * 0.001), shape: [3, 4] }],
+    );
     const res = await writeGeoTiff({ file: f });
     const { img } = await readTif(res.path);
     expect(img.getGeoKeys()).toMatchObject({ ProjectedCSTypeGeoKey: 32611, GTModelTypeGeoKey: 1 });
@@ -141,8 +168,15 @@ describeParity('writeGeoTiff of cv-tiny velocity.h5 and timeseries.h5', () => {
       // gdalinfo prints min/max with 3 decimals; gdallocationinfo gives single values in full
       expect(info.bands[0].computedMin).toBeCloseTo(lo, 3);
       expect(info.bands[0].computedMax).toBeCloseTo(hi, 3);
-      for (const [x, y] of [[0, 0], [63, 11], [159, 99], [80, 40]]) {
-        const got = Number(execFileSync('gdallocationinfo', ['-valonly', res.path, String(x), String(y)], { encoding: 'utf8' }));
+      for (const [x, y] of [
+        [0, 0],
+        [63, 11],
+        [159, 99],
+        [80, 40],
+      ]) {
+        const got = Number(
+          execFileSync('gdallocationinfo', ['-valonly', res.path, String(x), String(y)], { encoding: 'utf8' }),
+        );
         expect(Math.fround(got)).toBe(v[y * 160 + x]);
       }
     }

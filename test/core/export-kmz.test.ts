@@ -55,8 +55,16 @@ describe('writeKmz (synthetic file)', () => {
       }
     v[5 * W + 5] = NaN;
     const attrs = {
-      FILE_TYPE: 'velocity', UNIT: 'm/year', LENGTH: String(L), WIDTH: String(W),
-      X_FIRST: '10.0', Y_FIRST: '45.0', X_STEP: '0.01', Y_STEP: '-0.02', REF_Y: '3', REF_X: '4',
+      FILE_TYPE: 'velocity',
+      UNIT: 'm/year',
+      LENGTH: String(L),
+      WIDTH: String(W),
+      X_FIRST: '10.0',
+      Y_FIRST: '45.0',
+      X_STEP: '0.01',
+      Y_STEP: '-0.02',
+      REF_Y: '3',
+      REF_X: '4',
     };
     await writeH5File(file, attrs, [{ name: 'velocity', data: v, shape: [L, W] }]);
     await writeH5File(join(tmp, 'maskTempCoh.h5'), { ...attrs, FILE_TYPE: 'mask', UNIT: '1' }, [
@@ -100,7 +108,8 @@ describe('writeKmz (synthetic file)', () => {
         if (r === 3 && c === 4) continue; // reference square
         const got = rgbaAt(png, c * 4 + 2, r * 4 + 2);
         const i = r * W + c;
-        const want = mask[i] && Number.isFinite(v[i]) ? valueToRgba(jet, Math.fround(v[i] * 100), lo, hi) : [0, 0, 0, 0];
+        const want =
+          mask[i] && Number.isFinite(v[i]) ? valueToRgba(jet, Math.fround(v[i] * 100), lo, hi) : [0, 0, 0, 0];
         expect(got).toEqual(want);
         checked++;
       }
@@ -133,9 +142,11 @@ describe('writeKmz (synthetic file)', () => {
   it('velocity file without a UNIT attribute is taken as m/year (MintPy default) → cm/year', async () => {
     const f = join(tmp, 'nounit', 'velocity.h5');
     mkdirSync(join(tmp, 'nounit'), { recursive: true });
-    await writeH5File(f, { FILE_TYPE: 'velocity', LENGTH: '2', WIDTH: '2', X_FIRST: '0', Y_FIRST: '1', X_STEP: '0.1', Y_STEP: '-0.1' }, [
-      { name: 'velocity', data: Float32Array.from([0.01, 0.02, -0.01, 0.005]), shape: [2, 2] },
-    ]);
+    await writeH5File(
+      f,
+      { FILE_TYPE: 'velocity', LENGTH: '2', WIDTH: '2', X_FIRST: '0', Y_FIRST: '1', X_STEP: '0.1', Y_STEP: '-0.1' },
+      [{ name: 'velocity', data: Float32Array.from([0.01, 0.02, -0.01, 0.005]), shape: [2, 2] }],
+    );
     const res = await writeKmz({ file: f });
     expect(res.unit).toBe('cm/year');
     // 4 evenly spaced values (step 0.5 cm/yr) → MintPy's discrete LUT: limits widened by half a step
@@ -147,9 +158,11 @@ describe('writeKmz (synthetic file)', () => {
     const f = join(tmp, 'geo', 'geometryGeo.h5');
     mkdirSync(join(tmp, 'geo'), { recursive: true });
     const h = Float32Array.from({ length: 30 }, (_, i) => 50 + i * 3.7);
-    await writeH5File(f, { FILE_TYPE: 'geometry', LENGTH: '5', WIDTH: '6', X_FIRST: '0', Y_FIRST: '1', X_STEP: '0.1', Y_STEP: '-0.1' }, [
-      { name: 'height', data: h, shape: [5, 6], attrs: { UNIT: 'm' } },
-    ]);
+    await writeH5File(
+      f,
+      { FILE_TYPE: 'geometry', LENGTH: '5', WIDTH: '6', X_FIRST: '0', Y_FIRST: '1', X_STEP: '0.1', Y_STEP: '-0.1' },
+      [{ name: 'height', data: h, shape: [5, 6], attrs: { UNIT: 'm' } }],
+    );
     const res = await writeKmz({ file: f });
     expect(res.unit).toBe('m');
     expect(res.maskFile).toBeNull();
@@ -177,9 +190,22 @@ describe('writeKmz (synthetic file)', () => {
     for (let r = 0; r < N; r++) for (let c = 0; c < N; c++) big[r * N + c] = v[(r % L) * W + (c % W)];
     const f = join(tmp, 'big', 'velocity.h5');
     mkdirSync(join(tmp, 'big'), { recursive: true });
-    await writeH5File(f, { FILE_TYPE: 'velocity', UNIT: 'm/year', LENGTH: '1000', WIDTH: '1000', X_FIRST: '0', Y_FIRST: '1', X_STEP: '0.001', Y_STEP: '-0.001', REF_Y: '500', REF_X: '500' }, [
-      { name: 'velocity', data: big, shape: [N, N] },
-    ]);
+    await writeH5File(
+      f,
+      {
+        FILE_TYPE: 'velocity',
+        UNIT: 'm/year',
+        LENGTH: '1000',
+        WIDTH: '1000',
+        X_FIRST: '0',
+        Y_FIRST: '1',
+        X_STEP: '0.001',
+        Y_STEP: '-0.001',
+        REF_Y: '500',
+        REF_X: '500',
+      },
+      [{ name: 'velocity', data: big, shape: [N, N] }],
+    );
     const res = await writeKmz({ file: f });
     console.log(`[kmz speed] 1000×1000 writeKmz: ${res.seconds.toFixed(2)} s, PNG ${res.png.width}×${res.png.height}`);
     expect(res.entries.filter((e) => e.endsWith('.png'))).toHaveLength(2); // speed: npm run bench (google_earth step)
@@ -267,7 +293,7 @@ describeParity('writeKmz vs MintPy save_kmz (cv-tiny velocity.kmz)', () => {
     expect(Object.keys(ours.files).sort()).toEqual(Object.keys(theirs.files).sort());
   });
 
-  it('same transparent cells and colours (sampled at each cell of MintPy\'s 72 px/cell, half-cell-shifted PNG)', () => {
+  it("same transparent cells and colours (sampled at each cell of MintPy's 72 px/cell, half-cell-shifted PNG)", () => {
     const a = decode(ours.files['velocity.png']);
     const b = decode(theirs.files['velocity.png']);
     const L = 100;
@@ -301,7 +327,9 @@ describeParity('writeKmz vs MintPy save_kmz (cv-tiny velocity.kmz)', () => {
         maxDi = Math.max(maxDi, Math.abs(ia! - ib!));
         colourChecked++;
       }
-    console.log(`[kmz parity] ${transparent} transparent cells, mismatches ${transparentMismatch}; ${colourChecked} colours, max |Δ LUT index| = ${maxDi}`);
+    console.log(
+      `[kmz parity] ${transparent} transparent cells, mismatches ${transparentMismatch}; ${colourChecked} colours, max |Δ LUT index| = ${maxDi}`,
+    );
     expect(transparent).toBeGreaterThan(0);
     expect(transparentMismatch).toBe(0);
     expect(maxDi).toBeLessThanOrEqual(1);
@@ -320,11 +348,26 @@ describeParity('writeKmz vs MintPy save_kmz (cv-tiny velocity.kmz)', () => {
       }
     const dir = join(tmp, 'cvbig');
     mkdirSync(dir, { recursive: true });
-    const attrs = { FILE_TYPE: 'velocity', UNIT: 'm/year', LENGTH: '1000', WIDTH: '1000', X_FIRST: '-119.80125', Y_FIRST: '36.25125', X_STEP: '0.0025', Y_STEP: '-0.0025', REF_Y: '11', REF_X: '63' };
+    const attrs = {
+      FILE_TYPE: 'velocity',
+      UNIT: 'm/year',
+      LENGTH: '1000',
+      WIDTH: '1000',
+      X_FIRST: '-119.80125',
+      Y_FIRST: '36.25125',
+      X_STEP: '0.0025',
+      Y_STEP: '-0.0025',
+      REF_Y: '11',
+      REF_X: '63',
+    };
     await writeH5File(join(dir, 'velocity.h5'), attrs, [{ name: 'velocity', data: big, shape: [N, N] }]);
-    await writeH5File(join(dir, 'maskTempCoh.h5'), { ...attrs, FILE_TYPE: 'mask' }, [{ name: 'mask', data: bm, shape: [N, N] }]);
+    await writeH5File(join(dir, 'maskTempCoh.h5'), { ...attrs, FILE_TYPE: 'mask' }, [
+      { name: 'mask', data: bm, shape: [N, N] },
+    ]);
     const res = await writeKmz({ file: join(dir, 'velocity.h5') });
-    console.log(`[kmz speed] tiled cv-tiny 1000×1000: ${res.seconds.toFixed(2)} s (MintPy 1.5.1 save_kmz here: 6.1 s, 1.8 GB RSS), PNG ${res.png.width}×${res.png.height}`);
+    console.log(
+      `[kmz speed] tiled cv-tiny 1000×1000: ${res.seconds.toFixed(2)} s (MintPy 1.5.1 save_kmz here: 6.1 s, 1.8 GB RSS), PNG ${res.png.width}×${res.png.height}`,
+    );
     expect(res.entries.filter((e) => e.endsWith('.png'))).toHaveLength(2); // speed: npm run bench (google_earth step)
   });
 

@@ -14,7 +14,10 @@ import { describeParity, fx } from '../helpers/fixtures';
 describeParity('invertTile throughput (cv-tiny tiled ×3)', () => {
   it('var and no: every pixel inverted; single-thread throughput printed', async () => {
     const stack = await IfgramStack.open(fx('mintpy', 'inputs', 'ifgramStack.h5'));
-    const kept = readFileSync(fx('mintpy', 'network_kept.txt'), 'utf8').split('\n').map((s) => s.trim()).filter(Boolean);
+    const kept = readFileSync(fx('mintpy', 'network_kept.txt'), 'utf8')
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const keptIdx = kept.map((k) => stack.date12.indexOf(k));
     const L = stack.length;
     const P0 = L * stack.width;
@@ -65,20 +68,33 @@ describe('invertTile throughput with an annual first–last pair (demo-like netw
     // the first–last pair made the banded B normal matrix dense (≈ 45k px/s before the Laplacian path)
     const N = 31;
     const t0 = Date.UTC(2018, 0, 9);
-    const dates = Array.from({ length: N }, (_, i) => new Date(t0 + i * 12 * 86400000).toISOString().slice(0, 10).replace(/-/g, ''));
+    const dates = Array.from({ length: N }, (_, i) =>
+      new Date(t0 + i * 12 * 86400000).toISOString().slice(0, 10).replace(/-/g, ''),
+    );
     const pairs: [string, string][] = [];
     for (let i = 0; i < N; i++) for (let k = 1; k <= 3 && i + k < N; k++) pairs.push([dates[i], dates[i + k]]);
     pairs.push([dates[0], dates[N - 1]]);
     const M = pairs.length;
     const P = 40_000;
     let s = 7;
-    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     const phase = Float32Array.from({ length: M * P }, () => (rnd() - 0.5) * 10);
     const coh = Float32Array.from({ length: M * P }, () => rnd());
     const gappy = phase.slice();
     for (let k = 0; k < gappy.length; k++) if (rnd() < 0.05) gappy[k] = 0;
     const run = (ph: Float32Array) =>
-      invertTile({ pairs, numPixels: P, phase: ph, coherence: coh, refPhase: new Float32Array(M), weightFunc: 'var', numLooks: 9, minNormVelocity: true, minRedundancy: 1, wavelength: 0.0555 });
+      invertTile({
+        pairs,
+        numPixels: P,
+        phase: ph,
+        coherence: coh,
+        refPhase: new Float32Array(M),
+        weightFunc: 'var',
+        numLooks: 9,
+        minNormVelocity: true,
+        minRedundancy: 1,
+        wavelength: 0.0555,
+      });
     const rate = (ph: Float32Array) => {
       run(ph); // warm-up (JIT)
       let best = Infinity;
@@ -93,7 +109,9 @@ describe('invertTile throughput with an annual first–last pair (demo-like netw
     const full = rate(phase);
     const gaps = rate(gappy);
     const out = run(gappy);
-    console.log(`annual network: complete ${(full / 1000).toFixed(0)}k px/s, 5 % pairs invalid ${(gaps / 1000).toFixed(0)}k px/s (${out.stats.laplacian} of ${P} px on the Laplacian path)`);
+    console.log(
+      `annual network: complete ${(full / 1000).toFixed(0)}k px/s, 5 % pairs invalid ${(gaps / 1000).toFixed(0)}k px/s (${out.stats.laplacian} of ${P} px on the Laplacian path)`,
+    );
     expect(out.stats.laplacian).toBeGreaterThan(0.95 * P);
     expect(run(phase).stats.laplacian).toBe(P);
   });

@@ -21,7 +21,8 @@ function makeDates(n: number, stepDays = 12): string[] {
 /** pairs (i, i+k) for k = 1..conn */
 function makePairs(dates: string[], conn: number): [string, string][] {
   const out: [string, string][] = [];
-  for (let i = 0; i < dates.length; i++) for (let k = 1; k <= conn && i + k < dates.length; k++) out.push([dates[i], dates[i + k]]);
+  for (let i = 0; i < dates.length; i++)
+    for (let k = 1; k <= conn && i + k < dates.length; k++) out.push([dates[i], dates[i + k]]);
   return out;
 }
 
@@ -95,7 +96,14 @@ describe('design matrices (§5.1)', () => {
     expect(Array.from(d.A)).toEqual([1, 0, 0, 1, -1, 1]);
     const dt = Math.fround(Math.fround(12) / 365.25);
     expect(d.tbaseDiff[0]).toBe(dt);
-    expect(Array.from(d.B)).toEqual([dt, 0, dt, Math.fround(tbaseYearsFloat32(d.dates)[2] - dt), 0, Math.fround(tbaseYearsFloat32(d.dates)[2] - dt)]);
+    expect(Array.from(d.B)).toEqual([
+      dt,
+      0,
+      dt,
+      Math.fround(tbaseYearsFloat32(d.dates)[2] - dt),
+      0,
+      Math.fround(tbaseYearsFloat32(d.dates)[2] - dt),
+    ]);
     expect(() => networkDesign([])).toThrow('no pairs');
   });
 });
@@ -124,22 +132,24 @@ describe('invertTile on synthetic networks', () => {
 
   it('noisy data: fast paths equal the Jacobi-SVD path (var, no; velocity and phase; pair spans 1–5)', () => {
     for (const wf of ['var', 'no'] as WeightFunc[])
-      for (const mnv of [true, false]) for (const conn of [3, 5]) {
-        const s = synth(15, conn, 60, 5, 1.5);
-        // some partial pixels, some disconnected
-        for (let p = 10; p < 20; p++) zeroPairs(s, p, (a, b) => (a * 7 + b * 3 + p) % 5 === 0);
-        for (let p = 20; p < 30; p++) zeroPairs(s, p, (a, b) => a <= 6 && b > 6);
-        const fast = invertTile({ ...baseInput(s, wf), minNormVelocity: mnv });
-        const ref = invertTile({ ...baseInput(s, wf), minNormVelocity: mnv, solver: 'svd' });
-        let d = 0;
-        for (let i = 0; i < fast.ts.length; i++) d = Math.max(d, Math.abs(fast.ts[i] - ref.ts[i]));
-        let dc = 0;
-        for (let i = 0; i < s.P; i++) dc = Math.max(dc, Math.abs(fast.temporalCoherence[i] - ref.temporalCoherence[i]));
-        expect(d, `${wf} ${mnv}: max |Δts| ${d}`).toBeLessThan(1e-8);
-        expect(dc).toBeLessThan(1e-6);
-        expect(Array.from(fast.numInvIfgram)).toEqual(Array.from(ref.numInvIfgram));
-        expect(fast.stats.nullSpace).toBeGreaterThanOrEqual(10);
-      }
+      for (const mnv of [true, false])
+        for (const conn of [3, 5]) {
+          const s = synth(15, conn, 60, 5, 1.5);
+          // some partial pixels, some disconnected
+          for (let p = 10; p < 20; p++) zeroPairs(s, p, (a, b) => (a * 7 + b * 3 + p) % 5 === 0);
+          for (let p = 20; p < 30; p++) zeroPairs(s, p, (a, b) => a <= 6 && b > 6);
+          const fast = invertTile({ ...baseInput(s, wf), minNormVelocity: mnv });
+          const ref = invertTile({ ...baseInput(s, wf), minNormVelocity: mnv, solver: 'svd' });
+          let d = 0;
+          for (let i = 0; i < fast.ts.length; i++) d = Math.max(d, Math.abs(fast.ts[i] - ref.ts[i]));
+          let dc = 0;
+          for (let i = 0; i < s.P; i++)
+            dc = Math.max(dc, Math.abs(fast.temporalCoherence[i] - ref.temporalCoherence[i]));
+          expect(d, `${wf} ${mnv}: max |Δts| ${d}`).toBeLessThan(1e-8);
+          expect(dc).toBeLessThan(1e-6);
+          expect(Array.from(fast.numInvIfgram)).toEqual(Array.from(ref.numInvIfgram));
+          expect(fast.stats.nullSpace).toBeGreaterThanOrEqual(10);
+        }
   });
 
   it('disconnected network: no crash, minimum-norm solution links the subsets', () => {
@@ -153,7 +163,8 @@ describe('invertTile on synthetic networks', () => {
       // within each subset the differences are exact
       const rel = (d: number) => out.ts[d * P + 1];
       for (let d = 1; d <= 4; d++) expect(rel(d) - rel(0)).toBeCloseTo((s.truth[d * P + 1] - s.truth[1]) * P2R, 6);
-      for (let d = 6; d < 10; d++) expect(rel(d) - rel(5)).toBeCloseTo((s.truth[d * P + 1] - s.truth[5 * P + 1]) * P2R, 6);
+      for (let d = 6; d < 10; d++)
+        expect(rel(d) - rel(5)).toBeCloseTo((s.truth[d * P + 1] - s.truth[5 * P + 1]) * P2R, 6);
       for (let d = 0; d < 10; d++) expect(out.ts[d * P + 1]).toBeCloseTo(ref.ts[d * P + 1], 9);
       expect(out.temporalCoherence[1]).toBeCloseTo(1, 5);
       expect(out.numInvIfgram[1]).toBe(s.pairs.length - 3); // pairs (3,5), (4,5), (4,6) dropped
@@ -228,7 +239,13 @@ describe('invertTile on synthetic networks', () => {
     const M = s.pairs.length;
     const coh = s.coherence.slice();
     for (let i = 0; i < M; i++) coh[i * 3 + 1] = i % 4 === 0 ? 0.3 : 0.8;
-    const out = invertTile({ ...baseInput(s), coherence: coh, maskDataset: 'coherence', maskData: coh, maskThreshold: 0.4 });
+    const out = invertTile({
+      ...baseInput(s),
+      coherence: coh,
+      maskDataset: 'coherence',
+      maskData: coh,
+      maskThreshold: 0.4,
+    });
     const dropped = Array.from({ length: M }, (_, i) => i).filter((i) => i % 4 === 0).length;
     expect(out.numInvIfgram[1]).toBe(M - dropped);
     const cc = new Int16Array(M * 3).fill(1);
@@ -254,8 +271,15 @@ describe('invertTile on synthetic networks', () => {
         ph.set(s.phase.subarray(i * s.P + p0, i * s.P + p1), i * tp);
         co.set(s.coherence.subarray(i * s.P + p0, i * s.P + p1), i * tp);
       }
-      const part = invertTile({ ...baseInput(s), numPixels: tp, phase: ph, coherence: co, refPixel: p0 === 0 ? 0 : undefined });
-      for (let d = 0; d < N; d++) for (let p = 0; p < tp; p++) expect(part.ts[d * tp + p]).toBe(whole.ts[d * s.P + p0 + p]);
+      const part = invertTile({
+        ...baseInput(s),
+        numPixels: tp,
+        phase: ph,
+        coherence: co,
+        refPixel: p0 === 0 ? 0 : undefined,
+      });
+      for (let d = 0; d < N; d++)
+        for (let p = 0; p < tp; p++) expect(part.ts[d * tp + p]).toBe(whole.ts[d * s.P + p0 + p]);
       for (let p = 0; p < tp; p++) expect(part.temporalCoherence[p]).toBe(whole.temporalCoherence[p0 + p]);
     }
   });

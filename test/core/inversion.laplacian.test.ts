@@ -41,7 +41,12 @@ interface Case {
   idx: [number, number][];
 }
 
-function makeCase(N: number, P: number, seed: number, gaps: (p: number, i1: number, i2: number, r: () => number) => boolean): Case {
+function makeCase(
+  N: number,
+  P: number,
+  seed: number,
+  gaps: (p: number, i1: number, i2: number, r: () => number) => boolean,
+): Case {
   const r = lcg(seed);
   const dates = makeDates(N);
   const idx = annualNetwork(N, 3, Math.floor(N * 0.6), 5);
@@ -111,7 +116,19 @@ describe('invertTile Laplacian fast path vs the SVD reference', () => {
     expect(lam(Array.from({ length: N - 1 }, (_, i) => [i, i + 1] as [number, number]))).toBe(1);
     expect(lam(chain.filter(([a, b]) => !(a < 10 && b >= 10)))).toBe(0);
     // two triangles sharing date 2: no bridge, but cutting (2,3) and (2,4) splits them → λ = 2
-    expect(lam([[0, 1], [1, 2], [0, 2], [2, 3], [3, 4], [2, 4]], 5)).toBe(2);
+    expect(
+      lam(
+        [
+          [0, 1],
+          [1, 2],
+          [0, 2],
+          [2, 3],
+          [3, 4],
+          [2, 4],
+        ],
+        5,
+      ),
+    ).toBe(2);
   });
 
   for (const wf of ['var', 'no', 'coh'] as WeightFunc[])
@@ -128,7 +145,9 @@ describe('invertTile Laplacian fast path vs the SVD reference', () => {
         const ref = invertTile({ ...c.input, weightFunc: wf, minNormVelocity: mnv, solver: 'svd' });
         const dts = maxDiff(fast.ts, ref.ts);
         const dtc = maxDiff(fast.temporalCoherence, ref.temporalCoherence);
-        console.log(`${wf} mnv=${mnv}: fast vs SVD max |Δts| = ${dts.toExponential(2)} m, max |Δtcoh| = ${dtc.toExponential(2)}`);
+        console.log(
+          `${wf} mnv=${mnv}: fast vs SVD max |Δts| = ${dts.toExponential(2)} m, max |Δtcoh| = ${dtc.toExponential(2)}`,
+        );
         expect(dts, `max |Δts| = ${dts.toExponential(2)} m`).toBeLessThan(1e-8);
         expect(dtc, `max |Δtcoh| = ${dtc.toExponential(2)}`).toBeLessThan(1e-6);
         expect(Array.from(fast.numInvIfgram)).toEqual(Array.from(ref.numInvIfgram));

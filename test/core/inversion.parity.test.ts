@@ -123,7 +123,13 @@ function runTiles(f: Fixture, weightFunc: WeightFunc, minNormVelocity: boolean, 
     tcoh.set(out.temporalCoherence, p0);
     num.set(out.numInvIfgram, p0);
   }
-  return { dates, ts, temporalCoherence: tcoh, numInvIfgram: num, stats: { inverted: 0, svdFallback: 0, sharedFactor: 0, nullSpace: 0, laplacian: 0 } };
+  return {
+    dates,
+    ts,
+    temporalCoherence: tcoh,
+    numInvIfgram: num,
+    stats: { inverted: 0, svdFallback: 0, sharedFactor: 0, nullSpace: 0, laplacian: 0 },
+  };
 }
 
 async function readMintpy(tsFile: string, tcohFile: string, numFile: string) {
@@ -159,18 +165,43 @@ function compare(ours: InvertTileOutput, ref: Awaited<ReturnType<typeof readMint
   return { dTs, dTcoh, numMismatch, inverted };
 }
 
-const VARIANTS: { name: string; weightFunc: WeightFunc; minNormVelocity: boolean; files: [string, string, string] }[] = [
-  { name: 'var (default)', weightFunc: 'var', minNormVelocity: true, files: ['timeseries.h5', 'temporalCoherence.h5', 'numInvIfgram.h5'] },
-  { name: 'wno', weightFunc: 'no', minNormVelocity: true, files: ['variants/timeseries_wno.h5', 'variants/temporalCoherence_wno.h5', 'variants/numInvIfgram_wno.h5'] },
-  { name: 'wfim', weightFunc: 'fim', minNormVelocity: true, files: ['variants/timeseries_wfim.h5', 'variants/temporalCoherence_wfim.h5', 'variants/numInvIfgram_wfim.h5'] },
-  { name: 'wcoh', weightFunc: 'coh', minNormVelocity: true, files: ['variants/timeseries_wcoh.h5', 'variants/temporalCoherence_wcoh.h5', 'variants/numInvIfgram_wcoh.h5'] },
-  {
-    name: 'minNormPhase (var)',
-    weightFunc: 'var',
-    minNormVelocity: false,
-    files: ['variants/timeseries_minNormPhase.h5', 'variants/temporalCoherence_minNormPhase.h5', 'variants/numInvIfgram_minNormPhase.h5'],
-  },
-];
+const VARIANTS: { name: string; weightFunc: WeightFunc; minNormVelocity: boolean; files: [string, string, string] }[] =
+  [
+    {
+      name: 'var (default)',
+      weightFunc: 'var',
+      minNormVelocity: true,
+      files: ['timeseries.h5', 'temporalCoherence.h5', 'numInvIfgram.h5'],
+    },
+    {
+      name: 'wno',
+      weightFunc: 'no',
+      minNormVelocity: true,
+      files: ['variants/timeseries_wno.h5', 'variants/temporalCoherence_wno.h5', 'variants/numInvIfgram_wno.h5'],
+    },
+    {
+      name: 'wfim',
+      weightFunc: 'fim',
+      minNormVelocity: true,
+      files: ['variants/timeseries_wfim.h5', 'variants/temporalCoherence_wfim.h5', 'variants/numInvIfgram_wfim.h5'],
+    },
+    {
+      name: 'wcoh',
+      weightFunc: 'coh',
+      minNormVelocity: true,
+      files: ['variants/timeseries_wcoh.h5', 'variants/temporalCoherence_wcoh.h5', 'variants/numInvIfgram_wcoh.h5'],
+    },
+    {
+      name: 'minNormPhase (var)',
+      weightFunc: 'var',
+      minNormVelocity: false,
+      files: [
+        'variants/timeseries_minNormPhase.h5',
+        'variants/temporalCoherence_minNormPhase.h5',
+        'variants/numInvIfgram_minNormPhase.h5',
+      ],
+    },
+  ];
 
 describeParity('invert_network vs MintPy 1.5.1 (cv-tiny)', () => {
   let f: Fixture;

@@ -50,10 +50,18 @@ beforeAll(async () => {
   w.createEmpty('coherence', { shape: [M, L, W], dtype: '<f4', chunks: [1, 16, W] });
   w.writeRows('unwrapPhase', 0, phase);
   w.writeRows('coherence', 0, coh);
-  w.write('connectComponent', Int16Array.from({ length: M * L * W }, () => 1), [M, L, W]);
+  w.write(
+    'connectComponent',
+    Int16Array.from({ length: M * L * W }, () => 1),
+    [M, L, W],
+  );
   w.commit();
   const m = await H5Writer.create(maskFile, { FILE_TYPE: 'waterMask' });
-  m.write('waterMask', Uint8Array.from({ length: L * W }, (_, i) => (i % 7 === 3 ? 0 : 1)), [L, W]);
+  m.write(
+    'waterMask',
+    Uint8Array.from({ length: L * W }, (_, i) => (i % 7 === 3 ? 0 : 1)),
+    [L, W],
+  );
   m.commit();
 });
 

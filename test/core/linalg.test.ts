@@ -13,7 +13,8 @@ function lcg(seed: number) {
 
 function matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let t = 0; t < k; t++) c[i * n + j] += a[i * k + t] * b[t * n + j];
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) for (let t = 0; t < k; t++) c[i * n + j] += a[i * k + t] * b[t * n + j];
   return c;
 }
 
@@ -141,7 +142,8 @@ describe('linalg: band Cholesky', () => {
         for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) dense[i * n + j] += g[i] * g[j];
       }
       const band = new Float64Array(n * (bw + 1));
-      for (let j = 0; j < n; j++) for (let k = Math.max(0, j - bw); k <= j; k++) band[bandIndex(j, k, bw)] = dense[j * n + k];
+      for (let j = 0; j < n; j++)
+        for (let k = Math.max(0, j - bw); k <= j; k++) band[bandIndex(j, k, bw)] = dense[j * n + k];
       const xTrue = Float64Array.from({ length: n }, r);
       const b = matmul(dense, xTrue, n, n, 1);
       expect(bandCholesky(band, n, bw)).toBe(true);
@@ -187,9 +189,15 @@ describe('linalg: fast exp(j·e) sums', () => {
 
 describe('linalg: sparse Cholesky with a precomputed pattern', () => {
   it('solves SPD systems on a graph pattern like a dense solve; fill follows the minimum-degree order', async () => {
-    const { analyzeCholesky, choleskyFactor, choleskySolve, choleskySolvePermuted, compileCholesky, slotOf, minimumDegreeOrder } = await import(
-      '../../src-core/linalg/sparseCholesky'
-    );
+    const {
+      analyzeCholesky,
+      choleskyFactor,
+      choleskySolve,
+      choleskySolvePermuted,
+      compileCholesky,
+      slotOf,
+      minimumDegreeOrder,
+    } = await import('../../src-core/linalg/sparseCholesky');
     const r0 = lcg(17);
     const r = () => (r0() + 1) / 2; // [0, 1)
     const n = 30;

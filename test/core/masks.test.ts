@@ -31,7 +31,7 @@ describe('stack reductions over kept pairs', () => {
   it('phase velocity: referenced, scaled by −λ/4π/Δt in float32', () => {
     const wl = 0.05546576;
     const scale = phaseVelocityScale(wl, [12, 24]);
-    expect(scale[0]).toBeCloseTo((-wl / (4 * Math.PI)) / (12 / 365.25), 12);
+    expect(scale[0]).toBeCloseTo(-wl / (4 * Math.PI) / (12 / 365.25), 12);
     // 2 pairs × 2 pixels; reference values 1 and 2 rad
     const phase = Float32Array.from([3, 1, 6, 2]);
     const v = temporalMeanBlock(phase, 2, 2, { refValue: [1, 2], scale });
@@ -44,7 +44,12 @@ describe('stack reductions over kept pairs', () => {
 
   it('row blocks cover the image within the byte budget', () => {
     const b = rowBlocks(10, 4, 100, 4 * 100 * 4 * 3);
-    expect(b).toEqual([[0, 3], [3, 6], [6, 9], [9, 10]]);
+    expect(b).toEqual([
+      [0, 3],
+      [3, 6],
+      [6, 9],
+      [9, 10],
+    ]);
     expect(rowBlocks(5, 1000, 1000, 1)).toHaveLength(5);
   });
 });
@@ -68,7 +73,13 @@ describe('maskTempCoh', () => {
   it('writes maskTempCoh.h5 with the config attributes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtc-'));
     const p = join(dir, 'maskTempCoh.h5');
-    await writeMaskTempCoh(p, Uint8Array.from([1, 0, 1, 1, 0, 0]), { LENGTH: '2', WIDTH: '3', FILE_TYPE: 'temporalCoherence' }, 0.7, true);
+    await writeMaskTempCoh(
+      p,
+      Uint8Array.from([1, 0, 1, 1, 0, 0]),
+      { LENGTH: '2', WIDTH: '3', FILE_TYPE: 'temporalCoherence' },
+      0.7,
+      true,
+    );
     const r = await H5Reader.open(p);
     expect(r.attrs.FILE_TYPE).toBe('mask');
     expect(r.attrs['mintpy.networkInversion.minTempCoh']).toBe('0.7');

@@ -13,15 +13,31 @@ import {
   type NetworkRules,
 } from '../../src-core/network/pairSelection';
 import { SpatialAverager } from '../../src-core/network/spatialAverage';
-import { formatCoherenceSpatialAvg, parseCoherenceSpatialAvg, pyFixed } from '../../src-core/network/coherenceSpatialAvgTxt';
-import { coherenceMatrix, formatDate12List, networkConnectivity, perpBaselineTimeseries } from '../../src-core/network/networkGraph';
+import {
+  formatCoherenceSpatialAvg,
+  parseCoherenceSpatialAvg,
+  pyFixed,
+} from '../../src-core/network/coherenceSpatialAvgTxt';
+import {
+  coherenceMatrix,
+  formatDate12List,
+  networkConnectivity,
+  perpBaselineTimeseries,
+} from '../../src-core/network/networkGraph';
 import { readKeptPairs, readNetworkSelection, writeNetworkSelection } from '../../src-core/network/selectionStore';
 import type { IfgramStack } from '../../src-core/formats/mintpyFiles';
 
 // A small synthetic network: 5 dates 12 days apart, all 1- and 2-hop pairs plus one 3-hop pair.
 const D = ['20200101', '20200113', '20200125', '20200206', '20200218'];
 const PAIRS: [number, number][] = [
-  [0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3], [2, 4], [3, 4],
+  [0, 1],
+  [0, 2],
+  [0, 3],
+  [1, 2],
+  [1, 3],
+  [2, 3],
+  [2, 4],
+  [3, 4],
 ];
 const DATE12 = PAIRS.map(([a, b]) => `${D[a]}_${D[b]}`);
 const BPERP = Float32Array.from([10, -50, 120.5, -60, 110.5, 170.5, 30, -140.5]);
@@ -58,7 +74,12 @@ describe('network rules (modify_network)', () => {
     const a = selectNetwork({ date12: DATE12, bperp: BPERP }, rules({ startDate: '20200110', endDate: '200210' }));
     expect(kept(a.keep)).toEqual(['20200113_20200125', '20200113_20200206', '20200125_20200206']);
     const b = selectNetwork({ date12: DATE12, bperp: BPERP }, rules({ excludeDate: ['200125'] }));
-    expect(Object.keys(b.reasons)).toEqual(['20200101_20200125', '20200113_20200125', '20200125_20200206', '20200125_20200218']);
+    expect(Object.keys(b.reasons)).toEqual([
+      '20200101_20200125',
+      '20200113_20200125',
+      '20200125_20200206',
+      '20200125_20200218',
+    ]);
     expect(b.reasons['20200125_20200218']).toEqual(['contains excluded date 20200125']);
   });
 
@@ -67,7 +88,10 @@ describe('network rules (modify_network)', () => {
     expect(parseExcludeIfgIndex('[5:3, 1 0]', 5)).toEqual([0, 1, 3, 4]);
     expect(parseExcludeIfgIndex(['auto'])).toEqual([]);
     expect(() => parseExcludeIfgIndex(['1:x'])).toThrow(NetworkRuleError);
-    const s = selectNetwork({ date12: DATE12, bperp: BPERP }, rules({ excludeIfgIndex: parseExcludeIfgIndex(['0:1', '7', '99'], 8) }));
+    const s = selectNetwork(
+      { date12: DATE12, bperp: BPERP },
+      rules({ excludeIfgIndex: parseExcludeIfgIndex(['0:1', '7', '99'], 8) }),
+    );
     expect(Object.keys(s.reasons)).toEqual([DATE12[0], DATE12[1], DATE12[7]]);
     expect(s.reasons[DATE12[7]]).toEqual(['excluded by index 7']);
   });
@@ -82,7 +106,9 @@ describe('network rules (modify_network)', () => {
   });
 
   it('dropping every pair is an error', () => {
-    expect(() => selectNetwork({ date12: DATE12, bperp: BPERP }, rules({ endDate: '20190101' }))).toThrow(/zero interferograms left/);
+    expect(() => selectNetwork({ date12: DATE12, bperp: BPERP }, rules({ endDate: '20190101' }))).toThrow(
+      /zero interferograms left/,
+    );
   });
 });
 
@@ -91,11 +117,18 @@ describe('coherence-based rule and MST', () => {
   const COH = Float32Array.from([0.3, 0.8, 0.2, 0.5, 0.75, 0.4, 0.9, 0.35]);
 
   it('drops c < minCoherence unless the pair is in the MST (weights 1/c)', () => {
-    const s = selectNetwork({ date12: DATE12, bperp: BPERP, coherence: COH }, rules({ coherenceBased: true, minCoherence: 0.7 }));
+    const s = selectNetwork(
+      { date12: DATE12, bperp: BPERP, coherence: COH },
+      rules({ coherenceBased: true, minCoherence: 0.7 }),
+    );
     // MST over 5 dates (4 edges), by descending coherence: 2_4 (0.9), 0_2 (0.8), 1_3 (0.75), then 1_2 (0.5) joins {0,2,4} and {1,3}
-    expect(s.mstDate12.sort()).toEqual(['20200101_20200125', '20200113_20200125', '20200113_20200206', '20200125_20200218'].sort());
+    expect(s.mstDate12.sort()).toEqual(
+      ['20200101_20200125', '20200113_20200125', '20200113_20200206', '20200125_20200218'].sort(),
+    );
     expect(kept(s.keep).sort()).toEqual(s.mstDate12.sort());
-    expect(s.reasons['20200101_20200113'][0]).toMatch(/average coherence 0\.3000 < 0\.7 and not in the minimum spanning tree/);
+    expect(s.reasons['20200101_20200113'][0]).toMatch(
+      /average coherence 0\.3000 < 0\.7 and not in the minimum spanning tree/,
+    );
   });
 
   it('keepMinSpanTree = no keeps only c ≥ min', () => {
@@ -120,7 +153,10 @@ describe('coherence-based rule and MST', () => {
 
   it('area-ratio rule uses the same MST logic on the ratio values', () => {
     const ratio = Float32Array.from([0.9, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1, 0.9]);
-    const s = selectNetwork({ date12: DATE12, bperp: BPERP, areaRatio: ratio }, rules({ areaRatioBased: true, minAreaRatio: 0.75 }));
+    const s = selectNetwork(
+      { date12: DATE12, bperp: BPERP, areaRatio: ratio },
+      rules({ areaRatioBased: true, minAreaRatio: 0.75 }),
+    );
     expect(s.keep.filter(Boolean).length).toBe(4); // 0_1, 0_2, 0_3, 3_4 already span all dates
     expect(s.reasons['20200125_20200218'][0]).toMatch(/coherent area ratio 0\.1000 < 0\.75/);
   });
@@ -130,8 +166,17 @@ describe('coherence-based rule and MST', () => {
     const pairs: string[] = [];
     for (let i = 0; i < 6; i++) for (let j = i + 1; j < 6; j++) pairs.push(`${d[i]}_${d[j]}`);
     // scipy.sparse.csgraph.minimum_spanning_tree via mintpy threshold_coherence_based_mst, all coherences equal
-    expect(minimumSpanningTree(pairs, pairs.map(() => 0.5)).sort()).toEqual([
-      '20200101_20200218', '20200113_20200218', '20200125_20200218', '20200125_20200301', '20200206_20200218',
+    expect(
+      minimumSpanningTree(
+        pairs,
+        pairs.map(() => 0.5),
+      ).sort(),
+    ).toEqual([
+      '20200101_20200218',
+      '20200113_20200218',
+      '20200125_20200218',
+      '20200125_20200301',
+      '20200206_20200218',
     ]);
   });
 
@@ -239,14 +284,21 @@ describe('network graph facts', () => {
     const c = networkConnectivity(DATE12, keep);
     expect(c.datesWithoutPair).toEqual(['20200125']);
     expect(c.numComponents).toBe(1);
-    const split = networkConnectivity(DATE12, DATE12.map((d) => d === '20200101_20200113' || d === '20200206_20200218'));
+    const split = networkConnectivity(
+      DATE12,
+      DATE12.map((d) => d === '20200101_20200113' || d === '20200206_20200218'),
+    );
     expect(split.numComponents).toBe(2);
     expect(split.datesWithoutPair).toEqual(['20200125']);
   });
 
   it('coherence matrix: upper = kept pairs, lower = all pairs, NaN elsewhere', () => {
     const keep = DATE12.map((_, i) => i !== 0);
-    const { dates, matrix } = coherenceMatrix(DATE12, DATE12.map((_, i) => i / 10), keep);
+    const { dates, matrix } = coherenceMatrix(
+      DATE12,
+      DATE12.map((_, i) => i / 10),
+      keep,
+    );
     const n = dates.length;
     expect(n).toBe(5);
     expect(matrix[1 * n + 0]).toBe(0); // lower (1,0) = pair 0
@@ -265,10 +317,20 @@ describe('selection storage', () => {
     const stack = { date12: DATE12, dropIfgram: DATE12.map(() => true) } as unknown as IfgramStack;
     expect(readKeptPairs(dir, stack).every(Boolean)).toBe(true);
     const keep = DATE12.map((_, i) => i % 3 !== 0);
-    writeNetworkSelection(dir, { stackFile: '/x/ifgramStack.h5', numPairs: 8, date12: DATE12, keep, reasons: {}, settings: {} });
+    writeNetworkSelection(dir, {
+      stackFile: '/x/ifgramStack.h5',
+      numPairs: 8,
+      date12: DATE12,
+      keep,
+      reasons: {},
+      settings: {},
+    });
     expect(readKeptPairs(dir, stack)).toEqual(keep);
     expect(readNetworkSelection(dir)?.keep).toEqual(keep);
-    const other = { date12: DATE12.slice(1), dropIfgram: DATE12.slice(1).map((_, i) => i !== 2) } as unknown as IfgramStack;
+    const other = {
+      date12: DATE12.slice(1),
+      dropIfgram: DATE12.slice(1).map((_, i) => i !== 2),
+    } as unknown as IfgramStack;
     expect(readKeptPairs(dir, other)).toEqual(other.dropIfgram);
   });
 });

@@ -24,4 +24,3 @@ export function ctxFor(dir: string, overrides: Record<string, string> = {}): Ste
     signal: new AbortController().signal,
   };
 }
-

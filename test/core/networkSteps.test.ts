@@ -20,9 +20,22 @@ import { readReferencePoint } from '../../src-core/reference/referenceStore';
 const L = 6;
 const W = 8;
 const DATES = ['20200101', '20200113', '20200125', '20200206'];
-const PAIRS: [number, number][] = [[0, 1], [0, 2], [1, 2], [1, 3], [2, 3]];
+const PAIRS: [number, number][] = [
+  [0, 1],
+  [0, 2],
+  [1, 2],
+  [1, 3],
+  [2, 3],
+];
 const WL = 0.05546576;
-const GEO = { X_FIRST: '-120.0', Y_FIRST: '36.0', X_STEP: '0.01', Y_STEP: '-0.01', X_UNIT: 'degrees', Y_UNIT: 'degrees' };
+const GEO = {
+  X_FIRST: '-120.0',
+  Y_FIRST: '36.0',
+  X_STEP: '0.01',
+  Y_STEP: '-0.01',
+  X_UNIT: 'degrees',
+  Y_UNIT: 'degrees',
+};
 const phaseOf = (p: number, r: number, c: number) => (p + 1) * 0.1 * (r + 1) + 0.05 * c;
 const cohOf = (p: number, r: number, c: number) => Math.fround(0.5 + 0.05 * r + 0.01 * c - 0.02 * p);
 
@@ -55,11 +68,18 @@ async function makeWorkDir(): Promise<string> {
   );
   const water = new Int8Array(L * W).fill(1);
   water[0 * W + 7] = 0; // a lake pixel at (0, 7)
-  await writeH5File(join(dir, 'inputs', 'geometryGeo.h5'), { FILE_TYPE: 'geometry', LENGTH: String(L), WIDTH: String(W), ...GEO }, [
-    { name: 'height', data: new Float32Array(L * W).fill(100), shape: [L, W] },
-    { name: 'waterMask', data: water, shape: [L, W] },
-  ]);
-  writeFileSync(join(dir, 'smallbaselineApp.cfg'), 'mintpy.network.excludeIfgIndex = 4\nmintpy.reference.minCoherence = 0.5\n');
+  await writeH5File(
+    join(dir, 'inputs', 'geometryGeo.h5'),
+    { FILE_TYPE: 'geometry', LENGTH: String(L), WIDTH: String(W), ...GEO },
+    [
+      { name: 'height', data: new Float32Array(L * W).fill(100), shape: [L, W] },
+      { name: 'waterMask', data: water, shape: [L, W] },
+    ],
+  );
+  writeFileSync(
+    join(dir, 'smallbaselineApp.cfg'),
+    'mintpy.network.excludeIfgIndex = 4\nmintpy.reference.minCoherence = 0.5\n',
+  );
   return dir;
 }
 
@@ -113,16 +133,28 @@ describe('network / reference / overview steps on a synthetic stack', () => {
   });
 
   it('bad template values are InputErrors naming the key', async () => {
-    await expect(modifyNetwork(ctxFor(dir, { 'mintpy.network.excludeIfgIndex': '2:x' }))).rejects.toThrow(/excludeIfgIndex/);
-    await expect(modifyNetwork(ctxFor(dir, { 'mintpy.network.startDate': '2020-13-45' }))).rejects.toBeInstanceOf(InputError);
-    await expect(modifyNetwork(ctxFor(dir, { 'mintpy.network.endDate': '20190101' }))).rejects.toThrow(/zero interferograms left/);
+    await expect(modifyNetwork(ctxFor(dir, { 'mintpy.network.excludeIfgIndex': '2:x' }))).rejects.toThrow(
+      /excludeIfgIndex/,
+    );
+    await expect(modifyNetwork(ctxFor(dir, { 'mintpy.network.startDate': '2020-13-45' }))).rejects.toBeInstanceOf(
+      InputError,
+    );
+    await expect(modifyNetwork(ctxFor(dir, { 'mintpy.network.endDate': '20190101' }))).rejects.toThrow(
+      /zero interferograms left/,
+    );
     await modifyNetwork(ctxFor(dir));
   });
 
   it('user reference points: water, maskConnComp, outside, then a valid lalo', async () => {
-    await expect(referencePoint(ctxFor(dir, { 'mintpy.reference.yx': '0,7' }))).rejects.toThrow(/\[row 0, col 7\] is in the water/);
-    await expect(referencePoint(ctxFor(dir, { 'mintpy.reference.yx': '5,0' }))).rejects.toThrow(/masked by maskConnComp\.h5/);
-    await expect(referencePoint(ctxFor(dir, { 'mintpy.reference.lalo': '36.5,-119.99' }))).rejects.toThrow(/outside the grid/);
+    await expect(referencePoint(ctxFor(dir, { 'mintpy.reference.yx': '0,7' }))).rejects.toThrow(
+      /\[row 0, col 7\] is in the water/,
+    );
+    await expect(referencePoint(ctxFor(dir, { 'mintpy.reference.yx': '5,0' }))).rejects.toThrow(
+      /masked by maskConnComp\.h5/,
+    );
+    await expect(referencePoint(ctxFor(dir, { 'mintpy.reference.lalo': '36.5,-119.99' }))).rejects.toThrow(
+      /outside the grid/,
+    );
     const r = await referencePoint(ctxFor(dir, { 'mintpy.reference.lalo': '35.975,-119.955' }));
     expect([r.summary.REF_Y, r.summary.REF_X]).toEqual(['2', '4']);
     expect(readReferencePoint(dir)?.method).toBe('lalo');
@@ -157,7 +189,7 @@ describe('network / reference / overview steps on a synthetic stack', () => {
     const tb = [12, 24, 12, 24];
     let s = 0;
     for (let p = 0; p < 4; p++) {
-      const sc = fr((-WL / (4 * Math.PI)) / (tb[p] / 365.25));
+      const sc = fr(-WL / (4 * Math.PI) / (tb[p] / 365.25));
       s = fr(s + fr(fr(fr(phaseOf(p, 4, 6)) - fr(phaseOf(p, 2, 3))) * sc));
     }
     expect(v[4 * W + 6]).toBe(fr(s / 4));

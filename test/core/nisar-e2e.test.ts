@@ -36,7 +36,9 @@ describeParity('nisar Method 2 on cv-tiny velocity.h5', () => {
       expect(r.pairs.value[k]).toBeCloseTo(dv, 3);
     }
     // 100 × 160 px of 1/400°: no pair beyond the grid diagonal
-    expect(r.pairsSummary.maxKm).toBeLessThan(Math.hypot(100 * 0.0025 * 111.195, 160 * 0.0025 * 111.195 * Math.cos((36.13 * Math.PI) / 180)));
+    expect(r.pairsSummary.maxKm).toBeLessThan(
+      Math.hypot(100 * 0.0025 * 111.195, 160 * 0.0025 * 111.195 * Math.cos((36.13 * Math.PI) / 180)),
+    );
     // independent recount of the table
     const tot = new Array(10).fill(0);
     const ok = new Array(10).fill(0);
@@ -73,7 +75,18 @@ describeParity('nisar Method 2 on cv-tiny velocity.h5', () => {
   it('CLI: a stable polygon on the bowl-free west edge, log bins; exit 1 naming a missing file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nisar-cli-'));
     const out = join(dir, 'm2.html');
-    const code = await nisarCommand(['method2', fx('mintpy', 'velocity.h5'), '--stable-polygon', '36.25,-119.80;36.25,-119.72;36.01,-119.72;36.01,-119.80', '--bins', 'log', '--samples', '4000', '-o', out]);
+    const code = await nisarCommand([
+      'method2',
+      fx('mintpy', 'velocity.h5'),
+      '--stable-polygon',
+      '36.25,-119.80;36.25,-119.72;36.01,-119.72;36.01,-119.80',
+      '--bins',
+      'log',
+      '--samples',
+      '4000',
+      '-o',
+      out,
+    ]);
     expect(code).toBe(0);
     const json = JSON.parse(readFileSync(join(dir, 'm2.json'), 'utf8'));
     expect(json.requirement.binning.kind).toBe('log');
@@ -95,7 +108,10 @@ describeParity('nisar Method 2 on cv-tiny velocity.h5', () => {
 
 describeParity('nisar §2 velocity refit from cv-tiny timeseries.h5', () => {
   it('span < 365 days → linear model only, equal to MintPy velocity.h5: max |Δ| = 4.4e-5 mm/yr on 15849 px', async () => {
-    const f = await velocityFromTimeseries(fx('mintpy', 'timeseries.h5'), { maskFile: fx('mintpy', 'maskTempCoh.h5'), endDate: '20190101' });
+    const f = await velocityFromTimeseries(fx('mintpy', 'timeseries.h5'), {
+      maskFile: fx('mintpy', 'maskTempCoh.h5'),
+      endDate: '20190101',
+    });
     expect(f.seasonal).toBe(false); // 20180109 … 20181223 = 348 days
     expect(f.endDate).toBe('20181223');
     const vel = await readAll(fx('mintpy', 'velocity.h5'), 'velocity');
@@ -159,18 +175,27 @@ describeParity('nisar Method 1 on cv-tiny with GNSS made from truth.h5', () => {
         const lat = 36.25125 - (row + 0.5) * 0.0025;
         const lon = -119.80125 + (col + 0.5) * 0.0025;
         const vu = truth[p] / Math.cos((inc[p] * Math.PI) / 180); // m/yr, vertical only
-        const lines = ['site YYMMMDD yyyy.yyyy __MJD week d reflon _e0(m) __east(m) ____n0(m) _north(m) u0(m) ____up(m) _ant(m) sig_e(m) sig_n(m) sig_u(m) __corr_en __corr_eu __corr_nu _latitude(deg) _longitude(deg) __height(m)'];
+        const lines = [
+          'site YYMMMDD yyyy.yyyy __MJD week d reflon _e0(m) __east(m) ____n0(m) _north(m) u0(m) ____up(m) _ant(m) sig_e(m) sig_n(m) sig_u(m) __corr_en __corr_eu __corr_nu _latitude(deg) _longitude(deg) __height(m)',
+        ];
         for (const d of days) {
           const y = d.getUTCFullYear();
           const doy = (d.getTime() - Date.UTC(y, 0, 1)) / 86_400_000;
           const tau = y + doy / 365.25 - (2018 + 8 / 365.25);
           const yy = String(y).slice(2);
-          lines.push(`${site} ${yy}${mon[d.getUTCMonth()]}${String(d.getUTCDate()).padStart(2, '0')} 0 0 0 0 0 0 0 0 0 0 ${(vu * tau).toFixed(7)} 0 0.001 0.001 0.003 0 0 0 ${lat} ${lon} 0`);
+          lines.push(
+            `${site} ${yy}${mon[d.getUTCMonth()]}${String(d.getUTCDate()).padStart(2, '0')} 0 0 0 0 0 0 0 0 0 0 ${(vu * tau).toFixed(7)} 0 0.001 0.001 0.003 0 0 0 ${lat} ${lon} 0`,
+          );
         }
         writeFileSync(join(gdir, `${site}.tenv3`), `${lines.join('\n')}\n`);
       }
     expect(stations.length).toBeGreaterThanOrEqual(8);
-    const r = await validateSecular({ method: 'method1', velocityFile: fx('mintpy', 'velocity.h5'), gnssPaths: [gdir], site: 'cv-tiny' });
+    const r = await validateSecular({
+      method: 'method1',
+      velocityFile: fx('mintpy', 'velocity.h5'),
+      gnssPaths: [gdir],
+      site: 'cv-tiny',
+    });
     const used = r.stations!.filter((s) => s.status === 'used');
     expect(used.length).toBe(stations.length);
     // independent expectation: NaN-median of the masked MintPy velocity (mm/yr) over the clipped 11 × 11 window
@@ -188,7 +213,8 @@ describeParity('nisar Method 1 on cv-tiny with GNSS made from truth.h5', () => {
     for (let k = 0; k < r.pairs.value.length; k++) {
       const a = r.stations![r.pairs.i[k]];
       const b = r.stations![r.pairs.j[k]];
-      const want = (truth[a.row * W + a.col] - truth[b.row * W + b.col]) * 1000 - (med(a.row, a.col) - med(b.row, b.col));
+      const want =
+        (truth[a.row * W + a.col] - truth[b.row * W + b.col]) * 1000 - (med(a.row, a.col) - med(b.row, b.col));
       maxErr = Math.max(maxErr, Math.abs(r.pairs.value[k] - want));
     }
     expect(r.pairs.value.length).toBe((used.length * (used.length - 1)) / 2);

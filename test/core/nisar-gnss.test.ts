@@ -13,7 +13,13 @@ import {
   unrDate,
 } from '../../src-core/nisar/gnssFormats';
 import { loadGnssInputs } from '../../src-core/nisar/gnssFiles';
-import { completeness, detrendedScatterMm, fitLosVelocity, gnssLosSeries, type LosSeries } from '../../src-core/nisar/gnssSeries';
+import {
+  completeness,
+  detrendedScatterMm,
+  fitLosVelocity,
+  gnssLosSeries,
+  type LosSeries,
+} from '../../src-core/nisar/gnssSeries';
 import { losUnitVector } from '../../src-core/nisar/geometry';
 import { SeededRandom } from '../../src-core/nisar/prng';
 import { formatDate } from '../../src-core/time/dates';
@@ -49,16 +55,22 @@ describe('nisar GNSS file parsers', () => {
   });
 
   it('.tenv3 columns are found by header name (an extra column shifts the rest)', () => {
-    const lines = TENV3.trim().split('\n').map((l, i) => {
-      const f = l.split(/\s+/);
-      f.splice(7, 0, i === 0 ? 'newcol' : '9.99');
-      return f.join(' ');
-    });
+    const lines = TENV3.trim()
+      .split('\n')
+      .map((l, i) => {
+        const f = l.split(/\s+/);
+        f.splice(7, 0, i === 0 ? 'newcol' : '9.99');
+        return f.join(' ');
+      });
     const s = parseTenv3(lines.join('\n'), 'X.tenv3');
     expect(s.e[2]).toBeCloseTo(0.0077, 12);
     expect(s.lat).toBe(36.2101);
-    expect(() => parseTenv3('site YYMMMDD foo\nA 18JAN01 1\n', 'bad.tenv3')).toThrow(/^bad\.tenv3: .tenv3 header has no column east/);
-    expect(() => parseTenv3(TENV3.replace('0.513300', 'x'), 'c.tenv3')).toThrow(/^c\.tenv3: line 3: east "x" is not a number/);
+    expect(() => parseTenv3('site YYMMMDD foo\nA 18JAN01 1\n', 'bad.tenv3')).toThrow(
+      /^bad\.tenv3: .tenv3 header has no column east/,
+    );
+    expect(() => parseTenv3(TENV3.replace('0.513300', 'x'), 'c.tenv3')).toThrow(
+      /^c\.tenv3: line 3: east "x" is not a number/,
+    );
   });
 
   it('DataHoldings.txt: at most 12 fields (names with spaces or missing)', () => {
@@ -68,13 +80,21 @@ P566  36.3200  240.1000  100.0 -2541000.1 -4455000.2 3748000.3 2007-03-04 2019-1
 `;
     const s = parseDataHoldings(txt, 'DataHoldings.txt');
     expect(s.length).toBe(2);
-    expect(s[0]).toMatchObject({ site: 'CAWO', lat: 36.2101, lon: -119.65, start: '20050101', end: '20240601', numSol: 6000 });
+    expect(s[0]).toMatchObject({
+      site: 'CAWO',
+      lat: 36.2101,
+      lon: -119.65,
+      start: '20050101',
+      end: '20240601',
+      numSol: 6000,
+    });
     expect(s[1].lon).toBeCloseTo(-119.9, 12);
     expect(s[1].end).toBe('20191231');
   });
 
   it('MIDAS: velocities (m/yr) from columns 9–14, lat/lon/height from 25–27', () => {
-    const row = 'P619 MIDAS5 2006.1000 2020.5000 14.4000 5000 4900 3000 -0.021500 0.020100 -0.000400 0.000300 0.000250 0.001000 0.1 0.2 0.3 0.01 0.02 0.03 0.002 0.002 0.004 1 35.2050 244.1877 700.5';
+    const row =
+      'P619 MIDAS5 2006.1000 2020.5000 14.4000 5000 4900 3000 -0.021500 0.020100 -0.000400 0.000300 0.000250 0.001000 0.1 0.2 0.3 0.01 0.02 0.03 0.002 0.002 0.004 1 35.2050 244.1877 700.5';
     const s = parseMidas(`${row}\n`, 'midas.IGS14.txt');
     expect(s[0].site).toBe('P619');
     expect(s[0].velocity).toEqual({ ve: -0.0215, vn: 0.0201, vu: -0.0004, se: 0.0003, sn: 0.00025, su: 0.001 });
@@ -105,7 +125,9 @@ P566  36.3200  240.1000  100.0 -2541000.1 -4455000.2 3748000.3 2007-03-04 2019-1
     expect(t.dates).toEqual(['20180101', '20180102']);
     expect(t.e[1]).toBeCloseTo(0.001, 15);
     expect(t.u[1]).toBeCloseTo(-0.003, 15);
-    expect(() => parseSiteListCsv('name,x,y\nA,1,2\n', 'l.csv')).toThrow(/^l\.csv: station-list CSV needs columns site, lat, lon/);
+    expect(() => parseSiteListCsv('name,x,y\nA,1,2\n', 'l.csv')).toThrow(
+      /^l\.csv: station-list CSV needs columns site, lat, lon/,
+    );
   });
 
   it('loadGnssInputs reads a folder: tenv3 series, CSV series with coordinates from the CSV list', () => {
@@ -141,10 +163,19 @@ describe('nisar GNSS LOS velocity', () => {
     const rng = new SeededRandom(11);
     const t0 = year(dates[0]);
     const noise = Float64Array.from(dates, () => 0.7 * rng.normal());
-    const noiseStd = Math.sqrt(noise.reduce((a, x) => a + x * x, 0) / noise.length - (noise.reduce((a, x) => a + x, 0) / noise.length) ** 2);
+    const noiseStd = Math.sqrt(
+      noise.reduce((a, x) => a + x * x, 0) / noise.length - (noise.reduce((a, x) => a + x, 0) / noise.length) ** 2,
+    );
     const los = Float64Array.from(dates, (d, i) => {
       const t = year(d) - t0;
-      return 4 + -7.5 * t + 3 * Math.cos(2 * Math.PI * t) + 1.2 * Math.sin(2 * Math.PI * t) + 0.8 * Math.sin(4 * Math.PI * t) + noise[i];
+      return (
+        4 +
+        -7.5 * t +
+        3 * Math.cos(2 * Math.PI * t) +
+        1.2 * Math.sin(2 * Math.PI * t) +
+        0.8 * Math.sin(4 * Math.PI * t) +
+        noise[i]
+      );
     });
     los[50] += 40;
     los[200] -= 35;
@@ -181,18 +212,34 @@ describe('nisar GNSS LOS velocity', () => {
     expect(f.seasonal).toBe(false);
     expect(f.params.length).toBe(2);
     expect(f.velocity).toBeCloseTo(3.6525, 3);
-    const few = fitLosVelocity({ dates: dates.slice(0, 2), los: new Float64Array([0, 1]), sigma: new Float64Array(2) }, { start: '20180101', end: '20190101' });
+    const few = fitLosVelocity(
+      { dates: dates.slice(0, 2), los: new Float64Array([0, 1]), sigma: new Float64Array(2) },
+      { start: '20180101', end: '20190101' },
+    );
     expect(Number.isNaN(few.velocity)).toBe(true);
-    const spanShort = fitLosVelocity({ dates: dates.slice(0, 80), los: Float64Array.from({ length: 80 }, (_, i) => i), sigma: new Float64Array(80) }, { start: '20180101', end: '20190101' });
+    const spanShort = fitLosVelocity(
+      { dates: dates.slice(0, 80), los: Float64Array.from({ length: 80 }, (_, i) => i), sigma: new Float64Array(80) },
+      { start: '20180101', end: '20190101' },
+    );
     expect(spanShort.reason).toMatch(/data span 79 d ≤ ¼ of the 365-day window/);
   });
 
   it('completeness counts daily epochs against the window length; scatter is in mm', () => {
-    const c = completeness(dates.filter((_, i) => i % 10 !== 0), '20180101', '20190101');
+    const c = completeness(
+      dates.filter((_, i) => i % 10 !== 0),
+      '20180101',
+      '20190101',
+    );
     expect(c.epochs).toBe(329);
     expect(c.days).toBe(365);
     expect(c.ok).toBe(true); // 329 ≥ 328.5
-    expect(completeness(dates.filter((_, i) => i % 9 !== 0), '20180101', '20190101').ok).toBe(false);
+    expect(
+      completeness(
+        dates.filter((_, i) => i % 9 !== 0),
+        '20180101',
+        '20190101',
+      ).ok,
+    ).toBe(false);
     const rng = new SeededRandom(5);
     const los = Float64Array.from(dates, (_, i) => 0.05 * i + 12 * rng.normal());
     expect(detrendedScatterMm({ dates, los, sigma: los })).toBeGreaterThan(10); // rejected at 10 mm
@@ -201,7 +248,20 @@ describe('nisar GNSS LOS velocity', () => {
   it('LOS series from ENU metres: mm, û·d', () => {
     const u = losUnitVector(38, 102);
     const s = gnssLosSeries(
-      { site: 'X', lat: 0, lon: 0, height: 0, dates: ['20180101', '20180102'], e: new Float64Array([0, 0.01]), n: new Float64Array([0, 0.002]), u: new Float64Array([0, -0.005]), se: new Float64Array([0.001, 0.001]), sn: new Float64Array([0.001, 0.001]), su: new Float64Array([0.003, 0.003]), file: 'x' },
+      {
+        site: 'X',
+        lat: 0,
+        lon: 0,
+        height: 0,
+        dates: ['20180101', '20180102'],
+        e: new Float64Array([0, 0.01]),
+        n: new Float64Array([0, 0.002]),
+        u: new Float64Array([0, -0.005]),
+        se: new Float64Array([0.001, 0.001]),
+        sn: new Float64Array([0.001, 0.001]),
+        su: new Float64Array([0.003, 0.003]),
+        file: 'x',
+      },
       u,
     );
     expect(s.los[1]).toBeCloseTo(1000 * (u[0] * 0.01 + u[1] * 0.002 - u[2] * 0.005), 12);

@@ -40,7 +40,7 @@ describe('nisar Method 1 building blocks', () => {
     const p = doubleDifferences(st);
     expect(Array.from(p.i)).toEqual([0, 0, 1]);
     expect(Array.from(p.j)).toEqual([1, 2, 2]);
-    expect(Array.from(p.value)).toEqual([(1 - -2) - (0.5 - -2), (1 - 0) - (0.5 - 1), (-2 - 0) - (-2 - 1)]);
+    expect(Array.from(p.value)).toEqual([1 - -2 - (0.5 - -2), 1 - 0 - (0.5 - 1), -2 - 0 - (-2 - 1)]);
     expect(p.distanceKm[0]).toBeCloseTo((0.1 * Math.PI * 6378) / 180, 9);
     expect(p.distanceKm[2]).toBeCloseTo(haversineKm(36.1, -120, 36, -119.9), 12);
     expect(p.sigma[0]).toBeCloseTo(0.5, 12);
@@ -92,14 +92,42 @@ function seriesOf(s: (typeof STATIONS)[number]): GnssSeries {
   const [lat, lon] = rowColToLatLon(grid, s.row, s.col);
   const keep = DATES.map((_, i) => (s.site === 'FFFF' ? i % 2 === 0 : true));
   const dates = DATES.filter((_, i) => keep[i]);
-  const t = dates.map((d) => (Date.parse(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`) - Date.UTC(2018, 0, 1)) / 86_400_000 / 365.25);
+  const t = dates.map(
+    (d) =>
+      (Date.parse(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`) - Date.UTC(2018, 0, 1)) / 86_400_000 / 365.25,
+  );
   const comp = (k: number) => Float64Array.from(t, (x) => (s.v[k] / 1000) * x + 0.0004 * Math.sin(2 * Math.PI * x));
   const sig = () => new Float64Array(dates.length).fill(0.001);
-  return { site: s.site, lat, lon, height: 0, dates, e: comp(0), n: comp(1), u: comp(2), se: sig(), sn: sig(), su: sig(), file: `${s.site}.tenv3` };
+  return {
+    site: s.site,
+    lat,
+    lon,
+    height: 0,
+    dates,
+    e: comp(0),
+    n: comp(1),
+    u: comp(2),
+    se: sig(),
+    sn: sig(),
+    su: sig(),
+    file: `${s.site}.tenv3`,
+  };
 }
 
 function fieldOf(data: Float32Array): VelocityField {
-  return { file: 'velocity.h5', source: 'velocity', attrs: {}, grid, length: 60, width: 80, data, maskFile: null, startDate: '20180101', endDate: '20190101', warnings: [] };
+  return {
+    file: 'velocity.h5',
+    source: 'velocity',
+    attrs: {},
+    grid,
+    length: 60,
+    width: 80,
+    data,
+    maskFile: null,
+    startDate: '20180101',
+    endDate: '20190101',
+    warnings: [],
+  };
 }
 
 describe('nisar Method 1 on a synthetic field with known station velocities', () => {
@@ -107,13 +135,34 @@ describe('nisar Method 1 on a synthetic field with known station velocities', ()
   // one velocity-list station (MIDAS-like) and one outside the grid
   const [gl, go] = rowColToLatLon(grid, 40, 55);
   const sites: GnssSiteInfo[] = [
-    { site: 'MIDA', lat: gl, lon: go, start: '20100101', end: '20240101', velocity: { ve: 0.002, vn: 0, vu: -0.004, se: 0.0002, sn: 0.0002, su: 0.0008 }, file: 'midas.txt', format: 'MIDAS' },
-    { site: 'OUTS', lat: 40, lon: -100, velocity: { ve: 0, vn: 0, vu: 0, se: 0, sn: 0, su: 0 }, file: 'midas.txt', format: 'MIDAS' },
+    {
+      site: 'MIDA',
+      lat: gl,
+      lon: go,
+      start: '20100101',
+      end: '20240101',
+      velocity: { ve: 0.002, vn: 0, vu: -0.004, se: 0.0002, sn: 0.0002, su: 0.0008 },
+      file: 'midas.txt',
+      format: 'MIDAS',
+    },
+    {
+      site: 'OUTS',
+      lat: 40,
+      lon: -100,
+      velocity: { ve: 0, vn: 0, vu: 0, se: 0, sn: 0, su: 0 },
+      file: 'midas.txt',
+      format: 'MIDAS',
+    },
   ];
 
   it('screens, projects with per-station geometry, re-references and double-differences', () => {
     const data = makeField();
-    for (let r = 34; r <= 46; r++) for (let c = 49; c <= 61; c++) data[r * 80 + c] = 1000 * (losUnitVector(geom.incidence[40 * 80 + 55], geom.azimuth[40 * 80 + 55])[0] * 0.002 + losUnitVector(geom.incidence[40 * 80 + 55], geom.azimuth[40 * 80 + 55])[2] * -0.004);
+    for (let r = 34; r <= 46; r++)
+      for (let c = 49; c <= 61; c++)
+        data[r * 80 + c] =
+          1000 *
+          (losUnitVector(geom.incidence[40 * 80 + 55], geom.azimuth[40 * 80 + 55])[0] * 0.002 +
+            losUnitVector(geom.incidence[40 * 80 + 55], geom.azimuth[40 * 80 + 55])[2] * -0.004);
     const m = runMethod1(fieldOf(data), geom, { series, sites }, { refStation: 'BBBB' });
     const by = Object.fromEntries(m.stations.map((s) => [s.site, s]));
     expect(Object.keys(by).sort()).toEqual(['AAAA', 'BBBB', 'CCCC', 'DDDD', 'EEEE', 'FFFF', 'MIDA']);
@@ -147,12 +196,18 @@ describe('nisar Method 1 on a synthetic field with known station velocities', ()
     }
     // 'auto' reference = first valid station alphabetically
     expect(runMethod1(fieldOf(data), geom, { series, sites }).refStation).toBe('AAAA');
-    expect(() => runMethod1(fieldOf(data), geom, { series, sites }, { refStation: 'EEEE' })).toThrow(/reference station EEEE: rejected \(InSAR pixel is NaN/);
+    expect(() => runMethod1(fieldOf(data), geom, { series, sites }, { refStation: 'EEEE' })).toThrow(
+      /reference station EEEE: rejected \(InSAR pixel is NaN/,
+    );
     // a site preset's reference (e.g. CAWO) that is not in this scene falls back to 'auto' with a note
     const fb = runMethod1(fieldOf(data), geom, { series, sites }, { refStation: 'CAWO', refStationFallback: true });
     expect(fb.refStation).toBe('AAAA');
-    expect(fb.notes).toContain('reference station CAWO is not usable here; the first valid station AAAA is the reference');
-    expect(() => runMethod1(fieldOf(data), geom, { series, sites }, { refStation: 'CAWO' })).toThrow(/reference station CAWO: not among the stations inside the velocity grid/);
+    expect(fb.notes).toContain(
+      'reference station CAWO is not usable here; the first valid station AAAA is the reference',
+    );
+    expect(() => runMethod1(fieldOf(data), geom, { series, sites }, { refStation: 'CAWO' })).toThrow(
+      /reference station CAWO: not among the stations inside the velocity grid/,
+    );
     // exclude list
     const ex = runMethod1(fieldOf(data), geom, { series, sites }, { excludeStations: ['cccc'] });
     expect(ex.stations.find((s) => s.site === 'CCCC')!.reason).toBe('excluded by the user');
@@ -161,10 +216,24 @@ describe('nisar Method 1 on a synthetic field with known station velocities', ()
 
   it('end to end from files: velocity.h5 + geometryGeo.h5 + .tenv3 → report with 6 pairs, 3 of them |dd| = 3 mm/yr', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nisar-m1-'));
-    const attrs = { FILE_TYPE: 'velocity', LENGTH: '60', WIDTH: '80', X_FIRST: '-120', Y_FIRST: '36.6', X_STEP: '0.005', Y_STEP: '-0.005', START_DATE: '20180101', END_DATE: '20190101', UNIT: 'm/year', PROJECT_NAME: 'Synthetic' };
+    const attrs = {
+      FILE_TYPE: 'velocity',
+      LENGTH: '60',
+      WIDTH: '80',
+      X_FIRST: '-120',
+      Y_FIRST: '36.6',
+      X_STEP: '0.005',
+      Y_STEP: '-0.005',
+      START_DATE: '20180101',
+      END_DATE: '20190101',
+      UNIT: 'm/year',
+      PROJECT_NAME: 'Synthetic',
+    };
     const data = makeField();
     const vel = Float32Array.from(data, (x) => (Number.isNaN(x) ? 0 : x / 1000));
-    await writeH5File(join(dir, 'velocity.h5'), attrs, [{ name: 'velocity', data: vel, shape: [60, 80], attrs: { UNIT: 'm/year' } }]);
+    await writeH5File(join(dir, 'velocity.h5'), attrs, [
+      { name: 'velocity', data: vel, shape: [60, 80], attrs: { UNIT: 'm/year' } },
+    ]);
     await writeH5File(join(dir, 'geometryGeo.h5'), { ...attrs, FILE_TYPE: 'geometry' }, [
       { name: 'incidenceAngle', data: geom.incidence, shape: [60, 80] },
       { name: 'azimuthAngle', data: geom.azimuth, shape: [60, 80] },
@@ -174,14 +243,25 @@ describe('nisar Method 1 on a synthetic field with known station velocities', ()
     mkdirSync(gdir);
     const mon = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
     for (const s of series.slice(0, 4)) {
-      const lines = ['site YYMMMDD yyyy.yyyy __MJD week d reflon _e0(m) __east(m) ____n0(m) _north(m) u0(m) ____up(m) _ant(m) sig_e(m) sig_n(m) sig_u(m) __corr_en __corr_eu __corr_nu _latitude(deg) _longitude(deg) __height(m)'];
+      const lines = [
+        'site YYMMMDD yyyy.yyyy __MJD week d reflon _e0(m) __east(m) ____n0(m) _north(m) u0(m) ____up(m) _ant(m) sig_e(m) sig_n(m) sig_u(m) __corr_en __corr_eu __corr_nu _latitude(deg) _longitude(deg) __height(m)',
+      ];
       s.dates.forEach((d, i) => {
         const yymmmdd = `${d.slice(2, 4)}${mon[Number(d.slice(4, 6)) - 1]}${d.slice(6, 8)}`;
-        lines.push(`${s.site} ${yymmmdd} 2018.0 58119 1982 1 -120 0 ${s.e[i].toFixed(6)} 0 ${s.n[i].toFixed(6)} 0 ${s.u[i].toFixed(6)} 0 0.001 0.001 0.003 0 0 0 ${s.lat} ${s.lon + 360} 10`);
+        lines.push(
+          `${s.site} ${yymmmdd} 2018.0 58119 1982 1 -120 0 ${s.e[i].toFixed(6)} 0 ${s.n[i].toFixed(6)} 0 ${s.u[i].toFixed(6)} 0 0.001 0.001 0.003 0 0 0 ${s.lat} ${s.lon + 360} 10`,
+        );
       });
       writeFileSync(join(gdir, `${s.site}.tenv3`), `${lines.join('\n')}\n`);
     }
-    const r = await validateSecular({ method: 'method1', velocityFile: join(dir, 'velocity.h5'), geometryFile: join(dir, 'geometryGeo.h5'), maskFile: null, gnssPaths: [gdir], refStation: 'AAAA' });
+    const r = await validateSecular({
+      method: 'method1',
+      velocityFile: join(dir, 'velocity.h5'),
+      geometryFile: join(dir, 'geometryGeo.h5'),
+      maskFile: null,
+      gnssPaths: [gdir],
+      refStation: 'AAAA',
+    });
     expect(r.stations!.filter((s) => s.status === 'used').length).toBe(4);
     expect(r.pairs.value.length).toBe(6);
     const abs = Array.from(r.pairs.value, Math.abs).sort((a, b) => a - b);

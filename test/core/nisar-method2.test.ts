@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { GeoGrid } from '../../src-core/formats/mintpyFiles';
 import { rowColToLatLon } from '../../src-core/formats/mintpyFiles';
-import { fitPlane, flattenValid, KM_PER_DEGREE, localKmAxes, parsePolygon, pointInPolygon, polygonMask, samplePairs } from '../../src-core/nisar/method2';
+import {
+  fitPlane,
+  flattenValid,
+  KM_PER_DEGREE,
+  localKmAxes,
+  parsePolygon,
+  pointInPolygon,
+  polygonMask,
+  samplePairs,
+} from '../../src-core/nisar/method2';
 import { SeededRandom } from '../../src-core/nisar/prng';
 import { empiricalVariogram, exponentialModel, fitExponentialVariogram } from '../../src-core/nisar/variogram';
 
@@ -72,7 +81,10 @@ describe('nisar Method 2 sampler', () => {
       used.add(p);
       used.add(q);
       expect(Number.isNaN(data[p]) || Number.isNaN(data[q])).toBe(false);
-      expect(s.pairs.distanceKm[k]).toBeCloseTo(Math.hypot(x[p % 160] - x[q % 160], y[Math.floor(p / 160)] - y[Math.floor(q / 160)]), 12);
+      expect(s.pairs.distanceKm[k]).toBeCloseTo(
+        Math.hypot(x[p % 160] - x[q % 160], y[Math.floor(p / 160)] - y[Math.floor(q / 160)]),
+        12,
+      );
       expect(s.pairs.value[k]).toBe(data[p] - data[q]);
     }
     expect(used.size).toBe(5000); // no pixel in two pairs
@@ -122,7 +134,8 @@ describe('nisar semivariogram', () => {
     const px = Float64Array.from({ length: N }, (_, i) => 0.5 * (i % n));
     const py = Float64Array.from({ length: N }, (_, i) => 0.5 * Math.floor(i / n));
     const C = new Float64Array(N * N);
-    for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) C[i * N + j] = 4 * Math.exp(-Math.hypot(px[i] - px[j], py[i] - py[j]) / 3);
+    for (let i = 0; i < N; i++)
+      for (let j = 0; j < N; j++) C[i * N + j] = 4 * Math.exp(-Math.hypot(px[i] - px[j], py[i] - py[j]) / 3);
     for (let j = 0; j < N; j++) {
       let d = C[j * N + j];
       for (let k = 0; k < j; k++) d -= C[j * N + k] ** 2;
@@ -175,7 +188,10 @@ describe('nisar Method 2 end to end on white noise', () => {
   // erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7)
   const erf = (x: number) => {
     const t = 1 / (1 + 0.3275911 * x);
-    return 1 - (((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t) * Math.exp(-x * x);
+    return (
+      1 -
+      ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x)
+    );
   };
 
   it('σ = 1.2 mm/yr per pixel: pooled fraction → erf(1/σ) = 76.2% (PASSED); σ = 1.6 → 62.3% (FAILED); sill ≈ σ²', async () => {
@@ -195,7 +211,17 @@ describe('nisar Method 2 end to end on white noise', () => {
       const v = Float32Array.from({ length: L * W }, () => (sigma / 1000) * rng.normal());
       v[5] = 0; // exact zero → NaN
       const f = join(dir, `v${sigma}.h5`);
-      const attrs = { FILE_TYPE: 'velocity', LENGTH: String(L), WIDTH: String(W), X_FIRST: '-116', Y_FIRST: '35.2', X_STEP: '0.001', Y_STEP: '-0.001', START_DATE: '20190101', END_DATE: '20200101' };
+      const attrs = {
+        FILE_TYPE: 'velocity',
+        LENGTH: String(L),
+        WIDTH: String(W),
+        X_FIRST: '-116',
+        Y_FIRST: '35.2',
+        X_STEP: '0.001',
+        Y_STEP: '-0.001',
+        START_DATE: '20190101',
+        END_DATE: '20200101',
+      };
       await writeH5File(f, attrs, [{ name: 'velocity', data: v, shape: [L, W], attrs: { UNIT: 'm/year' } }]);
       const r = await validateSecular({ method: 'method2', velocityFile: f, maskFile: null });
       expect(r.sampling!.available).toBe(L * W - 1);

@@ -145,7 +145,9 @@ describe('nisar requirement: pass/fail rules', () => {
   it('CSV table has the notebook columns and a Total row', () => {
     const t = evaluateRequirement([1, 2, 30], [1, 3, 1]);
     const lines = tableCsv(t).trim().split('\n');
-    expect(lines[0]).toBe('distance_bin_km,bin_lo_km,bin_hi_km,total_count,passed_req,passed_pc,passed_req [>68.3%],quantile_68.3_mm_yr');
+    expect(lines[0]).toBe(
+      'distance_bin_km,bin_lo_km,bin_hi_km,total_count,passed_req,passed_pc,passed_req [>68.3%],quantile_68.3_mm_yr',
+    );
     expect(lines.length).toBe(12);
     expect(lines[11].startsWith('"Total",0.1,50,3,2,0.6666666666666666,False,')).toBe(true);
     expect(lines[1].split(',').slice(4, 8)).toEqual(['2', '1', '0.5', 'False']);

@@ -64,9 +64,15 @@ describeParity('pipeline on cv-tiny ARIA input vs MintPy 1.5.1', () => {
   });
 
   it('temporal coherence within 1e-4 and numInvIfgram equal', async () => {
-    const d = maxAbsDiff(await read(join(dir, 'temporalCoherence.h5'), 'temporalCoherence'), await read(fx('mintpy', 'temporalCoherence.h5'), 'temporalCoherence'));
+    const d = maxAbsDiff(
+      await read(join(dir, 'temporalCoherence.h5'), 'temporalCoherence'),
+      await read(fx('mintpy', 'temporalCoherence.h5'), 'temporalCoherence'),
+    );
     expect(d, `max |Δ tcoh| = ${d.toExponential(2)}`).toBeLessThanOrEqual(1e-4);
-    const n = maxAbsDiff(await read(join(dir, 'numInvIfgram.h5'), 'mask'), await read(fx('mintpy', 'numInvIfgram.h5'), 'mask'));
+    const n = maxAbsDiff(
+      await read(join(dir, 'numInvIfgram.h5'), 'mask'),
+      await read(fx('mintpy', 'numInvIfgram.h5'), 'mask'),
+    );
     expect(n).toBe(0);
   });
 
@@ -100,15 +106,25 @@ describeParity('pipeline on MintPy staged inputs (the notebook zip) vs MintPy 1.
     const { symlinkSync, mkdirSync, statSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'staged-'));
     mkdirSync(join(dir, 'inputs'));
-    for (const f of ['ifgramStack.h5', 'geometryGeo.h5']) symlinkSync(fx('mintpy', 'inputs', f), join(dir, 'inputs', f));
+    for (const f of ['ifgramStack.h5', 'geometryGeo.h5'])
+      symlinkSync(fx('mintpy', 'inputs', f), join(dir, 'inputs', f));
     const before = statSync(fx('mintpy', 'inputs', 'ifgramStack.h5')).mtimeMs;
-    writeFileSync(join(dir, 'Central_Valley.cfg'), `${readFileSync(fx('mintpy', 'Central_Valley.cfg'), 'utf8')}\nmintpy.reference.yx = 11,63\n`);
+    writeFileSync(
+      join(dir, 'Central_Valley.cfg'),
+      `${readFileSync(fx('mintpy', 'Central_Valley.cfg'), 'utf8')}\nmintpy.reference.yx = 11,63\n`,
+    );
     const rec = await runPipeline({ templatePath: join(dir, 'Central_Valley.cfg'), end: 'velocity', numWorkers: 0 });
     expect(rec.steps[0]).toMatchObject({ name: 'load_data', status: 'skipped' });
     expect(statSync(fx('mintpy', 'inputs', 'ifgramStack.h5')).mtimeMs).toBe(before);
-    const d = maxAbsDiff(await read(join(dir, 'timeseries.h5'), 'timeseries'), await read(fx('mintpy', 'timeseries.h5'), 'timeseries'));
+    const d = maxAbsDiff(
+      await read(join(dir, 'timeseries.h5'), 'timeseries'),
+      await read(fx('mintpy', 'timeseries.h5'), 'timeseries'),
+    );
     expect(d, `max |Δ| = ${d.toExponential(2)} m`).toBeLessThanOrEqual(1e-5);
-    const v = maxAbsDiff(await read(join(dir, 'velocity.h5'), 'velocity'), await read(fx('mintpy', 'velocity.h5'), 'velocity'));
+    const v = maxAbsDiff(
+      await read(join(dir, 'velocity.h5'), 'velocity'),
+      await read(fx('mintpy', 'velocity.h5'), 'velocity'),
+    );
     expect(v, `velocity max |Δ| = ${v.toExponential(2)} m/yr`).toBeLessThanOrEqual(1e-5);
   });
 });

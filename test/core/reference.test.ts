@@ -41,7 +41,9 @@ describe('validateReferencePoint', () => {
     const neg = validateReferencePoint(0, -1, maps());
     expect(!neg.ok && neg.rule).toBe('outside');
     const masked = validateReferencePoint(1, 2, maps());
-    expect(!masked.ok && masked.reason).toMatch(/\(36\.24750, -119\.79500\) \[row 1, col 2\] is masked by maskConnComp\.h5/);
+    expect(!masked.ok && masked.reason).toMatch(
+      /\(36\.24750, -119\.79500\) \[row 1, col 2\] is masked by maskConnComp\.h5/,
+    );
     const water = validateReferencePoint(2, 3, maps());
     expect(!water.ok && water.rule).toBe('water');
     expect(!water.ok && water.reason).toMatch(/is in the water/);
@@ -71,8 +73,12 @@ describe('automatic reference point', () => {
     expect(r.coherence).toBe(Math.fround(0.9));
   });
   it('no candidate → an error saying what to change', () => {
-    expect(() => chooseReferencePoint(validity, new Float32Array(12).fill(0.5), 4, 0.85)).toThrow(ReferenceSelectionError);
-    expect(() => chooseReferencePoint(validity, new Float32Array(12).fill(0.5), 4, 0.85)).toThrow(/mintpy\.reference\.minCoherence/);
+    expect(() => chooseReferencePoint(validity, new Float32Array(12).fill(0.5), 4, 0.85)).toThrow(
+      ReferenceSelectionError,
+    );
+    expect(() => chooseReferencePoint(validity, new Float32Array(12).fill(0.5), 4, 0.85)).toThrow(
+      /mintpy\.reference\.minCoherence/,
+    );
   });
 });
 

@@ -116,7 +116,9 @@ describeParity('reference_point + quick_overview vs MintPy 1.5.1 (cv-tiny)', () 
     const [y, x] = [Math.floor(i / 160), i % 160];
     const run = referencePoint(ctxFor(dir, { 'mintpy.reference.yx': `${y},${x}` }));
     await expect(run).rejects.toBeInstanceOf(InputError);
-    await expect(referencePoint(ctxFor(dir, { 'mintpy.reference.yx': `${y},${x}` }))).rejects.toThrow(/masked by maskConnComp\.h5/);
+    await expect(referencePoint(ctxFor(dir, { 'mintpy.reference.yx': `${y},${x}` }))).rejects.toThrow(
+      /masked by maskConnComp\.h5/,
+    );
     expect(readFileSync(join(dir, 'referencePoint.json'), 'utf8')).toContain('"REF_Y": 11');
   }, 120_000);
 });

@@ -40,6 +40,14 @@ describe('MintPy steps the template turns on that InSAR Studio does not run', ()
       new Template('/p/x.cfg', { 'mintpy.troposphericDelay.method': 'no', 'mintpy.topographicResidual': 'no' }),
     );
     expect(off).toEqual([]);
-    expect(unimplementedSteps(new Template('/p/x.cfg', { 'mintpy.troposphericDelay.method': 'no', 'mintpy.topographicResidual': 'no', 'mintpy.deramp': 'linear' }))).toEqual(['deramp (mintpy.deramp = linear)']);
+    expect(
+      unimplementedSteps(
+        new Template('/p/x.cfg', {
+          'mintpy.troposphericDelay.method': 'no',
+          'mintpy.topographicResidual': 'no',
+          'mintpy.deramp': 'linear',
+        }),
+      ),
+    ).toEqual(['deramp (mintpy.deramp = linear)']);
   });
 });

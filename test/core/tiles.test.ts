@@ -38,7 +38,9 @@ describe('TileCheckpoint and runTileLoop', () => {
       if (calls === 3) ac.abort();
       return { v: Float32Array.of(t.index, t.index * 2) };
     };
-    await expect(runTileLoop(tiles, cp, exec, { concurrency: 1, signal: ac.signal })).rejects.toBeInstanceOf(CancelledError);
+    await expect(runTileLoop(tiles, cp, exec, { concurrency: 1, signal: ac.signal })).rejects.toBeInstanceOf(
+      CancelledError,
+    );
     expect(cp.done().sort()).toEqual([0, 1, 2]);
     calls = 0;
     const { resumed } = await runTileLoop(tiles, new TileCheckpoint(dir, 'x', 'h1'), exec, { concurrency: 2 });
@@ -60,7 +62,12 @@ describe('tiled inversion on a generated stack', () => {
     await runPipeline({ templatePath: demo.templatePath, end: 'quick_overview' });
   }, 120_000);
 
-  async function invert(overrides: Record<string, string>, numWorkers: number, signal?: AbortSignal, onTile?: (d: number) => void) {
+  async function invert(
+    overrides: Record<string, string>,
+    numWorkers: number,
+    signal?: AbortSignal,
+    onTile?: (d: number) => void,
+  ) {
     const rec = await runPipeline({
       templatePath: demo.templatePath,
       start: 'invert_network',
@@ -99,10 +106,18 @@ describe('tiled inversion on a generated stack', () => {
     const wd = full.rec.workDir;
     const ac = new AbortController();
     await expect(
-      invert({ 'mintpy.compute.maxMemory': '0.00001', 'mintpy.networkInversion.minRedundancy': '1' }, 0, ac.signal, (d) => d >= 20 && ac.abort()),
+      invert(
+        { 'mintpy.compute.maxMemory': '0.00001', 'mintpy.networkInversion.minRedundancy': '1' },
+        0,
+        ac.signal,
+        (d) => d >= 20 && ac.abort(),
+      ),
     ).rejects.toBeInstanceOf(CancelledError);
     expect(readdirSync(wd).filter((f) => f.includes('.tmp'))).toEqual([]);
-    const resumed = await invert({ 'mintpy.compute.maxMemory': '0.00001', 'mintpy.networkInversion.minRedundancy': '1' }, 0);
+    const resumed = await invert(
+      { 'mintpy.compute.maxMemory': '0.00001', 'mintpy.networkInversion.minRedundancy': '1' },
+      0,
+    );
     expect(resumed.rec.steps[0].summary.resumedTiles).toBeGreaterThanOrEqual(20);
     expect(Buffer.from(resumed.ts.buffer).equals(Buffer.from(full.ts.buffer))).toBe(true);
   });

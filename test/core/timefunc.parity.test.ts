@@ -78,7 +78,9 @@ describeParity('velocity (time functions) vs MintPy 1.5.1 (cv-tiny)', () => {
             worstM = Math.max(worstM, dphi * amp[p]);
           }
           msgs.push(`${s.name} ${worst.toExponential(1)} rad (|Δφ|·A ${worstM.toExponential(1)} m)`);
-          expect(worstM, `${name}: ${s.name} max |Δφ|·amplitude = ${worstM.toExponential(2)} m`).toBeLessThanOrEqual(1e-5);
+          expect(worstM, `${name}: ${s.name} max |Δφ|·amplitude = ${worstM.toExponential(2)} m`).toBeLessThanOrEqual(
+            1e-5,
+          );
           expect(worst, `${name}: ${s.name} max |Δφ| = ${worst.toExponential(2)} rad`).toBeLessThanOrEqual(1e-2);
         } else {
           msgs.push(`${s.name} ${worst.toExponential(1)}`);

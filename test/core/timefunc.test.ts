@@ -53,7 +53,11 @@ describe('time-function design matrix', () => {
 
   it('exp and log terms are one-sided, with τ in integer days/365.25', () => {
     const dates = makeDates(5);
-    const m: TimeFuncModel = { ...defaultModel(), exp: [{ onset: dates[1], tau: [30] }], log: [{ onset: dates[1], tau: [60] }] };
+    const m: TimeFuncModel = {
+      ...defaultModel(),
+      exp: [{ onset: dates[1], tau: [30] }],
+      log: [{ onset: dates[1], tau: [60] }],
+    };
     const G = timeFuncDesign(dates, m, 0);
     const P = numParams(m);
     const dt = (decimalYear(dates[3]) - decimalYear(dates[1])) * 365.25;
@@ -104,14 +108,21 @@ describe('time-function options and names', () => {
     const d = parseTimeFuncOptions({});
     expect(d.model).toEqual(defaultModel());
     expect(d.excludeDateFiles).toEqual(['exclude_date.txt']);
-    const r = parseTimeFuncOptions({ 'mintpy.timeFunc.periodic': '[1.0, 0.5]', 'mintpy.timeFunc.stepDate': "['20180412']", 'mintpy.timeFunc.endDate': 'None' });
+    const r = parseTimeFuncOptions({
+      'mintpy.timeFunc.periodic': '[1.0, 0.5]',
+      'mintpy.timeFunc.stepDate': "['20180412']",
+      'mintpy.timeFunc.endDate': 'None',
+    });
     expect(r.model.periodic).toEqual([1, 0.5]);
     expect(r.model.stepDate).toEqual(['20180412']);
     expect(timeFuncAttributes(r)['mintpy.timeFunc.periodic']).toBe('[1.0, 0.5]');
     expect(timeFuncAttributes(r)['mintpy.timeFunc.stepDate']).toBe("['20180412']");
     expect(() => parseTimeFuncOptions({ 'mintpy.timeFunc.uncertaintyQuantification': 'magic' })).toThrow(InputError);
     // MintPy's attribute strings for exp/log (str() of its parsed lists) round-trip
-    const e = parseTimeFuncOptions({ 'mintpy.timeFunc.exp': "[['20180601', '60', '200'], ['20180801', '30']]", 'mintpy.timeFunc.log': "[['20181001', '30']]" });
+    const e = parseTimeFuncOptions({
+      'mintpy.timeFunc.exp': "[['20180601', '60', '200'], ['20180801', '30']]",
+      'mintpy.timeFunc.log': "[['20181001', '30']]",
+    });
     expect(e.model.exp).toEqual([
       { onset: '20180601', tau: [60, 200] },
       { onset: '20180801', tau: [30] },
@@ -135,10 +146,31 @@ describe('time-function options and names', () => {
     };
     const specs = datasetSpecs(m, 'residue');
     expect(specs.map((s) => s.name)).toEqual([
-      'intercept', 'interceptStd', 'velocity', 'velocityStd', 'acceleration', 'accelerationStd', 'poly3', 'poly3Std',
-      'annualAmplitude', 'annualPhase', 'semiAnnualAmplitude', 'semiAnnualPhase', 'period2.0YAmplitude', 'period2.0YPhase',
-      'period0.25YAmplitude', 'period0.25YPhase', 'step20180412', 'step20180412Std', 'exp20180601Tau60D', 'exp20180601Tau60DStd',
-      'exp20180601Tau200D', 'exp20180601Tau200DStd', 'log20180801Tau30D', 'log20180801Tau30DStd', 'residue',
+      'intercept',
+      'interceptStd',
+      'velocity',
+      'velocityStd',
+      'acceleration',
+      'accelerationStd',
+      'poly3',
+      'poly3Std',
+      'annualAmplitude',
+      'annualPhase',
+      'semiAnnualAmplitude',
+      'semiAnnualPhase',
+      'period2.0YAmplitude',
+      'period2.0YPhase',
+      'period0.25YAmplitude',
+      'period0.25YPhase',
+      'step20180412',
+      'step20180412Std',
+      'exp20180601Tau60D',
+      'exp20180601Tau60DStd',
+      'exp20180601Tau200D',
+      'exp20180601Tau200DStd',
+      'log20180801Tau30D',
+      'log20180801Tau30DStd',
+      'residue',
     ]);
     const unit = Object.fromEntries(specs.map((s) => [s.name, s.unit]));
     expect(unit.velocity).toBe('m/year');
@@ -146,7 +178,12 @@ describe('time-function options and names', () => {
     expect(unit.poly3Std).toBe('m/year^3');
     expect(unit.annualPhase).toBe('radian');
     expect(unit.residue).toBe('m');
-    expect(datasetSpecs(defaultModel(), 'bootstrap').map((s) => s.name)).toEqual(['intercept', 'interceptStd', 'velocity', 'velocityStd']);
+    expect(datasetSpecs(defaultModel(), 'bootstrap').map((s) => s.name)).toEqual([
+      'intercept',
+      'interceptStd',
+      'velocity',
+      'velocityStd',
+    ]);
     expect(pyFloatRepr(3)).toBe('3.0');
     expect(pyFloatRepr(0.1)).toBe('0.1');
   });
@@ -155,7 +192,9 @@ describe('time-function options and names', () => {
     const dates = makeDates(10);
     const v = (m: Partial<TimeFuncModel>) => () => validateModel({ ...defaultModel(), ...m }, dates);
     expect(v({ stepDate: ['20170101'] })).toThrow(InputError);
-    expect(v({ stepDate: ['20170101'] })).toThrow(/step date 20170101 is outside the dates used \(20180109 … 20180427\)/);
+    expect(v({ stepDate: ['20170101'] })).toThrow(
+      /step date 20170101 is outside the dates used \(20180109 … 20180427\)/,
+    );
     expect(v({ stepDate: [dates[0]] })).toThrow(/strictly between/);
     expect(v({ stepDate: ['2018x'] })).toThrow(/not a date/);
     expect(v({ periodic: [0] })).toThrow(/zero or negative period/);
@@ -163,7 +202,9 @@ describe('time-function options and names', () => {
     expect(v({ log: [{ onset: '20180301', tau: [] }] })).toThrow(/no characteristic time/);
     expect(v({ log: [{ onset: '20180301', tau: [-3] }] })).toThrow(/negative characteristic time/);
     expect(v({ polynomial: 0 })).toThrow(/no time functions/);
-    expect(validateModel({ ...defaultModel(), exp: [{ onset: '20180301', tau: [30.7] }] }, dates).exp[0].tau).toEqual([30]);
+    expect(validateModel({ ...defaultModel(), exp: [{ onset: '20180301', tau: [30.7] }] }, dates).exp[0].tau).toEqual([
+      30,
+    ]);
     // fitTile propagates the error
     expect(() =>
       fitTile({ dates, ts: new Float32Array(10), numPixels: 1, model: { ...defaultModel(), stepDate: ['20200101'] } }),
@@ -224,9 +265,26 @@ describe('fitTile', () => {
     const r = new Xoshiro128(42);
     const ts = new Float32Array(dates.length * NP);
     for (let d = 0; d < dates.length; d++)
-      for (let p = 0; p < NP; p++) ts[d * NP + p] = 0.02 * (p + 1) * d * (12 / 365.25) + 0.003 * (r.nextU32() / 2 ** 32 - 0.5);
-    const a = fitTile({ dates, ts, numPixels: NP, model: defaultModel(), uncertainty: 'bootstrap', bootstrapCount: 400, seed: 7 });
-    const b = fitTile({ dates, ts, numPixels: NP, model: defaultModel(), uncertainty: 'bootstrap', bootstrapCount: 400, seed: 7 });
+      for (let p = 0; p < NP; p++)
+        ts[d * NP + p] = 0.02 * (p + 1) * d * (12 / 365.25) + 0.003 * (r.nextU32() / 2 ** 32 - 0.5);
+    const a = fitTile({
+      dates,
+      ts,
+      numPixels: NP,
+      model: defaultModel(),
+      uncertainty: 'bootstrap',
+      bootstrapCount: 400,
+      seed: 7,
+    });
+    const b = fitTile({
+      dates,
+      ts,
+      numPixels: NP,
+      model: defaultModel(),
+      uncertainty: 'bootstrap',
+      bootstrapCount: 400,
+      seed: 7,
+    });
     const c = fitTile({ dates, ts, numPixels: NP, model: defaultModel(), uncertainty: 'residue' });
     expect(Array.from(a.datasets.velocity)).toEqual(Array.from(b.datasets.velocity));
     expect(a.datasets.residue).toBeUndefined();
@@ -236,25 +294,38 @@ describe('fitTile', () => {
       expect(ratio, `bootstrap/residue std ratio ${ratio.toFixed(2)}`).toBeGreaterThan(0.6);
       expect(ratio).toBeLessThan(1.6);
     }
-    expect(() => fitTile({ dates, ts, numPixels: NP, model: { ...defaultModel(), periodic: [1] }, uncertainty: 'bootstrap' })).toThrow(
-      /bootstrapping supports a polynomial of order 1 only/,
-    );
+    expect(() =>
+      fitTile({ dates, ts, numPixels: NP, model: { ...defaultModel(), periodic: [1] }, uncertainty: 'bootstrap' }),
+    ).toThrow(/bootstrapping supports a polynomial of order 1 only/);
   });
 
   it('bootstrap statistics equal the explicit per-draw mean and std (ddof 0) of the resampled fits', () => {
     const sub = dates.slice(0, 25);
     const NP = 2;
     const ts = new Float32Array(sub.length * NP);
-    for (let d = 0; d < sub.length; d++) for (let p = 0; p < NP; p++) ts[d * NP + p] = 0.01 * d * (p + 1) + 0.003 * Math.sin(d * 2.3 + p);
+    for (let d = 0; d < sub.length; d++)
+      for (let p = 0; p < NP; p++) ts[d * NP + p] = 0.01 * d * (p + 1) + 0.003 * Math.sin(d * 2.3 + p);
     const count = 50;
-    const out = fitTile({ dates: sub, ts, numPixels: NP, model: defaultModel(), uncertainty: 'bootstrap', bootstrapCount: count, seed: 3 });
+    const out = fitTile({
+      dates: sub,
+      ts,
+      numPixels: NP,
+      model: defaultModel(),
+      uncertainty: 'bootstrap',
+      bootstrapCount: count,
+      seed: 3,
+    });
     // explicit: same generator, same sorted draws, τ relative to the first drawn date, min-norm lstsq
     const rng = new Xoshiro128(3);
     const N = sub.length;
     const vel: number[][] = [[], []];
     for (let b = 0; b < count; b++) {
       const draw = Int32Array.from({ length: N }, () => rng.int(N)).sort();
-      const G = timeFuncDesign(Array.from(draw, (k) => sub[k]), defaultModel(), 0);
+      const G = timeFuncDesign(
+        Array.from(draw, (k) => sub[k]),
+        defaultModel(),
+        0,
+      );
       const { p: Gp } = pinv(G, N, 2, 1.1920928955078125e-7);
       for (let p = 0; p < NP; p++) {
         let v = 0;
@@ -274,7 +345,8 @@ describe('fitTile', () => {
     const NP = 2;
     const sub = dates.slice(0, 20);
     const ts = new Float32Array(sub.length * NP);
-    for (let d = 0; d < sub.length; d++) for (let p = 0; p < NP; p++) ts[d * NP + p] = 0.01 * d + 0.002 * Math.cos(d * (p + 1));
+    for (let d = 0; d < sub.length; d++)
+      for (let p = 0; p < NP; p++) ts[d * NP + p] = 0.01 * d + 0.002 * Math.cos(d * (p + 1));
     const res = fitTile({ dates: sub, ts, numPixels: NP, model: defaultModel() });
     const N = sub.length;
     const sigma2 = Float64Array.from({ length: NP }, (_, p) => res.datasets.residue[p] ** 2 / (N - 2));
@@ -285,7 +357,10 @@ describe('fitTile', () => {
         variance[d * NP + p] = sigma2[p];
         covariance[(d * N + d) * NP + p] = sigma2[p];
       }
-    for (const tsCov of [{ kind: 'variance' as const, data: variance }, { kind: 'covariance' as const, data: covariance }]) {
+    for (const tsCov of [
+      { kind: 'variance' as const, data: variance },
+      { kind: 'covariance' as const, data: covariance },
+    ]) {
       const out = fitTile({ dates: sub, ts, numPixels: NP, model: defaultModel(), uncertainty: 'covariance', tsCov });
       expect(out.datasets.residue).toBeUndefined();
       for (let p = 0; p < NP; p++) {
@@ -296,16 +371,23 @@ describe('fitTile', () => {
     }
     const fallback = fitTile({ dates: sub, ts, numPixels: NP, model: defaultModel(), uncertainty: 'covariance' });
     expect(Array.from(fallback.datasets.residue)).toEqual(Array.from(res.datasets.residue));
-    expect(() => fitTile({ dates: sub, ts, numPixels: NP, model: defaultModel(), uncertainty: 'covariance', tsCov: { kind: 'variance', data: new Float32Array(3) } })).toThrow(
-      /tsCov \(variance\) has 3 values/,
-    );
+    expect(() =>
+      fitTile({
+        dates: sub,
+        ts,
+        numPixels: NP,
+        model: defaultModel(),
+        uncertainty: 'covariance',
+        tsCov: { kind: 'variance', data: new Float32Array(3) },
+      }),
+    ).toThrow(/tsCov \(variance\) has 3 values/);
   });
 
   it('too few dates for the parameters → clear error', () => {
     const d3 = makeDates(3);
-    expect(() => fitTile({ dates: d3, ts: new Float32Array(3), numPixels: 1, model: { ...defaultModel(), polynomial: 2 } })).toThrow(
-      /3 dates for 3 parameters/,
-    );
+    expect(() =>
+      fitTile({ dates: d3, ts: new Float32Array(3), numPixels: 1, model: { ...defaultModel(), polynomial: 2 } }),
+    ).toThrow(/3 dates for 3 parameters/);
   });
 
   it('evaluateModel reproduces the design-matrix product', () => {

@@ -12,17 +12,25 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { type LayerData, type NetworkInfo, type ProjectInfo, type RunSummary } from '../../src-shared/api';
 
 async function waitRun(page: Page, n: number): Promise<RunSummary> {
-  await expect.poll(async () => (await call<RunSummary[]>('runs')).filter((r) => r.status !== 'running').length, { timeout: 150_000 }).toBeGreaterThanOrEqual(n);
+  await expect
+    .poll(async () => (await call<RunSummary[]>('runs')).filter((r) => r.status !== 'running').length, {
+      timeout: 150_000,
+    })
+    .toBeGreaterThanOrEqual(n);
   await expect(page.getByTestId('run-status')).toContainText('Last run: ok', { timeout: 30_000 });
   return (await call<RunSummary[]>('runs'))[0];
 }
 
 /** Screen position (page coordinates) of a lat/lon on the MapLibre map. */
 async function screenOf(page: Page, lat: number, lon: number): Promise<{ x: number; y: number }> {
-  const p = await page.evaluate(([la, lo]) => {
-    const m = (globalThis as unknown as { __insarMap: { project(ll: [number, number]): { x: number; y: number } } }).__insarMap;
-    return m.project([lo, la]);
-  }, [lat, lon] as const);
+  const p = await page.evaluate(
+    ([la, lo]) => {
+      const m = (globalThis as unknown as { __insarMap: { project(ll: [number, number]): { x: number; y: number } } })
+        .__insarMap;
+      return m.project([lo, la]);
+    },
+    [lat, lon] as const,
+  );
   const box = (await page.getByTestId('map').boundingBox())!;
   return { x: box.x + p.x, y: box.y + p.y };
 }
@@ -83,7 +91,8 @@ test('open, run, edit the network, reference point, transect, export', async ({ 
   expect(run2.fromStep).toBe('modify_network');
   const v1 = (await call<LayerData>('getLayer', 'velocity.h5', 'velocity')).values;
   let maxd = 0;
-  for (let i = 0; i < v1.length; i++) if (Number.isFinite(v0[i]) && Number.isFinite(v1[i])) maxd = Math.max(maxd, Math.abs(v1[i] - v0[i]));
+  for (let i = 0; i < v1.length; i++)
+    if (Number.isFinite(v0[i]) && Number.isFinite(v1[i])) maxd = Math.max(maxd, Math.abs(v1[i] - v0[i]));
   expect(maxd).toBeGreaterThan(1e-6);
 
   // reference point: click a valid, coherent pixel on the map
@@ -96,7 +105,13 @@ test('open, run, edit the network, reference point, transect, export', async ({ 
   for (let r = 5; r < grid.length - 5; r++)
     for (let c = 5; c < grid.width - 5; c++) {
       const i = r * grid.width + c;
-      if (mask[i] && water[i] && (best < 0 || coh[i] > coh[best]) && !(r === Number(fi.attrs.REF_Y) && c === Number(fi.attrs.REF_X))) best = i;
+      if (
+        mask[i] &&
+        water[i] &&
+        (best < 0 || coh[i] > coh[best]) &&
+        !(r === Number(fi.attrs.REF_Y) && c === Number(fi.attrs.REF_X))
+      )
+        best = i;
     }
   const [row, col] = [Math.floor(best / grid.width), best % grid.width];
   const lat = grid.yFirst + (row + 0.5) * grid.yStep;
@@ -108,7 +123,11 @@ test('open, run, edit the network, reference point, transect, export', async ({ 
   expect((await call<ProjectInfo>('projectInfo')).edits.referencePoint?.col).toBe(col);
   // a click on a masked-out pixel (unwrapping-error island or water) is refused with the reason
   // (away from the edges: the map's tool buttons sit over the top-left corner)
-  const interior = (i: number) => Math.floor(i / grid.width) > 8 && Math.floor(i / grid.width) < grid.length - 8 && i % grid.width > 8 && i % grid.width < grid.width - 8;
+  const interior = (i: number) =>
+    Math.floor(i / grid.width) > 8 &&
+    Math.floor(i / grid.width) < grid.length - 8 &&
+    i % grid.width > 8 &&
+    i % grid.width < grid.width - 8;
   const badIdx = Array.from(mask).findIndex((m, i) => (m === 0 || water[i] === 0) && interior(i));
   expect(badIdx).toBeGreaterThanOrEqual(0);
   const [br, bc] = [Math.floor(badIdx / grid.width), badIdx % grid.width];
@@ -142,8 +161,16 @@ test('open, run, edit the network, reference point, transect, export', async ({ 
 
   // transect across the grid
   await page.getByTestId('mode-transect').click();
-  const a = await screenOf(page, grid.yFirst + grid.length * 0.3 * grid.yStep, grid.xFirst + grid.width * 0.1 * grid.xStep);
-  const b = await screenOf(page, grid.yFirst + grid.length * 0.7 * grid.yStep, grid.xFirst + grid.width * 0.9 * grid.xStep);
+  const a = await screenOf(
+    page,
+    grid.yFirst + grid.length * 0.3 * grid.yStep,
+    grid.xFirst + grid.width * 0.1 * grid.xStep,
+  );
+  const b = await screenOf(
+    page,
+    grid.yFirst + grid.length * 0.7 * grid.yStep,
+    grid.xFirst + grid.width * 0.9 * grid.xStep,
+  );
   await page.mouse.click(a.x, a.y);
   await page.mouse.click(b.x, b.y);
   await expect(page.getByTestId('transect')).toBeVisible();
@@ -155,7 +182,10 @@ test('open, run, edit the network, reference point, transect, export', async ({ 
   await page.getByTestId('tab-export').click();
   await page.getByTestId('export-kmz').click();
   await expect(page.getByTestId('export-result')).toContainText('.kmz');
-  const path = (await page.getByTestId('export-result').textContent())!.replace(/^Wrote /, '').replace(/ \(\d+ kB\)$/, '').trim();
+  const path = (await page.getByTestId('export-result').textContent())!
+    .replace(/^Wrote /, '')
+    .replace(/ \(\d+ kB\)$/, '')
+    .trim();
   const z = unzipSync(new Uint8Array(readFileSync(path)));
   const kml = Object.keys(z).find((n) => n.endsWith('.kml'));
   expect(kml).toBeTruthy();

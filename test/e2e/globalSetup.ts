@@ -17,8 +17,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   const tmp = mkdtempSync(join(tmpdir(), 'insar-e2e-'));
   const demo = join(tmp, 'demo');
-  execFileSync('node', ['out/node/cli.js', 'demo', demo, '--rows', '60', '--cols', '90', '--dates', '16'], { cwd: root, stdio: 'inherit' });
-  const host = spawn('node', ['out/node/host.js', '--port', '0', '--app-data', join(tmp, 'appdata'), '--workers', '1'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  execFileSync('node', ['out/node/cli.js', 'demo', demo, '--rows', '60', '--cols', '90', '--dates', '16'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  const host = spawn(
+    'node',
+    ['out/node/host.js', '--port', '0', '--app-data', join(tmp, 'appdata'), '--workers', '1'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((ok, fail) => {
     let buf = '';
     const t = setTimeout(() => fail(new Error(`host did not start: ${buf}`)), 30_000);

@@ -11,8 +11,13 @@ export const token = new URL(URL_).searchParams.get('token')!;
 export const shots = join(dirname(fileURLToPath(import.meta.url)), '__screenshots__');
 
 export async function call<T>(method: string, ...args: unknown[]): Promise<T> {
-  const r = await fetch(`${origin}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token }, body: JSON.stringify({ args }) });
-  if ((r.headers.get('content-type') ?? '').startsWith(BINARY_CONTENT_TYPE)) return decodeBinary(await r.arrayBuffer()) as T;
+  const r = await fetch(`${origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
+    body: JSON.stringify({ args }),
+  });
+  if ((r.headers.get('content-type') ?? '').startsWith(BINARY_CONTENT_TYPE))
+    return decodeBinary(await r.arrayBuffer()) as T;
   const b = (await r.json()) as { result: T; error?: { message: string } };
   if (b.error) throw new Error(b.error.message);
   return b.result;

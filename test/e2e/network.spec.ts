@@ -7,7 +7,9 @@ import { expect, test } from '@playwright/test';
 import { basename, dirname, join } from 'node:path';
 import { type NetworkInfo, type ProjectInfo } from '../../src-shared/api';
 
-test('network editor: box select, exclude by date and baseline, dates left without pairs, split warning, undo, pair layers', async ({ page }) => {
+test('network editor: box select, exclude by date and baseline, dates left without pairs, split warning, undo, pair layers', async ({
+  page,
+}) => {
   await page.goto(URL_);
   await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
   await page.getByTestId('tab-project').click();

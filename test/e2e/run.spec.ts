@@ -13,7 +13,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 test('run panel: progress, cancel, run from a step', async ({ page }) => {
   const big = join(process.env.INSAR_E2E_TMP!, 'big');
-  execFileSync('node', ['out/node/cli.js', 'demo', big, '--rows', '400', '--cols', '500', '--dates', '40'], { cwd: resolve(here, '..', '..'), stdio: 'ignore' });
+  execFileSync('node', ['out/node/cli.js', 'demo', big, '--rows', '400', '--cols', '500', '--dates', '40'], {
+    cwd: resolve(here, '..', '..'),
+    stdio: 'ignore',
+  });
   await page.goto(URL_);
   await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
   await page.getByTestId('tab-project').click();

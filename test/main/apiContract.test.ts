@@ -8,12 +8,25 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { API_EVENTS, API_METHODS, BINARY_CONTENT_TYPE, IPC_PREFIX, TOKEN_HEADER, type ApiMethod, type InsarApi } from '../../src-shared/api';
+import {
+  API_EVENTS,
+  API_METHODS,
+  BINARY_CONTENT_TYPE,
+  IPC_PREFIX,
+  TOKEN_HEADER,
+  type ApiMethod,
+  type InsarApi,
+} from '../../src-shared/api';
 import { decodeBinary, encodeBinary } from '../../src-shared/binaryCodec';
 import { ApiArgError, validateArgs } from '../../src-shared/validate';
 import { createServices, type Services } from '../../src-main/services/apiService';
 import { startHost, type Host } from '../../src-main/host/server';
-import { registerIpcHandlers, trustedFrame, type IpcEventLike, type IpcMainLike } from '../../src-main/electron/ipcHandlers';
+import {
+  registerIpcHandlers,
+  trustedFrame,
+  type IpcEventLike,
+  type IpcMainLike,
+} from '../../src-main/electron/ipcHandlers';
 import { buildPreloadApi } from '../../src-main/electron/preloadApi';
 import { makeDemo } from './helpers';
 
@@ -57,7 +70,10 @@ beforeAll(async () => {
   demo = await makeDemo();
   s = createServices({ transport: 'http', appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')), numWorkers: 1 });
   rendererDir = mkdtempSync(join(tmpdir(), 'insar-renderer-'));
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
+  writeFileSync(
+    join(rendererDir, 'index.html'),
+    '<!doctype html><html><head><title>t</title></head><body></body></html>',
+  );
   mkdirSync(join(rendererDir, 'assets'));
   writeFileSync(join(rendererDir, 'assets', 'w.mjs'), 'export {}');
   host = await startHost({ services: s, rendererDir });
@@ -68,8 +84,16 @@ afterAll(async () => {
   s?.dispose();
 });
 
-async function post(method: string, args: unknown[], headers: Record<string, string> = { [TOKEN_HEADER]: host.token }): Promise<Response> {
-  return fetch(`${base}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ args }) });
+async function post(
+  method: string,
+  args: unknown[],
+  headers: Record<string, string> = { [TOKEN_HEADER]: host.token },
+): Promise<Response> {
+  return fetch(`${base}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ args }),
+  });
 }
 
 async function callHttp(method: string, args: unknown[]): Promise<unknown> {
@@ -123,13 +147,18 @@ describe('browser host', () => {
   test('requests without the token, with a wrong token, from another Host or Origin are refused', async () => {
     expect((await post('projectInfo', [], {})).status).toBe(401);
     expect((await post('projectInfo', [], { [TOKEN_HEADER]: 'x'.repeat(host.token.length) })).status).toBe(401);
-    expect((await post('projectInfo', [], { [TOKEN_HEADER]: host.token, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await post('projectInfo', [], { [TOKEN_HEADER]: host.token, origin: 'http://evil.example' })).status).toBe(
+      403,
+    );
     expect((await fetch(`${base}/`)).status).toBe(401);
     expect((await fetch(`${base}/assets/w.mjs`)).status).toBe(401);
     // DNS rebinding: a foreign Host header
     const { request } = await import('node:http');
     const status = await new Promise<number>((ok) => {
-      const rq = request({ host: '127.0.0.1', port: host.port, path: '/?token=' + host.token, headers: { host: 'evil.example' } }, (r) => ok(r.statusCode ?? 0));
+      const rq = request(
+        { host: '127.0.0.1', port: host.port, path: '/?token=' + host.token, headers: { host: 'evil.example' } },
+        (r) => ok(r.statusCode ?? 0),
+      );
       rq.end();
     });
     expect(status).toBe(421);
@@ -173,7 +202,12 @@ describe('Electron IPC handler table (fake ipcMain)', () => {
 
   test('one channel per method; every method dispatches to the services through the preload API', async () => {
     const ipc = new FakeIpcMain();
-    const s2 = createServices({ transport: 'electron', appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')), numWorkers: 1, dialogs: { pickFolder: async () => demo.folder } });
+    const s2 = createServices({
+      transport: 'electron',
+      appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')),
+      numWorkers: 1,
+      dialogs: { pickFolder: async () => demo.folder },
+    });
     const unregister = registerIpcHandlers(ipc, s2.api, trustedFrame(['app://renderer/']));
     expect([...ipc.handlers.keys()].sort()).toEqual(API_METHODS.map((m) => IPC_PREFIX + m).sort());
     const frame = { senderFrame: { url: 'app://renderer/index.html' } };
@@ -201,11 +235,16 @@ describe('Electron IPC handler table (fake ipcMain)', () => {
     await expect(api.openProject(join(demo.root, 'missing'))).rejects.toThrow(/not a folder/);
     // an untrusted frame is refused before any service runs
     for (const url of ['https://evil.example/', 'file:///tmp/x.html', 'app://rendererx/index.html']) {
-      const env = (await ipc.handlers.get(IPC_PREFIX + 'projectInfo')!({ senderFrame: { url } })) as { ok: boolean; error: { message: string } };
+      const env = (await ipc.handlers.get(IPC_PREFIX + 'projectInfo')!({ senderFrame: { url } })) as {
+        ok: boolean;
+        error: { message: string };
+      };
       expect(env.ok).toBe(false);
       expect(env.error.message).toMatch(/untrusted/);
     }
-    expect(((await ipc.handlers.get(IPC_PREFIX + 'projectInfo')!({ senderFrame: null })) as { ok: boolean }).ok).toBe(false);
+    expect(((await ipc.handlers.get(IPC_PREFIX + 'projectInfo')!({ senderFrame: null })) as { ok: boolean }).ok).toBe(
+      false,
+    );
     unregister();
     expect(ipc.handlers.size).toBe(0);
     s2.dispose();
@@ -214,7 +253,13 @@ describe('Electron IPC handler table (fake ipcMain)', () => {
 
 describe('shared pieces', () => {
   test('binary codec round-trips typed arrays of several types at any alignment', () => {
-    const v = { a: 'x', f: Float32Array.from([1.5, NaN, -2]), d: Float64Array.from([Math.PI]), i: Int8Array.from([-1, 2, 3]), nested: { u: Uint8Array.from([9]) } };
+    const v = {
+      a: 'x',
+      f: Float32Array.from([1.5, NaN, -2]),
+      d: Float64Array.from([Math.PI]),
+      i: Int8Array.from([-1, 2, 3]),
+      nested: { u: Uint8Array.from([9]) },
+    };
     const back = decodeBinary(encodeBinary(v)) as typeof v;
     expect(back.a).toBe('x');
     expect(Array.from(back.f)).toEqual([1.5, NaN, -2]);

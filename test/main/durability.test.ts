@@ -17,7 +17,15 @@ describe('durability', () => {
     const dir = mkdtempSync(join(tmpdir(), 'insar-kill-'));
     // inside the repo (out/ is ignored) so the child resolves better-sqlite3 from node_modules
     const bundle = resolve('out', 'test', `projectDb-${process.pid}.mjs`);
-    await build({ entryPoints: [resolve('src-main/services/projectDb.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bundle, logLevel: 'silent' });
+    await build({
+      entryPoints: [resolve('src-main/services/projectDb.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      outfile: bundle,
+      logLevel: 'silent',
+    });
     const dbPath = join(dir, 'p', '.insar-studio', 'project.sqlite');
     const script = join(dir, 'child.mjs');
     writeFileSync(

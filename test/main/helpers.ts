@@ -4,9 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeDemo } from '../../src-core/demo';
 
-export async function makeDemo(opts: { rows?: number; cols?: number; numDates?: number } = {}): Promise<{ root: string; folder: string; templatePath: string }> {
+export async function makeDemo(
+  opts: { rows?: number; cols?: number; numDates?: number } = {},
+): Promise<{ root: string; folder: string; templatePath: string }> {
   const root = mkdtempSync(join(tmpdir(), 'insar-main-'));
   const folder = join(root, 'demo');
-  const { templatePath } = await writeDemo(folder, { rows: opts.rows ?? 40, cols: opts.cols ?? 60, numDates: opts.numDates ?? 12, seed: 7 });
+  const { templatePath } = await writeDemo(folder, {
+    rows: opts.rows ?? 40,
+    cols: opts.cols ?? 60,
+    numDates: opts.numDates ?? 12,
+    seed: 7,
+  });
   return { root, folder, templatePath };
 }

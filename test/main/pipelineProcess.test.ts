@@ -11,7 +11,8 @@ import { REPO_ROOT } from '../helpers/fixtures';
 let cfg: string;
 beforeAll(async () => {
   execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-node.mjs'), '--quiet']);
-  cfg = (await writeDemo(mkdtempSync(join(tmpdir(), 'thr-')), { rows: 40, cols: 50, numDates: 8, seed: 4 })).templatePath;
+  cfg = (await writeDemo(mkdtempSync(join(tmpdir(), 'thr-')), { rows: 40, cols: 50, numDates: 8, seed: 4 }))
+    .templatePath;
 }, 120_000);
 
 describe('pipeline in a child process', () => {
@@ -20,7 +21,12 @@ describe('pipeline in a child process', () => {
     expect(run).not.toBeNull();
     const steps = new Set<string>();
     const logs: string[] = [];
-    const rec = await run!({ templatePath: cfg, end: 'velocity', onProgress: (p) => steps.add(String(p.step)), onLog: (m) => logs.push(m) });
+    const rec = await run!({
+      templatePath: cfg,
+      end: 'velocity',
+      onProgress: (p) => steps.add(String(p.step)),
+      onLog: (m) => logs.push(m),
+    });
     expect(rec.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done', 'done', 'done']);
     expect(steps.has('invert_network')).toBe(true);
     expect(logs).toContain('step velocity');
@@ -37,7 +43,11 @@ describe('pipeline in a child process', () => {
 
   it('cancel stops the run', async () => {
     const ctrl = new AbortController();
-    const p = processRunner()!({ templatePath: cfg, signal: ctrl.signal, onLog: (m) => m.startsWith('step modify') && ctrl.abort() });
+    const p = processRunner()!({
+      templatePath: cfg,
+      signal: ctrl.signal,
+      onLog: (m) => m.startsWith('step modify') && ctrl.abort(),
+    });
     const err = await p.catch((e) => e);
     expect(err.name).toBe('CancelledError');
   });

@@ -12,7 +12,11 @@ describe('ProjectDb', () => {
     let db = new ProjectDb(path);
     db.commitEdit('exclude 1 pair', { ...EMPTY_SNAPSHOT, excludedPairs: [3] });
     db.commitEdit('exclude 2 pairs', { ...EMPTY_SNAPSHOT, excludedPairs: [3, 5, 9] });
-    db.commitEdit('reference point', { excludedPairs: [3, 5, 9], referencePoint: { lat: 36, lon: -119, row: 4, col: 7 }, overrides: {} });
+    db.commitEdit('reference point', {
+      excludedPairs: [3, 5, 9],
+      referencePoint: { lat: 36, lon: -119, row: 4, col: 7 },
+      overrides: {},
+    });
     db.undo();
     db.close(); // like a kill after the acknowledgement: nothing is buffered in memory
 
@@ -51,7 +55,9 @@ describe('ProjectDb', () => {
   test('runs keep parameters, step timings and outputs; a run left "running" is marked interrupted on reopen', () => {
     const path = tmp();
     let db = new ProjectDb(path);
-    const id = db.startRun('modify_network', { 'mintpy.network.excludeIfgIndex': '2' }, [{ name: 'modify_network', status: 'pending' }]);
+    const id = db.startRun('modify_network', { 'mintpy.network.excludeIfgIndex': '2' }, [
+      { name: 'modify_network', status: 'pending' },
+    ]);
     db.finishRun(id, 'ok', [{ name: 'modify_network', status: 'done', seconds: 0.25 }], ['/x/velocity.h5']);
     const id2 = db.startRun(null, {}, []);
     db.close();
@@ -60,7 +66,12 @@ describe('ProjectDb', () => {
     expect(runs.map((r) => r.id)).toEqual([id2, id]);
     expect(runs[0].status).toBe('failed');
     expect(runs[0].error).toMatch(/interrupted/);
-    expect(runs[1]).toMatchObject({ status: 'ok', fromStep: 'modify_network', overrides: { 'mintpy.network.excludeIfgIndex': '2' }, outputs: ['/x/velocity.h5'] });
+    expect(runs[1]).toMatchObject({
+      status: 'ok',
+      fromStep: 'modify_network',
+      overrides: { 'mintpy.network.excludeIfgIndex': '2' },
+      outputs: ['/x/velocity.h5'],
+    });
     expect(runs[1].steps[0].seconds).toBe(0.25);
     db.close();
   });

@@ -62,7 +62,14 @@ describe('services on a demo project', () => {
     expect(new Set(progress).size).toBeGreaterThan(0);
     const layers = await s.api.listLayers();
     const ids = layers.map((l) => l.id);
-    expect(ids).toEqual(expect.arrayContaining(['velocity.h5:velocity', 'timeseries.h5:timeseries', 'temporalCoherence.h5:temporalCoherence', 'inputs/geometryGeo.h5:height']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'velocity.h5:velocity',
+        'timeseries.h5:timeseries',
+        'temporalCoherence.h5:temporalCoherence',
+        'inputs/geometryGeo.h5:height',
+      ]),
+    );
     const ts = layers.find((l) => l.id === 'timeseries.h5:timeseries')!;
     expect(ts.dates?.length).toBe(12);
   });
@@ -102,7 +109,11 @@ describe('services on a demo project', () => {
   test('transect samples the layer at the nearest pixels along the line', async () => {
     const g = (await s.api.getLayer('velocity.h5', 'velocity')).grid;
     const lat = g.yFirst + 10.5 * g.yStep;
-    const t = await s.api.transect({ file: 'velocity.h5', dataset: 'velocity' }, [lat, g.xFirst + 0.5 * g.xStep], [lat, g.xFirst + 59.5 * g.xStep]);
+    const t = await s.api.transect(
+      { file: 'velocity.h5', dataset: 'velocity' },
+      [lat, g.xFirst + 0.5 * g.xStep],
+      [lat, g.xFirst + 59.5 * g.xStep],
+    );
     expect(t.values.length).toBe(60);
     const v = await s.api.getLayer('velocity.h5', 'velocity');
     for (const c of [0, 17, 59]) expect(t.values[c]).toBe(v.values[10 * 60 + c]);
@@ -129,9 +140,13 @@ describe('services on a demo project', () => {
     expect((await s.api.projectInfo())?.edits.staleFrom).toBeNull();
     const v1 = (await s.api.getLayer('velocity.h5', 'velocity')).values;
     let maxd = 0;
-    for (let i = 0; i < v1.length; i++) if (Number.isFinite(v1[i]) && Number.isFinite(v0[i])) maxd = Math.max(maxd, Math.abs(v1[i] - v0[i]));
+    for (let i = 0; i < v1.length; i++)
+      if (Number.isFinite(v1[i]) && Number.isFinite(v0[i])) maxd = Math.max(maxd, Math.abs(v1[i] - v0[i]));
     expect(maxd).toBeGreaterThan(0);
-    const kept = JSON.parse(readFileSync(join(s.projects.current!.workDir, 'networkSelection.json'), 'utf8')) as Record<string, unknown>;
+    const kept = JSON.parse(readFileSync(join(s.projects.current!.workDir, 'networkSelection.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(JSON.stringify(kept)).toMatch(/1/);
     const r2 = await H5Reader.open(join(s.projects.current!.workDir, 'numInvIfgram.h5'));
     const num = r2.read('mask');
@@ -183,7 +198,9 @@ describe('services on a demo project', () => {
     const kd = await s.api.exportKmz(undefined, { file: 'timeseries.h5', dataset: 'timeseries', date: dates[5] });
     expect(kd.path).toMatch(new RegExp(`timeseries_timeseries_${dates[5]}\\.kmz$`));
     expect(Object.keys(unzipSync(new Uint8Array(readFileSync(kd.path)))).some((n) => n.endsWith('.png'))).toBe(true);
-    await expect(s.api.exportKmz(undefined, { file: 'inputs/ifgramStack.h5', dataset: 'unwrapPhase', date: 'x' })).rejects.toThrow(/GeoTIFF/);
+    await expect(
+      s.api.exportKmz(undefined, { file: 'inputs/ifgramStack.h5', dataset: 'unwrapPhase', date: 'x' }),
+    ).rejects.toThrow(/GeoTIFF/);
     const t = await s.api.exportGeoTiff({ file: 'velocity.h5', dataset: 'velocity' });
     const tif = await fromArrayBuffer(new Uint8Array(readFileSync(t.path)).buffer);
     const img = await tif.getImage();
@@ -199,7 +216,9 @@ describe('services on a demo project', () => {
     const tp = await s.api.exportGeoTiff({ file: 'inputs/ifgramStack.h5', dataset: 'coherence', date: pair });
     const ip = await (await fromArrayBuffer(new Uint8Array(readFileSync(tp.path)).buffer)).getImage();
     const [pr] = (await ip.readRasters()) as unknown as Float32Array[];
-    expect(Array.from(pr)).toEqual(Array.from((await s.api.getLayer('inputs/ifgramStack.h5', 'coherence', pair)).values));
+    expect(Array.from(pr)).toEqual(
+      Array.from((await s.api.getLayer('inputs/ifgramStack.h5', 'coherence', pair)).values),
+    );
     const c = await s.api.exportCsv({ kind: 'pixel', row: 20, col: 30 });
     const lines = readFileSync(c.path, 'utf8').trim().split('\n');
     expect(lines.length).toBe(2 + 12);
@@ -240,7 +259,12 @@ describe('shutdown during a run', () => {
 describe('stale steps', () => {
   test('the earliest step reading a changed key', () => {
     expect(staleFromDiff({ 'mintpy.velocity.startDate': '20180101' }, {})).toBe('velocity');
-    expect(staleFromDiff(overridesOf({ excludedPairs: [2], referencePoint: { lat: 0, lon: 0, row: 1, col: 1 }, overrides: {} }), {})).toBe('modify_network');
+    expect(
+      staleFromDiff(
+        overridesOf({ excludedPairs: [2], referencePoint: { lat: 0, lon: 0, row: 1, col: 1 }, overrides: {} }),
+        {},
+      ),
+    ).toBe('modify_network');
     expect(staleFromDiff({ a: '1' }, { a: '1' })).toBeNull();
   });
 });
