@@ -6,7 +6,14 @@
  */
 import { lstsqMinNorm } from '../linalg/svd';
 
-export const RAMP_TYPES = ['linear', 'quadratic', 'linear_range', 'linear_azimuth', 'quadratic_range', 'quadratic_azimuth'] as const;
+export const RAMP_TYPES = [
+  'linear',
+  'quadratic',
+  'linear_range',
+  'linear_azimuth',
+  'quadratic_range',
+  'quadratic_azimuth',
+] as const;
 export type RampType = (typeof RAMP_TYPES)[number];
 
 export function isRampType(s: string): s is RampType {
@@ -64,14 +71,21 @@ export function rampFitMask(
     if (step > 1) {
       const h = Math.trunc(step / 2);
       for (let r = 0; r < length; r++)
-        for (let c = 0; c < width; c++) if ((r - h) % step !== 0 || (c - h) % step !== 0 || r < h || c < h) m[r * width + c] = 0;
+        for (let c = 0; c < width; c++)
+          if ((r - h) % step !== 0 || (c - h) % step !== 0 || r < h || c < h) m[r * width + c] = 0;
     }
   }
   return m;
 }
 
 /** Least-squares ramp coefficients over the fitting pixels (pinv with rcond 1e-15). */
-export function fitRamp(data: ArrayLike<number>, length: number, width: number, fitMask: Uint8Array, type: RampType): RampFit {
+export function fitRamp(
+  data: ArrayLike<number>,
+  length: number,
+  width: number,
+  fitMask: Uint8Array,
+  type: RampType,
+): RampFit {
   const P = rampTerms(type, 0, 0).length;
   let k = 0;
   for (let i = 0; i < fitMask.length; i++) if (fitMask[i]) k++;

@@ -72,7 +72,8 @@ export function demErrOptions(t: Template): DemErrOptions {
   const k = 'mintpy.topographicResidual.';
   const po = t.num(`${k}polyOrder`);
   const polyOrder = po === null ? 2 : po;
-  if (!Number.isInteger(polyOrder) || polyOrder < 0) throw new InputError(`${t.path}: ${k}polyOrder must be a non-negative integer, got "${t.get(`${k}polyOrder`)}"`);
+  if (!Number.isInteger(polyOrder) || polyOrder < 0)
+    throw new InputError(`${t.path}: ${k}polyOrder must be a non-negative integer, got "${t.get(`${k}polyOrder`)}"`);
   return {
     polyOrder,
     phaseVelocity: t.bool(`${k}phaseVelocity`),
@@ -85,7 +86,11 @@ export function demErrOptions(t: Template): DemErrOptions {
 /** Scene-centre incidence angle [deg] and slant range [m] from the attributes (MintPy ut.incidence_angle / range_distance, dimension 0). */
 export function sceneGeometry(attrs: Attrs, file: string): { incAngle: number; rangeDist: number } {
   const need = ['STARTING_RANGE', 'RANGE_PIXEL_SIZE', 'EARTH_RADIUS', 'HEIGHT', 'WIDTH'];
-  for (const k of need) if (attrs[k] === undefined || !Number.isFinite(Number(attrs[k]))) throw new InputError(`${file}: attribute ${k} missing or not a number (needed for the scene geometry of the DEM error)`);
+  for (const k of need)
+    if (attrs[k] === undefined || String(attrs[k]).trim() === '' || !Number.isFinite(Number(attrs[k])))
+      throw new InputError(
+        `${file}: attribute ${k} missing or not a number (needed for the scene geometry of the DEM error)`,
+      );
   const rn = Number(attrs.STARTING_RANGE);
   const dR = Number(attrs.RANGE_PIXEL_SIZE);
   const r = Number(attrs.EARTH_RADIUS);
@@ -112,7 +117,10 @@ export async function correctTopography(ctx: StepContext): Promise<StepResult> {
 
   const ts = await H5Reader.open(tsFile);
   const geomPath = opts.pixelwiseGeometry ? geometryFileOf(ctx.workDir) : null;
-  if (opts.pixelwiseGeometry && !geomPath) throw new InputError(`${join(ctx.workDir, 'inputs')}: no geometryGeo.h5 / geometryRadar.h5 (needed by pixelwiseGeometry = yes)`);
+  if (opts.pixelwiseGeometry && !geomPath)
+    throw new InputError(
+      `${join(ctx.workDir, 'inputs')}: no geometryGeo.h5 / geometryRadar.h5 (needed by pixelwiseGeometry = yes)`,
+    );
   const geom = geomPath ? await H5Reader.open(geomPath) : null;
   const tcohPath = join(ctx.workDir, 'temporalCoherence.h5');
   const tcohH5 = existsSync(tcohPath) ? await H5Reader.open(tcohPath) : null;
@@ -134,8 +142,12 @@ export async function correctTopography(ctx: StepContext): Promise<StepResult> {
     const exclude = readDateList(opts.excludeDate, ctx.workDir);
     const dateFlag = dates.map((d) => !exclude.includes(d));
     const nKept = dateFlag.filter(Boolean).length;
-    if (opts.polyOrder > nKept) throw new InputError(`${t.path}: mintpy.topographicResidual.polyOrder ${opts.polyOrder} > number of acquisitions ${nKept}; reduce it`);
-    if (exclude.length) ctx.log(`correct_topography: excluding ${exclude.length} date(s) from the estimation: ${exclude.join(' ')}`);
+    if (opts.polyOrder > nKept)
+      throw new InputError(
+        `${t.path}: mintpy.topographicResidual.polyOrder ${opts.polyOrder} > number of acquisitions ${nKept}; reduce it`,
+      );
+    if (exclude.length)
+      ctx.log(`correct_topography: excluding ${exclude.length} date(s) from the estimation: ${exclude.join(' ')}`);
     if (opts.stepFuncDate.length) ctx.log('correct_topography: stepFuncDate is ignored, as in MintPy 1.5.1');
 
     const model: DemErrorModel = { polyOrder: opts.polyOrder, periodic: [], phaseVelocity: opts.phaseVelocity };
@@ -146,7 +158,8 @@ export async function correctTopography(ctx: StepContext): Promise<StepResult> {
     let pixelwise = false;
     let scene: { incAngle: number; rangeDist: number } | null = null;
     if (geom && geom.has('incidenceAngle')) {
-      if (!geom.has('slantRangeDistance')) throw new InputError(`${geom.path}: no "slantRangeDistance" dataset (needed by pixelwiseGeometry = yes)`);
+      if (!geom.has('slantRangeDistance'))
+        throw new InputError(`${geom.path}: no "slantRangeDistance" dataset (needed by pixelwiseGeometry = yes)`);
       pixelwise = true;
     } else scene = sceneGeometry(attrs, tsFile);
     const bperp3d = geom && geom.has('bperp') && geom.shape('bperp').length === 3 && geom.shape('bperp')[0] === N;
@@ -182,7 +195,8 @@ export async function correctTopography(ctx: StepContext): Promise<StepResult> {
       if (bperp3d) {
         const raw = geom!.readRows('bperp', r0, r1);
         const p3 = new Float64Array(N * n);
-        for (let i = 0; i < N; i++) for (let p = 0; p < n; p++) p3[i * n + p] = Math.fround(raw[i * n + p] - raw[refIndex * n + p]);
+        for (let i = 0; i < N; i++)
+          for (let p = 0; p < n; p++) p3[i * n + p] = Math.fround(raw[i * n + p] - raw[refIndex * n + p]);
         pb = p3;
       }
       const out = demErrorTile({
@@ -207,10 +221,18 @@ export async function correctTopography(ctx: StepContext): Promise<StepResult> {
     }
     for (const w of writers) w.commit();
     writers = [];
-    ctx.log(`correct_topography: ${numEstimated} of ${length * width} pixels estimated (${pixelwise ? 'pixelwise' : 'scene-centre'} geometry)`);
+    ctx.log(
+      `correct_topography: ${numEstimated} of ${length * width} pixels estimated (${pixelwise ? 'pixelwise' : 'scene-centre'} geometry)`,
+    );
     return {
       outputs: [demFile, outFile, resFile],
-      summary: { numEstimated, numPixels: length * width, pixelwiseGeometry: pixelwise, excludeDate: exclude, polyOrder: opts.polyOrder },
+      summary: {
+        numEstimated,
+        numPixels: length * width,
+        pixelwiseGeometry: pixelwise,
+        excludeDate: exclude,
+        polyOrder: opts.polyOrder,
+      },
     };
   } finally {
     for (const w of writers) w.abort();

@@ -47,7 +47,10 @@ export async function changeRefDate(file: string, refDate: string, signal?: Abor
     if (attrs.REF_DATE === refDate) return false;
     const dates = h.readStrings('date');
     const k = dates.indexOf(refDate);
-    if (k < 0) throw new InputError(`${file}: reference date ${refDate} is not found among its dates (${dates[0]}…${dates[dates.length - 1]})`);
+    if (k < 0)
+      throw new InputError(
+        `${file}: reference date ${refDate} is not found among its dates (${dates[0]}…${dates[dates.length - 1]})`,
+      );
     const [N, length, width] = h.shape('timeseries');
     w = await H5Writer.create(file, { ...attrs, REF_DATE: refDate, FILE_PATH: file });
     for (const name of h.keys()) {
@@ -86,7 +89,8 @@ export async function referenceDate(ctx: StepContext): Promise<StepResult> {
     return { outputs: [], summary: { skipped: true } };
   }
   const files = timeseriesChainFiles(ctx.workDir, ctx.template);
-  if (!files.length) throw new InputError(`${join(ctx.workDir, 'timeseries.h5')}: not found (run invert_network first)`);
+  if (!files.length)
+    throw new InputError(`${join(ctx.workDir, 'timeseries.h5')}: not found (run invert_network first)`);
   const changed: string[] = [];
   for (const f of files) if (await changeRefDate(f, refDate, ctx.signal)) changed.push(f);
   ctx.log(`reference_date: ${refDate}; ${changed.length} file(s) re-referenced`);

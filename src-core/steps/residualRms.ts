@@ -14,7 +14,10 @@ import { writeFileAtomic } from '../export/atomic';
 
 /** MintPy ut.median_abs_deviation_threshold(rms, center=0, cutoff): cutoff · 0.67449 · nanmedian(|rms|). */
 export function rmsThreshold(rms: readonly number[], cutoff: number): number {
-  const v = rms.filter((x) => !Number.isNaN(x)).map(Math.abs).sort((a, b) => a - b);
+  const v = rms
+    .filter((x) => !Number.isNaN(x))
+    .map(Math.abs)
+    .sort((a, b) => a - b);
   if (!v.length) return NaN;
   const m = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   const mad = m * 0.67449;
@@ -22,9 +25,14 @@ export function rmsThreshold(rms: readonly number[], cutoff: number): number {
 }
 
 /** The analysis MintPy makes of the RMS list (values as read back from the text file: float32). */
-export function analyzeRms(dates: readonly string[], rms: readonly number[], cutoff: number): { refDate: string; threshold: number; excluded: string[] } {
+export function analyzeRms(
+  dates: readonly string[],
+  rms: readonly number[],
+  cutoff: number,
+): { refDate: string; threshold: number; excluded: string[] } {
   let best = 0;
-  for (let i = 1; i < rms.length; i++) if (rms[i] < rms[best] || (Number.isNaN(rms[best]) && !Number.isNaN(rms[i]))) best = i;
+  for (let i = 1; i < rms.length; i++)
+    if (rms[i] < rms[best] || (Number.isNaN(rms[best]) && !Number.isNaN(rms[i]))) best = i;
   const threshold = rmsThreshold(rms, cutoff);
   const excluded = dates.filter((_, i) => rms[i] > threshold);
   return { refDate: dates[best], threshold, excluded };
@@ -51,9 +59,15 @@ export async function residualRms(ctx: StepContext): Promise<StepResult> {
   const maskName = t.get('mintpy.residualRMS.maskFile');
   const rampType = t.get('mintpy.residualRMS.deramp').trim();
   const cutoff = Number(t.get('mintpy.residualRMS.cutoff'));
-  if (!Number.isFinite(cutoff)) throw new InputError(`${t.path}: mintpy.residualRMS.cutoff "${t.get('mintpy.residualRMS.cutoff')}" is not a number`);
+  if (!Number.isFinite(cutoff))
+    throw new InputError(
+      `${t.path}: mintpy.residualRMS.cutoff "${t.get('mintpy.residualRMS.cutoff')}" is not a number`,
+    );
   const noRamp = ['no', 'false', 'none'].includes(rampType.toLowerCase());
-  if (!noRamp && !isRampType(rampType)) throw new InputError(`${t.path}: mintpy.residualRMS.deramp "${rampType}" is not one of no, linear, quadratic, linear_range, linear_azimuth, quadratic_range, quadratic_azimuth`);
+  if (!noRamp && !isRampType(rampType))
+    throw new InputError(
+      `${t.path}: mintpy.residualRMS.deramp "${rampType}" is not one of no, linear, quadratic, linear_range, linear_azimuth, quadratic_range, quadratic_azimuth`,
+    );
   const maskPath = maskName.startsWith('/') ? maskName : join(ctx.workDir, maskName);
 
   const ts = await H5Reader.open(resFile);
@@ -71,13 +85,15 @@ export async function residualRms(ctx: StepContext): Promise<StepResult> {
       try {
         const name = m.has('mask') ? 'mask' : m.keys()[0];
         const sh = m.shape(name);
-        if (sh.length !== 2 || sh[0] !== length || sh[1] !== width) throw new InputError(`${maskPath}: "${name}" is ${sh.join('×')}, expected ${length}×${width}`);
+        if (sh.length !== 2 || sh[0] !== length || sh[1] !== width)
+          throw new InputError(`${maskPath}: "${name}" is ${sh.join('×')}, expected ${length}×${width}`);
         mask = m.read(name);
       } finally {
         m.close();
       }
     } else ctx.log(`residual_RMS: ${maskPath} not found, using the whole area`);
-    const ref: [number, number] | null = attrs.REF_Y !== undefined && attrs.REF_X !== undefined ? [Number(attrs.REF_Y), Number(attrs.REF_X)] : null;
+    const ref: [number, number] | null =
+      attrs.REF_Y !== undefined && attrs.REF_X !== undefined ? [Number(attrs.REF_Y), Number(attrs.REF_X)] : null;
 
     let w: H5Writer | null = null;
     if (!noRamp) {

@@ -31,7 +31,11 @@ export interface DemErrorModel {
  * dates and CENTER_LINE_UTC. The step-function dates are ignored as in 1.5.1 (its bug: stored under the
  * wrong model key).
  */
-export function demErrorDefoDesign(dates: readonly string[], model: DemErrorModel, centerLineUtc: number): { G: Float64Array; P: number } {
+export function demErrorDefoDesign(
+  dates: readonly string[],
+  model: DemErrorModel,
+  centerLineUtc: number,
+): { G: Float64Array; P: number } {
   const tf: TimeFuncModel = { polynomial: model.polyOrder, periodic: model.periodic, stepDate: [], exp: [], log: [] };
   const G = timeFuncDesign(dates, tf, centerLineUtc);
   return { G, P: model.polyOrder + 1 + 2 * model.periodic.length };
@@ -119,7 +123,14 @@ export function demErrorPixelMask(inp: DemErrorTileInput): Uint8Array {
 }
 
 /** The fit's design rows (kept dates; differenced for phaseVelocity) and the full G0 columns used. */
-function fitDesign(G0: Float64Array, N: number, K: number, flag: ArrayLike<boolean>, phaseVelocity: boolean, tbase: ArrayLike<number>) {
+function fitDesign(
+  G0: Float64Array,
+  N: number,
+  K: number,
+  flag: ArrayLike<boolean>,
+  phaseVelocity: boolean,
+  tbase: ArrayLike<number>,
+) {
   const kept: number[] = [];
   for (let i = 0; i < N; i++) if (flag[i]) kept.push(i);
   if (!phaseVelocity) {

@@ -56,7 +56,13 @@ async function run(pixelwise: string): Promise<Ours> {
     'mintpy.topographicResidual': 'yes',
     'mintpy.topographicResidual.pixelwiseGeometry': pixelwise,
   });
-  const ctx: StepContext = { template: t, workDir: d, log: () => {}, progress: () => {}, signal: new AbortController().signal };
+  const ctx: StepContext = {
+    template: t,
+    workDir: d,
+    log: () => {},
+    progress: () => {},
+    signal: new AbortController().signal,
+  };
   // exclude_date.txt exists but is empty while correct_topography reads it: no date excluded
   await correctTopography(ctx);
   await residualRms(ctx);
@@ -142,7 +148,11 @@ describeParity('correct_topography / residual_RMS / reference_date vs MintPy 1.5
     it(`pixelwiseGeometry=${pw}: RMS list within 1e-6 relative (measured ≤ 6e-7), reference_date.txt and exclude_date.txt equal`, () => {
       const o = ours[pw];
       const lines = o.rmsText.split('\n').filter((l) => l && !l.startsWith('#'));
-      expect(o.rmsText.startsWith('# Root Mean Square in space for each acquisition of time-series\n# Timeseries file: timeseriesResidual_ramp.h5\n# Mask file: maskTempCoh.h5\n# Date\t\tRMS (m)\n')).toBe(true);
+      expect(
+        o.rmsText.startsWith(
+          '# Root Mean Square in space for each acquisition of time-series\n# Timeseries file: timeseriesResidual_ramp.h5\n# Mask file: maskTempCoh.h5\n# Date\t\tRMS (m)\n',
+        ),
+      ).toBe(true);
       expect(lines.length).toBe(EXP[pw].rms.length);
       lines.forEach((l, i) => {
         const [d, v] = l.split('\t');
