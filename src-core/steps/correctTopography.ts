@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
-import { InputError, type StepContext, type StepResult } from '../pipeline/types';
+import { CancelledError, InputError, type StepContext, type StepResult } from '../pipeline/types';
 import type { Template } from '../config/template';
 import { demErrorDefoDesign, demErrorTbase, demErrorTile, type DemErrorModel } from '../topography/demError';
 
@@ -187,7 +187,7 @@ export async function correctTopography(ctx: StepContext): Promise<StepResult> {
     const rowsPerBlock = Math.max(1, Math.floor(64e6 / (4 * width * N * 4)));
     let numEstimated = 0;
     for (let r0 = 0; r0 < length; r0 += rowsPerBlock) {
-      if (ctx.signal.aborted) throw new Error('cancelled');
+      if (ctx.signal.aborted) throw new CancelledError();
       const r1 = Math.min(length, r0 + rowsPerBlock);
       const n = (r1 - r0) * width;
       const data = ts.readRows('timeseries', r0, r1);

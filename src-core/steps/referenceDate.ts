@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { H5Reader, H5Writer } from '../formats/h5';
-import { InputError, type StepContext, type StepResult } from '../pipeline/types';
+import { CancelledError, InputError, type StepContext, type StepResult } from '../pipeline/types';
 import { timeseriesChainFiles } from './correctTopography';
 
 /** The reference date the template asks for, or null when the step should be skipped. */
@@ -62,7 +62,7 @@ export async function changeRefDate(file: string, refDate: string, signal?: Abor
     w.createEmpty('timeseries', { shape: [N, length, width], dtype: '<f4' });
     const rows = Math.max(1, Math.floor(64e6 / (4 * width * N)));
     for (let r0 = 0; r0 < length; r0 += rows) {
-      if (signal?.aborted) throw new Error('cancelled');
+      if (signal?.aborted) throw new CancelledError();
       const r1 = Math.min(length, r0 + rows);
       const n = (r1 - r0) * width;
       const d = Float32Array.from(h.readRows('timeseries', r0, r1) as ArrayLike<number>);

@@ -7,7 +7,7 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { H5Reader, H5Writer } from '../formats/h5';
-import { InputError, type StepContext, type StepResult } from '../pipeline/types';
+import { CancelledError, InputError, type StepContext, type StepResult } from '../pipeline/types';
 import { deramp2d, isRampType, maskedRms } from '../deramp/ramp';
 import { pyFloat } from '../load/pyfmt';
 import { writeFileAtomic } from '../export/atomic';
@@ -107,7 +107,7 @@ export async function residualRms(ctx: StepContext): Promise<StepResult> {
     }
     try {
       for (let i = 0; i < N; i++) {
-        if (ctx.signal.aborted) throw new Error('cancelled');
+        if (ctx.signal.aborted) throw new CancelledError();
         const band = ts.readBand('timeseries', i);
         let d: ArrayLike<number> = band;
         if (!noRamp) {

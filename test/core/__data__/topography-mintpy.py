@@ -1,7 +1,8 @@
 """Expected values for test/core/topography.parity.test.ts, from MintPy 1.5.1 itself.
 
 Copies the cv-tiny fixture's inputs/ and MintPy's timeseries.h5 / temporalCoherence.h5 / maskTempCoh.h5
-into a temp dir, turns mintpy.topographicResidual on (pixelwiseGeometry yes and no), runs
+into a temp dir, turns mintpy.topographicResidual on (cases: pixelwiseGeometry yes; no; and "pv" =
+pixelwise, phaseVelocity, polyOrder 1, two dates in exclude_date.txt, linear RMS deramp, cutoff 1), runs
   smallbaselineApp <cfg> --start correct_topography --end reference_date
 and stores, per case: demErr statistics and a few pixels, the full series of a few pixels of
 timeseries_demErr.h5 (after reference_date) and timeseriesResidual.h5, the RMS text file lines,
@@ -18,18 +19,30 @@ fx = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__
 src = os.path.join(os.path.abspath(fx), 'cv-tiny', 'mintpy')
 PIXELS = [(11, 63), (0, 0), (50, 80), (99, 159), (30, 120), (75, 20)]
 out = {'pixels': PIXELS}
-for pw in ['yes', 'no']:
+CASES = {
+    'yes': (['mintpy.topographicResidual.pixelwiseGeometry = yes\n'], None),
+    'no': (['mintpy.topographicResidual.pixelwiseGeometry = no\n'], None),
+    'pv': (['mintpy.topographicResidual.pixelwiseGeometry = yes\n',
+            'mintpy.topographicResidual.phaseVelocity = yes\n',
+            'mintpy.topographicResidual.polyOrder = 1\n',
+            'mintpy.residualRMS.deramp = linear\n',
+            'mintpy.residualRMS.cutoff = 1\n'], ['20180310', '20180930']),
+}
+out['cases'] = {k: {'cfg': [l.strip() for l in v[0]], 'excludeIn': v[1]} for k, v in CASES.items()}
+for pw, (extra, ex_in) in CASES.items():
     d = tempfile.mkdtemp(prefix='topo-mintpy-')
     shutil.copytree(os.path.join(src, 'inputs'), os.path.join(d, 'inputs'))
     for f in ['timeseries.h5', 'temporalCoherence.h5', 'maskTempCoh.h5', 'smallbaselineApp.cfg']:
         shutil.copy(os.path.join(src, f), d)
     lines = []
     for line in open(os.path.join(src, 'Central_Valley.cfg')):
-        if line.startswith('mintpy.topographicResidual'):
+        if line.startswith(('mintpy.topographicResidual', 'mintpy.residualRMS')):
             continue
         lines.append(line)
-    lines += ['mintpy.topographicResidual = yes\n', f'mintpy.topographicResidual.pixelwiseGeometry = {pw}\n']
+    lines += ['mintpy.topographicResidual = yes\n'] + extra
     open(os.path.join(d, 'Central_Valley.cfg'), 'w').writelines(lines)
+    if ex_in:
+        open(os.path.join(d, 'exclude_date.txt'), 'w').write(''.join(x + '\n' for x in ex_in))
     subprocess.run([sys.executable, '-m', 'mintpy', 'smallbaselineApp', 'Central_Valley.cfg',
                     '--start', 'correct_topography', '--end', 'reference_date'],
                    cwd=d, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
