@@ -1,14 +1,16 @@
 /**
  * correct_topography (MintPy 1.5.1 dem_error.py via smallbaselineApp): estimate the DEM error of every pixel
  * of timeseries.h5 and write demErr.h5, timeseries_demErr.h5 and timeseriesResidual.h5.
- * Row blocks are processed in-process (no worker pool yet).
+ * Row blocks are processed in-process, one `DemErrTask` each (topography/demErrTask.ts: ready for the pool).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
 import { CancelledError, InputError, type StepContext, type StepResult } from '../pipeline/types';
 import type { Template } from '../config/template';
-import { demErrorDefoDesign, demErrorTbase, demErrorTile, type DemErrorModel } from '../topography/demError';
+import { demErrorDefoDesign, demErrorTbase, type DemErrorModel } from '../topography/demError';
+import { executeDemErrTask, type DemErrTask } from '../topography/demErrTask';
+import { tileBudgetBytes } from '../pipeline/tiles';
 
 /** MintPy's time-series files of the chain this project writes, in order (existing or not). */
 export function timeseriesChainNames(template: Template): string[] {
@@ -123,7 +125,6 @@ export async function correctTopography(ctx: StepContext): Promise<StepResult> {
     );
   const geom = geomPath ? await H5Reader.open(geomPath) : null;
   const tcohPath = join(ctx.workDir, 'temporalCoherence.h5');
-  const tcohH5 = existsSync(tcohPath) ? await H5Reader.open(tcohPath) : null;
   let writers: H5Writer[] = [];
   try {
     const attrs = ts.attrs;
@@ -184,39 +185,35 @@ export async function correctTopography(ctx: StepContext): Promise<StepResult> {
       w.createEmpty('timeseries', { shape: [N, length, width], dtype: '<f4' });
     }
 
-    const rowsPerBlock = Math.max(1, Math.floor(64e6 / (4 * width * N * 4)));
+    const base: Omit<DemErrTask, 'r0' | 'r1'> = {
+      kind: 'demErr',
+      timeseriesFile: tsFile,
+      width,
+      numDates: N,
+      pbase: Array.from(pbase),
+      refIndex,
+      geometryFile: geomPath,
+      pixelwise,
+      bperp3d: Boolean(bperp3d),
+      scene,
+      tcohFile: existsSync(tcohPath) ? tcohPath : null,
+      dateFlag,
+      Gdefo: Array.from(G),
+      P,
+      phaseVelocity: opts.phaseVelocity,
+      tbase: Array.from(tbase),
+    };
+    // in-process row blocks within the memory budget (input + two outputs); see topography/demErrTask.ts for the pool
+    const rowsPerBlock = Math.max(1, Math.floor(tileBudgetBytes(ctx, 1) / (4 * width * N * 3)));
     let numEstimated = 0;
     for (let r0 = 0; r0 < length; r0 += rowsPerBlock) {
       if (ctx.signal.aborted) throw new CancelledError();
       const r1 = Math.min(length, r0 + rowsPerBlock);
-      const n = (r1 - r0) * width;
-      const data = ts.readRows('timeseries', r0, r1);
-      let pb: ArrayLike<number> = pbase;
-      if (bperp3d) {
-        const raw = geom!.readRows('bperp', r0, r1);
-        const p3 = new Float64Array(N * n);
-        for (let i = 0; i < N; i++)
-          for (let p = 0; p < n; p++) p3[i * n + p] = Math.fround(raw[i * n + p] - raw[refIndex * n + p]);
-        pb = p3;
-      }
-      const out = demErrorTile({
-        N,
-        n,
-        ts: data,
-        pbase: pb,
-        rangeDist: pixelwise ? geom!.readRows('slantRangeDistance', r0, r1) : scene!.rangeDist,
-        incAngle: pixelwise ? geom!.readRows('incidenceAngle', r0, r1) : scene!.incAngle,
-        tcoh: tcohH5 ? tcohH5.readRows('temporalCoherence', r0, r1) : null,
-        dateFlag,
-        Gdefo: G,
-        P,
-        phaseVelocity: opts.phaseVelocity,
-        tbase,
-      });
-      numEstimated += out.numEstimated;
-      wDem.writeRows('dem', r0, out.demErr);
-      wCor.writeRows('timeseries', r0, out.tsCor);
-      wRes.writeRows('timeseries', r0, out.tsRes);
+      const out = await executeDemErrTask({ ...base, r0, r1 });
+      numEstimated += out.stats.numEstimated;
+      wDem.writeRows('dem', r0, out.arrays.dem);
+      wCor.writeRows('timeseries', r0, out.arrays.tsCor);
+      wRes.writeRows('timeseries', r0, out.arrays.tsRes);
       ctx.progress({ step: 'correct_topography', done: r1, total: length, label: 'rows' });
     }
     for (const w of writers) w.commit();
@@ -238,6 +235,5 @@ export async function correctTopography(ctx: StepContext): Promise<StepResult> {
     for (const w of writers) w.abort();
     ts.close();
     geom?.close();
-    tcohH5?.close();
   }
 }

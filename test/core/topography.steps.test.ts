@@ -137,6 +137,17 @@ describe('correct_topography → residual_RMS → reference_date', () => {
     expect(existsSync(join(d, 'exclude_date.txt'))).toBe(false);
   });
 
+  it('row blocks: a tiny memory budget (one row per block) gives the same files', async () => {
+    const d = await workDir();
+    await correctTopography(ctxOf(d));
+    const whole = await readTs(join(d, 'timeseries_demErr.h5'));
+    const d2 = await workDir();
+    await correctTopography(ctxOf(d2, { 'mintpy.compute.maxMemory': '1e-9' }));
+    const rows = await readTs(join(d2, 'timeseries_demErr.h5'));
+    expect(Array.from(rows.ts)).toEqual(Array.from(whole.ts));
+    expect(whole.ts.some((v) => v !== 0)).toBe(true);
+  });
+
   it('exclude_date.txt dates leave the DEM-error fit', async () => {
     const d = await workDir();
     writeFileSync(join(d, 'exclude_date.txt'), `${dates[6]}\n`);
