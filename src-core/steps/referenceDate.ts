@@ -57,9 +57,9 @@ export async function changeRefDate(file: string, refDate: string, signal?: Abor
       if (name === 'timeseries') continue;
       const info = h.info(name);
       if (name === 'date') w.write('date', dates, [N]);
-      else w.write(name, h.read(name), info.shape);
+      else w.write(name, h.read(name), info.shape, Object.keys(info.attrs).length ? info.attrs : undefined);
     }
-    w.createEmpty('timeseries', { shape: [N, length, width], dtype: '<f4' });
+    w.createEmpty('timeseries', { shape: [N, length, width], dtype: '<f4', attrs: h.info('timeseries').attrs });
     const rows = Math.max(1, Math.floor(64e6 / (4 * width * N)));
     for (let r0 = 0; r0 < length; r0 += rows) {
       if (signal?.aborted) throw new CancelledError();

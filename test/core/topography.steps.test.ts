@@ -50,7 +50,7 @@ async function workDir(): Promise<string> {
   const w = await H5Writer.create(join(d, 'timeseries.h5'), ATTRS);
   w.write('date', dates, [N]);
   w.write('bperp', bperp, [N]);
-  w.write('timeseries', ts, [N, L, W]);
+  w.write('timeseries', ts, [N, L, W], { MODIFICATION_TIME: '1700000000.0' });
   w.commit();
   const c = await H5Writer.create(join(d, 'temporalCoherence.h5'), { ...ATTRS, FILE_TYPE: 'temporalCoherence' });
   c.write('temporalCoherence', new Float32Array(L * W).fill(0.9), [L, W]);
@@ -129,6 +129,10 @@ describe('correct_topography → residual_RMS → reference_date', () => {
       for (const p of [0, 9, 40])
         expect(after.ts[i * n + p]).toBe(Math.fround(before.ts[i * n + p] - before.ts[k * n + p]));
     expect((await readTs(join(d, 'timeseries.h5'))).attrs.REF_DATE).toBe(ref);
+    const h = await H5Reader.open(join(d, 'timeseries.h5'));
+    expect(h.info('timeseries').attrs.MODIFICATION_TIME).toBe('1700000000.0'); // dataset attributes kept
+    expect(h.read('bperp').length).toBe(N);
+    h.close();
     // a second run changes nothing
     expect((await referenceDate(ctx)).outputs).toEqual([]);
 
