@@ -19,7 +19,8 @@ usage:
                                                           (insar-studio export --help)
   insar-studio nisar method1|method2 <velocity.h5> ...   NISAR secular-requirement validation report
 
-steps: load_data modify_network reference_point quick_overview invert_network velocity google_earth
+steps: load_data modify_network reference_point quick_overview invert_network correct_topography residual_RMS
+       reference_date velocity google_earth
 `;
 
 export async function main(argv: string[]): Promise<number> {

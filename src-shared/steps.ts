@@ -12,6 +12,9 @@ const OUTPUT_STEP: Record<string, (typeof STEP_ORDER)[number]> = {
   'temporalCoherence.h5': 'invert_network',
   'numInvIfgram.h5': 'invert_network',
   'maskTempCoh.h5': 'invert_network',
+  'demErr.h5': 'correct_topography',
+  'timeseries_demErr.h5': 'correct_topography',
+  'timeseriesResidual.h5': 'correct_topography',
   'velocity.h5': 'velocity',
 };
 

@@ -35,7 +35,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     });
     for (const s of record.steps)
       process.stdout.write(
-        `${s.name.padEnd(16)} ${s.status.padEnd(8)} ${s.seconds.toFixed(2).padStart(7)} s  ${s.outputs.map((o) => o.replace(`${record.workDir}/`, '')).join(' ')}\n`,
+        `${s.name.padEnd(18)} ${s.status.padEnd(8)} ${s.seconds.toFixed(2).padStart(7)} s  ${s.outputs.map((o) => o.replace(`${record.workDir}/`, '')).join(' ')}\n`,
       );
     process.stdout.write(`outputs in ${record.workDir}\n`);
     return 0;

@@ -4,6 +4,9 @@ import { modifyNetwork } from '../steps/modifyNetwork';
 import { referencePoint } from '../steps/referencePoint';
 import { quickOverview } from '../steps/quickOverview';
 import { invertNetwork } from '../steps/invertNetwork';
+import { correctTopography } from '../steps/correctTopography';
+import { residualRms } from '../steps/residualRms';
+import { referenceDate } from '../steps/referenceDate';
 import { velocity } from '../steps/velocity';
 import { googleEarth } from '../steps/googleEarth';
 import type { StepFn, StepName } from './types';
@@ -14,6 +17,9 @@ export const STEPS: Record<StepName, StepFn> = {
   reference_point: referencePoint,
   quick_overview: quickOverview,
   invert_network: invertNetwork,
+  correct_topography: correctTopography,
+  residual_RMS: residualRms,
+  reference_date: referenceDate,
   velocity,
   google_earth: googleEarth,
 };

@@ -69,6 +69,7 @@ export function selectSteps(opts: Pick<RunOptions, 'dostep' | 'start' | 'end'>):
 /** Whether a step applies to this template (google_earth only with mintpy.save.kmz, load_data only for ARIA input). */
 function skipReason(name: StepName, t: Template, workDir: string): string | null {
   if (name === 'google_earth' && !t.bool('mintpy.save.kmz')) return 'mintpy.save.kmz = no';
+  if (name === 'correct_topography' && !t.bool('mintpy.topographicResidual')) return 'mintpy.topographicResidual = no';
   if (name === 'load_data' && existsSync(`${workDir}/inputs/ifgramStack.h5`)) {
     // MintPy's staged form (the notebook's zip): inputs/ are there, the template's source paths are not
     const unw = t.path_('mintpy.load.unwFile');
@@ -91,8 +92,6 @@ export function unimplementedSteps(t: Template): string[] {
   if (on('mintpy.troposphericDelay.method'))
     out.push(`correct_troposphere (mintpy.troposphericDelay.method = ${t.get('mintpy.troposphericDelay.method')})`);
   if (on('mintpy.deramp')) out.push(`deramp (mintpy.deramp = ${t.get('mintpy.deramp')})`);
-  if (on('mintpy.topographicResidual'))
-    out.push('correct_topography, residual_RMS, reference_date (mintpy.topographicResidual = yes)');
   return out;
 }
 
@@ -148,7 +147,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
     const t0 = performance.now();
     try {
       const res = await fn(ctx);
-      record.steps.push({ name, status: 'done', seconds: (performance.now() - t0) / 1000, ...res });
+      // a step that finds itself switched off (e.g. correct_topography with topographicResidual = no) says so
+      const status = res.summary.skipped === true ? 'skipped' : 'done';
+      record.steps.push({ name, status, seconds: (performance.now() - t0) / 1000, ...res });
     } catch (e) {
       const cancelled = e instanceof CancelledError || signal.aborted;
       record.steps.push({

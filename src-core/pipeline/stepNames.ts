@@ -5,6 +5,9 @@ export const STEP_NAMES = [
   'reference_point',
   'quick_overview',
   'invert_network',
+  'correct_topography',
+  'residual_RMS',
+  'reference_date',
   'velocity',
   'google_earth',
 ] as const;

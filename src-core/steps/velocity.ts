@@ -12,12 +12,13 @@ import { InputError, type StepContext, type StepResult } from '../pipeline/types
 import { selectDates } from '../timefunc/design';
 import { datasetSpecs, parseTimeFuncOptions, timeFuncAttributes, validateModel } from '../timefunc/model';
 import { MINTPY_DEFAULTS } from '../config/defaults';
+import type { Template } from '../config/template';
+import { timeseriesChainFiles } from './correctTopography';
 import { statSync } from 'node:fs';
 
-/** The time-series file velocity uses: the last of MintPy's chain that exists. */
-export function timeseriesFileOf(workDir: string): string {
-  const chain = ['timeseries.h5'];
-  const found = chain.map((f) => join(workDir, f)).filter((p) => existsSync(p));
+/** The time-series file velocity uses: the last of MintPy's chain (timeseries.h5 → timeseries_demErr.h5 …) for this template. */
+export function timeseriesFileOf(workDir: string, template: Template): string {
+  const found = timeseriesChainFiles(workDir, template);
   if (!found.length) throw new InputError(`${join(workDir, 'timeseries.h5')}: not found (run invert_network first)`);
   return found[found.length - 1];
 }
@@ -47,7 +48,7 @@ export async function velocity(ctx: StepContext): Promise<StepResult> {
   }
   const excludeDate = [...opts.excludeDate, ...readDateFiles(ctx.workDir, opts.excludeDateFiles)];
 
-  const tsFile = timeseriesFileOf(ctx.workDir);
+  const tsFile = timeseriesFileOf(ctx.workDir, t);
   const h5 = await H5Reader.open(tsFile);
   let attrs: Attrs, dates: string[], shape: number[];
   try {

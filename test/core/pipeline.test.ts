@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { H5Reader } from '../../src-core/formats/h5';
 import { runPipeline, type RunRecord } from '../../src-core/pipeline/runner';
 import { describeParity, fx } from '../helpers/fixtures';
@@ -48,6 +48,9 @@ describeParity('pipeline on cv-tiny ARIA input vs MintPy 1.5.1', () => {
       'reference_point:done',
       'quick_overview:done',
       'invert_network:done',
+      'correct_topography:skipped',
+      'residual_RMS:skipped',
+      'reference_date:skipped',
       'velocity:done',
       'google_earth:done',
     ]);
@@ -127,4 +130,34 @@ describeParity('pipeline on MintPy staged inputs (the notebook zip) vs MintPy 1.
     );
     expect(v, `velocity max |Δ| = ${v.toExponential(2)} m/yr`).toBeLessThanOrEqual(1e-5);
   });
+});
+
+describe('pipeline with the DEM-error chain on a generated stack', () => {
+  it('runs correct_topography → residual_RMS → reference_date, and velocity fits timeseries_demErr.h5', async () => {
+    const { writeDemo } = await import('../../src-core/demo');
+    const demo = await writeDemo(mkdtempSync(join(tmpdir(), 'topo-')), { rows: 40, cols: 50, numDates: 12, seed: 9 });
+    writeFileSync(demo.templatePath, `${readFileSync(demo.templatePath, 'utf8')}\nmintpy.topographicResidual = yes\n`);
+    const rec = await runPipeline({ templatePath: demo.templatePath, end: 'velocity', numWorkers: 0 });
+    expect(rec.steps.map((s) => `${s.name}:${s.status}`).slice(4)).toEqual([
+      'invert_network:done',
+      'correct_topography:done',
+      'residual_RMS:done',
+      'reference_date:done',
+      'velocity:done',
+    ]);
+    expect(rec.skippedMintpySteps, rec.skippedMintpySteps.join()).toEqual([]);
+    const refDate = readFileSync(join(rec.workDir, 'reference_date.txt'), 'utf8').trim();
+    const v = await H5Reader.open(join(rec.workDir, 'velocity.h5'));
+    const t = await H5Reader.open(join(rec.workDir, 'timeseries_demErr.h5'));
+    try {
+      expect(v.attrs.REF_DATE).toBe(refDate);
+      expect(t.attrs.REF_DATE).toBe(refDate);
+      // velocity's own record of its input: the DEM-error-corrected series
+      expect(v.attrs.FILE_TYPE).toBe('velocity');
+      expect(t.attrs.FILE_TYPE).toBe('timeseries');
+    } finally {
+      v.close();
+      t.close();
+    }
+  }, 120_000);
 });

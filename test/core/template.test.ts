@@ -31,11 +31,10 @@ describeParity('template reads the notebook config', () => {
 });
 
 describe('MintPy steps the template turns on that InSAR Studio does not run', () => {
-  it('names them (MintPy defaults: pyaps troposphere and the DEM-error step are on)', async () => {
+  it('names them (MintPy defaults: pyaps troposphere is on)', async () => {
     const { unimplementedSteps } = await import('../../src-core/pipeline/runner');
     const none = unimplementedSteps(new Template('/p/x.cfg', {}));
     expect(none.join('\n')).toMatch(/correct_troposphere \(mintpy.troposphericDelay.method = pyaps\)/);
-    expect(none.join('\n')).toMatch(/correct_topography/);
     const off = unimplementedSteps(
       new Template('/p/x.cfg', { 'mintpy.troposphericDelay.method': 'no', 'mintpy.topographicResidual': 'no' }),
     );
