@@ -6,6 +6,7 @@ import { H5Reader, type HeapBlock, type NumericArray } from '../formats/h5';
 import { invertTile, type MaskDatasetName } from '../inversion/invertTile';
 import type { WeightFunc } from '../inversion/weights';
 import { executeFitTask, type FitTask } from './fitTask';
+import { executeDemErrTask, type DemErrTask } from '../topography/demErrTask';
 
 export interface InvertTask {
   kind: 'invert';
@@ -31,7 +32,7 @@ export interface InvertTask {
   skipMasks: { file: string; dataset: string }[];
 }
 
-export type TileTask = InvertTask | FitTask;
+export type TileTask = InvertTask | FitTask | DemErrTask;
 export type { FitTask };
 
 export interface TileTaskResult {
@@ -162,6 +163,10 @@ export async function executeTileTask(task: TileTask): Promise<TileTaskResult> {
       return executeInvert(task);
     case 'fit':
       return executeFitTask(task);
+    case 'demErr': {
+      const r = await executeDemErrTask(task);
+      return { arrays: { ...r.arrays, numEstimated: Float32Array.of(r.stats.numEstimated) } };
+    }
     default:
       throw new Error(`unknown tile task ${(task as { kind: string }).kind}`);
   }

@@ -1,16 +1,17 @@
 /**
  * correct_topography (MintPy 1.5.1 dem_error.py via smallbaselineApp): estimate the DEM error of every pixel
  * of timeseries.h5 and write demErr.h5, timeseries_demErr.h5 and timeseriesResidual.h5.
- * Row blocks are processed in-process, one `DemErrTask` each (topography/demErrTask.ts: ready for the pool).
+ * Row tiles run on the worker pool as `DemErrTask`s (topography/demErrTask.ts), checkpointed so a killed run resumes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
-import { CancelledError, InputError, type StepContext, type StepResult } from '../pipeline/types';
+import { InputError, type StepContext, type StepResult } from '../pipeline/types';
 import type { Template } from '../config/template';
 import { demErrorDefoDesign, demErrorTbase, type DemErrorModel } from '../topography/demError';
-import { executeDemErrTask, type DemErrTask } from '../topography/demErrTask';
-import { tileBudgetBytes } from '../pipeline/tiles';
+import type { DemErrTask } from '../topography/demErrTask';
+import { createPool, defaultWorkers } from '../pipeline/pool';
+import { TileCheckpoint, paramsHash, planTiles, runTileLoop, tileBudgetBytes } from '../pipeline/tiles';
 
 /** MintPy's time-series files of the chain this project writes, in order (existing or not). */
 export function timeseriesChainNames(template: Template): string[] {
@@ -203,21 +204,47 @@ export async function correctTopography(ctx: StepContext): Promise<StepResult> {
       phaseVelocity: opts.phaseVelocity,
       tbase: Array.from(tbase),
     };
-    // in-process row blocks within the memory budget (input + two outputs); see topography/demErrTask.ts for the pool
-    const rowsPerBlock = Math.max(1, Math.floor(tileBudgetBytes(ctx, 1) / (4 * width * N * 3)));
+    // row tiles on the worker pool, checkpointed like invert_network (a killed run resumes)
+    const numWorkers = ctx.numWorkers ?? defaultWorkers();
+    const tiles = planTiles(
+      length,
+      4 * width * N * 3,
+      tileBudgetBytes(ctx, numWorkers),
+      numWorkers > 1 ? numWorkers * 2 : 1,
+    );
+    const st = statSync(tsFile);
+    const checkpoint = new TileCheckpoint(
+      ctx.workDir,
+      'correct_topography',
+      paramsHash({ base, f: [st.size, st.mtimeMs], tiles: tiles.map((x) => [x.r0, x.r1]) }),
+    );
+    const pool = createPool(numWorkers);
+    try {
+      await runTileLoop(
+        tiles,
+        checkpoint,
+        (tl, signal) => pool.run({ ...base, r0: tl.r0, r1: tl.r1 }, signal).then((r) => r.arrays),
+        {
+          signal: ctx.signal,
+          concurrency: pool.size,
+          onProgress: (done, total, eta) =>
+            ctx.progress({ step: 'correct_topography', done, total, label: 'tiles', etaSeconds: eta }),
+        },
+      );
+    } finally {
+      await pool.destroy();
+    }
     let numEstimated = 0;
-    for (let r0 = 0; r0 < length; r0 += rowsPerBlock) {
-      if (ctx.signal.aborted) throw new CancelledError();
-      const r1 = Math.min(length, r0 + rowsPerBlock);
-      const out = await executeDemErrTask({ ...base, r0, r1 });
-      numEstimated += out.stats.numEstimated;
-      wDem.writeRows('dem', r0, out.arrays.dem);
-      wCor.writeRows('timeseries', r0, out.arrays.tsCor);
-      wRes.writeRows('timeseries', r0, out.arrays.tsRes);
-      ctx.progress({ step: 'correct_topography', done: r1, total: length, label: 'rows' });
+    for (const tl of tiles) {
+      const out = checkpoint.load(tl.index);
+      numEstimated += out.numEstimated[0];
+      wDem.writeRows('dem', tl.r0, out.dem);
+      wCor.writeRows('timeseries', tl.r0, out.tsCor);
+      wRes.writeRows('timeseries', tl.r0, out.tsRes);
     }
     for (const w of writers) w.commit();
     writers = [];
+    checkpoint.clear();
     ctx.log(
       `correct_topography: ${numEstimated} of ${length * width} pixels estimated (${pixelwise ? 'pixelwise' : 'scene-centre'} geometry)`,
     );
