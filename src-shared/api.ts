@@ -156,6 +156,10 @@ export interface PixelSeries {
   values: Float32Array;
   /** velocity at the pixel, m/yr (NaN if velocity.h5 is absent) */
   velocity: number;
+  /** its 1σ uncertainty (velocity.h5 velocityStd), m/yr; NaN if absent */
+  velocityStd: number;
+  /** RMS of the series about the fitted model, m (the ± band drawn around the model); NaN without a model */
+  residualStd: number;
   /** the fitted model evaluated at `years` (m); empty without velocity.h5 */
   model: Float32Array;
   referenceDate: string;

@@ -241,6 +241,8 @@ export class LayerService {
         years,
         values,
         velocity: NaN,
+        velocityStd: NaN,
+        residualStd: NaN,
         model: new Float32Array(0),
         referenceDate: attrs.REF_DATE ?? dates[0],
       };
@@ -254,6 +256,8 @@ export class LayerService {
         const fit = fittedModelAt(v, row, col, out.dates);
         out.velocity = fit.velocity;
         out.model = fit.model;
+        out.velocityStd = v.has('velocityStd') ? Number(v.readRows('velocityStd', row, row + 1)[col]) : NaN;
+        out.residualStd = residualRms(out.values, fit.model);
       } finally {
         v.close();
       }
@@ -328,6 +332,20 @@ export function fittedModelAt(
   const refDate = attrs.START_DATE ?? attrs.REF_DATE ?? dates[0];
   const m = evaluateModel(model, params, dates, refDate, Number(attrs.CENTER_LINE_UTC ?? 0) || 0);
   return { velocity, model: Float32Array.from(m) };
+}
+
+/** RMS of values − model over the dates where both are finite (NaN when there is no model). */
+export function residualRms(values: ArrayLike<number>, model: ArrayLike<number>): number {
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < model.length; i++) {
+    const d = values[i] - model[i];
+    if (Number.isFinite(d)) {
+      s += d * d;
+      n++;
+    }
+  }
+  return n ? Math.sqrt(s / n) : NaN;
 }
 
 export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {

@@ -153,7 +153,11 @@ test('open, run, edit the network, reference point, transect, export', async ({ 
   await page.mouse.click(at.x, at.y);
   await expect(page.getByTestId('series')).toContainText(`row ${pr}, col ${pc}`);
   const vel = v2[pr * grid.width + pc];
-  await expect(page.getByTestId('series-velocity')).toContainText(`${(vel * 100).toFixed(2)} cm/yr`);
+  const ps = await call<{ velocityStd: number; residualStd: number }>('pixelSeries', pr, pc);
+  expect(ps.velocityStd).toBeGreaterThan(0);
+  await expect(page.getByTestId('series-velocity')).toContainText(
+    `${(vel * 100).toFixed(2)} ± ${(ps.velocityStd * 100).toFixed(2)} cm/yr`,
+  );
   const modelPts = (await page.getByTestId('model-line').getAttribute('points'))!.split(' ');
   expect(modelPts.length).toBe(16);
   expect(new Set(modelPts.map((q) => q.split(',')[1])).size).toBeGreaterThan(1);

@@ -3,7 +3,7 @@
  * mintpy.timeFunc.* attributes, parameters from its datasets) and checked against MintPy's own `residue`
  * dataset: √Σ(ts − model)² over the fitted dates must equal residue.
  */
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { mkdtempSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,5 +58,13 @@ describeParity('fitted model at a pixel vs MintPy residue', () => {
     const worst = await residueCheck(fx('mintpy', 'variants', 'velocity_poly2.h5'), PIXELS);
     console.log(`poly2: worst relative residue mismatch ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-3);
+  });
+});
+
+describe('residualRms (the ± band around the fitted model)', () => {
+  test('RMS over the dates where both the series and the model exist', async () => {
+    const { residualRms } = await import('../../src-main/services/layerService');
+    expect(residualRms([1, 2, 3, NaN], [1, 1, 1, 1])).toBeCloseTo(Math.sqrt((0 + 1 + 4) / 3), 12);
+    expect(residualRms([1, 2], [])).toBeNaN();
   });
 });
