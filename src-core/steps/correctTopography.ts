@@ -10,8 +10,9 @@ import { InputError, type StepContext, type StepResult } from '../pipeline/types
 import type { Template } from '../config/template';
 import { demErrorDefoDesign, demErrorTbase, type DemErrorModel } from '../topography/demError';
 import type { DemErrTask } from '../topography/demErrTask';
-import { createPool, defaultWorkers } from '../pipeline/pool';
-import { TileCheckpoint, paramsHash, planTiles, runTileLoop, tileBudgetBytes } from '../pipeline/tiles';
+import { defaultWorkers } from '../pipeline/pool';
+import { planTiles, tileBudgetBytes } from '../pipeline/tiles';
+import { runTiledStep } from '../pipeline/tiledRun';
 
 /** MintPy's time-series files of the chain this project writes, in order (existing or not). */
 export function timeseriesChainNames(template: Template): string[] {
@@ -213,27 +214,14 @@ export async function correctTopography(ctx: StepContext): Promise<StepResult> {
       numWorkers > 1 ? numWorkers * 2 : 1,
     );
     const st = statSync(tsFile);
-    const checkpoint = new TileCheckpoint(
-      ctx.workDir,
+    const { checkpoint } = await runTiledStep(
+      ctx,
       'correct_topography',
-      paramsHash({ base, f: [st.size, st.mtimeMs], tiles: tiles.map((x) => [x.r0, x.r1]) }),
+      tiles,
+      { base, f: [st.size, st.mtimeMs] },
+      (tl) => ({ ...base, r0: tl.r0, r1: tl.r1 }),
+      numWorkers,
     );
-    const pool = createPool(numWorkers);
-    try {
-      await runTileLoop(
-        tiles,
-        checkpoint,
-        (tl, signal) => pool.run({ ...base, r0: tl.r0, r1: tl.r1 }, signal).then((r) => r.arrays),
-        {
-          signal: ctx.signal,
-          concurrency: pool.size,
-          onProgress: (done, total, eta) =>
-            ctx.progress({ step: 'correct_topography', done, total, label: 'tiles', etaSeconds: eta }),
-        },
-      );
-    } finally {
-      await pool.destroy();
-    }
     let numEstimated = 0;
     for (const tl of tiles) {
       const out = checkpoint.load(tl.index);

@@ -15,8 +15,9 @@ import { readKeptPairs } from '../network/selectionStore';
 import { workFiles, workPath } from '../network/workFiles';
 import { readReferencePoint } from '../reference/referenceStore';
 import { referenceAttrs } from '../reference/referencePoint';
-import { createPool, defaultWorkers } from '../pipeline/pool';
-import { TileCheckpoint, paramsHash, planTiles, runTileLoop, tileBudgetBytes } from '../pipeline/tiles';
+import { defaultWorkers } from '../pipeline/pool';
+import { planTiles, tileBudgetBytes } from '../pipeline/tiles';
+import { runTiledStep } from '../pipeline/tiledRun';
 import type { InvertTask } from '../pipeline/tileTasks';
 import { InputError, type StepContext, type StepResult } from '../pipeline/types';
 import { datesOfPairs } from '../time/dates';
@@ -115,16 +116,6 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
     const numWorkers = ctx.numWorkers ?? defaultWorkers();
     const bytesPerRow = width * 4 * (stack.numPairs * (s.weightFunc === 'no' ? 1 : 2) + dates.length + 2);
     const tiles = planTiles(length, bytesPerRow, tileBudgetBytes(ctx, numWorkers), numWorkers > 1 ? numWorkers * 4 : 1);
-    const hash = paramsHash({
-      stack: fileStamp(files.stack),
-      keptIdx,
-      ref: [ref.REF_Y, ref.REF_X],
-      s,
-      masks: skipMasks.map((m) => fileStamp(m.file)),
-      tiles: tiles.map((t) => [t.r0, t.r1]),
-      version: 1,
-    });
-    const checkpoint = new TileCheckpoint(ctx.workDir, 'invert_network', hash);
     const base: Omit<InvertTask, 'r0' | 'r1'> = {
       kind: 'invert',
       stackFile: files.stack,
@@ -147,26 +138,21 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
       `invert_network: ${keptIdx.length} pairs, ${dates.length} dates, ${length}×${width} px, weightFunc=${s.weightFunc}, ` +
         `${tiles.length} tiles on ${numWorkers} worker(s)`,
     );
-    const pool = createPool(numWorkers);
-    const t0 = performance.now();
-    let resumed = 0;
-    try {
-      ({ resumed } = await runTileLoop(
-        tiles,
-        checkpoint,
-        (t, signal) => pool.run({ ...base, r0: t.r0, r1: t.r1 }, signal).then((r) => r.arrays),
-        {
-          signal: ctx.signal,
-          concurrency: pool.size,
-          onProgress: (done, total, eta) =>
-            ctx.progress({ step: 'invert_network', done, total, label: `tiles`, etaSeconds: eta }),
-        },
-      ));
-    } finally {
-      await pool.destroy();
-    }
-    if (resumed) ctx.log(`invert_network: resumed, ${resumed} of ${tiles.length} tiles were already done`);
-    const seconds = (performance.now() - t0) / 1000;
+    const { checkpoint, resumed, seconds } = await runTiledStep(
+      ctx,
+      'invert_network',
+      tiles,
+      {
+        stack: fileStamp(files.stack),
+        keptIdx,
+        ref: [ref.REF_Y, ref.REF_X],
+        s,
+        masks: skipMasks.map((m) => fileStamp(m.file)),
+        version: 1,
+      },
+      (t) => ({ ...base, r0: t.r0, r1: t.r1 }),
+      numWorkers,
+    );
 
     // ---- assemble outputs atomically
     const { bperp } = perpBaselineTimeseries(

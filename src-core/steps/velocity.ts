@@ -5,8 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
-import { createPool, defaultWorkers } from '../pipeline/pool';
-import { TileCheckpoint, paramsHash, planTiles, runTileLoop, tileBudgetBytes } from '../pipeline/tiles';
+import { defaultWorkers } from '../pipeline/pool';
+import { planTiles, tileBudgetBytes } from '../pipeline/tiles';
+import { runTiledStep } from '../pipeline/tiledRun';
 import type { FitTask } from '../pipeline/fitTask';
 import { InputError, type StepContext, type StepResult } from '../pipeline/types';
 import { selectDates } from '../timefunc/design';
@@ -91,27 +92,14 @@ export async function velocity(ctx: StepContext): Promise<StepResult> {
     refYX,
   };
   const st = statSync(tsFile);
-  const checkpoint = new TileCheckpoint(
-    ctx.workDir,
+  const { checkpoint } = await runTiledStep(
+    ctx,
     'velocity',
-    paramsHash({ base, f: [st.size, st.mtimeMs], tiles: tiles.map((x) => [x.r0, x.r1]) }),
+    tiles,
+    { base, f: [st.size, st.mtimeMs] },
+    (tl) => ({ ...base, r0: tl.r0, r1: tl.r1 }),
+    numWorkers,
   );
-  const pool = createPool(numWorkers);
-  try {
-    await runTileLoop(
-      tiles,
-      checkpoint,
-      (tl, signal) => pool.run({ ...base, r0: tl.r0, r1: tl.r1 }, signal).then((r) => r.arrays),
-      {
-        signal: ctx.signal,
-        concurrency: pool.size,
-        onProgress: (done, total, eta) =>
-          ctx.progress({ step: 'velocity', done, total, label: 'tiles', etaSeconds: eta }),
-      },
-    );
-  } finally {
-    await pool.destroy();
-  }
 
   const out = join(ctx.workDir, 'velocity.h5');
   const first = sel.used[0];
