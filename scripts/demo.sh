@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   # Electron's postinstall downloads its binary; where that is impossible (offline), install without it.
-  npm ci --no-audit --no-fund || ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+  if ! npm ci --no-audit --no-fund; then
+    echo "demo: Electron's binary could not be downloaded (offline?): installing without it;" \
+      "the app will open in the browser host instead." >&2
+    ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+  fi
 fi
 exec node scripts/demo.mjs "$@"
