@@ -69,9 +69,8 @@ async function main(): Promise<void> {
     const st = rec.steps[0];
     workDir = rec.workDir;
     stepTimes[name] = st.seconds;
-    say(
-      `| ${name} | ${st.seconds.toFixed(2)} | ${((rows * cols) / 1e6 / st.seconds).toFixed(2)} | ${mb(process.resourceUsage().maxRSS)} |`,
-    );
+    const rate = st.status === 'skipped' ? 'skipped' : ((rows * cols) / 1e6 / st.seconds).toFixed(2);
+    say(`| ${name} | ${st.seconds.toFixed(2)} | ${rate} | ${mb(process.resourceUsage().maxRSS)} |`);
   }
   const total = (performance.now() - t0) / 1000;
   const peak = process.resourceUsage().maxRSS;
