@@ -21,7 +21,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Template } from '../config/template';
 import { InputError } from '../pipeline/types';
 import { parseDate } from '../time/dates';
-import { pyFloat, pyFixed } from '../load/pyfmt';
+import { pyFloat, pyFixed } from '../util/pyfmt';
 import type { Attrs } from './h5';
 import type { GeoGrid } from './mintpyFiles';
 import { openRaster, VrtDataset, type Raster } from './vrt';

@@ -45,31 +45,8 @@ function rowsOf(design: NetworkDesign, useB: boolean): RowCsr {
   return { start, col: Int32Array.from(cols), val: Float64Array.from(vals), bw };
 }
 
-export class UnionFind {
-  readonly parent: Int32Array;
-  constructor(n: number) {
-    this.parent = new Int32Array(n);
-  }
-  reset(): void {
-    for (let i = 0; i < this.parent.length; i++) this.parent[i] = i;
-  }
-  find(x: number): number {
-    const p = this.parent;
-    while (p[x] !== x) {
-      p[x] = p[p[x]];
-      x = p[x];
-    }
-    return x;
-  }
-  /** returns true if a merge happened */
-  union(a: number, b: number): boolean {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra === rb) return false;
-    this.parent[ra] = rb;
-    return true;
-  }
-}
+export { UnionFind } from '../util/unionFind';
+import { UnionFind } from '../util/unionFind';
 
 export interface GeneralSolveStats {
   svdFallback: number;

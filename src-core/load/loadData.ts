@@ -13,7 +13,7 @@ import { IfgramStack, type GeoGrid } from '../formats/mintpyFiles';
 import type { RasterArray } from '../formats/envi';
 import type { Raster } from '../formats/vrt';
 import { CancelledError, InputError, type StepContext, type StepResult } from '../pipeline/types';
-import { pyFloat, pyTimeNow } from './pyfmt';
+import { pyFloat, pyTimeNow } from '../util/pyfmt';
 
 /** What an ARIA stack holds, without writing anything (for the app's project view). */
 export interface AriaStackSummary {

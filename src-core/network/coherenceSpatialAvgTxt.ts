@@ -6,47 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { PixelBox } from './spatialAverage';
+import { pyFixed, pyFloat } from '../util/pyfmt';
 
-/** Python '%.{digits}f' of a double. */
-export function pyFixed(x: number, digits: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  const neg = x < 0 || Object.is(x, -0);
-  const ax = Math.abs(x);
-  // toFixed(100) is the exact decimal expansion for |x| ≥ 2^-47 (doubles have ≤ 100 fractional digits there)
-  const exact = ax.toFixed(100);
-  const [ip, fp] = exact.split('.');
-  const keep = fp.slice(0, digits);
-  const rest = fp.slice(digits);
-  let roundUp = false;
-  if (rest[0] > '5') roundUp = true;
-  else if (rest[0] === '5') {
-    const tail = rest.slice(1);
-    if (/[1-9]/.test(tail)) roundUp = true;
-    else {
-      // exact tie: round half to even
-      const lastDigit = digits > 0 ? Number(keep[keep.length - 1]) : Number(ip[ip.length - 1]);
-      roundUp = lastDigit % 2 === 1;
-    }
-  }
-  let digitsStr = ip + keep;
-  if (roundUp) {
-    const arr = digitsStr.split('').map(Number);
-    let i = arr.length - 1;
-    for (; i >= 0; i--) {
-      if (arr[i] === 9) arr[i] = 0;
-      else {
-        arr[i] += 1;
-        break;
-      }
-    }
-    digitsStr = (i < 0 ? '1' : '') + arr.join('');
-  }
-  const intLen = digitsStr.length - digits;
-  let out = digits > 0 ? `${digitsStr.slice(0, intLen)}.${digitsStr.slice(intLen)}` : digitsStr;
-  out = out.replace(/^0+(?=\d)/, '');
-  return neg ? `-${out}` : out;
-}
+export { pyFixed };
 
 /** Python '%{width}.{digits}f' (right-aligned). */
 export function pyFixedWidth(x: number, width: number, digits: number): string {
@@ -69,18 +31,12 @@ export interface CoherenceSpatialAvg {
   bperp: ArrayLike<number>;
 }
 
-function pyFloatRepr(x: number): string {
-  // Python repr of a float: shortest round-trip; integers keep ".0"
-  if (Number.isInteger(x)) return `${x}.0`;
-  return String(x);
-}
-
 export function formatCoherenceSpatialAvg(c: CoherenceSpatialAvg): string {
   const lines = [
     `# Data file: ${c.dataFile}`,
     `# Mask file: ${c.maskFile ?? 'None'}`,
     `# AOI box: (${c.box.join(', ')})`,
-    `# Threshold: ${c.threshold === null ? 'None' : pyFloatRepr(c.threshold)}`,
+    `# Threshold: ${c.threshold === null ? 'None' : pyFloat(c.threshold)}`,
     '#\tDATE12\t\tMean\tBtemp/days\tBperp/m\t\tNum',
   ];
   for (let i = 0; i < c.date12.length; i++) {

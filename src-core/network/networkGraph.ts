@@ -5,25 +5,7 @@
  * coherence-matrix layout of `plot_coherence_matrix` / `plot_network`.
  */
 import { datesOfDate12, splitDate12 } from './mst';
-
-class UnionFind {
-  readonly parent: Int32Array;
-  constructor(n: number) {
-    this.parent = Int32Array.from({ length: n }, (_, i) => i);
-  }
-  find(v: number): number {
-    while (this.parent[v] !== v) {
-      this.parent[v] = this.parent[this.parent[v]];
-      v = this.parent[v];
-    }
-    return v;
-  }
-  union(a: number, b: number): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  }
-}
+import { UnionFind } from '../util/unionFind';
 
 /** Solve the dense n×n system M x = r (Gaussian elimination, partial pivoting); M, r are overwritten. */
 function solveDense(M: Float64Array, r: Float64Array, n: number): Float64Array {

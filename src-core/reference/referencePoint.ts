@@ -7,6 +7,7 @@
  *   minCoherence) but, instead of MintPy's unseeded random draw, picks deterministically the candidate
  *   with the highest avgSpatialCoh (ties → smallest row, then col).
  */
+import { pyFloat } from '../util/pyfmt';
 import { latLonToRowCol, rowColToLatLon, type GeoGrid } from '../formats/mintpyFiles';
 
 export type ReferenceRule = 'outside' | 'masked' | 'water' | 'noData';
@@ -132,11 +133,8 @@ export class ReferenceSelectionError extends Error {
   }
 }
 
-/** Python str() of a float (shortest repr; integers keep ".0"). */
-export function pyFloatStr(v: number): string {
-  if (Number.isInteger(v)) return `${v}.0`;
-  return String(v);
-}
+/** Python str() of a float. */
+export const pyFloatStr = pyFloat;
 
 /** REF_Y/REF_X (+ REF_LAT/REF_LON at the pixel centre for geo grids) as MintPy writes them. */
 export function referenceAttrs(y: number, x: number, grid?: GeoGrid | null): Record<string, string> {

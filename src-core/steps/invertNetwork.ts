@@ -21,6 +21,7 @@ import { runTiledStep } from '../pipeline/tiledRun';
 import type { InvertTask } from '../pipeline/tileTasks';
 import { InputError, type StepContext, type StepResult } from '../pipeline/types';
 import { datesOfPairs } from '../time/dates';
+import { pyFloat } from '../util/pyfmt';
 
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
 
@@ -228,10 +229,6 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
   } finally {
     stack.close();
   }
-}
-
-function pyFloat(x: number): string {
-  return Number.isInteger(x) ? `${x}.0` : String(x);
 }
 
 /** START_DATE/END_DATE over all pairs (MintPy derives them on read, dropped pairs included). */

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { H5Reader, H5Writer } from '../formats/h5';
 import { CancelledError, InputError, type StepContext, type StepResult } from '../pipeline/types';
 import { deramp2d, isRampType, maskedRms } from '../deramp/ramp';
-import { pyFloat } from '../load/pyfmt';
+import { pyFloat } from '../util/pyfmt';
 import { writeFileAtomic } from '../export/atomic';
 
 /** MintPy ut.median_abs_deviation_threshold(rms, center=0, cutoff): cutoff · 0.67449 · nanmedian(|rms|). */

@@ -3,6 +3,7 @@
  * timeseries2velocity.py): polynomial, periodic, step, exponential and logarithmic terms, the template
  * options that describe them, their validation, and the names/units of the datasets written to velocity.h5.
  */
+import { pyFloat } from '../util/pyfmt';
 import { InputError } from '../pipeline/types';
 import { decimalYear, parseDate } from '../time/dates';
 
@@ -220,16 +221,7 @@ export function validateModel(model: TimeFuncModel, datesUsed: readonly string[]
 }
 
 /** Python's repr of a float as used in f'period{P}Y' (1 → "1.0", 0.25 → "0.25"). */
-export function pyFloatRepr(x: number): string {
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
-  const s = String(x);
-  if (Math.abs(x) < 1e-4 && x !== 0) {
-    const [m, e] = x.toExponential().split('e');
-    const ex = Number(e);
-    return `${m}e${ex < 0 ? '-' : '+'}${String(Math.abs(ex)).padStart(2, '0')}`;
-  }
-  return s;
-}
+export const pyFloatRepr = pyFloat;
 
 export interface DatasetSpec {
   name: string;

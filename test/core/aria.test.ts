@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Template } from '../../src-core/config/template';
 import { globLast, openAriaStack, resolveAriaInputs } from '../../src-core/formats/aria';
-import { pyFixed, pyFloat } from '../../src-core/load/pyfmt';
+import { pyFixed, pyFloat } from '../../src-core/util/pyfmt';
 import { templateAttrs } from '../../src-core/load/loadData';
 import { tinyAriaSpec, writeAriaStack } from '../../src-core/load/writeAria';
 import { InputError } from '../../src-core/pipeline/types';

@@ -8,7 +8,7 @@ import { H5Reader, H5Writer, h5ready, type NumericArray } from '../../src-core/f
 import { lookup3 } from '../../src-core/formats/h5bool';
 import { IfgramStack } from '../../src-core/formats/mintpyFiles';
 import { loadAriaStack, loadData, multilookRows, pairwiseSumF32 } from '../../src-core/load/loadData';
-import { pyFloat } from '../../src-core/load/pyfmt';
+import { pyFloat } from '../../src-core/util/pyfmt';
 import { tinyAriaSpec, writeAriaStack } from '../../src-core/load/writeAria';
 import { CancelledError, InputError, type Progress, type StepContext } from '../../src-core/pipeline/types';
 import { describeParity, fx } from '../helpers/fixtures';
