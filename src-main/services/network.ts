@@ -4,6 +4,7 @@
  */
 import { H5Reader } from '../../src-core/formats/h5';
 import { daysBetween } from '../../src-core/time/dates';
+import { perpBaselineTimeseries } from '../../src-core/network/networkGraph';
 import type { PairInfo } from '../../src-shared/api';
 
 export interface StackNetwork {
@@ -38,33 +39,6 @@ export function meanCoherence(r: H5Reader, numPairs: number, length: number, wid
   return Array.from(sum, (s, i) => (cnt[i] ? s / cnt[i] : NaN));
 }
 
-/** Per-date bperp from the pair bperps: walk the network from the first date (bperp(first) = 0). */
-export function dateBperpFromPairs(
-  dates: string[],
-  pairs: { date1: string; date2: string; bperp: number }[],
-): number[] {
-  const idx = new Map(dates.map((d, i) => [d, i]));
-  const bp = new Array<number>(dates.length).fill(NaN);
-  if (!dates.length) return bp;
-  bp[0] = 0;
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const p of pairs) {
-      const i = idx.get(p.date1)!;
-      const j = idx.get(p.date2)!;
-      if (Number.isNaN(bp[j]) && !Number.isNaN(bp[i])) {
-        bp[j] = bp[i] + p.bperp;
-        changed = true;
-      } else if (Number.isNaN(bp[i]) && !Number.isNaN(bp[j])) {
-        bp[i] = bp[j] - p.bperp;
-        changed = true;
-      }
-    }
-  }
-  return bp.map((x) => (Number.isNaN(x) ? 0 : x));
-}
-
 export async function readStackNetwork(
   path: string,
   cachedCoherence?: number[],
@@ -94,8 +68,12 @@ export async function readStackNetwork(
         days: daysBetween(date1, date2),
       });
     }
-    const dates = [...new Set(pairs.flatMap((p) => [p.date1, p.date2]))].sort();
-    return { dates, dateBperp: dateBperpFromPairs(dates, pairs), pairs, coherence };
+    // MintPy's plot_network: least squares over all pairs, first date 0 (ifgramStack.get_perp_baseline_timeseries)
+    const bp = perpBaselineTimeseries(
+      pairs.map((p) => `${p.date1}_${p.date2}`),
+      pairs.map((p) => p.bperp),
+    );
+    return { dates: bp.dates, dateBperp: Array.from(bp.bperp), pairs, coherence };
   } finally {
     r.close();
   }
