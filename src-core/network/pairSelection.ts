@@ -3,7 +3,7 @@
  * The selection is recomputed from scratch over all pairs; the drop set is the union of every active
  * rule. Each dropped pair carries the reason(s) it was dropped, for the app to show.
  */
-import { daysBetween } from '../time/dates';
+import { daysBetween, yyyymmdd } from '../time/dates';
 import { datesOfDate12, minimumSpanningTree, splitDate12 } from './mst';
 
 export interface NetworkRules {
@@ -97,12 +97,7 @@ export function parseExcludeIfgIndex(items: readonly string[] | string, numPairs
   return res;
 }
 
-/** MintPy's ptime.yyyymmdd: 6-digit YYMMDD → YYYYMMDD (19xx for YY ≥ 50), others unchanged. */
-export function yyyymmdd(d: string): string {
-  const s = d.trim();
-  if (/^\d{6}$/.test(s)) return (Number(s.slice(0, 2)) >= 50 ? '19' : '20') + s;
-  return s;
-}
+export { yyyymmdd };
 
 /** `select_pairs_sequential`: pairs (d[i−k], d[i]), k = 1..n over the sorted dates. */
 export function sequentialPairs(dates: readonly string[], numConn: number): Set<string> {

@@ -76,3 +76,10 @@ export function datesOfPairs(pairs: readonly (readonly [string, string])[]): str
   }
   return [...s].sort();
 }
+
+/** MintPy's ptime.yyyymmdd: (YY)YYMMDD(THHMM) → YYYYMMDD(THHMM); a 6-digit date starting with 9 is 19xx, else 20xx. */
+export function yyyymmdd(d: string): string {
+  const s = d.trim();
+  if (s.split('T')[0].length === 6) return (s[0] === '9' ? '19' : '20') + s;
+  return s;
+}

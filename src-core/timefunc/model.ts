@@ -5,7 +5,7 @@
  */
 import { pyFloat } from '../util/pyfmt';
 import { InputError } from '../pipeline/types';
-import { decimalYear, parseDate } from '../time/dates';
+import { decimalYear, parseDate, yyyymmdd } from '../time/dates';
 
 export interface OnsetTerm {
   /** onset date YYYYMMDD or YYYYMMDDTHHMM */
@@ -59,13 +59,6 @@ export interface TimeFuncOptions {
 const UNSET = new Set(['', 'no', 'none', 'false', 'auto', '[]']);
 const isSet = (v: string | undefined): v is string => v !== undefined && !UNSET.has(v.trim().toLowerCase());
 const strip = (v: string) => v.replace(/[[\]'"]/g, '').trim();
-
-/** 'YYMMDD' → 'YYYYMMDD' as ptime.yyyymmdd; otherwise unchanged. */
-function yyyymmdd(s: string): string {
-  const t = s.trim();
-  if (/^\d{6}$/.test(t)) return (Number(t.slice(0, 2)) > 50 ? '19' : '20') + t;
-  return t;
-}
 
 /**
  * Parse `mintpy.timeFunc.*` values (after 'auto' → default substitution; missing keys = defaults) as

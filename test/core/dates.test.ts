@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, decimalYear, parseDate, yearsSinceFirst, DateError } from '../../src-core/time/dates';
+import { daysBetween, decimalYear, parseDate, yearsSinceFirst, yyyymmdd, DateError } from '../../src-core/time/dates';
 
 describe('dates', () => {
   it('parses and rejects', () => {
@@ -19,5 +19,12 @@ describe('dates', () => {
     expect(daysBetween('20191225', '20200106')).toBe(12);
     const t = yearsSinceFirst(['20180109', '20180121']);
     expect(t[1]).toBeCloseTo(12 / 365.25, 15);
+  });
+  it('expands YYMMDD as MintPy ptime.yyyymmdd (9x → 19xx, else 20xx)', () => {
+    expect(yyyymmdd('180412')).toBe('20180412');
+    expect(yyyymmdd('991231')).toBe('19991231');
+    expect(yyyymmdd('600101')).toBe('20600101');
+    expect(yyyymmdd('180412T1733')).toBe('20180412T1733');
+    expect(yyyymmdd('20180412')).toBe('20180412');
   });
 });
