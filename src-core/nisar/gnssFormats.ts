@@ -146,18 +146,7 @@ export function parseTenv3(text: string, file: string): GnssSeries {
     col = { ...TENV3_DEFAULT, ...found };
     i0 = 1;
   }
-  const rows: {
-    date: string;
-    e: number;
-    n: number;
-    u: number;
-    se: number;
-    sn: number;
-    su: number;
-    lat: number;
-    lon: number;
-    h: number;
-  }[] = [];
+  const rows: GnssRow[] = [];
   let site = '';
   for (let i = i0; i < lines.length; i++) {
     const t = lines[i].trim();
@@ -193,22 +182,21 @@ export function parseTenv3(text: string, file: string): GnssSeries {
   return seriesFrom(site, rows, file);
 }
 
-function seriesFrom(
-  site: string,
-  rows: {
-    date: string;
-    e: number;
-    n: number;
-    u: number;
-    se: number;
-    sn: number;
-    su: number;
-    lat: number;
-    lon: number;
-    h: number;
-  }[],
-  file: string,
-): GnssSeries {
+/** One epoch of a station series as the parsers read it (metres, degrees). */
+interface GnssRow {
+  date: string;
+  e: number;
+  n: number;
+  u: number;
+  se: number;
+  sn: number;
+  su: number;
+  lat: number;
+  lon: number;
+  h: number;
+}
+
+function seriesFrom(site: string, rows: GnssRow[], file: string): GnssSeries {
   const r0 = rows[0];
   return {
     site,
