@@ -3,6 +3,7 @@
  * fixture: ENVI headers, GDAL VRTs (per file, written by GDAL) and PAM .aux.xml files, the stack VRTs
  * (written by ARIA-tools' Python), and the MintPy template.
  */
+import { ARIA_LOAD_KEYS } from '../formats/ariaKeys';
 
 export type RasterType = 'Float32' | 'Int16' | 'Byte';
 
@@ -232,15 +233,8 @@ export interface TemplateOptions {
 export function mintpyTemplate(t: TemplateOptions = {}): string {
   const lines = [
     '',
-    'mintpy.load.processor = aria',
+    ...Object.entries(ARIA_LOAD_KEYS).map(([k, v]) => `${k} = ${v}`),
     'mintpy.compute.numWorker = auto',
-    'mintpy.load.unwFile = ../stack/unwrapStack.vrt',
-    'mintpy.load.corFile = ../stack/cohStack.vrt',
-    'mintpy.load.connCompFile = ../stack/connCompStack.vrt',
-    'mintpy.load.demFile = ../DEM/SRTM_3arcsec.dem',
-    'mintpy.load.incAngleFile = ../incidenceAngle/*.vrt',
-    'mintpy.load.azAngleFile = ../azimuthAngle/*.vrt',
-    'mintpy.load.waterMaskFile = ../mask/watermask.msk',
     'mintpy.topographicResidual.pixelwiseGeometry = no',
     'mintpy.troposphericDelay.method = no',
     'mintpy.topographicResidual = no',

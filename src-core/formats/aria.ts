@@ -78,6 +78,8 @@ export interface AriaStack {
 }
 
 /** Layer (metadata domain) names ARIA-tools uses in each stack VRT. */
+export { ARIA_LOAD_KEYS } from './ariaKeys';
+
 export const ARIA_DOMAINS = {
   unw: 'unwrappedPhase',
   coh: 'coherence',

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseTemplateText, Template } from '../config/template';
 import { globLast } from '../formats/aria';
+import { ARIA_LOAD_KEYS } from '../formats/ariaKeys';
 import { gridOf, IfgramStack, type GeoGrid } from '../formats/mintpyFiles';
 import { checkAriaProcessor, loadAriaStack } from '../load/loadData';
 import { InputError } from '../pipeline/types';
@@ -85,10 +86,10 @@ export function defaultAriaTemplate(folder: string): Record<string, string> {
     return null;
   };
   const v: Record<string, string> = {
-    'mintpy.load.processor': 'aria',
-    'mintpy.load.unwFile': '../stack/unwrapStack.vrt',
-    'mintpy.load.corFile': '../stack/cohStack.vrt',
-    'mintpy.load.connCompFile': '../stack/connCompStack.vrt',
+    'mintpy.load.processor': ARIA_LOAD_KEYS['mintpy.load.processor'],
+    'mintpy.load.unwFile': ARIA_LOAD_KEYS['mintpy.load.unwFile'],
+    'mintpy.load.corFile': ARIA_LOAD_KEYS['mintpy.load.corFile'],
+    'mintpy.load.connCompFile': ARIA_LOAD_KEYS['mintpy.load.connCompFile'],
   };
   const dem = first('DEM', ['*.dem', '*.vrt', '*.tif']);
   if (dem) v['mintpy.load.demFile'] = dem;

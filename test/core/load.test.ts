@@ -12,19 +12,13 @@ import { pyFloat } from '../../src-core/util/pyfmt';
 import { tinyAriaSpec, writeAriaStack } from '../../src-core/load/writeAria';
 import { CancelledError, InputError, type Progress, type StepContext } from '../../src-core/pipeline/types';
 import { describeParity, fx } from '../helpers/fixtures';
+import { ARIA_LOAD_KEYS } from '../../src-core/formats/ariaKeys';
 
 const root = mkdtempSync(join(tmpdir(), 'load-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const TEMPLATE = {
-  'mintpy.load.processor': 'aria',
-  'mintpy.load.unwFile': '../stack/unwrapStack.vrt',
-  'mintpy.load.corFile': '../stack/cohStack.vrt',
-  'mintpy.load.connCompFile': '../stack/connCompStack.vrt',
-  'mintpy.load.demFile': '../DEM/SRTM_3arcsec.dem',
-  'mintpy.load.incAngleFile': '../incidenceAngle/*.vrt',
-  'mintpy.load.azAngleFile': '../azimuthAngle/*.vrt',
-  'mintpy.load.waterMaskFile': '../mask/watermask.msk',
+  ...ARIA_LOAD_KEYS,
   'mintpy.network.startDate': '20200101',
   'mintpy.plot': 'off',
 };
