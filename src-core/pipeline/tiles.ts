@@ -139,17 +139,16 @@ export interface TileLoopOptions {
 }
 
 /**
- * Run `exec` on every tile not yet in the checkpoint, `concurrency` at a time, saving each result as it
- * arrives; then call `consume` for every tile in order (from memory or from the checkpoint).
+ * Run `exec` on every tile not yet in the checkpoint, `concurrency` at a time, saving each result to the
+ * checkpoint as it arrives (the caller reads them back in order to assemble its outputs).
  */
 export async function runTileLoop(
   tiles: Tile[],
-  checkpoint: TileCheckpoint | null,
+  checkpoint: TileCheckpoint,
   exec: (t: Tile, signal: AbortSignal) => Promise<Arrays>,
   opts: TileLoopOptions,
-): Promise<{ results: (Arrays | null)[]; resumed: number }> {
-  const results: (Arrays | null)[] = tiles.map(() => null);
-  const todo = tiles.filter((t) => !checkpoint?.has(t.index));
+): Promise<{ resumed: number }> {
+  const todo = tiles.filter((t) => !checkpoint.has(t.index));
   const resumed = tiles.length - todo.length;
   let done = resumed;
   const t0 = performance.now();
@@ -164,8 +163,7 @@ export async function runTileLoop(
       if (opts.signal?.aborted) throw new CancelledError();
       const t = todo[next++];
       const r = await exec(t, inner.signal);
-      if (checkpoint) checkpoint.save(t.index, r);
-      else results[t.index] = r;
+      checkpoint.save(t.index, r);
       done++;
       const rate = (done - resumed) / ((performance.now() - t0) / 1000);
       opts.onProgress?.(done, tiles.length, rate > 0 ? (tiles.length - done) / rate : undefined);
@@ -185,5 +183,5 @@ export async function runTileLoop(
   }
   if (opts.signal?.aborted) throw new CancelledError();
   if (failure) throw failure;
-  return { results, resumed };
+  return { resumed };
 }
