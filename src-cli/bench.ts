@@ -12,11 +12,11 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from './args';
-import { writeDemo } from '../src-core/demo';
-import { H5Reader } from '../src-core/formats/h5';
-import { runPipeline } from '../src-core/pipeline/runner';
-import { readReferencePoint } from '../src-core/reference/referenceStore';
-import { STEP_NAMES, type StepName } from '../src-core/pipeline/types';
+import { writeDemo } from '../src-core/node/demo';
+import { H5Reader } from '../src-core/node/formats/h5';
+import { runPipeline } from '../src-core/node/pipeline/runner';
+import { readReferencePoint } from '../src-core/node/reference/referenceStore';
+import { STEP_NAMES, type StepName } from '../src-core/common/pipeline/types';
 
 const a = parseArgs(process.argv.slice(2), {
   rows: 1,

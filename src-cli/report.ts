@@ -1,5 +1,5 @@
 /** Shared CLI error reporting: user errors print one line and exit 1; anything else is a bug (exit 3). */
-import { CancelledError } from '../src-core/pipeline/types';
+import { CancelledError } from '../src-core/common/pipeline/types';
 
 const USER_ERRORS = new Set(['InputError', 'TemplateError', 'H5Error', 'DateError', 'FormatError', 'AriaError']);
 

@@ -6,8 +6,8 @@
  * `validateArgs` (src-shared/validate.ts) before it reaches a service. Pure types + constants: no Node, no DOM.
  */
 
-import { STEP_NAMES, type StepName } from '../src-core/pipeline/stepNames';
-import type { GeoGrid } from '../src-core/formats/grid';
+import { STEP_NAMES, type StepName } from '../src-core/common/pipeline/stepNames';
+import type { GeoGrid } from '../src-core/common/formats/grid';
 
 /** MintPy's step order (declared once, in the science core). */
 export const STEP_ORDER = STEP_NAMES;

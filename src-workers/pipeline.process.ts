@@ -5,7 +5,7 @@
  * Messages in: `run` (options without callbacks), `cancel`. Messages out: `progress`, `log`, then `done`
  * (the run record) or `error` (name, message and the partial record, so user errors keep their class and wording).
  */
-import { runPipeline, type RunOptions, type RunRecord } from '../src-core/pipeline/runner';
+import { runPipeline, type RunOptions, type RunRecord } from '../src-core/node/pipeline/runner';
 
 export type PipelineProcessIn =
   { type: 'run'; opts: Omit<RunOptions, 'signal' | 'onProgress' | 'onLog'> } | { type: 'cancel' };

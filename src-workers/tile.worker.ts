@@ -4,7 +4,7 @@
  * (Piscina only transfers a top-level movable value, hence the small wrapper.)
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { executeTileTask, type TileTask, type TileTaskResult } from '../src-core/pipeline/tileTasks';
+import { executeTileTask, type TileTask, type TileTaskResult } from '../src-core/node/pipeline/tileTasks';
 
 class TransferableResult {
   constructor(private readonly result: TileTaskResult) {}

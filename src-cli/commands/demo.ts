@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from '../args';
 import { progressPrinter, reportError } from '../report';
-import { writeDemo, type DemoOptions } from '../../src-core/demo';
-import { runPipeline } from '../../src-core/pipeline/runner';
+import { writeDemo, type DemoOptions } from '../../src-core/node/demo';
+import { runPipeline } from '../../src-core/node/pipeline/runner';
 
 const NUMERIC = ['rows', 'cols', 'dates', 'pairs', 'seed', 'neighbours'] as const;
 

@@ -3,25 +3,25 @@
  * Exit codes: 0 ok, 1 bad input (one line on stderr naming the file), 2 usage, 3 internal error.
  */
 import { resolve } from 'node:path';
-import { writeAscDescHorzVert } from '../../src-core/derived/ascDesc';
-import { writeSignificanceMask, writeVerticalVelocity } from '../../src-core/derived/files';
-import { swathProfile, transectLalo } from '../../src-core/derived/transect';
-import { transectSvg } from '../../src-core/export/figures';
+import { writeAscDescHorzVert } from '../../src-core/node/derived/ascDesc';
+import { writeSignificanceMask, writeVerticalVelocity } from '../../src-core/node/derived/files';
+import { swathProfile, transectLalo } from '../../src-core/common/derived/transect';
+import { transectSvg } from '../../src-core/common/export/figures';
 import {
   coherenceMatrixFigure,
   mapFigure,
   networkFigure,
   pixelSeriesFigure,
   writeFigure,
-} from '../../src-core/export/figureFiles';
-import { writeFileAtomic } from '../../src-core/export/atomic';
-import { f32, toCsv, writePointsCsv, writeVelocityCsv, type PointSpec } from '../../src-core/export/csv';
-import { writeGeoTiff } from '../../src-core/export/geotiff';
-import { writeKmz } from '../../src-core/export/kmz';
-import { writeKmzTimeseries } from '../../src-core/export/kmzTimeseries';
-import { readMap, requireGeo } from '../../src-core/export/source';
-import { isColormapName } from '../../src-core/colormap';
-import { InputError } from '../../src-core/pipeline/types';
+} from '../../src-core/node/export/figureFiles';
+import { writeFileAtomic } from '../../src-core/node/export/atomic';
+import { f32, toCsv, writePointsCsv, writeVelocityCsv, type PointSpec } from '../../src-core/node/export/csv';
+import { writeGeoTiff } from '../../src-core/node/export/geotiff';
+import { writeKmz } from '../../src-core/node/export/kmz';
+import { writeKmzTimeseries } from '../../src-core/node/export/kmzTimeseries';
+import { readMap, requireGeo } from '../../src-core/node/export/source';
+import { isColormapName } from '../../src-core/common/colormap';
+import { InputError } from '../../src-core/common/pipeline/types';
 import { reportError } from '../report';
 
 export const EXPORT_USAGE = `usage:

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { infoText } from '../../src-core/formats/info';
+import { infoText } from '../../src-core/node/formats/info';
 import { reportError } from '../report';
 
 export async function infoCommand(argv: string[]): Promise<number> {

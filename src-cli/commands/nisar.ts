@@ -4,8 +4,8 @@
  * (one line naming the file), 2 usage, 3 internal error.
  */
 import { resolve } from 'node:path';
-import { validateSecular, type ValidateOptions } from '../../src-core/nisar/validate';
-import { writeValidationReport } from '../../src-core/nisar/report';
+import { validateSecular, type ValidateOptions } from '../../src-core/node/nisar/validate';
+import { writeValidationReport } from '../../src-core/node/nisar/report';
 import { reportError } from '../report';
 
 export const NISAR_USAGE = `usage:

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from '../args';
 import { reportError, progressPrinter } from '../report';
-import { runPipeline } from '../../src-core/pipeline/runner';
-import type { StepName } from '../../src-core/pipeline/types';
+import { runPipeline } from '../../src-core/node/pipeline/runner';
+import type { StepName } from '../../src-core/common/pipeline/types';
 
 export async function runCommand(argv: string[]): Promise<number> {
   let args;

@@ -4,7 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { H5Reader } from '../../src-core/formats/h5';
+import { H5Reader } from '../../src-core/node/formats/h5';
 import type { Capabilities, InsarApi } from '../../src-shared/api';
 import { validateArgs } from '../../src-shared/validate';
 import { isOutputStale } from '../../src-shared/steps';

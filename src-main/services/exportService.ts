@@ -4,8 +4,8 @@
  */
 import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeKmz } from '../../src-core/export/kmz';
-import { encodeGeoTiff, writeGeoTiff } from '../../src-core/export/geotiff';
+import { writeKmz } from '../../src-core/node/export/kmz';
+import { encodeGeoTiff, writeGeoTiff } from '../../src-core/node/export/geotiff';
 import type { CsvExport, ExportResult, LayerRef } from '../../src-shared/api';
 import type { LayerService } from './layerService';
 

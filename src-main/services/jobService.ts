@@ -3,7 +3,7 @@
  * cancel (AbortController). The edits become template overrides; every run is recorded in the project
  * database (parameters, per-step timings, outputs) before and after. No Electron import.
  */
-import type { RunOptions, RunRecord } from '../../src-core/pipeline/runner';
+import type { RunOptions, RunRecord } from '../../src-core/node/pipeline/runner';
 import { STEP_ORDER, type PipelineStep, type RunStepState, type RunSummary } from '../../src-shared/api';
 import type { EventBus } from './events';
 import { overridesOf, toSummary, type ProjectService } from './projectService';
@@ -20,7 +20,7 @@ export class JobError extends Error {
 /** The pipeline in its own process when the worker bundle exists (the app), else in-process (tests from source). */
 const defaultRunner: Runner = async (opts) => {
   const threaded = (await import('./pipelineProcess')).processRunner();
-  return threaded ? threaded(opts) : (await import('../../src-core/pipeline/runner')).runPipeline(opts);
+  return threaded ? threaded(opts) : (await import('../../src-core/node/pipeline/runner')).runPipeline(opts);
 };
 
 export class JobService {

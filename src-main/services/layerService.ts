@@ -5,11 +5,11 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { H5Reader, type NumericArray } from '../../src-core/formats/h5';
-import { gridOf, rowColToLatLon, latLonToRowCol } from '../../src-core/formats/mintpyFiles';
-import { decimalYear } from '../../src-core/time/dates';
-import { evaluateModel } from '../../src-core/timefunc/fitTile';
-import { datasetSpecs, defaultModel, numParams, parseTimeFuncOptions } from '../../src-core/timefunc/model';
+import { H5Reader, type NumericArray } from '../../src-core/node/formats/h5';
+import { gridOf, rowColToLatLon, latLonToRowCol } from '../../src-core/node/formats/mintpyFiles';
+import { decimalYear } from '../../src-core/common/time/dates';
+import { evaluateModel } from '../../src-core/common/timefunc/fitTile';
+import { datasetSpecs, defaultModel, numParams, parseTimeFuncOptions } from '../../src-core/common/timefunc/model';
 import type {
   Grid,
   LayerData,

@@ -2,9 +2,9 @@
  * The interferogram network as the network editor shows it: pairs, per-pair average coherence, per-date
  * perpendicular baseline and connectivity of the kept pairs. Reads inputs/ifgramStack.h5 (row blocks).
  */
-import { H5Reader } from '../../src-core/formats/h5';
-import { daysBetween } from '../../src-core/time/dates';
-import { perpBaselineTimeseries } from '../../src-core/network/networkGraph';
+import { H5Reader } from '../../src-core/node/formats/h5';
+import { daysBetween } from '../../src-core/common/time/dates';
+import { perpBaselineTimeseries } from '../../src-core/common/network/networkGraph';
 import type { PairInfo } from '../../src-shared/api';
 
 export interface StackNetwork {

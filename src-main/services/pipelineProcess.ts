@@ -4,8 +4,8 @@
  * pool runs inside that process. Null when the bundle is missing (tests from source without a build).
  */
 import { fork } from 'node:child_process';
-import { findWorkerScript } from '../../src-core/pipeline/pool';
-import type { RunOptions, RunRecord } from '../../src-core/pipeline/runner';
+import { findWorkerScript } from '../../src-core/node/pipeline/pool';
+import type { RunOptions, RunRecord } from '../../src-core/node/pipeline/runner';
 import type { PipelineProcessIn, PipelineProcessOut } from '../../src-workers/pipeline.process';
 import type { Runner } from './jobService';
 

@@ -5,12 +5,12 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
-import { H5Reader } from '../../src-core/formats/h5';
-import { gridOf, latLonToRowCol, rowColToLatLon } from '../../src-core/formats/mintpyFiles';
-import { Template } from '../../src-core/config/template';
-import { daysBetween } from '../../src-core/time/dates';
-import { validateReferencePoint } from '../../src-core/reference/referencePoint';
-import { readNetworkSelection } from '../../src-core/network/selectionStore';
+import { H5Reader } from '../../src-core/node/formats/h5';
+import { gridOf, latLonToRowCol, rowColToLatLon } from '../../src-core/node/formats/mintpyFiles';
+import { Template } from '../../src-core/node/config/template';
+import { daysBetween } from '../../src-core/common/time/dates';
+import { validateReferencePoint } from '../../src-core/node/reference/referencePoint';
+import { readNetworkSelection } from '../../src-core/node/network/selectionStore';
 import {
   STEP_ORDER,
   type DirListing,
@@ -25,9 +25,9 @@ import {
   type RunSummary,
 } from '../../src-shared/api';
 import { AppDb, ProjectDb, type EditSnapshot, type HistoryState } from './projectDb';
-import { detectProject, type ProjectInfo as DetectedInfo } from '../../src-core/project/detect';
+import { detectProject, type ProjectInfo as DetectedInfo } from '../../src-core/node/project/detect';
 import { readStackNetwork, type StackNetwork } from './network';
-import { networkConnectivity } from '../../src-core/network/networkGraph';
+import { networkConnectivity } from '../../src-core/common/network/networkGraph';
 import type { EventBus } from './events';
 
 /** Which step first reads a template key (what an override makes stale). */

@@ -1,5 +1,5 @@
 /** The raster worker's pixel work as pure functions (testable in Node): colouring and hillshade. */
-import { applyColormap, getColormap } from '../../src-core/colormap/index';
+import { applyColormap, getColormap } from '../../src-core/common/colormap/index';
 import type { ColorizeParams, HillshadeParams } from './messages';
 
 /** RGBA bytes of a layer: values × scale through the colormap; NaN and mask = 0 transparent. Mutates `values`. */

@@ -2,14 +2,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Template } from '../../src-core/config/template';
-import { globLast, openAriaStack, resolveAriaInputs } from '../../src-core/formats/aria';
-import { pyFixed, pyFloat } from '../../src-core/util/pyfmt';
-import { templateAttrs } from '../../src-core/load/loadData';
-import { tinyAriaSpec, writeAriaStack } from '../../src-core/load/writeAria';
-import { InputError } from '../../src-core/pipeline/types';
+import { Template } from '../../src-core/node/config/template';
+import { globLast, openAriaStack, resolveAriaInputs } from '../../src-core/node/formats/aria';
+import { pyFixed, pyFloat } from '../../src-core/common/util/pyfmt';
+import { templateAttrs } from '../../src-core/node/load/loadData';
+import { tinyAriaSpec, writeAriaStack } from '../../src-core/node/load/writeAria';
+import { InputError } from '../../src-core/common/pipeline/types';
 import { describeParity, fx } from '../helpers/fixtures';
-import { ARIA_LOAD_KEYS } from '../../src-core/formats/ariaKeys';
+import { ARIA_LOAD_KEYS } from '../../src-core/common/formats/ariaKeys';
 
 const root = mkdtempSync(join(tmpdir(), 'aria-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyColormap, getColormap, resampleColormap, valueToHex, valueToRgba } from '../../src-core/colormap';
+import { applyColormap, getColormap, resampleColormap, valueToHex, valueToRgba } from '../../src-core/common/colormap';
 
 interface Expected {
   vmin: number;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, decimalYear, parseDate, yearsSinceFirst, yyyymmdd, DateError } from '../../src-core/time/dates';
+import {
+  daysBetween,
+  decimalYear,
+  parseDate,
+  yearsSinceFirst,
+  yyyymmdd,
+  DateError,
+} from '../../src-core/common/time/dates';
 
 describe('dates', () => {
   it('parses and rejects', () => {

@@ -10,10 +10,10 @@ import {
   inEllipse,
   type DemoInfo,
   type DemoOptions,
-} from '../../src-core/demo';
-import { CancelledError, InputError } from '../../src-core/pipeline/types';
-import { Template } from '../../src-core/config/template';
-import { openAriaStack } from '../../src-core/formats/aria';
+} from '../../src-core/node/demo';
+import { CancelledError, InputError } from '../../src-core/common/pipeline/types';
+import { Template } from '../../src-core/node/config/template';
+import { openAriaStack } from '../../src-core/node/formats/aria';
 
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-test-'));
 afterAll(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
@@ -247,7 +247,7 @@ describe('demo generator: default stack (cv-tiny shape)', () => {
     expect(() => readDemoTruth(path.join(tmpRoot, 'nowhere'))).toThrow(/truth\.json: cannot read/);
   });
 
-  it('the ARIA reader (src-core/formats/aria.ts) opens the stack with the same pairs, dates and pixels', async () => {
+  it('the ARIA reader (src-core/node/formats/aria.ts) opens the stack with the same pairs, dates and pixels', async () => {
     const stack = await openAriaStack(Template.read(info.templatePath));
     expect(stack.length).toBe(info.rows);
     expect(stack.width).toBe(info.cols);

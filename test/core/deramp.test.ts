@@ -1,7 +1,7 @@
-/** Ramp fit (src-core/deramp/ramp.ts) and the residual_RMS analysis (src-core/steps/residualRms.ts). */
+/** Ramp fit (src-core/common/deramp/ramp.ts) and the residual_RMS analysis (src-core/node/steps/residualRms.ts). */
 import { describe, expect, it } from 'vitest';
-import { deramp2d, evalRamp, fitRamp, maskedRms, rampFitMask, rampTerms } from '../../src-core/deramp/ramp';
-import { analyzeRms, rmsText, rmsThreshold } from '../../src-core/steps/residualRms';
+import { deramp2d, evalRamp, fitRamp, maskedRms, rampFitMask, rampTerms } from '../../src-core/common/deramp/ramp';
+import { analyzeRms, rmsText, rmsThreshold } from '../../src-core/node/steps/residualRms';
 
 const L = 30;
 const W = 40;

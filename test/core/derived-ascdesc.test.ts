@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { centreIncidenceAngle, heading2azimuth, writeAscDescHorzVert } from '../../src-core/derived/ascDesc';
-import { H5Reader, writeH5File } from '../../src-core/formats/h5';
+import { centreIncidenceAngle, heading2azimuth, writeAscDescHorzVert } from '../../src-core/node/derived/ascDesc';
+import { H5Reader, writeH5File } from '../../src-core/node/formats/h5';
 
 interface Input {
   attrs: Record<string, string>;

@@ -3,8 +3,8 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeSignificanceMask, writeVerticalVelocity } from '../../src-core/derived/files';
-import { H5Reader, writeH5File } from '../../src-core/formats/h5';
+import { writeSignificanceMask, writeVerticalVelocity } from '../../src-core/node/derived/files';
+import { H5Reader, writeH5File } from '../../src-core/node/formats/h5';
 import { describeParity, fx } from '../helpers/fixtures';
 
 const tmp = mkdtempSync(join(tmpdir(), 'derived-files-'));

@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { swathProfile, transectLalo, transectYx } from '../../src-core/derived/transect';
-import { ascDesc2HorzVert, losToVertical, significanceMask } from '../../src-core/derived/vertical';
-import { H5Reader } from '../../src-core/formats/h5';
-import { gridOf, type GeoGrid } from '../../src-core/formats/mintpyFiles';
+import { swathProfile, transectLalo, transectYx } from '../../src-core/common/derived/transect';
+import { ascDesc2HorzVert, losToVertical, significanceMask } from '../../src-core/common/derived/vertical';
+import { H5Reader } from '../../src-core/node/formats/h5';
+import { gridOf, type GeoGrid } from '../../src-core/node/formats/mintpyFiles';
 import { describeParity, fx } from '../helpers/fixtures';
 
 interface Exp {

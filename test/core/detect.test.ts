@@ -2,11 +2,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Template } from '../../src-core/config/template';
-import { loadData } from '../../src-core/load/loadData';
-import { tinyAriaSpec, writeAriaStack } from '../../src-core/load/writeAria';
-import { InputError } from '../../src-core/pipeline/types';
-import { defaultAriaTemplate, detectProject } from '../../src-core/project/detect';
+import { Template } from '../../src-core/node/config/template';
+import { loadData } from '../../src-core/node/load/loadData';
+import { tinyAriaSpec, writeAriaStack } from '../../src-core/node/load/writeAria';
+import { InputError } from '../../src-core/common/pipeline/types';
+import { defaultAriaTemplate, detectProject } from '../../src-core/node/project/detect';
 import { describeParity, fx } from '../helpers/fixtures';
 
 const root = mkdtempSync(join(tmpdir(), 'detect-test-'));

@@ -15,10 +15,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeDemo } from '../../src-core/demo';
-import { H5Reader, H5Writer } from '../../src-core/formats/h5';
-import { runPipeline } from '../../src-core/pipeline/runner';
-import { InputError } from '../../src-core/pipeline/types';
+import { writeDemo } from '../../src-core/node/demo';
+import { H5Reader, H5Writer } from '../../src-core/node/formats/h5';
+import { runPipeline } from '../../src-core/node/pipeline/runner';
+import { InputError } from '../../src-core/common/pipeline/types';
 
 let cfg: string;
 let wd: string;

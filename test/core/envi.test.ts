@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EnviRaster, findEnviHeader, parseEnviHeaderText } from '../../src-core/formats/envi';
-import { InputError } from '../../src-core/pipeline/types';
+import { EnviRaster, findEnviHeader, parseEnviHeaderText } from '../../src-core/node/formats/envi';
+import { InputError } from '../../src-core/common/pipeline/types';
 
 const dir = mkdtempSync(join(tmpdir(), 'envi-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

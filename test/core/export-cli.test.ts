@@ -6,7 +6,7 @@ import { fromArrayBuffer } from 'geotiff';
 import { unzipSync } from 'fflate';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportCommand } from '../../src-cli/commands/export';
-import { H5Reader, writeH5File } from '../../src-core/formats/h5';
+import { H5Reader, writeH5File } from '../../src-core/node/formats/h5';
 
 const tmp = mkdtempSync(join(tmpdir(), 'export-cli-'));
 const L = 10;

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { f32, pointInPolygon, velocityTable, writePointsCsv, writeVelocityCsv } from '../../src-core/export/csv';
-import { H5Reader, writeH5File } from '../../src-core/formats/h5';
+import { f32, pointInPolygon, velocityTable, writePointsCsv, writeVelocityCsv } from '../../src-core/node/export/csv';
+import { H5Reader, writeH5File } from '../../src-core/node/formats/h5';
 import { describeParity, fx } from '../helpers/fixtures';
 
 const tmp = mkdtempSync(join(tmpdir(), 'csv-test-'));

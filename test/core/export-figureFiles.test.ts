@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeDemo } from '../../src-core/demo';
+import { writeDemo } from '../../src-core/node/demo';
 import {
   coherenceMatrixFigure,
   mapFigure,
   networkFigure,
   pixelSeriesFigure,
   writeFigure,
-} from '../../src-core/export/figureFiles';
-import { runPipeline } from '../../src-core/pipeline/runner';
+} from '../../src-core/node/export/figureFiles';
+import { runPipeline } from '../../src-core/node/pipeline/runner';
 
 let wd: string;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 import { decode } from 'fast-png';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { getColormap, valueToHex, valueToRgba } from '../../src-core/colormap';
+import { getColormap, valueToHex, valueToRgba } from '../../src-core/common/colormap';
 import {
   coherenceMatrixSvg,
   dateToYear,
@@ -10,7 +10,7 @@ import {
   networkSvg,
   timeSeriesSvg,
   transectSvg,
-} from '../../src-core/export/figures';
+} from '../../src-core/common/export/figures';
 
 const parser = new XMLParser({
   ignoreAttributes: false,

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeGeoTiff } from '../../src-core/export/geotiff';
-import { H5Reader, writeH5File } from '../../src-core/formats/h5';
+import { writeGeoTiff } from '../../src-core/node/export/geotiff';
+import { H5Reader, writeH5File } from '../../src-core/node/formats/h5';
 import { describeParity, fx } from '../helpers/fixtures';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tif-test-'));

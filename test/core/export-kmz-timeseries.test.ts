@@ -9,9 +9,9 @@ import { decode } from 'fast-png';
 import { XMLParser } from 'fast-xml-parser';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getColormap, valueToRgba } from '../../src-core/colormap';
-import { deformingBoxes, derampQuadratic, writeKmzTimeseries } from '../../src-core/export/kmzTimeseries';
-import { H5Reader, writeH5File } from '../../src-core/formats/h5';
+import { getColormap, valueToRgba } from '../../src-core/common/colormap';
+import { deformingBoxes, derampQuadratic, writeKmzTimeseries } from '../../src-core/node/export/kmzTimeseries';
+import { H5Reader, writeH5File } from '../../src-core/node/formats/h5';
 import { describeParity, fx } from '../helpers/fixtures';
 
 const parser = new XMLParser({

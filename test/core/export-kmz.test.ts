@@ -10,9 +10,9 @@ import { decode } from 'fast-png';
 import { XMLParser } from 'fast-xml-parser';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getColormap, valueToRgba } from '../../src-core/colormap';
-import { H5Reader, writeH5File } from '../../src-core/formats/h5';
-import { autoLutAndVlim, writeKmz } from '../../src-core/export/kmz';
+import { getColormap, valueToRgba } from '../../src-core/common/colormap';
+import { H5Reader, writeH5File } from '../../src-core/node/formats/h5';
+import { autoLutAndVlim, writeKmz } from '../../src-core/node/export/kmz';
 import { describeParity, fx } from '../helpers/fixtures';
 
 const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false });

@@ -2,7 +2,7 @@ import { mkdtempSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { H5Reader, H5Writer, writeH5File } from '../../src-core/formats/h5';
+import { H5Reader, H5Writer, writeH5File } from '../../src-core/node/formats/h5';
 import { describeParity, fx } from '../helpers/fixtures';
 
 describe('h5 layer', () => {

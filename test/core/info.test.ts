@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeH5File } from '../../src-core/formats/h5';
-import { infoText, mintpyFileType, numpyDtype } from '../../src-core/formats/info';
-import { tinyAriaSpec, writeAriaStack } from '../../src-core/load/writeAria';
+import { writeH5File } from '../../src-core/node/formats/h5';
+import { infoText, mintpyFileType, numpyDtype } from '../../src-core/node/formats/info';
+import { tinyAriaSpec, writeAriaStack } from '../../src-core/node/load/writeAria';
 import { describeParity, fx } from '../helpers/fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'info-test-'));

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IfgramStack } from '../../src-core/formats/mintpyFiles';
-import { invertTile } from '../../src-core/inversion/invertTile';
-import { numLooksFromAttrs, type WeightFunc } from '../../src-core/inversion/weights';
+import { IfgramStack } from '../../src-core/node/formats/mintpyFiles';
+import { invertTile } from '../../src-core/common/inversion/invertTile';
+import { numLooksFromAttrs, type WeightFunc } from '../../src-core/common/inversion/weights';
 import { describeParity, fx } from '../helpers/fixtures';
 
 describeParity('invertTile throughput (cv-tiny tiled ×3)', () => {

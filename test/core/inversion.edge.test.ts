@@ -5,10 +5,10 @@
  * the Jacobi-SVD reference path.
  */
 import { describe, expect, it } from 'vitest';
-import { networkDesign, tbaseYearsFloat32 } from '../../src-core/inversion/design';
-import { invertTile, type InvertTileInput } from '../../src-core/inversion/invertTile';
-import type { WeightFunc } from '../../src-core/inversion/weights';
-import { formatDate, parseDate } from '../../src-core/time/dates';
+import { networkDesign, tbaseYearsFloat32 } from '../../src-core/common/inversion/design';
+import { invertTile, type InvertTileInput } from '../../src-core/common/inversion/invertTile';
+import type { WeightFunc } from '../../src-core/common/inversion/weights';
+import { formatDate, parseDate } from '../../src-core/common/time/dates';
 
 const WAVELENGTH = 0.05546576;
 const P2R = -WAVELENGTH / (4 * Math.PI);

@@ -6,11 +6,11 @@
  * connected and disconnected), for both G = B (minNormVelocity) and G = A.
  */
 import { describe, expect, it } from 'vitest';
-import { invertTile, type InvertTileInput } from '../../src-core/inversion/invertTile';
-import { NetworkLaplacian, edgeConnectivity } from '../../src-core/inversion/laplacian';
-import { networkDesign } from '../../src-core/inversion/design';
-import type { WeightFunc } from '../../src-core/inversion/weights';
-import { formatDate, parseDate } from '../../src-core/time/dates';
+import { invertTile, type InvertTileInput } from '../../src-core/common/inversion/invertTile';
+import { NetworkLaplacian, edgeConnectivity } from '../../src-core/common/inversion/laplacian';
+import { networkDesign } from '../../src-core/common/inversion/design';
+import type { WeightFunc } from '../../src-core/common/inversion/weights';
+import { formatDate, parseDate } from '../../src-core/common/time/dates';
 
 const WAVELENGTH = 0.05546576;
 

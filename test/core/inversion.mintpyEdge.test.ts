@@ -8,8 +8,8 @@
  *  9 NaN coherence (→ 0.05)                   10 some zero coherence       11 complete
  */
 import { describe, expect, it } from 'vitest';
-import { invertTile } from '../../src-core/inversion/invertTile';
-import type { WeightFunc } from '../../src-core/inversion/weights';
+import { invertTile } from '../../src-core/common/inversion/invertTile';
+import type { WeightFunc } from '../../src-core/common/inversion/weights';
 
 const DATES = ['20180109', '20180121', '20180202', '20180214', '20180226', '20180310', '20180322', '20180403'];
 const PAIRS: [string, string][] = [

@@ -4,11 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
-import { H5Reader } from '../../src-core/formats/h5';
-import { IfgramStack } from '../../src-core/formats/mintpyFiles';
-import { bperpTimeseries } from '../../src-core/inversion/design';
-import { invertTile, type InvertTileOutput } from '../../src-core/inversion/invertTile';
-import { numLooksFromAttrs, type WeightFunc } from '../../src-core/inversion/weights';
+import { H5Reader } from '../../src-core/node/formats/h5';
+import { IfgramStack } from '../../src-core/node/formats/mintpyFiles';
+import { bperpTimeseries } from '../../src-core/common/inversion/design';
+import { invertTile, type InvertTileOutput } from '../../src-core/common/inversion/invertTile';
+import { numLooksFromAttrs, type WeightFunc } from '../../src-core/common/inversion/weights';
 import { describeParity, fx } from '../helpers/fixtures';
 
 interface Fixture {

@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { H5Reader, H5Writer } from '../../src-core/formats/h5';
-import { invertTile } from '../../src-core/inversion/invertTile';
-import { executeTileTask, readBands, readBandsToHeap, type InvertTask } from '../../src-core/pipeline/tileTasks';
-import { formatDate, parseDate } from '../../src-core/time/dates';
+import { H5Reader, H5Writer } from '../../src-core/node/formats/h5';
+import { invertTile } from '../../src-core/common/inversion/invertTile';
+import { executeTileTask, readBands, readBandsToHeap, type InvertTask } from '../../src-core/node/pipeline/tileTasks';
+import { formatDate, parseDate } from '../../src-core/common/time/dates';
 
 const M = 12;
 const L = 40;

@@ -5,7 +5,7 @@ import {
   parseWeightFunc,
   phaseVarianceLut,
   rintHalfEven,
-} from '../../src-core/inversion/weights';
+} from '../../src-core/common/inversion/weights';
 
 // mintpy-algorithms.md §10: 1/σ² from MintPy's coherence2weight at these coherences
 const GAMMAS = [0.05, 0.2, 0.4, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bandCholesky, bandCholeskySolve, bandIndex } from '../../src-core/linalg/bandCholesky';
-import { lstsqMinNorm, pinv, svdJacobi } from '../../src-core/linalg/svd';
+import { bandCholesky, bandCholeskySolve, bandIndex } from '../../src-core/common/linalg/bandCholesky';
+import { lstsqMinNorm, pinv, svdJacobi } from '../../src-core/common/linalg/svd';
 
 /** deterministic pseudo-random numbers in [-1, 1) */
 function lcg(seed: number) {
@@ -161,7 +161,7 @@ describe('linalg: band Cholesky', () => {
 
 describe('linalg: fast exp(j·e) sums', () => {
   it('sin/cos agree with Math.sin/Math.cos to 1e-10 over ±1000 rad', async () => {
-    const { fastSinCos, absSumCis } = await import('../../src-core/linalg/cis');
+    const { fastSinCos, absSumCis } = await import('../../src-core/common/linalg/cis');
     const r = lcg(5);
     let worst = 0;
     for (let i = 0; i < 20000; i++) {
@@ -197,7 +197,7 @@ describe('linalg: sparse Cholesky with a precomputed pattern', () => {
       compileCholesky,
       slotOf,
       minimumDegreeOrder,
-    } = await import('../../src-core/linalg/sparseCholesky');
+    } = await import('../../src-core/common/linalg/sparseCholesky');
     const r0 = lcg(17);
     const r = () => (r0() + 1) / 2; // [0, 1)
     const n = 30;
@@ -281,7 +281,7 @@ describe('linalg: sparse Cholesky with a precomputed pattern', () => {
 
 describe('linalg: table sin/cos', () => {
   it('negative, large and huge angles (whole-turn reduction) to 1e-10', async () => {
-    const { fastSinCos, absSumCis } = await import('../../src-core/linalg/cis');
+    const { fastSinCos, absSumCis } = await import('../../src-core/common/linalg/cis');
     for (const e of [-0.3, -3.2, -1000.7, 9999.9, -12345.6, 3e7 + 0.25, -5e8]) {
       const [s, c] = fastSinCos(e);
       expect(Math.abs(s - Math.sin(e)), `sin ${e}`).toBeLessThan(1e-10 * Math.max(1, Math.abs(e) / 1e4));

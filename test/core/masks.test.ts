@@ -2,12 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nonzeroMaskBlock, phaseVelocityScale, temporalMeanBlock } from '../../src-core/masks/stackAverages';
-import { maskTempCoh, writeMaskTempCoh } from '../../src-core/masks/tempCohMask';
-import { readMaskFile, waterMaskFromGeometry } from '../../src-core/masks/waterMask';
-import { rowBlocks, validityFromPhaseVelocity } from '../../src-core/masks/stackMaps';
-import { H5Reader } from '../../src-core/formats/h5';
-import { InputError } from '../../src-core/pipeline/types';
+import { nonzeroMaskBlock, phaseVelocityScale, temporalMeanBlock } from '../../src-core/common/masks/stackAverages';
+import { maskTempCoh, writeMaskTempCoh } from '../../src-core/node/masks/tempCohMask';
+import { readMaskFile, waterMaskFromGeometry } from '../../src-core/node/masks/waterMask';
+import { rowBlocks, validityFromPhaseVelocity } from '../../src-core/node/masks/stackMaps';
+import { H5Reader } from '../../src-core/node/formats/h5';
+import { InputError } from '../../src-core/common/pipeline/types';
 
 describe('stack reductions over kept pairs', () => {
   // 3 pairs × 4 pixels, pair-major

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { numpyArgsort } from '../../src-core/network/numpyArgsort';
-import { minimumSpanningTree } from '../../src-core/network/mst';
+import { numpyArgsort } from '../../src-core/common/network/numpyArgsort';
+import { minimumSpanningTree } from '../../src-core/common/network/mst';
 import {
   DEFAULT_RULES,
   NetworkRuleError,
@@ -11,21 +11,21 @@ import {
   selectNetwork,
   sequentialPairs,
   type NetworkRules,
-} from '../../src-core/network/pairSelection';
-import { SpatialAverager } from '../../src-core/network/spatialAverage';
+} from '../../src-core/common/network/pairSelection';
+import { SpatialAverager } from '../../src-core/common/network/spatialAverage';
 import {
   formatCoherenceSpatialAvg,
   parseCoherenceSpatialAvg,
   pyFixed,
-} from '../../src-core/network/coherenceSpatialAvgTxt';
+} from '../../src-core/node/network/coherenceSpatialAvgTxt';
 import {
   coherenceMatrix,
   formatDate12List,
   networkConnectivity,
   perpBaselineTimeseries,
-} from '../../src-core/network/networkGraph';
-import { readKeptPairs, readNetworkSelection, writeNetworkSelection } from '../../src-core/network/selectionStore';
-import type { IfgramStack } from '../../src-core/formats/mintpyFiles';
+} from '../../src-core/common/network/networkGraph';
+import { readKeptPairs, readNetworkSelection, writeNetworkSelection } from '../../src-core/node/network/selectionStore';
+import type { IfgramStack } from '../../src-core/node/formats/mintpyFiles';
 
 // A small synthetic network: 5 dates 12 days apart, all 1- and 2-hop pairs plus one 3-hop pair.
 const D = ['20200101', '20200113', '20200125', '20200206', '20200218'];

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { H5Reader } from '../../src-core/formats/h5';
-import { modifyNetwork } from '../../src-core/steps/modifyNetwork';
-import { readNetworkSelection } from '../../src-core/network/selectionStore';
+import { H5Reader } from '../../src-core/node/formats/h5';
+import { modifyNetwork } from '../../src-core/node/steps/modifyNetwork';
+import { readNetworkSelection } from '../../src-core/node/network/selectionStore';
 import { describeParity, fx } from '../helpers/fixtures';
 import { ctxFor, stageWorkDir } from './networkStage';
 

@@ -2,8 +2,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Template } from '../../src-core/config/template';
-import type { StepContext } from '../../src-core/pipeline/types';
+import { Template } from '../../src-core/node/config/template';
+import type { StepContext } from '../../src-core/common/pipeline/types';
 import { fx } from '../helpers/fixtures';
 
 /** A work dir whose inputs/ links to the fixture's staged files, with the fixture's full template. */

@@ -8,14 +8,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Template } from '../../src-core/config/template';
-import { H5Reader, writeH5File } from '../../src-core/formats/h5';
-import { InputError, type StepContext } from '../../src-core/pipeline/types';
-import { modifyNetwork } from '../../src-core/steps/modifyNetwork';
-import { referencePoint } from '../../src-core/steps/referencePoint';
-import { quickOverview } from '../../src-core/steps/quickOverview';
-import { readNetworkSelection } from '../../src-core/network/selectionStore';
-import { readReferencePoint } from '../../src-core/reference/referenceStore';
+import { Template } from '../../src-core/node/config/template';
+import { H5Reader, writeH5File } from '../../src-core/node/formats/h5';
+import { InputError, type StepContext } from '../../src-core/common/pipeline/types';
+import { modifyNetwork } from '../../src-core/node/steps/modifyNetwork';
+import { referencePoint } from '../../src-core/node/steps/referencePoint';
+import { quickOverview } from '../../src-core/node/steps/quickOverview';
+import { readNetworkSelection } from '../../src-core/node/network/selectionStore';
+import { readReferencePoint } from '../../src-core/node/reference/referenceStore';
 
 const L = 6;
 const W = 8;

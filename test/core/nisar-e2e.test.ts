@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { H5Reader } from '../../src-core/formats/h5';
-import { binIndex, PASS_FRACTION } from '../../src-core/nisar/requirement';
-import { writeValidationReport } from '../../src-core/nisar/report';
-import { validateSecular } from '../../src-core/nisar/validate';
-import { velocityFromTimeseries } from '../../src-core/nisar/velocityField';
+import { H5Reader } from '../../src-core/node/formats/h5';
+import { binIndex, PASS_FRACTION } from '../../src-core/common/nisar/requirement';
+import { writeValidationReport } from '../../src-core/node/nisar/report';
+import { validateSecular } from '../../src-core/node/nisar/validate';
+import { velocityFromTimeseries } from '../../src-core/node/nisar/velocityField';
 import { nisarCommand } from '../../src-cli/commands/nisar';
 import { describeParity, fx } from '../helpers/fixtures';
 

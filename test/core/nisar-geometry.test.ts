@@ -8,8 +8,8 @@ import {
   losSigma,
   losUnitVector,
   normLon,
-} from '../../src-core/nisar/geometry';
-import { SeededRandom, sampleWithoutReplacement } from '../../src-core/nisar/prng';
+} from '../../src-core/common/nisar/geometry';
+import { SeededRandom, sampleWithoutReplacement } from '../../src-core/common/nisar/prng';
 
 describe('nisar LOS geometry', () => {
   it('û = (−sinθ·sinα, sinθ·cosα, cosθ): Sentinel-1 ascending θ = 38.2875°, α = 101.85° (cv-tiny mean)', () => {

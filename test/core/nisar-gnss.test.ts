@@ -11,18 +11,18 @@ import {
   parseSiteListCsv,
   parseTenv3,
   unrDate,
-} from '../../src-core/nisar/gnssFormats';
-import { loadGnssInputs } from '../../src-core/nisar/gnssFiles';
+} from '../../src-core/common/nisar/gnssFormats';
+import { loadGnssInputs } from '../../src-core/node/nisar/gnssFiles';
 import {
   completeness,
   detrendedScatterMm,
   fitLosVelocity,
   gnssLosSeries,
   type LosSeries,
-} from '../../src-core/nisar/gnssSeries';
-import { losUnitVector } from '../../src-core/nisar/geometry';
-import { SeededRandom } from '../../src-core/nisar/prng';
-import { formatDate } from '../../src-core/time/dates';
+} from '../../src-core/node/nisar/gnssSeries';
+import { losUnitVector } from '../../src-core/common/nisar/geometry';
+import { SeededRandom } from '../../src-core/common/nisar/prng';
+import { formatDate } from '../../src-core/common/time/dates';
 
 const TENV3 = `site YYMMMDD yyyy.yyyy __MJD week d reflon _e0(m) __east(m) ____n0(m) _north(m) u0(m) ____up(m) _ant(m) sig_e(m) sig_n(m) sig_u(m) __corr_en __corr_eu __corr_nu _latitude(deg) _longitude(deg) __height(m)
 CAWO 18JAN01 2018.0007 58119 1982 1 -119.6 -1234 0.512300 3456 0.100000 -2 0.050000 0.0000 0.0010 0.0012 0.0040 0.01 0.02 0.03 36.2101 240.3500 85.1

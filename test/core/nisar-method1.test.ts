@@ -2,15 +2,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeH5File } from '../../src-core/formats/h5';
-import { rowColToLatLon, type GeoGrid } from '../../src-core/formats/mintpyFiles';
-import { haversineKm, losUnitVector } from '../../src-core/nisar/geometry';
-import type { GnssSeries, GnssSiteInfo } from '../../src-core/nisar/gnssFormats';
-import { doubleDifferences, runMethod1, windowNanMedian } from '../../src-core/nisar/method1';
-import { writeValidationReport } from '../../src-core/nisar/report';
-import { validateSecular } from '../../src-core/nisar/validate';
-import type { GeometryMaps, VelocityField } from '../../src-core/nisar/velocityField';
-import { formatDate } from '../../src-core/time/dates';
+import { writeH5File } from '../../src-core/node/formats/h5';
+import { rowColToLatLon, type GeoGrid } from '../../src-core/node/formats/mintpyFiles';
+import { haversineKm, losUnitVector } from '../../src-core/common/nisar/geometry';
+import type { GnssSeries, GnssSiteInfo } from '../../src-core/common/nisar/gnssFormats';
+import { doubleDifferences, runMethod1, windowNanMedian } from '../../src-core/node/nisar/method1';
+import { writeValidationReport } from '../../src-core/node/nisar/report';
+import { validateSecular } from '../../src-core/node/nisar/validate';
+import type { GeometryMaps, VelocityField } from '../../src-core/node/nisar/velocityField';
+import { formatDate } from '../../src-core/common/time/dates';
 
 describe('nisar Method 1 building blocks', () => {
   it('NaN-median over the (2r+1)² window, clipped at the edges', () => {

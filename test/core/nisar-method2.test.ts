@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GeoGrid } from '../../src-core/formats/mintpyFiles';
-import { rowColToLatLon } from '../../src-core/formats/mintpyFiles';
+import type { GeoGrid } from '../../src-core/node/formats/mintpyFiles';
+import { rowColToLatLon } from '../../src-core/node/formats/mintpyFiles';
 import {
   fitPlane,
   flattenValid,
@@ -10,9 +10,9 @@ import {
   pointInPolygon,
   polygonMask,
   samplePairs,
-} from '../../src-core/nisar/method2';
-import { SeededRandom } from '../../src-core/nisar/prng';
-import { empiricalVariogram, exponentialModel, fitExponentialVariogram } from '../../src-core/nisar/variogram';
+} from '../../src-core/node/nisar/method2';
+import { SeededRandom } from '../../src-core/common/nisar/prng';
+import { empiricalVariogram, exponentialModel, fitExponentialVariogram } from '../../src-core/common/nisar/variogram';
 
 const grid: GeoGrid = { length: 100, width: 160, xFirst: -119.80125, yFirst: 36.25125, xStep: 0.0025, yStep: -0.0025 };
 
@@ -198,8 +198,8 @@ describe('nisar Method 2 end to end on white noise', () => {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { writeH5File } = await import('../../src-core/formats/h5');
-    const { validateSecular } = await import('../../src-core/nisar/validate');
+    const { writeH5File } = await import('../../src-core/node/formats/h5');
+    const { validateSecular } = await import('../../src-core/node/nisar/validate');
     const dir = mkdtempSync(join(tmpdir(), 'nisar-m2-'));
     const L = 300;
     const W = 400;
@@ -238,8 +238,8 @@ describe('nisar Method 2 end to end on white noise', () => {
 
 describe('nisar Method 2 profile sampling', () => {
   it('on an east–west ramp the line fit gives the ramp difference between the ends; lengths in (0.1, 50) km', async () => {
-    const { profilePairs } = await import('../../src-core/nisar/method2');
-    const { haversineKm } = await import('../../src-core/nisar/geometry');
+    const { profilePairs } = await import('../../src-core/node/nisar/method2');
+    const { haversineKm } = await import('../../src-core/common/nisar/geometry');
     const g: GeoGrid = { length: 200, width: 300, xFirst: -116, yFirst: 35.4, xStep: 0.002, yStep: -0.002 };
     const { x } = localKmAxes(g);
     const data = Float32Array.from({ length: 200 * 300 }, (_, p) => 0.8 * x[p % 300] + 3);

@@ -6,9 +6,9 @@ import {
   HEAD_LOG_BINNING,
   LINEAR_BINNING,
   quantileSorted,
-} from '../../src-core/nisar/requirement';
-import { findSite, NISAR_SITES, siteTemplateOverrides, siteWindow } from '../../src-core/nisar/sites';
-import { tableCsv } from '../../src-core/nisar/report';
+} from '../../src-core/common/nisar/requirement';
+import { findSite, NISAR_SITES, siteTemplateOverrides, siteWindow } from '../../src-core/common/nisar/sites';
+import { tableCsv } from '../../src-core/node/nisar/report';
 
 describe('nisar requirement: binning', () => {
   it('linear 0.1–50 km, 10 bins: edges 0.1, 5.09, 10.08 … 50', () => {

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { H5Reader } from '../../src-core/formats/h5';
-import { runPipeline, type RunRecord } from '../../src-core/pipeline/runner';
+import { H5Reader } from '../../src-core/node/formats/h5';
+import { runPipeline, type RunRecord } from '../../src-core/node/pipeline/runner';
 import { describeParity, fx } from '../helpers/fixtures';
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, where?: (i: number) => boolean): number {
@@ -134,7 +134,7 @@ describeParity('pipeline on MintPy staged inputs (the notebook zip) vs MintPy 1.
 
 describe('pipeline with the DEM-error chain on a generated stack', () => {
   it('runs correct_topography → residual_RMS → reference_date, and velocity fits timeseries_demErr.h5', async () => {
-    const { writeDemo } = await import('../../src-core/demo');
+    const { writeDemo } = await import('../../src-core/node/demo');
     const demo = await writeDemo(mkdtempSync(join(tmpdir(), 'topo-')), { rows: 40, cols: 50, numDates: 12, seed: 9 });
     writeFileSync(demo.templatePath, `${readFileSync(demo.templatePath, 'utf8')}\nmintpy.topographicResidual = yes\n`);
     const rec = await runPipeline({ templatePath: demo.templatePath, end: 'velocity', numWorkers: 0 });

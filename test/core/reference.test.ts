@@ -10,9 +10,9 @@ import {
   referenceCandidates,
   validateReferencePoint,
   type ReferenceMaps,
-} from '../../src-core/reference/referencePoint';
-import { readReferencePoint, writeReferencePoint } from '../../src-core/reference/referenceStore';
-import type { GeoGrid } from '../../src-core/formats/mintpyFiles';
+} from '../../src-core/node/reference/referencePoint';
+import { readReferencePoint, writeReferencePoint } from '../../src-core/node/reference/referenceStore';
+import type { GeoGrid } from '../../src-core/node/formats/mintpyFiles';
 
 // 3 rows × 4 cols
 const GRID: GeoGrid = { length: 3, width: 4, xFirst: -119.80125, yFirst: 36.25125, xStep: 0.0025, yStep: -0.0025 };

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { H5Reader } from '../../src-core/formats/h5';
-import { modifyNetwork } from '../../src-core/steps/modifyNetwork';
-import { referencePoint } from '../../src-core/steps/referencePoint';
-import { quickOverview } from '../../src-core/steps/quickOverview';
-import { readReferencePoint } from '../../src-core/reference/referenceStore';
-import { referenceCandidates } from '../../src-core/reference/referencePoint';
-import { InputError } from '../../src-core/pipeline/types';
+import { H5Reader } from '../../src-core/node/formats/h5';
+import { modifyNetwork } from '../../src-core/node/steps/modifyNetwork';
+import { referencePoint } from '../../src-core/node/steps/referencePoint';
+import { quickOverview } from '../../src-core/node/steps/quickOverview';
+import { readReferencePoint } from '../../src-core/node/reference/referenceStore';
+import { referenceCandidates } from '../../src-core/node/reference/referencePoint';
+import { InputError } from '../../src-core/common/pipeline/types';
 import { describeParity, fx } from '../helpers/fixtures';
 import { ctxFor, stageWorkDir } from './networkStage';
 
@@ -125,8 +125,8 @@ describeParity('reference_point + quick_overview vs MintPy 1.5.1 (cv-tiny)', () 
 
 describeParity('loadReferenceMaps (cv-tiny)', () => {
   it('gives the app the same verdicts as the step', async () => {
-    const { loadReferenceMaps } = await import('../../src-core/reference/referenceMaps');
-    const { validateReferencePoint } = await import('../../src-core/reference/referencePoint');
+    const { loadReferenceMaps } = await import('../../src-core/node/reference/referenceMaps');
+    const { validateReferencePoint } = await import('../../src-core/node/reference/referencePoint');
     const dir = stageWorkDir('ref-maps-');
     await modifyNetwork(ctxFor(dir));
     await referencePoint(ctxFor(dir, { 'mintpy.reference.yx': '11,63' }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTemplateText, Template, TemplateError } from '../../src-core/config/template';
+import { parseTemplateText, Template, TemplateError } from '../../src-core/node/config/template';
 import { describeParity, fx } from '../helpers/fixtures';
 
 describe('template', () => {
@@ -32,7 +32,7 @@ describeParity('template reads the notebook config', () => {
 
 describe('MintPy steps the template turns on that InSAR Studio does not run', () => {
   it('names them (MintPy defaults: pyaps troposphere is on)', async () => {
-    const { unimplementedSteps } = await import('../../src-core/pipeline/runner');
+    const { unimplementedSteps } = await import('../../src-core/node/pipeline/runner');
     const none = unimplementedSteps(new Template('/p/x.cfg', {}));
     expect(none.join('\n')).toMatch(/correct_troposphere \(mintpy.troposphericDelay.method = pyaps\)/);
     const off = unimplementedSteps(

@@ -5,12 +5,12 @@ import { mkdtempSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeDemo } from '../../src-core/demo';
-import { H5Reader } from '../../src-core/formats/h5';
-import { runPipeline } from '../../src-core/pipeline/runner';
-import { TileCheckpoint, planTiles, runTileLoop } from '../../src-core/pipeline/tiles';
-import { findWorkerScript } from '../../src-core/pipeline/pool';
-import { CancelledError } from '../../src-core/pipeline/types';
+import { writeDemo } from '../../src-core/node/demo';
+import { H5Reader } from '../../src-core/node/formats/h5';
+import { runPipeline } from '../../src-core/node/pipeline/runner';
+import { TileCheckpoint, planTiles, runTileLoop } from '../../src-core/node/pipeline/tiles';
+import { findWorkerScript } from '../../src-core/node/pipeline/pool';
+import { CancelledError } from '../../src-core/common/pipeline/types';
 
 describe('planTiles', () => {
   it('covers every row once within the budget', () => {

@@ -6,8 +6,8 @@
  * two excluded dates. Settings are read back from MintPy's own mintpy.timeFunc.* attributes.
  */
 import { describe, expect, it } from 'vitest';
-import { fitTile } from '../../src-core/timefunc/fitTile';
-import { parseTimeFuncOptions, timeFuncAttributes } from '../../src-core/timefunc/model';
+import { fitTile } from '../../src-core/common/timefunc/fitTile';
+import { parseTimeFuncOptions, timeFuncAttributes } from '../../src-core/common/timefunc/model';
 
 const DATES = [
   '20181101',

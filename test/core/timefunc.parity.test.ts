@@ -4,9 +4,9 @@
  * and quadratic (variants/velocity_poly2.h5). Settings come from each file's mintpy.timeFunc.* attributes.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { H5Reader } from '../../src-core/formats/h5';
-import { fitTile } from '../../src-core/timefunc/fitTile';
-import { parseTimeFuncOptions } from '../../src-core/timefunc/model';
+import { H5Reader } from '../../src-core/node/formats/h5';
+import { fitTile } from '../../src-core/common/timefunc/fitTile';
+import { parseTimeFuncOptions } from '../../src-core/common/timefunc/model';
 import { describeParity, fx } from '../helpers/fixtures';
 
 describeParity('velocity (time functions) vs MintPy 1.5.1 (cv-tiny)', () => {

@@ -3,11 +3,11 @@
  * exact recovery of a synthetic model, bootstrap statistics and evaluateModel.
  */
 import { describe, expect, it } from 'vitest';
-import { pinv } from '../../src-core/linalg/svd';
-import { InputError } from '../../src-core/pipeline/types';
-import { decimalYear, formatDate, parseDate } from '../../src-core/time/dates';
-import { selectDates, timeFuncDesign } from '../../src-core/timefunc/design';
-import { evaluateModel, fitTile, Xoshiro128 } from '../../src-core/timefunc/fitTile';
+import { pinv } from '../../src-core/common/linalg/svd';
+import { InputError } from '../../src-core/common/pipeline/types';
+import { decimalYear, formatDate, parseDate } from '../../src-core/common/time/dates';
+import { selectDates, timeFuncDesign } from '../../src-core/common/timefunc/design';
+import { evaluateModel, fitTile, Xoshiro128 } from '../../src-core/common/timefunc/fitTile';
 import {
   datasetSpecs,
   defaultModel,
@@ -18,7 +18,7 @@ import {
   timeFuncAttributes,
   validateModel,
   type TimeFuncModel,
-} from '../../src-core/timefunc/model';
+} from '../../src-core/common/timefunc/model';
 
 const CLU = 49956;
 

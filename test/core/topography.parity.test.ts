@@ -7,12 +7,12 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Template } from '../../src-core/config/template';
-import { H5Reader } from '../../src-core/formats/h5';
-import { correctTopography } from '../../src-core/steps/correctTopography';
-import { residualRms } from '../../src-core/steps/residualRms';
-import { referenceDate } from '../../src-core/steps/referenceDate';
-import type { StepContext } from '../../src-core/pipeline/types';
+import { Template } from '../../src-core/node/config/template';
+import { H5Reader } from '../../src-core/node/formats/h5';
+import { correctTopography } from '../../src-core/node/steps/correctTopography';
+import { residualRms } from '../../src-core/node/steps/residualRms';
+import { referenceDate } from '../../src-core/node/steps/referenceDate';
+import type { StepContext } from '../../src-core/common/pipeline/types';
 import { describeParity, fx } from '../helpers/fixtures';
 
 interface Case {

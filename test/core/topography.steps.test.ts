@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Template } from '../../src-core/config/template';
-import { H5Reader, H5Writer } from '../../src-core/formats/h5';
-import { InputError, type StepContext } from '../../src-core/pipeline/types';
-import { correctTopography, sceneGeometry, timeseriesChainFiles } from '../../src-core/steps/correctTopography';
-import { residualRms } from '../../src-core/steps/residualRms';
-import { changeRefDate, readRefDate, referenceDate } from '../../src-core/steps/referenceDate';
+import { Template } from '../../src-core/node/config/template';
+import { H5Reader, H5Writer } from '../../src-core/node/formats/h5';
+import { InputError, type StepContext } from '../../src-core/common/pipeline/types';
+import { correctTopography, sceneGeometry, timeseriesChainFiles } from '../../src-core/node/steps/correctTopography';
+import { residualRms } from '../../src-core/node/steps/residualRms';
+import { changeRefDate, readRefDate, referenceDate } from '../../src-core/node/steps/referenceDate';
 
 const N = 10;
 const L = 6;

@@ -1,4 +1,4 @@
-/** DEM-error kernel (src-core/topography/demError.ts) on synthetic series with known answers. */
+/** DEM-error kernel (src-core/common/topography/demError.ts) on synthetic series with known answers. */
 import { describe, expect, it } from 'vitest';
 import {
   demErrorDefoDesign,
@@ -6,8 +6,8 @@ import {
   demErrorTbase,
   demErrorTile,
   type DemErrorTileInput,
-} from '../../src-core/topography/demError';
-import { decimalYear } from '../../src-core/time/dates';
+} from '../../src-core/common/topography/demError';
+import { decimalYear } from '../../src-core/common/time/dates';
 
 function dateList(n: number, start = Date.UTC(2018, 0, 9), stepDays = 12): string[] {
   return Array.from({ length: n }, (_, i) => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeArrayBuffer } from 'geotiff';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openRaster, VrtDataset } from '../../src-core/formats/vrt';
-import { InputError } from '../../src-core/pipeline/types';
+import { openRaster, VrtDataset } from '../../src-core/node/formats/vrt';
+import { InputError } from '../../src-core/common/pipeline/types';
 
 const dir = mkdtempSync(join(tmpdir(), 'vrt-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { mkdtempSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { H5Reader } from '../../src-core/formats/h5';
+import { H5Reader } from '../../src-core/node/formats/h5';
 import { LayerService } from '../../src-main/services/layerService';
 import { describeParity, fx } from '../helpers/fixtures';
 

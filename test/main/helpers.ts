@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeDemo } from '../../src-core/demo';
+import { writeDemo } from '../../src-core/node/demo';
 
 export async function makeDemo(
   opts: { rows?: number; cols?: number; numDates?: number } = {},

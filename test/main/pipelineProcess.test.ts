@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeDemo } from '../../src-core/demo';
+import { writeDemo } from '../../src-core/node/demo';
 import { processRunner } from '../../src-main/services/pipelineProcess';
 import { REPO_ROOT } from '../helpers/fixtures';
 

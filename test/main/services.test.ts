@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import { fromArrayBuffer } from 'geotiff';
-import { H5Reader } from '../../src-core/formats/h5';
+import { H5Reader } from '../../src-core/node/formats/h5';
 import { createServices, type Services } from '../../src-main/services/apiService';
 import { staleFromDiff, overridesOf } from '../../src-main/services/projectService';
 import { makeDemo } from './helpers';

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { colorizeRgba, hillshadeRgba } from '../../src-renderer/workers/rasterOps';
 import { displayUnits } from '../../src-renderer/units';
 import { isOutputStale } from '../../src-shared/steps';
-import { getColormap } from '../../src-core/colormap/index';
+import { getColormap } from '../../src-core/common/colormap/index';
 
 /** GDAL-style hillshade of a plane, computed independently from its normal and the sun vector (east, north, up). */
 function planeShade(dzdEast: number, dzdNorth: number, azDeg: number, altDeg: number): number {

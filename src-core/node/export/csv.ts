@@ -1,0 +1,223 @@
+/**
+ * CSV exports: the time series (or a 2-D map's value) at chosen lat/lon points and the reference pixel,
+ * and a point table of the masked velocity (lat, lon, velocity, std, temporal coherence), optionally only
+ * inside a polygon. Values are written as stored (m, m/year); float32 values with 9 significant digits
+ * (they read back to the same float32). Missing values are empty fields.
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { H5Reader } from '../formats/h5';
+import { gridOf, latLonToRowCol, rowColToLatLon, type GeoGrid } from '../formats/mintpyFiles';
+import { InputError } from '../../common/pipeline/types';
+import { writeFileAtomic } from './atomic';
+import { defaultDataset, defaultMaskFile, readDates, readMask } from './source';
+
+/** float32 → shortest text that reads back to the same float32; '' for NaN. */
+export function f32(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? '' : String(v);
+  return String(Number(v.toPrecision(9)));
+}
+
+function csvField(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(header: string[], rows: string[][]): string {
+  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+}
+
+import { pointInPolygon } from '../../common/util/polygon';
+export { pointInPolygon };
+
+export interface PointSpec {
+  name: string;
+  lat: number;
+  lon: number;
+}
+
+export interface PointSeries extends PointSpec {
+  row: number;
+  col: number;
+  /** centre of the pixel the point falls in */
+  pixelLat: number;
+  pixelLon: number;
+  /** one value per date (time series) or a single value (2-D file) */
+  values: Float32Array;
+}
+
+function locate(file: string, g: GeoGrid, p: PointSpec): [number, number] {
+  const [row, col] = latLonToRowCol(g, p.lat, p.lon);
+  if (row < 0 || col < 0 || row >= g.length || col >= g.width)
+    throw new InputError(`${file}: point ${p.name} (${p.lat}, ${p.lon}) is outside the grid`);
+  return [row, col];
+}
+
+/**
+ * Values at points: for a time series all dates, for a 2-D file its dataset (default: the main one).
+ * With `includeRef`, the reference pixel (REF_Y/REF_X) is added first as point 'ref'.
+ */
+export async function readPoints(
+  file: string,
+  points: PointSpec[],
+  opts: { dataset?: string; includeRef?: boolean } = {},
+): Promise<{ dates: string[] | null; dataset: string; unit: string; series: PointSeries[] }> {
+  const h5 = await H5Reader.open(file);
+  try {
+    const attrs = h5.attrs;
+    const g = gridOf(attrs, file);
+    if (!g) throw new InputError(`${file}: not geocoded (no X_FIRST/Y_FIRST): lat/lon points need a geocoded file`);
+    const dates = readDates(h5);
+    const dataset = dates ? 'timeseries' : (opts.dataset ?? defaultDataset(attrs.FILE_TYPE ?? '', h5.keys()));
+    if (!h5.has(dataset)) throw new InputError(`${file}: no dataset "${dataset}"`);
+    const unit = (dates ? attrs.UNIT : (h5.info(dataset).attrs.UNIT ?? attrs.UNIT)) ?? '';
+    const all = [...points];
+    if (opts.includeRef && attrs.REF_Y !== undefined && attrs.REF_X !== undefined) {
+      const [lat, lon] = rowColToLatLon(g, Number(attrs.REF_Y), Number(attrs.REF_X));
+      all.unshift({ name: 'ref', lat, lon });
+    }
+    const series = all.map((p) => {
+      const [row, col] = locate(file, g, p);
+      const block = h5.readRows(dataset, row, row + 1);
+      const n = dates ? dates.length : 1;
+      const values = new Float32Array(n);
+      for (let k = 0; k < n; k++) values[k] = block[k * g.width + col];
+      const [pixelLat, pixelLon] = rowColToLatLon(g, row, col);
+      return { ...p, row, col, pixelLat, pixelLon, values };
+    });
+    return { dates, dataset, unit, series };
+  } finally {
+    h5.close();
+  }
+}
+
+export interface PointsCsvOptions {
+  file: string;
+  points: PointSpec[];
+  dataset?: string;
+  /** add the reference pixel as point 'ref' (default true) */
+  includeRef?: boolean;
+  out?: string;
+}
+
+/**
+ * Long-format CSV: `point,lat,lon,row,col,date,value[unit]` for a time series (one line per point and
+ * date), `point,lat,lon,row,col,<dataset>[unit]` for a 2-D file. lat/lon are the pixel centres.
+ */
+export async function writePointsCsv(opts: PointsCsvOptions): Promise<{ path: string; rows: number }> {
+  const r = await readPoints(opts.file, opts.points, { dataset: opts.dataset, includeRef: opts.includeRef ?? true });
+  const head = ['point', 'lat', 'lon', 'row', 'col'];
+  const rows: string[][] = [];
+  let header: string[];
+  const pos = (s: PointSeries): string[] => [
+    s.name,
+    String(+s.pixelLat.toFixed(9)),
+    String(+s.pixelLon.toFixed(9)),
+    String(s.row),
+    String(s.col),
+  ];
+  if (r.dates) {
+    header = [...head, 'date', `value[${r.unit}]`];
+    for (const s of r.series) r.dates.forEach((d, k) => rows.push([...pos(s), d, f32(s.values[k])]));
+  } else {
+    header = [...head, `${r.dataset}[${r.unit}]`];
+    for (const s of r.series) rows.push([...pos(s), f32(s.values[0])]);
+  }
+  const fbase = basename(opts.file, extname(opts.file));
+  const out = resolve(opts.out ?? join(dirname(opts.file), `${fbase}_points.csv`));
+  writeFileAtomic(out, toCsv(header, rows));
+  return { path: out, rows: rows.length };
+}
+
+export interface VelocityRow {
+  lat: number;
+  lon: number;
+  row: number;
+  col: number;
+  velocity: number;
+  velocityStd: number;
+  temporalCoherence: number;
+}
+
+export interface VelocityTableOptions {
+  /** velocity.h5 */
+  file: string;
+  /** default MintPy's (maskTempCoh.h5 beside the file); false = every non-NaN pixel */
+  mask?: string | false;
+  /** default temporalCoherence.h5 beside the file (column left empty if absent) */
+  tcohFile?: string | false;
+  /** keep only pixels whose centre is inside this polygon ([lat, lon] vertices) */
+  polygon?: [number, number][];
+}
+
+/** Masked velocity pixels as rows (row-major order). */
+export async function velocityTable(
+  opts: VelocityTableOptions,
+): Promise<{ rows: VelocityRow[]; unit: string; maskFile: string | null }> {
+  const h5 = await H5Reader.open(opts.file);
+  let v: Float32Array;
+  let s: Float32Array | null;
+  let unit: string;
+  const attrs = h5.attrs;
+  try {
+    if (!h5.has('velocity')) throw new InputError(`${opts.file}: no "velocity" dataset (not a velocity file)`);
+    v = Float32Array.from(h5.read('velocity'));
+    s = h5.has('velocityStd') ? Float32Array.from(h5.read('velocityStd')) : null;
+    unit = h5.info('velocity').attrs.UNIT ?? attrs.UNIT ?? 'm/year';
+  } finally {
+    h5.close();
+  }
+  const g = gridOf(attrs, opts.file);
+  if (!g) throw new InputError(`${opts.file}: not geocoded (no X_FIRST/Y_FIRST)`);
+  const maskFile = opts.mask === false ? null : (opts.mask ?? defaultMaskFile(opts.file, 'velocity'));
+  const mask = maskFile ? await readMask(maskFile, g.length, g.width) : null;
+  const tcohPath = opts.tcohFile === false ? null : (opts.tcohFile ?? join(dirname(opts.file), 'temporalCoherence.h5'));
+  let tcoh: Float32Array | null = null;
+  if (tcohPath && existsSync(tcohPath)) {
+    const t = await H5Reader.open(tcohPath);
+    try {
+      tcoh = Float32Array.from(t.read(t.has('temporalCoherence') ? 'temporalCoherence' : t.keys()[0]));
+    } finally {
+      t.close();
+    }
+    if (tcoh.length !== v.length) throw new InputError(`${tcohPath}: size differs from ${opts.file}`);
+  }
+  const rows: VelocityRow[] = [];
+  for (let r = 0; r < g.length; r++)
+    for (let c = 0; c < g.width; c++) {
+      const i = r * g.width + c;
+      if ((mask && !mask[i]) || !Number.isFinite(v[i])) continue;
+      const [lat, lon] = rowColToLatLon(g, r, c);
+      if (opts.polygon && !pointInPolygon(lat, lon, opts.polygon)) continue;
+      rows.push({
+        lat,
+        lon,
+        row: r,
+        col: c,
+        velocity: v[i],
+        velocityStd: s ? s[i] : NaN,
+        temporalCoherence: tcoh ? tcoh[i] : NaN,
+      });
+    }
+  return { rows, unit, maskFile };
+}
+
+/** `lat,lon,row,col,velocity[u],velocityStd[u],temporalCoherence` of the masked pixels. */
+export async function writeVelocityCsv(
+  opts: VelocityTableOptions & { out?: string },
+): Promise<{ path: string; rows: number }> {
+  const t = await velocityTable(opts);
+  const header = ['lat', 'lon', 'row', 'col', `velocity[${t.unit}]`, `velocityStd[${t.unit}]`, 'temporalCoherence'];
+  const rows = t.rows.map((r) => [
+    String(+r.lat.toFixed(9)),
+    String(+r.lon.toFixed(9)),
+    String(r.row),
+    String(r.col),
+    f32(r.velocity),
+    f32(r.velocityStd),
+    f32(r.temporalCoherence),
+  ]);
+  const fbase = basename(opts.file, extname(opts.file));
+  const out = resolve(opts.out ?? join(dirname(opts.file), `${fbase}_table.csv`));
+  writeFileAtomic(out, toCsv(header, rows));
+  return { path: out, rows: rows.length };
+}

@@ -1,0 +1,162 @@
+/**
+ * Reading what the exporters export: one 2-D map (a dataset of a 2-D file, or one date of a time series),
+ * the geo grid, the unit, the default mask (MintPy's read_mask rule) and display-unit scaling.
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { H5Reader, type Attrs } from '../formats/h5';
+import { gridOf, type GeoGrid } from '../formats/mintpyFiles';
+import { InputError } from '../../common/pipeline/types';
+
+export interface MapData {
+  file: string;
+  /** dataset name, or the date (YYYYMMDD) for a time series */
+  dataset: string;
+  fileType: string;
+  attrs: Attrs;
+  length: number;
+  width: number;
+  grid: GeoGrid | null;
+  data: Float32Array;
+  /** unit as stored ('m/year', 'm', '1', …) */
+  unit: string;
+}
+
+/** A file's default 2-D dataset to show (MintPy's choice for the common file types). */
+export function defaultDataset(fileType: string, keys: string[]): string {
+  const pref: Record<string, string> = {
+    velocity: 'velocity',
+    temporalCoherence: 'temporalCoherence',
+    mask: 'mask',
+    coherence: 'coherence',
+    geometry: 'height',
+    dem: 'dem',
+  };
+  const p = pref[fileType];
+  if (p && keys.includes(p)) return p;
+  return keys[0];
+}
+
+/** Dates (YYYYMMDD) of a time-series file, or null if the file is not one. */
+export function readDates(h5: H5Reader): string[] | null {
+  if (!h5.has('timeseries') || !h5.has('date')) return null;
+  return h5.readStrings('date');
+}
+
+/**
+ * Read one 2-D map. For a time series, `dataset` is a date 'YYYYMMDD' (default: the last date) or
+ * 'REFDATE_DATE' (displacement of DATE relative to REFDATE, as save_kmz does).
+ */
+export async function readMap(file: string, dataset?: string): Promise<MapData> {
+  const h5 = await H5Reader.open(file);
+  try {
+    const attrs = h5.attrs;
+    const keys = h5.keys();
+    const length = Number(attrs.LENGTH);
+    const width = Number(attrs.WIDTH);
+    if (!(length > 0 && width > 0)) throw new InputError(`${file}: no LENGTH/WIDTH attributes`);
+    const dates = readDates(h5);
+    let data: Float32Array;
+    let name: string;
+    let unit: string;
+    const fileType = dates ? 'timeseries' : (attrs.FILE_TYPE ?? keys[0]);
+    if (dates) {
+      const want = dataset ?? dates[dates.length - 1];
+      const [refDate, date] = want.includes('_') ? want.split('_') : [undefined, want];
+      const k = dates.indexOf(date);
+      if (k < 0)
+        throw new InputError(`${file}: no date ${date} in the time series (${dates[0]}…${dates[dates.length - 1]})`);
+      data = Float32Array.from(h5.readBand('timeseries', k));
+      if (refDate) {
+        const r = dates.indexOf(refDate);
+        if (r < 0) throw new InputError(`${file}: no date ${refDate} in the time series`);
+        const ref = h5.readBand('timeseries', r);
+        for (let i = 0; i < data.length; i++) data[i] = Math.fround(data[i] - ref[i]);
+      }
+      name = want;
+      unit = attrs.UNIT ?? 'm';
+    } else {
+      name = dataset ?? defaultDataset(fileType, keys);
+      if (!keys.includes(name)) throw new InputError(`${file}: no dataset "${name}" (has: ${keys.join(', ')})`);
+      const shape = h5.shape(name);
+      if (shape.length !== 2)
+        throw new InputError(`${file}: dataset "${name}" is ${shape.length}-D, expected a 2-D map`);
+      data = Float32Array.from(h5.read(name));
+      unit =
+        h5.info(name).attrs.UNIT ?? attrs.UNIT ?? (fileType === 'velocity' && name === 'velocity' ? 'm/year' : '1');
+    }
+    if (data.length !== length * width)
+      throw new InputError(`${file}: dataset "${name}" does not match LENGTH × WIDTH`);
+    return { file, dataset: name, fileType, attrs, length, width, grid: gridOf(attrs, file), data, unit };
+  } finally {
+    h5.close();
+  }
+}
+
+/** MintPy's default mask for a file: maskTempCoh.h5 (geo_ prefix for geo_ files) beside velocity/timeseries files. */
+export function defaultMaskFile(file: string, fileType: string): string | null {
+  if (!['velocity', 'timeseries'].includes(fileType) || file.includes('msk') || file.includes('PhaseVelocity'))
+    return null;
+  const prefix = basename(file).startsWith('geo_') ? 'geo_' : '';
+  for (const m of ['maskTempCoh.h5', 'maskResInv.h5']) {
+    const p = join(dirname(file), prefix + m);
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+/** Read a mask file (dataset 'mask', else its first 2-D dataset): true = keep (non-zero, finite). */
+export async function readMask(maskFile: string, length: number, width: number): Promise<Uint8Array> {
+  const h5 = await H5Reader.open(maskFile);
+  try {
+    const a = h5.attrs;
+    if (Number(a.LENGTH) !== length || Number(a.WIDTH) !== width)
+      throw new InputError(`${maskFile}: mask is ${a.LENGTH}×${a.WIDTH}, data is ${length}×${width}`);
+    const keys = h5.keys();
+    const name = keys.includes('mask') ? 'mask' : keys.find((k) => h5.shape(k).length === 2);
+    if (!name) throw new InputError(`${maskFile}: no 2-D dataset to use as a mask`);
+    const v = h5.read(name);
+    const out = new Uint8Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = Number.isFinite(v[i]) && v[i] !== 0 ? 1 : 0;
+    return out;
+  } finally {
+    h5.close();
+  }
+}
+
+/**
+ * Display unit and scale as MintPy's check_disp_unit_and_wrap + scale_data2disp_unit: metres become
+ * centimetres (m → cm, m/year → cm/year) for time-series and velocity files only; other files keep their unit.
+ */
+export function displayUnit(unit: string, fileType = 'velocity'): { unit: string; scale: number } {
+  const m = /^m(\/.*)?$/.exec(unit.trim());
+  if (m && ['timeseries', 'giantTimeseries', 'velocity', 'HDFEOS'].includes(fileType))
+    return { unit: `cm${m[1] ?? ''}`, scale: 100 };
+  return { unit, scale: 1 };
+}
+
+/** Apply mask (mask == 0 → NaN) and display scale, in place; returns the same array. */
+export function maskAndScale(data: Float32Array, mask: Uint8Array | null, scale: number): Float32Array {
+  for (let i = 0; i < data.length; i++) {
+    if (mask && !mask[i]) data[i] = NaN;
+    else if (scale !== 1) data[i] = Math.fround(data[i] * scale);
+  }
+  return data;
+}
+
+/** [nanmin, nanmax] of finite values (null when there are none). */
+export function nanMinMax(data: ArrayLike<number>): [number, number] | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= hi ? [lo, hi] : null;
+}
+
+export function requireGeo(m: { file: string; grid: GeoGrid | null }): GeoGrid {
+  if (!m.grid) throw new InputError(`${m.file}: not geocoded (no X_FIRST/Y_FIRST); geocode it first`);
+  return m.grid;
+}

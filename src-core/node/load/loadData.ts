@@ -1,0 +1,438 @@
+/**
+ * The load_data step for ARIA-tools stacks: writes `<workDir>/inputs/ifgramStack.h5` and
+ * `<workDir>/inputs/geometryGeo.h5` the way MintPy 1.5.1 does (prep_aria.py, then smallbaselineApp's
+ * copy of the custom template into the file attributes). Pair by pair, row block by row block, so memory
+ * stays bounded for large stacks; outputs are written to temp files and renamed into place.
+ */
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Template } from '../config/template';
+import { openAriaStack, type AriaInputs, type AriaStack, type Looks, type PixelBox } from '../formats/aria';
+import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
+import { IfgramStack, type GeoGrid } from '../formats/mintpyFiles';
+import type { RasterArray } from '../formats/envi';
+import type { Raster } from '../formats/vrt';
+import { CancelledError, InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { pyFloat, pyTimeNow } from '../../common/util/pyfmt';
+
+/** What an ARIA stack holds, without writing anything (for the app's project view). */
+export interface AriaStackSummary {
+  processor: 'aria';
+  inputs: AriaInputs;
+  length: number;
+  width: number;
+  grid: GeoGrid;
+  /** sorted unique dates YYYYMMDD */
+  dates: string[];
+  /** [earlier, later] in MintPy's order */
+  pairs: [string, string][];
+  /** MintPy sign, float32 values */
+  bperp: number[];
+  /** MintPy's attributes (without template keys) */
+  attrs: Attrs;
+}
+
+/** mintpy.load.processor must be aria (or left to auto when the unwrapped stack is a VRT). */
+export function checkAriaProcessor(template: Template): void {
+  const raw = template.raw('mintpy.load.processor');
+  if (raw.toLowerCase() === 'auto' && /\.vrt$/i.test(template.raw('mintpy.load.unwFile'))) return;
+  const proc = template.get('mintpy.load.processor').toLowerCase();
+  if (proc !== 'aria')
+    throw new InputError(
+      `${template.path}: mintpy.load.processor = ${proc}: only ARIA-tools stacks (aria) can be loaded; for other processors load with MintPy and open its inputs/ folder`,
+    );
+}
+
+export async function loadAriaStack(template: Template): Promise<AriaStackSummary> {
+  checkAriaProcessor(template);
+  const s = await openAriaStack(template);
+  return {
+    processor: 'aria',
+    inputs: s.inputs,
+    length: s.length,
+    width: s.width,
+    grid: s.grid,
+    dates: s.dates,
+    pairs: s.pairs.map((p) => p.dates),
+    bperp: s.pairs.map((p) => Math.fround(p.bperp)),
+    attrs: s.attrs,
+  };
+}
+
+const STANDARD_VALUES: Record<string, string> = {
+  def: 'auto',
+  default: 'auto',
+  y: 'yes',
+  on: 'yes',
+  true: 'yes',
+  n: 'no',
+  off: 'no',
+  false: 'no',
+};
+
+/**
+ * The custom-template keys smallbaselineApp writes into the loaded files (ut.add_attribute of its
+ * `customTemplate`): every key as written, loose yes/no spellings normalised, `processor` →
+ * mintpy.load.processor, SUBSET_XMIN/YMIN dropped. A value "None" removes the attribute (returned as null).
+ */
+export function templateAttrs(t: Template): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(t.values)) out[k] = Object.hasOwn(STANDARD_VALUES, v) ? STANDARD_VALUES[v] : v;
+  for (const k of ['mintpy.deramp', 'mintpy.troposphericDelay.method']) {
+    const v = out[k];
+    if (typeof v === 'string') out[k] = v.toLowerCase().replace(/-/g, '_');
+  }
+  if (typeof out.processor === 'string') out['mintpy.load.processor'] = out.processor;
+  delete out.SUBSET_XMIN;
+  delete out.SUBSET_YMIN;
+  for (const [k, v] of Object.entries(out)) if (v === 'None') out[k] = null;
+  return out;
+}
+
+function fileAttrs(meta: Attrs, fileType: string, t: Template): Attrs {
+  const a: Attrs = { ...meta, FILE_TYPE: fileType };
+  for (const [k, v] of Object.entries(templateAttrs(t))) {
+    if (v === null) delete a[k];
+    else a[k] = v;
+  }
+  return a;
+}
+
+/** Output rows per block so one block of one band, as read from the input, stays around 16 MB. */
+const blockRows = (s: AriaStack): number =>
+  Math.max(1, Math.min(s.length, Math.floor((16 << 20) / (4 * (s.box.x1 - s.box.x0) * s.looks.y))));
+
+const toF32 = (a: RasterArray): Float32Array => (a instanceof Float32Array ? a : Float32Array.from(a));
+
+/** `data[data == nodata] = value` with numpy's float32 comparison (the scalar is cast to the array's type). */
+function replaceNoData(a: RasterArray, nodata: number | null, value: number): void {
+  if (nodata === null || Number.isNaN(nodata)) return;
+  const nd = a instanceof Float32Array ? Math.fround(nodata) : nodata;
+  for (let i = 0; i < a.length; i++) if (a[i] === nd) a[i] = value;
+}
+
+/** Rows [r0, r1) of the loaded box (mintpy.subset.*) of one band. */
+async function readBox(r: Raster, band: number, r0: number, r1: number, b: PixelBox): Promise<RasterArray> {
+  const rows = await r.readRows(band, b.y0 + r0, b.y0 + r1);
+  if (b.x0 === 0 && b.x1 === r.width) return rows;
+  const w = b.x1 - b.x0;
+  const out = rows.slice(0, (r1 - r0) * w);
+  for (let y = 0; y < r1 - r0; y++) out.set(rows.subarray(y * r.width + b.x0, y * r.width + b.x1), y * w);
+  return out;
+}
+
+/** numpy's float32 pairwise summation (pairwise_sum_FLOAT: 8 accumulators, blocks of 128). */
+export function pairwiseSumF32(a: ArrayLike<number>, off: number, n: number): number {
+  const f = Math.fround;
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res = f(res + a[off + i]);
+    return res;
+  }
+  if (n <= 128) {
+    const r = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => f(a[off + k]));
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) for (let k = 0; k < 8; k++) r[k] = f(r[k] + a[off + i + k]);
+    let res = f(f(f(r[0] + r[1]) + f(r[2] + r[3])) + f(f(r[4] + r[5]) + f(r[6] + r[7])));
+    for (; i < n; i++) res = f(res + a[off + i]);
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return f(pairwiseSumF32(a, off, n2) + pairwiseSumF32(a, off + n2, n - n2));
+}
+
+/**
+ * Rows [R0, R1) of the loaded grid: the box (mintpy.subset.*) of one band, multilooked as MintPy's
+ * multilook_data does: nearest = the pixel at (⌊ly/2⌋, ⌊lx/2⌋) of each ly × lx block; mean/median =
+ * nanmean/nanmedian of the block in float32 (all-NaN blocks → NaN).
+ */
+async function readLooked(
+  r: Raster,
+  band: number,
+  R0: number,
+  R1: number,
+  s: AriaStack,
+  method: Looks['method'],
+): Promise<RasterArray> {
+  const { y: ly, x: lx } = s.looks;
+  if (ly * lx === 1) return readBox(r, band, R0, R1, s.box);
+  const rows = await readBox(r, band, R0 * ly, R1 * ly, s.box);
+  return multilookRows(rows, s.box.x1 - s.box.x0, ly, lx, method);
+}
+
+/**
+ * MintPy's multilook_data on a 2-D block of `inW` columns: output ⌊rows/ly⌋ × ⌊inW/lx⌋; nearest keeps the
+ * input type, mean/median give float32.
+ */
+export function multilookRows(
+  rows: RasterArray,
+  inW: number,
+  ly: number,
+  lx: number,
+  method: Looks['method'],
+): RasterArray {
+  const H = Math.floor(rows.length / inW / ly);
+  const W = Math.floor(inW / lx);
+  const n = H * W;
+  if (method === 'nearest') {
+    const out = rows.slice(0, n);
+    const oy = Math.floor(ly / 2);
+    const ox = Math.floor(lx / 2);
+    for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) out[i * W + j] = rows[(i * ly + oy) * inW + j * lx + ox];
+    return out;
+  }
+  const out = new Float32Array(n);
+  const vals: number[] = [];
+  const blk = new Float32Array(lx);
+  for (let i = 0; i < H; i++) {
+    for (let j = 0; j < W; j++) {
+      vals.length = 0;
+      // numpy's nanmean over axes (1, 3): NaN → 0, each row of the block summed pairwise (float32),
+      // the row sums added in order
+      let acc = 0;
+      for (let a = 0; a < ly; a++) {
+        const base = (i * ly + a) * inW + j * lx;
+        for (let b = 0; b < lx; b++) {
+          const v = rows[base + b];
+          blk[b] = Number.isNaN(v) ? 0 : v;
+          if (!Number.isNaN(v)) vals.push(v);
+        }
+        acc = Math.fround(acc + pairwiseSumF32(blk, 0, lx));
+      }
+      if (!vals.length) out[i * W + j] = NaN;
+      else if (method === 'mean') out[i * W + j] = Math.fround(acc / vals.length);
+      else {
+        vals.sort((p, q) => p - q);
+        const k = vals.length >> 1;
+        out[i * W + j] = vals.length % 2 ? vals[k] : Math.fround(Math.fround(vals[k - 1] + vals[k]) / 2);
+      }
+    }
+  }
+  return out;
+}
+
+function checkAbort(ctx: StepContext): void {
+  if (ctx.signal.aborted) throw new CancelledError();
+}
+
+async function writeIfgramStack(ctx: StepContext, s: AriaStack, path: string): Promise<void> {
+  const { length: L, width: W, pairs } = s;
+  const M = pairs.length;
+  const w = await H5Writer.create(path, fileAttrs(s.attrs, 'ifgramStack', ctx.template));
+  try {
+    w.write(
+      'date',
+      pairs.flatMap((p) => p.dates),
+      [M, 2],
+      undefined,
+      'S8',
+    );
+    w.write(
+      'dropIfgram',
+      pairs.map(() => true),
+      [M],
+      undefined,
+      'bool',
+    );
+    w.write(
+      'bperp',
+      Float32Array.from(pairs, (p) => p.bperp),
+      [M],
+    );
+    const layers: {
+      name: string;
+      raster: Raster;
+      dtype: '<f4' | '<i2';
+      nodata: number | null;
+      sign: number;
+      method: Looks['method'];
+    }[] = [
+      {
+        name: 'unwrapPhase',
+        raster: s.rasters.unw,
+        dtype: '<f4',
+        nodata: s.noData.unw,
+        sign: -1,
+        method: s.looks.method,
+      },
+      { name: 'coherence', raster: s.rasters.coh, dtype: '<f4', nodata: s.noData.coh, sign: 1, method: s.looks.method },
+      {
+        name: 'connectComponent',
+        raster: s.rasters.connComp,
+        dtype: '<i2',
+        nodata: s.noData.connComp,
+        sign: 1,
+        method: 'nearest',
+      },
+    ];
+    if (s.rasters.mag)
+      layers.push({
+        name: 'magnitude',
+        raster: s.rasters.mag,
+        dtype: '<f4',
+        nodata: s.noData.mag,
+        sign: 1,
+        method: s.looks.method,
+      });
+    for (const l of layers)
+      w.createEmpty(l.name, { shape: [M, L, W], dtype: l.dtype, chunks: [1, Math.min(L, 128), W] });
+    const rows = blockRows(s);
+    for (let i = 0; i < M; i++) {
+      checkAbort(ctx);
+      const p = pairs[i];
+      for (let r0 = 0; r0 < L; r0 += rows) {
+        const r1 = Math.min(L, r0 + rows);
+        for (const l of layers) {
+          const raw = await readLooked(l.raster, p.band, r0, r1, s, l.method);
+          let out: Float32Array | Int16Array;
+          if (l.dtype === '<i2') {
+            out = raw instanceof Int16Array ? raw : Int16Array.from(raw);
+            replaceNoData(out, l.nodata, 0);
+          } else {
+            out = toF32(raw);
+            replaceNoData(out, l.nodata, 0);
+            if (l.sign === -1) for (let k = 0; k < out.length; k++) out[k] *= -1; // date2_date1 → date1_date2
+          }
+          w.writeRows(l.name, r0, out, [i, i + 1]);
+        }
+      }
+      ctx.progress({ step: 'load_data', done: i + 1, total: M + 1, label: `${p.dates.join('_')} ${i + 1}/${M}` });
+    }
+    for (const l of layers) w.setAttrs({ MODIFICATION_TIME: pyTimeNow() }, l.name);
+    w.commit();
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+}
+
+async function writeGeometry(ctx: StepContext, s: AriaStack, path: string): Promise<void> {
+  const { length: L, width: W } = s;
+  const w = await H5Writer.create(path, fileAttrs(s.attrs, 'geometry', ctx.template));
+  try {
+    const { dem, inc, az, water } = s.rasters;
+    const names = ['height', 'incidenceAngle', 'slantRangeDistance', ...(az ? ['azimuthAngle'] : [])];
+    for (const n of names) w.createEmpty(n, { shape: [L, W], dtype: '<f4' });
+    if (water) w.createEmpty('waterMask', { shape: [L, W], dtype: 'bool' });
+    const startingRange = Math.fround(Number(s.attrs.STARTING_RANGE));
+    const rows = blockRows(s);
+    const incNoData = inc.noData(1);
+    for (let r0 = 0; r0 < L; r0 += rows) {
+      checkAbort(ctx);
+      const r1 = Math.min(L, r0 + rows);
+      const h = toF32(await readLooked(dem, 1, r0, r1, s, 'nearest'));
+      replaceNoData(h, dem.noData(1), NaN);
+      w.writeRows('height', r0, h);
+      w.writeRows('slantRangeDistance', r0, new Float32Array((r1 - r0) * W).fill(startingRange));
+      const incRaw = await readLooked(inc, 1, r0, r1, s, 'nearest');
+      const incOut = toF32(incRaw.slice());
+      replaceNoData(incOut, incNoData, NaN);
+      w.writeRows('incidenceAngle', r0, incOut);
+      if (az) {
+        const a = toF32(await readLooked(az, 1, r0, r1, s, 'nearest'));
+        replaceNoData(a, az.noData(1), NaN);
+        for (let k = 0; k < a.length; k++) a[k] -= 90; // ARIA: from east → MintPy/ISCE: from north
+        w.writeRows('azimuthAngle', r0, a);
+      }
+      if (water) {
+        const m = await readLooked(water, 1, r0, r1, s, 'nearest');
+        const wnd = water.noData(1);
+        const nd = wnd === null ? null : m instanceof Float32Array ? Math.fround(wnd) : wnd;
+        const incNd = incNoData === null ? null : incRaw instanceof Float32Array ? Math.fround(incNoData) : incNoData;
+        const out = new Uint8Array(m.length);
+        for (let k = 0; k < m.length; k++) {
+          let v = m[k] !== 0 && !Number.isNaN(m[k]);
+          if (nd !== null && m[k] === nd) v = false;
+          if (incNd !== null && incRaw[k] === incNd) v = false;
+          out[k] = v ? 1 : 0;
+        }
+        w.writeRows('waterMask', r0, out);
+      }
+    }
+    w.commit();
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+}
+
+/**
+ * prep_aria's update mode: an existing, readable ifgramStack.h5 of the same size holding every pair, or
+ * geometryGeo.h5 of the same size with every dataset (and not implausibly small), is not written again.
+ */
+async function upToDate(kind: 'stack' | 'geometry', path: string, s: AriaStack): Promise<boolean> {
+  if (!existsSync(path)) return false;
+  try {
+    if (kind === 'stack') {
+      const o = await IfgramStack.open(path);
+      try {
+        const have = new Set(o.date12);
+        return o.length === s.length && o.width === s.width && s.pairs.every((p) => have.has(p.dates.join('_')));
+      } finally {
+        o.close();
+      }
+    }
+    const r = await H5Reader.open(path);
+    try {
+      const names = ['height', 'incidenceAngle', 'slantRangeDistance'];
+      if (s.rasters.az) names.push('azimuthAngle');
+      if (s.rasters.water) names.push('waterMask');
+      if (!names.every((n) => r.has(n))) return false;
+      const [l, w] = r.shape('height');
+      return l === s.length && w === s.width && statSync(path).size > s.length * s.width * 4 * names.length * 0.3;
+    } finally {
+      r.close();
+    }
+  } catch {
+    return false; // unreadable: write it again
+  }
+}
+
+/** load_data: ARIA stack → inputs/ifgramStack.h5 + inputs/geometryGeo.h5. */
+export async function loadData(ctx: StepContext): Promise<StepResult> {
+  const t0 = Date.now();
+  checkAriaProcessor(ctx.template);
+  const s = await openAriaStack(ctx.template);
+  const update = ctx.template.bool('mintpy.load.updateMode');
+  ctx.log(
+    `ARIA stack ${s.inputs.unwFile}: ${s.pairs.length} pairs, ${s.dates.length} dates (${s.dates[0]} … ${s.dates[s.dates.length - 1]}), ${s.width} × ${s.length} px`,
+  );
+  const dir = join(ctx.workDir, 'inputs');
+  mkdirSync(dir, { recursive: true });
+  const stackPath = join(dir, 'ifgramStack.h5');
+  const geomPath = join(dir, 'geometryGeo.h5');
+  const skipped: string[] = [];
+  if (update && (await upToDate('stack', stackPath, s))) {
+    skipped.push(stackPath);
+    ctx.log(`All date12 exists in file ${stackPath} with same size as required, no need to re-load.`);
+  } else {
+    await writeIfgramStack(ctx, s, stackPath);
+    ctx.log(`wrote ${stackPath}`);
+  }
+  checkAbort(ctx);
+  if (update && (await upToDate('geometry', geomPath, s))) {
+    skipped.push(geomPath);
+    ctx.log(`All datasets exists in file ${geomPath} with same size as required, no need to re-load.`);
+  } else {
+    await writeGeometry(ctx, s, geomPath);
+    ctx.log(`wrote ${geomPath}`);
+  }
+  ctx.progress({ step: 'load_data', done: s.pairs.length + 1, total: s.pairs.length + 1, label: 'geometry' });
+  return {
+    outputs: [stackPath, geomPath],
+    summary: {
+      processor: 'aria',
+      numPairs: s.pairs.length,
+      numDates: s.dates.length,
+      startDate: s.dates[0],
+      endDate: s.dates[s.dates.length - 1],
+      length: s.length,
+      width: s.width,
+      X_FIRST: s.attrs.X_FIRST,
+      Y_FIRST: s.attrs.Y_FIRST,
+      seconds: pyFloat((Date.now() - t0) / 1000),
+      skipped,
+    },
+  };
+}

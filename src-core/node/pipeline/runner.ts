@@ -1,0 +1,169 @@
+/**
+ * Runs smallbaselineApp-style steps in order on a template: `--dostep`, `--start/--end`, progress,
+ * cancellation, and a record of what ran (the app stores it in the project database).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { Template } from '../config/template';
+import {
+  STEP_NAMES,
+  CancelledError,
+  InputError,
+  type Progress,
+  type StepContext,
+  type StepFn,
+  type StepName,
+} from '../../common/pipeline/types';
+import { STEPS } from './registry';
+import { globLast } from '../formats/aria';
+
+export interface RunOptions {
+  templatePath: string;
+  /** defaults to the template's folder (MintPy: outputs beside the template) */
+  workDir?: string;
+  dostep?: StepName;
+  start?: StepName;
+  end?: StepName;
+  /** template keys overriding the file (the app's edits: excluded pairs, reference point, …) */
+  overrides?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  onLog?: (message: string) => void;
+  numWorkers?: number;
+}
+
+export interface StepRecord {
+  name: StepName;
+  status: 'done' | 'skipped' | 'failed' | 'cancelled';
+  seconds: number;
+  outputs: string[];
+  summary: Record<string, unknown>;
+  error?: string;
+}
+
+export interface RunRecord {
+  templatePath: string;
+  workDir: string;
+  startedAt: string;
+  steps: StepRecord[];
+  ok: boolean;
+  /** MintPy steps the template enables that were not run (see unimplementedSteps) */
+  skippedMintpySteps: string[];
+}
+
+/** Steps selected by dostep / start / end, in MintPy order. */
+export function selectSteps(opts: Pick<RunOptions, 'dostep' | 'start' | 'end'>): StepName[] {
+  const check = (s: string | undefined, what: string) => {
+    if (s !== undefined && !STEP_NAMES.includes(s as StepName))
+      throw new InputError(`unknown step "${s}" for ${what}; steps are: ${STEP_NAMES.join(', ')}`);
+  };
+  check(opts.dostep, '--dostep');
+  check(opts.start, '--start');
+  check(opts.end, '--end');
+  if (opts.dostep) return [opts.dostep];
+  const i0 = opts.start ? STEP_NAMES.indexOf(opts.start) : 0;
+  const i1 = opts.end ? STEP_NAMES.indexOf(opts.end) : STEP_NAMES.length - 1;
+  if (i1 < i0) throw new InputError(`--end ${opts.end} comes before --start ${opts.start}`);
+  return STEP_NAMES.slice(i0, i1 + 1);
+}
+
+/** Whether a step applies to this template (google_earth only with mintpy.save.kmz, load_data only for ARIA input). */
+function skipReason(name: StepName, t: Template, workDir: string): string | null {
+  if (name === 'google_earth' && !t.bool('mintpy.save.kmz')) return 'mintpy.save.kmz = no';
+  if (name === 'correct_topography' && !t.bool('mintpy.topographicResidual')) return 'mintpy.topographicResidual = no';
+  if (name === 'load_data' && existsSync(`${workDir}/inputs/ifgramStack.h5`)) {
+    // MintPy's staged form (the notebook's zip): inputs/ are there, the template's source paths are not
+    const unw = t.path_('mintpy.load.unwFile');
+    if (!unw) return 'using the staged inputs/ifgramStack.h5 (no mintpy.load.unwFile)';
+    if (globLast(unw).length === 0) return `using the staged inputs/ifgramStack.h5 (${unw} not found)`;
+  }
+  return null;
+}
+
+/**
+ * MintPy steps InSAR Studio does not implement yet, when the template turns them on: the run goes on without
+ * them (the outputs then equal MintPy's with those steps off), and says so.
+ */
+export function unimplementedSteps(t: Template): string[] {
+  const out: string[] = [];
+  const on = (k: string) => !/^(no|none|false)$/i.test(t.get(k));
+  if (on('mintpy.unwrapError.method'))
+    out.push(`correct_unwrap_error (mintpy.unwrapError.method = ${t.get('mintpy.unwrapError.method')})`);
+  if (on('mintpy.solidEarthTides')) out.push('correct_SET (mintpy.solidEarthTides = yes)');
+  if (on('mintpy.troposphericDelay.method'))
+    out.push(`correct_troposphere (mintpy.troposphericDelay.method = ${t.get('mintpy.troposphericDelay.method')})`);
+  if (on('mintpy.deramp')) out.push(`deramp (mintpy.deramp = ${t.get('mintpy.deramp')})`);
+  return out;
+}
+
+export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
+  const base = Template.read(opts.templatePath);
+  const template = opts.overrides ? base.with(opts.overrides) : base;
+  const workDir = opts.workDir ?? template.dir;
+  mkdirSync(workDir, { recursive: true });
+  const signal = opts.signal ?? new AbortController().signal;
+  const log = opts.onLog ?? (() => {});
+  const record: RunRecord = {
+    templatePath: template.path,
+    workDir,
+    startedAt: new Date().toISOString(),
+    steps: [],
+    ok: true,
+    skippedMintpySteps: [],
+  };
+  const unknown = template.unknownKeys();
+  const missing = unimplementedSteps(template);
+  record.skippedMintpySteps = missing;
+  if (missing.length)
+    log(
+      `warning: the template turns on MintPy steps InSAR Studio does not run yet: ${missing.join('; ')}. ` +
+        'The results equal MintPy\'s with these steps off; set them to "no" in the template to silence this.',
+    );
+  const legacy = unknown.filter((k) => k.startsWith('mintpy.velocity.'));
+  const other = unknown.filter((k) => !k.startsWith('mintpy.velocity.'));
+  if (legacy.length)
+    log(
+      `${legacy.join(', ')}: ignored, as MintPy 1.5.1 does (the velocity step reads mintpy.timeFunc.*; use those keys)`,
+    );
+  if (other.length) log(`template keys not used by InSAR Studio (kept): ${other.join(', ')}`);
+
+  for (const name of selectSteps(opts)) {
+    if (signal.aborted) throw new CancelledError();
+    const reason = skipReason(name, template, workDir);
+    if (reason) {
+      record.steps.push({ name, status: 'skipped', seconds: 0, outputs: [], summary: { reason } });
+      log(`skip ${name}: ${reason}`);
+      continue;
+    }
+    const fn: StepFn = STEPS[name];
+    const ctx: StepContext = {
+      template,
+      workDir,
+      log,
+      signal,
+      numWorkers: opts.numWorkers,
+      progress: (p) => opts.onProgress?.({ ...p, step: name }),
+    };
+    log(`step ${name}`);
+    const t0 = performance.now();
+    try {
+      const res = await fn(ctx);
+      // a step that finds itself switched off (e.g. correct_topography with topographicResidual = no) says so
+      const status = res.summary.skipped === true ? 'skipped' : 'done';
+      record.steps.push({ name, status, seconds: (performance.now() - t0) / 1000, ...res });
+    } catch (e) {
+      const cancelled = e instanceof CancelledError || signal.aborted;
+      record.steps.push({
+        name,
+        status: cancelled ? 'cancelled' : 'failed',
+        seconds: (performance.now() - t0) / 1000,
+        outputs: [],
+        summary: {},
+        error: (e as Error).message,
+      });
+      record.ok = false;
+      (e as Error & { record?: RunRecord }).record = record;
+      throw e;
+    }
+  }
+  return record;
+}

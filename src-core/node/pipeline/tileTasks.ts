@@ -1,0 +1,173 @@
+/**
+ * The typed task map of the worker pool: each task names its input files and a row window; the worker
+ * reads its own rows (h5wasm per thread) and runs a pure kernel. Executed in piscina threads or inline.
+ */
+import { H5Reader, type HeapBlock, type NumericArray } from '../formats/h5';
+import { invertTile, type MaskDatasetName } from '../../common/inversion/invertTile';
+import type { WeightFunc } from '../../common/inversion/weights';
+import { executeFitTask, type FitTask } from './fitTask';
+import { executeDemErrTask, type DemErrTask } from '../topography/demErrTask';
+
+export interface InvertTask {
+  kind: 'invert';
+  stackFile: string;
+  obsDataset: string;
+  r0: number;
+  r1: number;
+  width: number;
+  /** indices (in the stack) of the kept pairs, ascending */
+  keptIdx: number[];
+  pairs: [string, string][];
+  refPhase: number[];
+  /** reference pixel (row, col) in the full image */
+  refYX: [number, number];
+  weightFunc: WeightFunc;
+  numLooks: number;
+  minNormVelocity: boolean;
+  minRedundancy: number;
+  maskDataset: MaskDatasetName | null;
+  maskThreshold: number;
+  wavelength: number;
+  /** 2-D masks: pixels where any is 0 are not inverted */
+  skipMasks: { file: string; dataset: string }[];
+}
+
+export type TileTask = InvertTask | FitTask | DemErrTask;
+export type { FitTask };
+
+export interface TileTaskResult {
+  arrays: Record<string, Float32Array>;
+  stats?: Record<string, number>;
+}
+
+/** Read rows [r0,r1) of the given bands of a 3-D dataset, reading contiguous runs of band indices. */
+export function readBands(
+  h5: H5Reader,
+  ds: string,
+  r0: number,
+  r1: number,
+  bands: number[],
+  width: number,
+): Float32Array {
+  const per = (r1 - r0) * width;
+  const out = new Float32Array(bands.length * per);
+  let i = 0;
+  while (i < bands.length) {
+    let j = i;
+    while (j + 1 < bands.length && bands[j + 1] === bands[j] + 1) j++;
+    const block = h5.readRows(ds, r0, r1, [bands[i], bands[j] + 1]);
+    out.set(block as ArrayLike<number>, i * per);
+    i = j + 1;
+  }
+  return out;
+}
+
+/**
+ * Rows [r0,r1) of the given (ascending) bands of a float32 3-D dataset, read with one hyperslab straight
+ * into h5wasm's heap (no copies out; dropped bands inside the span are squeezed out in place). Null when
+ * the dataset is not float32 or the bands are too sparse (more than half of the span dropped): use
+ * `readBands` then. The caller takes `view()` after its last h5wasm call and must `free()` the block.
+ */
+export function readBandsToHeap(
+  h5: H5Reader,
+  ds: string,
+  r0: number,
+  r1: number,
+  bands: number[],
+  width: number,
+): HeapBlock | null {
+  if (bands.length === 0) return null;
+  const b0 = bands[0];
+  const b1 = bands[bands.length - 1] + 1;
+  if (b1 - b0 > 2 * bands.length) return null;
+  const blk = h5.readRowsToHeap(ds, r0, r1, [b0, b1]);
+  if (!blk) return null;
+  const per = (r1 - r0) * width;
+  if (b1 - b0 !== bands.length) {
+    const v = blk.view();
+    bands.forEach((b, k) => {
+      if (b - b0 !== k) v.copyWithin(k * per, (b - b0) * per, (b - b0 + 1) * per);
+    });
+  }
+  const length = bands.length * per;
+  return { length, view: () => blk.view().subarray(0, length), free: () => blk.free() };
+}
+
+function andMask(target: Uint8Array, m: NumericArray): void {
+  for (let p = 0; p < target.length; p++) if (!m[p]) target[p] = 0;
+}
+
+async function executeInvert(t: InvertTask): Promise<TileTaskResult> {
+  const h5 = await H5Reader.open(t.stackFile);
+  const heap: HeapBlock[] = [];
+  try {
+    // phase and coherence straight into h5wasm's heap (views taken after the last h5wasm call below)
+    const needCoh = t.weightFunc !== 'no' || t.maskDataset === 'coherence';
+    const phaseBlk = readBandsToHeap(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width);
+    if (phaseBlk) heap.push(phaseBlk);
+    const phaseArr = phaseBlk ? null : readBands(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width);
+    const cohBlk = needCoh ? readBandsToHeap(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width) : null;
+    if (cohBlk) heap.push(cohBlk);
+    const cohArr = needCoh && !cohBlk ? readBands(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width) : undefined;
+    const otherMask =
+      t.maskDataset && t.maskDataset !== 'coherence'
+        ? readBands(h5, t.maskDataset, t.r0, t.r1, t.keptIdx, t.width)
+        : undefined;
+    const numPixels = (t.r1 - t.r0) * t.width;
+    let pixelMask: Uint8Array | undefined;
+    for (const m of t.skipMasks) {
+      const r = await H5Reader.open(m.file);
+      try {
+        pixelMask ??= new Uint8Array(numPixels).fill(1);
+        andMask(pixelMask, r.readRows(m.dataset, t.r0, t.r1));
+      } finally {
+        r.close();
+      }
+    }
+    // no h5wasm call from here on: the heap views stay valid
+    const phase = phaseBlk ? phaseBlk.view() : phaseArr!;
+    const coherence = cohBlk ? cohBlk.view() : cohArr;
+    const maskData = otherMask ?? (t.maskDataset ? coherence : undefined);
+    const [ry, rx] = t.refYX;
+    const refPixel = ry >= t.r0 && ry < t.r1 ? (ry - t.r0) * t.width + rx : undefined;
+    const out = invertTile({
+      pairs: t.pairs,
+      numPixels,
+      phase,
+      coherence,
+      refPhase: t.refPhase,
+      pixelMask,
+      weightFunc: t.weightFunc,
+      numLooks: t.numLooks,
+      minNormVelocity: t.minNormVelocity,
+      minRedundancy: t.minRedundancy,
+      maskDataset: t.maskDataset,
+      maskData,
+      maskThreshold: t.maskThreshold,
+      wavelength: t.wavelength,
+      refPixel,
+    });
+    return {
+      arrays: { ts: out.ts, temporalCoherence: out.temporalCoherence, numInvIfgram: out.numInvIfgram },
+      stats: out.stats,
+    };
+  } finally {
+    for (const b of heap) b.free();
+    h5.close();
+  }
+}
+
+export async function executeTileTask(task: TileTask): Promise<TileTaskResult> {
+  switch (task.kind) {
+    case 'invert':
+      return executeInvert(task);
+    case 'fit':
+      return executeFitTask(task);
+    case 'demErr': {
+      const r = await executeDemErrTask(task);
+      return { arrays: { ...r.arrays, numEstimated: Float32Array.of(r.stats.numEstimated) } };
+    }
+    default:
+      throw new Error(`unknown tile task ${(task as { kind: string }).kind}`);
+  }
+}

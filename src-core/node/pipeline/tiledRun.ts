@@ -1,0 +1,43 @@
+/**
+ * The shared loop of every tiled step: plan-independent part — a checkpoint keyed by the step's inputs and
+ * settings, the worker pool, progress with ETA, cancellation, resume. The step builds one task per tile and
+ * afterwards reads the finished tiles back from the checkpoint to assemble its outputs (then clears it).
+ */
+import { createPool } from './pool';
+import { TileCheckpoint, paramsHash, runTileLoop, type Tile } from './tiles';
+import type { TileTask } from './tileTasks';
+import type { StepContext } from '../../common/pipeline/types';
+
+export async function runTiledStep(
+  ctx: StepContext,
+  step: string,
+  tiles: Tile[],
+  /** everything that determines the result (inputs' identity, settings): a change discards stale tiles */
+  identity: unknown,
+  task: (t: Tile) => TileTask,
+  numWorkers: number,
+): Promise<{ checkpoint: TileCheckpoint; resumed: number; seconds: number }> {
+  const checkpoint = new TileCheckpoint(
+    ctx.workDir,
+    step,
+    paramsHash({ identity, tiles: tiles.map((t) => [t.r0, t.r1]) }),
+  );
+  const pool = createPool(numWorkers);
+  const t0 = performance.now();
+  try {
+    const { resumed } = await runTileLoop(
+      tiles,
+      checkpoint,
+      (t, signal) => pool.run(task(t), signal).then((r) => r.arrays),
+      {
+        signal: ctx.signal,
+        concurrency: pool.size,
+        onProgress: (done, total, eta) => ctx.progress({ step, done, total, label: 'tiles', etaSeconds: eta }),
+      },
+    );
+    if (resumed) ctx.log(`${step}: resumed, ${resumed} of ${tiles.length} tiles were already done`);
+    return { checkpoint, resumed, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    await pool.destroy();
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Row-block tiling for the heavy steps: planning tiles within a memory budget, a crash-safe checkpoint of
+ * finished tiles (so a killed run resumes instead of starting over), and the loop that feeds tiles to the
+ * worker pool with progress, ETA and cancellation.
+ */
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { CancelledError, type StepContext } from '../../common/pipeline/types';
+
+export interface Tile {
+  index: number;
+  r0: number;
+  r1: number;
+}
+
+/**
+ * Split `length` rows into blocks whose working set (bytesPerRow × rows) fits `budgetBytes`, with at least
+ * `minTiles` blocks so every worker has work, and at most `maxRows` rows each.
+ */
+export function planTiles(
+  length: number,
+  bytesPerRow: number,
+  budgetBytes: number,
+  minTiles = 1,
+  maxRows = 256,
+): Tile[] {
+  let rows = Math.max(1, Math.min(maxRows, Math.floor(budgetBytes / Math.max(1, bytesPerRow))));
+  rows = Math.min(rows, Math.max(1, Math.ceil(length / minTiles)));
+  const tiles: Tile[] = [];
+  for (let r0 = 0, k = 0; r0 < length; r0 += rows, k++) tiles.push({ index: k, r0, r1: Math.min(length, r0 + rows) });
+  return tiles;
+}
+
+/**
+ * Working-set budget of one tile: MintPy's `mintpy.compute.maxMemory` (GB, default 4) shared by the
+ * workers, capped at 256 MB per tile so tiles stay small enough for progress, cancellation and resume.
+ */
+export function tileBudgetBytes(ctx: Pick<StepContext, 'template'>, numWorkers: number): number {
+  const gb = ctx.template.num('mintpy.compute.maxMemory') ?? 4;
+  return Math.min(256 * 2 ** 20, (gb * 2 ** 30) / Math.max(1, numWorkers));
+}
+
+/** A stable hash of everything that determines a step's result (inputs' identity + settings). */
+export function paramsHash(params: unknown): string {
+  return createHash('sha256').update(JSON.stringify(params)).digest('hex').slice(0, 16);
+}
+
+type Arrays = Record<string, Float32Array>;
+
+/**
+ * Finished tiles of one run, one file per tile under `<workDir>/.insar-studio/tiles/<step>-<hash>/`,
+ * each written to a temp name, fsynced and renamed — a kill leaves either a whole tile or none.
+ * A different hash (changed inputs or settings) is a different folder, so stale tiles are never reused.
+ */
+export class TileCheckpoint {
+  readonly dir: string;
+  constructor(workDir: string, step: string, hash: string) {
+    this.dir = join(workDir, '.insar-studio', 'tiles', `${step}-${hash}`);
+    mkdirSync(this.dir, { recursive: true });
+    // remove other runs of the same step (stale settings) and half-written temp files
+    const parent = join(workDir, '.insar-studio', 'tiles');
+    for (const d of readdirSync(parent))
+      if (d.startsWith(`${step}-`) && d !== `${step}-${hash}`)
+        rmSync(join(parent, d), { recursive: true, force: true });
+    for (const f of readdirSync(this.dir)) if (f.includes('.tmp')) rmSync(join(this.dir, f), { force: true });
+  }
+
+  private file(k: number): string {
+    return join(this.dir, `tile-${String(k).padStart(6, '0')}.bin`);
+  }
+
+  has(k: number): boolean {
+    return existsSync(this.file(k));
+  }
+
+  done(): number[] {
+    return readdirSync(this.dir)
+      .filter((f) => /^tile-\d+\.bin$/.test(f))
+      .map((f) => Number(f.slice(5, 11)));
+  }
+
+  save(k: number, arrays: Arrays): void {
+    const names = Object.keys(arrays);
+    const header = Buffer.from(JSON.stringify(names.map((n) => [n, arrays[n].length])));
+    const tmp = `${this.file(k)}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(header.length);
+      writeSync(fd, len);
+      writeSync(fd, header);
+      for (const n of names)
+        writeSync(fd, new Uint8Array(arrays[n].buffer, arrays[n].byteOffset, arrays[n].byteLength));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.file(k));
+  }
+
+  load(k: number): Arrays {
+    const buf = readFileSync(this.file(k));
+    const hl = buf.readUInt32LE(0);
+    const names = JSON.parse(buf.subarray(4, 4 + hl).toString()) as [string, number][];
+    let off = 4 + hl;
+    const out: Arrays = {};
+    for (const [n, len] of names) {
+      const a = new Float32Array(len);
+      new Uint8Array(a.buffer).set(buf.subarray(off, off + len * 4));
+      out[n] = a;
+      off += len * 4;
+    }
+    return out;
+  }
+
+  /** Delete the checkpoint once the outputs are committed. */
+  clear(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface TileLoopOptions {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, etaSeconds?: number) => void;
+  /** how many tiles to have in flight (the pool size) */
+  concurrency: number;
+}
+
+/**
+ * Run `exec` on every tile not yet in the checkpoint, `concurrency` at a time, saving each result to the
+ * checkpoint as it arrives (the caller reads them back in order to assemble its outputs).
+ */
+export async function runTileLoop(
+  tiles: Tile[],
+  checkpoint: TileCheckpoint,
+  exec: (t: Tile, signal: AbortSignal) => Promise<Arrays>,
+  opts: TileLoopOptions,
+): Promise<{ resumed: number }> {
+  const todo = tiles.filter((t) => !checkpoint.has(t.index));
+  const resumed = tiles.length - todo.length;
+  let done = resumed;
+  const t0 = performance.now();
+  opts.onProgress?.(done, tiles.length);
+  const inner = new AbortController();
+  const onAbort = () => inner.abort();
+  opts.signal?.addEventListener('abort', onAbort);
+  let next = 0;
+  let failure: unknown = null;
+  const worker = async () => {
+    while (next < todo.length && !failure) {
+      if (opts.signal?.aborted) throw new CancelledError();
+      const t = todo[next++];
+      const r = await exec(t, inner.signal);
+      checkpoint.save(t.index, r);
+      done++;
+      const rate = (done - resumed) / ((performance.now() - t0) / 1000);
+      opts.onProgress?.(done, tiles.length, rate > 0 ? (tiles.length - done) / rate : undefined);
+    }
+  };
+  try {
+    await Promise.all(
+      Array.from({ length: Math.max(1, Math.min(opts.concurrency, todo.length)) }, () =>
+        worker().catch((e) => {
+          failure ??= e;
+          inner.abort();
+        }),
+      ),
+    );
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  if (opts.signal?.aborted) throw new CancelledError();
+  if (failure) throw failure;
+  return { resumed };
+}

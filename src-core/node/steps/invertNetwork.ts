@@ -1,0 +1,248 @@
+/**
+ * invert_network (MintPy ifgram_inversion.py): the kept pairs → timeseries.h5, temporalCoherence.h5,
+ * numInvIfgram.h5, then maskTempCoh.h5. Row tiles run on the worker pool; finished tiles are checkpointed so
+ * a killed run resumes; outputs are assembled into temp files and renamed into place at the end.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
+import { IfgramStack } from '../formats/mintpyFiles';
+import { numLooksFromAttrs, parseWeightFunc } from '../../common/inversion/weights';
+import type { MaskDatasetName } from '../../common/inversion/invertTile';
+import { maskTempCoh, writeMaskTempCoh } from '../masks/tempCohMask';
+import { networkConnectivity, perpBaselineTimeseries } from '../../common/network/networkGraph';
+import { readKeptPairs } from '../network/selectionStore';
+import { workFiles, workPath } from '../network/workFiles';
+import { readReferencePoint } from '../reference/referenceStore';
+import { referenceAttrs } from '../reference/referencePoint';
+import { defaultWorkers } from '../pipeline/pool';
+import { planTiles, tileBudgetBytes } from '../pipeline/tiles';
+import { runTiledStep } from '../pipeline/tiledRun';
+import type { InvertTask } from '../pipeline/tileTasks';
+import { InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { datesOfPairs } from '../../common/time/dates';
+import { pyFloat } from '../../common/util/pyfmt';
+
+const pyBool = (b: boolean) => (b ? 'True' : 'False');
+
+function fileStamp(p: string | null): string | null {
+  if (!p || !existsSync(p)) return null;
+  const s = statSync(p);
+  return `${p}:${s.size}:${s.mtimeMs}`;
+}
+
+export interface InvertSettings {
+  weightFunc: ReturnType<typeof parseWeightFunc>;
+  minNormVelocity: boolean;
+  maskDataset: MaskDatasetName | null;
+  maskThreshold: number;
+  minRedundancy: number;
+  minTempCoh: number;
+  minNumPixel: number;
+  shadowMask: boolean;
+  waterMaskFile: string | null;
+}
+
+export function invertSettings(ctx: StepContext): InvertSettings {
+  const t = ctx.template;
+  const md = t.get('mintpy.networkInversion.maskDataset');
+  let maskDataset: MaskDatasetName | null = null;
+  if (!/^(no|none|false)$/i.test(md)) {
+    if (!['coherence', 'connectComponent', 'offsetSNR'].includes(md))
+      throw new InputError(
+        `${t.path}: mintpy.networkInversion.maskDataset: "${md}" is not coherence / connectComponent / no`,
+      );
+    maskDataset = md as MaskDatasetName;
+  }
+  const wm = workPath(ctx.workDir, t.get('mintpy.networkInversion.waterMaskFile'));
+  return {
+    weightFunc: parseWeightFunc(t.get('mintpy.networkInversion.weightFunc')),
+    minNormVelocity: t.bool('mintpy.networkInversion.minNormVelocity'),
+    maskDataset,
+    maskThreshold: t.num('mintpy.networkInversion.maskThreshold') ?? 0.4,
+    minRedundancy: t.num('mintpy.networkInversion.minRedundancy') ?? 1,
+    minTempCoh: t.num('mintpy.networkInversion.minTempCoh') ?? 0.7,
+    minNumPixel: t.num('mintpy.networkInversion.minNumPixel') ?? 100,
+    shadowMask: t.bool('mintpy.networkInversion.shadowMask'),
+    waterMaskFile: wm && existsSync(wm) ? wm : null,
+  };
+}
+
+export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
+  const files = workFiles(ctx.workDir);
+  const stack = await IfgramStack.open(files.stack);
+  try {
+    const s = invertSettings(ctx);
+    const keep = readKeptPairs(ctx.workDir, stack);
+    const keptIdx = keep.flatMap((k, i) => (k ? [i] : []));
+    if (keptIdx.length === 0) throw new InputError(`${files.stack}: no interferogram is kept by modify_network`);
+    const pairs = keptIdx.map((i) => stack.pairs[i]);
+    const dates = datesOfPairs(pairs);
+    const conn = networkConnectivity(stack.date12, keep);
+    if (conn.numComponents > 1)
+      ctx.log(
+        `invert_network: warning: the kept network is split into ${conn.numComponents} parts ` +
+          `(${conn.components.map((c) => `${c[0]}…${c[c.length - 1]}`).join(', ')}); ` +
+          (s.minNormVelocity
+            ? 'the minimum-norm velocity solution links them (MintPy behaviour), but the offsets between parts are not observed'
+            : 'with minNormVelocity = no the parts are not linked: the later parts are unreliable'),
+      );
+    if (conn.datesWithoutPair.length)
+      ctx.log(`invert_network: dates without a kept pair are left out: ${conn.datesWithoutPair.join(', ')}`);
+    const ref = readReferencePoint(ctx.workDir);
+    if (!ref) throw new InputError(`${ctx.workDir}: no reference point (run the reference_point step first)`);
+    const { length, width } = stack;
+    if (ref.REF_Y < 0 || ref.REF_Y >= length || ref.REF_X < 0 || ref.REF_X >= width)
+      throw new InputError(
+        `reference point (${ref.REF_Y}, ${ref.REF_X}) is outside the ${length}×${width} grid of ${files.stack}`,
+      );
+    const obsDataset = 'unwrapPhase';
+    const wavelength = stack.wavelength;
+    if (!(wavelength > 0)) throw new InputError(`${files.stack}: WAVELENGTH attribute missing or invalid`);
+
+    // reference phase per kept pair (one row read per pair run)
+    const refRow = stack.readRows(obsDataset, ref.REF_Y, ref.REF_Y + 1) as Float32Array;
+    const refPhase = keptIdx.map((i) => refRow[i * width + ref.REF_X]);
+
+    const skipMasks: InvertTask['skipMasks'] = [];
+    if (s.waterMaskFile) skipMasks.push({ file: s.waterMaskFile, dataset: await maskDatasetOf(s.waterMaskFile) });
+    const avgCoh = join(ctx.workDir, 'avgSpatialCoh.h5');
+    if (existsSync(avgCoh)) {
+      const r = await H5Reader.open(avgCoh);
+      const sh = r.shape('coherence');
+      r.close();
+      if (sh[0] === length && sh[1] === width) skipMasks.push({ file: avgCoh, dataset: 'coherence' });
+    }
+
+    const numWorkers = ctx.numWorkers ?? defaultWorkers();
+    const bytesPerRow = width * 4 * (stack.numPairs * (s.weightFunc === 'no' ? 1 : 2) + dates.length + 2);
+    const tiles = planTiles(length, bytesPerRow, tileBudgetBytes(ctx, numWorkers), numWorkers > 1 ? numWorkers * 4 : 1);
+    const base: Omit<InvertTask, 'r0' | 'r1'> = {
+      kind: 'invert',
+      stackFile: files.stack,
+      obsDataset,
+      width,
+      keptIdx,
+      pairs,
+      refPhase,
+      refYX: [ref.REF_Y, ref.REF_X],
+      weightFunc: s.weightFunc,
+      numLooks: numLooksFromAttrs(stack.attrs),
+      minNormVelocity: s.minNormVelocity,
+      minRedundancy: s.minRedundancy,
+      maskDataset: s.maskDataset,
+      maskThreshold: s.maskThreshold,
+      wavelength,
+      skipMasks,
+    };
+    ctx.log(
+      `invert_network: ${keptIdx.length} pairs, ${dates.length} dates, ${length}×${width} px, weightFunc=${s.weightFunc}, ` +
+        `${tiles.length} tiles on ${numWorkers} worker(s)`,
+    );
+    const { checkpoint, resumed, seconds } = await runTiledStep(
+      ctx,
+      'invert_network',
+      tiles,
+      {
+        stack: fileStamp(files.stack),
+        keptIdx,
+        ref: [ref.REF_Y, ref.REF_X],
+        s,
+        masks: skipMasks.map((m) => fileStamp(m.file)),
+        version: 1,
+      },
+      (t) => ({ ...base, r0: t.r0, r1: t.r1 }),
+      numWorkers,
+    );
+
+    // ---- assemble outputs atomically
+    const { bperp } = perpBaselineTimeseries(
+      pairs.map(([a, b]) => `${a}_${b}`),
+      keptIdx.map((i) => stack.bperp[i]),
+    );
+    const refA = referenceAttrs(ref.REF_Y, ref.REF_X, stack.grid);
+    const common: Attrs = {
+      ...stack.attrs,
+      ...derivedDates(stack),
+      ...refA,
+      'mintpy.networkInversion.obsDatasetName': obsDataset,
+      'mintpy.networkInversion.numIfgram': String(keptIdx.length),
+      'mintpy.networkInversion.weightFunc': s.weightFunc,
+      'mintpy.networkInversion.maskDataset': s.maskDataset ?? 'False',
+      'mintpy.networkInversion.maskThreshold': String(s.maskThreshold),
+      'mintpy.networkInversion.minRedundancy': pyFloat(s.minRedundancy),
+      'mintpy.networkInversion.minNormVelocity': pyBool(s.minNormVelocity),
+    };
+    const tsPath = join(ctx.workDir, 'timeseries.h5');
+    const tcPath = join(ctx.workDir, 'temporalCoherence.h5');
+    const numPath = join(ctx.workDir, 'numInvIfgram.h5');
+    const wTs = await H5Writer.create(tsPath, { ...common, FILE_TYPE: 'timeseries', UNIT: 'm', REF_DATE: dates[0] });
+    const wTc = await H5Writer.create(tcPath, { ...common, FILE_TYPE: 'temporalCoherence', UNIT: '1' });
+    const wNum = await H5Writer.create(numPath, { ...common, FILE_TYPE: 'mask', UNIT: '1' });
+    const writers = [wTs, wTc, wNum];
+    const tcoh = new Float32Array(length * width);
+    try {
+      wTs.createEmpty('timeseries', { shape: [dates.length, length, width], dtype: '<f4' });
+      wTs.write('date', dates, [dates.length]);
+      wTs.write('bperp', bperp, [dates.length]);
+      wTc.createEmpty('temporalCoherence', { shape: [length, width], dtype: '<f4' });
+      wNum.createEmpty('mask', { shape: [length, width], dtype: '<f4' });
+      for (const t of tiles) {
+        const r = checkpoint.load(t.index);
+        wTs.writeRows('timeseries', t.r0, r.ts);
+        wTc.writeRows('temporalCoherence', t.r0, r.temporalCoherence);
+        wNum.writeRows('mask', t.r0, r.numInvIfgram);
+        tcoh.set(r.temporalCoherence, t.r0 * width);
+      }
+      for (const w of writers) w.commit();
+    } catch (e) {
+      for (const w of writers) w.abort();
+      throw e;
+    }
+    checkpoint.clear();
+
+    // ---- maskTempCoh (generate_mask.py temporalCoherence.h5 -m minTempCoh [--base shadowMask])
+    let shadow: ArrayLike<number> | null = null;
+    if (s.shadowMask && files.geometry) {
+      const g = await H5Reader.open(files.geometry);
+      if (g.has('shadowMask')) shadow = g.read('shadowMask');
+      g.close();
+    }
+    const m = maskTempCoh(tcoh, shadow, s.minTempCoh, s.minNumPixel);
+    const maskPath = join(ctx.workDir, 'maskTempCoh.h5');
+    await writeMaskTempCoh(maskPath, m.mask, { ...common, FILE_TYPE: 'mask', UNIT: '1' }, s.minTempCoh, s.shadowMask);
+    return {
+      outputs: [tsPath, tcPath, numPath, maskPath],
+      summary: {
+        numPairs: keptIdx.length,
+        numDates: dates.length,
+        tiles: tiles.length,
+        resumedTiles: resumed,
+        workers: numWorkers,
+        seconds,
+        pixelsPerSecond: (length * width) / seconds,
+        reliablePixels: m.numPixel,
+        weightFunc: s.weightFunc,
+        networkParts: conn.numComponents,
+      },
+    };
+  } finally {
+    stack.close();
+  }
+}
+
+/** START_DATE/END_DATE over all pairs (MintPy derives them on read, dropped pairs included). */
+function derivedDates(stack: IfgramStack): Attrs {
+  const d = datesOfPairs(stack.pairs);
+  return { START_DATE: d[0], END_DATE: d[d.length - 1] };
+}
+
+async function maskDatasetOf(file: string): Promise<string> {
+  const r = await H5Reader.open(file);
+  try {
+    for (const c of ['waterMask', 'mask']) if (r.has(c)) return c;
+    throw new InputError(`${file}: no "waterMask" or "mask" dataset`);
+  } finally {
+    r.close();
+  }
+}

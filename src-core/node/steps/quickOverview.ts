@@ -1,0 +1,66 @@
+/**
+ * quick_overview step (smallbaselineApp.run_quick_overview, MintPy 1.5.1): avgPhaseVelocity.h5, the
+ * mean over kept pairs of unwrapPhase·(−λ/4π)/Δt_years after subtracting each pair's phase at the
+ * reference pixel (referencePoint.json, else REF_Y/REF_X of the stack, else unreferenced).
+ * maskConnComp.h5 and avgSpatialCoh.h5 belong to reference_point in MintPy's order; they are made here
+ * too when that step has not written them. (numTriNonzeroIntAmbiguity.h5 is not made here.)
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { IfgramStack } from '../formats/mintpyFiles';
+import type { StepContext, StepResult } from '../../common/pipeline/types';
+import { readKeptPairs } from '../network/selectionStore';
+import { workFiles } from '../network/workFiles';
+import { computeStackMaps, writeAvgPhaseVelocity, writeAvgSpatialCoh, writeMaskConnComp } from '../masks/stackMaps';
+import { readReferencePoint } from '../reference/referenceStore';
+import { referenceAttrs } from '../reference/referencePoint';
+import { stackReference } from './referencePoint';
+
+export async function quickOverview(ctx: StepContext): Promise<StepResult> {
+  const { workDir } = ctx;
+  const files = workFiles(workDir);
+  const stack = await IfgramStack.open(files.stack);
+  try {
+    const keep = readKeptPairs(workDir, stack);
+    const stored = readReferencePoint(workDir);
+    let ref: { y: number; x: number } | null = null;
+    let refSource = 'none (unreferenced)';
+    if (stored && (stored.length === undefined || (stored.length === stack.length && stored.width === stack.width))) {
+      ref = { y: stored.REF_Y, x: stored.REF_X };
+      refSource = 'referencePoint.json';
+    } else {
+      ref = stackReference(stack);
+      if (ref) refSource = `REF_Y/REF_X of ${files.stack}`;
+    }
+    const maskPath = join(workDir, 'maskConnComp.h5');
+    const cohPath = join(workDir, 'avgSpatialCoh.h5');
+    const needMask = !existsSync(maskPath);
+    const needCoh = !existsSync(cohPath);
+    const maps = computeStackMaps(
+      stack,
+      keep,
+      { connComp: needMask, avgCoherence: needCoh, phaseVelocity: { ref } },
+      {
+        signal: ctx.signal,
+        onBlock: (d, n) => ctx.progress({ step: 'quick_overview', done: d, total: n, label: 'rows' }),
+      },
+    );
+    const outputs: string[] = [];
+    if (maps.maskConnComp) {
+      await writeMaskConnComp(maskPath, maps.maskConnComp, stack);
+      outputs.push(maskPath);
+    }
+    if (maps.avgSpatialCoh) {
+      await writeAvgSpatialCoh(cohPath, maps.avgSpatialCoh, stack);
+      outputs.push(cohPath);
+    }
+    const velPath = join(workDir, 'avgPhaseVelocity.h5');
+    const refAttrs = ref ? referenceAttrs(ref.y, ref.x, stack.grid) : {};
+    await writeAvgPhaseVelocity(velPath, maps.avgPhaseVelocity as Float32Array, stack, refAttrs);
+    outputs.push(velPath);
+    ctx.log(`wrote ${velPath} (reference: ${refSource})`);
+    return { outputs, summary: { reference: ref, referenceSource: refSource, numKept: keep.filter(Boolean).length } };
+  } finally {
+    stack.close();
+  }
+}

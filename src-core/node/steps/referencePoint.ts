@@ -1,0 +1,204 @@
+/**
+ * reference_point step (smallbaselineApp.run_reference_point, MintPy 1.5.1):
+ * 1. maskConnComp.h5 and avgSpatialCoh.h5 over the kept pairs (generate_ifgram_aux_file);
+ * 2. the reference pixel: the user's `mintpy.reference.lalo` (wins) or `.yx`, checked against MintPy's
+ *    rules; else a REF_Y/REF_X already in the stack; else the deterministic automatic choice among
+ *    MintPy's candidates (see reference/referencePoint.ts). Stored in referencePoint.json (the stack is
+ *    never modified).
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { H5Reader } from '../formats/h5';
+import { IfgramStack } from '../formats/mintpyFiles';
+import { InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { readKeptPairs } from '../network/selectionStore';
+import { workFiles, workPath } from '../network/workFiles';
+import { computeStackMaps, validityFromPhaseVelocity, writeAvgSpatialCoh, writeMaskConnComp } from '../masks/stackMaps';
+import { readMaskFile } from '../masks/waterMask';
+import {
+  ReferenceSelectionError,
+  chooseReferencePoint,
+  latLonToYX,
+  referenceAttrs,
+  validateReferencePoint,
+  type ReferenceMaps,
+} from '../reference/referencePoint';
+import { writeReferencePoint, type ReferenceMethod, type ReferencePointRecord } from '../reference/referenceStore';
+
+const P = 'mintpy.reference.';
+
+/** REF_Y/REF_X stored in the stack's attributes, if inside the grid. */
+export function stackReference(stack: IfgramStack): { y: number; x: number } | null {
+  const a = stack.attrs;
+  if (a.REF_Y === undefined || a.REF_X === undefined) return null;
+  const y = Number(a.REF_Y);
+  const x = Number(a.REF_X);
+  if (!Number.isInteger(y) || !Number.isInteger(x) || y < 0 || y >= stack.length || x < 0 || x >= stack.width)
+    return null;
+  return { y, x };
+}
+
+function parsePair(value: string, key: string, file: string, integer: boolean): [number, number] {
+  const parts = value
+    .replace(/[[\]]/g, '')
+    .split(',')
+    .map((s) => s.trim());
+  const nums = parts.map(Number);
+  if (
+    parts.length !== 2 ||
+    nums.some((n) => !Number.isFinite(n)) ||
+    (integer && nums.some((n) => !Number.isInteger(n)))
+  )
+    throw new InputError(`${file}: ${key}: "${value}" is not "${integer ? 'row,col' : 'lat,lon'}"`);
+  return [nums[0], nums[1]];
+}
+
+/** The user's reference point from the template (lalo wins over yx, as in MintPy), or null. */
+export function userReferencePoint(
+  ctx: StepContext,
+  stack: IfgramStack,
+): { y: number; x: number; method: 'yx' | 'lalo'; lat?: number; lon?: number } | null {
+  const t = ctx.template;
+  const lalo = t.get(P + 'lalo');
+  const yx = t.get(P + 'yx');
+  if (!/^(no|none|auto)$/i.test(lalo)) {
+    const [lat, lon] = parsePair(lalo, P + 'lalo', t.path, false);
+    if (Math.abs(lat) > 90 && stack.attrs.UTM_ZONE === undefined)
+      throw new InputError(`${t.path}: ${P}lalo: latitude ${lat} is beyond ±90°; double-check the order (lat,lon)`);
+    const grid = stack.grid;
+    if (!grid)
+      throw new InputError(
+        `${t.path}: ${P}lalo needs a geocoded stack (X_FIRST/Y_FIRST); use ${P}yx for radar coordinates`,
+      );
+    return { ...latLonToYX(grid, lat, lon), method: 'lalo', lat, lon };
+  }
+  if (!/^(no|none|auto)$/i.test(yx)) {
+    const [y, x] = parsePair(yx, P + 'yx', t.path, true);
+    return { y, x, method: 'yx' };
+  }
+  return null;
+}
+
+async function readCoherenceMap(path: string, length: number, width: number): Promise<Float32Array> {
+  const r = await H5Reader.open(path);
+  try {
+    const ds = r.has('coherence') ? 'coherence' : r.keys()[0];
+    const shape = r.shape(ds);
+    if (shape.length !== 2 || shape[0] !== length || shape[1] !== width)
+      throw new InputError(`${path}: "${ds}" is ${shape.join('×')}, expected ${length}×${width}`);
+    return Float32Array.from(r.read(ds) as ArrayLike<number>);
+  } finally {
+    r.close();
+  }
+}
+
+export async function referencePoint(ctx: StepContext): Promise<StepResult> {
+  const { workDir, template: t } = ctx;
+  const files = workFiles(workDir);
+  const stack = await IfgramStack.open(files.stack);
+  try {
+    const keep = readKeptPairs(workDir, stack);
+    const { length, width } = stack;
+    const stackRef = stackReference(stack);
+
+    // 1) aux files + validity map (MintPy references the mean phase velocity with the stack's REF if any)
+    ctx.progress({ step: 'reference_point', done: 0, total: 1, label: 'maskConnComp / avgSpatialCoh' });
+    const maps = computeStackMaps(
+      stack,
+      keep,
+      { connComp: true, avgCoherence: true, phaseVelocity: { ref: stackRef } },
+      {
+        signal: ctx.signal,
+        onBlock: (d, n) => ctx.progress({ step: 'reference_point', done: d, total: n, label: 'rows' }),
+      },
+    );
+    const maskPath = join(workDir, 'maskConnComp.h5');
+    const cohPath = join(workDir, 'avgSpatialCoh.h5');
+    await writeMaskConnComp(maskPath, maps.maskConnComp as Uint8Array, stack);
+    await writeAvgSpatialCoh(cohPath, maps.avgSpatialCoh as Float32Array, stack);
+    const validity = validityFromPhaseVelocity(maps.avgPhaseVelocity as Float32Array);
+    if (!validity.some((v) => v))
+      throw new InputError(`${files.stack}: no pixel has valid phase in the kept interferograms`);
+
+    // 2) reference pixel
+    const refMaskPath = workPath(workDir, t.get(P + 'maskFile'));
+    const refMask = refMaskPath && existsSync(refMaskPath) ? await readMaskFile(refMaskPath) : null;
+    const waterPath = join(workDir, 'waterMask.h5');
+    const water = existsSync(waterPath) ? await readMaskFile(waterPath) : null;
+    for (const m of [refMask, water])
+      if (m && (m.length !== length || m.width !== width))
+        throw new InputError(`mask is ${m.length}×${m.width} but the stack is ${length}×${width}`);
+    const rmaps: ReferenceMaps = {
+      length,
+      width,
+      validity,
+      mask: refMask?.mask ?? null,
+      maskName: refMaskPath ? refMaskPath.split('/').pop() : undefined,
+      waterMask: water?.mask ?? null,
+      grid: stack.grid,
+    };
+
+    let y: number;
+    let x: number;
+    let method: ReferenceMethod;
+    let why: string;
+    let numCandidates: number | undefined;
+    const user = userReferencePoint(ctx, stack);
+    if (user) {
+      const chk = validateReferencePoint(user.y, user.x, rmaps);
+      if (!chk.ok) throw new InputError(`${t.path}: ${P}${user.method}: ${chk.reason}`);
+      ({ y, x, method } = user);
+      why = `set by ${P}${user.method}${user.method === 'lalo' ? ` = ${user.lat},${user.lon}` : ''}`;
+    } else if (stackRef) {
+      ({ y, x } = stackRef);
+      method = 'existing';
+      why = `REF_Y/REF_X already stored in ${files.stack} (kept, as MintPy does without --force)`;
+    } else {
+      const cohFile = workPath(workDir, t.get(P + 'coherenceFile')) ?? cohPath;
+      if (!existsSync(cohFile)) throw new InputError(`${cohFile}: ${P}coherenceFile not found`);
+      const coh =
+        resolve(cohFile) === resolve(cohPath)
+          ? (maps.avgSpatialCoh as Float32Array)
+          : await readCoherenceMap(cohFile, length, width);
+      const minCoh = t.num(P + 'minCoherence') ?? 0.85;
+      try {
+        const auto = chooseReferencePoint(validity, coh, width, minCoh);
+        ({ y, x, numCandidates } = auto);
+        method = 'maxCoherence';
+        why =
+          `automatic: the highest average spatial coherence (${auto.coherence.toFixed(4)}) among the ${auto.numCandidates} ` +
+          `pixels MintPy would draw from at random (valid data, avgSpatialCoh ≥ ${minCoh}); ties → smallest row, then col`;
+      } catch (e) {
+        if (e instanceof ReferenceSelectionError) throw new InputError(`${cohFile}: ${e.message}`);
+        throw e;
+      }
+    }
+    const attrs = referenceAttrs(y, x, stack.grid);
+    const rec: ReferencePointRecord = {
+      REF_Y: y,
+      REF_X: x,
+      ...(attrs.REF_LAT !== undefined ? { REF_LAT: Number(attrs.REF_LAT), REF_LON: Number(attrs.REF_LON) } : {}),
+      method,
+      why,
+      stackFile: resolve(files.stack),
+      length,
+      width,
+    };
+    const recPath = writeReferencePoint(workDir, rec);
+    ctx.log(`reference point y/x = (${y}, ${x}) — ${why}`);
+    ctx.progress({ step: 'reference_point', done: 1, total: 1 });
+    return {
+      outputs: [maskPath, cohPath, recPath],
+      summary: {
+        ...attrs,
+        method,
+        why,
+        ...(numCandidates !== undefined ? { numCandidates } : {}),
+        numKept: keep.filter(Boolean).length,
+        maskConnCompPixels: (maps.maskConnComp as Uint8Array).reduce((a, b) => a + b, 0),
+      },
+    };
+  } finally {
+    stack.close();
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * velocity (MintPy timeseries2velocity.py): fit the `mintpy.timeFunc.*` model to the last time-series file
+ * of the chain, tile by tile on the worker pool, and write velocity.h5 with every dataset MintPy writes.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
+import { defaultWorkers } from '../pipeline/pool';
+import { planTiles, tileBudgetBytes } from '../pipeline/tiles';
+import { runTiledStep } from '../pipeline/tiledRun';
+import type { FitTask } from '../pipeline/fitTask';
+import { InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { selectDates } from '../../common/timefunc/design';
+import { datasetSpecs, parseTimeFuncOptions, timeFuncAttributes, validateModel } from '../../common/timefunc/model';
+import { MINTPY_DEFAULTS } from '../../common/config/defaults';
+import type { Template } from '../config/template';
+import { timeseriesChainFiles } from './correctTopography';
+import { statSync } from 'node:fs';
+
+/** The time-series file velocity uses: the last of MintPy's chain (timeseries.h5 → timeseries_demErr.h5 …) for this template. */
+export function timeseriesFileOf(workDir: string, template: Template): string {
+  const found = timeseriesChainFiles(workDir, template);
+  if (!found.length) throw new InputError(`${join(workDir, 'timeseries.h5')}: not found (run invert_network first)`);
+  return found[found.length - 1];
+}
+
+/** Dates listed in exclude-date text files (one YYYYMMDD per line, MintPy's exclude_date.txt). */
+function readDateFiles(workDir: string, names: string[]): string[] {
+  const out: string[] = [];
+  for (const n of names) {
+    const p = n.startsWith('/') ? n : join(workDir, n);
+    if (!existsSync(p)) continue;
+    for (const line of readFileSync(p, 'utf8').split(/\r?\n/)) {
+      const d = line.split('#')[0].trim().split(/\s+/)[0];
+      if (d) out.push(d);
+    }
+  }
+  return out;
+}
+
+export async function velocity(ctx: StepContext): Promise<StepResult> {
+  const t = ctx.template;
+  const values: Record<string, string> = {};
+  for (const k of Object.keys(MINTPY_DEFAULTS)) if (k.startsWith('mintpy.timeFunc.')) values[k] = t.get(k);
+  const opts = parseTimeFuncOptions(values);
+  if (opts.uncertainty === 'covariance') {
+    ctx.log('velocity: uncertaintyQuantification = covariance needs a time-series covariance file; using residue');
+    opts.uncertainty = 'residue';
+  }
+  const excludeDate = [...opts.excludeDate, ...readDateFiles(ctx.workDir, opts.excludeDateFiles)];
+
+  const tsFile = timeseriesFileOf(ctx.workDir, t);
+  const h5 = await H5Reader.open(tsFile);
+  let attrs: Attrs, dates: string[], shape: number[];
+  try {
+    attrs = h5.attrs;
+    dates = h5.readStrings('date');
+    shape = h5.shape('timeseries');
+  } finally {
+    h5.close();
+  }
+  const [N, length, width] = shape;
+  if (N !== dates.length) throw new InputError(`${tsFile}: ${dates.length} dates but timeseries has ${N}`);
+  const sel = selectDates(dates, { startDate: opts.startDate, endDate: opts.endDate, excludeDate });
+  if (sel.used.length < 2)
+    throw new InputError(`velocity: only ${sel.used.length} date(s) left after startDate/endDate/excludeDate`);
+  const model = validateModel(opts.model, sel.used); // clear error before any work (e.g. step date outside the range)
+  const specs = datasetSpecs(model, opts.uncertainty);
+  const refYX: [number, number] | null = attrs.REF_Y !== undefined ? [Number(attrs.REF_Y), Number(attrs.REF_X)] : null;
+
+  const numWorkers = ctx.numWorkers ?? defaultWorkers();
+  const tiles = planTiles(
+    length,
+    width * 4 * (N + specs.length),
+    tileBudgetBytes(ctx, numWorkers),
+    numWorkers > 1 ? numWorkers * 2 : 1,
+  );
+  const base: Omit<FitTask, 'r0' | 'r1'> = {
+    kind: 'fit',
+    timeseriesFile: tsFile,
+    dataset: 'timeseries',
+    width,
+    dates,
+    startDate: opts.startDate,
+    endDate: opts.endDate,
+    excludeDate,
+    model,
+    centerLineUtc: Number(attrs.CENTER_LINE_UTC ?? 0) || 0,
+    uncertainty: opts.uncertainty,
+    bootstrapCount: opts.bootstrapCount,
+    seed: 0,
+    refYX,
+  };
+  const st = statSync(tsFile);
+  const { checkpoint } = await runTiledStep(
+    ctx,
+    'velocity',
+    tiles,
+    { base, f: [st.size, st.mtimeMs] },
+    (tl) => ({ ...base, r0: tl.r0, r1: tl.r1 }),
+    numWorkers,
+  );
+
+  const out = join(ctx.workDir, 'velocity.h5');
+  const first = sel.used[0];
+  const last = sel.used[sel.used.length - 1];
+  const w = await H5Writer.create(out, {
+    ...attrs,
+    FILE_TYPE: 'velocity',
+    UNIT: 'm/year',
+    START_DATE: first,
+    END_DATE: last,
+    DATE12: `${first}_${last}`,
+    REF_DATE: attrs.REF_DATE ?? dates[0],
+    ...timeFuncAttributes({ ...opts, model }),
+  });
+  try {
+    for (const s of specs) w.createEmpty(s.name, { shape: [length, width], dtype: '<f4', attrs: { UNIT: s.unit } });
+    for (const tl of tiles) {
+      const r = checkpoint.load(tl.index);
+      for (const s of specs) w.writeRows(s.name, tl.r0, r[s.name]);
+    }
+    w.commit();
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+  checkpoint.clear();
+  return {
+    outputs: [out],
+    summary: { datesUsed: sel.used.length, datasets: specs.map((s) => s.name), tiles: tiles.length },
+  };
+}
