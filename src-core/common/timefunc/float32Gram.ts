@@ -20,9 +20,8 @@
  *  - sgemv_n for n ≤ 48 columns, n ≠ 4 (the AVX-512 kernel): per row, a float32 FMA chain over the columns,
  *    then y = fma(acc, α, y); for exactly 4 columns the Haswell 4×4 kernel (two accumulators for the 4- and
  *    8-row blocks, one per row for 16-row blocks, a scalar FMA chain for the last m mod 4 rows).
- * Checked bit for bit against scipy.linalg.inv / np.dot on this machine for 392 MintPy design matrices
- * (P = 2 … 17, 12 … 30 dates) and for GᵀG with 2 … 1500 dates (test/core/timefunc.expLog.parity.test.ts
- * asserts it on the golden cases). For P ≥ 18 OpenBLAS switches to its blocked recursive getrf, which is not
+ * test/core/timefunc.expLog.parity.test.ts asserts it bit for bit against scipy on this machine: 114 MintPy
+ * design matrices (P = 2 … 17, 12 … 30 dates) and GᵀG of 300 … 1500 dates. For P ≥ 18 OpenBLAS switches to its blocked recursive getrf, which is not
  * replayed: `mintpyGramInvDiag` returns null and the caller uses the float64 diagonal (closer to MintPy's on
  * average than another float32 rounding sequence would be). Other OpenBLAS kernels (Haswell, Zen) round
  * differently and change MintPy's own stds by up to about cond(GᵀG)·2⁻²⁴.

@@ -71,6 +71,11 @@ GRAM_MODELS = [
 ]
 
 
+def listed(model):
+    """the model with exp/log as [[onset, [taus]], …]: JSON objects with numeric keys lose their order in JS"""
+    return {**model, 'exp': [[k, v] for k, v in model['exp'].items()], 'log': [[k, v] for k, v in model['log'].items()]}
+
+
 def synthetic(N, P):
     """float32 N × P of small rationals (the same in every language: one correctly rounded division)"""
     k = np.arange(N).reshape(-1, 1)
@@ -181,9 +186,38 @@ def main():
                      'stepDate': opts.get('stepDate', []), 'exp': opts.get('exp', {}), 'log': opts.get('log', {})}
             G = time_func.get_design_matrix4time_func(dates, model=model, seconds=seconds)
             out['gram'].append({
-                'model': model,
+                'model': listed(model),
                 'designSha256': hashlib.sha256(np.ascontiguousarray(G, dtype='<f4').tobytes()).hexdigest(),
                 'gramInvDiag': [f32(v) for v in np.diag(linalg.inv(np.dot(G.T, G)))],
+            })
+        # random designs: 5 … 17 parameters on 12 … 30 of the fixture's dates
+        rng = np.random.default_rng(17)
+        out['gramRandom'] = []
+        while len(out['gramRandom']) < 100:
+            nd = int(rng.integers(12, len(dates) + 1))
+            idx = sorted(rng.choice(len(dates), nd, replace=False).tolist())
+            ds = [dates[i] for i in idx]
+            model = {'polynomial': int(rng.integers(0, 4)),
+                     'periodic': [float(x) for x in rng.choice([1.0, 0.5, 0.25, 2.0, 0.3], int(rng.integers(0, 3)), replace=False)],
+                     'stepDate': sorted({ds[int(rng.integers(1, nd - 1))] for _ in range(int(rng.integers(0, 3)))}),
+                     'exp': {}, 'log': {}}
+            for key in ('exp', 'log'):
+                for _ in range(int(rng.integers(0, 3))):
+                    model[key][ds[int(rng.integers(0, nd - 2))]] = sorted({int(x) for x in rng.integers(5, 300, int(rng.integers(1, 3)))})
+            num = time_func.get_num_param(model)
+            if num < 5 or num > 17 or num >= nd:
+                continue
+            G = time_func.get_design_matrix4time_func(ds, model=model, seconds=seconds)
+            try:
+                diag = np.diag(linalg.inv(np.dot(G.T, G)))
+            except linalg.LinAlgError:
+                continue
+            if not np.all(np.isfinite(diag)):
+                continue
+            out['gramRandom'].append({
+                'dates': idx, 'model': listed(model),
+                'designSha256': hashlib.sha256(np.ascontiguousarray(G, dtype='<f4').tobytes()).hexdigest(),
+                'gramInvDiag': [f32(v) for v in diag],
             })
         out['gramLong'] = []
         for N, P in [(300, 4), (321, 3), (700, 3), (1500, 2)]:
