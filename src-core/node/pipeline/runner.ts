@@ -29,6 +29,8 @@ export interface RunOptions {
   onProgress?: (p: Progress) => void;
   onLog?: (message: string) => void;
   numWorkers?: number;
+  /** where the tiled steps run, overriding mintpy.compute.cluster: 'slurm' | 'local' | 'no' (CLI --cluster) */
+  cluster?: string;
 }
 
 export interface StepRecord {
@@ -141,6 +143,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
       log,
       signal,
       numWorkers: opts.numWorkers,
+      cluster: opts.cluster,
       progress: (p) => opts.onProgress?.({ ...p, step: name }),
     };
     log(`step ${name}`);
