@@ -15,6 +15,8 @@ import {
 } from '../../common/pipeline/types';
 import { STEPS } from './registry';
 import { globLast } from '../formats/aria';
+import { clusterKind, slurmOptions } from './cluster/config';
+import { SlurmClient } from './cluster/slurmClient';
 
 export interface RunOptions {
   templatePath: string;
@@ -127,6 +129,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
       `${legacy.join(', ')}: ignored, as MintPy 1.5.1 does (the velocity step reads mintpy.timeFunc.*; use those keys)`,
     );
   if (other.length) log(`template keys not used by InSAR Studio (kept): ${other.join(', ')}`);
+  if (clusterKind(template, opts.cluster) === 'slurm')
+    await new SlurmClient().preflight({ templatePath: template.path, partition: slurmOptions(template).partition });
 
   for (const name of selectSteps(opts)) {
     if (signal.aborted) throw new CancelledError();

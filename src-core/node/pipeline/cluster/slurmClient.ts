@@ -140,6 +140,21 @@ export class SlurmClient {
     return id;
   }
 
+  /**
+   * Before a run: Slurm's commands are there and the partition exists — so a bad setting fails at once,
+   * not after the steps that run before the first tiled one.
+   */
+  async preflight(ctx: { templatePath: string; partition: string | null }): Promise<void> {
+    await this.call('sbatch', ['--version']);
+    await this.call('squeue', ['--version']);
+    if (!ctx.partition) return;
+    const all = await this.partitions();
+    if (all && !all.includes(ctx.partition))
+      throw new InputError(
+        `${ctx.templatePath}: insarstudio.slurm.partition = ${ctx.partition}: Slurm has no such partition (sinfo lists: ${all.join(', ') || 'none'})`,
+      );
+  }
+
   async partitions(): Promise<string[] | null> {
     try {
       const r = await this.exec('sinfo', ['-h', '-o', '%R']);
