@@ -4,7 +4,7 @@
  * waterMask.h5. The fixture's ifgramStack.h5 was re-referenced in place by MintPy 1.5.1's chain afterwards
  * (REF_* attributes), and its template had no mintpy.reference.yx when it was loaded.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -13,23 +13,10 @@ import { H5Reader, type Attrs } from '../../src-core/node/formats/h5';
 import { loadData } from '../../src-core/node/load/loadData';
 import type { StepContext } from '../../src-core/common/pipeline/types';
 import { describeNisarParity, nx } from '../helpers/fixtures';
+import { stageNisarTiny } from '../helpers/nisar';
 
 const root = mkdtempSync(join(tmpdir(), 'nisar-load-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** The fixture's folder layout in a temp dir (products and DEM linked, the template copied). */
-export function stageNisarTiny(dir: string, dropKeys: string[] = ['mintpy.reference.yx']): string {
-  mkdirSync(join(dir, 'mintpy'), { recursive: true });
-  symlinkSync(nx('GUNW'), join(dir, 'GUNW'));
-  symlinkSync(nx('DEM'), join(dir, 'DEM'));
-  const cfg = readFileSync(nx('mintpy', 'NISAR_CV.cfg'), 'utf8')
-    .split('\n')
-    .filter((l) => !dropKeys.some((k) => l.startsWith(k)))
-    .join('\n');
-  const path = join(dir, 'mintpy', 'NISAR_CV.cfg');
-  writeFileSync(path, cfg);
-  return path;
-}
 
 const logs: string[] = [];
 let outputs: string[] = [];
