@@ -6,6 +6,7 @@ import type { Template } from '../../node/config/template';
 
 import type { StepName } from './stepNames';
 export { STEP_NAMES, type StepName } from './stepNames';
+export type { StepEvent } from './stepEvents';
 
 export interface Progress {
   step: StepName | string;

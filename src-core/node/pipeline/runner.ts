@@ -10,6 +10,7 @@ import {
   InputError,
   type Progress,
   type StepContext,
+  type StepEvent,
   type StepFn,
   type StepName,
 } from '../../common/pipeline/types';
@@ -28,6 +29,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   onLog?: (message: string) => void;
+  /** typed step events (started, then finished / skipped / failed / cancelled) */
+  onStep?: (e: StepEvent) => void;
   numWorkers?: number;
 }
 
@@ -102,6 +105,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
   mkdirSync(workDir, { recursive: true });
   const signal = opts.signal ?? new AbortController().signal;
   const log = opts.onLog ?? (() => {});
+  const onStep = opts.onStep ?? (() => {});
   const record: RunRecord = {
     templatePath: template.path,
     workDir,
@@ -132,6 +136,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
     if (reason) {
       record.steps.push({ name, status: 'skipped', seconds: 0, outputs: [], summary: { reason } });
       log(`skip ${name}: ${reason}`);
+      onStep({ step: name, status: 'skipped', reason });
       continue;
     }
     const fn: StepFn = STEPS[name];
@@ -144,22 +149,35 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
       progress: (p) => opts.onProgress?.({ ...p, step: name }),
     };
     log(`step ${name}`);
+    onStep({ step: name, status: 'started' });
     const t0 = performance.now();
     try {
       const res = await fn(ctx);
-      // a step that finds itself switched off (e.g. correct_topography with topographicResidual = no) says so
-      const status = res.summary.skipped === true ? 'skipped' : 'done';
-      record.steps.push({ name, status, seconds: (performance.now() - t0) / 1000, ...res });
+      // a step that finds itself switched off (e.g. reference_date without a reference date) says so
+      const skipped = res.summary.skipped === true;
+      const seconds = (performance.now() - t0) / 1000;
+      record.steps.push({ name, status: skipped ? 'skipped' : 'done', seconds, ...res });
+      onStep(
+        skipped
+          ? { step: name, status: 'skipped', reason: String(res.summary.reason ?? 'nothing to do') }
+          : { step: name, status: 'finished', seconds, outputs: res.outputs },
+      );
     } catch (e) {
       const cancelled = e instanceof CancelledError || signal.aborted;
+      const seconds = (performance.now() - t0) / 1000;
       record.steps.push({
         name,
         status: cancelled ? 'cancelled' : 'failed',
-        seconds: (performance.now() - t0) / 1000,
+        seconds,
         outputs: [],
         summary: {},
         error: (e as Error).message,
       });
+      onStep(
+        cancelled
+          ? { step: name, status: 'cancelled', seconds }
+          : { step: name, status: 'failed', seconds, error: (e as Error).message },
+      );
       record.ok = false;
       (e as Error & { record?: RunRecord }).record = record;
       throw e;
