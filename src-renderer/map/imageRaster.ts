@@ -1,7 +1,7 @@
 /** A whole-grid raster as one MapLibre image source + raster layer (blob URLs revoked when replaced). */
 import type { ImageSource, Map as MlMap } from 'maplibre-gl';
 import type { Grid } from '../../src-shared/api';
-import { gridCoords, gridCorners } from '../../src-core/common/geo/gridCoords';
+import { gridCornersLonLat } from '../../src-core/common/geo/gridCoords';
 
 const urls = new Map<string, string>();
 
@@ -17,7 +17,7 @@ export function setImage(
   const url = URL.createObjectURL(blob);
   const old = urls.get(id);
   urls.set(id, url);
-  const coordinates = gridCorners(grid, gridCoords(grid)) as [
+  const coordinates = gridCornersLonLat(grid) as [
     [number, number],
     [number, number],
     [number, number],

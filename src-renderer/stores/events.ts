@@ -10,6 +10,7 @@ export function installEventHandlers(): () => void {
   const run = useRunStore();
   const offs = [
     api.on('onProgress', (p) => run.onProgress(p)),
+    api.on('onStep', (e) => run.onStep(e)),
     api.on('onLog', (l) => run.onLog(l)),
     api.on('onRunFinished', (e) => {
       run.onFinished(e.run);

@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { PixelSeries, Transect } from '../../src-shared/api';
-import { gridCoords, pixelAt, pixelCentre } from '../../src-core/common/geo/gridCoords';
+import { latLonToRowColGeo, rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 import { api } from '../api/client';
 import { useUiStore } from './ui';
 import { useLayersStore } from './layers';
@@ -53,7 +53,9 @@ export const useInspectStore = defineStore('inspect', () => {
   /** The pixel at a lon/lat of the shown grid, or null outside it. */
   function pixelOf(lon: number, lat: number): [number, number] | null {
     const g = grid.value;
-    return g ? pixelAt(g, gridCoords(g), lon, lat) : null;
+    if (!g) return null;
+    const [row, col] = latLonToRowColGeo(g, lat, lon);
+    return row >= 0 && row < g.length && col >= 0 && col < g.width ? [row, col] : null;
   }
 
   async function inspectPixel(row: number, col: number): Promise<boolean> {
@@ -86,7 +88,7 @@ export const useInspectStore = defineStore('inspect', () => {
   async function referenceAtPixel(row: number, col: number): Promise<boolean> {
     const g = grid.value;
     if (!g) return false;
-    const [lon, lat] = pixelCentre(gridCoords(g), row, col);
+    const [lat, lon] = rowColToLatLonGeo(g, row, col);
     return !!(await useNetworkStore().setReference(lat, lon))?.ok;
   }
 

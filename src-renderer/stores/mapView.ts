@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
 import type { Map as MlMap } from 'maplibre-gl';
-import { gridBounds, gridCoords } from '../../src-core/common/geo/gridCoords';
+import { gridBoundsLonLat } from '../../src-core/common/geo/gridCoords';
 import type { Grid } from '../../src-shared/api';
 import { useLayersStore } from './layers';
 import { useProjectStore } from './project';
@@ -21,7 +21,7 @@ export const useMapViewStore = defineStore('mapView', () => {
   function zoomToData(grid?: Grid | null): void {
     const g = grid ?? useLayersStore().data?.grid ?? useProjectStore().grid;
     if (!map.value || !g) return;
-    const [w, s, e, n] = gridBounds(g, gridCoords(g));
+    const { west: w, south: s, east: e, north: n } = gridBoundsLonLat(g);
     map.value.fitBounds(
       [
         [w, s],

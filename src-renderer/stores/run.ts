@@ -1,7 +1,14 @@
 /** The pipeline run: start (from a step), cancel, each step's status and progress, the log, the last run. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { LogEvent, ProgressEvent, ProjectInfo, RunSummary } from '../../src-shared/api';
+import type {
+  LogEvent,
+  PipelineStep,
+  ProgressEvent,
+  ProjectInfo,
+  RunStepEvent,
+  RunSummary,
+} from '../../src-shared/api';
 import { api } from '../api/client';
 import { useUiStore } from './ui';
 
@@ -19,7 +26,7 @@ export const useRunStore = defineStore('run', () => {
     running.value = p?.running ?? false;
   }
 
-  async function start(from?: string): Promise<void> {
+  async function start(from?: PipelineStep): Promise<void> {
     if (running.value) return;
     log.value = [];
     progress.value = {};
@@ -34,23 +41,29 @@ export const useRunStore = defineStore('run', () => {
     if (running.value) await useUiStore().guarded(() => api.cancelRun(), 'Cancelling the run');
   }
 
-  function markRunning(step: string): void {
-    const s = steps.value.find((x) => x.name === step);
-    if (!s || s.status !== 'pending') return;
-    for (const x of steps.value) if (x.status === 'running') x.status = 'done';
-    s.status = 'running';
-  }
-
   function onProgress(p: ProgressEvent): void {
     progress.value[p.step] = { done: p.done, total: p.total, label: p.label };
-    markRunning(p.step);
+  }
+
+  /** A typed step event of the run (started / finished / skipped / failed / cancelled). */
+  function onStep(e: RunStepEvent): void {
+    const s = steps.value.find((x) => x.name === e.step);
+    if (!s) return;
+    if (e.status === 'started') s.status = 'running';
+    else if (e.status === 'finished') {
+      s.status = 'done';
+      s.seconds = e.seconds;
+    } else if (e.status === 'skipped') s.status = 'skipped';
+    else {
+      s.status = e.status;
+      s.seconds = e.seconds;
+      if (e.status === 'failed') s.error = e.error;
+    }
   }
 
   function onLog(l: LogEvent): void {
     log.value.push(`${l.time.slice(11, 19)}  ${l.message}`);
     if (log.value.length > LOG_LINES) log.value.splice(0, log.value.length - LOG_LINES);
-    const m = /^step (\w+)/.exec(l.message);
-    if (m) markRunning(m[1]);
   }
 
   function onFinished(run: RunSummary): void {
@@ -65,5 +78,18 @@ export const useRunStore = defineStore('run', () => {
     else if (run.status === 'ok') ui.toast('Run finished: layers updated', 'info');
   }
 
-  return { running, steps, progress, log, lastRun, followProject, start, cancel, onProgress, onLog, onFinished };
+  return {
+    running,
+    steps,
+    progress,
+    log,
+    lastRun,
+    followProject,
+    start,
+    cancel,
+    onProgress,
+    onStep,
+    onLog,
+    onFinished,
+  };
 });

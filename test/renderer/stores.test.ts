@@ -227,10 +227,15 @@ describe('run', () => {
     const run = useRunStore();
     await run.start();
     expect(run.running).toBe(true);
-    emit('onLog', { runId: 1, time: '2026-01-01T00:00:01Z', message: 'step load_data' });
+    emit('onStep', { runId: 1, step: 'load_data', status: 'started' });
     expect(run.steps[0].status).toBe('running');
+    emit('onStep', { runId: 1, step: 'load_data', status: 'finished', seconds: 1.5, outputs: [] });
+    emit('onStep', { runId: 1, step: 'invert_network', status: 'started' });
     emit('onProgress', { runId: 1, step: 'invert_network', done: 1, total: 4 });
     expect(run.steps.map((s) => s.status)).toEqual(['done', 'running']);
+    expect(run.steps[0].seconds).toBe(1.5);
+    expect(run.progress.invert_network).toEqual({ done: 1, total: 4, label: undefined });
+    emit('onLog', { runId: 1, time: '2026-01-01T00:00:01Z', message: 'step load_data' });
     expect(run.log).toEqual(['00:00:01  step load_data']);
     fakeApi.listLayers.mockClear();
     emit('onRunFinished', {

@@ -1,5 +1,5 @@
 /** The project grid's outline (dashed), so the data's place shows before any layer is drawn. */
-import { gridCoords, gridCorners } from '../../../src-core/common/geo/gridCoords';
+import { gridCornersLonLat } from '../../../src-core/common/geo/gridCoords';
 import { useProjectStore } from '../../stores/project';
 import { useUiStore } from '../../stores/ui';
 import { addGeoJson, fc, removeGeoJson, ring, setGeoJson } from '../geojson';
@@ -8,7 +8,7 @@ import type { Grid } from '../../../src-shared/api';
 
 const ID = 'extent';
 const color = (t: string) => (t === 'dark' ? '#9ec1e6' : '#1f3b57');
-const data = (g: Grid | null) => fc(g ? [ring(gridCorners(g, gridCoords(g)))] : []);
+const data = (g: Grid | null) => fc(g ? [ring(gridCornersLonLat(g))] : []);
 
 export default defineMapLayer({
   id: ID,

@@ -3,7 +3,7 @@
  * pairs on one grid may cover different parts of it (the dates are in the layer bar).
  */
 import type { LayerData } from '../../../src-shared/api';
-import { gridCoords } from '../../../src-core/common/geo/gridCoords';
+import { xyToLonLat } from '../../../src-core/common/geo/gridCoords';
 import { useLayersStore } from '../../stores/layers';
 import { useUiStore } from '../../stores/ui';
 import { addGeoJson, fc, removeGeoJson, ring, setGeoJson } from '../geojson';
@@ -36,9 +36,10 @@ function footprint(d: LayerData | null) {
   if (!d || d.ref.file !== 'inputs/ifgramStack.h5' || !d.ref.date) return fc([]);
   const b = validBox(d.values, d.grid.width);
   if (!b) return fc([]);
-  const c = gridCoords(d.grid);
+  const g = d.grid;
   const [r0, c0, r1, c1] = b;
-  const corners = [c.toLonLat(r0, c0), c.toLonLat(r0, c1), c.toLonLat(r1, c1), c.toLonLat(r1, c0)];
+  const at = (r: number, c: number) => xyToLonLat(g, g.xFirst + c * g.xStep, g.yFirst + r * g.yStep);
+  const corners = [at(r0, c0), at(r0, c1), at(r1, c1), at(r1, c0)];
   return fc([ring(corners)]);
 }
 
