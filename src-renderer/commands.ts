@@ -11,6 +11,7 @@ import { useNetworkStore } from './stores/network';
 import { useProjectStore } from './stores/project';
 import { useRunStore } from './stores/run';
 import { useUiStore } from './stores/ui';
+import { usePlaybackStore } from './stores/playback';
 
 type AppShortcut = Exclude<ShortcutId, `network.${string}` | `file.${string}`>;
 
@@ -26,6 +27,7 @@ export function runCommand(id: AppShortcut): void {
     'map.pixel': () => inspect.setTool('pixel'),
     'map.transect': () => inspect.setTool('transect'),
     'map.reference': () => inspect.setTool('reference'),
+    'map.displayRef': () => inspect.setTool('displayref'),
     'map.zoomData': () => useMapViewStore().zoomToData(),
     'map.mask': () => (layers.maskOn = !layers.maskOn),
     'map.hillshade': () => (layers.hillshade = !layers.hillshade),
@@ -33,6 +35,7 @@ export function runCommand(id: AppShortcut): void {
     'date.next': () => layers.stepDate(1),
     'date.first': () => layers.stepDate('first'),
     'date.last': () => layers.stepDate('last'),
+    'time.play': () => usePlaybackStore().toggle(),
     'help.shortcuts': () => (ui.helpOpen = !ui.helpOpen),
   };
   void commands[id]();

@@ -13,6 +13,9 @@ import type { StepEvent } from '../src-core/common/pipeline/stepEvents';
 import type { ClusterProgress } from '../src-core/common/pipeline/clusterProgress';
 import * as s from './argSchemas';
 import type { GeoGrid } from '../src-core/common/formats/grid';
+import type { ModelTerm } from '../src-core/common/timefunc/termLines';
+
+export type { ModelTerm };
 
 /** MintPy's step order (declared once, in the science core). */
 export const STEP_ORDER = STEP_NAMES;
@@ -120,12 +123,19 @@ export interface LayerInfo {
   units: string;
   /** for 'timeseries': dates; for 'pair': 'YYYYMMDD_YYYYMMDD' per pair */
   dates?: string[];
+  /** for 'timeseries': the file's own reference date (REF_DATE; else its first date) */
+  refDate?: string;
 }
 
 export interface LayerRef {
   file: string;
   dataset: string;
   date?: string;
+  /**
+   * a time series shown relative to this date instead of the file's REF_DATE: each pixel minus its own
+   * value on that date (MintPy's tsview --ref-date; src-core referenceToDate). Display only.
+   */
+  refDate?: string;
 }
 
 export interface LayerStats {
@@ -168,6 +178,40 @@ export interface PixelSeries {
   /** the fitted model evaluated at `years` (m); empty without velocity.h5 */
   model: Float32Array;
   referenceDate: string;
+  /** the model's terms at the pixel as velocity.h5 holds them (src-core modelTerms; empty without it) */
+  terms: ModelTerm[];
+}
+
+/** One pixel of a layer: its value on every date of a stack, or the one value of a map. */
+export interface PixelValues {
+  row: number;
+  col: number;
+  lat: number;
+  lon: number;
+  /** the stack's dates (or pairs); null for a 2-D map */
+  dates: string[] | null;
+  /** as stored (the layer's units) */
+  values: Float32Array;
+  units: string;
+}
+
+/** The mean series of a polygon and its spread (src-core readRegionSeries). */
+export interface RegionSeries {
+  /** work-dir relative time-series file */
+  file: string;
+  dates: string[];
+  /** the date the values are relative to (the file's REF_DATE unless another was asked for) */
+  refDate: string;
+  unit: string;
+  /** pixels with their centre inside, and how many of them the mask (or no inversion) left out */
+  inside: number;
+  masked: number;
+  count: Int32Array;
+  mean: Float64Array;
+  std: Float64Array;
+  p25: Float64Array;
+  median: Float64Array;
+  p75: Float64Array;
 }
 
 export interface Transect {
@@ -230,8 +274,13 @@ export const API = {
   listDir: method<DirListing>()(s.str()),
   network: method<NetworkInfo>()(),
   listLayers: method<LayerInfo[]>()(),
-  getLayer: method<LayerData>()(s.str(1024), s.str(256), s.opt(s.str(64))),
+  /** a layer's values; a stack at `date`, relative to `refDate` when given (each pixel minus its value then) */
+  getLayer: method<LayerData>()(s.str(1024), s.str(256), s.opt(s.str(64)), s.opt(s.date)),
   pixelSeries: method<PixelSeries>()(s.int(), s.int()),
+  /** one pixel of a layer on every date (a stack) or its one value (a map): display re-referencing reads it */
+  pixelValues: method<PixelValues>()(s.layerRef, s.int(), s.int()),
+  /** the mean series of a polygon ([lat, lon] vertices) and its spread, optionally relative to a date */
+  regionSeries: method<RegionSeries>()(s.polygon, s.opt(s.date)),
   transect: method<Transect>()(s.layerRef, s.latLon, s.latLon, s.opt(s.int(2, 10000))),
   setExcludedPairs: method<EditState>()(s.indexList),
   setReferencePoint: method<RefPointResult>()(s.lat, s.lon),

@@ -48,10 +48,23 @@ export const indexList = v.pipe(
   v.check((a) => new Set(a).size === a.length, 'duplicate indices'),
 );
 
-/** A layer: a dataset of a work-dir file, and for a stack the date (YYYYMMDD) or pair (YYYYMMDD_YYYYMMDD). */
+/** A date YYYYMMDD. */
+export const date = v.pipe(v.string('expected a date YYYYMMDD'), v.regex(/^\d{8}$/, 'expected a date YYYYMMDD'));
+
+/**
+ * A layer: a dataset of a work-dir file, and for a stack the date (YYYYMMDD) or pair (YYYYMMDD_YYYYMMDD);
+ * a time series may be shown relative to another date (`refDate`).
+ */
 export const layerRef = v.strictObject(
-  { file: str(1024), dataset: str(256), date: v.optional(str(64)) },
-  'expected {file, dataset, date?}',
+  { file: str(1024), dataset: str(256), date: v.optional(str(64)), refDate: v.optional(date) },
+  'expected {file, dataset, date?, refDate?}',
+);
+
+/** A polygon: 3 to 10000 [lat, lon] vertices (closed implicitly). */
+export const polygon = v.pipe(
+  v.array(latLon, 'expected an array of [lat, lon] vertices'),
+  v.minLength(3, 'a polygon needs at least 3 vertices'),
+  v.maxLength(10000, 'at most 10000 vertices'),
 );
 
 /** Template keys set from the app: `mintpy.*` → one-line value, or null to remove the override. */

@@ -34,6 +34,13 @@ export const SHORTCUTS = [
   { id: 'map.pixel', keys: ['P'], label: 'Map tool: inspect a pixel', group: 'Map', scope: 'app' },
   { id: 'map.transect', keys: ['T'], label: 'Map tool: draw a transect', group: 'Map', scope: 'app' },
   { id: 'map.reference', keys: ['R'], label: 'Map tool: set the reference point', group: 'Map', scope: 'app' },
+  {
+    id: 'map.displayRef',
+    keys: ['D'],
+    label: 'Map tool: display reference pixel (view only, no re-run)',
+    group: 'Map',
+    scope: 'app',
+  },
   { id: 'map.zoomData', keys: ['Z'], label: 'Zoom to the data', group: 'Map', scope: 'app' },
   { id: 'map.mask', keys: ['M'], label: 'Mask on / off', group: 'Map', scope: 'app' },
   { id: 'map.hillshade', keys: ['H'], label: 'Hillshade on / off', group: 'Map', scope: 'app' },
@@ -41,6 +48,7 @@ export const SHORTCUTS = [
   { id: 'date.next', keys: ['ArrowRight'], label: 'Next date (or pair)', group: 'Time', scope: 'app' },
   { id: 'date.first', keys: ['Home'], label: 'First date', group: 'Time', scope: 'app' },
   { id: 'date.last', keys: ['End'], label: 'Last date', group: 'Time', scope: 'app' },
+  { id: 'time.play', keys: ['K'], label: 'Play / pause the dates', group: 'Time', scope: 'app' },
   { id: 'help.shortcuts', keys: ['?'], label: 'Show the keyboard shortcuts', group: 'Help', scope: 'app' },
   {
     id: 'network.prev',

@@ -77,12 +77,14 @@ export function createServices(opts: ServiceOptions): Services {
     listDir: async (path) => projects.listDir(path),
     network: async () => projects.network(),
     listLayers: async () => layers.listLayers(),
-    getLayer: async (file, dataset, date) => {
-      const data = await layers.getLayer(file, dataset, date);
+    getLayer: async (file, dataset, date, refDate) => {
+      const data = await layers.getLayer(file, dataset, date, refDate);
       const stale = projects.current ? projects.editState().staleFrom : null;
       return { ...data, stale: isOutputStale(file, stale) };
     },
     pixelSeries: async (row, col) => layers.pixelSeries(row, col),
+    pixelValues: async (ref, row, col) => layers.pixelValues(ref, row, col),
+    regionSeries: async (polygon, refDate) => layers.regionSeries(polygon, refDate),
     transect: async (ref, start, end, samples) => layers.transect(ref, start, end, samples),
     setExcludedPairs: async (indices) => projects.setExcludedPairs(indices),
     setReferencePoint: async (lat, lon) => projects.setReferencePoint(lat, lon),

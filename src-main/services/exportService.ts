@@ -71,7 +71,7 @@ export class ExportService {
     const lines: string[] = [];
     let name: string;
     if (what.kind === 'layer') {
-      const l = await this.layers.getLayer(what.ref.file, what.ref.dataset, what.ref.date);
+      const l = await this.layers.getLayer(what.ref.file, what.ref.dataset, what.ref.date, what.ref.refDate);
       name = `${layerName(what.ref)}.csv`;
       lines.push(`lat,lon,row,col,${what.ref.dataset}_${l.units.replace(/\W+/g, '_')}`);
       const g = l.grid;

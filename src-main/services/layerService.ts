@@ -10,6 +10,9 @@ import { gridOf, rowColToLatLon, latLonToRowCol } from '../../src-core/node/form
 import { decimalYear } from '../../src-core/common/time/dates';
 import { evaluateModel } from '../../src-core/common/timefunc/fitTile';
 import { datasetSpecs, defaultModel, numParams, parseTimeFuncOptions } from '../../src-core/common/timefunc/model';
+import { modelTerms } from '../../src-core/common/timefunc/terms';
+import { referenceToDate } from '../../src-core/common/derived/displayReference';
+import { readRegionSeries } from '../../src-core/node/derived/regionSeries';
 import type {
   Grid,
   LayerData,
@@ -18,6 +21,8 @@ import type {
   LayerRef,
   LayerStats,
   PixelSeries,
+  PixelValues,
+  RegionSeries,
   Transect,
 } from '../../src-shared/api';
 
@@ -154,7 +159,10 @@ export class LayerService {
             kind: d.kind,
             units: unitsOf(kf.file, d.name, attrs.UNIT),
           };
-          if (d.kind === 'timeseries') info.dates = r.readStrings('date');
+          if (d.kind === 'timeseries') {
+            info.dates = r.readStrings('date');
+            info.refDate = attrs.REF_DATE ?? info.dates[0];
+          }
           if (d.kind === 'pair') {
             const s = r.readStrings('date');
             info.dates = [];
@@ -169,9 +177,13 @@ export class LayerService {
     return out;
   }
 
-  async getLayer(file: string, dataset: string, date?: string): Promise<LayerData> {
+  /**
+   * A layer's values: a 2-D map, or one date (pair) of a stack; with `refDate` a time series relative to
+   * that date (each pixel minus its own value then: src-core referenceToDate, MintPy's tsview --ref-date).
+   */
+  async getLayer(file: string, dataset: string, date?: string, refDate?: string): Promise<LayerData> {
     const p = this.resolveFile(file);
-    const key = `${p}\0${dataset}\0${date ?? ''}`;
+    const key = `${p}\0${dataset}\0${date ?? ''}\0${refDate ?? ''}`;
     const mtime = statSync(p).mtimeMs;
     const hit = this.cache.get(key);
     if (hit && hit.mtime === mtime) return hit.data;
@@ -183,6 +195,8 @@ export class LayerService {
       const shape = r.shape(dataset);
       const values = new Float32Array(grid.length * grid.width);
       let band: number | undefined;
+      let refBand: number | undefined;
+      if (refDate && shape.length !== 3) throw new LayerError(`${file}:${dataset} is a map: it has no reference date`);
       if (shape.length === 3) {
         if (!date) throw new LayerError(`${file}:${dataset} is a stack: choose a date`);
         const labels = r.has('date') ? r.readStrings('date') : [];
@@ -192,16 +206,24 @@ export class LayerService {
           band = pairs.indexOf(date);
         } else band = labels.indexOf(date);
         if (band < 0) throw new LayerError(`${file}: no date "${date}"`);
+        if (refDate) {
+          if (labels.length === shape[0] * 2)
+            throw new LayerError(`${file}: interferograms have no reference date (a pair is a difference already)`);
+          refBand = labels.indexOf(refDate);
+          if (refBand < 0) throw new LayerError(`${file}: no date "${refDate}" to reference to`);
+        }
       } else if (shape.length !== 2)
         throw new LayerError(`${file}:${dataset} is ${shape.length}-D; only maps and stacks are shown`);
       for (let r0 = 0; r0 < grid.length; r0 += ROW_BLOCK) {
         const r1 = Math.min(grid.length, r0 + ROW_BLOCK);
         const block = band === undefined ? r.readRows(dataset, r0, r1) : r.readRows(dataset, r0, r1, [band, band + 1]);
-        const f = toFloat32(block);
+        let f = toFloat32(block);
+        if (refBand !== undefined)
+          f = referenceToDate(f, toFloat32(r.readRows(dataset, r0, r1, [refBand, refBand + 1])));
         values.set(f, r0 * grid.width);
       }
       const data: LayerData = {
-        ref: { file, dataset, ...(date ? { date } : {}) },
+        ref: { file, dataset, ...(date ? { date } : {}), ...(refDate ? { refDate } : {}) },
         grid,
         values,
         units: unitsOf(file, dataset, attrs.UNIT),
@@ -245,6 +267,7 @@ export class LayerService {
         residualStd: NaN,
         model: new Float32Array(0),
         referenceDate: attrs.REF_DATE ?? dates[0],
+        terms: [],
       };
     } finally {
       r.close();
@@ -258,6 +281,7 @@ export class LayerService {
         out.model = fit.model;
         out.velocityStd = v.has('velocityStd') ? Number(v.readRows('velocityStd', row, row + 1)[col]) : NaN;
         out.residualStd = residualRms(out.values, fit.model);
+        out.terms = termsAt(v, row, col);
       } finally {
         v.close();
       }
@@ -265,9 +289,69 @@ export class LayerService {
     return out;
   }
 
+  /** One pixel of a layer: every date (pair) of a stack, or the one value of a map (display re-referencing). */
+  async pixelValues(ref: LayerRef, row: number, col: number): Promise<PixelValues> {
+    const p = this.resolveFile(ref.file);
+    const r = await H5Reader.open(p);
+    try {
+      if (!r.has(ref.dataset)) throw new LayerError(`${ref.file}: no dataset "${ref.dataset}"`);
+      const attrs = r.attrs;
+      const grid = gridOrThrow(attrs, p);
+      if (row < 0 || row >= grid.length || col < 0 || col >= grid.width)
+        throw new LayerError(`pixel (${row}, ${col}) is outside the ${grid.length} × ${grid.width} grid`);
+      const shape = r.shape(ref.dataset);
+      const block = r.readRows(ref.dataset, row, row + 1);
+      let dates: string[] | null = null;
+      const values = new Float32Array(shape.length === 3 ? shape[0] : 1);
+      if (shape.length === 3) {
+        const labels = r.has('date') ? r.readStrings('date') : [];
+        dates =
+          labels.length === shape[0] * 2
+            ? Array.from({ length: shape[0] }, (_, i) => `${labels[2 * i]}_${labels[2 * i + 1]}`)
+            : labels;
+        for (let i = 0; i < shape[0]; i++) values[i] = Number(block[i * grid.width + col]);
+      } else values[0] = Number(block[col]);
+      const [lat, lon] = rowColToLatLon(grid, row, col);
+      return { row, col, lat, lon, dates, values, units: unitsOf(ref.file, ref.dataset, attrs.UNIT) };
+    } finally {
+      r.close();
+    }
+  }
+
+  /**
+   * The mean series of a polygon with its spread (src-core readRegionSeries) from the time series the pixel
+   * chart reads, maskTempCoh.h5 as the mask when present; relative to `refDate` when given.
+   */
+  async regionSeries(polygon: [number, number][], refDate?: string): Promise<RegionSeries> {
+    const file = 'timeseries.h5';
+    const p = this.resolveFile(file);
+    const maskFile = join(this.dir(), 'maskTempCoh.h5');
+    let res;
+    try {
+      res = await readRegionSeries(p, polygon, { refDate: refDate ?? null, maskFile });
+    } catch (e) {
+      if ((e as Error).name === 'InputError') throw new LayerError((e as Error).message.replace(p, file));
+      throw e;
+    }
+    return {
+      file,
+      dates: res.dates,
+      refDate: res.refDate ?? res.fileRefDate,
+      unit: res.unit,
+      inside: res.inside,
+      masked: res.masked,
+      count: res.count,
+      mean: res.mean,
+      std: res.std,
+      p25: res.p25,
+      median: res.median,
+      p75: res.p75,
+    };
+  }
+
   /** Nearest-pixel samples of a layer along a great-circle-ish straight line (in lat/lon) from start to end. */
   async transect(ref: LayerRef, start: [number, number], end: [number, number], samples?: number): Promise<Transect> {
-    const layer = await this.getLayer(ref.file, ref.dataset, ref.date);
+    const layer = await this.getLayer(ref.file, ref.dataset, ref.date, ref.refDate);
     const g = layer.grid;
     const [r0, c0] = latLonToRowCol(g, start[0], start[1]);
     const [r1, c1] = latLonToRowCol(g, end[0], end[1]);
@@ -332,6 +416,18 @@ export function fittedModelAt(
   const refDate = attrs.START_DATE ?? attrs.REF_DATE ?? dates[0];
   const m = evaluateModel(model, params, dates, refDate, Number(attrs.CENTER_LINE_UTC ?? 0) || 0);
   return { velocity, model: Float32Array.from(m) };
+}
+
+/** The model's terms velocity.h5 holds at one pixel (src-core modelTerms), in MintPy's dataset order. */
+export function termsAt(v: H5Reader, row: number, col: number): PixelSeries['terms'] {
+  let model = defaultModel();
+  try {
+    model = parseTimeFuncOptions(v.attrs).model;
+  } catch {
+    /* a velocity.h5 without time-function attributes: MintPy's linear default */
+  }
+  const at = (ds: string) => (v.has(ds) ? Number(v.readRows(ds, row, row + 1)[col]) : NaN);
+  return modelTerms(model, at).filter((t) => v.has(t.name));
 }
 
 /** RMS of values − model over the dates where both are finite (NaN when there is no model). */

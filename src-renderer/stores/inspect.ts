@@ -12,8 +12,10 @@ import { useUiStore } from './ui';
 import { useLayersStore } from './layers';
 import { useProjectStore } from './project';
 import { useNetworkStore } from './network';
+import { useDisplayRefStore } from './displayRef';
+import { applyOffset } from '../../src-core/common/derived/displayReference';
 
-export type MapTool = 'pixel' | 'transect' | 'reference';
+export type MapTool = 'pixel' | 'transect' | 'reference' | 'displayref';
 
 /** A pixel kept on the map (and, later, in the chart) with its own colour. */
 export interface PinnedPixel {
@@ -118,6 +120,7 @@ export const useInspectStore = defineStore('inspect', () => {
 
   /** After a run: the inspected pixel's series again (new values). */
   async function refreshAfterRun(): Promise<void> {
+    await useDisplayRefStore().refreshAfterRun();
     if (series.value) await inspectPixel(series.value.row, series.value.col);
   }
 
@@ -132,7 +135,8 @@ export const useInspectStore = defineStore('inspect', () => {
     const rc = pixelOf(lon, lat);
     if (!d || !rc) return text;
     const i = rc[0] * d.grid.width + rc[1];
-    const v = d.values[i];
+    // the value as shown: minus the display reference pixel's offset (src-core applyOffset, as the map colours it)
+    const v = applyOffset(d.values[i], useDisplayRefStore().offset);
     const masked = layers.mask !== null && layers.mask[i] === 0;
     const u = layers.units;
     text += `   row ${rc[0]} col ${rc[1]}   `;

@@ -8,6 +8,8 @@ import { useLayersStore } from './layers';
 import { useNetworkStore } from './network';
 import { useInspectStore } from './inspect';
 import { useRunStore } from './run';
+import { useDisplayRefStore } from './displayRef';
+import { usePlaybackStore } from './playback';
 
 export const useProjectStore = defineStore('project', () => {
   const info = ref<ProjectInfo | null>(null);
@@ -49,9 +51,11 @@ export const useProjectStore = defineStore('project', () => {
     const ui = useUiStore();
     const p = await ui.guarded(() => api.openProject(folder.trim()), 'Opening the project');
     if (!p) return false;
+    usePlaybackStore().pause();
     useLayersStore().reset();
     useInspectStore().reset();
     useNetworkStore().reset();
+    useDisplayRefStore().reset();
     info.value = p;
     await refresh();
     await useLayersStore().showDefault();

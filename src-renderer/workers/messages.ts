@@ -8,6 +8,8 @@ export interface ColorizeParams {
   vmax: number;
   /** multiply values before colouring (m → cm) */
   scale: number;
+  /** subtracted before scaling: the display reference pixel's value (src-core applyOffset); 0 = none */
+  offset?: number;
   /** 0 = hide pixel */
   mask: Uint8Array | null;
 }

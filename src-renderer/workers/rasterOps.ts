@@ -1,15 +1,20 @@
 /** The raster worker's pixel work as pure functions (testable in Node): colouring and hillshade. */
 import { applyColormap, getColormap } from '../../src-core/common/colormap/index';
+import { applyOffset } from '../../src-core/common/derived/displayReference';
 import type { ColorizeParams, HillshadeParams } from './messages';
 
-/** RGBA bytes of a layer: values × scale through the colormap; NaN and mask = 0 transparent. Mutates `values`. */
+/**
+ * RGBA bytes of a layer: (values − offset) × scale through the colormap (the offset: a display reference
+ * pixel's value, src-core applyOffset as the readout); NaN and mask = 0 transparent. Mutates `values`.
+ */
 export function colorizeRgba(p: ColorizeParams): Uint8ClampedArray {
   const n = p.width * p.height;
   const v = p.values;
-  if (p.scale !== 1 || p.mask) {
+  const off = p.offset ?? 0;
+  if (p.scale !== 1 || p.mask || off !== 0) {
     for (let i = 0; i < n; i++) {
       if (p.mask && p.mask[i] === 0) v[i] = NaN;
-      else v[i] *= p.scale;
+      else v[i] = applyOffset(v[i], off) * p.scale;
     }
   }
   const out = new Uint8ClampedArray(n * 4);

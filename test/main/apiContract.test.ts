@@ -51,6 +51,17 @@ function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
     ['listLayers', []],
     ['getLayer', ['velocity.h5', 'velocity']],
     ['pixelSeries', [5, 6]],
+    ['pixelValues', [{ file: 'timeseries.h5', dataset: 'timeseries' }, 5, 6]],
+    [
+      'regionSeries',
+      [
+        [
+          [36.13, -119.66],
+          [36.13, -119.55],
+          [36.1, -119.6],
+        ],
+      ],
+    ],
     ['transect', [{ file: 'velocity.h5', dataset: 'velocity' }, [36.13, -119.66], [36.12, -119.55], 20]],
     ['setExcludedPairs', [[2]]],
     ['undo', []],

@@ -20,6 +20,7 @@ import { useUiStore } from '../../src-renderer/stores/ui';
 import { useProjectStore } from '../../src-renderer/stores/project';
 import { useNetworkStore } from '../../src-renderer/stores/network';
 import { useLayersStore } from '../../src-renderer/stores/layers';
+import { useDisplayRefStore } from '../../src-renderer/stores/displayRef';
 import { onKeydown } from '../../src-renderer/commands';
 
 vi.mock('../../src-renderer/api/client', async () => ({ api: (await import('./fakeApi')).fakeApi }));
@@ -201,15 +202,19 @@ describe('toasts, help, forms', () => {
     expect(w.find('label[for="pixel-a"]').text()).toBe('Row');
     expect(unnamedControls(w.element as HTMLElement)).toEqual([]);
   });
-  test('the layer bar: date buttons step the date; every control has a name', async () => {
+  test('the layer bar: every control has a name; the colour bar names the display reference', async () => {
     await useProjectStore().open('/data/demo');
     await useLayersStore().pick('timeseries.h5:timeseries');
     const w = mountIt(LayerBar);
     await flushPromises();
-    await w.find('[data-testid="date-prev"]').trigger('click');
-    await flushPromises();
-    expect((w.find('[data-testid="date-select"]').element as HTMLSelectElement).value).toBe('20200125');
-    expect(w.find('[data-testid="date-prev"]').attributes('title')).toBe('Previous date (←)');
     expect(unnamedControls(w.element as HTMLElement)).toEqual([]);
+    expect(w.find('[data-testid="colorbar-note"]').exists()).toBe(false);
+    await useDisplayRefStore().setRefDate('20200113');
+    await useDisplayRefStore().setPixel(2, 3);
+    await flushPromises();
+    expect(w.find('[data-testid="colorbar-note"]').text()).toBe('relative to 20200113 · display ref. row 2, col 3');
+    expect(w.find('[data-testid="colorbar"]').attributes('aria-label')).toContain(
+      '(relative to 20200113 · display ref. row 2, col 3)',
+    );
   });
 });

@@ -12,9 +12,12 @@ import type {
   Grid,
   LayerData,
   LayerInfo,
+  LayerRef,
   NetworkInfo,
   PixelSeries,
+  PixelValues,
   ProjectInfo,
+  RegionSeries,
 } from '../../src-shared/api';
 
 export const GRID: Grid = { length: 4, width: 5, xFirst: -120, yFirst: 36, xStep: 0.01, yStep: -0.01 };
@@ -94,6 +97,7 @@ export const LAYERS: LayerInfo[] = [
     kind: 'timeseries',
     units: 'm',
     dates: DATES,
+    refDate: DATES[0],
   },
   {
     id: 'inputs/geometryGeo.h5:height',
@@ -126,11 +130,15 @@ export function layerValues(file: string, dataset: string, date?: string): Float
   return v;
 }
 
-function layer(file: string, dataset: string, date?: string): LayerData {
-  const values = layerValues(file, dataset, date);
+function layer(file: string, dataset: string, date?: string, refDate?: string): LayerData {
+  let values = layerValues(file, dataset, date);
+  if (refDate) {
+    const r = layerValues(file, dataset, refDate);
+    values = values.map((v, i) => v - r[i]);
+  }
   const units = LAYERS.find((l) => l.file === file && l.dataset === dataset)?.units ?? '1';
   return {
-    ref: { file, dataset, ...(date ? { date } : {}) },
+    ref: { file, dataset, ...(date ? { date } : {}), ...(refDate ? { refDate } : {}) },
     grid: GRID,
     values,
     units,
@@ -154,7 +162,9 @@ function makeFakeApi() {
     listDir: vi.fn(async (path: string) => ({ path, parent: null, entries: [] })),
     network: vi.fn(async () => network(excluded)),
     listLayers: vi.fn(async () => LAYERS),
-    getLayer: vi.fn(async (file: string, dataset: string, date?: string) => layer(file, dataset, date)),
+    getLayer: vi.fn(async (file: string, dataset: string, date?: string, refDate?: string) =>
+      layer(file, dataset, date, refDate),
+    ),
     pixelSeries: vi.fn(async (row: number, col: number): Promise<PixelSeries> => ({
       row,
       col,
@@ -168,6 +178,39 @@ function makeFakeApi() {
       residualStd: 0.002,
       model: Float32Array.from([0, 0.01, 0.02, 0.03]),
       referenceDate: DATES[0],
+      terms: [
+        { name: 'intercept', unit: 'm', value: 0, std: 0.001 },
+        { name: 'velocity', unit: 'm/year', value: 0.1, std: 0.01 },
+      ],
+    })),
+    /** pixel (row, col) of a layer: the layerValues of each date (a map: one value) */
+    pixelValues: vi.fn(async (ref: LayerRef, row: number, col: number): Promise<PixelValues> => {
+      const info = LAYERS.find((l) => l.file === ref.file && l.dataset === ref.dataset);
+      const dates = info?.dates ?? null;
+      const i = row * GRID.width + col;
+      return {
+        row,
+        col,
+        lat: GRID.yFirst + (row + 0.5) * GRID.yStep,
+        lon: GRID.xFirst + (col + 0.5) * GRID.xStep,
+        dates,
+        values: Float32Array.from((dates ?? [undefined]).map((d) => layerValues(ref.file, ref.dataset, d)[i])),
+        units: info?.units ?? '1',
+      };
+    }),
+    regionSeries: vi.fn(async (_polygon: [number, number][], refDate?: string): Promise<RegionSeries> => ({
+      file: 'timeseries.h5',
+      dates: DATES,
+      refDate: refDate ?? DATES[0],
+      unit: 'm',
+      inside: 6,
+      masked: 1,
+      count: Int32Array.from([5, 5, 5, 4]),
+      mean: Float64Array.from([0, -0.01, -0.02, -0.03]),
+      std: Float64Array.from([0, 0.002, 0.003, 0.004]),
+      p25: Float64Array.from([0, -0.012, -0.022, -0.033]),
+      median: Float64Array.from([0, -0.01, -0.02, -0.03]),
+      p75: Float64Array.from([0, -0.008, -0.018, -0.027]),
     })),
     transect: vi.fn(async (ref, _a: [number, number], _b: [number, number]) => ({
       ref,

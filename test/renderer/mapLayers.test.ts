@@ -55,6 +55,7 @@ describe('map-layer adapters', () => {
       'transect',
       'pixels',
       'refpoint',
+      'display-ref',
     ]);
   });
 
@@ -69,7 +70,7 @@ describe('map-layer adapters', () => {
     expect(m.ids.indexOf('hillshade')).toBeGreaterThan(m.ids.indexOf('basemap-coast'));
     expect(m.ids.indexOf('data')).toBeGreaterThan(m.ids.indexOf('hillshade'));
     expect(m.ids.indexOf('data')).toBeLessThan(m.ids.indexOf('extent'));
-    expect(m.ids.at(-1)).toBe('refpoint');
+    expect(m.ids.at(-1)).toBe('display-ref-dot');
     // the data layer was coloured with the entry's colour map and limits, in display units, with the mask
     const c = colourCalls.filter((x) => x.task === 'colorize').at(-1)!.params;
     expect(c).toMatchObject({ cmap: 'RdBu_r', vmin: -1.3, vmax: 1.3, scale: 100, width: 5, height: 4 });

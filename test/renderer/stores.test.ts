@@ -68,7 +68,7 @@ describe('layers', () => {
     expect(layers.active?.ref.date).toBe(DATES[3]);
     layers.setDisplay({ vmin: -5, vmax: 5, cmap: 'jet' });
     await layers.stepDate(-1);
-    expect(fakeApi.getLayer).toHaveBeenLastCalledWith('timeseries.h5', 'timeseries', DATES[2]);
+    expect(fakeApi.getLayer).toHaveBeenLastCalledWith('timeseries.h5', 'timeseries', DATES[2], undefined);
     expect(layers.active).toMatchObject({ ref: { date: DATES[2] }, vmin: -5, vmax: 5, cmap: 'jet' });
     await layers.stepDate('first');
     expect(layers.active?.ref.date).toBe(DATES[0]);

@@ -1,6 +1,7 @@
 /** The shown data layer, coloured in the raster worker with the shared colormap; mask and no-data transparent. */
 import type { LayerData } from '../../../src-shared/api';
 import { useLayersStore, type LayerEntry } from '../../stores/layers';
+import { useDisplayRefStore } from '../../stores/displayRef';
 import { runTask } from '../../workers/rasterClient';
 import { hideImage, removeImage, setImage } from '../imageRaster';
 import { defineMapLayer, type MapContext } from './types';
@@ -14,6 +15,8 @@ interface State {
   mask: Uint8Array | null;
   maskOn: boolean;
   scale: number;
+  /** display reference offset (stores/displayRef) */
+  offset: number;
 }
 
 async function draw(ctx: MapContext, s: State): Promise<void> {
@@ -29,6 +32,7 @@ async function draw(ctx: MapContext, s: State): Promise<void> {
     vmin: e.vmin,
     vmax: e.vmax,
     scale: s.scale,
+    offset: s.offset,
     mask,
   });
   if (my === seq) setImage(ctx.map, ID, blob, d.grid, ctx.beforeId(), e.opacity, e.visible);
@@ -39,7 +43,14 @@ export default defineMapLayer<State>({
   order: 20,
   state: () => {
     const l = useLayersStore();
-    return { entry: l.active, data: l.data, mask: l.mask, maskOn: l.maskOn, scale: l.units.scale };
+    return {
+      entry: l.active,
+      data: l.data,
+      mask: l.mask,
+      maskOn: l.maskOn,
+      scale: l.units.scale,
+      offset: useDisplayRefStore().offset,
+    };
   },
   add: draw,
   async update(ctx, s, prev) {
@@ -49,6 +60,7 @@ export default defineMapLayer<State>({
       s.data !== prev.data ||
       s.mask !== prev.mask ||
       s.maskOn !== prev.maskOn ||
+      s.offset !== prev.offset ||
       a?.cmap !== b?.cmap ||
       a?.vmin !== b?.vmin ||
       a?.vmax !== b?.vmax;
