@@ -12,8 +12,9 @@ import { useProjectStore } from './stores/project';
 import { useRunStore } from './stores/run';
 import { useUiStore } from './stores/ui';
 import { usePlaybackStore } from './stores/playback';
+import { useRegionsStore } from './stores/regions';
 
-type AppShortcut = Exclude<ShortcutId, `network.${string}` | `file.${string}`>;
+type AppShortcut = Exclude<ShortcutId, `network.${string}` | `file.${string}` | `drawing.${string}`>;
 
 export function runCommand(id: AppShortcut): void {
   const ui = useUiStore();
@@ -28,6 +29,7 @@ export function runCommand(id: AppShortcut): void {
     'map.transect': () => inspect.setTool('transect'),
     'map.reference': () => inspect.setTool('reference'),
     'map.displayRef': () => inspect.setTool('displayref'),
+    'map.polygon': () => inspect.setTool('polygon'),
     'map.zoomData': () => useMapViewStore().zoomToData(),
     'map.mask': () => (layers.maskOn = !layers.maskOn),
     'map.hillshade': () => (layers.hillshade = !layers.hillshade),
@@ -64,6 +66,18 @@ function ownsArrows(t: EventTarget | null): boolean {
 export function onKeydown(e: KeyboardEvent): void {
   if (e.defaultPrevented || isTyping(e.target)) return;
   const ui = useUiStore();
+  // drawing a polygon: Enter closes it, Backspace removes a vertex, Escape cancels it
+  const regions = useRegionsStore();
+  if (regions.drawing.length) {
+    const d = findShortcut(e, 'drawing', ui.isMac);
+    if (d) {
+      e.preventDefault();
+      if (d.id === 'drawing.finish') void regions.finish();
+      else if (d.id === 'drawing.undo') regions.drawing = regions.drawing.slice(0, -1);
+      else regions.cancelDrawing();
+      return;
+    }
+  }
   const s = findShortcut(e, 'app', ui.isMac);
   if (s) {
     if (/^(Arrow|Home|End)/.test(e.key) && ownsArrows(e.target)) return;

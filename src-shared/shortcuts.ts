@@ -14,6 +14,8 @@ export type ShortcutScope =
   | 'app'
   /** while the network plot has the keyboard focus */
   | 'networkPlot'
+  /** while a polygon is being drawn on the map (before the app's own keys) */
+  | 'drawing'
   /** Electron's menu only (the browser host has no menu) */
   | 'menu';
 
@@ -22,7 +24,7 @@ export interface Shortcut {
   /** the first key is the one shown in tooltips and the menu */
   keys: readonly string[];
   label: string;
-  group: 'Edit' | 'Run' | 'Map' | 'Time' | 'Network editor' | 'Help' | 'File';
+  group: 'Edit' | 'Run' | 'Map' | 'Time' | 'Network editor' | 'Drawing an area' | 'Help' | 'File';
   scope: ShortcutScope;
 }
 
@@ -38,6 +40,13 @@ export const SHORTCUTS = [
     id: 'map.displayRef',
     keys: ['D'],
     label: 'Map tool: display reference pixel (view only, no re-run)',
+    group: 'Map',
+    scope: 'app',
+  },
+  {
+    id: 'map.polygon',
+    keys: ['A'],
+    label: 'Map tool: draw an area (its mean series in the chart)',
     group: 'Map',
     scope: 'app',
   },
@@ -70,6 +79,21 @@ export const SHORTCUTS = [
     label: 'Exclude / include the selected pair',
     group: 'Network editor',
     scope: 'networkPlot',
+  },
+  { id: 'drawing.finish', keys: ['Enter'], label: 'Close the polygon', group: 'Drawing an area', scope: 'drawing' },
+  {
+    id: 'drawing.undo',
+    keys: ['Backspace'],
+    label: 'Remove the last vertex',
+    group: 'Drawing an area',
+    scope: 'drawing',
+  },
+  {
+    id: 'drawing.cancel',
+    keys: ['Escape'],
+    label: 'Cancel the polygon',
+    group: 'Drawing an area',
+    scope: 'drawing',
   },
   { id: 'file.open', keys: ['Mod+O'], label: 'Open a project folder…', group: 'File', scope: 'menu' },
   { id: 'file.exportKmz', keys: ['Mod+E'], label: 'Export KMZ…', group: 'File', scope: 'menu' },
@@ -138,6 +162,7 @@ const KEY_NAMES: Record<string, [string, string]> = {
   ' ': ['Space', 'Space'],
   Home: ['Home', 'Home'],
   End: ['End', 'End'],
+  Backspace: ['Backspace', 'Backspace'],
   '?': ['?', 'Shift+/'],
 };
 

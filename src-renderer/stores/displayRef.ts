@@ -22,6 +22,7 @@ import { api } from '../api/client';
 import { useUiStore } from './ui';
 import { useLayersStore } from './layers';
 import { useProjectStore } from './project';
+import { useRegionsStore } from './regions';
 
 export interface DisplayPixel {
   row: number;
@@ -187,6 +188,8 @@ export const useDisplayRefStore = defineStore('displayRef', () => {
     refDate.value = d && d !== info?.refDate ? d : null;
     const a = layers().active;
     if (a && info?.kind === 'timeseries') await layers().setRefDate(refDate.value);
+    // polygon means are referenced pixel by pixel on the main side: read again
+    if (useRegionsStore().list.length) await useRegionsStore().refresh();
   }
 
   /** After a run: the pixel's values again (new files). */

@@ -13,17 +13,20 @@ import { useLayersStore } from './layers';
 import { useProjectStore } from './project';
 import { useNetworkStore } from './network';
 import { useDisplayRefStore } from './displayRef';
+import { useRegionsStore } from './regions';
 import { applyOffset } from '../../src-core/common/derived/displayReference';
 
-export type MapTool = 'pixel' | 'transect' | 'reference' | 'displayref';
+export type MapTool = 'pixel' | 'transect' | 'reference' | 'displayref' | 'polygon';
 
-/** A pixel kept on the map (and, later, in the chart) with its own colour. */
+/** A pixel kept on the map and in the chart, in its own colour (the same on both). */
 export interface PinnedPixel {
   row: number;
   col: number;
   lat: number;
   lon: number;
   color: string;
+  /** its time series (as read when pinned; read again after a run) */
+  series: PixelSeries;
 }
 
 /** Marker colours of pinned pixels, in order (Tableau 10: distinct, readable on light and dark maps). */
@@ -48,6 +51,7 @@ export const useInspectStore = defineStore('inspect', () => {
   }
 
   function setTool(t: MapTool): void {
+    if (t !== 'polygon') useRegionsStore().cancelDrawing();
     tool.value = t;
     if (t === 'transect') transectPoints.value = [];
   }
@@ -110,8 +114,10 @@ export const useInspectStore = defineStore('inspect', () => {
   function pin(): void {
     const s = series.value;
     if (!s || pinned.value.some((p) => p.row === s.row && p.col === s.col)) return;
-    const color = PIN_COLORS[(pinned.value.length + 1) % PIN_COLORS.length];
-    pinned.value.push({ row: s.row, col: s.col, lat: s.lat, lon: s.lon, color });
+    // the next colour not in use (the inspected pixel keeps the first)
+    const used = new Set(pinned.value.map((p) => p.color));
+    const color = PIN_COLORS.slice(1).find((c) => !used.has(c)) ?? PIN_COLORS[1 + (pinned.value.length % 7)];
+    pinned.value.push({ row: s.row, col: s.col, lat: s.lat, lon: s.lon, color, series: markRaw(s) });
   }
 
   function unpin(row: number, col: number): void {
@@ -122,6 +128,13 @@ export const useInspectStore = defineStore('inspect', () => {
   async function refreshAfterRun(): Promise<void> {
     await useDisplayRefStore().refreshAfterRun();
     if (series.value) await inspectPixel(series.value.row, series.value.col);
+    const fresh: PinnedPixel[] = [];
+    for (const p of pinned.value) {
+      const s = await useUiStore().guarded(() => api.pixelSeries(p.row, p.col), 'Reading a pinned pixel');
+      if (s) fresh.push({ ...p, series: markRaw(s) });
+    }
+    pinned.value = fresh;
+    await useRegionsStore().refresh();
   }
 
   /** What the cursor is over: lat/lon, pixel, and the shown layer's value ('no data' / 'masked', never 0). */

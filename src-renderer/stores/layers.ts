@@ -112,13 +112,16 @@ export const useLayersStore = defineStore('layers', () => {
     mask.value = maskCache;
   }
 
+  let showSeq = 0;
   /** Show a layer (or another date of it); `keepLimits` keeps the colour settings the user chose. */
   async function show(ref: LayerRef, keepLimits = false): Promise<void> {
+    // the latest request wins: an older read that answers late (playback, a key held down) is dropped
+    const seq = ++showSeq;
     const d = await useUiStore().guarded(
       () => api.getLayer(ref.file, ref.dataset, ref.date, ref.refDate),
       `Reading ${ref.file}:${ref.dataset}`,
     );
-    if (!d) return;
+    if (!d || seq !== showSeq) return;
     const id = `${ref.file}:${ref.dataset}`;
     const prev = entries.value[0];
     const entry: LayerEntry =
@@ -126,6 +129,7 @@ export const useLayersStore = defineStore('layers', () => {
         ? { ...prev, id, ref: { ...ref } }
         : { id, ref: { ...ref }, visible: true, opacity: prev?.opacity ?? 0.85, ...defaultDisplay(d) };
     await loadMask(ref);
+    if (seq !== showSeq) return;
     entries.value = [entry, ...entries.value.slice(1)];
     data.value = markRaw(d);
   }

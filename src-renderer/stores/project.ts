@@ -10,6 +10,7 @@ import { useInspectStore } from './inspect';
 import { useRunStore } from './run';
 import { useDisplayRefStore } from './displayRef';
 import { usePlaybackStore } from './playback';
+import { useRegionsStore } from './regions';
 
 export const useProjectStore = defineStore('project', () => {
   const info = ref<ProjectInfo | null>(null);
@@ -56,6 +57,7 @@ export const useProjectStore = defineStore('project', () => {
     useInspectStore().reset();
     useNetworkStore().reset();
     useDisplayRefStore().reset();
+    useRegionsStore().reset();
     info.value = p;
     await refresh();
     await useLayersStore().showDefault();

@@ -6,14 +6,16 @@
  * a swath with its band, two labelled transects and their exports. Asserted on the API and on the files;
  * screenshots go to test/e2e/__screenshots__/viewer-*.png.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Download, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { URL_, call, shots } from './host';
-import type { LayerData, LayerInfo, ProjectInfo, RunSummary } from '../../src-shared/api';
+import type { LayerData, LayerInfo, PixelSeries, ProjectInfo, RegionSeries, RunSummary } from '../../src-shared/api';
 
 const here = dirname(fileURLToPath(import.meta.url));
+test.describe.configure({ mode: 'serial' });
 
 /** Screen position (page coordinates) of a lat/lon on the MapLibre map. */
 async function screenOf(page: Page, lat: number, lon: number): Promise<{ x: number; y: number }> {
@@ -89,6 +91,7 @@ test('time slider and play, reference date, display re-reference', async ({ page
   await page.keyboard.press('k');
   await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play');
   await page.keyboard.press('End');
+  await expect(page.getByTestId('date-select')).toHaveValue(dates[dates.length - 1]);
 
   // reference date: the shown date relative to the 5th date; the map's values are date − 5th date
   const refDate = dates[4];
@@ -127,5 +130,175 @@ test('time slider and play, reference date, display re-reference', async ({ page
   expect((await call<ProjectInfo>('projectInfo')).edits.staleFrom).toBeNull();
   await page.waitForTimeout(800);
   await page.screenshot({ path: join(shots, 'viewer-02-display-reference.png') });
+  // back to the run's own references for what follows
+  await page.getByTestId('clear-display-ref').click();
+  await page.getByTestId('ref-date').selectOption('');
+  await expect(page.getByTestId('colorbar-note')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+/** One CSV line's fields (quoted fields may hold commas). */
+function fields(line: string): string[] {
+  const out: string[] = [];
+  const re = /("(?:[^"]|"")*"|[^,]*)(,|$)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line)) && m[0] !== '') {
+    out.push(m[1].startsWith('"') ? m[1].slice(1, -1).replace(/""/g, '"') : m[1]);
+    if (m[2] === '') break;
+  }
+  return out;
+}
+
+/** A download's bytes, saved under the test's temp folder. */
+async function saved(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), click()]);
+  const path = join(process.env.INSAR_E2E_TMP!, `dl-${(d as Download).suggestedFilename()}`);
+  await (d as Download).saveAs(path);
+  return { name: (d as Download).suggestedFilename(), bytes: readFileSync(path) };
+}
+
+test('pixel chart: pinned pixels, an area mean with its spread, model terms, hover and zoom, exports', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(URL_);
+  await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
+  await expect(page.getByTestId('project-name')).toContainText('viewer');
+  await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
+  const grid = (await call<ProjectInfo>('projectInfo')).grid!;
+  const centre = (r: number, c: number): [number, number] => [
+    grid.yFirst + (r + 0.5) * grid.yStep,
+    grid.xFirst + (c + 0.5) * grid.xStep,
+  ];
+  await page.getByTestId('layer-select').selectOption('velocity.h5:velocity');
+  await page.waitForTimeout(500);
+
+  // three pixels: click, pin, click, pin, click — each in its own colour, the same on the map and in the chart
+  const pixels: [number, number][] = [
+    [Math.round(grid.length * 0.55), Math.round(grid.width * 0.6)],
+    [Math.round(grid.length * 0.3), Math.round(grid.width * 0.25)],
+    [Math.round(grid.length * 0.75), Math.round(grid.width * 0.8)],
+  ];
+  await page.getByTestId('mode-pixel').click();
+  for (const [k, [r, c]] of pixels.entries()) {
+    const at = await screenOf(page, ...centre(r, c));
+    await page.mouse.click(at.x, at.y);
+    await expect(page.getByTestId('series')).toContainText(`row ${r}, col ${c}`);
+    if (k < 2) await page.getByTestId('pin').click();
+  }
+  const legend = page.getByTestId('pixel-chart').locator('.legend li');
+  await expect(legend).toHaveCount(3);
+  await expect(page.getByTestId('pinned').locator('li')).toHaveCount(2);
+  const colours = await page
+    .getByTestId('pixel-chart')
+    .locator('.legend .lkey')
+    .evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
+  expect(new Set(colours).size).toBe(3);
+  // the map's markers carry the same colours
+  const mapColours = await page.evaluate(async () => {
+    const m = (globalThis as unknown as { __insarMap: { getSource(id: string): { getData(): Promise<unknown> } } })
+      .__insarMap;
+    const d = (await m.getSource('pixels').getData()) as { features: { properties: { color: string } }[] };
+    return d.features.map((f) => f.properties.color);
+  });
+  const hex = (rgb: string) =>
+    '#' +
+    rgb
+      .match(/\d+/g)!
+      .slice(0, 3)
+      .map((v) => Number(v).toString(16).padStart(2, '0'))
+      .join('');
+  expect(new Set(mapColours)).toEqual(new Set(colours.map(hex)));
+
+  // the model's terms of the inspected pixel, as tsview prints them, from velocity.h5
+  const ps = await call<PixelSeries>('pixelSeries', ...pixels[2]);
+  await expect(page.getByTestId('model-terms')).toContainText('velocity');
+  const termText = (await page.getByTestId('model-terms').textContent())!;
+  expect(termText).toMatch(/^intercept: +-?\d+\.\d\d \+\/- +\d+\.\d\d cm$/m);
+  const vLine = termText.split('\n').find((l) => l.startsWith('velocity'))!;
+  expect(vLine).toContain(`${(ps.velocity * 100).toFixed(2)} +/- `);
+  expect(vLine.endsWith('cm/year')).toBe(true);
+  await expect(page.getByTestId('model-line')).toHaveCount(1);
+
+  // an area: the Area tool, four clicks, Enter; its mean and spread come from main (src-core)
+  await page.getByTestId('mode-polygon').click();
+  const poly: [number, number][] = [
+    [0.45, 0.45],
+    [0.45, 0.75],
+    [0.7, 0.75],
+    [0.7, 0.45],
+  ].map(([fr, fc]) => [grid.yFirst + grid.length * fr * grid.yStep, grid.xFirst + grid.width * fc * grid.xStep]);
+  for (const [la, lo] of poly) {
+    const at = await screenOf(page, la, lo);
+    await page.mouse.click(at.x, at.y);
+  }
+  await expect(page.getByTestId('area-drawing')).toContainText('4 vertices');
+  const [req] = await Promise.all([page.waitForRequest(/\/api\/regionSeries$/), page.keyboard.press('Enter')]);
+  await expect(page.getByTestId('area-1')).toContainText('Area 1');
+  // the vertices the page sent (where the clicks landed), and main's answer for them
+  const sent = (req.postDataJSON() as { args: [[number, number][]] }).args[0];
+  expect(sent).toHaveLength(4);
+  sent.forEach(([la, lo], k) => {
+    expect(Math.abs(la - poly[k][0])).toBeLessThan(Math.abs(grid.yStep));
+    expect(Math.abs(lo - poly[k][1])).toBeLessThan(Math.abs(grid.xStep));
+  });
+  const rs = await call<RegionSeries>('regionSeries', sent);
+  await expect(page.getByTestId('area-1')).toContainText(`${rs.inside - rs.masked} pixels`);
+  await expect(page.getByTestId('pixel-chart').locator('[data-testid="chart-band"]')).toHaveCount(1);
+  await expect(legend).toHaveCount(4);
+  await expect(page.locator('[data-testid="map-label-regions"]')).toHaveText('Area 1');
+
+  // hover: the values at a date; keyboard: arrows walk the dates
+  const plot = (await page.getByTestId('pixel-chart').locator('svg').boundingBox())!;
+  await page.mouse.move(plot.x + plot.width * 0.6, plot.y + plot.height * 0.5);
+  await expect(page.getByTestId('chart-tip')).toContainText('Area 1');
+  await page.getByTestId('pixel-chart').locator('.plot').focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('chart-tip')).toBeVisible();
+  await page.screenshot({ path: join(shots, 'viewer-03-pixel-chart.png') });
+
+  // exports of what is shown: the whole range first
+  const dates = ps.dates;
+  const csv = await saved(page, () => page.getByTestId('chart-csv').click());
+  expect(csv.name).toBe('timeseries_viewer.csv');
+  const lines = csv.bytes.toString('utf8').trimEnd().split('\n');
+  const header = lines.find((l) => l.startsWith('date,'))!;
+  expect(header).toContain(`"row ${pixels[2][0]}, col ${pixels[2][1]} [cm]"`);
+  expect(header).toContain('Area 1');
+  expect(header).toContain('mean ± 1 std low [cm]');
+  const rows = lines.slice(lines.indexOf(header) + 1);
+  expect(rows.map((r) => r.split(',')[0])).toEqual(dates);
+  // the area's mean in the CSV is main's (cm)
+  const meanCol = fields(header).indexOf(`Area 1 (${rs.inside - rs.masked} px) [cm]`);
+  expect(meanCol).toBeGreaterThan(0);
+  expect(Number(fields(rows[dates.length - 1])[meanCol])).toBeCloseTo(rs.mean[dates.length - 1] * 100, 4);
+  // zoom by dragging across the middle of the chart: the export has only those dates
+  await page.mouse.move(plot.x + plot.width * 0.4, plot.y + plot.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(plot.x + plot.width * 0.7, plot.y + plot.height * 0.5, { steps: 4 });
+  await page.mouse.up();
+  await expect(page.getByTestId('chart-reset')).toBeEnabled();
+  const zoomed = await saved(page, () => page.getByTestId('chart-csv').click());
+  const zrows = zoomed.bytes
+    .toString('utf8')
+    .trimEnd()
+    .split('\n')
+    .filter((l) => /^\d{8},/.test(l));
+  expect(zrows.length).toBeGreaterThan(1);
+  expect(zrows.length).toBeLessThan(dates.length);
+  const svg = await saved(page, () => page.getByTestId('chart-svg').click());
+  expect(svg.name).toBe('timeseries_viewer.svg');
+  const svgText = svg.bytes.toString('utf8');
+  expect(svgText).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+  expect(svgText).toContain('LOS displacement time series');
+  expect((svgText.match(/<circle cx=/g) ?? []).length).toBeLessThan(3 * dates.length);
+  const png = await saved(page, () => page.getByTestId('chart-png').click());
+  expect(png.bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  expect(png.bytes.readUInt32BE(16)).toBe(1440); // 720 px figure at 2×
+  await page.screenshot({ path: join(shots, 'viewer-04-chart-zoomed.png') });
+  await page.getByTestId('chart-reset').click();
   expect(errors).toEqual([]);
 });

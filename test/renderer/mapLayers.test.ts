@@ -53,6 +53,7 @@ describe('map-layer adapters', () => {
       'extent',
       'pair-footprint',
       'transect',
+      'regions',
       'pixels',
       'refpoint',
       'display-ref',

@@ -49,7 +49,8 @@ export function modelTermLines(terms: readonly ModelTerm[], dispUnit = 'cm'): st
  * The terms relative to a display reference pixel (what tsview's re-fit of the re-referenced series gives:
  * the fit is linear in the data): every coefficient minus the reference pixel's; periodic terms through their
  * cosine/sine components (amplitude·sin φ, amplitude·cos φ, MintPy's phase convention); a date reference
- * moves the intercept by `interceptShift`. The std of a difference is not in velocity.h5: null.
+ * moves the intercept by `interceptShift` (a constant shift leaves the residuals, so every std, unchanged).
+ * The std of a difference between two pixels is not in velocity.h5: null with a reference pixel.
  */
 export function relativeTerms(
   terms: readonly ModelTerm[],
@@ -67,12 +68,12 @@ export function relativeTerms(
       const a = t.value * Math.sin(ph) - ref(t.name) * Math.sin(refTerms ? ref(`${base}Phase`) : 0);
       const b = t.value * Math.cos(ph) - ref(t.name) * Math.cos(refTerms ? ref(`${base}Phase`) : 0);
       const amp = Math.hypot(a, b);
-      out.push({ name: t.name, unit: t.unit, value: amp, std: null });
+      out.push({ name: t.name, unit: t.unit, value: amp, std: refTerms ? null : t.std });
       out.push({ name: `${base}Phase`, unit: 'radian', value: Math.atan2(a, b), std: null });
       continue;
     }
     const shift = t.name === 'intercept' ? interceptShift : 0;
-    out.push({ name: t.name, unit: t.unit, value: t.value - ref(t.name) - shift, std: null });
+    out.push({ name: t.name, unit: t.unit, value: t.value - ref(t.name) - shift, std: refTerms ? null : t.std });
   }
   return out;
 }
