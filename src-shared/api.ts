@@ -214,14 +214,43 @@ export interface RegionSeries {
   p75: Float64Array;
 }
 
+/** MintPy's transect_lalo of a layer (src-core transectLalo), and the swath when a width was given. */
 export interface Transect {
   ref: LayerRef;
+  /** unit as stored */
   units: string;
-  /** distance along the line, km */
+  /** distance of each kept sample from the start (MintPy: m for geocoded data) */
+  distance: Float32Array;
+  distanceUnit: 'm' | 'pixel';
+  /** the same in km (distance / 1000), for plots */
   distanceKm: Float32Array;
-  lat: Float32Array;
-  lon: Float32Array;
+  /** pixel-centre lat/lon and the fractional row/col of each sample */
+  lat: Float64Array;
+  lon: Float64Array;
+  row: Float32Array;
+  col: Float32Array;
   values: Float32Array;
+  /** samples before MintPy dropped the NaN/0 ones */
+  numSamples: number;
+  swath: SwathProfile | null;
+}
+
+/** Statistics of every pixel within widthKm/2 of the line, in bins along it (src-core swathProfile). */
+export interface SwathProfile {
+  widthKm: number;
+  lengthM: number;
+  /** bin centres, m from the start */
+  distance: Float64Array;
+  count: Int32Array;
+  mean: Float64Array;
+  /** population standard deviation */
+  std: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  /** numpy's linear-interpolation percentiles */
+  p25: Float64Array;
+  median: Float64Array;
+  p75: Float64Array;
 }
 
 export interface RunStepState {
@@ -281,7 +310,8 @@ export const API = {
   pixelValues: method<PixelValues>()(s.layerRef, s.int(), s.int()),
   /** the mean series of a polygon ([lat, lon] vertices) and its spread, optionally relative to a date */
   regionSeries: method<RegionSeries>()(s.polygon, s.opt(s.date)),
-  transect: method<Transect>()(s.layerRef, s.latLon, s.latLon, s.opt(s.int(2, 10000))),
+  /** MintPy's transect_lalo along start → end; with `widthKm` also the swath profile */
+  transect: method<Transect>()(s.layerRef, s.latLon, s.latLon, s.opt(s.transectOptions)),
   setExcludedPairs: method<EditState>()(s.indexList),
   setReferencePoint: method<RefPointResult>()(s.lat, s.lon),
   /** back to the template's / MintPy's automatic reference point */
@@ -300,6 +330,7 @@ export const API = {
 } as const;
 
 export type CsvExport = v.InferOutput<typeof s.csvExport>;
+export type TransectOptions = v.InferOutput<typeof s.transectOptions>;
 
 /** A method's declaration: its argument schemas; `result` carries the result type only (undefined at run time). */
 export interface MethodDecl<A extends readonly v.GenericSchema[] = readonly v.GenericSchema[], R = unknown> {

@@ -84,12 +84,27 @@ export const overrides = v.pipe(
 
 export const stepName = v.picklist(STEP_NAMES, `expected a step: ${STEP_NAMES.join(', ')}`);
 
+/** A swath width in km (> 0, ≤ 1000). */
+export const widthKm = v.pipe(
+  finite(),
+  v.gtValue(0, 'expected a width in km > 0'),
+  v.maxValue(1000, 'expected a width in km ≤ 1000'),
+);
+
+export const transectOptions = v.strictObject({ widthKm: v.optional(widthKm) }, 'expected {widthKm?}');
+
 export const csvExport = v.variant(
   'kind',
   [
     v.strictObject({ kind: v.literal('layer'), ref: layerRef }),
     v.strictObject({ kind: v.literal('pixel'), row: int(), col: int() }),
-    v.strictObject({ kind: v.literal('transect'), ref: layerRef, start: latLon, end: latLon }),
+    v.strictObject({
+      kind: v.literal('transect'),
+      ref: layerRef,
+      start: latLon,
+      end: latLon,
+      widthKm: v.optional(widthKm),
+    }),
   ],
   'kind must be layer, pixel or transect',
 );

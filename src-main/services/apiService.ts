@@ -85,7 +85,7 @@ export function createServices(opts: ServiceOptions): Services {
     pixelSeries: async (row, col) => layers.pixelSeries(row, col),
     pixelValues: async (ref, row, col) => layers.pixelValues(ref, row, col),
     regionSeries: async (polygon, refDate) => layers.regionSeries(polygon, refDate),
-    transect: async (ref, start, end, samples) => layers.transect(ref, start, end, samples),
+    transect: async (ref, start, end, opts) => layers.transect(ref, start, end, opts),
     setExcludedPairs: async (indices) => projects.setExcludedPairs(indices),
     setReferencePoint: async (lat, lon) => projects.setReferencePoint(lat, lon),
     clearReferencePoint: async () => projects.clearReferencePoint(),

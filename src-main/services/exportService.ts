@@ -93,6 +93,7 @@ export class ExportService {
       );
     } else {
       const t = await this.layers.transect(what.ref, what.start, what.end);
+      // (the swath's bins are in the chart's export; this file holds MintPy's samples)
       name = `transect_${layerName(what.ref)}.csv`;
       lines.push(`distance_km,lat,lon,${what.ref.dataset}_${t.units.replace(/\W+/g, '_')}`);
       for (let i = 0; i < t.values.length; i++)

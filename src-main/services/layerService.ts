@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { H5Reader, type NumericArray } from '../../src-core/node/formats/h5';
-import { gridOf, rowColToLatLon, latLonToRowCol } from '../../src-core/node/formats/mintpyFiles';
+import { gridOf, rowColToLatLon } from '../../src-core/node/formats/mintpyFiles';
 import { decimalYear } from '../../src-core/common/time/dates';
 import { evaluateModel } from '../../src-core/common/timefunc/fitTile';
 import { datasetSpecs, defaultModel, numParams, parseTimeFuncOptions } from '../../src-core/common/timefunc/model';
@@ -24,7 +24,9 @@ import type {
   PixelValues,
   RegionSeries,
   Transect,
+  TransectOptions,
 } from '../../src-shared/api';
+import { swathProfile, transectLalo } from '../../src-core/common/derived/transect';
 
 export class LayerError extends Error {
   constructor(message: string) {
@@ -349,28 +351,63 @@ export class LayerService {
     };
   }
 
-  /** Nearest-pixel samples of a layer along a great-circle-ish straight line (in lat/lon) from start to end. */
-  async transect(ref: LayerRef, start: [number, number], end: [number, number], samples?: number): Promise<Transect> {
+  /**
+   * MintPy's transect_lalo of the layer as shown (a time-series date relative to `ref.refDate` too): linear
+   * interpolation, NaN/0 samples dropped, distance in m (src-core transectLalo); with `widthKm` the swath
+   * profile around the line (src-core swathProfile: mean, std, min, max, quartiles per bin).
+   */
+  async transect(
+    ref: LayerRef,
+    start: [number, number],
+    end: [number, number],
+    opts?: TransectOptions,
+  ): Promise<Transect> {
     const layer = await this.getLayer(ref.file, ref.dataset, ref.date, ref.refDate);
     const g = layer.grid;
-    const [r0, c0] = latLonToRowCol(g, start[0], start[1]);
-    const [r1, c1] = latLonToRowCol(g, end[0], end[1]);
-    const n = samples ?? Math.max(2, Math.min(2000, Math.ceil(Math.hypot(r1 - r0, c1 - c0)) + 1));
-    const lat = new Float32Array(n);
-    const lon = new Float32Array(n);
-    const values = new Float32Array(n);
-    const distanceKm = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const t = n === 1 ? 0 : i / (n - 1);
-      const la = start[0] + t * (end[0] - start[0]);
-      const lo = start[1] + t * (end[1] - start[1]);
-      lat[i] = la;
-      lon[i] = lo;
-      distanceKm[i] = haversineKm(start[0], start[1], la, lo);
-      const [rr, cc] = latLonToRowCol(g, la, lo);
-      values[i] = rr >= 0 && rr < g.length && cc >= 0 && cc < g.width ? layer.values[rr * g.width + cc] : NaN;
+    const raster = { data: layer.values, length: g.length, width: g.width };
+    let t;
+    let sw = null;
+    try {
+      t = transectLalo(raster, g, start, end, { interpolation: 'linear' });
+      if (opts?.widthKm !== undefined) sw = swathProfile(raster, g, start, end, opts.widthKm);
+    } catch (e) {
+      if (e instanceof RangeError) throw new LayerError(`${ref.file}: ${e.message}`);
+      throw e;
     }
-    return { ref, units: layer.units, distanceKm, lat, lon, values };
+    const n = t.value.length;
+    const lat = new Float64Array(n);
+    const lon = new Float64Array(n);
+    for (let k = 0; k < n; k++) [lat[k], lon[k]] = rowColToLatLon(g, t.y[k], t.x[k]);
+    const bins = sw?.bins ?? [];
+    const col = (f: (b: (typeof bins)[number]) => number) => Float64Array.from(bins, f);
+    return {
+      ref,
+      units: layer.units,
+      distance: t.distance,
+      distanceUnit: t.distanceUnit,
+      distanceKm: Float32Array.from(t.distance, (d) => d / 1000),
+      lat,
+      lon,
+      row: t.y,
+      col: t.x,
+      values: t.value,
+      numSamples: t.numSamples,
+      swath: sw
+        ? {
+            widthKm: opts!.widthKm!,
+            lengthM: sw.lengthM,
+            distance: col((b) => b.distance),
+            count: Int32Array.from(bins, (b) => b.count),
+            mean: col((b) => b.mean),
+            std: col((b) => b.std),
+            min: col((b) => b.min),
+            max: col((b) => b.max),
+            p25: col((b) => b.p25),
+            median: col((b) => b.median),
+            p75: col((b) => b.p75),
+          }
+        : null,
+    };
   }
 
   clearCache(): void {
@@ -442,15 +479,6 @@ export function residualRms(values: ArrayLike<number>, model: ArrayLike<number>)
     }
   }
   return n ? Math.sqrt(s / n) : NaN;
-}
-
-export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const R = 6371.0088;
-  const toRad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * toRad;
-  const dLon = (lon2 - lon1) * toRad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(dLon / 2) ** 2;
-  return 2 * R * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
 function unitsOf(file: string, dataset: string, fileUnit: string | undefined): string {

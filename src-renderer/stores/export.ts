@@ -6,6 +6,7 @@ import { api } from '../api/client';
 import { useUiStore } from './ui';
 import { useLayersStore } from './layers';
 import { useInspectStore } from './inspect';
+import { useTransectsStore } from './transects';
 
 export type LayerExport = 'kmz' | 'tif' | 'csv';
 
@@ -47,14 +48,14 @@ export const useExportStore = defineStore('export', () => {
     );
   }
 
-  async function exportTransectCsv(): Promise<ExportResult | undefined> {
-    const inspect = useInspectStore();
-    const t = inspect.transect;
-    const pts = inspect.transectPoints;
-    if (!t || pts.length !== 2) return undefined;
+  /** One transect's samples as a CSV file in the work folder (MintPy's transect_lalo: distance, lat, lon, value). */
+  async function exportTransectCsv(id: number): Promise<ExportResult | undefined> {
+    const t = useTransectsStore().list.find((x) => x.id === id);
+    if (!t?.result) return undefined;
+    const ref = t.result.ref;
     return done(
       await useUiStore().guarded(
-        () => api.exportCsv({ kind: 'transect', ref: t.ref, start: pts[0], end: pts[1] }),
+        () => api.exportCsv({ kind: 'transect', ref, start: t.start, end: t.end }),
         'CSV export',
       ),
     );

@@ -1,11 +1,11 @@
 /**
- * Looking at the data: the map tool (pixel, transect, reference), the inspected pixel's time series, the
- * pinned pixels, the transect, and the cursor readout. Pixels are chosen by a click or typed in (lat/lon
+ * Looking at the data: the map tool (pixel, transect, area, reference, display reference), the inspected
+ * pixel's time series, the pinned pixels, and the cursor readout (transects: stores/transects.ts). Pixels are chosen by a click or typed in (lat/lon
  * or row/col): both paths end in the same actions.
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import type { PixelSeries, Transect } from '../../src-shared/api';
+import type { PixelSeries } from '../../src-shared/api';
 import { latLonToRowColGeo, rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 import { api } from '../api/client';
 import { useUiStore } from './ui';
@@ -14,6 +14,7 @@ import { useProjectStore } from './project';
 import { useNetworkStore } from './network';
 import { useDisplayRefStore } from './displayRef';
 import { useRegionsStore } from './regions';
+import { useTransectsStore } from './transects';
 import { applyOffset } from '../../src-core/common/derived/displayReference';
 
 export type MapTool = 'pixel' | 'transect' | 'reference' | 'displayref' | 'polygon';
@@ -34,9 +35,7 @@ export const PIN_COLORS = ['#ffd400', '#1f77b4', '#d62728', '#2ca02c', '#9467bd'
 
 export const useInspectStore = defineStore('inspect', () => {
   const tool = ref<MapTool>('pixel');
-  const transectPoints = ref<[number, number][]>([]);
   const series = shallowRef<PixelSeries | null>(null);
-  const transect = shallowRef<Transect | null>(null);
   const pinned = ref<PinnedPixel[]>([]);
   /** lon/lat under the cursor (null when it is off the map) */
   const cursor = ref<[number, number] | null>(null);
@@ -45,15 +44,13 @@ export const useInspectStore = defineStore('inspect', () => {
 
   function reset(): void {
     series.value = null;
-    transect.value = null;
-    transectPoints.value = [];
     pinned.value = [];
   }
 
   function setTool(t: MapTool): void {
     if (t !== 'polygon') useRegionsStore().cancelDrawing();
     tool.value = t;
-    if (t === 'transect') transectPoints.value = [];
+    if (t !== 'transect') useTransectsStore().pending = null;
   }
 
   /** The pixel at a lon/lat of the shown grid, or null outside it. */
@@ -96,18 +93,6 @@ export const useInspectStore = defineStore('inspect', () => {
     if (!g) return false;
     const [lat, lon] = rowColToLatLonGeo(g, row, col);
     return !!(await useNetworkStore().setReference(lat, lon))?.ok;
-  }
-
-  /** A transect point; the second one computes the profile of the shown layer. */
-  async function addTransectPoint(lat: number, lon: number): Promise<boolean> {
-    transectPoints.value =
-      transectPoints.value.length >= 2 ? [[lat, lon]] : [...transectPoints.value, [lat, lon] as [number, number]];
-    const ref = useLayersStore().active?.ref;
-    if (transectPoints.value.length !== 2 || !ref) return false;
-    const [a, b] = transectPoints.value;
-    const t = await useUiStore().guarded(() => api.transect(ref, a, b), 'Computing the transect');
-    if (t) transect.value = markRaw(t);
-    return !!t;
   }
 
   /** Keep the inspected pixel on the map (a distinct colour each). */
@@ -161,9 +146,7 @@ export const useInspectStore = defineStore('inspect', () => {
 
   return {
     tool,
-    transectPoints,
     series,
-    transect,
     pinned,
     cursor,
     readout,
@@ -173,7 +156,6 @@ export const useInspectStore = defineStore('inspect', () => {
     inspectPixel,
     inspectLonLat,
     referenceAtPixel,
-    addTransectPoint,
     pin,
     unpin,
     refreshAfterRun,

@@ -11,6 +11,7 @@ import { useRunStore } from './run';
 import { useDisplayRefStore } from './displayRef';
 import { usePlaybackStore } from './playback';
 import { useRegionsStore } from './regions';
+import { useTransectsStore } from './transects';
 
 export const useProjectStore = defineStore('project', () => {
   const info = ref<ProjectInfo | null>(null);
@@ -58,6 +59,7 @@ export const useProjectStore = defineStore('project', () => {
     useNetworkStore().reset();
     useDisplayRefStore().reset();
     useRegionsStore().reset();
+    useTransectsStore().reset();
     info.value = p;
     await refresh();
     await useLayersStore().showDefault();

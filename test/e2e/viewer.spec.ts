@@ -12,7 +12,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { URL_, call, shots } from './host';
-import type { LayerData, LayerInfo, PixelSeries, ProjectInfo, RegionSeries, RunSummary } from '../../src-shared/api';
+import type {
+  LayerData,
+  LayerInfo,
+  PixelSeries,
+  ProjectInfo,
+  RegionSeries,
+  RunSummary,
+  Transect,
+} from '../../src-shared/api';
 
 const here = dirname(fileURLToPath(import.meta.url));
 test.describe.configure({ mode: 'serial' });
@@ -194,7 +202,7 @@ test('pixel chart: pinned pixels, an area mean with its spread, model terms, hov
   const colours = await page
     .getByTestId('pixel-chart')
     .locator('.legend .lkey')
-    .evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
+    .evaluateAll((els) => els.map((e) => e.getAttribute('style') ?? ''));
   expect(new Set(colours).size).toBe(3);
   // the map's markers carry the same colours
   const mapColours = await page.evaluate(async () => {
@@ -300,5 +308,114 @@ test('pixel chart: pinned pixels, an area mean with its spread, model terms, hov
   expect(png.bytes.readUInt32BE(16)).toBe(1440); // 720 px figure at 2×
   await page.screenshot({ path: join(shots, 'viewer-04-chart-zoomed.png') });
   await page.getByTestId('chart-reset').click();
+  expect(errors).toEqual([]);
+});
+
+test('transects: a swath width with its band, two labelled lines, their exports', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(URL_);
+  await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
+  await expect(page.getByTestId('project-name')).toContainText('viewer');
+  await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
+  const grid = (await call<ProjectInfo>('projectInfo')).grid!;
+  const at = (fr: number, fc: number): [number, number] => [
+    grid.yFirst + grid.length * fr * grid.yStep,
+    grid.xFirst + grid.width * fc * grid.xStep,
+  ];
+  await page.getByTestId('layer-select').selectOption('velocity.h5:velocity');
+  await page.waitForTimeout(500);
+  await page.getByTestId('tab-transects').click();
+  await page.getByTestId('swath-width').fill('1.5');
+  await page.getByTestId('swath-width').press('Enter');
+  await expect(page.getByTestId('swath-band')).toBeVisible();
+
+  // two lines across the subsidence bowl: A west–east, B north–south
+  await page.getByTestId('mode-transect').click();
+  const lines = [
+    [at(0.55, 0.08), at(0.55, 0.92)],
+    [at(0.1, 0.62), at(0.9, 0.62)],
+  ];
+  const sent: [[number, number], [number, number]][] = [];
+  for (const [a, b] of lines) {
+    const pa = await screenOf(page, ...a);
+    await page.mouse.click(pa.x, pa.y);
+    await expect(page.getByTestId('transect-pending')).toBeVisible();
+    const pb = await screenOf(page, ...b);
+    const [req] = await Promise.all([page.waitForRequest(/\/api\/transect$/), page.mouse.click(pb.x, pb.y)]);
+    const args = (req.postDataJSON() as { args: unknown[] }).args;
+    expect(args[3]).toEqual({ widthKm: 1.5 });
+    sent.push([args[1], args[2]] as [[number, number], [number, number]]);
+  }
+  await expect(page.getByTestId('transect-list').locator('li')).toHaveCount(2);
+  await expect(page.getByTestId('transect-A')).toContainText('A–A′');
+  await expect(page.getByTestId('transect-B')).toContainText('B–B′');
+  await expect(page.locator('[data-testid="map-label-transect"]')).toHaveText(['A', 'A′', 'B', 'B′']);
+  const chart = page.getByTestId('transect-chart');
+  await expect(chart.locator('[data-testid="chart-band"]')).toHaveCount(2);
+  await expect(chart.locator('.legend li')).toHaveText([/A–A′ \(swath 1.5 km\)/, /B–B′ \(swath 1.5 km\)/]);
+  // the band: main's swath (src-core swathProfile), mean ± std in cm/yr
+  const tA = await call<Transect>('transect', { file: 'velocity.h5', dataset: 'velocity' }, ...sent[0], {
+    widthKm: 1.5,
+  });
+  const tB = await call<Transect>('transect', { file: 'velocity.h5', dataset: 'velocity' }, ...sent[1], {
+    widthKm: 1.5,
+  });
+  expect(tA.swath!.count.length).toBeGreaterThan(10);
+  // hover the chart: the tip reads both lines
+  const box = (await chart.locator('svg').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+  await expect(page.getByTestId('chart-tip')).toContainText('A–A′');
+  await page.screenshot({ path: join(shots, 'viewer-05-transects-swath.png') });
+
+  // exports of what is shown: CSV with one row per bin and line (the lines have their own distances)
+  const csv = await saved(page, () => page.getByTestId('transect-csv').click());
+  expect(csv.name).toBe('transects_viewer.csv');
+  const rows = csv.bytes.toString('utf8').trimEnd().split('\n');
+  expect(rows[0]).toBe('# Transects of Velocity');
+  const head = rows.findIndex((r) => r.startsWith('series,'));
+  expect(rows[head]).toBe('series,distance [km],value [cm/yr],model [cm/yr],low [cm/yr],high [cm/yr]');
+  const body = rows.slice(head + 1).map(fields);
+  const aRows = body.filter((r) => r[0] === 'A–A′ (swath 1.5 km)');
+  const bRows = body.filter((r) => r[0] === 'B–B′ (swath 1.5 km)');
+  expect(aRows.length).toBe(tA.swath!.count.length);
+  expect(bRows.length).toBe(tB.swath!.count.length);
+  const k = 5;
+  expect(Number(aRows[k][1])).toBeCloseTo(tA.swath!.distance[k] / 1000, 5);
+  expect(Number(aRows[k][2])).toBeCloseTo(tA.swath!.mean[k] * 100, 4);
+  expect(Number(aRows[k][4])).toBeCloseTo((tA.swath!.mean[k] - tA.swath!.std[k]) * 100, 4);
+  // quartiles instead of mean ± std
+  await page.getByTestId('swath-band').selectOption('iqr');
+  const q = await saved(page, () => page.getByTestId('transect-csv').click());
+  const qa = q.bytes
+    .toString('utf8')
+    .trimEnd()
+    .split('\n')
+    .map(fields)
+    .filter((r) => r[0] === 'A–A′ (swath 1.5 km)');
+  expect(Number(qa[k][2])).toBeCloseTo(tA.swath!.median[k] * 100, 4);
+  expect(Number(qa[k][4])).toBeCloseTo(tA.swath!.p25[k] * 100, 4);
+  expect(Number(qa[k][5])).toBeCloseTo(tA.swath!.p75[k] * 100, 4);
+  const svg = await saved(page, () => page.getByTestId('transect-svg').click());
+  expect(svg.bytes.toString('utf8')).toContain('>Transects of Velocity</text>');
+  expect((svg.bytes.toString('utf8').match(/<polygon /g) ?? []).length).toBe(2);
+  const png = await saved(page, () => page.getByTestId('transect-png').click());
+  expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+  // one line's samples as a file in the work folder (MintPy's transect_lalo)
+  await page
+    .getByTestId('transect-A')
+    .getByRole('button', { name: /Samples of A–A′/ })
+    .click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'transect_velocity_velocity.csv' })).toBeVisible();
+  await page.getByTestId('swath-band').selectOption('std');
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4);
+  await page.screenshot({ path: join(shots, 'viewer-06-transects-iqr.png') });
+
+  // the dark theme: the same chart and map in the other colours
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('html[data-theme="dark"]')).toHaveCount(1);
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: join(shots, 'viewer-07-transects-dark.png') });
   expect(errors).toEqual([]);
 });

@@ -62,7 +62,7 @@ function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
         ],
       ],
     ],
-    ['transect', [{ file: 'velocity.h5', dataset: 'velocity' }, [36.13, -119.66], [36.12, -119.55], 20]],
+    ['transect', [{ file: 'velocity.h5', dataset: 'velocity' }, [36.13, -119.66], [36.12, -119.55], { widthKm: 1 }]],
     ['setExcludedPairs', [[2]]],
     ['undo', []],
     ['redo', []],
@@ -345,7 +345,7 @@ describe('shared pieces', () => {
     expect(() => validateArgs('setOverrides', [{ 'mintpy.a': 'x\ny' }])).toThrow(/one-line/);
     // optional arguments: absent, undefined or null (JSON) all reach the service as undefined
     expect(parseArgs('exportKmz', [null, undefined])).toEqual([undefined, undefined]);
-    expect(parseArgs('getLayer', ['v.h5', 'velocity'])).toEqual(['v.h5', 'velocity', undefined]);
+    expect(parseArgs('getLayer', ['v.h5', 'velocity'])).toEqual(['v.h5', 'velocity', undefined, undefined]);
     const methods: (keyof InsarApi)[] = [...API_METHODS];
     expect(new Set(methods).size).toBe(methods.length);
   });

@@ -7,6 +7,7 @@ import { fromArrayBuffer } from 'geotiff';
 import { H5Reader } from '../../src-core/node/formats/h5';
 import { createServices, type Services } from '../../src-main/services/apiService';
 import { staleFromDiff, overridesOf } from '../../src-main/services/projectService';
+import { swathProfile, transectLalo } from '../../src-core/common/derived/transect';
 import { makeDemo } from './helpers';
 
 let s: Services;
@@ -116,18 +117,22 @@ describe('services on a demo project', () => {
     expect(Math.abs(slope - ps.velocity)).toBeLessThan(1e-5);
   });
 
-  test('transect samples the layer at the nearest pixels along the line', async () => {
+  test("transect: MintPy's transect_lalo of the layer (src-core), and the swath with a width", async () => {
     const g = (await s.api.getLayer('velocity.h5', 'velocity')).grid;
     const lat = g.yFirst + 10.5 * g.yStep;
-    const t = await s.api.transect(
-      { file: 'velocity.h5', dataset: 'velocity' },
-      [lat, g.xFirst + 0.5 * g.xStep],
-      [lat, g.xFirst + 59.5 * g.xStep],
-    );
-    expect(t.values.length).toBe(60);
-    const v = await s.api.getLayer('velocity.h5', 'velocity');
-    for (const c of [0, 17, 59]) expect(t.values[c]).toBe(v.values[10 * 60 + c]);
-    expect(t.distanceKm[59]).toBeGreaterThan(t.distanceKm[0]);
+    const start: [number, number] = [lat, g.xFirst + 0.5 * g.xStep];
+    const end: [number, number] = [lat, g.xFirst + 59.5 * g.xStep];
+    const t = await s.api.transect({ file: 'velocity.h5', dataset: 'velocity' }, start, end, { widthKm: 1 });
+    const m = await s.api.getLayer('velocity.h5', 'velocity');
+    const core = transectLalo({ data: m.values, length: g.length, width: g.width }, g, start, end);
+    // int(hypot(59, 0)) = 59 samples, NaN/0 ones dropped as MintPy does
+    expect(t.numSamples).toBe(59);
+    expect(Array.from(t.values)).toEqual(Array.from(core.value));
+    expect(Array.from(t.distance)).toEqual(Array.from(core.distance));
+    expect(t.distanceUnit).toBe('m');
+    const sw = swathProfile({ data: m.values, length: g.length, width: g.width }, g, start, end, 1);
+    expect(Array.from(t.swath!.mean)).toEqual(sw.bins.map((b) => b.mean));
+    expect(Array.from(t.swath!.count)).toEqual(sw.bins.map((b) => b.count));
   });
 
   test('excluding a pair: undoable, stale from modify_network, re-run changes the velocity and keeps fewer pairs', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { H5Reader } from '../../src-core/node/formats/h5';
 import { referenceToDate } from '../../src-core/common/derived/displayReference';
 import { modelTermLines } from '../../src-core/common/timefunc/termLines';
+import { swathProfile, transectLalo } from '../../src-core/common/derived/transect';
 import { LayerService } from '../../src-main/services/layerService';
 import { describeParity, fx } from '../helpers/fixtures';
 
@@ -97,6 +98,37 @@ describeParity('viewer services on cv-tiny', () => {
         [11, 10],
       ]),
     ).rejects.toThrow(/the polygon holds no pixel centre of the grid/);
+  });
+
+  test("a transect is MintPy's transect_lalo of the layer as shown; a width adds the swath with its quartiles", async () => {
+    const v = await layers.getLayer('velocity.h5', 'velocity');
+    const start: [number, number] = [36.24, -119.79];
+    const end: [number, number] = [36.01, -119.41];
+    const t = await layers.transect({ file: 'velocity.h5', dataset: 'velocity' }, start, end, { widthKm: 1.5 });
+    const core = transectLalo({ data: v.values, length: 100, width: 160 }, v.grid, start, end);
+    expect(Array.from(t.values)).toEqual(Array.from(core.value));
+    expect(Array.from(t.distance)).toEqual(Array.from(core.distance));
+    expect(t.lat[0]).toBeCloseTo(v.grid.yFirst + (core.y[0] + 0.5) * v.grid.yStep, 12);
+    const sw = t.swath!;
+    expect(sw.widthKm).toBe(1.5);
+    const bins = swathProfile({ data: v.values, length: 100, width: 160 }, v.grid, start, end, 1.5).bins;
+    expect(Array.from(sw.median)).toEqual(bins.map((b) => b.median));
+    for (let i = 0; i < bins.length; i++) {
+      expect(sw.p25[i]).toBeLessThanOrEqual(sw.median[i]);
+      expect(sw.p75[i]).toBeGreaterThanOrEqual(sw.median[i]);
+      expect(sw.min[i]).toBeLessThanOrEqual(sw.p25[i]);
+    }
+    // a time-series date relative to another: the profile of the difference
+    const dates = (await layers.listLayers()).find((l) => l.file === 'timeseries.h5')!.dates!;
+    const ref = { file: 'timeseries.h5', dataset: 'timeseries', date: dates[25], refDate: dates[10] };
+    const d = await layers.transect(ref, start, end);
+    const diff = await layers.getLayer('timeseries.h5', 'timeseries', dates[25], dates[10]);
+    expect(Array.from(d.values)).toEqual(
+      Array.from(transectLalo({ data: diff.values, length: 100, width: 160 }, v.grid, start, end).value),
+    );
+    await expect(layers.transect({ file: 'velocity.h5', dataset: 'velocity' }, [40, -119.79], end)).rejects.toThrow(
+      /velocity.h5: transect point .* is outside the data/,
+    );
   });
 
   test("the model's terms at a pixel, in velocity.h5's order, printed as tsview", async () => {

@@ -54,7 +54,7 @@ function unnamedControls(root: HTMLElement): string[] {
 
 describe('panel registry', () => {
   test('each *Panel.vue file is a tab, in order, with a unique id and key', () => {
-    expect(PANELS.map((p) => p.id)).toEqual(['project', 'network', 'run', 'inspect', 'export']);
+    expect(PANELS.map((p) => p.id)).toEqual(['project', 'network', 'run', 'inspect', 'transects', 'export']);
     expect(new Set(PANELS.map((p) => p.key)).size).toBe(PANELS.length);
     for (const p of PANELS) expect(p.component).toBeTruthy();
   });
@@ -69,13 +69,13 @@ describe('tab list', () => {
     const w = mountIt(TabList);
     const tabs = w.findAll('[role="tab"]');
     expect(w.find('[role="tablist"]').exists()).toBe(true);
-    expect(tabs.map((t) => t.attributes('aria-selected'))).toEqual(['true', 'false', 'false', 'false', 'false']);
-    expect(tabs.map((t) => t.attributes('tabindex'))).toEqual(['0', '-1', '-1', '-1', '-1']);
+    expect(tabs.map((t) => t.attributes('aria-selected'))).toEqual(PANELS.map((_, i) => String(i === 0)));
+    expect(tabs.map((t) => t.attributes('tabindex'))).toEqual(PANELS.map((_, i) => (i === 0 ? '0' : '-1')));
     await tabs[0].trigger('keydown', { key: 'ArrowRight' });
     expect(useUiStore().panel).toBe('network');
     await tabs[1].trigger('keydown', { key: 'End' });
     expect(useUiStore().panel).toBe('export');
-    await tabs[4].trigger('keydown', { key: 'ArrowRight' });
+    await tabs[PANELS.length - 1].trigger('keydown', { key: 'ArrowRight' });
     expect(useUiStore().panel).toBe('project');
     expect(tabs[0].attributes('aria-controls')).toBe('panel-project');
   });

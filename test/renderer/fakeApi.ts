@@ -18,6 +18,7 @@ import type {
   PixelValues,
   ProjectInfo,
   RegionSeries,
+  Transect,
 } from '../../src-shared/api';
 
 export const GRID: Grid = { length: 4, width: 5, xFirst: -120, yFirst: 36, xStep: 0.01, yStep: -0.01 };
@@ -212,14 +213,42 @@ function makeFakeApi() {
       median: Float64Array.from([0, -0.01, -0.02, -0.03]),
       p75: Float64Array.from([0, -0.008, -0.018, -0.027]),
     })),
-    transect: vi.fn(async (ref, _a: [number, number], _b: [number, number]) => ({
-      ref,
-      units: 'm/year',
-      distanceKm: Float32Array.from([0, 1]),
-      lat: Float32Array.from([36, 35.99]),
-      lon: Float32Array.from([-120, -119.99]),
-      values: Float32Array.from([0.01, 0.02]),
-    })),
+    /** a 3-sample profile; with a width, a 2-bin swath */
+    transect: vi.fn(
+      async (
+        ref: LayerRef,
+        _a: [number, number],
+        _b: [number, number],
+        opts?: { widthKm?: number },
+      ): Promise<Transect> => ({
+        ref,
+        units: 'm/year',
+        distance: Float32Array.from([0, 500, 1000]),
+        distanceUnit: 'm',
+        distanceKm: Float32Array.from([0, 0.5, 1]),
+        lat: Float64Array.from([36, 35.995, 35.99]),
+        lon: Float64Array.from([-120, -119.995, -119.99]),
+        row: Float32Array.from([0, 0.5, 1]),
+        col: Float32Array.from([0, 0.5, 1]),
+        values: Float32Array.from([0.01, 0.015, 0.02]),
+        numSamples: 3,
+        swath: opts?.widthKm
+          ? {
+              widthKm: opts.widthKm,
+              lengthM: 1000,
+              distance: Float64Array.from([250, 750]),
+              count: Int32Array.from([4, 5]),
+              mean: Float64Array.from([0.012, 0.018]),
+              std: Float64Array.from([0.002, 0.003]),
+              min: Float64Array.from([0.009, 0.014]),
+              max: Float64Array.from([0.015, 0.022]),
+              p25: Float64Array.from([0.011, 0.016]),
+              median: Float64Array.from([0.012, 0.018]),
+              p75: Float64Array.from([0.013, 0.02]),
+            }
+          : null,
+      }),
+    ),
     setExcludedPairs: vi.fn(async (indices: number[]) => {
       history.push(excluded);
       excluded = [...indices];

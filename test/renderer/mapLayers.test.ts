@@ -19,6 +19,9 @@ import { useLayersStore } from '../../src-renderer/stores/layers';
 import { useOverlaysStore } from '../../src-renderer/stores/overlays';
 import { useNetworkStore } from '../../src-renderer/stores/network';
 import { useUiStore } from '../../src-renderer/stores/ui';
+import { TRANSECT_COLORS, useTransectsStore } from '../../src-renderer/stores/transects';
+import { REGION_COLORS, useRegionsStore } from '../../src-renderer/stores/regions';
+import { useDisplayRefStore } from '../../src-renderer/stores/displayRef';
 
 vi.mock('../../src-renderer/api/client', async () => ({ api: (await import('./fakeApi')).fakeApi }));
 // the raster worker (a Web Worker) is replaced by a function that records what it was asked to colour
@@ -28,6 +31,12 @@ vi.mock('../../src-renderer/workers/rasterClient', () => ({
     colourCalls.push({ task, params });
     return { blob: new Blob([task]) };
   },
+}));
+// map labels are HTML markers (a real map): recorded instead
+const labelCalls = vi.hoisted(() => [] as { key: string; labels: { text: string; [k: string]: unknown }[] }[]);
+vi.mock('../../src-renderer/map/labels', () => ({
+  setLabels: (_map: unknown, key: string, labels: { text: string }[]) => labelCalls.push({ key, labels }),
+  clearLabels: () => {},
 }));
 // basemap data come from large JSON packages: not needed here
 vi.mock('../../src-renderer/map/basemapData', () => ({
@@ -95,7 +104,7 @@ describe('map-layer adapters', () => {
     expect([...m.sources.keys()]).toEqual([]);
   });
 
-  test('markers: inspected and pinned pixels, the reference point, the transect, the grid outline', async () => {
+  test('markers: inspected and pinned pixels, the reference point, transects, areas, the display reference, the grid outline', async () => {
     const m = new FakeMap();
     const stop = composeLayers(m.asMap(), MAP_LAYERS);
     await useProjectStore().open('/data/demo');
@@ -114,10 +123,53 @@ describe('map-layer adapters', () => {
     await flushPromises();
     expect(data(m, 'refpoint').features.map((f) => f.properties!.kind)).toEqual(['edit']);
     inspect.setTool('transect');
-    await inspect.addTransectPoint(35.99, -119.99);
-    await inspect.addTransectPoint(35.97, -119.96);
+    const tr = useTransectsStore();
+    await tr.addPoint(35.99, -119.99);
     await flushPromises();
-    expect(data(m, 'transect').features.map((f) => f.geometry.type)).toEqual(['Point', 'Point', 'LineString']);
+    expect(data(m, 'transect').features.map((f) => f.properties!.kind)).toEqual(['end']);
+    await tr.addPoint(35.97, -119.96);
+    await flushPromises();
+    expect(data(m, 'transect').features.map((f) => [f.geometry.type, f.properties!.kind])).toEqual([
+      ['LineString', 'line'],
+      ['Point', 'end'],
+      ['Point', 'end'],
+    ]);
+    // labelled A and A′ in the line's colour
+    expect(labelCalls.at(-1)).toEqual({
+      key: 'transect',
+      labels: [
+        { lat: 35.99, lon: -119.99, text: 'A', color: TRANSECT_COLORS[0], name: 'Transect A, start' },
+        { lat: 35.97, lon: -119.96, text: 'A′', color: TRANSECT_COLORS[0], name: 'Transect A, end' },
+      ],
+    });
+    // a swath width: its outline around each line
+    await tr.setWidth(1);
+    await flushPromises();
+    const sw = data(m, 'transect').features.find((f) => f.properties!.kind === 'swath')!;
+    expect((sw.geometry as { coordinates: number[][] }).coordinates).toHaveLength(5);
+    // an area: filled in its colour, labelled with its name
+    await useRegionsStore().add([
+      [35.995, -119.995],
+      [35.995, -119.955],
+      [35.965, -119.975],
+    ]);
+    await flushPromises();
+    expect(data(m, 'regions').features.map((f) => [f.geometry.type, f.properties!.color])).toEqual([
+      ['Polygon', REGION_COLORS[0]],
+    ]);
+    expect(
+      labelCalls
+        .filter((c) => c.key === 'regions')
+        .at(-1)!
+        .labels.map((l) => l.text),
+    ).toEqual(['Area 1']);
+    // the display reference pixel: an orange ring where it is
+    await useDisplayRefStore().setPixel(2, 3);
+    await flushPromises();
+    expect((data(m, 'display-ref').features[0].geometry as { coordinates: number[] }).coordinates).toEqual([
+      GRID.xFirst + 3.5 * GRID.xStep,
+      GRID.yFirst + 2.5 * GRID.yStep,
+    ]);
     const ext = data(m, 'extent').features[0].geometry as { coordinates: number[][] };
     expect(ext.coordinates).toEqual([
       [-120, 36],

@@ -10,6 +10,7 @@ import { useProjectStore } from '../../src-renderer/stores/project';
 import { defaultDisplay, niceRound, useLayersStore } from '../../src-renderer/stores/layers';
 import { useNetworkStore } from '../../src-renderer/stores/network';
 import { useInspectStore } from '../../src-renderer/stores/inspect';
+import { useTransectsStore } from '../../src-renderer/stores/transects';
 import { useRunStore } from '../../src-renderer/stores/run';
 import { useExportStore } from '../../src-renderer/stores/export';
 import { useUiStore } from '../../src-renderer/stores/ui';
@@ -191,18 +192,20 @@ describe('inspect', () => {
       GRID.xFirst + 2.5 * GRID.xStep,
     );
   });
-  test('two transect points compute the profile of the shown layer; a third starts over', async () => {
+  test('two transect points compute the profile of the shown layer; the next two add another line', async () => {
     await opened();
-    const inspect = useInspectStore();
-    expect(await inspect.addTransectPoint(35.99, -119.99)).toBe(false);
-    expect(await inspect.addTransectPoint(35.97, -119.96)).toBe(true);
+    const tr = useTransectsStore();
+    expect(await tr.addPoint(35.99, -119.99)).toBe(false);
+    expect(await tr.addPoint(35.97, -119.96)).toBe(true);
     expect(fakeApi.transect).toHaveBeenCalledWith(
       { file: 'velocity.h5', dataset: 'velocity' },
       [35.99, -119.99],
       [35.97, -119.96],
+      undefined,
     );
-    await inspect.addTransectPoint(35.98, -119.98);
-    expect(inspect.transectPoints).toEqual([[35.98, -119.98]]);
+    await tr.addPoint(35.98, -119.98);
+    expect(tr.pending).toEqual([35.98, -119.98]);
+    expect(tr.list.map((t) => t.name)).toEqual(['A']);
   });
   test('pinned pixels get distinct colours and no duplicates', async () => {
     await opened();

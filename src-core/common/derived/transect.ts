@@ -5,6 +5,7 @@
  * removed. Plus a swath profile (statistics of all pixels within a width around the line).
  */
 import type { GeoGrid } from '../../node/formats/mintpyFiles';
+import { percentileSorted } from './regionSeries';
 
 export const EARTH_RADIUS = 6.3781e6;
 
@@ -157,6 +158,10 @@ export interface SwathBin {
   std: number;
   min: number;
   max: number;
+  /** numpy's linear-interpolation percentiles of the bin's values */
+  p25: number;
+  median: number;
+  p75: number;
 }
 
 /**
@@ -223,7 +228,18 @@ export function swathProfile(
     const mean = s / A.n;
     let s2 = 0;
     for (const v of A.vals) s2 += (v - mean) ** 2;
-    bins.push({ distance: (k + 0.5) * bin, count: A.n, mean, std: Math.sqrt(s2 / A.n), min: A.min, max: A.max });
+    const sorted = Float64Array.from(A.vals).sort();
+    bins.push({
+      distance: (k + 0.5) * bin,
+      count: A.n,
+      mean,
+      std: Math.sqrt(s2 / A.n),
+      min: A.min,
+      max: A.max,
+      p25: percentileSorted(sorted, 25),
+      median: percentileSorted(sorted, 50),
+      p75: percentileSorted(sorted, 75),
+    });
   });
   return { bins, lengthM };
 }
