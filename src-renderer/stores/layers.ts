@@ -59,6 +59,8 @@ export const useLayersStore = defineStore('layers', () => {
     mask.value = null;
     maskCache = null;
     height.value = null;
+    wanted = null;
+    showSeq++;
   }
 
   async function refreshList(): Promise<void> {
@@ -113,14 +115,18 @@ export const useLayersStore = defineStore('layers', () => {
   }
 
   let showSeq = 0;
+  /** the layer (date) asked for last, while it is being read: the next step or date starts from it */
+  let wanted: LayerRef | null = null;
   /** Show a layer (or another date of it); `keepLimits` keeps the colour settings the user chose. */
   async function show(ref: LayerRef, keepLimits = false): Promise<void> {
     // the latest request wins: an older read that answers late (playback, a key held down) is dropped
     const seq = ++showSeq;
+    wanted = { ...ref };
     const d = await useUiStore().guarded(
       () => api.getLayer(ref.file, ref.dataset, ref.date, ref.refDate),
       `Reading ${ref.file}:${ref.dataset}`,
     );
+    if (seq === showSeq) wanted = null;
     if (!d || seq !== showSeq) return;
     const id = `${ref.file}:${ref.dataset}`;
     const prev = entries.value[0];
@@ -140,23 +146,26 @@ export const useLayersStore = defineStore('layers', () => {
     if (l) await show(refOf(l, useNetworkStore().selectedPair));
   }
 
+  /** The shown layer's ref, or the one being read when a read is under way. */
+  const current = (): LayerRef | null => wanted ?? active.value?.ref ?? null;
+
   async function setDate(date: string): Promise<void> {
-    const a = active.value;
-    if (a && a.ref.date !== date) await show({ ...a.ref, date }, true);
+    const r = current();
+    if (r && active.value && r.date !== date) await show({ ...r, date }, true);
   }
 
   /** The shown time series relative to date `d` (null: its file's own REF_DATE), same date, same colours. */
   async function setRefDate(d: string | null): Promise<void> {
     const a = active.value;
     if (!a || activeInfo.value?.kind !== 'timeseries') return;
-    const { refDate: _old, ...rest } = a.ref;
+    const { refDate: _old, ...rest } = current() ?? a.ref;
     await show(d ? { ...rest, refDate: d } : rest, true);
   }
 
   /** Step the date (or pair) by k; `to` = 'first' | 'last' jumps to an end. */
   async function stepDate(k: number | 'first' | 'last'): Promise<void> {
     const ds = dates.value;
-    const cur = active.value?.ref.date;
+    const cur = current()?.date;
     if (!ds || !ds.length || !cur) return;
     const i = k === 'first' ? 0 : k === 'last' ? ds.length - 1 : ds.indexOf(cur) + k;
     await setDate(ds[Math.min(ds.length - 1, Math.max(0, i))]);

@@ -6,6 +6,7 @@
  * a swath with its band, two labelled transects and their exports. Asserted on the API and on the files;
  * screenshots go to test/e2e/__screenshots__/viewer-*.png.
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -87,7 +88,13 @@ test('time slider and play, reference date, display re-reference', async ({ page
   const t0 = Date.now();
   await page.getByTestId('play').click();
   await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Pause');
-  await expect(page.getByTestId('date-select')).toHaveValue(dates[Math.floor(dates.length / 2)], { timeout: 20_000 });
+  // (playing: the index climbs; the poll may miss single dates, so it waits for the second half)
+  await expect
+    .poll(async () => Number((await page.getByTestId('date-index').textContent())!.split('/')[0]), {
+      timeout: 20_000,
+      intervals: [50],
+    })
+    .toBeGreaterThan(dates.length / 2);
   await page.screenshot({ path: join(shots, 'viewer-01-playing.png') });
   await expect(page.getByTestId('play')).toHaveAttribute('aria-label', 'Play', { timeout: 30_000 });
   console.log(`played ${dates.length} dates in ${((Date.now() - t0) / 1000).toFixed(1)} s at 8 dates/s`);
@@ -138,12 +145,21 @@ test('time slider and play, reference date, display re-reference', async ({ page
   expect((await call<ProjectInfo>('projectInfo')).edits.staleFrom).toBeNull();
   await page.waitForTimeout(800);
   await page.screenshot({ path: join(shots, 'viewer-02-display-reference.png') });
+  expect(await axeProblems(page)).toEqual([]);
   // back to the run's own references for what follows
   await page.getByTestId('clear-display-ref').click();
   await page.getByTestId('ref-date').selectOption('');
   await expect(page.getByTestId('colorbar-note')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+/** axe-core over the page: the serious and critical violations, one line each. */
+async function axeProblems(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).analyze();
+  return r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /** One CSV line's fields (quoted fields may hold commas). */
 function fields(line: string): string[] {
@@ -308,6 +324,12 @@ test('pixel chart: pinned pixels, an area mean with its spread, model terms, hov
   expect(png.bytes.readUInt32BE(16)).toBe(1440); // 720 px figure at 2×
   await page.screenshot({ path: join(shots, 'viewer-04-chart-zoomed.png') });
   await page.getByTestId('chart-reset').click();
+  // the chart, its read-out, the lists and forms: no serious or critical axe finding, light and dark
+  expect(await axeProblems(page)).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.locator('html[data-theme="dark"]')).toHaveCount(1);
+  expect(await axeProblems(page)).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'light' });
   expect(errors).toEqual([]);
 });
 
@@ -417,5 +439,8 @@ test('transects: a swath width with its band, two labelled lines, their exports'
   await expect(page.locator('html[data-theme="dark"]')).toHaveCount(1);
   await page.waitForTimeout(600);
   await page.screenshot({ path: join(shots, 'viewer-07-transects-dark.png') });
+  expect(await axeProblems(page)).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(await axeProblems(page)).toEqual([]);
   expect(errors).toEqual([]);
 });

@@ -86,6 +86,31 @@ describe('playback', () => {
   });
 });
 
+describe('date steps while a read is under way', () => {
+  test('keys step from the date asked for, and a late answer never overrides a newer request', async () => {
+    const layers = await timeseriesShown();
+    // hold main's answers back
+    const pending: (() => void)[] = [];
+    const real = fakeApi.getLayer.getMockImplementation()!;
+    fakeApi.getLayer.mockClear();
+    fakeApi.getLayer.mockImplementation(
+      (...a: Parameters<typeof real>) => new Promise((ok) => pending.push(() => ok(real(...a)))),
+    );
+    try {
+      const first = layers.stepDate('first'); // playback starting over
+      const last = layers.stepDate('last'); // the user presses End before it answered
+      const back = layers.stepDate(-1); // and ← : one before the last, not one after the first
+      expect(fakeApi.getLayer.mock.calls.map((c) => c[2])).toEqual([DATES[0], DATES[3], DATES[2]]);
+      pending.reverse().forEach((go) => go()); // the answers come back newest first
+      await Promise.all([first, last, back]);
+      expect(layers.active?.ref.date).toBe(DATES[2]);
+      expect(fakeApi.getLayer).toHaveBeenCalledTimes(3); // the stale answers were dropped, nothing re-read
+    } finally {
+      fakeApi.getLayer.mockImplementation(real);
+    }
+  });
+});
+
 describe('reference date', () => {
   test('the shown time series is read relative to the chosen date; stepping keeps it; back to REF_DATE', async () => {
     const layers = await timeseriesShown();
