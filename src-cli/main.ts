@@ -8,6 +8,7 @@ import { infoCommand } from './commands/info';
 import { demoCommand } from './commands/demo';
 import { exportCommand } from './commands/export';
 import { nisarCommand } from './commands/nisar';
+import { stepUsageLines } from '../src-core/node/pipeline/registry';
 
 const USAGE = `insar-studio — InSAR small-baseline time series (MintPy-compatible)
 
@@ -19,8 +20,8 @@ usage:
                                                           (insar-studio export --help)
   insar-studio nisar method1|method2 <velocity.h5> ...   NISAR secular-requirement validation report
 
-steps: load_data modify_network reference_point quick_overview invert_network correct_topography residual_RMS
-       reference_date velocity google_earth
+steps, in MintPy's order (from the step descriptors):
+${stepUsageLines()}
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -14,6 +14,7 @@ import type {
   ProjectInfo,
   RecentProject,
   RunSummary,
+  StepInfo,
   Transect,
 } from '../src-shared/api';
 import { api } from './api/client';
@@ -45,6 +46,8 @@ export const state = reactive({
   mapMode: 'pixel' as MapMode,
   transectPoints: [] as [number, number][],
   running: false,
+  /** the pipeline's steps in order (the core's step descriptors, through the API) */
+  steps: [] as StepInfo[],
   runSteps: [] as RunSummary['steps'],
   progress: {} as Record<string, { done: number; total: number; label?: string }>,
   log: [] as string[],
@@ -130,6 +133,7 @@ export async function refreshProject(): Promise<void> {
   const info = await api.projectInfo();
   state.project = info;
   state.recent = await api.recentProjects();
+  if (!state.steps.length) state.steps = await api.steps();
   if (!info) return;
   state.lastRun = info.lastRun;
   state.running = info.running;

@@ -8,14 +8,14 @@
  */
 
 import * as v from 'valibot';
-import { STEP_NAMES, type StepName } from '../src-core/common/pipeline/stepNames';
 import type { StepEvent } from '../src-core/common/pipeline/stepEvents';
+import type { LayerKind, StepInfo } from '../src-core/common/pipeline/layers';
 import * as s from './argSchemas';
 import type { GeoGrid } from '../src-core/common/formats/grid';
 
-/** MintPy's step order (declared once, in the science core). */
-export const STEP_ORDER = STEP_NAMES;
-export type PipelineStep = StepName;
+/** A step name (MintPy's); the steps and their order come from `steps()` (the core's step descriptors). */
+export type PipelineStep = string;
+export type { LayerKind, StepInfo };
 
 /** Raster grid of a layer: MintPy's geo attributes (outer corner of the upper-left pixel). */
 export type Grid = GeoGrid;
@@ -71,6 +71,8 @@ export interface EditState {
   redoLabel?: string;
   /** earliest pipeline step whose outputs no longer match the edits (null = up to date) */
   staleFrom: PipelineStep | null;
+  /** work-dir-relative files that step and the later ones (re)write: layers from them are stale */
+  staleOutputs: string[];
 }
 
 export interface ProjectInfo {
@@ -105,8 +107,6 @@ export interface DirListing {
   parent: string | null;
   entries: DirEntry[];
 }
-
-export type LayerKind = 'map' | 'mask' | 'timeseries' | 'pair' | 'geometry';
 
 export interface LayerInfo {
   /** `${file}:${dataset}` */
@@ -222,6 +222,8 @@ export interface Capabilities {
  */
 export const API = {
   capabilities: method<Capabilities>()(),
+  /** the pipeline's steps in MintPy's order (from the core's step descriptors) */
+  steps: method<StepInfo[]>()(),
   openProject: method<ProjectInfo>()(s.str()),
   recentProjects: method<RecentProject[]>()(),
   projectInfo: method<ProjectInfo | null>()(),

@@ -7,13 +7,14 @@
  */
 import { runPipeline, type RunOptions, type RunRecord } from '../src-core/node/pipeline/runner';
 import type { StepEvent } from '../src-core/common/pipeline/types';
+import type { StepName } from '../src-core/node/pipeline/registry';
 
 export type PipelineProcessIn =
   { type: 'run'; opts: Omit<RunOptions, 'signal' | 'onProgress' | 'onLog' | 'onStep'> } | { type: 'cancel' };
 export type PipelineProcessOut =
   | { type: 'progress'; progress: Parameters<NonNullable<RunOptions['onProgress']>>[0] }
   | { type: 'log'; message: string }
-  | { type: 'step'; event: StepEvent }
+  | { type: 'step'; event: StepEvent<StepName> }
   | { type: 'done'; record: RunRecord }
   | { type: 'error'; name: string; message: string; record?: RunRecord };
 

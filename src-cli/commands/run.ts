@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from '../args';
 import { reportError, progressPrinter } from '../report';
 import { runPipeline } from '../../src-core/node/pipeline/runner';
-import type { StepName } from '../../src-core/common/pipeline/types';
+import type { StepName } from '../../src-core/node/pipeline/registry';
 
 export async function runCommand(argv: string[]): Promise<number> {
   let args;

@@ -7,7 +7,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { H5Reader } from '../../src-core/node/formats/h5';
 import type { Capabilities, InsarApi } from '../../src-shared/api';
 import { parseArgs } from '../../src-shared/validate';
-import { isOutputStale } from '../../src-shared/steps';
+import { isOutputStale } from '../../src-core/node/pipeline/staleness';
+import { stepInfos } from '../../src-core/node/pipeline/registry';
 import { EventBus } from './events';
 import { ExportService } from './exportService';
 import { JobService, type Runner } from './jobService';
@@ -66,6 +67,7 @@ export function createServices(opts: ServiceOptions): Services {
       nativeDialogs: !!opts.dialogs,
       platform: process.platform,
     }),
+    steps: async () => stepInfos(),
     openProject: async (folder) => {
       if (jobs.running) throw new Error('a run is going: cancel it before opening another project');
       layers.clearCache();

@@ -10,16 +10,8 @@ import { gridOf, rowColToLatLon, latLonToRowCol } from '../../src-core/node/form
 import { decimalYear } from '../../src-core/common/time/dates';
 import { evaluateModel } from '../../src-core/common/timefunc/fitTile';
 import { datasetSpecs, defaultModel, numParams, parseTimeFuncOptions } from '../../src-core/common/timefunc/model';
-import type {
-  Grid,
-  LayerData,
-  LayerInfo,
-  LayerKind,
-  LayerRef,
-  LayerStats,
-  PixelSeries,
-  Transect,
-} from '../../src-shared/api';
+import { knownLayers } from '../../src-core/node/pipeline/registry';
+import type { Grid, LayerData, LayerInfo, LayerRef, LayerStats, PixelSeries, Transect } from '../../src-shared/api';
 
 export class LayerError extends Error {
   constructor(message: string) {
@@ -27,49 +19,6 @@ export class LayerError extends Error {
     this.name = 'LayerError';
   }
 }
-
-interface KnownFile {
-  file: string;
-  datasets: { name: string; label: string; kind: LayerKind }[];
-}
-
-/** The MintPy outputs the app knows, in the order the layer list shows them. */
-export const KNOWN_FILES: KnownFile[] = [
-  {
-    file: 'velocity.h5',
-    datasets: [
-      { name: 'velocity', label: 'Velocity', kind: 'map' },
-      { name: 'velocityStd', label: 'Velocity std. dev.', kind: 'map' },
-    ],
-  },
-  {
-    file: 'timeseries.h5',
-    datasets: [{ name: 'timeseries', label: 'Displacement (time series)', kind: 'timeseries' }],
-  },
-  { file: 'temporalCoherence.h5', datasets: [{ name: 'temporalCoherence', label: 'Temporal coherence', kind: 'map' }] },
-  { file: 'avgSpatialCoh.h5', datasets: [{ name: 'coherence', label: 'Average spatial coherence', kind: 'map' }] },
-  { file: 'numInvIfgram.h5', datasets: [{ name: 'mask', label: 'Number of inverted interferograms', kind: 'map' }] },
-  { file: 'maskTempCoh.h5', datasets: [{ name: 'mask', label: 'Mask: temporal coherence', kind: 'mask' }] },
-  { file: 'maskConnComp.h5', datasets: [{ name: 'mask', label: 'Mask: connected components', kind: 'mask' }] },
-  { file: 'waterMask.h5', datasets: [{ name: 'waterMask', label: 'Water mask', kind: 'mask' }] },
-  { file: 'avgPhaseVelocity.h5', datasets: [{ name: 'velocity', label: 'Average phase velocity', kind: 'map' }] },
-  {
-    file: 'inputs/geometryGeo.h5',
-    datasets: [
-      { name: 'height', label: 'DEM height', kind: 'geometry' },
-      { name: 'incidenceAngle', label: 'Incidence angle', kind: 'geometry' },
-      { name: 'azimuthAngle', label: 'Azimuth angle', kind: 'geometry' },
-    ],
-  },
-  {
-    file: 'inputs/ifgramStack.h5',
-    datasets: [
-      { name: 'unwrapPhase', label: 'Pair: unwrapped phase', kind: 'pair' },
-      { name: 'coherence', label: 'Pair: coherence', kind: 'pair' },
-      { name: 'connectComponent', label: 'Pair: connected components', kind: 'pair' },
-    ],
-  },
-];
 
 const ROW_BLOCK = 256;
 
@@ -129,11 +78,13 @@ export class LayerService {
     return p;
   }
 
+  /** The layers of the step descriptors whose files exist and are geocoded, latest step first. */
   async listLayers(): Promise<LayerInfo[]> {
     const dir = this.dir();
     const out: LayerInfo[] = [];
-    for (const kf of KNOWN_FILES) {
-      const p = join(dir, kf.file);
+    const specs = knownLayers();
+    for (const file of [...new Set(specs.map((l) => l.file))]) {
+      const p = join(dir, file);
       if (!existsSync(p)) continue;
       let r: H5Reader;
       try {
@@ -144,15 +95,15 @@ export class LayerService {
       try {
         const attrs = r.attrs;
         if (!gridOf(attrs, p)) continue;
-        for (const d of kf.datasets) {
-          if (!r.has(d.name)) continue;
+        for (const d of specs.filter((l) => l.file === file)) {
+          if (!r.has(d.dataset)) continue;
           const info: LayerInfo = {
-            id: `${kf.file}:${d.name}`,
-            file: kf.file,
-            dataset: d.name,
+            id: `${file}:${d.dataset}`,
+            file,
+            dataset: d.dataset,
             label: d.label,
             kind: d.kind,
-            units: unitsOf(kf.file, d.name, attrs.UNIT),
+            units: unitsOf(file, d.dataset, attrs.UNIT),
           };
           if (d.kind === 'timeseries') info.dates = r.readStrings('date');
           if (d.kind === 'pair') {

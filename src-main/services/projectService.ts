@@ -11,13 +11,12 @@ import { Template } from '../../src-core/node/config/template';
 import { daysBetween } from '../../src-core/common/time/dates';
 import { validateReferencePoint } from '../../src-core/node/reference/referencePoint';
 import { readNetworkSelection } from '../../src-core/node/network/selectionStore';
+import { staleFromDiff, staleOutputs } from '../../src-core/node/pipeline/staleness';
 import {
-  STEP_ORDER,
   type DirListing,
   type EditState,
   type Grid,
   type NetworkInfo,
-  type PipelineStep,
   type ProjectInfo,
   type RecentProject,
   type ReferencePoint,
@@ -30,24 +29,6 @@ import { readStackNetwork, type StackNetwork } from './network';
 import { networkConnectivity } from '../../src-core/common/network/networkGraph';
 import type { EventBus } from './events';
 
-/** Which step first reads a template key (what an override makes stale). */
-export function stepOfKey(key: string): PipelineStep {
-  if (key.startsWith('mintpy.load.')) return 'load_data';
-  if (key.startsWith('mintpy.network.')) return 'modify_network';
-  if (key.startsWith('mintpy.reference.')) return 'reference_point';
-  if (key.startsWith('mintpy.velocity.') || key.startsWith('mintpy.timeFunc.')) return 'velocity';
-  if (key.startsWith('mintpy.save.kmz')) return 'google_earth';
-  if (
-    key.startsWith('mintpy.networkInversion.') ||
-    key.startsWith('mintpy.unwrapError.') ||
-    key.startsWith('mintpy.troposphericDelay') ||
-    key.startsWith('mintpy.topographicResidual') ||
-    key.startsWith('mintpy.deramp')
-  )
-    return 'invert_network';
-  return 'load_data';
-}
-
 /** The template overrides the edits stand for. */
 export function overridesOf(s: EditSnapshot): Record<string, string> {
   const o: Record<string, string> = { ...s.overrides };
@@ -58,17 +39,6 @@ export function overridesOf(s: EditSnapshot): Record<string, string> {
     o['mintpy.reference.lalo'] = 'no';
   }
   return o;
-}
-
-/** Earliest step whose inputs differ between two override sets. */
-export function staleFromDiff(a: Record<string, string>, b: Record<string, string>): PipelineStep | null {
-  let first = -1;
-  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    if (a[k] === b[k]) continue;
-    const i = STEP_ORDER.indexOf(stepOfKey(k));
-    if (first < 0 || i < first) first = i;
-  }
-  return first < 0 ? null : STEP_ORDER[first];
 }
 
 export class ProjectError extends Error {
@@ -199,6 +169,7 @@ export class ProjectService {
       ...(hist.undoLabel ? { undoLabel: hist.undoLabel } : {}),
       ...(hist.redoLabel ? { redoLabel: hist.redoLabel } : {}),
       staleFrom,
+      staleOutputs: staleOutputs(staleFrom),
     };
   }
 

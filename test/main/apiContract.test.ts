@@ -40,6 +40,7 @@ let rendererDir: string;
 function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
   return [
     ['capabilities', []],
+    ['steps', []],
     ['listDir', [folder]],
     ['openProject', [folder]],
     ['recentProjects', []],
@@ -136,6 +137,7 @@ describe('browser host', () => {
       if (m === 'pixelSeries') expect((res as { values: Float32Array }).values).toBeInstanceOf(Float32Array);
       if (m === 'capabilities') expect(res).toMatchObject({ transport: 'http', nativeDialogs: false });
       if (m === 'pickFolder') expect(res).toBeNull();
+      if (m === 'steps') expect((res as { name: string }[]).map((x) => x.name)).toContain('correct_topography');
       if (m === 'setReferencePoint') expect((res as { ok: boolean }).ok).toBe(true);
     }
     expect([...seen].sort()).toEqual([...API_METHODS].sort());
@@ -325,7 +327,7 @@ describe('shared pieces', () => {
     expect(() => validateArgs('getLayer', ['velocity.h5'])).toThrow(ApiArgError);
     expect(() => validateArgs('setReferencePoint', [91, 0])).toThrow(/latitude/);
     expect(() => validateArgs('setExcludedPairs', [[1, 1]])).toThrow(/duplicate/);
-    expect(() => validateArgs('runPipeline', ['bogus'])).toThrow(/expected a step/);
+    expect(() => validateArgs('runPipeline', ['no such step!'])).toThrow(/expected a step name/);
     expect(() => validateArgs('undo', [1])).toThrow(/at most 0/);
     expect(() => validateArgs('transect', [{ file: 'a.h5', dataset: 'x', extra: 1 }, [0, 0], [1, 1]])).toThrow(
       /^transect: argument 1/,

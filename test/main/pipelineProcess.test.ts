@@ -2,7 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { stepOf } from '../../src-core/node/pipeline/registry';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeDemo } from '../../src-core/node/demo';
 import { processRunner } from '../../src-main/services/pipelineProcess';
@@ -50,6 +51,9 @@ describe('pipeline in a child process', () => {
       'velocity',
     ]);
     expect(steps.has('invert_network')).toBe(true);
+    // the descriptors say what each step writes: every output of the run is one of its step's files
+    for (const r of rec.steps)
+      for (const o of r.outputs) expect(stepOf(r.name).writes).toContain(relative(rec.workDir, o).split(sep).join('/'));
     expect(logs).toContain('step velocity');
   });
 

@@ -6,7 +6,8 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { fromArrayBuffer } from 'geotiff';
 import { H5Reader } from '../../src-core/node/formats/h5';
 import { createServices, type Services } from '../../src-main/services/apiService';
-import { staleFromDiff, overridesOf } from '../../src-main/services/projectService';
+import { overridesOf } from '../../src-main/services/projectService';
+import { staleFromDiff } from '../../src-core/node/pipeline/staleness';
 import { makeDemo } from './helpers';
 
 let s: Services;
@@ -191,6 +192,9 @@ describe('services on a demo project', () => {
 
   test('cancel stops a run and records it as cancelled', async () => {
     await s.api.setOverrides({ 'mintpy.networkInversion.weightFunc': 'no' });
+    await expect(s.api.runPipeline('no_such_step')).rejects.toThrow(
+      /unknown step "no_such_step": the steps are load_data/,
+    );
     await s.api.runPipeline('load_data');
     expect(await s.api.cancelRun()).toBe(true);
     const done = await s.jobs.wait();
@@ -267,15 +271,19 @@ describe('shutdown during a run', () => {
 });
 
 describe('stale steps', () => {
-  test('the earliest step reading a changed key', () => {
-    expect(staleFromDiff({ 'mintpy.velocity.startDate': '20180101' }, {})).toBe('velocity');
+  test("the app's edits as template overrides make the steps reading them stale", () => {
     expect(
       staleFromDiff(
         overridesOf({ excludedPairs: [2], referencePoint: { lat: 0, lon: 0, row: 1, col: 1 }, overrides: {} }),
         {},
       ),
     ).toBe('modify_network');
-    expect(staleFromDiff({ a: '1' }, { a: '1' })).toBeNull();
+    expect(
+      staleFromDiff(
+        overridesOf({ excludedPairs: [], referencePoint: { lat: 0, lon: 0, row: 1, col: 1 }, overrides: {} }),
+        {},
+      ),
+    ).toBe('reference_point');
   });
 });
 

@@ -2,20 +2,16 @@
  * Runs smallbaselineApp-style steps in order on a template: `--dostep`, `--start/--end`, progress,
  * cancellation, and a record of what ran (the app stores it in the project database).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { Template } from '../config/template';
 import {
-  STEP_NAMES,
   CancelledError,
   InputError,
   type Progress,
   type StepContext,
   type StepEvent,
-  type StepFn,
-  type StepName,
 } from '../../common/pipeline/types';
-import { STEPS } from './registry';
-import { globLast } from '../formats/aria';
+import { STEP_NAMES, stepOf, type StepName } from './registry';
 
 export interface RunOptions {
   templatePath: string;
@@ -30,7 +26,7 @@ export interface RunOptions {
   onProgress?: (p: Progress) => void;
   onLog?: (message: string) => void;
   /** typed step events (started, then finished / skipped / failed / cancelled) */
-  onStep?: (e: StepEvent) => void;
+  onStep?: (e: StepEvent<StepName>) => void;
   numWorkers?: number;
 }
 
@@ -67,19 +63,6 @@ export function selectSteps(opts: Pick<RunOptions, 'dostep' | 'start' | 'end'>):
   const i1 = opts.end ? STEP_NAMES.indexOf(opts.end) : STEP_NAMES.length - 1;
   if (i1 < i0) throw new InputError(`--end ${opts.end} comes before --start ${opts.start}`);
   return STEP_NAMES.slice(i0, i1 + 1);
-}
-
-/** Whether a step applies to this template (google_earth only with mintpy.save.kmz, load_data only for ARIA input). */
-function skipReason(name: StepName, t: Template, workDir: string): string | null {
-  if (name === 'google_earth' && !t.bool('mintpy.save.kmz')) return 'mintpy.save.kmz = no';
-  if (name === 'correct_topography' && !t.bool('mintpy.topographicResidual')) return 'mintpy.topographicResidual = no';
-  if (name === 'load_data' && existsSync(`${workDir}/inputs/ifgramStack.h5`)) {
-    // MintPy's staged form (the notebook's zip): inputs/ are there, the template's source paths are not
-    const unw = t.path_('mintpy.load.unwFile');
-    if (!unw) return 'using the staged inputs/ifgramStack.h5 (no mintpy.load.unwFile)';
-    if (globLast(unw).length === 0) return `using the staged inputs/ifgramStack.h5 (${unw} not found)`;
-  }
-  return null;
 }
 
 /**
@@ -132,14 +115,14 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
 
   for (const name of selectSteps(opts)) {
     if (signal.aborted) throw new CancelledError();
-    const reason = skipReason(name, template, workDir);
+    const step = stepOf(name);
+    const reason = step.skip?.(template, workDir) ?? null;
     if (reason) {
       record.steps.push({ name, status: 'skipped', seconds: 0, outputs: [], summary: { reason } });
       log(`skip ${name}: ${reason}`);
       onStep({ step: name, status: 'skipped', reason });
       continue;
     }
-    const fn: StepFn = STEPS[name];
     const ctx: StepContext = {
       template,
       workDir,
@@ -152,7 +135,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
     onStep({ step: name, status: 'started' });
     const t0 = performance.now();
     try {
-      const res = await fn(ctx);
+      const res = await step.run(ctx);
       // a step that finds itself switched off (e.g. reference_date without a reference date) says so
       const skipped = res.summary.skipped === true;
       const seconds = (performance.now() - t0) / 1000;

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { H5Reader } from '../formats/h5';
 import { IfgramStack } from '../formats/mintpyFiles';
-import { InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { readKeptPairs } from '../network/selectionStore';
 import { workFiles, workPath } from '../network/workFiles';
 import { computeStackMaps, validityFromPhaseVelocity, writeAvgSpatialCoh, writeMaskConnComp } from '../masks/stackMaps';
@@ -202,3 +202,22 @@ export async function referencePoint(ctx: StepContext): Promise<StepResult> {
     stack.close();
   }
 }
+
+export const referencePointStep = defineStep({
+  name: 'reference_point',
+  description: "reference pixel: the user's mintpy.reference.lalo/yx (MintPy's checks) or the best candidate",
+  run: referencePoint,
+  keys: [
+    'mintpy.reference.yx',
+    'mintpy.reference.lalo',
+    'mintpy.reference.maskFile',
+    'mintpy.reference.coherenceFile',
+    'mintpy.reference.minCoherence',
+  ],
+  reads: ['inputs/ifgramStack.h5', 'networkSelection.json', 'waterMask.h5'],
+  writes: ['maskConnComp.h5', 'avgSpatialCoh.h5', 'referencePoint.json'],
+  layers: [
+    { file: 'maskConnComp.h5', dataset: 'mask', label: 'Mask: connected components', kind: 'mask' },
+    { file: 'avgSpatialCoh.h5', dataset: 'coherence', label: 'Average spatial coherence', kind: 'map' },
+  ],
+});
