@@ -95,7 +95,7 @@ export async function guarded<T>(fn: () => Promise<T>, what: string): Promise<T 
 }
 
 function defaultDisplay(l: LayerData): void {
-  const { scale } = displayUnits(l.units);
+  const { scale } = displayUnits(l.units, l.fileType);
   const ds = l.ref.dataset;
   const s = l.stats;
   if (['velocity', 'timeseries'].includes(ds) || l.ref.file === 'avgPhaseVelocity.h5' || ds === 'unwrapPhase') {
@@ -104,11 +104,11 @@ function defaultDisplay(l: LayerData): void {
     state.cmap = 'RdBu_r';
     state.vmin = -nice;
     state.vmax = nice;
-  } else if (['temporalCoherence', 'coherence', 'mask', 'waterMask'].includes(ds) && l.units !== 'count') {
+  } else if (['temporalCoherence', 'coherence', 'mask', 'waterMask'].includes(ds) && l.ref.file !== 'numInvIfgram.h5') {
     state.cmap = ds.startsWith('mask') || ds === 'waterMask' ? 'gray' : 'viridis';
     state.vmin = 0;
     state.vmax = 1;
-  } else if (ds === 'connectComponent' || l.units === 'count') {
+  } else if (ds === 'connectComponent' || l.ref.file === 'numInvIfgram.h5') {
     // integer labels / counts: the full range
     state.cmap = ds === 'connectComponent' ? 'jet' : 'viridis';
     state.vmin = 0;

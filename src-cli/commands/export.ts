@@ -5,8 +5,7 @@
 import { resolve } from 'node:path';
 import { writeAscDescHorzVert } from '../../src-core/node/derived/ascDesc';
 import { writeSignificanceMask, writeVerticalVelocity } from '../../src-core/node/derived/files';
-import { swathProfile, transectLalo } from '../../src-core/common/derived/transect';
-import { transectSvg } from '../../src-core/common/export/figures';
+import { writeTransectFiles } from '../../src-core/node/derived/transectFile';
 import {
   coherenceMatrixFigure,
   mapFigure,
@@ -14,14 +13,11 @@ import {
   pixelSeriesFigure,
   writeFigure,
 } from '../../src-core/node/export/figureFiles';
-import { writeFileAtomic } from '../../src-core/node/export/atomic';
-import { f32, toCsv, writePointsCsv, writeVelocityCsv, type PointSpec } from '../../src-core/node/export/csv';
+import { writePointsCsv, writeTableCsv, type PointSpec } from '../../src-core/node/export/csv';
 import { writeGeoTiff } from '../../src-core/node/export/geotiff';
 import { writeKmz } from '../../src-core/node/export/kmz';
 import { writeKmzTimeseries } from '../../src-core/node/export/kmzTimeseries';
-import { readMap, requireGeo } from '../../src-core/node/export/source';
 import { isColormapName } from '../../src-core/common/colormap';
-import { InputError } from '../../src-core/common/pipeline/types';
 import { reportError } from '../report';
 
 export const EXPORT_USAGE = `usage:
@@ -30,7 +26,7 @@ export const EXPORT_USAGE = `usage:
   insar-studio export kmz-timeseries <timeseries.h5> [-o out.kmz] [--vlim MIN MAX] [--cmap NAME] [--steps A B C]
   insar-studio export geotiff <file.h5> [dataset|YYYYMMDD|all] [-o out.tif] [--mask FILE]
   insar-studio export csv <file.h5> --lalo LAT,LON [LAT,LON ...] [--no-ref] [-o out.csv]
-  insar-studio export csv <velocity.h5> --table [--polygon LAT,LON LAT,LON LAT,LON ...] [--mask FILE|no] [-o out.csv]
+  insar-studio export csv <file.h5> --table [--dataset NAME|YYYYMMDD] [--polygon LAT,LON LAT,LON LAT,LON ...] [--mask FILE|no] [-o out.csv]
   insar-studio export figure network|coherence-matrix <workdir> [-o out.png|out.svg]
   insar-studio export figure map <file.h5> [--dataset NAME] [--vlim MIN MAX] [--cmap NAME] [--mask FILE|no] [-o out.png|svg]
   insar-studio export figure timeseries <timeseries.h5> --lalo LAT,LON [-o out.png|svg]
@@ -181,8 +177,9 @@ async function run(sub: string, o: Opts): Promise<string> {
         const mask = one(o, 'mask');
         const polygon = o.flags.get('polygon')?.map((s) => lalo(s, '--polygon'));
         if (polygon && polygon.length < 3) throw new UsageError('--polygon needs at least 3 LAT,LON vertices');
-        const r = await writeVelocityCsv({
+        const r = await writeTableCsv({
           file,
+          dataset: one(o, 'dataset'),
           out: outPath,
           polygon,
           mask: mask === undefined ? undefined : mask === 'no' ? false : resolve(mask),
@@ -209,72 +206,22 @@ async function run(sub: string, o: Opts): Promise<string> {
       const s = one(o, 'start');
       const e = one(o, 'end');
       if (!s || !e) throw new UsageError('export transect: give --start LAT,LON and --end LAT,LON');
-      const start = lalo(s, '--start');
-      const end = lalo(e, '--end');
-      const m = await readMap(file, one(o, 'dataset'));
-      const g = requireGeo(m);
-      let t;
-      try {
-        t = transectLalo({ data: m.data, length: m.length, width: m.width }, g, start, end, {
-          interpolation: 'linear',
-        });
-      } catch (err) {
-        if (err instanceof RangeError) throw new InputError(`${file}: ${err.message}`);
-        throw err;
-      }
-      const rows: string[][] = [];
-      for (let k = 0; k < t.value.length; k++) {
-        const lat = g.yFirst + (t.y[k] + 0.5) * g.yStep;
-        const lon = g.xFirst + (t.x[k] + 0.5) * g.xStep;
-        rows.push([
-          f32(t.distance[k]),
-          String(+lat.toFixed(9)),
-          String(+lon.toFixed(9)),
-          f32(t.y[k]),
-          f32(t.x[k]),
-          f32(t.value[k]),
-        ]);
-      }
-      const path = outPath ?? resolve(file.replace(/\.h5$/, '') + '_transect.csv');
-      writeFileAtomic(
-        path,
-        toCsv([`distance[${t.distanceUnit}]`, 'lat', 'lon', 'row', 'col', `${m.dataset}[${m.unit}]`], rows),
-      );
-      let msg = `wrote ${path} (${t.value.length} of ${t.numSamples} samples)`;
       const widthKm = numbers(o.flags.get('width'), 'width')?.[0];
-      let band;
-      if (widthKm !== undefined) {
-        if (!(widthKm > 0)) throw new UsageError('--width: expected a width in km > 0');
-        const sw = swathProfile({ data: m.data, length: m.length, width: m.width }, g, start, end, widthKm);
-        const swPath = path.replace(/(\.csv)?$/, '_swath.csv');
-        writeFileAtomic(
-          swPath,
-          toCsv(
-            ['distance[m]', 'count', `mean[${m.unit}]`, `std[${m.unit}]`, `min[${m.unit}]`, `max[${m.unit}]`],
-            sw.bins.map((b) => [f32(b.distance), String(b.count), f32(b.mean), f32(b.std), f32(b.min), f32(b.max)]),
-          ),
-        );
-        band = {
-          distance: sw.bins.map((b) => b.distance),
-          lower: sw.bins.map((b) => b.mean - b.std),
-          upper: sw.bins.map((b) => b.mean + b.std),
-        };
-        msg += `, ${swPath} (${sw.bins.length} bins, ${widthKm} km wide)`;
-      }
+      if (widthKm !== undefined && !(widthKm > 0)) throw new UsageError('--width: expected a width in km > 0');
       const svg = one(o, 'svg');
-      if (svg) {
-        writeFigure(
-          resolve(svg),
-          transectSvg({
-            distance: t.distance,
-            value: t.value,
-            distanceUnit: t.distanceUnit,
-            ylabel: `${m.dataset} [${m.unit}]`,
-            band,
-          }),
-        );
-        msg += `, ${resolve(svg)}`;
-      }
+      const r = await writeTransectFiles({
+        file,
+        dataset: one(o, 'dataset'),
+        start: lalo(s, '--start'),
+        end: lalo(e, '--end'),
+        widthKm,
+        out: outPath,
+        figure: svg ? resolve(svg) : undefined,
+      });
+      const t = r.result.transect;
+      let msg = `wrote ${r.path} (${t.value.length} of ${t.numSamples} samples)`;
+      if (r.swathPath) msg += `, ${r.swathPath} (${r.result.swath!.bins.length} bins, ${widthKm} km wide)`;
+      if (r.figurePath) msg += `, ${r.figurePath}`;
       return msg;
     }
     case 'vertical': {

@@ -56,9 +56,10 @@ export function createServices(opts: ServiceOptions): Services {
   const appDb = new AppDb(join(opts.appDataDir ?? defaultAppDataDir(), 'app.sqlite'));
   const projects = new ProjectService(appDb, events);
   const workDir = () => projects.current?.workDir ?? null;
-  const layers = new LayerService(workDir);
+  const tsFile = () => projects.timeseriesFile();
+  const layers = new LayerService(workDir, tsFile);
   const jobs = new JobService(projects, events, opts.runner, opts.numWorkers);
-  const exports = new ExportService(layers, workDir);
+  const exports = new ExportService(layers, workDir, tsFile);
   events.on('onRunFinished', () => layers.clearCache());
 
   const api: InsarApi = {
@@ -85,7 +86,7 @@ export function createServices(opts: ServiceOptions): Services {
       return { ...data, stale: isOutputStale(file, stale) };
     },
     pixelSeries: async (row, col) => layers.pixelSeries(row, col),
-    transect: async (ref, start, end, samples) => layers.transect(ref, start, end, samples),
+    transect: async (ref, start, end, options) => layers.transect(ref, start, end, options),
     setExcludedPairs: async (indices) => projects.setExcludedPairs(indices),
     setReferencePoint: async (lat, lon) => projects.setReferencePoint(lat, lon),
     clearReferencePoint: async () => projects.clearReferencePoint(),
@@ -98,6 +99,8 @@ export function createServices(opts: ServiceOptions): Services {
     exportKmz: async (outPath, ref) => exports.kmz(ref ?? undefined, outPath),
     exportGeoTiff: async (ref, outPath) => exports.geotiff(ref, outPath),
     exportCsv: async (what, outPath) => exports.csv(what, outPath),
+    exportKmzTimeseries: async (outPath, file) => exports.kmzTimeseries(outPath, file),
+    exportFigure: async (what, outPath) => exports.figure(what, outPath),
     fileInfo: async (path) => {
       const dir = workDir();
       const p = isAbsolute(path) ? path : resolve(dir ?? '.', path);

@@ -52,7 +52,7 @@ function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
     ['listLayers', []],
     ['getLayer', ['velocity.h5', 'velocity']],
     ['pixelSeries', [5, 6]],
-    ['transect', [{ file: 'velocity.h5', dataset: 'velocity' }, [36.13, -119.66], [36.12, -119.55], 20]],
+    ['transect', [{ file: 'velocity.h5', dataset: 'velocity' }, [36.13, -119.66], [36.12, -119.55], { widthKm: 1 }]],
     ['setExcludedPairs', [[2]]],
     ['undo', []],
     ['redo', []],
@@ -63,6 +63,8 @@ function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
     ['exportKmz', [join(out, 'v.kmz')]],
     ['exportGeoTiff', [{ file: 'velocity.h5', dataset: 'velocity' }, join(out, 'v.tif')]],
     ['exportCsv', [{ kind: 'pixel', row: 5, col: 6 }, join(out, 'p.csv')]],
+    ['exportKmzTimeseries', [join(out, 'ts.kmz')]],
+    ['exportFigure', [{ kind: 'network' }, join(out, 'network.svg')]],
     ['fileInfo', ['velocity.h5']],
   ];
 }

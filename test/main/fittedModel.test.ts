@@ -63,7 +63,7 @@ describeParity('fitted model at a pixel vs MintPy residue', () => {
 
 describe('residualRms (the ± band around the fitted model)', () => {
   test('RMS over the dates where both the series and the model exist', async () => {
-    const { residualRms } = await import('../../src-main/services/layerService');
+    const { residualRms } = await import('../../src-core/node/derived/pixelSeries');
     expect(residualRms([1, 2, 3, NaN], [1, 1, 1, 1])).toBeCloseTo(Math.sqrt((0 + 1 + 4) / 3), 12);
     expect(residualRms([1, 2], [])).toBeNaN();
   });

@@ -59,9 +59,13 @@ describe('colorize', () => {
 });
 
 describe('units', () => {
-  test('velocity in cm/yr, displacement in cm, others unchanged', () => {
-    expect(displayUnits('m/year')).toEqual({ label: 'cm/yr', scale: 100 });
-    expect(displayUnits('m')).toEqual({ label: 'cm', scale: 100 });
-    expect(displayUnits('radian')).toEqual({ label: 'radian', scale: 1 });
+  test("MintPy's rule: velocity in cm/yr, displacement in cm; a DEM in m, angles in degrees", () => {
+    expect(displayUnits('m/year', 'velocity')).toEqual({ label: 'cm/yr', scale: 100 });
+    expect(displayUnits('m', 'timeseries')).toEqual({ label: 'cm', scale: 100 });
+    expect(displayUnits('m', 'geometry')).toEqual({ label: 'm', scale: 1 });
+    expect(displayUnits('m', 'dem')).toEqual({ label: 'm', scale: 1 });
+    expect(displayUnits('degree', 'geometry')).toEqual({ label: 'degree', scale: 1 });
+    expect(displayUnits('radian', 'ifgramStack')).toEqual({ label: 'radian', scale: 1 });
+    expect(displayUnits('1', 'temporalCoherence')).toEqual({ label: '', scale: 1 });
   });
 });

@@ -275,15 +275,20 @@ export interface TimeSeriesFigure {
   title?: string;
   /** optional straight-line fit: value = intercept + velocity·(year − year of the first date) */
   fit?: { velocity: number; intercept: number };
+  /** optional fitted model at each date (a line), drawn with a dashed ± `band` around it */
+  model?: ArrayLike<number>;
+  band?: number;
   width?: number;
   height?: number;
 }
 
-/** A pixel's time series (points), optional linear fit. */
+/** A pixel's time series (points), optional linear fit or fitted model with its ± band. */
 export function timeSeriesSvg(f: TimeSeriesFigure): string {
   const t = f.dates.map(dateToYear);
   const v = Array.from(f.values);
-  const finite = v.filter(Number.isFinite);
+  const model = f.model && f.model.length === v.length ? Array.from(f.model) : null;
+  const band = model && Number.isFinite(f.band) ? (f.band as number) : 0;
+  const finite = [...v, ...(model ? model.flatMap((m) => [m - band, m + band]) : [])].filter(Number.isFinite);
   const lo = finite.length ? Math.min(...finite) : 0;
   const hi = finite.length ? Math.max(...finite) : 1;
   const py = (hi - lo) * 0.08 || 1;
@@ -308,6 +313,17 @@ export function timeSeriesSvg(f: TimeSeriesFigure): string {
     const ya = f.fit.intercept + f.fit.velocity * (t[0] - t0);
     const yb = f.fit.intercept + f.fit.velocity * (t[t.length - 1] - t0);
     s += `<line x1="${fmt(sx(a, t[0]))}" y1="${fmt(sy(a, ya))}" x2="${fmt(sx(a, t[t.length - 1]))}" y2="${fmt(sy(a, yb))}" stroke="#d62728" stroke-width="1.5"/>\n`;
+  }
+  if (model) {
+    const line = (off: number) =>
+      model
+        .map((m, i) => (Number.isFinite(m) ? `${fmt(sx(a, t[i]))},${fmt(sy(a, m + off))}` : ''))
+        .filter(Boolean)
+        .join(' ');
+    s += `<polyline points="${line(0)}" fill="none" stroke="#d62728" stroke-width="1.5"/>\n`;
+    if (band > 0)
+      for (const off of [-band, band])
+        s += `<polyline points="${line(off)}" fill="none" stroke="#d62728" stroke-width="1" stroke-dasharray="4 3"/>\n`;
   }
   v.forEach((y, i) => {
     if (!Number.isFinite(y)) return;
