@@ -9,6 +9,8 @@ import type { Template } from '../../node/config/template';
 import type { TileTask } from '../../node/pipeline/tileTasks';
 
 import type { LayerSpec } from './layers';
+import type { ClusterProgress } from './clusterProgress';
+export type { ClusterProgress } from './clusterProgress';
 export type { StepEvent } from './stepEvents';
 export type { LayerKind, LayerSpec, StepInfo } from './layers';
 
@@ -20,6 +22,8 @@ export interface Progress {
   label?: string;
   /** seconds remaining, if known */
   etaSeconds?: number;
+  /** the step's tiles as a Slurm job array: its tasks' counts */
+  cluster?: ClusterProgress;
 }
 
 export interface StepContext {
@@ -31,6 +35,8 @@ export interface StepContext {
   signal: AbortSignal;
   /** number of worker threads for tiled steps (default: cores) */
   numWorkers?: number;
+  /** where tiled steps run, overriding mintpy.compute.cluster: 'slurm' | 'local' | 'no' (CLI --cluster, the app) */
+  cluster?: string;
 }
 
 export interface StepResult {

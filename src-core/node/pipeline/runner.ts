@@ -12,6 +12,8 @@ import {
   type StepEvent,
 } from '../../common/pipeline/types';
 import { STEP_NAMES, stepOf, type StepName } from './registry';
+import { clusterKind, slurmOptions } from './cluster/config';
+import { SlurmClient } from './cluster/slurmClient';
 
 export interface RunOptions {
   templatePath: string;
@@ -28,6 +30,8 @@ export interface RunOptions {
   /** typed step events (started, then finished / skipped / failed / cancelled) */
   onStep?: (e: StepEvent<StepName>) => void;
   numWorkers?: number;
+  /** where the tiled steps run, overriding mintpy.compute.cluster: 'slurm' | 'local' | 'no' (CLI --cluster) */
+  cluster?: string;
 }
 
 export interface StepRecord {
@@ -84,6 +88,9 @@ export function unimplementedSteps(t: Template): string[] {
 export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
   const base = Template.read(opts.templatePath);
   const template = opts.overrides ? base.with(opts.overrides) : base;
+  // tiled steps on Slurm: its commands and the partition checked now, not after the steps before them
+  if (clusterKind(template, opts.cluster) === 'slurm')
+    await new SlurmClient().preflight({ templatePath: template.path, partition: slurmOptions(template).partition });
   const workDir = opts.workDir ?? template.dir;
   mkdirSync(workDir, { recursive: true });
   const signal = opts.signal ?? new AbortController().signal;
@@ -129,6 +136,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
       log,
       signal,
       numWorkers: opts.numWorkers,
+      cluster: opts.cluster,
       progress: (p) => opts.onProgress?.({ ...p, step: name }),
     };
     log(`step ${name}`);
