@@ -10,7 +10,6 @@ import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { ProjectDb } from '../../src-main/services/projectDb';
-import { openProjectDb } from '../../src-main/services/projectService';
 
 describe('durability', () => {
   test('edits acknowledged before a SIGKILL are all there after reopening', async () => {
@@ -48,6 +47,7 @@ process.kill(process.pid, 'SIGKILL');
     expect(h.redoLabel).toBe('exclude 50');
     expect(db.redo().current.excludedPairs.length).toBe(50);
     db.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   // Run as a non-root user: root writes into a 0555 folder anyway. Under root (CI), the check runs in a child
