@@ -27,6 +27,12 @@ export const README_FIGURES = {
   },
   'the whole chain `run` on the ARIA stack and on the staged inputs': { ts: 3.0e-7, tcoh: 1.3e-6, velocity: 4.1e-7 },
   'asc/desc → horizontal + vertical': { ascDesc: 3.7e-9 },
+  'the app (browser host API, ARIA folder, DEM-error chain): pixel series / model / velocity ± std / transect': {
+    series: 4.1e-8,
+    model: 4.5e-8,
+    velocity: 6.0e-8,
+    transect: 1.5e-7,
+  },
 } as const;
 
 /** Kernels on hand-made hard cases (the sentence under the table). */

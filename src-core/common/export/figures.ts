@@ -96,12 +96,16 @@ function dateTicks(ymin: number, ymax: number): { v: number; label: string }[] {
 }
 
 function colorbarSvg(cm: Colormap, vmin: number, vmax: number, x: number, y: number, h: number, label: string): string {
-  const id = `cb${Math.random().toString(36).slice(2, 8)}`;
-  let s = `<defs><linearGradient id="${id}" x1="0" y1="1" x2="0" y2="0">`;
+  let stops = '';
   for (let k = 0; k <= 16; k++) {
     const i = Math.min(cm.n - 1, Math.floor((k / 16) * cm.n));
-    s += `<stop offset="${fmt(k / 16)}" stop-color="${rgbHex(cm, i)}"/>`;
+    stops += `<stop offset="${fmt(k / 16)}" stop-color="${rgbHex(cm, i)}"/>`;
   }
+  // an id from the gradient itself: the same figure gives the same bytes, two different bars never share one
+  let hash = 0x811c9dc5;
+  for (let k = 0; k < stops.length; k++) hash = Math.imul(hash ^ stops.charCodeAt(k), 0x01000193) >>> 0;
+  const id = `cb${hash.toString(36)}`;
+  let s = `<defs><linearGradient id="${id}" x1="0" y1="1" x2="0" y2="0">${stops}`;
   s += `</linearGradient></defs>\n<rect x="${x}" y="${y}" width="14" height="${h}" fill="url(#${id})" stroke="black"/>\n`;
   const t = niceTicks(vmin, vmax, 6);
   for (const v of t.values) {
