@@ -4,7 +4,7 @@
  * fake ipcMain; requests without the token, from another Host/Origin or an untrusted frame are refused.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -195,7 +195,8 @@ describe('browser host', () => {
 describe('the same values over HTTP as over IPC', () => {
   test('NaN survives the browser host (per-pair coherence before load_data is NaN)', async () => {
     const d = await makeDemo({ rows: 16, cols: 20, numDates: 5 });
-    const svc = createServices({ transport: 'http', appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')) });
+    const appData = mkdtempSync(join(tmpdir(), 'insar-appdata-'));
+    const svc = createServices({ transport: 'http', appDataDir: appData });
     const h = await startHost({ services: svc, rendererDir });
     const ipc = new FakeIpcMain();
     const off = registerIpcHandlers(ipc, svc.api, () => true);
@@ -224,6 +225,7 @@ describe('the same values over HTTP as over IPC', () => {
       off();
       await h.close();
       svc.dispose();
+      for (const p of [d.root, appData]) rmSync(p, { recursive: true, force: true });
     }
   });
 
