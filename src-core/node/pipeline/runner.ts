@@ -15,6 +15,8 @@ import {
 } from '../../common/pipeline/types';
 import { STEPS } from './registry';
 import { globLast } from '../formats/aria';
+import { runKeys } from './stepKeys';
+import { isLegacyKey } from '../../common/config/check';
 
 export interface RunOptions {
   templatePath: string;
@@ -110,7 +112,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
     ok: true,
     skippedMintpySteps: [],
   };
-  const unknown = template.unknownKeys();
+  const steps = selectSteps(opts);
+  // bad values and misspelled keys of the steps this run does stop it here, before any work
+  for (const w of template.check(runKeys(steps))) log(w);
   const missing = unimplementedSteps(template);
   record.skippedMintpySteps = missing;
   if (missing.length)
@@ -118,15 +122,13 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
       `warning: the template turns on MintPy steps InSAR Studio does not run yet: ${missing.join('; ')}. ` +
         'The results equal MintPy\'s with these steps off; set them to "no" in the template to silence this.',
     );
-  const legacy = unknown.filter((k) => k.startsWith('mintpy.velocity.'));
-  const other = unknown.filter((k) => !k.startsWith('mintpy.velocity.'));
+  const legacy = Object.keys(template.values).filter(isLegacyKey);
   if (legacy.length)
     log(
       `${legacy.join(', ')}: ignored, as MintPy 1.5.1 does (the velocity step reads mintpy.timeFunc.*; use those keys)`,
     );
-  if (other.length) log(`template keys not used by InSAR Studio (kept): ${other.join(', ')}`);
 
-  for (const name of selectSteps(opts)) {
+  for (const name of steps) {
     if (signal.aborted) throw new CancelledError();
     const reason = skipReason(name, template, workDir);
     if (reason) {
