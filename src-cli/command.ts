@@ -59,6 +59,8 @@ export interface Command {
   options?: Record<string, OptionSpec>;
   run?: (args: ParsedArgs) => Promise<number>;
   subcommands?: Command[];
+  /** left out of --help and the README (commands other programs call, such as slurm-task) */
+  hidden?: boolean;
   /** what a subcommand is called in messages ('format' → `unknown format "png"`; default 'command') */
   subcommandNoun?: string;
 }
@@ -171,8 +173,9 @@ export function helpText(cmd: Command, path: string[]): string {
   if (path.length) lines.push(cmd.summary, '');
   if (cmd.subcommands) {
     lines.push(`${cmd.subcommandNoun ?? 'command'}s:`);
-    const w = Math.max(...cmd.subcommands.map((c) => c.name.length));
-    for (const c of cmd.subcommands) lines.push(`  ${c.name.padEnd(w)}  ${c.summary}`);
+    const shown = cmd.subcommands.filter((c) => !c.hidden);
+    const w = Math.max(...shown.map((c) => c.name.length));
+    for (const c of shown) lines.push(`  ${c.name.padEnd(w)}  ${c.summary}`);
     if (path.length) lines.push('', `insar-studio ${[...path, '<name>'].join(' ')} --help for its options.`);
   }
   const opts = Object.entries(cmd.options ?? {});
@@ -209,7 +212,7 @@ export async function execute(cmd: Command, argv: string[], path: string[] = [])
       }
       const c = cmd.subcommands.find((x) => x.name === sub);
       if (!c) {
-        const names = cmd.subcommands.map((x) => x.name);
+        const names = cmd.subcommands.filter((x) => !x.hidden).map((x) => x.name);
         const near = closest(sub, names);
         throw new UsageError(
           `unknown ${cmd.subcommandNoun ?? 'command'} "${sub}"${near ? ` (did you mean ${near}?)` : ''}; one of: ${names.join(', ')}`,

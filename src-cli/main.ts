@@ -6,13 +6,16 @@
 import { execute } from './command';
 import { PROGRAM } from './commands';
 import { version } from '../package.json';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Paths on the command line are the caller's: `npm run cli -- …` runs in the repository (npm's own working
- * folder) but remembers the caller's in INIT_CWD.
+ * folder) but remembers the caller's in INIT_CWD. Only then: a process that merely inherited npm's variables
+ * (a Slurm array task, a child of a child) keeps the folder it was started in.
  */
-export function callerCwd(env: NodeJS.ProcessEnv = process.env): string | null {
-  return env.npm_lifecycle_event === 'cli' && env.INIT_CWD ? env.INIT_CWD : null;
+export function callerCwd(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string | null {
+  const repo = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+  return env.npm_lifecycle_event === 'cli' && env.INIT_CWD && cwd === repo ? env.INIT_CWD : null;
 }
 
 export async function main(argv: string[]): Promise<number> {

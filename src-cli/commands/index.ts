@@ -5,13 +5,14 @@ import { exportCmd } from './export';
 import { infoCmd } from './info';
 import { nisarCmd } from './nisar';
 import { runCmd } from './run';
+import { slurmTaskCmd } from './slurmTask';
 
-export const COMMANDS: Command[] = [runCmd, infoCmd, demoCmd, exportCmd, nisarCmd];
+export const COMMANDS: Command[] = [runCmd, infoCmd, demoCmd, exportCmd, nisarCmd, slurmTaskCmd];
 
 export const PROGRAM: Command = {
   name: 'insar-studio',
   summary: 'InSAR small-baseline time series, with numbers that agree with MintPy 1.5.1',
-  synopsis: COMMANDS.flatMap((c) => c.synopsis),
+  synopsis: COMMANDS.filter((c) => !c.hidden).flatMap((c) => c.synopsis),
   subcommands: COMMANDS,
   epilog: () =>
     'insar-studio <command> --help for its options; --version prints the version.\n' +

@@ -9,7 +9,9 @@ const step = (help: string) => ({ type: 'string', value: 'STEP', kind: 'step', c
 export const runCmd: Command = {
   name: 'run',
   summary: "run MintPy's smallbaselineApp steps on a template (outputs beside it)",
-  synopsis: ['run <template.cfg> [--dostep STEP | --start STEP --end STEP] [--workers N] [--workdir DIR]'],
+  synopsis: [
+    'run <template.cfg> [--dostep STEP | --start STEP --end STEP] [--workers N] [--workdir DIR] [--cluster slurm|local]',
+  ],
   positionals: { min: 1, max: 1, name: '<template.cfg>' },
   options: {
     dostep: step('run only this step'),
@@ -22,6 +24,13 @@ export const runCmd: Command = {
       help: 'worker threads of the tiled steps (default: the cores)',
     },
     workdir: { type: 'string', value: 'DIR', help: 'write the outputs here instead of beside the template' },
+    cluster: {
+      type: 'string',
+      value: 'slurm|local',
+      kind: 'cluster',
+      choices: ['slurm', 'local', 'no'],
+      help: 'where the tiled steps run, overriding mintpy.compute.cluster: Slurm job arrays or this machine (docs/slurm.md)',
+    },
   },
   epilog: stepsHelp,
   async run(a) {
@@ -41,6 +50,7 @@ export const runCmd: Command = {
         start: a.str('start') as StepName | undefined,
         end: a.str('end') as StepName | undefined,
         numWorkers: a.num('workers'),
+        cluster: a.str('cluster'),
         signal: ac.signal,
         onProgress: progressPrinter(),
         onLog: (m) => process.stderr.write(`${m}\n`),

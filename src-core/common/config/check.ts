@@ -4,12 +4,19 @@
  * the run will do (a misspelled `mintpy.refernce.lalo` must not silently leave the reference automatic).
  */
 import { closest } from '../util/closest';
-import { LOAD_FILE_KEYS, MINTPY_DEFAULTS, MINTPY_VALUES, NO_VALUES, YES_VALUES, type ValueSpec } from './defaults';
+import {
+  LOAD_FILE_KEYS,
+  LOAD_OPTION_KEYS,
+  MINTPY_DEFAULTS,
+  MINTPY_VALUES,
+  NO_VALUES,
+  YES_VALUES,
+  type ValueSpec,
+} from './defaults';
 import { isDate } from '../time/dates';
 
-/** Every key InSAR Studio knows (MintPy 1.5.1's smallbaselineApp keys). */
-export const KNOWN_KEYS: readonly string[] = [...Object.keys(MINTPY_DEFAULTS), ...LOAD_FILE_KEYS];
-const KNOWN = new Set(KNOWN_KEYS);
+/** Every MintPy key InSAR Studio knows (MintPy 1.5.1's smallbaselineApp keys and newer loaders' options). */
+export const KNOWN_KEYS: readonly string[] = [...Object.keys(MINTPY_DEFAULTS), ...LOAD_FILE_KEYS, ...LOAD_OPTION_KEYS];
 
 /** Keys of older MintPy versions that 1.5.1 ignores (the velocity step reads mintpy.timeFunc.*). */
 export const isLegacyKey = (k: string): boolean => k.startsWith('mintpy.velocity.');
@@ -94,12 +101,19 @@ export interface KeyProblem {
 /**
  * Problems of the template's keys and values. `runKeys`: the keys read by the steps this run does
  * (patterns as in `keyMatches`); a bad value of one of them, or an unknown key whose nearest known key is
- * one of them, is an error; elsewhere it is a warning.
+ * one of them, is an error; elsewhere it is a warning. `moreKeys`: keys of our own that are known too
+ * (insarstudio.slurm.*, declared beside the code that reads them).
  */
-export function checkTemplateKeys(values: Readonly<Record<string, string>>, runKeys: readonly string[]): KeyProblem[] {
+export function checkTemplateKeys(
+  values: Readonly<Record<string, string>>,
+  runKeys: readonly string[],
+  moreKeys: readonly string[] = [],
+): KeyProblem[] {
   const out: KeyProblem[] = [];
+  const knownList = [...KNOWN_KEYS, ...moreKeys];
+  const known = new Set(knownList);
   for (const [key, value] of Object.entries(values)) {
-    if (KNOWN.has(key)) {
+    if (known.has(key)) {
       const spec = MINTPY_VALUES[key];
       if (spec && !acceptsValue(spec, value))
         out.push({
@@ -110,7 +124,7 @@ export function checkTemplateKeys(values: Readonly<Record<string, string>>, runK
       continue;
     }
     if (isLegacyKey(key)) continue;
-    const near = closest(key, KNOWN_KEYS);
+    const near = closest(key, knownList);
     if (near && keyMatches(near, runKeys))
       out.push({ key, level: 'error', message: `${key}: unknown key (did you mean ${near}?)` });
     else if (near) out.push({ key, level: 'warning', message: `${key}: unknown key, ignored (did you mean ${near}?)` });

@@ -128,6 +128,9 @@ export const LOAD_FILE_KEYS = [
   'mintpy.load.offSnrFile',
 ] as const;
 
+/** Non-file mintpy.load.* keys of newer MintPy loaders (NISAR: frequency = auto | A | B; auto = A). */
+export const LOAD_OPTION_KEYS = ['mintpy.load.frequency'] as const;
+
 /** The spellings Template.bool takes for yes and for no. */
 export const YES_VALUES = ['yes', 'true', 'y', '1', 'on'] as const;
 export const NO_VALUES = ['no', 'false', 'n', '0', 'off', 'none'] as const;

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { MINTPY_DEFAULTS, LOAD_FILE_KEYS, NO_VALUES, YES_VALUES } from '../../common/config/defaults';
+import { MINTPY_DEFAULTS, LOAD_FILE_KEYS, LOAD_OPTION_KEYS, NO_VALUES, YES_VALUES } from '../../common/config/defaults';
 import { checkTemplateKeys } from '../../common/config/check';
 import { parseDate } from '../../common/time/dates';
 
@@ -84,9 +84,10 @@ export class Template {
   /**
    * Check keys and values before a run (`runKeys`: the keys the selected steps read, as `key` or `prefix.*`):
    * throws a TemplateError for the first problem with one of them; returns the warnings about the others.
+   * `moreKeys`: keys of our own that are known too (see checkTemplateKeys).
    */
-  check(runKeys: readonly string[]): string[] {
-    const problems = checkTemplateKeys(this.values, runKeys);
+  check(runKeys: readonly string[], moreKeys: readonly string[] = []): string[] {
+    const problems = checkTemplateKeys(this.values, runKeys, moreKeys);
     const err = problems.find((p) => p.level === 'error');
     if (err) throw new TemplateError(this.path, null, err.message);
     return problems.map((p) => `warning: ${this.path}: ${p.message}`);
@@ -161,7 +162,7 @@ export class Template {
 
   /** Keys in the template that MintPy does not define (typos, other tools' keys): kept, but reported. */
   unknownKeys(): string[] {
-    const known = new Set<string>([...Object.keys(MINTPY_DEFAULTS), ...LOAD_FILE_KEYS]);
+    const known = new Set<string>([...Object.keys(MINTPY_DEFAULTS), ...LOAD_FILE_KEYS, ...LOAD_OPTION_KEYS]);
     return Object.keys(this.values).filter((k) => !known.has(k) && k.startsWith('mintpy.'));
   }
 

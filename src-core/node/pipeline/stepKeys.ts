@@ -1,6 +1,6 @@
 /**
  * The template keys each step reads (`key` or `prefix.*`), for the checks before a run: a bad value or a
- * misspelled key of a step the run does stops it. Keys every run reads (compute) are always checked.
+ * misspelled key of a step the run does stops it. Keys every run reads (compute, Slurm) are always checked.
  * To be replaced by the keys of the step descriptors (#9) once they land.
  */
 import type { StepName } from '../../common/pipeline/types';
@@ -26,5 +26,5 @@ const STEP_KEYS: Record<StepName, readonly string[]> = {
 
 /** The keys the given steps read, plus those every run reads. */
 export function runKeys(steps: readonly StepName[]): string[] {
-  return ['mintpy.compute.*', ...steps.flatMap((s) => STEP_KEYS[s])];
+  return ['mintpy.compute.*', 'insarstudio.slurm.*', ...steps.flatMap((s) => STEP_KEYS[s])];
 }
