@@ -107,10 +107,16 @@ export function unimplementedSteps(t: Template): string[] {
 export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
   const base = Template.read(opts.templatePath);
   const template = opts.overrides ? base.with(opts.overrides) : base;
+  const log = opts.onLog ?? (() => {});
+  const steps = selectSteps(opts);
+  // bad values and misspelled keys of the steps this run does stop it here, before any work
+  for (const w of template.check(runKeys(steps), Object.keys(SLURM_KEYS))) log(w);
+  // tiled steps on Slurm: its commands and the partition checked now, not after the steps before them
+  if (clusterKind(template, opts.cluster) === 'slurm')
+    await new SlurmClient().preflight({ templatePath: template.path, partition: slurmOptions(template).partition });
   const workDir = opts.workDir ?? template.dir;
   mkdirSync(workDir, { recursive: true });
   const signal = opts.signal ?? new AbortController().signal;
-  const log = opts.onLog ?? (() => {});
   const onStep = opts.onStep ?? (() => {});
   const record: RunRecord = {
     templatePath: template.path,
@@ -120,9 +126,6 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
     ok: true,
     skippedMintpySteps: [],
   };
-  const steps = selectSteps(opts);
-  // bad values and misspelled keys of the steps this run does stop it here, before any work
-  for (const w of template.check(runKeys(steps), Object.keys(SLURM_KEYS))) log(w);
   const missing = unimplementedSteps(template);
   record.skippedMintpySteps = missing;
   if (missing.length)
@@ -135,8 +138,6 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
     log(
       `${legacy.join(', ')}: ignored, as MintPy 1.5.1 does (the velocity step reads mintpy.timeFunc.*; use those keys)`,
     );
-  if (clusterKind(template, opts.cluster) === 'slurm')
-    await new SlurmClient().preflight({ templatePath: template.path, partition: slurmOptions(template).partition });
 
   for (const name of steps) {
     if (signal.aborted) throw new CancelledError();
