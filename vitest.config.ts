@@ -11,7 +11,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     // one temp folder for the whole run, removed at its end (test/helpers/tmpSandbox.ts)
-    globalSetup: ['test/helpers/tmpSandbox.ts'],
+    globalSetup: ['test/helpers/tmpSandbox.ts', 'test/helpers/parityNotice.ts'],
     reporters: ['default', ['json', { outputFile: 'test-reports/vitest.json' }]],
   },
 });

@@ -18,7 +18,8 @@ export const HAVE_FIXTURES = existsSync(join(CV_TINY, 'mintpy', 'inputs', 'ifgra
 let warned = false;
 /** `describe` for tests that compare with MintPy's own outputs; skipped, loudly, without the fixtures. */
 export function describeParity(name: string, fn: () => void): void {
-  if (!HAVE_FIXTURES && !warned) {
+  // said once for the whole run by test/helpers/parityNotice.ts under `vitest run`
+  if (!HAVE_FIXTURES && !warned && !process.env.INSAR_STUDIO_PARITY_NOTICE) {
     warned = true;
     console.warn(
       `[parity] MintPy fixtures not found at ${CV_TINY} (set INSAR_STUDIO_FIXTURES): parity tests are skipped.`,
