@@ -35,7 +35,8 @@ export function describeParity(name: string, fn: () => void): void {
     });
     return;
   }
-  if (!HAVE_FIXTURES && !warned) {
+  // said once for the whole run by test/helpers/parityNotice.ts under `vitest run`
+  if (!HAVE_FIXTURES && !warned && !process.env.INSAR_STUDIO_PARITY_NOTICE) {
     warned = true;
     console.warn(
       `[parity] MintPy fixtures not found at ${CV_TINY} (set INSAR_STUDIO_FIXTURES): parity tests are skipped.`,

@@ -12,7 +12,9 @@ import {
   type StepEvent,
 } from '../../common/pipeline/types';
 import { STEP_NAMES, stepOf, type StepName } from './registry';
-import { clusterKind, slurmOptions } from './cluster/config';
+import { runKeys } from './stepKeys';
+import { isLegacyKey } from '../../common/config/check';
+import { clusterKind, slurmOptions, SLURM_KEYS } from './cluster/config';
 import { SlurmClient } from './cluster/slurmClient';
 
 export interface RunOptions {
@@ -88,13 +90,16 @@ export function unimplementedSteps(t: Template): string[] {
 export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
   const base = Template.read(opts.templatePath);
   const template = opts.overrides ? base.with(opts.overrides) : base;
+  const log = opts.onLog ?? (() => {});
+  const steps = selectSteps(opts);
+  // bad values and misspelled keys of the steps this run does stop it here, before any work
+  for (const w of template.check(runKeys(steps), Object.keys(SLURM_KEYS))) log(w);
   // tiled steps on Slurm: its commands and the partition checked now, not after the steps before them
   if (clusterKind(template, opts.cluster) === 'slurm')
     await new SlurmClient().preflight({ templatePath: template.path, partition: slurmOptions(template).partition });
   const workDir = opts.workDir ?? template.dir;
   mkdirSync(workDir, { recursive: true });
   const signal = opts.signal ?? new AbortController().signal;
-  const log = opts.onLog ?? (() => {});
   const onStep = opts.onStep ?? (() => {});
   const record: RunRecord = {
     templatePath: template.path,
@@ -104,7 +109,6 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
     ok: true,
     skippedMintpySteps: [],
   };
-  const unknown = template.unknownKeys();
   const missing = unimplementedSteps(template);
   record.skippedMintpySteps = missing;
   if (missing.length)
@@ -112,15 +116,13 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
       `warning: the template turns on MintPy steps InSAR Studio does not run yet: ${missing.join('; ')}. ` +
         'The results equal MintPy\'s with these steps off; set them to "no" in the template to silence this.',
     );
-  const legacy = unknown.filter((k) => k.startsWith('mintpy.velocity.'));
-  const other = unknown.filter((k) => !k.startsWith('mintpy.velocity.'));
+  const legacy = Object.keys(template.values).filter(isLegacyKey);
   if (legacy.length)
     log(
       `${legacy.join(', ')}: ignored, as MintPy 1.5.1 does (the velocity step reads mintpy.timeFunc.*; use those keys)`,
     );
-  if (other.length) log(`template keys not used by InSAR Studio (kept): ${other.join(', ')}`);
 
-  for (const name of selectSteps(opts)) {
+  for (const name of steps) {
     if (signal.aborted) throw new CancelledError();
     const step = stepOf(name);
     const reason = step.skip?.(template, workDir) ?? null;
