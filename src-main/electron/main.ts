@@ -8,7 +8,7 @@ import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL } from '../../src-shared/api';
 import { createServices } from '../services/apiService';
-import { CSP } from '../host/server';
+import { contentSecurityPolicy } from '../host/csp';
 import { forwardEvents, registerIpcHandlers, trustedFrame } from './ipcHandlers';
 import { buildMenu } from './menu';
 
@@ -31,7 +31,7 @@ function serveRenderer(): void {
     const res = await net.fetch(pathToFileURL(p).toString());
     if (!p.endsWith('.html')) return res;
     const headers = new Headers(res.headers);
-    headers.set('Content-Security-Policy', CSP);
+    headers.set('Content-Security-Policy', contentSecurityPolicy());
     headers.set('Content-Type', 'text/html; charset=utf-8');
     return new Response(res.body, { status: res.status, headers });
   });
@@ -75,9 +75,7 @@ async function createWindow(): Promise<void> {
     cb({
       responseHeaders: {
         ...details.responseHeaders,
-        'Content-Security-Policy': [
-          devUrl ? CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'") : CSP,
-        ],
+        'Content-Security-Policy': [contentSecurityPolicy({ devInlineScripts: !!devUrl })],
       },
     });
   });

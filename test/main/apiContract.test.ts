@@ -18,6 +18,7 @@ import {
   type InsarApi,
 } from '../../src-shared/api';
 import { decodeBinary, encodeBinary } from '../../src-shared/binaryCodec';
+import { wsProtocols } from '../../src-shared/hostAuth';
 import { ApiArgError, validateArgs } from '../../src-shared/validate';
 import { createServices, type Services } from '../../src-main/services/apiService';
 import { startHost, type Host } from '../../src-main/host/server';
@@ -106,7 +107,7 @@ async function callHttp(method: string, args: unknown[]): Promise<unknown> {
 
 describe('browser host', () => {
   test('every API method answers over HTTP with the token; events arrive over the WebSocket', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/events?token=${host.token}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/events`, wsProtocols(host.token));
     const events: string[] = [];
     ws.on('message', (m) => events.push((JSON.parse(String(m)) as { event: string }).event));
     await new Promise((ok) => ws.once('open', ok));
@@ -150,8 +151,6 @@ describe('browser host', () => {
     expect((await post('projectInfo', [], { [TOKEN_HEADER]: host.token, origin: 'http://evil.example' })).status).toBe(
       403,
     );
-    expect((await fetch(`${base}/`)).status).toBe(401);
-    expect((await fetch(`${base}/assets/w.mjs`)).status).toBe(401);
     // DNS rebinding: a foreign Host header
     const { request } = await import('node:http');
     const status = await new Promise<number>((ok) => {
@@ -162,21 +161,21 @@ describe('browser host', () => {
       rq.end();
     });
     expect(status).toBe(421);
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/events?token=nope`);
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/events`, wsProtocols('nope'));
     const err = await new Promise<string>((ok) => ws.once('error', (e) => ok(String(e.message))));
     expect(err).toMatch(/401/);
   });
 
-  test('static files: token once in the URL, then the cookie; .mjs as text/javascript; token in the page', async () => {
-    const r = await fetch(`${base}/?token=${host.token}`);
+  test('static files hold no secret: served without the token; .mjs as text/javascript; no traversal', async () => {
+    const r = await fetch(`${base}/`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-security-policy')).toMatch(/worker-src 'self' blob:/);
-    expect(await r.text()).toContain(`<meta name="insar-token" content="${host.token}">`);
-    const cookie = r.headers.get('set-cookie')!.split(';')[0];
-    const js = await fetch(`${base}/assets/w.mjs`, { headers: { cookie } });
+    expect(await r.text()).not.toContain(host.token);
+    const js = await fetch(`${base}/assets/w.mjs`);
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
-    expect((await fetch(`${base}/../../etc/passwd`, { headers: { cookie } })).status).toBe(404);
+    expect((await fetch(`${base}/../../etc/passwd`)).status).toBe(404);
+    expect((await fetch(`${base}/%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
   });
 
   test('bad arguments are refused by the validator with the method name', async () => {
