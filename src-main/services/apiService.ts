@@ -120,7 +120,7 @@ export function createServices(opts: ServiceOptions): Services {
     layers,
     exports,
     dispose() {
-      jobs.cancel();
+      jobs.cancel({ immediate: true });
       projects.close();
       appDb.close();
     },

@@ -6,6 +6,7 @@
 import type { RunOptions, RunRecord } from '../../src-core/node/pipeline/runner';
 import { STEP_ORDER, type PipelineStep, type RunStepState, type RunSummary } from '../../src-shared/api';
 import type { EventBus } from './events';
+import { SHUTDOWN } from './shutdown';
 import { overridesOf, toSummary, type ProjectService } from './projectService';
 
 export type Runner = (opts: RunOptions) => Promise<RunRecord>;
@@ -105,7 +106,11 @@ export class JobService {
         const rec = (e as { record?: RunRecord }).record;
         if (rec) applyRecord(steps, rec);
         status = ctrl.signal.aborted || (e as Error).name === 'CancelledError' ? 'cancelled' : 'failed';
-        error = status === 'cancelled' ? 'cancelled by the user' : (e as Error).message;
+        const killed = (e as { killed?: boolean }).killed === true;
+        error =
+          status === 'cancelled'
+            ? `cancelled by the user${killed ? `: ${(e as Error).message}` : ''}`
+            : (e as Error).message;
         for (const s of steps)
           if (s.status === 'running' || s.status === 'pending')
             s.status = status === 'cancelled' ? 'cancelled' : s.status === 'running' ? 'failed' : 'pending';
@@ -146,9 +151,13 @@ export class JobService {
     return toSummary(db.run(id)!);
   }
 
-  cancel(): boolean {
+  /**
+   * Ask the run to stop. The pipeline child gets a grace period, then is killed (pipelineProcess.ts); the
+   * run slot is free once the run has settled either way. `immediate` (the app is closing) kills at once.
+   */
+  cancel(opts: { immediate?: boolean } = {}): boolean {
     if (!this.active) return false;
-    this.active.ctrl.abort();
+    this.active.ctrl.abort(opts.immediate ? SHUTDOWN : undefined);
     return true;
   }
 }
