@@ -2,7 +2,12 @@
 import { Menu, dialog, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import type { Services } from '../services/apiService';
 
-export function buildMenu(win: BrowserWindow, s: Services, notifyError: (message: string) => void): Menu {
+export function buildMenu(
+  win: BrowserWindow,
+  s: Services,
+  notifyError: (message: string) => void,
+  devTools = false,
+): Menu {
   const guard = (fn: () => Promise<unknown>) => () => void fn().catch((e: Error) => notifyError(e.message));
   const recent = s.projects.recent();
   const isMac = process.platform === 'darwin';
@@ -17,7 +22,7 @@ export function buildMenu(win: BrowserWindow, s: Services, notifyError: (message
           click: guard(async () => {
             const r = await dialog.showOpenDialog(win, { properties: ['openDirectory'] });
             if (!r.canceled && r.filePaths[0]) await s.api.openProject(r.filePaths[0]);
-            Menu.setApplicationMenu(buildMenu(win, s, notifyError));
+            Menu.setApplicationMenu(buildMenu(win, s, notifyError, devTools));
           }),
         },
         {
@@ -55,7 +60,13 @@ export function buildMenu(win: BrowserWindow, s: Services, notifyError: (message
     },
     {
       label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      submenu: [
+        { role: 'reload' },
+        // DevTools only in development builds (webPreferences.devTools is off when packaged, too)
+        ...(devTools ? [{ role: 'toggleDevTools' as const }] : []),
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
     },
   ];
   return Menu.buildFromTemplate(template);
