@@ -5,17 +5,22 @@
  *
  * Started by either Electron's `utilityProcess.fork` (the desktop app: messages through `process.parentPort`,
  * so Electron's RunAsNode fuse can stay off) or Node's `child_process.fork` (browser host, tests: `process.send`).
- * Messages in: `run` (options without callbacks), `cancel`, `exit`. Messages out: `progress`, `log`, then
- * `done` (the run record) or `error` (name, message and the partial record, so user errors keep their class
- * and wording). The parent kills this process if it does not stop within a grace period after `cancel`.
+ * Messages in: `run` (options without callbacks), `cancel`, `exit`. Messages out: `progress`, `log`, `step`
+ * (typed step events), then `done` (the run record) or `error` (name, message and the partial record, so
+ * user errors keep their class and wording). The parent kills this process if it does not stop within a
+ * grace period after `cancel`.
  */
 import { runPipeline, type RunOptions, type RunRecord } from '../src-core/node/pipeline/runner';
+import type { StepEvent } from '../src-core/common/pipeline/types';
 
 export type PipelineProcessIn =
-  { type: 'run'; opts: Omit<RunOptions, 'signal' | 'onProgress' | 'onLog'> } | { type: 'cancel' } | { type: 'exit' };
+  | { type: 'run'; opts: Omit<RunOptions, 'signal' | 'onProgress' | 'onLog' | 'onStep'> }
+  | { type: 'cancel' }
+  | { type: 'exit' };
 export type PipelineProcessOut =
   | { type: 'progress'; progress: Parameters<NonNullable<RunOptions['onProgress']>>[0] }
   | { type: 'log'; message: string }
+  | { type: 'step'; event: StepEvent }
   | { type: 'done'; record: RunRecord }
   | { type: 'error'; name: string; message: string; record?: RunRecord };
 
@@ -53,6 +58,7 @@ listen((m) => {
       signal: ctrl.signal,
       onProgress: (progress) => post({ type: 'progress', progress }),
       onLog: (message) => post({ type: 'log', message }),
+      onStep: (event) => post({ type: 'step', event }),
     }).then(
       (record) => post({ type: 'done', record }),
       (e: Error & { record?: RunRecord }) =>

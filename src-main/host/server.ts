@@ -11,7 +11,8 @@
  * - Every handler is guarded: a malformed request line, URI, body, upgrade or frame is a 4xx or a closed
  *   socket, never a crash; WebSocket frames from the page are capped (the socket only carries events out).
  * - Error messages carry no absolute paths (services/publicError.ts); the full text goes to the host's log.
- * Results holding typed arrays go back as raw binary bodies (binaryCodec).
+ * Every result goes back as a binary body (binaryCodec: typed arrays as raw bytes, NaN/±Infinity/-0 kept),
+ * so the renderer gets the same values as over Electron's IPC.
  */
 import {
   createServer,
@@ -27,7 +28,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BINARY_CONTENT_TYPE, HTTP_API_PATH, TOKEN_HEADER, WS_PATH } from '../../src-shared/api';
-import { encodeBinary, hasTypedArray } from '../../src-shared/binaryCodec';
+import { encodeBinary, fromWireJson, toWireJson } from '../../src-shared/binaryCodec';
 import { hostUrl, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '../../src-shared/hostAuth';
 import { dispatch, type Services } from '../services/apiService';
 import { publicError } from '../services/publicError';
@@ -141,7 +142,7 @@ function parseArgs(body: Buffer): unknown {
   if (!body.length) return [];
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = fromWireJson(body.toString('utf8'));
   } catch {
     throw new HttpError(400, 'RequestError', 'request body is not valid JSON');
   }
@@ -206,16 +207,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       if (p.message !== err.message) log(`host: ${method}: ${err.message}`);
       return sendJson(res, err.name === 'ApiArgError' ? 400 : 422, { error: p });
     }
-    if (hasTypedArray(result)) {
-      const bin = encodeBinary(result);
-      return send(
-        res,
-        200,
-        { 'content-type': BINARY_CONTENT_TYPE, 'content-length': bin.byteLength },
-        Buffer.from(bin),
-      );
-    }
-    sendJson(res, 200, { result: result ?? null });
+    const bin = encodeBinary(result ?? null);
+    send(res, 200, { 'content-type': BINARY_CONTENT_TYPE, 'content-length': bin.byteLength }, Buffer.from(bin));
   }
 
   async function handleStatic(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -283,7 +276,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     }
   });
   const off = events.onAny((event, payload) => {
-    const msg = JSON.stringify({ event, payload });
+    const msg = toWireJson({ event, payload });
     for (const c of clients)
       if (c.readyState === c.OPEN)
         try {

@@ -117,6 +117,7 @@ export function processRunner(
         if (settled || !m || typeof m !== 'object') return; // late messages after cancel/finish
         if (m.type === 'progress') opts.onProgress?.(m.progress);
         else if (m.type === 'log') opts.onLog?.(m.message);
+        else if (m.type === 'step') opts.onStep?.(m.event);
         else if (m.type === 'done') finish(() => resolve(m.record));
         else if (m.type === 'error')
           finish(() => reject(Object.assign(new Error(m.message), { name: m.name, record: m.record })));
@@ -127,7 +128,7 @@ export function processRunner(
         if (killTimer) clearTimeout(killTimer);
         finish(() => reject(new Error(`the pipeline process exited (${sig ?? `code ${code}`}) before finishing`)));
       });
-      const { signal: _s, onProgress: _p, onLog: _l, ...plain } = opts;
+      const { signal: _s, onProgress: _p, onLog: _l, onStep: _e, ...plain } = opts;
       child.send({ type: 'run', opts: plain });
       if (opts.signal?.aborted) onAbort();
     });

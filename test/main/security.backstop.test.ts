@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TOKEN_HEADER } from '../../src-shared/api';
+import { decodeBinary } from '../../src-shared/binaryCodec';
 import { tokenFromFragment } from '../../src-shared/hostAuth';
 import { installCrashBackstop } from '../../src-main/host/backstop';
 import { REPO_ROOT } from '../helpers/fixtures';
@@ -60,7 +61,7 @@ describe('uncaughtException backstop', () => {
       headers: { [TOKEN_HEADER]: tokenFromFragment(u.hash)! },
     });
     expect(r.status).toBe(200);
-    expect(((await r.json()) as { result: { transport: string } }).result.transport).toBe('http');
+    expect(decodeBinary(await r.arrayBuffer())).toMatchObject({ transport: 'http' });
     child.kill('SIGTERM');
     await new Promise((ok) => child!.once('exit', ok));
   });
