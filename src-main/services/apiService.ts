@@ -3,7 +3,7 @@
  * both transports (Electron IPC, browser host) dispatch to after `parseArgs` (the method's declaration). No Electron import.
  */
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { H5Reader } from '../../src-core/node/formats/h5';
 import type { Capabilities, InsarApi } from '../../src-shared/api';
 import { parseArgs } from '../../src-shared/validate';
@@ -97,8 +97,9 @@ export function createServices(opts: ServiceOptions): Services {
     exportGeoTiff: async (ref, outPath) => exports.geotiff(ref, outPath),
     exportCsv: async (what, outPath) => exports.csv(what, outPath),
     fileInfo: async (path) => {
-      const dir = workDir();
-      const p = isAbsolute(path) ? path : resolve(dir ?? '.', path);
+      // only HDF5 files of the open project's work folder (the layers' rule): no probing of the disk
+      projects.require();
+      const p = layers.resolveFile(path);
       const r = await H5Reader.open(p);
       try {
         return {
