@@ -31,29 +31,35 @@ interface ParentPortLike {
 }
 
 const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+const ctrl = new AbortController();
+let running: Promise<unknown> | null = null;
 let post: (m: PipelineProcessOut) => void;
 let listen: (cb: (m: PipelineProcessIn) => void) => void;
 if (parentPort) {
+  // utilityProcess: Electron ends the child with the app
   post = (m) => parentPort.postMessage(m);
   listen = (cb) => parentPort.on('message', (e) => cb(e.data as PipelineProcessIn));
 } else if (process.send) {
-  post = (m) => void process.send?.(m);
+  post = (m) => void (process.connected && process.send?.(m));
   listen = (cb) => process.on('message', (m) => cb(m as PipelineProcessIn));
-  // the parent went away: nothing to report to
-  process.on('disconnect', () => process.exit(0));
+  // the parent went away: nothing to report to — but a run's Slurm array is cancelled first (scancel)
+  process.on('disconnect', () => {
+    if (!running) process.exit(0);
+    ctrl.abort();
+    const exit = () => process.exit(0);
+    running.then(exit, exit);
+    setTimeout(exit, 15_000).unref();
+  });
 } else {
   throw new Error('pipeline.process must be started by utilityProcess.fork or child_process.fork (no IPC channel)');
 }
 
-const ctrl = new AbortController();
-let started = false;
 listen((m) => {
   if (!m || typeof m !== 'object') return;
   if (m.type === 'cancel') ctrl.abort();
   else if (m.type === 'exit') process.exit(0);
-  else if (m.type === 'run' && !started) {
-    started = true;
-    runPipeline({
+  else if (m.type === 'run' && !running)
+    running = runPipeline({
       ...m.opts,
       signal: ctrl.signal,
       onProgress: (progress) => post({ type: 'progress', progress }),
@@ -64,5 +70,4 @@ listen((m) => {
       (e: Error & { record?: RunRecord }) =>
         post({ type: 'error', name: e.name, message: e.message, record: e.record }),
     );
-  }
 });

@@ -105,21 +105,29 @@ async function createWindow(): Promise<void> {
       event: 'onLog',
       payload: { runId: 0, time: new Date().toISOString(), message: `error: ${message}` },
     });
-  Menu.setApplicationMenu(buildMenu(win, services, notifyError, policy.devTools));
-  services.events.on('onProjectChanged', () =>
-    Menu.setApplicationMenu(buildMenu(win, services, notifyError, policy.devTools)),
-  );
+  Menu.setApplicationMenu(buildMenu(win, services, notifyError));
+  services.events.on('onProjectChanged', () => Menu.setApplicationMenu(buildMenu(win, services, notifyError)));
   win.on('closed', () => {
     unforward();
     unregister();
-    services.dispose();
+    // a running pipeline is cancelled; its child gets the grace period, then is killed (see will-quit)
+    const done = services.shutdown().finally(() => closing.delete(done));
+    closing.add(done);
   });
   if (devUrl) await win.loadURL(devUrl);
   else await win.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
+/** services still shutting down (a run being cancelled): the app waits for them before it quits */
+const closing = new Set<Promise<void>>();
+
 installCrashBackstop();
 app.enableSandbox();
+app.on('will-quit', (e) => {
+  if (!closing.size) return;
+  e.preventDefault();
+  void Promise.allSettled([...closing]).then(() => app.quit());
+});
 // every web contents, now and later: no new windows, no navigation, no redirects, no <webview>
 app.on('web-contents-created', (_e, contents) => lockWebContents(contents));
 void app.whenReady().then(() => {

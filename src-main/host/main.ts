@@ -40,9 +40,13 @@ async function main(): Promise<void> {
   }
   const host = await startHost({ services, rendererDir, port: arg('port') ? Number(arg('port')) : 0 });
   console.log(`InSAR Studio is serving on ${host.url}`);
+  let stopping = false;
   const stop = async () => {
-    services.dispose();
+    if (stopping) return;
+    stopping = true;
     await host.close();
+    // a running pipeline is cancelled; its child gets the grace period, then is killed (never orphaned)
+    await services.shutdown();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

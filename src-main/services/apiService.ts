@@ -36,6 +36,8 @@ export interface Services {
   jobs: JobService;
   layers: LayerService;
   exports: ExportService;
+  /** cancel a run and wait until it has settled (its child stopped or killed), then dispose */
+  shutdown(): Promise<void>;
   dispose(): void;
 }
 
@@ -113,6 +115,14 @@ export function createServices(opts: ServiceOptions): Services {
     },
   };
 
+  let disposed = false;
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    jobs.cancel();
+    projects.close();
+    appDb.close();
+  };
   return {
     api,
     events,
@@ -120,11 +130,13 @@ export function createServices(opts: ServiceOptions): Services {
     jobs,
     layers,
     exports,
-    dispose() {
-      jobs.cancel({ immediate: true });
-      projects.close();
-      appDb.close();
+    async shutdown() {
+      // a running pipeline child gets its grace period (it may have a Slurm array to cancel), then is killed
+      jobs.cancel();
+      await jobs.wait();
+      dispose();
     },
+    dispose,
   };
 }
 

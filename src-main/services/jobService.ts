@@ -7,7 +7,6 @@ import type { RunOptions, RunRecord } from '../../src-core/node/pipeline/runner'
 import type { StepEvent } from '../../src-core/common/pipeline/stepEvents';
 import { STEP_ORDER, type PipelineStep, type RunStepState, type RunSummary } from '../../src-shared/api';
 import type { EventBus } from './events';
-import { SHUTDOWN } from './shutdown';
 import { overridesOf, toSummary, type ProjectService } from './projectService';
 
 export type Runner = (opts: RunOptions) => Promise<RunRecord>;
@@ -159,11 +158,11 @@ export class JobService {
 
   /**
    * Ask the run to stop. The pipeline child gets a grace period, then is killed (pipelineProcess.ts); the
-   * run slot is free once the run has settled either way. `immediate` (the app is closing) kills at once.
+   * run slot is free once the run has settled either way (`wait()`).
    */
-  cancel(opts: { immediate?: boolean } = {}): boolean {
+  cancel(): boolean {
     if (!this.active) return false;
-    this.active.ctrl.abort(opts.immediate ? SHUTDOWN : undefined);
+    this.active.ctrl.abort();
     return true;
   }
 }

@@ -10,14 +10,14 @@
  * Cancel escalates: the child is asked to stop (`cancel`; the runner stops between tiles and reports its
  * record), and if it has not settled within `graceMs` it is killed and the run rejects with a
  * CancelledError marked `killed`, so a hung child never keeps the run slot busy. A settled child is told
- * to exit and killed if it has not within `graceMs`; an abort whose reason is `'shutdown'` kills at once.
+ * to exit and killed if it has not within `graceMs`. The grace (20 s) exceeds what the child itself allows
+ * a Slurm run to cancel its job array on the way out (15 s), so a cluster run is cleaned up, not orphaned.
  */
 import { fork } from 'node:child_process';
 import { findWorkerScript } from '../../src-core/node/pipeline/pool';
 import type { RunOptions, RunRecord } from '../../src-core/node/pipeline/runner';
 import type { PipelineProcessIn, PipelineProcessOut } from '../../src-workers/pipeline.process';
 import type { Runner } from './jobService';
-import { SHUTDOWN } from './shutdown';
 
 /** One started pipeline child, however it was started. */
 export interface PipelineChild {
@@ -33,7 +33,7 @@ export interface PipelineChild {
 }
 export type ChildLauncher = (script: string) => PipelineChild;
 
-export const DEFAULT_CANCEL_GRACE_MS = 10_000;
+export const DEFAULT_CANCEL_GRACE_MS = 20_000;
 
 /** `child_process.fork`: a clean Node (no loader hooks or inspector flags inherited from vitest/Electron). */
 export const forkLauncher: ChildLauncher = (script) => {
@@ -59,11 +59,7 @@ export const forkLauncher: ChildLauncher = (script) => {
 export class CancelKilledError extends Error {
   readonly killed = true;
   constructor(graceMs: number) {
-    super(
-      graceMs > 0
-        ? `the pipeline process did not stop within ${(graceMs / 1000).toFixed(1)} s of cancel and was killed`
-        : 'the pipeline process was killed (the app is closing)',
-    );
+    super(`the pipeline process did not stop within ${(graceMs / 1000).toFixed(1)} s of cancel and was killed`);
     this.name = 'CancelledError';
   }
 }
@@ -84,14 +80,15 @@ export function processRunner(
       const child = launch(script);
       let exited = false;
       let settled = false;
+      let killedAfterCancel = false;
       let killTimer: NodeJS.Timeout | null = null;
-      const killLater = (then?: () => void) => {
+      const killLater = (onKill?: () => void) => {
         if (killTimer || exited) return;
         killTimer = setTimeout(() => {
-          if (!exited) child.kill();
-          then?.();
+          if (exited) return;
+          onKill?.();
+          child.kill();
         }, graceMs);
-        killTimer.unref?.();
       };
       const finish = (fn: () => void) => {
         if (settled) return;
@@ -105,12 +102,9 @@ export function processRunner(
       };
       const onAbort = () => {
         if (settled) return;
-        if (opts.signal?.reason === SHUTDOWN) {
-          child.kill();
-          return finish(() => reject(new CancelKilledError(0)));
-        }
         child.send({ type: 'cancel' });
-        killLater(() => finish(() => reject(new CancelKilledError(graceMs))));
+        // the run settles when the killed child is gone (its 'exit'), so the slot is free only then
+        killLater(() => (killedAfterCancel = true));
       };
       opts.signal?.addEventListener('abort', onAbort);
       child.onMessage((m) => {
@@ -126,7 +120,13 @@ export function processRunner(
       child.onExit((code, sig) => {
         exited = true;
         if (killTimer) clearTimeout(killTimer);
-        finish(() => reject(new Error(`the pipeline process exited (${sig ?? `code ${code}`}) before finishing`)));
+        finish(() =>
+          reject(
+            killedAfterCancel
+              ? new CancelKilledError(graceMs)
+              : new Error(`the pipeline process exited (${sig ?? `code ${code}`}) before finishing`),
+          ),
+        );
       });
       const { signal: _s, onProgress: _p, onLog: _l, onStep: _e, ...plain } = opts;
       child.send({ type: 'run', opts: plain });
