@@ -7,7 +7,7 @@
  */
 import { app, BrowserWindow, Menu, dialog, ipcMain, net, protocol, session, utilityProcess } from 'electron';
 import { pathToFileURL } from 'node:url';
-import { dirname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL } from '../../src-shared/api';
 import { findWorkerScript } from '../../src-core/node/pipeline/pool';
@@ -72,6 +72,15 @@ async function createWindow(): Promise<void> {
       pickFolder: async () => {
         const r = await dialog.showOpenDialog({ properties: ['openDirectory'] });
         return r.canceled ? null : (r.filePaths[0] ?? null);
+      },
+      // every export goes where the user chooses here, and nowhere else (services/exportPaths.ts)
+      saveFile: async (defaultPath) => {
+        const ext = extname(defaultPath).slice(1);
+        const r = await dialog.showSaveDialog({
+          defaultPath,
+          ...(ext ? { filters: [{ name: ext.toUpperCase(), extensions: [ext] }] } : {}),
+        });
+        return r.canceled || !r.filePath ? null : r.filePath;
       },
     },
   });

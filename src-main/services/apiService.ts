@@ -10,6 +10,7 @@ import { parseArgs } from '../../src-shared/validate';
 import { isOutputStale } from '../../src-shared/steps';
 import { EventBus } from './events';
 import { ExportService } from './exportService';
+import { confinedExports, dialogExports } from './exportPaths';
 import { JobService, type Runner } from './jobService';
 import { LayerService } from './layerService';
 import { AppDb } from './projectDb';
@@ -18,6 +19,8 @@ import { ProjectService } from './projectService';
 /** Native folder picker (Electron's dialog); the browser host has none and the renderer shows a path field. */
 export interface Dialogs {
   pickFolder(): Promise<string | null>;
+  /** Electron's save dialog: the only place an export may go in the desktop app (null: cancelled) */
+  saveFile?(defaultPath: string): Promise<string | null>;
 }
 
 export interface ServiceOptions {
@@ -59,7 +62,13 @@ export function createServices(opts: ServiceOptions): Services {
   const workDir = () => projects.current?.workDir ?? null;
   const layers = new LayerService(workDir);
   const jobs = new JobService(projects, events, opts.runner, opts.numWorkers);
-  const exports = new ExportService(layers, workDir);
+  // where exports may go: the save dialog's choice (Electron) or the project's exports/ folder (browser host)
+  const saveFile = opts.dialogs?.saveFile?.bind(opts.dialogs);
+  const exports = new ExportService(
+    layers,
+    workDir,
+    saveFile ? dialogExports(saveFile, workDir) : confinedExports(workDir),
+  );
   events.on('onRunFinished', () => layers.clearCache());
 
   const api: InsarApi = {

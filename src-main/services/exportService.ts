@@ -1,19 +1,19 @@
 /**
- * Exports of what the user sees: KMZ (src-core's MintPy-style save_kmz), GeoTIFF (src-core's save_gdal-style writer), CSV (a layer's pixels, a pixel's time series, a transect). Files go to the
- * given path or `<workDir>/exports/`; each is written to a temp name and renamed. No Electron import.
+ * Exports of what the user sees: KMZ (src-core's MintPy-style save_kmz), GeoTIFF (src-core's save_gdal-style writer), CSV (a layer's pixels, a pixel's time series, a transect).
+ * Where a file may go is decided by `targets` (exportPaths.ts): the project's `exports/` folder in the browser
+ * host, the native save dialog's choice in Electron. Each file is written by the core's writeFileAtomic
+ * (unguessable temp name, O_EXCL, renamed; removed on failure). No Electron import.
  */
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
 import { writeKmz } from '../../src-core/node/export/kmz';
 import { encodeGeoTiff, writeGeoTiff } from '../../src-core/node/export/geotiff';
+import { writeFileAtomic } from '../../src-core/node/util/atomicFile';
 import type { CsvExport, ExportResult, LayerRef } from '../../src-shared/api';
+import { confinedExports, type ExportTargets } from './exportPaths';
 import type { LayerService } from './layerService';
 
 function writeAtomic(path: string, data: Uint8Array | string): ExportResult {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  writeFileAtomic(path, data);
   return { path, bytes: statSync(path).size };
 }
 
@@ -25,13 +25,12 @@ export class ExportService {
   constructor(
     private readonly layers: LayerService,
     private readonly workDir: () => string | null,
+    private readonly targets: ExportTargets = confinedExports(workDir),
   ) {}
 
-  private out(name: string, outPath?: string): string {
-    if (outPath) return outPath;
-    const dir = this.workDir();
-    if (!dir) throw new Error('no project is open: open a project folder first');
-    return join(dir, 'exports', name);
+  /** the file to write: `name` (sanitised) or `outPath`, as `targets` allows */
+  private out(name: string, outPath?: string): Promise<string> {
+    return this.targets.resolve(name, outPath);
   }
 
   async kmz(ref: LayerRef = { file: 'velocity.h5', dataset: 'velocity' }, outPath?: string): Promise<ExportResult> {
@@ -42,14 +41,14 @@ export class ExportService {
     const res = await writeKmz({
       file,
       dataset: ref.date ?? ref.dataset,
-      out: this.out(`${layerName(ref)}.kmz`, outPath),
+      out: await this.out(`${layerName(ref)}.kmz`, outPath),
       ...(label ? { label } : {}),
     });
     return { path: res.path, bytes: statSync(res.path).size };
   }
 
   async geotiff(ref: LayerRef, outPath?: string): Promise<ExportResult> {
-    const out = this.out(`${layerName(ref)}.tif`, outPath);
+    const out = await this.out(`${layerName(ref)}.tif`, outPath);
     if (ref.file === 'inputs/ifgramStack.h5') {
       // one interferogram of the stack: the layer as shown (src-core's writer reads 2-D maps and time series)
       const layer = await this.layers.getLayer(ref.file, ref.dataset, ref.date);
@@ -62,7 +61,6 @@ export class ExportService {
         }),
       );
     }
-    mkdirSync(dirname(out), { recursive: true });
     const res = await writeGeoTiff({ file: this.layers.resolveFile(ref.file), dataset: ref.date ?? ref.dataset, out });
     return { path: res.path, bytes: statSync(res.path).size };
   }
@@ -98,6 +96,6 @@ export class ExportService {
       for (let i = 0; i < t.values.length; i++)
         lines.push(`${t.distanceKm[i].toFixed(4)},${t.lat[i].toFixed(6)},${t.lon[i].toFixed(6)},${t.values[i]}`);
     }
-    return writeAtomic(this.out(name, outPath), lines.join('\n') + '\n');
+    return writeAtomic(await this.out(name, outPath), lines.join('\n') + '\n');
   }
 }

@@ -4,8 +4,7 @@
  * fake ipcMain; requests without the token, from another Host/Origin or an untrusted frame are refused.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import {
@@ -30,7 +29,9 @@ import {
 } from '../../src-main/electron/ipcHandlers';
 import { buildPreloadApi } from '../../src-main/electron/preloadApi';
 import { IPC_METHODS } from '../../src-main/electron/ipcMethods';
-import { makeDemo } from './helpers';
+import { makeDemo, tempDirs } from './helpers';
+
+const tmp = tempDirs();
 
 let s: Services;
 let host: Host;
@@ -39,7 +40,7 @@ let base: string;
 let rendererDir: string;
 
 /** One sample call per method (the order matters: open → run → edits → exports). */
-function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
+function calls(folder: string): [ApiMethod, unknown[]][] {
   return [
     ['capabilities', []],
     ['listDir', [folder]],
@@ -61,17 +62,18 @@ function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
     ['setReferencePoint', [36.125, -119.6]],
     ['setOverrides', [{ 'mintpy.velocity.startDate': '20180101' }]],
     ['runs', []],
-    ['exportKmz', [join(out, 'v.kmz')]],
-    ['exportGeoTiff', [{ file: 'velocity.h5', dataset: 'velocity' }, join(out, 'v.tif')]],
-    ['exportCsv', [{ kind: 'pixel', row: 5, col: 6 }, join(out, 'p.csv')]],
+    // a name the user typed: written into the project's exports/ folder (security.exports.test.ts)
+    ['exportKmz', ['v.kmz']],
+    ['exportGeoTiff', [{ file: 'velocity.h5', dataset: 'velocity' }, 'v.tif']],
+    ['exportCsv', [{ kind: 'pixel', row: 5, col: 6 }, 'p.csv']],
     ['fileInfo', ['velocity.h5']],
   ];
 }
 
 beforeAll(async () => {
   demo = await makeDemo();
-  s = createServices({ transport: 'http', appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')), numWorkers: 1 });
-  rendererDir = mkdtempSync(join(tmpdir(), 'insar-renderer-'));
+  s = createServices({ transport: 'http', appDataDir: tmp.mk('insar-appdata-'), numWorkers: 1 });
+  rendererDir = tmp.mk('insar-renderer-');
   writeFileSync(
     join(rendererDir, 'index.html'),
     '<!doctype html><html><head><title>t</title></head><body></body></html>',
@@ -84,6 +86,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await host?.close();
   s?.dispose();
+  tmp.cleanup();
+  if (demo) rmSync(demo.root, { recursive: true, force: true });
 });
 
 async function post(
@@ -112,9 +116,8 @@ describe('browser host', () => {
     const events: string[] = [];
     ws.on('message', (m) => events.push((JSON.parse(String(m)) as { event: string }).event));
     await new Promise((ok) => ws.once('open', ok));
-    const out = mkdtempSync(join(tmpdir(), 'insar-out-'));
     const seen = new Set<string>();
-    for (const [m, args] of calls(demo.folder, out)) {
+    for (const [m, args] of calls(demo.folder)) {
       const res = await callHttp(m, args);
       seen.add(m);
       if (m === 'runPipeline') {
@@ -191,7 +194,7 @@ describe('browser host', () => {
 describe('the same values over HTTP as over IPC', () => {
   test('NaN survives the browser host (per-pair coherence before load_data is NaN)', async () => {
     const d = await makeDemo({ rows: 16, cols: 20, numDates: 5 });
-    const svc = createServices({ transport: 'http', appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')) });
+    const svc = createServices({ transport: 'http', appDataDir: tmp.mk('insar-appdata-') });
     const h = await startHost({ services: svc, rendererDir });
     const ipc = new FakeIpcMain();
     const off = registerIpcHandlers(ipc, svc.api, () => true);
@@ -256,7 +259,7 @@ describe('Electron IPC handler table (fake ipcMain)', () => {
     const ipc = new FakeIpcMain();
     const s2 = createServices({
       transport: 'electron',
-      appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')),
+      appDataDir: tmp.mk('insar-appdata-'),
       numWorkers: 1,
       dialogs: { pickFolder: async () => demo.folder },
     });
@@ -270,9 +273,8 @@ describe('Electron IPC handler table (fake ipcMain)', () => {
     );
     // the preload exposes exactly the API's method names (+ on)
     expect(Object.keys(client).sort()).toEqual([...API_METHODS, 'on'].sort());
-    const out = mkdtempSync(join(tmpdir(), 'insar-out-'));
     const api = client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    for (const [m, args] of calls(demo.folder, out)) {
+    for (const [m, args] of calls(demo.folder)) {
       if (m === 'listDir') {
         await expect(api[m](...args)).rejects.toThrow(/not available in the desktop app/);
         continue;
