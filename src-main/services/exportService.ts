@@ -3,7 +3,8 @@
  * the same request (so the bytes are the CLI's): KMZ (writeKmz), time-series KMZ (writeKmzTimeseries),
  * GeoTIFF (writeGeoTiff), CSV (writeTableCsv, writePointsCsv, writeTransectFiles), figures (figureFiles +
  * writeFigure). The writers write atomically (temp file beside the target, renamed; removed on failure).
- * Files go to the given path or `<workDir>/exports/`. No Electron import.
+ * Where a file may go is decided by `targets` (exportPaths.ts): the project's `exports/` folder in the browser
+ * host, the native save dialog's choice in Electron. No Electron import.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +25,7 @@ import { transectFigure, transectOfFile, writeTransectFiles } from '../../src-co
 import { gridOf, rowColToLatLon } from '../../src-core/node/formats/mintpyFiles';
 import { H5Reader } from '../../src-core/node/formats/h5';
 import type { CsvExport, ExportResult, FigureExport, LayerRef } from '../../src-shared/api';
+import { confinedExports, type ExportTargets } from './exportPaths';
 import type { LayerService } from './layerService';
 
 function result(...paths: string[]): ExportResult {
@@ -41,13 +43,13 @@ export class ExportService {
     private readonly workDir: () => string | null,
     /** the chain's last time-series file, work-dir relative */
     private readonly timeseriesFile: () => string = () => 'timeseries.h5',
+    /** where files may go (exportPaths.ts): the project's exports/ folder, or the save dialog's choice */
+    private readonly targets: ExportTargets = confinedExports(workDir),
   ) {}
 
-  private out(name: string, outPath?: string): string {
-    if (outPath) return outPath;
-    const dir = this.workDir();
-    if (!dir) throw new Error('no project is open: open a project folder first');
-    return join(dir, 'exports', name);
+  /** the file to write: `name` (sanitised) or `outPath`, as `targets` allows */
+  private out(name: string, outPath?: string): Promise<string> {
+    return this.targets.resolve(name, outPath);
   }
 
   /** `insar-studio export kmz <file> <dataset> -o <out>` */
@@ -55,7 +57,7 @@ export class ExportService {
     const res = await writeKmz({
       file: this.layers.resolveFile(ref.file),
       dataset: mapDatasetName(ref),
-      out: this.out(`${layerName(ref)}.kmz`, outPath),
+      out: await this.out(`${layerName(ref)}.kmz`, outPath),
     });
     return result(res.path);
   }
@@ -64,7 +66,7 @@ export class ExportService {
   async kmzTimeseries(outPath?: string, file = this.timeseriesFile()): Promise<ExportResult> {
     const res = await writeKmzTimeseries({
       tsFile: this.layers.resolveFile(file),
-      out: this.out(`${file.replace(/\.h5$/, '')}.kmz`, outPath),
+      out: await this.out(`${file.replace(/\.h5$/, '')}.kmz`, outPath),
     });
     return result(res.path);
   }
@@ -74,7 +76,7 @@ export class ExportService {
     const res = await writeGeoTiff({
       file: this.layers.resolveFile(ref.file),
       dataset: mapDatasetName(ref),
-      out: this.out(`${layerName(ref)}.tif`, outPath),
+      out: await this.out(`${layerName(ref)}.tif`, outPath),
     });
     return result(res.path);
   }
@@ -104,7 +106,7 @@ export class ExportService {
       const res = await writeTableCsv({
         file: this.layers.resolveFile(what.ref.file),
         ...(dataset === 'velocity' ? {} : { dataset }),
-        out: this.out(`${layerName(what.ref)}.csv`, outPath),
+        out: await this.out(`${layerName(what.ref)}.csv`, outPath),
       });
       return result(res.path);
     }
@@ -114,7 +116,7 @@ export class ExportService {
       const res = await writePointsCsv({
         file,
         points: [{ name: 'P1', lat, lon }],
-        out: this.out(`timeseries_r${what.row}_c${what.col}.csv`, outPath),
+        out: await this.out(`timeseries_r${what.row}_c${what.col}.csv`, outPath),
       });
       return result(res.path);
     }
@@ -124,7 +126,7 @@ export class ExportService {
       start: what.start,
       end: what.end,
       ...(what.widthKm !== undefined ? { widthKm: what.widthKm } : {}),
-      out: this.out(`transect_${layerName(what.ref)}.csv`, outPath),
+      out: await this.out(`transect_${layerName(what.ref)}.csv`, outPath),
     });
     return result(res.path, ...(res.swathPath ? [res.swathPath] : []));
   }
@@ -156,7 +158,7 @@ export class ExportService {
       });
       [svg, name] = [transectFigure(r), `transect_${layerName(what.ref)}`];
     }
-    const out = this.out(`${name}.png`, outPath);
+    const out = await this.out(`${name}.png`, outPath);
     writeFigure(out, svg);
     return result(out);
   }

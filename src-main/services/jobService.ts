@@ -111,7 +111,11 @@ export class JobService {
         const rec = (e as { record?: RunRecord }).record;
         if (rec) applyRecord(steps, rec);
         status = ctrl.signal.aborted || (e as Error).name === 'CancelledError' ? 'cancelled' : 'failed';
-        error = status === 'cancelled' ? 'cancelled by the user' : (e as Error).message;
+        const killed = (e as { killed?: boolean }).killed === true;
+        error =
+          status === 'cancelled'
+            ? `cancelled by the user${killed ? `: ${(e as Error).message}` : ''}`
+            : (e as Error).message;
         for (const s of steps)
           if (s.status === 'running' || s.status === 'pending')
             s.status = status === 'cancelled' ? 'cancelled' : s.status === 'running' ? 'failed' : 'pending';
@@ -152,6 +156,10 @@ export class JobService {
     return toSummary(db.run(id)!);
   }
 
+  /**
+   * Ask the run to stop. The pipeline child gets a grace period, then is killed (pipelineProcess.ts); the
+   * run slot is free once the run has settled either way (`wait()`).
+   */
   cancel(): boolean {
     if (!this.active) return false;
     this.active.ctrl.abort();

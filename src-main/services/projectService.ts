@@ -3,7 +3,7 @@
  * network and the reference-point check. One project at a time. No Electron import.
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { H5Reader } from '../../src-core/node/formats/h5';
 import { IfgramStack, gridOf, latLonToRowCol, rowColToLatLon } from '../../src-core/node/formats/mintpyFiles';
@@ -439,13 +439,18 @@ export class ProjectService {
     return null;
   }
 
+  /**
+   * The browser host's folder picker (Electron uses the native dialog; listDir is no IPC channel there):
+   * the sub-folders of an absolute folder, nothing else — no file names, no hidden entries, at most 2000.
+   */
   listDir(path: string): DirListing {
+    if (path && !isAbsolute(path)) throw new ProjectError(`${path}: give an absolute folder path`);
     const dir = resolve(path || '/');
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ProjectError(`${dir}: not a folder`);
     const entries = readdirSync(dir, { withFileTypes: true })
-      .filter((e) => !e.name.startsWith('.'))
-      .map((e) => ({ name: e.name, path: join(dir, e.name), isDir: e.isDirectory() }))
-      .sort((a, b) => Number(b.isDir) - Number(a.isDir) || a.name.localeCompare(b.name))
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => ({ name: e.name, path: join(dir, e.name), isDir: true }))
+      .sort((a, b) => a.name.localeCompare(b.name))
       .slice(0, 2000);
     const parent = dirname(dir);
     return { path: dir, parent: parent === dir ? null : parent, entries };

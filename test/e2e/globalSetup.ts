@@ -31,7 +31,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const t = setTimeout(() => fail(new Error(`host did not start: ${buf}`)), 30_000);
     host.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(buf);
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(buf);
       if (m) {
         clearTimeout(t);
         ok(m[1]);
@@ -43,9 +43,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.INSAR_E2E_DEMO = demo;
   process.env.INSAR_E2E_TMP = tmp;
   return async () => {
-    const exited = new Promise((ok) => host.once('exit', ok));
-    host.kill('SIGTERM');
-    await Promise.race([exited, new Promise((ok) => setTimeout(ok, 10_000))]);
+    if (host.exitCode === null) {
+      const exited = new Promise((ok) => host.once('exit', ok));
+      host.kill('SIGTERM');
+      await Promise.race([exited, new Promise((ok) => setTimeout(ok, 10_000))]);
+    }
     rmSync(tmp, { recursive: true, force: true });
   };
 }

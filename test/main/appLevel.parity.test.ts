@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync 
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import WebSocket from 'ws';
+import { wsProtocols } from '../../src-shared/hostAuth';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fromArrayBuffer } from 'geotiff';
 import { createServices, type Services } from '../../src-main/services/apiService';
@@ -97,9 +98,12 @@ describeParity('the app through its HTTP API on cv-tiny with the DEM-error chain
     mkdirSync(renderer);
     services = createServices({ transport: 'http', appDataDir: join(root, 'appdata'), numWorkers: 2 });
     host = await startHost({ services, rendererDir: renderer });
-    ws = new WebSocket(`ws://127.0.0.1:${host.port}/events?token=${host.token}`);
+    ws = new WebSocket(`ws://127.0.0.1:${host.port}/events`, wsProtocols(host.token));
     ws.on('message', (m) => events.push(fromWireJson(String(m)) as (typeof events)[number]));
-    await new Promise((ok) => ws.once('open', ok));
+    await new Promise((ok, fail) => {
+      ws.once('open', ok);
+      ws.once('error', fail);
+    });
 
     const info = await api('openProject', aria);
     work = info.workDir;
@@ -239,9 +243,10 @@ describeParity('the app through its HTTP API on cv-tiny with the DEM-error chain
   });
 
   it('every export is byte-identical to the CLI for the same request, written atomically', async () => {
-    const appOut = join(root, 'app-exports');
+    // the browser host writes exports only into the project's exports/ folder (#16)
+    const appOut = join(work, 'exports');
     const cliOut = join(root, 'cli-exports');
-    mkdirSync(appOut);
+    mkdirSync(appOut, { recursive: true });
     mkdirSync(cliOut);
     const v = join(work, 'velocity.h5');
     const ts = join(work, 'timeseries_demErr.h5');
