@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { writeAscDescHorzVert } from '../../src-core/node/derived/ascDesc';
 import { writeSignificanceMask, writeVerticalVelocity } from '../../src-core/node/derived/files';
 import { swathProfile, transectLalo } from '../../src-core/common/derived/transect';
+import { rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 import { transectSvg } from '../../src-core/common/export/figures';
 import {
   coherenceMatrixFigure,
@@ -224,8 +225,7 @@ async function run(sub: string, o: Opts): Promise<string> {
       }
       const rows: string[][] = [];
       for (let k = 0; k < t.value.length; k++) {
-        const lat = g.yFirst + (t.y[k] + 0.5) * g.yStep;
-        const lon = g.xFirst + (t.x[k] + 0.5) * g.xStep;
+        const [lat, lon] = rowColToLatLonGeo(g, t.y[k], t.x[k]);
         rows.push([
           f32(t.distance[k]),
           String(+lat.toFixed(9)),

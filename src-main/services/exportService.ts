@@ -8,6 +8,7 @@ import { writeKmz } from '../../src-core/node/export/kmz';
 import { encodeGeoTiff, writeGeoTiff } from '../../src-core/node/export/geotiff';
 import type { CsvExport, ExportResult, LayerRef } from '../../src-shared/api';
 import type { LayerService } from './layerService';
+import { rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 
 function writeAtomic(path: string, data: Uint8Array | string): ExportResult {
   mkdirSync(dirname(path), { recursive: true });
@@ -59,6 +60,7 @@ export class ExportService {
           unit: layer.units,
           bandNames: [ref.date ?? ref.dataset],
           items: { DATASET: ref.dataset },
+          ...(layer.grid.epsg ? { epsg: layer.grid.epsg } : {}),
         }),
       );
     }
@@ -79,9 +81,8 @@ export class ExportService {
         for (let c = 0; c < g.width; c++) {
           const v = l.values[r * g.width + c];
           if (!Number.isFinite(v)) continue;
-          lines.push(
-            `${(g.yFirst + (r + 0.5) * g.yStep).toFixed(6)},${(g.xFirst + (c + 0.5) * g.xStep).toFixed(6)},${r},${c},${v}`,
-          );
+          const [lat, lon] = rowColToLatLonGeo(g, r, c);
+          lines.push(`${lat.toFixed(6)},${lon.toFixed(6)},${r},${c},${v}`);
         }
     } else if (what.kind === 'pixel') {
       const s = await this.layers.pixelSeries(what.row, what.col);

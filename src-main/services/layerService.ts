@@ -6,7 +6,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { H5Reader, type NumericArray } from '../../src-core/node/formats/h5';
-import { gridOf, rowColToLatLon, latLonToRowCol } from '../../src-core/node/formats/mintpyFiles';
+import { gridOf } from '../../src-core/node/formats/mintpyFiles';
+import { latLonToRowColGeo, rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 import { decimalYear } from '../../src-core/common/time/dates';
 import { evaluateModel } from '../../src-core/common/timefunc/fitTile';
 import { datasetSpecs, defaultModel, numParams, parseTimeFuncOptions } from '../../src-core/common/timefunc/model';
@@ -231,7 +232,7 @@ export class LayerService {
       const values = new Float32Array(dates.length);
       for (let i = 0; i < dates.length; i++) values[i] = rowData[i * grid.width + col];
       const years = dates.map((d) => decimalYear(d));
-      const [lat, lon] = rowColToLatLon(grid, row, col);
+      const [lat, lon] = rowColToLatLonGeo(grid, row, col);
       out = {
         row,
         col,
@@ -269,8 +270,8 @@ export class LayerService {
   async transect(ref: LayerRef, start: [number, number], end: [number, number], samples?: number): Promise<Transect> {
     const layer = await this.getLayer(ref.file, ref.dataset, ref.date);
     const g = layer.grid;
-    const [r0, c0] = latLonToRowCol(g, start[0], start[1]);
-    const [r1, c1] = latLonToRowCol(g, end[0], end[1]);
+    const [r0, c0] = latLonToRowColGeo(g, start[0], start[1]);
+    const [r1, c1] = latLonToRowColGeo(g, end[0], end[1]);
     const n = samples ?? Math.max(2, Math.min(2000, Math.ceil(Math.hypot(r1 - r0, c1 - c0)) + 1));
     const lat = new Float32Array(n);
     const lon = new Float32Array(n);
@@ -283,7 +284,7 @@ export class LayerService {
       lat[i] = la;
       lon[i] = lo;
       distanceKm[i] = haversineKm(start[0], start[1], la, lo);
-      const [rr, cc] = latLonToRowCol(g, la, lo);
+      const [rr, cc] = latLonToRowColGeo(g, la, lo);
       values[i] = rr >= 0 && rr < g.length && cc >= 0 && cc < g.width ? layer.values[rr * g.width + cc] : NaN;
     }
     return { ref, units: layer.units, distanceKm, lat, lon, values };

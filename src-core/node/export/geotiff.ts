@@ -10,6 +10,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { H5Reader } from '../formats/h5';
 import { gridOf, type GeoGrid } from '../formats/mintpyFiles';
 import { InputError } from '../../common/pipeline/types';
+import { epsgOfAttrs } from '../../common/geo/crs';
 import { writeFileAtomic, xmlEscape } from './atomic';
 import { readDates, readMap, readMask } from './source';
 
@@ -145,7 +146,7 @@ export async function writeGeoTiff(opts: GeoTiffOptions): Promise<GeoTiffResult>
   const items: Record<string, string> = { FILE_TYPE: attrs.FILE_TYPE ?? '', DATASET: dsLabel };
   for (const k of ['REF_Y', 'REF_X', 'REF_LAT', 'REF_LON', 'REF_DATE', 'START_DATE', 'END_DATE'])
     if (attrs[k] !== undefined) items[k] = attrs[k];
-  const epsg = attrs.EPSG ? Number(attrs.EPSG) : 4326;
+  const epsg = epsgOfAttrs(attrs);
   const tif = encodeGeoTiff(bands, grid, { unit, nodata: opts.nodata, bandNames: names, items, epsg });
   const fbase = basename(file, extname(file));
   const out = resolve(
