@@ -16,6 +16,8 @@ import {
 } from '../../common/pipeline/types';
 import { STEPS } from './registry';
 import { globLast } from '../formats/aria';
+import { clusterKind, slurmOptions } from './cluster/config';
+import { SlurmClient } from './cluster/slurmClient';
 
 export interface RunOptions {
   templatePath: string;
@@ -32,6 +34,8 @@ export interface RunOptions {
   /** typed step events (started, then finished / skipped / failed / cancelled) */
   onStep?: (e: StepEvent) => void;
   numWorkers?: number;
+  /** where the tiled steps run, overriding mintpy.compute.cluster: 'slurm' | 'local' | 'no' (CLI --cluster) */
+  cluster?: string;
 }
 
 export interface StepRecord {
@@ -129,6 +133,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
       `${legacy.join(', ')}: ignored, as MintPy 1.5.1 does (the velocity step reads mintpy.timeFunc.*; use those keys)`,
     );
   if (other.length) log(`template keys not used by InSAR Studio (kept): ${other.join(', ')}`);
+  if (clusterKind(template, opts.cluster) === 'slurm')
+    await new SlurmClient().preflight({ templatePath: template.path, partition: slurmOptions(template).partition });
 
   for (const name of selectSteps(opts)) {
     if (signal.aborted) throw new CancelledError();
@@ -146,6 +152,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
       log,
       signal,
       numWorkers: opts.numWorkers,
+      cluster: opts.cluster,
       progress: (p) => opts.onProgress?.({ ...p, step: name }),
     };
     log(`step ${name}`);
