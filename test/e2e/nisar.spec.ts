@@ -14,7 +14,10 @@ import { gridCornersLonLat, rowColToLatLonGeo } from '../../src-core/common/geo/
 import { type LayerData, type NetworkInfo, type ProjectInfo, type RunSummary } from '../../src-shared/api';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const FIXTURE = resolve(process.env.INSAR_STUDIO_FIXTURES ?? join(here, '..', '..', '..', 'shared', 'fixtures'), 'nisar-tiny');
+const FIXTURE = resolve(
+  process.env.INSAR_STUDIO_FIXTURES ?? join(here, '..', '..', '..', 'shared', 'fixtures'),
+  'nisar-tiny',
+);
 
 test('NISAR GUNW folder: open, run, velocity on the map in the right place', async ({ page }) => {
   test.skip(!existsSync(join(FIXTURE, 'GUNW')), `nisar-tiny fixture not found at ${FIXTURE}`);
