@@ -7,7 +7,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { REPO_ROOT } from '../helpers/fixtures';
 import { tinyGunwSpec, writeDemFor, writeGunwStack } from '../../src-core/node/load/writeGunw';
 
@@ -101,6 +101,7 @@ describe('insar-studio CLI', () => {
 
   it('NISAR GUNW bad input: a DEM that misses the grid is one line naming the DEM, exit 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-nisar-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const spec = tinyGunwSpec();
     await writeGunwStack(join(dir, 'GUNW'), spec);
     writeDemFor(join(dir, 'DEM', 'dem.tif'), spec, -0.008);
@@ -120,7 +121,6 @@ describe('insar-studio CLI', () => {
     expect(r.stderr.trim().split('\n').pop()).toBe(errs[0]);
     expect(errs[0]).toContain(`${join(dir, 'DEM', 'dem.tif')}: the DEM does not cover the GUNW grid`);
     expect(existsSync(join(dir, 'inputs', 'ifgramStack.h5'))).toBe(false);
-    rmSync(dir, { recursive: true, force: true });
   });
 });
 
