@@ -12,7 +12,9 @@ import { strFromU8, unzipSync } from 'fflate';
 import { decode } from 'fast-png';
 import { fromArrayBuffer } from 'geotiff';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { H5Reader } from '../../src-core/node/formats/h5';
+import { H5Reader, writeH5File } from '../../src-core/node/formats/h5';
+import { localKmAxes } from '../../src-core/node/nisar/method2';
+import { writeAscDescHorzVert } from '../../src-core/node/derived/ascDesc';
 import { gridOf } from '../../src-core/node/formats/mintpyFiles';
 import { runPipeline, type RunRecord } from '../../src-core/node/pipeline/runner';
 import { writeKmz } from '../../src-core/node/export/kmz';
@@ -164,6 +166,26 @@ describe('downstream on a UTM grid', () => {
     expect([r.series[0].row, r.series[0].col]).toEqual([10, 12]);
     expect(r.series[0].pixelLat).toBeCloseTo(lat, 9);
     expect(r.series[0].pixelLon).toBeCloseTo(lon, 9);
+  });
+
+  it('the NISAR secular-validation report reads the UTM grid in km (method 2 axes), not as degrees', () => {
+    const { x, y } = localKmAxes(grid);
+    expect(x[1] - x[0]).toBeCloseTo(0.1, 12);
+    expect(y[1] - y[0]).toBeCloseTo(-0.1, 12);
+  });
+
+  it('asc/desc decomposition refuses grids in different CRSs', async () => {
+    const geo = join(root, 'geo.h5');
+    const r = await H5Reader.open(join(work, 'velocity.h5'));
+    const attrs = { ...r.attrs };
+    const v = Float32Array.from(r.read('velocity'));
+    r.close();
+    delete attrs.EPSG;
+    delete attrs.UTM_ZONE;
+    await writeH5File(geo, attrs, [{ name: 'velocity', data: v, shape: [grid.length, grid.width] }]);
+    await expect(writeAscDescHorzVert({ files: [join(work, 'velocity.h5'), geo] })).rejects.toThrow(
+      `${geo}: EPSG:4326 differs from EPSG:32611 of ${join(work, 'velocity.h5')}`,
+    );
   });
 
   it('a nearest-neighbour chain: the run log and the step summary say temporal coherence filters nothing', async () => {
