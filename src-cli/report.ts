@@ -1,5 +1,6 @@
 /** Shared CLI error reporting: user errors print one line and exit 1; anything else is a bug (exit 3). */
 import { CancelledError, type ClusterProgress } from '../src-core/common/pipeline/types';
+import { describeClusterProgress } from '../src-core/common/pipeline/clusterProgress';
 
 const USER_ERRORS = new Set(['InputError', 'TemplateError', 'H5Error', 'DateError', 'FormatError', 'AriaError']);
 
@@ -15,14 +16,6 @@ export function reportError(e: unknown): number {
   }
   process.stderr.write(`insar-studio: internal error: ${err?.stack ?? String(e)}\n`);
   return 3;
-}
-
-/** The Slurm array's counts, as the progress line shows them. */
-export function clusterCounts(c: ClusterProgress): string {
-  return (
-    `[Slurm ${c.jobIds.join('+')}: ${c.tasksDone}/${c.tasksTotal} tasks done, ${c.queued} queued, ${c.running} running` +
-    `${c.failed ? `, ${c.failed} failed` : ''}${c.resubmitted ? `, ${c.resubmitted} re-submitted` : ''}]`
-  );
 }
 
 /** A progress line on stderr, overwritten in place on a terminal. */
@@ -43,7 +36,7 @@ export function progressPrinter(): (p: {
     last = now;
     const pct = p.total ? Math.round((100 * p.done) / p.total) : 0;
     const eta = p.etaSeconds !== undefined && p.done < p.total ? `, ETA ${p.etaSeconds.toFixed(0)} s` : '';
-    const counts = p.cluster ? ` ${clusterCounts(p.cluster)}` : '';
+    const counts = p.cluster ? ` [${describeClusterProgress(p.cluster)}]` : '';
     const line = `${p.step}: ${p.done}/${p.total} (${pct}%)${p.label ? ` ${p.label}` : ''}${eta}${counts}`;
     if (tty) process.stderr.write(`\r\x1b[K${line}${p.done >= p.total ? '\n' : ''}`);
     else if (p.cluster) {

@@ -11,6 +11,7 @@ import type {
   NetworkInfo,
   PipelineStep,
   PixelSeries,
+  ProgressEvent,
   ProjectInfo,
   RecentProject,
   RunSummary,
@@ -46,7 +47,7 @@ export const state = reactive({
   transectPoints: [] as [number, number][],
   running: false,
   runSteps: [] as RunSummary['steps'],
-  progress: {} as Record<string, { done: number; total: number; label?: string }>,
+  progress: {} as Record<string, { done: number; total: number; label?: string; cluster?: ProgressEvent['cluster'] }>,
   log: [] as string[],
   lastRun: null as RunSummary | null,
   toasts: [] as Toast[],
@@ -259,7 +260,7 @@ export async function runPipeline(from?: PipelineStep): Promise<void> {
 
 export function installEventHandlers(): void {
   api.on('onProgress', (p) => {
-    state.progress[p.step] = { done: p.done, total: p.total, label: p.label };
+    state.progress[p.step] = { done: p.done, total: p.total, label: p.label, cluster: p.cluster };
   });
   // typed step events from the run (started / finished / skipped / failed / cancelled): no log parsing
   api.on('onStep', (e) => {

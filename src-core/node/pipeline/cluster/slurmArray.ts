@@ -269,7 +269,8 @@ export async function runTilesOnSlurm(r: SlurmTileRun): Promise<{ resumed: numbe
     const rr = `rows ${rows[a][0]}–${rows[b][1] - 1}`;
     return `array task ${t.index} (${a === b ? `tile ${a}` : `tiles ${a}–${b}`}, ${rr})`;
   };
-  const tilesDone = () => tiles.reduce((n, t) => n + (checkpoint.has(t.index) ? 1 : 0), 0);
+  // one readdir, not a stat per tile (cheap on a shared filesystem too)
+  const tilesDone = () => checkpoint.done().length;
   let failedRuns = 0;
   let resubmitted = 0;
   const t0 = performance.now();
@@ -305,8 +306,21 @@ export async function runTilesOnSlurm(r: SlurmTileRun): Promise<{ resumed: numbe
   try {
     report();
     while (tasks.some((t) => t.state !== 'done')) {
-      await sleep(o.pollSeconds * 1000, ctx.signal);
+      // between two squeue polls, watch the checkpoint: progress as tiles land, and no wait for the next
+      // poll once the last one is there (tiles are written atomically: a present tile is a finished tile)
+      const until = performance.now() + o.pollSeconds * 1000;
+      let seen = tilesDone();
+      while (performance.now() < until && !ctx.signal.aborted && seen < tiles.length) {
+        await sleep(Math.min(250, until - performance.now()), ctx.signal);
+        const now = tilesDone();
+        if (now !== seen) report();
+        seen = now;
+      }
       if (ctx.signal.aborted) throw new CancelledError();
+      if (seen >= tiles.length) {
+        for (const t of tasks) t.state = 'done';
+        break;
+      }
       const q = new Map<string, QueueEntry>();
       for (const e of await client.queue(liveJobs())) q.set(`${e.arrayJobId}_${e.taskId}`, e);
       const retry: ArrayTask[] = [];
