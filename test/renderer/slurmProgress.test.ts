@@ -5,6 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { ApiEventName } from '../../src-shared/api';
+import type { ClusterProgress } from '../../src-core/common/pipeline/clusterProgress';
 
 const handlers: Partial<Record<ApiEventName, (p: unknown) => void>> = {};
 vi.mock('../../src-renderer/api/client', () => ({
@@ -18,7 +19,12 @@ vi.mock('../../src-renderer/api/client', () => ({
 
 describe('Slurm counts in the run panel', () => {
   it('a progress event with the array counts reaches the store; the panel line names every count', async () => {
-    const { installEventHandlers, state } = await import('../../src-renderer/store');
+    // imported by a computed path: the store uses DOM types, which this (Node) tsconfig leaves out
+    const storeModule = '../../src-renderer/store';
+    const { installEventHandlers, state } = (await import(/* @vite-ignore */ storeModule)) as {
+      installEventHandlers: () => void;
+      state: { progress: Record<string, { cluster?: ClusterProgress }> };
+    };
     const { describeClusterProgress } = await import('../../src-core/common/pipeline/clusterProgress');
     installEventHandlers();
     const cluster = {

@@ -302,6 +302,7 @@ export async function runTilesOnSlurm(r: SlurmTileRun): Promise<{ resumed: numbe
     ...new Set(tasks.filter((t) => t.state === 'queued' || t.state === 'running').map((t) => t.jobId)),
   ];
   const grace = r.graceSeconds ?? Math.max(30, 5 * o.pollSeconds);
+  let queueErrors = 0;
 
   try {
     report();
@@ -322,7 +323,18 @@ export async function runTilesOnSlurm(r: SlurmTileRun): Promise<{ resumed: numbe
         break;
       }
       const q = new Map<string, QueueEntry>();
-      for (const e of await client.queue(liveJobs())) q.set(`${e.arrayJobId}_${e.taskId}`, e);
+      let entries: QueueEntry[];
+      try {
+        entries = await client.queue(liveJobs());
+        queueErrors = 0;
+      } catch (e) {
+        // a busy controller answers late now and then: judge nothing this round, give up after a while
+        if (++queueErrors * o.pollSeconds > 300)
+          throw new InputError(`${step}: squeue kept failing for 5 minutes: ${(e as Error).message}`);
+        if (queueErrors === 1) ctx.log(`${step}: ${(e as Error).message}; trying again`);
+        continue;
+      }
+      for (const e of entries) q.set(`${e.arrayJobId}_${e.taskId}`, e);
       const retry: ArrayTask[] = [];
       for (const t of tasks) {
         if (t.state === 'done') continue;
