@@ -70,7 +70,13 @@ export async function cancelLeftoverArrays(
     } catch {
       continue;
     }
-    const live = [...new Set((await client.queue(ids)).map((q) => q.arrayJobId))];
+    let live: string[];
+    try {
+      live = [...new Set((await client.queue(ids)).map((q) => q.arrayJobId))];
+    } catch (e) {
+      log(`${step}: could not ask squeue about the arrays of an earlier run (${(e as Error).message})`);
+      continue;
+    }
     if (live.length) {
       await client.cancel(live);
       log(`${step}: cancelled Slurm job ${live.join(', ')} left by an earlier run that was interrupted`);
