@@ -313,6 +313,11 @@ describe('a task that left the queue without its tiles', () => {
     reason,
   });
 
+  it('back in the queue (requeued by Slurm itself) between squeue and scontrol: looked at again later', () => {
+    expect(judgeFinishedTask({ ...base, final: fin('PENDING', '0:0', 'BeginTime') })).toEqual({ kind: 'wait' });
+    expect(judgeFinishedTask({ ...base, final: fin('REQUEUED') })).toEqual({ kind: 'wait' });
+  });
+
   it('cancelled or failed: re-submitted', () => {
     expect(judgeFinishedTask({ ...base, final: fin('CANCELLED', '0:15') })).toEqual({
       kind: 'retry',

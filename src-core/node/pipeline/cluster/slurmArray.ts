@@ -18,7 +18,7 @@ import type { TileTask } from '../tileTasks';
 import { slurmOptions, tilesPerTask, type SlurmOptions } from './config';
 import { splitTasks, writeManifest, type ArrayManifest } from './manifest';
 import { arraySpec, sbatchScript } from './sbatchScript';
-import { SlurmClient, type FinalState, type QueueEntry } from './slurmClient';
+import { SlurmClient, isActive, type FinalState, type QueueEntry } from './slurmClient';
 
 export const slurmRoot = (workDir: string): string => join(workDir, '.insar-studio', 'slurm');
 
@@ -133,6 +133,8 @@ export function judgeFinishedTask(a: {
   graceSeconds: number;
 }): Verdict {
   const state = a.final?.state ?? 'UNKNOWN';
+  // between squeue and scontrol the task came back (requeued by Slurm itself): look again next round
+  if (a.final && isActive(state) && !a.status) return { kind: 'wait' };
   const node = a.final?.node || a.status?.host || 'its node';
   const tail = (a.log ?? '').trim().split('\n').filter(Boolean).pop() ?? '';
   if (a.status?.kind === 'noinput')
