@@ -29,13 +29,17 @@ export interface TaskStatus {
   host: string;
 }
 
-/** The bundled CLI (out/node/cli.js) the array tasks run, found beside this code or from the repository. */
+/**
+ * What the array tasks run: the bundled lean task entry (out/node/slurm-task.js), else the whole CLI
+ * (out/node/cli.js), found beside this code or from the repository; both take `slurm-task <manifest> <index>`.
+ */
 export function findCliScript(): string | null {
   const env = process.env.INSAR_STUDIO_CLI;
   if (env && existsSync(env)) return resolve(env);
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    for (const c of [join(dir, 'cli.js'), join(dir, 'out', 'node', 'cli.js')]) if (existsSync(c)) return c;
+    for (const name of ['slurm-task.js', 'cli.js'])
+      for (const c of [join(dir, name), join(dir, 'out', 'node', name)]) if (existsSync(c)) return c;
     dir = resolve(dir, '..');
   }
   return null;
