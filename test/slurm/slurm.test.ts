@@ -296,11 +296,17 @@ describeSlurm('tiled steps as Slurm job arrays', () => {
   );
 
   it('a task out of memory: one line naming the tile and mintpy.compute.maxMemory, exit 1', async () => {
-    const w = copyOf(prepared, 'slurm-oom-', 'mintpy.compute.maxMemory = 0.05\ninsarstudio.slurm.pollSeconds = 0.5');
+    // 31 MB per task: below what Node alone takes; all tiles in one task, so it lives for a few of Slurm's
+    // 1-second memory samples (this cluster enforces the limit by sampling, as jobacct_gather/linux does)
+    const w = copyOf(
+      prepared,
+      'slurm-oom-',
+      'mintpy.compute.maxMemory = 0.03\ninsarstudio.slurm.tilesPerTask = 1000\ninsarstudio.slurm.pollSeconds = 0.5',
+    );
     const r = await runCli(['run', w.cfg, '--dostep', 'invert_network', '--workers', '2', '--cluster', 'slurm']);
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     expect(lastLine(r.stderr)).toMatch(
-      /^insar-studio: error: invert_network: array task \d+ \(tile \d+, rows \d+–\d+\) ran out of memory on \S+ \(52 MB per task\): raise mintpy\.compute\.maxMemory \(now 0\.05\)$/,
+      /^insar-studio: error: invert_network: array task 0 \(tiles 0–\d+, rows 0–99\) ran out of memory on \S+ \(31 MB per task\): raise mintpy\.compute\.maxMemory \(now 0\.03\)$/,
     );
   }, 120_000);
 
