@@ -296,19 +296,22 @@ describeSlurm('tiled steps as Slurm job arrays', () => {
   );
 
   it('a task out of memory: one line naming the tile and mintpy.compute.maxMemory, exit 1', async () => {
-    // 31 MB per task: below what Node alone takes; all tiles in one task, so it lives for a few of Slurm's
-    // 1-second memory samples (this cluster enforces the limit by sampling, as jobacct_gather/linux does)
-    const w = copyOf(
-      prepared,
-      'slurm-oom-',
-      'mintpy.compute.maxMemory = 0.03\ninsarstudio.slurm.tilesPerTask = 1000\ninsarstudio.slurm.pollSeconds = 0.5',
+    // this cluster enforces --mem by sampling each task's memory once a second (jobacct_gather/linux), so the
+    // task must live a few seconds: an 800 × 800 px stack, all its tiles in one task, 31 MB allowed (Node
+    // alone takes more)
+    const dir = join(tmp('slurm-oom-'), 'demo');
+    const { templatePath: cfg } = await writeDemo(dir, { seed: 7, rows: 800, cols: 800 });
+    ok(await runCli(['run', cfg, '--end', 'quick_overview', '--workers', '2']));
+    appendFileSync(
+      cfg,
+      '\nmintpy.compute.maxMemory = 0.03\ninsarstudio.slurm.tilesPerTask = 1000\ninsarstudio.slurm.pollSeconds = 0.5\n',
     );
-    const r = await runCli(['run', w.cfg, '--dostep', 'invert_network', '--workers', '2', '--cluster', 'slurm']);
+    const r = await runCli(['run', cfg, '--dostep', 'invert_network', '--workers', '2', '--cluster', 'slurm']);
     expect(r.code, r.stderr).toBe(1);
     expect(lastLine(r.stderr)).toMatch(
-      /^insar-studio: error: invert_network: array task 0 \(tiles 0–\d+, rows 0–99\) ran out of memory on \S+ \(31 MB per task\): raise mintpy\.compute\.maxMemory \(now 0\.03\)$/,
+      /^insar-studio: error: invert_network: array task 0 \(tiles 0–\d+, rows 0–799\) ran out of memory on \S+ \(31 MB per task\): raise mintpy\.compute\.maxMemory \(now 0\.03\)$/,
     );
-  }, 120_000);
+  }, 300_000);
 
   it('a cancelled run in-process (the app’s cancel): CancelledError and the array is gone', async () => {
     const w = copyOf(prepared, 'slurm-abort-');
