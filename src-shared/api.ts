@@ -8,8 +8,8 @@
  */
 
 import * as v from 'valibot';
-import { STEP_NAMES, type StepName } from '../src-core/common/pipeline/stepNames';
 import type { StepEvent } from '../src-core/common/pipeline/stepEvents';
+import type { LayerKind, StepInfo } from '../src-core/common/pipeline/layers';
 import type { ClusterProgress } from '../src-core/common/pipeline/clusterProgress';
 import * as s from './argSchemas';
 import type { GeoGrid } from '../src-core/common/formats/grid';
@@ -17,14 +17,14 @@ import type { ModelTerm } from '../src-core/common/timefunc/termLines';
 
 export type { ModelTerm };
 
-/** MintPy's step order (declared once, in the science core). */
-export const STEP_ORDER = STEP_NAMES;
-export type PipelineStep = StepName;
+/** A step name (MintPy's); the steps and their order come from `steps()` (the core's step descriptors). */
+export type PipelineStep = string;
+export type { LayerKind, StepInfo };
 
 /** Raster grid of a layer: MintPy's geo attributes (outer corner of the upper-left pixel). */
 export type Grid = GeoGrid;
 
-export type ProjectKind = 'aria' | 'mintpy-staged' | 'template';
+export type ProjectKind = 'aria' | 'nisar' | 'mintpy-staged' | 'template';
 
 export interface PairInfo {
   index: number;
@@ -53,6 +53,10 @@ export interface NetworkInfo {
   datesWithoutPair: string[];
   /** pairs neither excluded by the user nor dropped by the rules */
   kept: number;
+  /** kept pairs beyond a spanning tree (cycle rank); 0 = no redundancy (e.g. a nearest-neighbour chain) */
+  redundantPairs: number;
+  /** set when the kept network has no redundancy: temporal coherence is 1 everywhere and filters nothing */
+  temporalCoherenceNote: string | null;
 }
 
 export interface ReferencePoint {
@@ -75,6 +79,8 @@ export interface EditState {
   redoLabel?: string;
   /** earliest pipeline step whose outputs no longer match the edits (null = up to date) */
   staleFrom: PipelineStep | null;
+  /** work-dir-relative files that step and the later ones (re)write: layers from them are stale */
+  staleOutputs: string[];
 }
 
 export interface ProjectInfo {
@@ -110,8 +116,6 @@ export interface DirListing {
   entries: DirEntry[];
 }
 
-export type LayerKind = 'map' | 'mask' | 'timeseries' | 'pair' | 'geometry';
-
 export interface LayerInfo {
   /** `${file}:${dataset}` */
   id: string;
@@ -120,7 +124,10 @@ export interface LayerInfo {
   dataset: string;
   label: string;
   kind: LayerKind;
+  /** unit as stored, by MintPy's rule (src-core datasetUnit) */
   units: string;
+  /** the file's FILE_TYPE (with `units`, what src-core's displayUnit needs) */
+  fileType: string;
   /** for 'timeseries': dates; for 'pair': 'YYYYMMDD_YYYYMMDD' per pair */
   dates?: string[];
   /** for 'timeseries': the file's own reference date (REF_DATE; else its first date) */
@@ -153,13 +160,19 @@ export interface LayerData {
   grid: Grid;
   /** row-major, length × width; NaN = no data */
   values: Float32Array;
+  /** unit as stored, by MintPy's rule (src-core datasetUnit) */
   units: string;
+  /** the file's FILE_TYPE */
+  fileType: string;
   stats: LayerStats;
   /** outputs of a step that must re-run after the current edits */
   stale: boolean;
 }
 
+/** A pixel of the chain's last time-series file with the model velocity fitted to it (src-core readPixelSeries). */
 export interface PixelSeries {
+  /** the time-series file read (work-dir relative): the one `velocity` fitted, e.g. timeseries_demErr.h5 */
+  file: string;
   row: number;
   col: number;
   lat: number;
@@ -167,8 +180,9 @@ export interface PixelSeries {
   dates: string[];
   /** decimal years */
   years: number[];
-  /** displacement, m */
+  /** displacement as stored (`unit`, m) */
   values: Float32Array;
+  unit: string;
   /** velocity at the pixel, m/yr (NaN if velocity.h5 is absent) */
   velocity: number;
   /** its 1σ uncertainty (velocity.h5 velocityStd), m/yr; NaN if absent */
@@ -177,6 +191,7 @@ export interface PixelSeries {
   residualStd: number;
   /** the fitted model evaluated at `years` (m); empty without velocity.h5 */
   model: Float32Array;
+  /** the file's reference date (REF_DATE: the chain's, after reference_date) */
   referenceDate: string;
   /** the model's terms at the pixel as velocity.h5 holds them (src-core modelTerms; empty without it) */
   terms: ModelTerm[];
@@ -214,11 +229,12 @@ export interface RegionSeries {
   p75: Float64Array;
 }
 
-/** MintPy's transect_lalo of a layer (src-core transectLalo), and the swath when a width was given. */
+/** MintPy's transect_lalo of a layer (src-core transectOfFile), and the swath when a width was given. */
 export interface Transect {
   ref: LayerRef;
   /** unit as stored */
   units: string;
+  fileType: string;
   /** distance of each kept sample from the start (MintPy: m for geocoded data) */
   distance: Float32Array;
   distanceUnit: 'm' | 'pixel';
@@ -273,6 +289,8 @@ export interface RunSummary {
 export interface ExportResult {
   path: string;
   bytes: number;
+  /** every file written (e.g. a transect's CSV and its swath CSV), `path` first */
+  paths: string[];
 }
 
 export interface FileInfo {
@@ -296,6 +314,8 @@ export interface Capabilities {
  */
 export const API = {
   capabilities: method<Capabilities>()(),
+  /** the pipeline's steps in MintPy's order (from the core's step descriptors) */
+  steps: method<StepInfo[]>()(),
   openProject: method<ProjectInfo>()(s.str()),
   recentProjects: method<RecentProject[]>()(),
   projectInfo: method<ProjectInfo | null>()(),
@@ -326,10 +346,15 @@ export const API = {
   exportKmz: method<ExportResult>()(s.opt(s.str()), s.opt(s.layerRef)),
   exportGeoTiff: method<ExportResult>()(s.layerRef, s.opt(s.str())),
   exportCsv: method<ExportResult>()(s.csvExport, s.opt(s.str())),
+  /** the time series as a KMZ with a time slider (default: the chain's last time-series file) */
+  exportKmzTimeseries: method<ExportResult>()(s.opt(s.str()), s.opt(s.str(1024))),
+  /** a figure as .png or .svg: network, coherence matrix, a map layer, a pixel's series, a transect */
+  exportFigure: method<ExportResult>()(s.figureExport, s.opt(s.str())),
   fileInfo: method<FileInfo>()(s.str()),
 } as const;
 
 export type CsvExport = v.InferOutput<typeof s.csvExport>;
+export type FigureExport = v.InferOutput<typeof s.figureExport>;
 export type TransectOptions = v.InferOutput<typeof s.transectOptions>;
 
 /** A method's declaration: its argument schemas; `result` carries the result type only (undefined at run time). */

@@ -17,14 +17,13 @@ import { useRegionsStore } from './regions';
 import { useDisplayRefStore } from './displayRef';
 import { useProjectStore } from './project';
 import { useUiStore } from './ui';
+import { displayUnits } from '../units';
 
 /** What a polygon's shaded band shows. */
 export type RegionBand = 'std' | 'iqr';
 export const REGION_BANDS: Record<RegionBand, string> = { std: 'mean ± 1 std', iqr: 'median, 25–75 %' };
 
-const CM = 100;
 const nice = (d: string) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
-const scaled = (a: ArrayLike<number>) => Array.from(a, (v) => v * CM);
 
 export const usePixelChartStore = defineStore('pixelChart', () => {
   /** the x range in view (calendar years), null = everything */
@@ -33,6 +32,14 @@ export const usePixelChartStore = defineStore('pixelChart', () => {
 
   const inspect = () => useInspectStore();
   const dref = () => useDisplayRefStore();
+  /** the series' display unit (src-core displayUnit: a time series in m is drawn in cm) */
+  const disp = computed(() =>
+    displayUnits(
+      inspect().series?.unit ?? inspect().pinned[0]?.series.unit ?? useRegionsStore().list[0]?.series.unit ?? 'm',
+      'timeseries',
+    ),
+  );
+  const scaled = (a: ArrayLike<number>) => Array.from(a, (v) => v * disp.value.scale);
 
   function pixelSeries(s: PixelSeries, label: string, color: string, withModel: boolean): ChartSeries {
     const shown = dref().showSeries(s);
@@ -40,7 +47,7 @@ export const usePixelChartStore = defineStore('pixelChart', () => {
     const out: ChartSeries = { label, color, x, xText: s.dates, y: scaled(shown.values), style: 'points' };
     if (withModel && shown.model.length) {
       out.model = scaled(shown.model);
-      if (Number.isFinite(s.residualStd)) out.modelBand = s.residualStd * CM;
+      if (Number.isFinite(s.residualStd)) out.modelBand = s.residualStd * disp.value.scale;
     }
     return out;
   }
@@ -95,7 +102,7 @@ export const usePixelChartStore = defineStore('pixelChart', () => {
         style: 'line',
         extra: [
           { name: 'pixels', values: s.count },
-          { name: `std [cm]`, values: scaled(s.std) },
+          { name: `std [${disp.value.label}]`, values: scaled(s.std) },
         ],
       });
     }
@@ -104,8 +111,8 @@ export const usePixelChartStore = defineStore('pixelChart', () => {
       title: 'LOS displacement time series',
       xAxis: 'date',
       xLabel: 'date',
-      yLabel: 'LOS displacement [cm]',
-      unit: 'cm',
+      yLabel: `LOS displacement [${disp.value.label}]`,
+      unit: disp.value.label,
       notes: notes.value,
       series,
       ...(range.value ? { xRange: range.value } : {}),

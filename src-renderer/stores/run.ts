@@ -8,6 +8,7 @@ import type {
   ProjectInfo,
   RunStepEvent,
   RunSummary,
+  StepInfo,
 } from '../../src-shared/api';
 import { api } from '../api/client';
 import { useUiStore } from './ui';
@@ -17,11 +18,21 @@ const LOG_LINES = 500;
 export const useRunStore = defineStore('run', () => {
   const running = ref(false);
   const steps = ref<RunSummary['steps']>([]);
-  const progress = ref<Record<string, { done: number; total: number; label?: string }>>({});
+  const progress = ref<
+    Record<string, { done: number; total: number; label?: string; cluster?: ProgressEvent['cluster'] }>
+  >({});
   const log = ref<string[]>([]);
   const lastRun = ref<RunSummary | null>(null);
+  /** the pipeline's steps in MintPy's order (the core's step descriptors, through the API) */
+  const stepList = ref<StepInfo[]>([]);
+
+  async function loadSteps(): Promise<void> {
+    if (!stepList.value.length)
+      stepList.value = (await useUiStore().guarded(() => api.steps(), 'Reading the steps')) ?? [];
+  }
 
   function followProject(p: ProjectInfo | null): void {
+    void loadSteps();
     lastRun.value = p?.lastRun ?? null;
     running.value = p?.running ?? false;
   }
@@ -42,7 +53,7 @@ export const useRunStore = defineStore('run', () => {
   }
 
   function onProgress(p: ProgressEvent): void {
-    progress.value[p.step] = { done: p.done, total: p.total, label: p.label };
+    progress.value[p.step] = { done: p.done, total: p.total, label: p.label, cluster: p.cluster };
   }
 
   /** A typed step event of the run (started / finished / skipped / failed / cancelled). */
@@ -81,6 +92,8 @@ export const useRunStore = defineStore('run', () => {
   return {
     running,
     steps,
+    stepList,
+    loadSteps,
     progress,
     log,
     lastRun,

@@ -126,7 +126,7 @@ export const useTransectsStore = defineStore('transects', () => {
     const shown = list.value.filter((t) => t.result);
     if (!shown.length) return null;
     const r0 = shown[0].result!;
-    const u = displayUnits(r0.units);
+    const u = displayUnits(r0.units, r0.fileType);
     const off = useDisplayRefStore().offset;
     const v = (x: number) => applyOffset(x, off) * u.scale;
     const bandName = REGION_BANDS[band.value];

@@ -4,11 +4,12 @@
  * Runs the bundled CLI (out/node/cli.js, built here if missing) on stacks it generates itself.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { REPO_ROOT } from '../helpers/fixtures';
+import { tinyGunwSpec, writeDemFor, writeGunwStack } from '../../src-core/node/load/writeGunw';
 
 const CLI = join(REPO_ROOT, 'out', 'node', 'cli.js');
 const cli = (args: string[], opts: { cwd?: string } = {}) =>
@@ -28,11 +29,12 @@ describe('insar-studio CLI', () => {
     cfg = join(demoDir, 'mintpy', 'Demo.cfg');
     expect(r.stdout).toContain(cfg);
   }, 120_000);
+  afterAll(() => rmSync(demoDir, { recursive: true, force: true }));
 
   it('prints usage and exits 2 without a command', () => {
     const r = cli([]);
     expect(r.status).toBe(2);
-    expect(r.stdout).toContain('insar-studio run <template.cfg>');
+    expect(r.stderr).toContain('insar-studio run <template.cfg>');
     expect(cli(['frobnicate']).status).toBe(2);
   });
 
@@ -52,13 +54,13 @@ describe('insar-studio CLI', () => {
     expect(r.stdout).toMatch(/velocity\s+done/);
   });
 
-  it('run --dostep and --start/--end select steps; unknown steps are usage errors with exit 1', () => {
+  it('run --dostep and --start/--end select steps; unknown steps are usage errors (exit 2)', () => {
     const r = cli(['run', cfg, '--dostep', 'velocity']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')[0]).toMatch(/^velocity\s+done/);
     const bad = cli(['run', cfg, '--dostep', 'invert']);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('unknown step "invert"');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--dostep invert: unknown step (did you mean invert_network?)');
   });
 
   it('info prints structure, attributes and dates', () => {
@@ -97,6 +99,30 @@ describe('insar-studio CLI', () => {
     expect(s.status).toBe(1);
     expect(s.stderr).toMatch(/20250101/);
   });
+
+  it('NISAR GUNW bad input: a DEM that misses the grid is one line naming the DEM, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-nisar-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const spec = tinyGunwSpec();
+    await writeGunwStack(join(dir, 'GUNW'), spec);
+    writeDemFor(join(dir, 'DEM', 'dem.tif'), spec, -0.008);
+    const cfgN = join(dir, 'nisar.cfg');
+    writeFileSync(
+      cfgN,
+      'mintpy.load.processor = nisar\nmintpy.load.unwFile = GUNW/*.h5\nmintpy.load.demFile = DEM/dem.tif\n',
+    );
+    const r = cli(['run', cfgN, '--dostep', 'load_data']);
+    expect(r.status, r.stderr).toBe(1);
+    // progress and the log go to stderr too: the error is its one last line
+    const errs = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('insar-studio: error:'));
+    expect(errs, r.stderr).toHaveLength(1);
+    expect(r.stderr.trim().split('\n').pop()).toBe(errs[0]);
+    expect(errs[0]).toContain(`${join(dir, 'DEM', 'dem.tif')}: the DEM does not cover the GUNW grid`);
+    expect(existsSync(join(dir, 'inputs', 'ifgramStack.h5'))).toBe(false);
+  });
 });
 
 describe('a killed run resumes from the tiles already done', () => {
@@ -127,5 +153,6 @@ describe('a killed run resumes from the tiles already done', () => {
     expect(resumed, r.stderr).not.toBeNull();
     expect(Number(resumed![1])).toBeGreaterThanOrEqual(10);
     expect(existsSync(join(dir, 'mintpy', 'timeseries.h5'))).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   }, 240_000);
 });

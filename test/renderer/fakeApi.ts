@@ -39,6 +39,7 @@ export function edits(excluded: number[] = [], over: Partial<EditState> = {}): E
     canUndo: excluded.length > 0,
     canRedo: false,
     staleFrom: excluded.length ? 'modify_network' : null,
+    staleOutputs: excluded.length ? ['velocity.h5', 'timeseries.h5'] : [],
     ...over,
   };
 }
@@ -77,6 +78,9 @@ export function network(excluded: number[] = []): NetworkInfo {
     ruleDropped: [],
     components: 1,
     datesWithoutPair: [],
+    // 5 pairs over 4 dates: 2 beyond a spanning tree
+    redundantPairs: 2,
+    temporalCoherenceNote: null,
     kept: PAIRS.length - excluded.length,
   };
 }
@@ -89,6 +93,7 @@ export const LAYERS: LayerInfo[] = [
     label: 'Velocity',
     kind: 'map',
     units: 'm/year',
+    fileType: 'velocity',
   },
   {
     id: 'timeseries.h5:timeseries',
@@ -97,6 +102,7 @@ export const LAYERS: LayerInfo[] = [
     label: 'Displacement (time series)',
     kind: 'timeseries',
     units: 'm',
+    fileType: 'timeseries',
     dates: DATES,
     refDate: DATES[0],
   },
@@ -107,8 +113,17 @@ export const LAYERS: LayerInfo[] = [
     label: 'DEM height',
     kind: 'geometry',
     units: 'm',
+    fileType: 'geometry',
   },
-  { id: 'maskTempCoh.h5:mask', file: 'maskTempCoh.h5', dataset: 'mask', label: 'Mask', kind: 'mask', units: '1' },
+  {
+    id: 'maskTempCoh.h5:mask',
+    file: 'maskTempCoh.h5',
+    dataset: 'mask',
+    label: 'Mask',
+    kind: 'mask',
+    units: '1',
+    fileType: 'mask',
+  },
   {
     id: 'inputs/ifgramStack.h5:coherence',
     file: 'inputs/ifgramStack.h5',
@@ -116,6 +131,7 @@ export const LAYERS: LayerInfo[] = [
     label: 'Pair: coherence',
     kind: 'pair',
     units: '1',
+    fileType: 'ifgramStack',
     dates: PAIRS.map(([a, b]) => `${a}_${b}`),
   },
 ];
@@ -137,12 +153,13 @@ function layer(file: string, dataset: string, date?: string, refDate?: string): 
     const r = layerValues(file, dataset, refDate);
     values = values.map((v, i) => v - r[i]);
   }
-  const units = LAYERS.find((l) => l.file === file && l.dataset === dataset)?.units ?? '1';
+  const info = LAYERS.find((l) => l.file === file && l.dataset === dataset);
   return {
     ref: { file, dataset, ...(date ? { date } : {}), ...(refDate ? { refDate } : {}) },
     grid: GRID,
     values,
-    units,
+    units: info?.units ?? '1',
+    fileType: info?.fileType ?? '',
     stats: { min: -0.009, max: 0.009, mean: 0, p2: -0.008, p98: 0.0123, validCount: values.length - 1 },
     stale: false,
   };
@@ -156,6 +173,15 @@ function makeFakeApi() {
   const history: number[][] = [];
   return {
     capabilities: vi.fn(async () => ({ transport: 'http' as const, nativeDialogs: false, platform: 'linux' })),
+    steps: vi.fn(async () =>
+      ['load_data', 'modify_network', 'invert_network', 'velocity'].map((name) => ({
+        name,
+        description: name,
+        keys: [],
+        writes: [],
+        layers: [],
+      })),
+    ),
     openProject: vi.fn(async (folder: string) => projectInfo({ folder })),
     recentProjects: vi.fn(async () => [{ folder: '/data/demo', name: 'demo', openedAt: '2026-01-01' }]),
     projectInfo: vi.fn(async (): Promise<ProjectInfo | null> => projectInfo({ edits: edits(excluded) })),
@@ -167,6 +193,8 @@ function makeFakeApi() {
       layer(file, dataset, date, refDate),
     ),
     pixelSeries: vi.fn(async (row: number, col: number): Promise<PixelSeries> => ({
+      file: 'timeseries.h5',
+      unit: 'm',
       row,
       col,
       lat: GRID.yFirst + (row + 0.5) * GRID.yStep,
@@ -223,6 +251,7 @@ function makeFakeApi() {
       ): Promise<Transect> => ({
         ref,
         units: 'm/year',
+        fileType: 'velocity',
         distance: Float32Array.from([0, 500, 1000]),
         distanceUnit: 'm',
         distanceKm: Float32Array.from([0, 0.5, 1]),
@@ -283,9 +312,21 @@ function makeFakeApi() {
     })),
     cancelRun: vi.fn(async () => true),
     runs: vi.fn(async () => []),
-    exportKmz: vi.fn(async () => ({ path: '/data/demo/mintpy/velocity.kmz', bytes: 2048 })),
-    exportGeoTiff: vi.fn(async () => ({ path: '/data/demo/mintpy/velocity.tif', bytes: 4096 })),
-    exportCsv: vi.fn(async () => ({ path: '/data/demo/mintpy/velocity.csv', bytes: 1024 })),
+    exportKmz: vi.fn(async () => ({
+      path: '/data/demo/mintpy/velocity.kmz',
+      bytes: 2048,
+      paths: ['/data/demo/mintpy/velocity.kmz'],
+    })),
+    exportGeoTiff: vi.fn(async () => ({
+      path: '/data/demo/mintpy/velocity.tif',
+      bytes: 4096,
+      paths: ['/data/demo/mintpy/velocity.tif'],
+    })),
+    exportCsv: vi.fn(async () => ({
+      path: '/data/demo/mintpy/velocity.csv',
+      bytes: 1024,
+      paths: ['/data/demo/mintpy/velocity.csv'],
+    })),
     fileInfo: vi.fn(async (path: string) => ({ path, attrs: {}, datasets: [] })),
     on: vi.fn(<E extends ApiEventName>(event: E, cb: (p: ApiEvents[E]) => void) => {
       let s = listeners.get(event);

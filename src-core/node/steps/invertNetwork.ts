@@ -10,7 +10,7 @@ import { IfgramStack } from '../formats/mintpyFiles';
 import { numLooksFromAttrs, parseWeightFunc } from '../../common/inversion/weights';
 import type { MaskDatasetName } from '../../common/inversion/invertTile';
 import { maskTempCoh, writeMaskTempCoh } from '../masks/tempCohMask';
-import { networkConnectivity, perpBaselineTimeseries } from '../../common/network/networkGraph';
+import { networkConnectivity, perpBaselineTimeseries, temporalCoherenceNote } from '../../common/network/networkGraph';
 import { readKeptPairs } from '../network/selectionStore';
 import { workFiles, workPath } from '../network/workFiles';
 import { readReferencePoint } from '../reference/referenceStore';
@@ -19,7 +19,7 @@ import { defaultWorkers } from '../pipeline/pool';
 import { planTiles, tileBudgetBytes } from '../pipeline/tiles';
 import { runTiledStep } from '../pipeline/tiledRun';
 import type { InvertTask } from '../pipeline/tileTasks';
-import { InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { datesOfPairs } from '../../common/time/dates';
 import { pyFloat } from '../../common/util/pyfmt';
 
@@ -89,6 +89,8 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
       );
     if (conn.datesWithoutPair.length)
       ctx.log(`invert_network: dates without a kept pair are left out: ${conn.datesWithoutPair.join(', ')}`);
+    const tcohNote = temporalCoherenceNote(conn, keptIdx.length);
+    if (tcohNote) ctx.log(`invert_network: note: ${tcohNote}`);
     const ref = readReferencePoint(ctx.workDir);
     if (!ref) throw new InputError(`${ctx.workDir}: no reference point (run the reference_point step first)`);
     const { length, width } = stack;
@@ -224,6 +226,8 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
         reliablePixels: m.numPixel,
         weightFunc: s.weightFunc,
         networkParts: conn.numComponents,
+        redundantPairs: conn.redundantPairs,
+        ...(tcohNote ? { temporalCoherenceNote: tcohNote } : {}),
       },
     };
   } finally {
@@ -246,3 +250,19 @@ async function maskDatasetOf(file: string): Promise<string> {
     r.close();
   }
 }
+
+export const invertNetworkStep = defineStep({
+  name: 'invert_network',
+  description: 'network inversion of the kept pairs to a displacement time series (mintpy.networkInversion.*)',
+  run: invertNetwork,
+  keys: ['mintpy.networkInversion.*'],
+  reads: ['inputs/ifgramStack.h5', 'networkSelection.json', 'referencePoint.json', 'waterMask.h5'],
+  writes: ['timeseries.h5', 'temporalCoherence.h5', 'numInvIfgram.h5', 'maskTempCoh.h5'],
+  layers: [
+    { file: 'timeseries.h5', dataset: 'timeseries', label: 'Displacement (time series)', kind: 'timeseries' },
+    { file: 'temporalCoherence.h5', dataset: 'temporalCoherence', label: 'Temporal coherence', kind: 'map' },
+    { file: 'numInvIfgram.h5', dataset: 'mask', label: 'Number of inverted interferograms', kind: 'map' },
+    { file: 'maskTempCoh.h5', dataset: 'mask', label: 'Mask: temporal coherence', kind: 'mask' },
+  ],
+  tiled: 'invert',
+});

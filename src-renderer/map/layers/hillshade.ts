@@ -4,6 +4,7 @@ import { useLayersStore } from '../../stores/layers';
 import { runTask } from '../../workers/rasterClient';
 import { hideImage, removeImage, setImage } from '../imageRaster';
 import { defineMapLayer, type MapContext } from './types';
+import { isProjectedGrid } from '../../../src-core/common/geo/gridCoords';
 
 const ID = 'hillshade';
 let seq = 0;
@@ -13,12 +14,14 @@ async function draw(ctx: MapContext, h: LayerData | null, visible: boolean): Pro
   if (!h) return hideImage(ctx.map, ID);
   const g = h.grid;
   const latMid = g.yFirst + (g.length / 2) * g.yStep;
+  // a projected (UTM) grid is in metres already
+  const utm = isProjectedGrid(g);
   const { blob } = await runTask('hillshade', {
     height: h.values.slice(),
     width: g.width,
     length: g.length,
-    dx: Math.abs(g.xStep) * 111_320 * Math.cos((latMid * Math.PI) / 180),
-    dy: Math.abs(g.yStep) * 110_540,
+    dx: utm ? Math.abs(g.xStep) : Math.abs(g.xStep) * 111_320 * Math.cos((latMid * Math.PI) / 180),
+    dy: utm ? Math.abs(g.yStep) : Math.abs(g.yStep) * 110_540,
     azimuthDeg: 315,
     altitudeDeg: 45,
   });
