@@ -42,6 +42,8 @@ export interface NetworkInfo {
   dates: string[];
   /** perpendicular baseline of each date relative to the first, m */
   dateBperp: number[];
+  /** where the baselines come from: inputs/ifgramStack.h5, the stack's metadata before load_data, or nowhere (0) */
+  bperpSource: 'stack' | 'metadata' | 'none';
   pairs: PairInfo[];
   /** indices (0-based, into `pairs`) excluded by the user's edits */
   excluded: number[];
@@ -49,6 +51,8 @@ export interface NetworkInfo {
   ruleDropped: { index: number; reasons: string[] }[];
   /** number of connected parts of the kept network over the dates that still have a kept pair (1 = connected) */
   components: number;
+  /** the dates of each part, largest first (src-core networkConnectivity) */
+  componentDates: string[][];
   /** dates that no kept pair uses any more: left out of the time series (not a split) */
   datesWithoutPair: string[];
   /** pairs neither excluded by the user nor dropped by the rules */
@@ -339,7 +343,8 @@ export const API = {
   setOverrides: method<EditState>()(s.overrides),
   undo: method<EditState>()(),
   redo: method<EditState>()(),
-  runPipeline: method<RunSummary>()(s.opt(s.stepName)),
+  /** run from a step (default: the earliest stale one) to a step (default: the last) */
+  runPipeline: method<RunSummary>()(s.opt(s.stepName), s.opt(s.stepName)),
   cancelRun: method<boolean>()(),
   runs: method<RunSummary[]>()(),
   /** KMZ of a map layer or one date of the time series (default: velocity) */

@@ -107,7 +107,7 @@ export function createServices(opts: ServiceOptions): Services {
     setOverrides: async (o) => projects.setOverrides(o),
     undo: async () => projects.undo(),
     redo: async () => projects.redo(),
-    runPipeline: async (fromStep) => jobs.start(fromStep),
+    runPipeline: async (fromStep, toStep) => jobs.start(fromStep, toStep),
     cancelRun: async () => jobs.cancel(),
     runs: async () => projects.require().db.runs(),
     exportKmz: async (outPath, ref) => exports.kmz(ref ?? undefined, outPath),

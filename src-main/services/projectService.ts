@@ -29,7 +29,11 @@ import {
 import { AppDb, ProjectDb, type EditSnapshot, type HistoryState } from './projectDb';
 import { detectProject, type ProjectInfo as DetectedInfo } from '../../src-core/node/project/detect';
 import { readStackNetwork, type StackNetwork } from './network';
-import { networkConnectivity, temporalCoherenceNote } from '../../src-core/common/network/networkGraph';
+import {
+  networkConnectivity,
+  perpBaselineTimeseries,
+  temporalCoherenceNote,
+} from '../../src-core/common/network/networkGraph';
 import type { EventBus } from './events';
 
 /** The template overrides the edits stand for. */
@@ -230,21 +234,30 @@ export class ProjectService {
     const net = await this.stackNetwork();
     const excluded = this.require().db.history().current.excludedPairs;
     if (!net) {
-      // before load_data: the pairs the detection read from the ARIA stack (no baselines or coherence yet)
+      // before load_data: the pairs the detection read from the stack, with the perpendicular baselines its
+      // metadata carry (ARIA's band metadata; MintPy's plot_network least squares for the dates); no coherence yet
       const d = this.require().detected;
       const ex = new Set(excluded);
+      const bp = d.bperp && d.bperp.length === d.pairs.length ? d.bperp : null;
       const pairs = d.pairs.map(([date1, date2], index) => ({
         index,
         date1,
         date2,
-        bperp: 0,
+        bperp: bp ? bp[index] : 0,
         coherence: NaN,
         days: daysBetween(date1, date2),
       }));
       const kept = pairs.filter((q) => !ex.has(q.index));
+      const dateBp = bp
+        ? perpBaselineTimeseries(
+            d.pairs.map(([a, b]) => `${a}_${b}`),
+            bp,
+          )
+        : null;
       return {
-        dates: d.dates,
-        dateBperp: d.dates.map(() => 0),
+        dates: dateBp?.dates ?? d.dates,
+        dateBperp: dateBp ? Array.from(dateBp.bperp) : d.dates.map(() => 0),
+        bperpSource: bp ? 'metadata' : 'none',
         pairs,
         excluded,
         ruleDropped: [],
@@ -259,6 +272,7 @@ export class ProjectService {
     return {
       dates: net.dates,
       dateBperp: net.dateBperp,
+      bperpSource: 'stack',
       pairs,
       excluded,
       ruleDropped,
@@ -474,7 +488,10 @@ export function toSummary(r: RunSummary): RunSummary {
 function connectivity(
   pairs: { date1: string; date2: string; index: number }[],
   excluded: Set<number>,
-): Pick<NetworkInfo, 'components' | 'datesWithoutPair' | 'redundantPairs' | 'temporalCoherenceNote'> {
+): Pick<
+  NetworkInfo,
+  'components' | 'componentDates' | 'datesWithoutPair' | 'redundantPairs' | 'temporalCoherenceNote'
+> {
   const keep = pairs.map((p) => !excluded.has(p.index));
   const c = networkConnectivity(
     pairs.map((p) => `${p.date1}_${p.date2}`),
@@ -482,6 +499,7 @@ function connectivity(
   );
   return {
     components: c.numComponents,
+    componentDates: c.components,
     datesWithoutPair: c.datesWithoutPair,
     redundantPairs: c.redundantPairs,
     temporalCoherenceNote: temporalCoherenceNote(c, keep.filter(Boolean).length),

@@ -37,11 +37,11 @@ export const useRunStore = defineStore('run', () => {
     running.value = p?.running ?? false;
   }
 
-  async function start(from?: PipelineStep): Promise<void> {
+  async function start(from?: PipelineStep, to?: PipelineStep): Promise<void> {
     if (running.value) return;
     log.value = [];
     progress.value = {};
-    const r = await useUiStore().guarded(() => api.runPipeline(from), 'Starting the run');
+    const r = await useUiStore().guarded(() => api.runPipeline(from, to), 'Starting the run');
     if (r) {
       running.value = true;
       steps.value = r.steps;

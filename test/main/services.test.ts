@@ -11,10 +11,13 @@ import { staleFromDiff } from '../../src-core/node/pipeline/staleness';
 import { readMap } from '../../src-core/node/export/source';
 import { swathProfile, transectLalo } from '../../src-core/common/derived/transect';
 import { makeDemo } from './helpers';
+import type { NetworkInfo } from '../../src-shared/api';
 
 let s: Services;
 let demo: Awaited<ReturnType<typeof makeDemo>>;
 let appData: string;
+/** the network as the editor shows it before load_data */
+let preRun: NetworkInfo;
 
 function inputSnapshot(folder: string): Record<string, number> {
   const files = ['stack/unwrapStack.vrt', 'stack/cohStack.vrt', 'stack/connCompStack.vrt'];
@@ -41,6 +44,11 @@ describe('services on a demo project', () => {
     const net = await s.api.network();
     expect(net.pairs.length).toBe(info.numPairs);
     expect(net.components).toBe(1);
+    expect(net.componentDates).toEqual([info.dates]);
+    // the baselines come from the ARIA bands' metadata already: not every date at 0 m
+    expect(net.bperpSource).toBe('metadata');
+    expect(new Set(net.dateBperp).size).toBeGreaterThan(info.dates.length / 2);
+    preRun = net;
     expect(inputSnapshot(demo.folder)).toEqual(before);
   });
 
@@ -85,6 +93,12 @@ describe('services on a demo project', () => {
     );
     const ts = layers.find((l) => l.id === 'timeseries.h5:timeseries')!;
     expect(ts.dates?.length).toBe(12);
+    // the network before load_data had the baselines load_data wrote: per pair bit-equal, per date equal
+    const after = await s.api.network();
+    expect(after.bperpSource).toBe('stack');
+    expect(preRun.pairs.map((p) => p.bperp)).toEqual(after.pairs.map((p) => p.bperp));
+    expect(preRun.dates).toEqual(after.dates);
+    expect(preRun.dateBperp).toEqual(after.dateBperp);
   });
 
   test('getLayer equals the file read directly; stats are of the finite values', async () => {

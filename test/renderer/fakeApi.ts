@@ -5,6 +5,7 @@
  *   vi.mock('../../src-renderer/api/client', async () => ({ api: (await import('./fakeApi')).fakeApi }));
  */
 import { vi } from 'vitest';
+import { networkConnectivity } from '../../src-core/common/network/networkGraph';
 import type {
   ApiEventName,
   ApiEvents,
@@ -63,9 +64,15 @@ export function projectInfo(over: Partial<ProjectInfo> = {}): ProjectInfo {
 }
 
 export function network(excluded: number[] = []): NetworkInfo {
+  // the parts and the dates left without a pair as src-core's rule gives them for the kept pairs
+  const conn = networkConnectivity(
+    PAIRS.map(([a, b]) => `${a}_${b}`),
+    PAIRS.map((_, i) => !excluded.includes(i)),
+  );
   return {
     dates: DATES,
     dateBperp: [0, 20, -10, 5],
+    bperpSource: 'stack',
     pairs: PAIRS.map(([a, b], index) => ({
       index,
       date1: a,
@@ -76,10 +83,10 @@ export function network(excluded: number[] = []): NetworkInfo {
     })),
     excluded,
     ruleDropped: [],
-    components: 1,
-    datesWithoutPair: [],
-    // 5 pairs over 4 dates: 2 beyond a spanning tree
-    redundantPairs: 2,
+    components: conn.numComponents,
+    componentDates: conn.components,
+    datesWithoutPair: conn.datesWithoutPair,
+    redundantPairs: conn.redundantPairs,
     temporalCoherenceNote: null,
     kept: PAIRS.length - excluded.length,
   };

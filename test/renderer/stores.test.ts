@@ -107,12 +107,26 @@ describe('network edits', () => {
     await net.togglePair(3);
     expect(fakeApi.setExcludedPairs).toHaveBeenLastCalledWith([1]);
   });
-  test('in "select" mode a click selects without excluding', async () => {
+  test('a click selects without excluding; with a pair layer on the map the map follows the selection', async () => {
     await opened();
     const net = useNetworkStore();
-    net.pairClick = 'select';
     await net.clickPair(2);
     expect(net.selected?.index).toBe(2);
+    expect(fakeApi.setExcludedPairs).not.toHaveBeenCalled();
+    await net.showPairLayer('coherence');
+    const layers = useLayersStore();
+    expect(layers.active?.ref).toEqual({
+      file: 'inputs/ifgramStack.h5',
+      dataset: 'coherence',
+      date: `${DATES[1]}_${DATES[2]}`,
+    });
+    await net.clickPair(4);
+    const p4 = net.net!.pairs[4];
+    expect(layers.active?.ref).toEqual({
+      file: 'inputs/ifgramStack.h5',
+      dataset: 'coherence',
+      date: `${p4.date1}_${p4.date2}`,
+    });
     expect(fakeApi.setExcludedPairs).not.toHaveBeenCalled();
   });
   test('exclude by temporal baseline, by coherence, by date', async () => {
