@@ -13,6 +13,7 @@ import { useRunStore } from './stores/run';
 import { useUiStore } from './stores/ui';
 import { usePlaybackStore } from './stores/playback';
 import { useRegionsStore } from './stores/regions';
+import { useMeasureStore } from './stores/measure';
 
 type AppShortcut = Exclude<ShortcutId, `network.${string}` | `file.${string}` | `drawing.${string}`>;
 
@@ -30,6 +31,7 @@ export function runCommand(id: AppShortcut): void {
     'map.reference': () => inspect.setTool('reference'),
     'map.displayRef': () => inspect.setTool('displayref'),
     'map.polygon': () => inspect.setTool('polygon'),
+    'map.measure': () => inspect.setTool('measure'),
     'map.zoomData': () => useMapViewStore().zoomToData(),
     'map.mask': () => (layers.maskOn = !layers.maskOn),
     'map.hillshade': () => (layers.hillshade = !layers.hillshade),
@@ -77,6 +79,14 @@ export function onKeydown(e: KeyboardEvent): void {
       else regions.cancelDrawing();
       return;
     }
+  }
+  // measuring: Backspace drops the last point, Escape clears the measurement
+  const measure = useMeasureStore();
+  if (useInspectStore().tool === 'measure' && measure.points.length && (e.key === 'Backspace' || e.key === 'Escape')) {
+    e.preventDefault();
+    if (e.key === 'Backspace') measure.undo();
+    else measure.clear();
+    return;
   }
   const s = findShortcut(e, 'app', ui.isMac);
   if (s) {

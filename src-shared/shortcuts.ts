@@ -50,6 +50,13 @@ export const SHORTCUTS = [
     group: 'Map',
     scope: 'app',
   },
+  {
+    id: 'map.measure',
+    keys: ['G'],
+    label: 'Map tool: measure a distance or an area (Backspace drops a point, Esc clears)',
+    group: 'Map',
+    scope: 'app',
+  },
   { id: 'map.zoomData', keys: ['Z'], label: 'Zoom to the data', group: 'Map', scope: 'app' },
   { id: 'map.mask', keys: ['M'], label: 'Mask on / off', group: 'Map', scope: 'app' },
   { id: 'map.hillshade', keys: ['H'], label: 'Hillshade on / off', group: 'Map', scope: 'app' },

@@ -17,7 +17,7 @@ import { useRegionsStore } from './regions';
 import { useTransectsStore } from './transects';
 import { applyOffset } from '../../src-core/common/derived/displayReference';
 
-export type MapTool = 'pixel' | 'transect' | 'reference' | 'displayref' | 'polygon';
+export type MapTool = 'pixel' | 'transect' | 'reference' | 'displayref' | 'polygon' | 'measure';
 
 /** A pixel kept on the map and in the chart, in its own colour (the same on both). */
 export interface PinnedPixel {
