@@ -233,6 +233,35 @@ export interface RegionSeries {
   p75: Float64Array;
 }
 
+/** A GNSS station on the time series' grid with its series in the LOS (src-core readGnssStations). */
+export interface GnssStationInfo {
+  site: string;
+  lat: number;
+  lon: number;
+  /** its pixel, null outside the grid */
+  row: number | null;
+  col: number | null;
+  incidence: number;
+  azimuth: number;
+  /** daily LOS displacement, m (toward the satellite positive) relative to `epoch`; empty for a list-only station */
+  dates: string[];
+  los: Float64Array;
+  sigma: Float64Array;
+  epoch: string | null;
+  file: string;
+}
+
+export interface GnssStationsResult {
+  stations: GnssStationInfo[];
+  /** the time series' reference date (REF_DATE) the LOS series are relative to */
+  refDate: string;
+  /** the time-series file the stations were placed on */
+  file: string;
+  files: string[];
+  ignored: string[];
+  notes: string[];
+}
+
 /** MintPy's transect_lalo of a layer (src-core transectOfFile), and the swath when a width was given. */
 export interface Transect {
   ref: LayerRef;
@@ -336,6 +365,8 @@ export const API = {
   regionSeries: method<RegionSeries>()(s.polygon, s.opt(s.date)),
   /** MintPy's transect_lalo along start → end; with `widthKm` also the swath profile */
   transect: method<Transect>()(s.layerRef, s.latLon, s.latLon, s.opt(s.transectOptions)),
+  /** GNSS station files/folders (.tenv3, DataHoldings, MIDAS, CSV): the stations on the grid, their LOS series */
+  gnssStations: method<GnssStationsResult>()(s.pathList),
   setExcludedPairs: method<EditState>()(s.indexList),
   setReferencePoint: method<RefPointResult>()(s.lat, s.lon),
   /** back to the template's / MintPy's automatic reference point */

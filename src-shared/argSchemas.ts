@@ -66,6 +66,13 @@ export const polygon = v.pipe(
   v.maxLength(10000, 'at most 10000 vertices'),
 );
 
+/** Files or folders (absolute, or relative to the project folder). */
+export const pathList = v.pipe(
+  v.array(str(), 'expected a list of paths'),
+  v.minLength(1, 'expected at least one path'),
+  v.maxLength(256, 'at most 256 paths'),
+);
+
 /** Template keys set from the app: `mintpy.*` → one-line value, or null to remove the override. */
 export const overrides = v.pipe(
   v.record(

@@ -101,6 +101,7 @@ export function createServices(opts: ServiceOptions): Services {
     pixelValues: async (ref, row, col) => layers.pixelValues(ref, row, col),
     regionSeries: async (polygon, refDate) => layers.regionSeries(polygon, refDate),
     transect: async (ref, start, end, options) => layers.transect(ref, start, end, options),
+    gnssStations: async (paths) => layers.gnssStations(paths, projects.require().folder),
     setExcludedPairs: async (indices) => projects.setExcludedPairs(indices),
     setReferencePoint: async (lat, lon) => projects.setReferencePoint(lat, lon),
     clearReferencePoint: async () => projects.clearReferencePoint(),

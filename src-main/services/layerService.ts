@@ -15,6 +15,7 @@ import { referenceToDate } from '../../src-core/common/derived/displayReference'
 import { readPixelSeries } from '../../src-core/node/derived/pixelSeries';
 import { readRegionSeries } from '../../src-core/node/derived/regionSeries';
 import { transectOfFile } from '../../src-core/node/derived/transectFile';
+import { readGnssStations } from '../../src-core/node/derived/gnssStations';
 import { knownLayers } from '../../src-core/node/pipeline/registry';
 import type {
   Grid,
@@ -27,6 +28,7 @@ import type {
   RegionSeries,
   Transect,
   TransectOptions,
+  GnssStationsResult,
 } from '../../src-shared/api';
 
 export class LayerError extends Error {
@@ -350,6 +352,18 @@ export class LayerService {
           }
         : null,
     };
+  }
+
+  /**
+   * GNSS stations from the user's files (absolute paths, or relative to the project folder `base`) on the
+   * chain's time-series grid, with their LOS series: src-core's readGnssStations.
+   */
+  async gnssStations(paths: string[], base: string): Promise<GnssStationsResult> {
+    const file = this.timeseriesFile();
+    const p = this.resolveFile(file);
+    const abs = paths.map((x) => (isAbsolute(x) ? x : resolve(base, x)));
+    const r = await readGnssStations(abs, p, join(this.dir(), 'inputs', 'geometryGeo.h5'));
+    return { ...r, file };
   }
 
   clearCache(): void {

@@ -17,6 +17,8 @@ import { useRegionsStore } from './regions';
 import { useDisplayRefStore } from './displayRef';
 import { useProjectStore } from './project';
 import { useUiStore } from './ui';
+import { useGnssStore } from './gnss';
+import { relativeToEpoch } from '../../src-core/common/derived/gnssLos';
 import { displayUnits } from '../units';
 
 /** What a polygon's shaded band shows. */
@@ -73,6 +75,11 @@ export const usePixelChartStore = defineStore('pixelChart', () => {
       out.push('line: velocity.h5 time-function model; dashed: ± RMS of its residuals');
     if (useRegionsStore().list.length)
       out.push(`areas: ${REGION_BANDS[regionBand.value]} of the pixels inside (maskTempCoh)`);
+    const g = useGnssStore();
+    if (g.inChart.length && g.result)
+      out.push(
+        `GNSS: ENU projected on the LOS at the station's pixel, relative to its epoch nearest ${nice(dref().refDate ?? g.result.refDate)}; not re-referenced to a point`,
+      );
     return out;
   });
 
@@ -104,6 +111,22 @@ export const usePixelChartStore = defineStore('pixelChart', () => {
           { name: 'pixels', values: s.count },
           { name: `std [${disp.value.label}]`, values: scaled(s.std) },
         ],
+      });
+    }
+    // GNSS stations in the LOS (m → display unit), relative to the chosen reference date when there is one
+    const gnss = useGnssStore();
+    for (const st of gnss.stations) {
+      if (!gnss.inChart.includes(st.site) || !st.los.length) continue;
+      const rd = dref().refDate;
+      const rel = rd ? relativeToEpoch(st.dates, st.los, rd) : { values: st.los, epoch: st.epoch };
+      series.push({
+        label: `GNSS ${st.site} (LOS)`,
+        color: gnss.colorOf(st.site),
+        x: st.dates.map(dateToYear),
+        xText: st.dates,
+        y: scaled(rel.values),
+        style: 'line',
+        extra: [{ name: `sigma [${disp.value.label}]`, values: scaled(st.sigma) }],
       });
     }
     if (!series.length) return null;

@@ -12,6 +12,7 @@ import { useDisplayRefStore } from './displayRef';
 import { usePlaybackStore } from './playback';
 import { useRegionsStore } from './regions';
 import { useTransectsStore } from './transects';
+import { useGnssStore } from './gnss';
 
 export const useProjectStore = defineStore('project', () => {
   const info = ref<ProjectInfo | null>(null);
@@ -60,6 +61,7 @@ export const useProjectStore = defineStore('project', () => {
     useDisplayRefStore().reset();
     useRegionsStore().reset();
     useTransectsStore().reset();
+    useGnssStore().reset();
     info.value = p;
     await refresh();
     await useLayersStore().showDefault();

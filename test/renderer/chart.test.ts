@@ -15,6 +15,7 @@ import { useDisplayRefStore } from '../../src-renderer/stores/displayRef';
 import { usePixelChartStore } from '../../src-renderer/stores/pixelChart';
 import { parseVertices, REGION_COLORS, useRegionsStore } from '../../src-renderer/stores/regions';
 import { useUiStore } from '../../src-renderer/stores/ui';
+import { useGnssStore } from '../../src-renderer/stores/gnss';
 import { onKeydown } from '../../src-renderer/commands';
 import SeriesChart from '../../src-renderer/components/SeriesChart.vue';
 import InspectPanel from '../../src-renderer/panels/InspectPanel.vue';
@@ -175,6 +176,33 @@ describe('pixel chart spec', () => {
     await chart.exportAs('csv');
     const rows = (await downloads[3].data.text()).trimEnd().split('\n').slice(5);
     expect(rows.map((r) => r.split(',')[0])).toEqual(['20200113', '20200125']);
+  });
+});
+
+describe('GNSS stations in the chart', () => {
+  test('a station with a series goes to the chart in cm, relative to the chosen reference date; off-grid ones do not', async () => {
+    await opened();
+    const gnss = useGnssStore();
+    expect(await gnss.load('/data/gnss')).toBe(true);
+    expect(fakeApi.gnssStations).toHaveBeenCalledWith(['/data/gnss']);
+    expect(gnss.inChart).toEqual(['CRCN']);
+    const chart = usePixelChartStore();
+    const g = chart.spec!.series.find((x) => x.label === 'GNSS CRCN (LOS)')!;
+    expect(Array.from(g.y)).toEqual([0, -0.2, -0.5, -1.2]);
+    expect(g.xText).toEqual([DATES[0], '20200107', DATES[1], DATES[3]]);
+    expect(chart.spec!.notes.join(' ')).toContain("GNSS: ENU projected on the LOS at the station's pixel");
+    // relative to DATES[1] (an epoch of the station): src-core relativeToEpoch
+    await useDisplayRefStore().setRefDate(DATES[1]);
+    const g2 = chart.spec!.series.find((x) => x.label === 'GNSS CRCN (LOS)')!;
+    expect(Array.from(g2.y).map((v) => +v.toFixed(6))).toEqual([0.5, 0.3, 0, -0.7]);
+    gnss.toggleChart('CRCN', false);
+    expect(chart.spec?.series.some((x) => x.label.startsWith('GNSS')) ?? false).toBe(false);
+    // the panel lists both, the off-grid one without a chart box
+    const w = mount(InspectPanel as never, { global: { plugins: [pinia] }, attachTo: document.body });
+    await flushPromises();
+    expect(w.find('[data-testid="gnss-FAR1"]').text()).toContain('outside the data');
+    expect(w.find('[data-testid="gnss-chart-FAR1"]').exists()).toBe(false);
+    expect(w.find('[data-testid="gnss-CRCN"]').text()).toContain('row 1, col 2; θ 34.0°, α -102.0°; 4 days');
   });
 });
 

@@ -249,6 +249,44 @@ function makeFakeApi() {
       p75: Float64Array.from([0, -0.008, -0.018, -0.027]),
     })),
     /** a 3-sample profile; with a width, a 2-bin swath */
+    /** two stations: CRCN on pixel (1, 2) with a 4-day LOS series (m), FAR1 off the grid */
+    gnssStations: vi.fn(async (_paths: string[]) => ({
+      file: 'timeseries.h5',
+      refDate: DATES[0],
+      files: ['/data/gnss/CRCN.tenv3', '/data/gnss/FAR1.tenv3'],
+      ignored: [],
+      notes: [],
+      stations: [
+        {
+          site: 'CRCN',
+          lat: 35.985,
+          lon: -119.975,
+          row: 1,
+          col: 2,
+          incidence: 34,
+          azimuth: -102,
+          dates: [DATES[0], '20200107', DATES[1], DATES[3]],
+          los: Float64Array.from([0, -0.002, -0.005, -0.012]),
+          sigma: Float64Array.from([0.003, 0.003, 0.003, 0.003]),
+          epoch: DATES[0],
+          file: '/data/gnss/CRCN.tenv3',
+        },
+        {
+          site: 'FAR1',
+          lat: 40,
+          lon: -110,
+          row: null,
+          col: null,
+          incidence: NaN,
+          azimuth: NaN,
+          dates: [],
+          los: new Float64Array(0),
+          sigma: new Float64Array(0),
+          epoch: null,
+          file: '/data/gnss/FAR1.tenv3',
+        },
+      ],
+    })),
     transect: vi.fn(
       async (
         ref: LayerRef,
