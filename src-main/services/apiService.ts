@@ -2,6 +2,7 @@
  * The composition root of the main side: builds the services and one object implementing InsarApi that
  * both transports (Electron IPC, browser host) dispatch to after `parseArgs` (the method's declaration). No Electron import.
  */
+import { placesIn } from '../../src-core/node/basemap/places';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { H5Reader } from '../../src-core/node/formats/h5';
@@ -101,6 +102,7 @@ export function createServices(opts: ServiceOptions): Services {
     pixelValues: async (ref, row, col) => layers.pixelValues(ref, row, col),
     regionSeries: async (polygon, refDate) => layers.regionSeries(polygon, refDate),
     transect: async (ref, start, end, options) => layers.transect(ref, start, end, options),
+    placeNames: async (south, west, north, east) => placesIn(south, west, north, east),
     gnssStations: async (paths) => layers.gnssStations(paths, projects.require().folder),
     setExcludedPairs: async (indices) => projects.setExcludedPairs(indices),
     setReferencePoint: async (lat, lon) => projects.setReferencePoint(lat, lon),

@@ -249,6 +249,10 @@ function makeFakeApi() {
       p75: Float64Array.from([0, -0.008, -0.018, -0.027]),
     })),
     /** a 3-sample profile; with a width, a 2-bin swath */
+    placeNames: vi.fn(async () => [
+      { name: 'Visalia', lat: 36.33, lon: -119.292, population: 130104, kind: 'PPLA2', country: 'US', admin: 'CA' },
+      { name: 'Corcoran', lat: 36.098, lon: -119.56, population: 22477, kind: 'PPL', country: 'US', admin: 'CA' },
+    ]),
     /** two stations: CRCN on pixel (1, 2) with a 4-day LOS series (m), FAR1 off the grid */
     gnssStations: vi.fn(async (_paths: string[]) => ({
       file: 'timeseries.h5',

@@ -14,6 +14,9 @@ import { composeLayers } from '../../src-renderer/map/compose';
 import { validBox } from '../../src-renderer/map/layers/pairFootprint';
 import { BASEMAP_COLORS } from '../../src-renderer/map/layers/basemap';
 import { useProjectStore } from '../../src-renderer/stores/project';
+import { useMeasureStore } from '../../src-renderer/stores/measure';
+import { useGnssStore } from '../../src-renderer/stores/gnss';
+import { usePlacesStore } from '../../src-renderer/stores/places';
 import { useInspectStore } from '../../src-renderer/stores/inspect';
 import { useLayersStore } from '../../src-renderer/stores/layers';
 import { useOverlaysStore } from '../../src-renderer/stores/overlays';
@@ -63,10 +66,56 @@ describe('map-layer adapters', () => {
       'pair-footprint',
       'transect',
       'regions',
+      'measure',
       'pixels',
+      'gnss',
+      'places',
       'refpoint',
       'display-ref',
     ]);
+  });
+
+  test('the measuring line and area, GNSS stations and place names reach the map', async () => {
+    const m = new FakeMap();
+    const stop = composeLayers(m.asMap(), MAP_LAYERS);
+    await useProjectStore().open('/data/demo');
+    await flushPromises();
+    // place names around the project's grid: dots, the labels named with their population
+    expect(fakeApi.placeNames).toHaveBeenCalled();
+    expect(data(m, 'places').features.map((f) => f.properties!.name)).toEqual(['Visalia', 'Corcoran']);
+    expect(
+      labelCalls
+        .filter((c) => c.key === 'places')
+        .at(-1)!
+        .labels.map((l) => l.name),
+    ).toEqual(['Visalia (population 130,104)', 'Corcoran (population 22,477)']);
+    usePlacesStore().on = false;
+    await flushPromises();
+    expect(data(m, 'places').features).toEqual([]);
+    // measuring: a line, then a closed polygon
+    const me = useMeasureStore();
+    me.add(35.99, -119.99);
+    me.add(35.99, -119.97);
+    await flushPromises();
+    expect(data(m, 'measure').features.map((f) => f.geometry.type)).toEqual(['LineString', 'Point', 'Point']);
+    me.add(35.97, -119.97);
+    await flushPromises();
+    expect(data(m, 'measure').features.map((f) => f.geometry.type)).toEqual([
+      'Polygon',
+      'LineString',
+      'Point',
+      'Point',
+      'Point',
+    ]);
+    expect(me.text).toMatch(/^3 points · length 4\.\d\d km · closed: area 2\.00\d km², perimeter \d+\.\d\d km$/);
+    // GNSS: both stations as dots, the one off the data grey
+    await useGnssStore().load('/data/gnss');
+    await flushPromises();
+    expect(data(m, 'gnss').features.map((f) => [f.properties!.site, f.properties!.color])).toEqual([
+      ['CRCN', '#006d2c'],
+      ['FAR1', '#888'],
+    ]);
+    stop();
   });
 
   test('rasters that arrive late are drawn under the vector layers; store changes reach the map', async () => {
