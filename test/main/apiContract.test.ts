@@ -80,12 +80,19 @@ function calls(folder: string): [ApiMethod, unknown[]][] {
     ['exportCsv', [{ kind: 'pixel', row: 5, col: 6 }, 'p.csv']],
     ['exportKmzTimeseries', ['ts.kmz']],
     ['exportFigure', [{ kind: 'network' }, 'network.svg']],
+    ['exportDownload', ['v.tif']],
+    ['nisarSites', []],
+    ['nisarValidate', [{ method: 'method2', numSamples: 100, seed: 1 }]],
+    ['placeNames', [35.9, -119.9, 36.45, -119.2]],
+    ['gnssStations', [[join(folder, 'gnss')]]],
     ['fileInfo', ['velocity.h5']],
   ];
 }
 
 beforeAll(async () => {
   demo = await makeDemo();
+  mkdirSync(join(demo.folder, 'gnss'));
+  writeFileSync(join(demo.folder, 'gnss', 'sites.csv'), 'site,lat,lon\nST01,36.12,-119.6\n');
   s = createServices({ transport: 'http', appDataDir: tmp.mk('insar-appdata-'), numWorkers: 1 });
   rendererDir = tmp.mk('insar-renderer-');
   writeFileSync(
