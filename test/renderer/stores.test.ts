@@ -275,6 +275,31 @@ describe('run', () => {
     expect(useUiStore().panel).toBe('project');
     stop();
   });
+  test('cancel: "cancelling…" from the click until the run ends; one cancel call however often it is asked', async () => {
+    await opened();
+    const stop = installEventHandlers();
+    const run = useRunStore();
+    await run.start();
+    emit('onStep', { runId: 1, step: 'invert_network', status: 'started' });
+    await run.cancel();
+    await run.cancel();
+    expect(fakeApi.cancelRun).toHaveBeenCalledTimes(1);
+    expect([run.running, run.cancelling]).toEqual([true, true]);
+    emit('onRunFinished', {
+      run: {
+        id: 1,
+        startedAt: '',
+        finishedAt: '',
+        status: 'cancelled',
+        fromStep: null,
+        steps: [{ name: 'invert_network', status: 'cancelled', seconds: 0.3 }],
+      },
+    });
+    expect([run.running, run.cancelling]).toEqual([false, false]);
+    expect(run.steps.map((x) => x.status)).toEqual(['cancelled']);
+    expect(useUiStore().panel).toBe('project'); // the panel stays where the user was
+    stop();
+  });
   test('an edit made elsewhere (Electron menu) is followed', async () => {
     await opened();
     const stop = installEventHandlers();
