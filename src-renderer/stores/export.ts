@@ -13,7 +13,6 @@ import { useUiStore } from './ui';
 import { useLayersStore } from './layers';
 import { useInspectStore } from './inspect';
 import { useTransectsStore } from './transects';
-import { download } from '../download';
 
 export type LayerExport = 'kmz' | 'tif' | 'csv';
 export type FigureKind = 'network' | 'coherence-matrix' | 'map' | 'timeseries';
@@ -22,23 +21,35 @@ export const useExportStore = defineStore('export', () => {
   /** what the last export wrote: path and size */
   const last = ref<ExportResult | null>(null);
 
-  /** the files offered as downloads (browser host) */
-  const downloaded = ref<string[]>([]);
+  /**
+   * The files of the last export offered as downloads (browser host): links the user clicks — a download
+   * started by the page itself after a long export would meet the browser's multiple-download blocking.
+   */
+  const downloads = ref<{ name: string; url: string; bytes: number }[]>([]);
+
+  function clearDownloads(): void {
+    for (const d of downloads.value) URL.revokeObjectURL(d.url);
+    downloads.value = [];
+  }
 
   async function done(r: ExportResult | undefined): Promise<ExportResult | undefined> {
     if (r) {
       last.value = r;
       useUiStore().toast(`Wrote ${r.path}`, 'info');
-      // the browser host: the files are on the host's disk; hand them to the browser as downloads
+      // the browser host: the files are on the host's disk; hand them to the browser
       if (!window.insarHost) {
-        const names: string[] = [];
+        clearDownloads();
+        const out: { name: string; url: string; bytes: number }[] = [];
         for (const p of r.paths ?? [r.path]) {
           const f = await useUiStore().guarded(() => api.exportDownload(p), 'Download');
-          if (!f) continue;
-          download(f.name, new Blob([f.bytes as BlobPart]));
-          names.push(f.name);
+          if (f)
+            out.push({
+              name: f.name,
+              url: URL.createObjectURL(new Blob([f.bytes as BlobPart])),
+              bytes: f.bytes.length,
+            });
         }
-        downloaded.value = names;
+        downloads.value = out;
       }
     }
     return r;
@@ -46,11 +57,13 @@ export const useExportStore = defineStore('export', () => {
 
   /** The time series as a KMZ with a time slider (Google Earth), the chain's last time-series file. */
   async function exportKmzTimeseries(): Promise<ExportResult | undefined> {
+    clearDownloads();
     return done(await useUiStore().guarded(() => api.exportKmzTimeseries(), 'Time-series KMZ export'));
   }
 
   /** Every date of the shown time series as one GeoTIFF band each. */
   async function exportGeoTiffAll(): Promise<ExportResult | undefined> {
+    clearDownloads();
     const ref = useLayersStore().active?.ref;
     if (!ref || ref.dataset !== 'timeseries') return undefined;
     return done(
@@ -63,6 +76,7 @@ export const useExportStore = defineStore('export', () => {
 
   /** A figure as the CLI's `export figure` writes it (PNG). */
   async function exportFigure(kind: FigureKind): Promise<ExportResult | undefined> {
+    clearDownloads();
     const ui = useUiStore();
     const ref = useLayersStore().active?.ref;
     const s = useInspectStore().series;
@@ -77,6 +91,7 @@ export const useExportStore = defineStore('export', () => {
   }
 
   async function exportLayer(kind: LayerExport): Promise<ExportResult | undefined> {
+    clearDownloads();
     const ref = useLayersStore().active?.ref;
     if (!ref) return undefined;
     const ui = useUiStore();
@@ -95,6 +110,7 @@ export const useExportStore = defineStore('export', () => {
   }
 
   async function exportPixelCsv(): Promise<ExportResult | undefined> {
+    clearDownloads();
     const s = useInspectStore().series;
     if (!s) return undefined;
     return done(
@@ -104,6 +120,7 @@ export const useExportStore = defineStore('export', () => {
 
   /** One transect's samples as a CSV file in the work folder (MintPy's transect_lalo: distance, lat, lon, value). */
   async function exportTransectCsv(id: number): Promise<ExportResult | undefined> {
+    clearDownloads();
     const t = useTransectsStore().list.find((x) => x.id === id);
     if (!t?.result) return undefined;
     const ref = t.result.ref;
@@ -117,7 +134,8 @@ export const useExportStore = defineStore('export', () => {
 
   return {
     last,
-    downloaded,
+    downloads,
+    clearDownloads,
     exportLayer,
     exportKmzTimeseries,
     exportGeoTiffAll,

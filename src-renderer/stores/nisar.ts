@@ -8,7 +8,6 @@ import { ref, shallowRef } from 'vue';
 import type { NisarOptions, NisarValidation } from '../../src-shared/api';
 import { api } from '../api/client';
 import { useUiStore } from './ui';
-import { download } from '../download';
 
 export type NisarMethod = 'method1' | 'method2' | 'both';
 
@@ -53,14 +52,26 @@ export const useNisarStore = defineStore('nisar', () => {
       running.value = false;
     }
     results.value = out;
+    await linkReports(out);
     return out;
   }
 
-  /** The report (HTML, with its figures) of a result, as a download; it is in exports/ already. */
-  async function downloadReport(r: NisarValidation): Promise<void> {
-    const f = await useUiStore().guarded(() => api.exportDownload(r.report.path), 'Report download');
-    if (f) download(f.name, new Blob([f.bytes as BlobPart], { type: 'text/html' }));
+  /** each result's report (HTML with its figures, in exports/ already) as a link the user opens or saves */
+  const reportLinks = ref<Record<string, { name: string; url: string }>>({});
+
+  async function linkReports(rs: NisarValidation[]): Promise<void> {
+    for (const l of Object.values(reportLinks.value)) URL.revokeObjectURL(l.url);
+    const out: Record<string, { name: string; url: string }> = {};
+    for (const r of rs) {
+      const f = await useUiStore().guarded(() => api.exportDownload(r.report.path), 'Reading the report');
+      if (f)
+        out[r.method] = {
+          name: f.name,
+          url: URL.createObjectURL(new Blob([f.bytes as BlobPart], { type: 'text/html' })),
+        };
+    }
+    reportLinks.value = out;
   }
 
-  return { sites, site, method, gnss, binning, running, results, loadSites, run, downloadReport };
+  return { sites, site, method, gnss, binning, running, results, reportLinks, loadSites, run };
 });

@@ -9,11 +9,17 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
+import { fromArrayBuffer } from 'geotiff';
+import { formatArea, formatLength, lineLength, polygonArea, polygonPerimeter } from '../../src-core/common/geo/measure';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { URL_, call, shots } from './host';
 import type {
+  GnssStationsResult,
+  NisarValidation,
+  PlaceName,
   LayerData,
   LayerInfo,
   PixelSeries,
@@ -441,6 +447,191 @@ test('transects: a swath width with its band, two labelled lines, their exports'
   await page.screenshot({ path: join(shots, 'viewer-07-transects-dark.png') });
   expect(await axeProblems(page)).toEqual([]);
   await page.emulateMedia({ colorScheme: 'light' });
+  expect(await axeProblems(page)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+/** A .tenv3 series (UNR's columns) of a station at lat/lon, east/north/up in metres per date. */
+function tenv3(site: string, lat: number, lon: number, rows: { d: string; e: number; n: number; u: number }[]): string {
+  const MON = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+  const head =
+    'site YYMMMDD yyyy.yyyy __MJD week d reflon _e0(m) __east(m) ____n0(m) _north(m) u0(m) ____up(m) _ant(m) sig_e(m) sig_n(m) sig_u(m) __corr_en __corr_eu __corr_nu _latitude(deg) _longitude(deg) __height(m)';
+  const lines = rows.map(
+    (r) =>
+      `${site} ${r.d.slice(2, 4)}${MON[Number(r.d.slice(4, 6)) - 1]}${r.d.slice(6, 8)} 2018.0 58119 1982 1 -120 0 ${r.e.toFixed(6)} 0 ${r.n.toFixed(6)} 0 ${r.u.toFixed(6)} 0 0.001 0.001 0.003 0 0 0 ${lat} ${lon + 360} 10`,
+  );
+  return `${[head, ...lines].join('\n')}\n`;
+}
+
+test('map tools and overlays: place names, measuring, KML and GNSS stations with their LOS series in the chart', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(URL_);
+  await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
+  await expect(page.getByTestId('project-name')).toContainText('viewer');
+  await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
+  const grid = (await call<ProjectInfo>('projectInfo')).grid!;
+  const at = (fr: number, fc: number): [number, number] => [
+    grid.yFirst + grid.length * fr * grid.yStep,
+    grid.xFirst + grid.width * fc * grid.xStep,
+  ];
+  await page.getByTestId('layer-select').selectOption('velocity.h5:velocity');
+  await page.getByTestId('zoom-data').click();
+  await page.waitForTimeout(500);
+
+  // place names around the data: the API's most populous places, labelled on the map
+  const h = Math.abs(grid.length * grid.yStep) / 2;
+  const w = Math.abs(grid.width * grid.xStep) / 2;
+  const [s0, n0] = [grid.yFirst + grid.length * grid.yStep - h, grid.yFirst + h];
+  const places = await call<PlaceName[]>(
+    'placeNames',
+    s0,
+    grid.xFirst - w,
+    n0,
+    grid.xFirst + grid.width * grid.xStep + w,
+  );
+  expect(places.length).toBeGreaterThan(0);
+  const labels = page.locator('[data-testid="map-label-places"]');
+  await expect(labels).toHaveCount(Math.min(24, places.length));
+  expect(await labels.allTextContents()).toEqual(places.slice(0, 24).map((p) => p.name));
+  console.log(
+    `place names around the demo: ${places
+      .slice(0, 8)
+      .map((p) => p.name)
+      .join(', ')}`,
+  );
+
+  // measuring: three clicks, the length along them and the closed area, as src-core computes them
+  await page.keyboard.press('g');
+  await expect(page.getByTestId('mode-measure')).toHaveAttribute('aria-pressed', 'true');
+  const pts = [at(0.2, 0.2), at(0.2, 0.7), at(0.7, 0.7)];
+  const clicked: [number, number][] = [];
+  const box = (await page.getByTestId('map').boundingBox())!;
+  for (const p of pts) {
+    const s = await screenOf(page, ...p);
+    // whole pixels: where the click lands is where the map unprojects it
+    const [x, y] = [Math.round(s.x), Math.round(s.y)];
+    await page.mouse.click(x, y);
+    clicked.push(
+      await page.evaluate(
+        ([px, py]) => {
+          const m = (
+            globalThis as unknown as { __insarMap: { unproject(p: [number, number]): { lat: number; lng: number } } }
+          ).__insarMap;
+          const ll = m.unproject([px, py]);
+          return [ll.lat, ll.lng] as [number, number];
+        },
+        [x - box.x, y - box.y],
+      ),
+    );
+  }
+  const text = await page.getByTestId('measure-readout').textContent();
+  const expected = `3 points · length ${formatLength(lineLength(clicked))} · closed: area ${formatArea(polygonArea(clicked))}, perimeter ${formatLength(polygonPerimeter(clicked))}`;
+  expect(text).toContain(expected);
+  console.log(`measured: ${expected}`);
+  await page.screenshot({ path: join(shots, 'viewer-08-measure-places.png') });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('measure-readout')).toHaveCount(0);
+  await page.keyboard.press('p');
+
+  // a KML file of the user's on the map
+  const [la1, lo1] = at(0.3, 0.1);
+  const [la2, lo2] = at(0.6, 0.9);
+  const kml = `<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>canal</name><LineString><coordinates>${lo1},${la1},0 ${lo2},${la2},0</coordinates></LineString></Placemark></Document></kml>`;
+  await page.getByTestId('tab-project').click();
+  await page
+    .getByTestId('overlay-file')
+    .setInputFiles({ name: 'canal.kml', mimeType: 'application/vnd.google-earth.kml+xml', buffer: Buffer.from(kml) });
+  await expect(page.getByTestId('overlay-list')).toContainText('canal.kml');
+
+  // GNSS stations: two .tenv3 files, one inside the data, one far away
+  const gdir = join(process.env.INSAR_E2E_TMP!, 'gnss');
+  mkdirSync(gdir, { recursive: true });
+  const ts = (await call<LayerInfo[]>('listLayers')).find((l) => l.file === 'timeseries.h5')!;
+  const days = ts.dates!;
+  const [sl, so] = at(0.5, 0.45);
+  const rows = days.map((d, i) => ({ d, e: 0.001 * i, n: -0.0005 * i, u: -0.004 * i }));
+  writeFileSync(join(gdir, 'CRCN.tenv3'), tenv3('CRCN', +sl.toFixed(6), +so.toFixed(6), rows));
+  writeFileSync(join(gdir, 'FAR1.tenv3'), tenv3('FAR1', 40, -110, rows));
+  await page.getByTestId('tab-inspect').click();
+  await page.getByTestId('gnss-path').fill(gdir);
+  await page.getByTestId('gnss-load').click();
+  await expect(page.getByTestId('gnss-FAR1')).toContainText('outside the data');
+  const api = await call<GnssStationsResult>('gnssStations', [gdir]);
+  const st = api.stations.find((x) => x.site === 'CRCN')!;
+  await expect(page.getByTestId('gnss-CRCN')).toContainText(`row ${st.row}, col ${st.col}`);
+  // the station's pixel and its GNSS series in one chart
+  await page.getByRole('button', { name: 'Inspect the pixel of CRCN' }).click();
+  await expect(page.getByTestId('pixel-chart')).toContainText('GNSS CRCN (LOS)');
+  // the chart's CSV holds the GNSS column in cm, relative to REF_DATE (src-core readGnssStations' values)
+  const csv = await saved(page, () => page.getByTestId('chart-csv').click());
+  const lines = csv.bytes.toString('utf8').split('\n');
+  const header = fields(lines.find((l) => l.startsWith('date') || l.startsWith('x'))!);
+  const col = header.findIndex((f) => f.startsWith('GNSS CRCN (LOS)'));
+  expect(col).toBeGreaterThan(0);
+  const last = fields(lines.filter((l) => l.startsWith(days[days.length - 1]))[0]);
+  expect(Number(last[col])).toBeCloseTo(st.los[st.los.length - 1] * 100, 4);
+  await expect(page.locator('[data-testid="map-label-gnss"]')).toHaveCount(2);
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: join(shots, 'viewer-09-gnss-overlays.png') });
+  expect(await axeProblems(page)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+/** An export's button clicked (the last export's links go at once), its file downloaded from the new link. */
+async function exported(page: Page, testid: string): Promise<{ name: string; bytes: Buffer }> {
+  await page.getByTestId(testid).click();
+  const link = page.getByTestId('download-link').first();
+  await expect(link).toBeVisible({ timeout: 60_000 });
+  return saved(page, () => link.click());
+}
+
+test('exports from the app as downloads, and the NISAR validation panel', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(URL_);
+  await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
+  await expect(page.getByTestId('project-name')).toContainText('viewer');
+  const ts = (await call<LayerInfo[]>('listLayers')).find((l) => l.file === 'timeseries.h5')!;
+  await page.getByTestId('layer-select').selectOption('timeseries.h5:timeseries');
+  await page.getByTestId('tab-export').click();
+  // the time series as a KMZ for Google Earth (MintPy's save_kmz_timeseries: a root KML, region KMLs of
+  // placemarks whose pop-ups chart each pixel's series, the icons and the colour bar)
+  const kmz = await exported(page, 'export-kmz-ts');
+  expect(kmz.bytes.subarray(0, 2).toString()).toBe('PK');
+  const entries = Object.keys(unzipSync(new Uint8Array(kmz.bytes)));
+  expect(entries.some((n) => n.endsWith('.kml'))).toBe(true);
+  expect(entries).toEqual(expect.arrayContaining(['shaded_dot.png', 'star.png']));
+  // every date as a GeoTIFF band
+  const tif = await exported(page, 'export-tif-all');
+  const img = await (await fromArrayBuffer(new Uint8Array(tif.bytes).buffer)).getImage();
+  expect(img.getSamplesPerPixel()).toBe(ts.dates!.length);
+  // a figure of the network (PNG)
+  const fig = await exported(page, 'export-fig-network');
+  expect(fig.name).toBe('network.png');
+  expect(fig.bytes.subarray(1, 4).toString()).toBe('PNG');
+
+  // NISAR: Method 2 on the demo's velocity; the panel's table is the API's
+  await page.getByTestId('tab-nisar').click();
+  await page.getByTestId('nisar-method').selectOption('method2');
+  await page.getByTestId('nisar-run').click();
+  await expect(page.getByTestId('nisar-method2')).toBeVisible({ timeout: 60_000 });
+  const verdict = await page.getByTestId('nisar-verdict').textContent();
+  const r = await call<NisarValidation>('nisarValidate', { method: 'method2', binning: 'linear' });
+  expect(verdict).toBe(r.verdicts.pooled.pass ? 'PASSED' : 'FAILED');
+  const rowsShown = await page.locator('[data-testid="nisar-table"] tbody tr').allTextContents();
+  expect(rowsShown.length).toBe(r.rows.length);
+  expect(rowsShown.at(-1)).toContain(`Total${r.rows.at(-1)!.total}${r.rows.at(-1)!.passed}`);
+  await expect(page.getByTestId('nisar-figure')).toBeVisible();
+  const report = await saved(page, () => page.getByTestId('nisar-open-report').click());
+  expect(report.name).toBe('nisar_method2_report.html');
+  expect(report.bytes.toString('utf8')).toContain('NISAR secular requirement');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(shots, 'viewer-10-nisar.png') });
   expect(await axeProblems(page)).toEqual([]);
   expect(errors).toEqual([]);
 });

@@ -55,7 +55,7 @@ function unnamedControls(root: HTMLElement): string[] {
 
 describe('panel registry', () => {
   test('each *Panel.vue file is a tab, in order, with a unique id and key', () => {
-    expect(PANELS.map((p) => p.id)).toEqual(['project', 'network', 'run', 'inspect', 'transects', 'export']);
+    expect(PANELS.map((p) => p.id)).toEqual(['project', 'network', 'run', 'inspect', 'transects', 'export', 'nisar']);
     expect(new Set(PANELS.map((p) => p.key)).size).toBe(PANELS.length);
     for (const p of PANELS) expect(p.component).toBeTruthy();
   });
@@ -75,7 +75,7 @@ describe('tab list', () => {
     await tabs[0].trigger('keydown', { key: 'ArrowRight' });
     expect(useUiStore().panel).toBe('network');
     await tabs[1].trigger('keydown', { key: 'End' });
-    expect(useUiStore().panel).toBe('export');
+    expect(useUiStore().panel).toBe('nisar');
     await tabs[PANELS.length - 1].trigger('keydown', { key: 'ArrowRight' });
     expect(useUiStore().panel).toBe('project');
     expect(tabs[0].attributes('aria-controls')).toBe('panel-project');
