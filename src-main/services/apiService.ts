@@ -103,6 +103,7 @@ export function createServices(opts: ServiceOptions): Services {
     pixelValues: async (ref, row, col) => layers.pixelValues(ref, row, col),
     regionSeries: async (polygon, refDate) => layers.regionSeries(polygon, refDate),
     transect: async (ref, start, end, options) => layers.transect(ref, start, end, options),
+    referenceCandidates: async () => projects.referenceCandidates(),
     exportDownload: async (path) => exports.read(path),
     nisarValidate: async (o) => exports.nisar(o),
     nisarSites: async () =>

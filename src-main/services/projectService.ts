@@ -10,7 +10,7 @@ import { IfgramStack, gridOf } from '../../src-core/node/formats/mintpyFiles';
 import { latLonToRowColGeo, rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 import { Template } from '../../src-core/node/config/template';
 import { daysBetween } from '../../src-core/common/time/dates';
-import { checkReferencePixel } from '../../src-core/node/reference/checkReferencePixel';
+import { checkReferencePixel, referenceCandidates } from '../../src-core/node/reference/checkReferencePixel';
 import { COHERENCE_SPATIAL_AVG_FILE, plannedKeptPairs } from '../../src-core/node/network/pairCoherence';
 import { readNetworkSelection } from '../../src-core/node/network/selectionStore';
 import { staleFromDiff, staleOutputs } from '../../src-core/node/pipeline/staleness';
@@ -22,6 +22,7 @@ import {
   type NetworkInfo,
   type ProjectInfo,
   type RecentProject,
+  type ReferenceCandidatesInfo,
   type ReferencePoint,
   type RefPointResult,
   type RunSummary,
@@ -386,6 +387,26 @@ export class ProjectService {
       return check.ok ? { ok: true, row, col } : { ok: false, reason: check.reason };
     } catch (e) {
       return { ok: false, reason: (e as Error).message };
+    } finally {
+      stack.close();
+    }
+  }
+
+  /**
+   * Where a reference point may go: every pixel by the rules of a click's check (src-core
+   * referenceCandidates over the pairs the next run keeps); null before load_data.
+   */
+  async referenceCandidates(): Promise<ReferenceCandidatesInfo | null> {
+    const p = this.require();
+    const grid = this.grid();
+    const stackPath = join(p.workDir, 'inputs', 'ifgramStack.h5');
+    if (!grid || !existsSync(stackPath)) return null;
+    const template = Template.read(p.templatePath).with(overridesOf(p.db.history().current));
+    const stack = await IfgramStack.open(stackPath);
+    try {
+      const keep = await plannedKeptPairs(p.workDir, template, stack);
+      const r = await referenceCandidates({ workDir: p.workDir, template, stack, keep });
+      return { grid, codes: r.codes, counts: r.counts, maskName: r.maskName };
     } finally {
       stack.close();
     }

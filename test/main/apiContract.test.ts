@@ -81,6 +81,7 @@ function calls(folder: string): [ApiMethod, unknown[]][] {
     ['exportKmzTimeseries', ['ts.kmz']],
     ['exportFigure', [{ kind: 'network' }, 'network.svg']],
     ['exportDownload', ['v.tif']],
+    ['referenceCandidates', []],
     ['nisarSites', []],
     ['nisarValidate', [{ method: 'method2', numSamples: 100, seed: 1 }]],
     ['placeNames', [35.9, -119.9, 36.45, -119.2]],

@@ -249,6 +249,19 @@ function makeFakeApi() {
       p75: Float64Array.from([0, -0.008, -0.018, -0.027]),
     })),
     /** a 3-sample profile; with a width, a 2-bin swath */
+    /** pixel 0 masked, 7 water, 19 without data; the rest may be the reference */
+    referenceCandidates: vi.fn(async () => {
+      const codes = new Uint8Array(GRID.length * GRID.width);
+      codes[0] = 1;
+      codes[7] = 2;
+      codes[19] = 3;
+      return {
+        grid: GRID,
+        codes,
+        counts: { ok: codes.length - 3, mask: 1, water: 1, noData: 1 },
+        maskName: 'maskConnComp.h5',
+      };
+    }),
     placeNames: vi.fn(async () => [
       { name: 'Visalia', lat: 36.33, lon: -119.292, population: 130104, kind: 'PPLA2', country: 'US', admin: 'CA' },
       { name: 'Corcoran', lat: 36.098, lon: -119.56, population: 22477, kind: 'PPL', country: 'US', admin: 'CA' },

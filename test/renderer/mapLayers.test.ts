@@ -17,6 +17,7 @@ import { useProjectStore } from '../../src-renderer/stores/project';
 import { useMeasureStore } from '../../src-renderer/stores/measure';
 import { useGnssStore } from '../../src-renderer/stores/gnss';
 import { usePlacesStore } from '../../src-renderer/stores/places';
+import { CANDIDATE_COLORS, candidatesRgba, useRefCandidatesStore } from '../../src-renderer/stores/refCandidates';
 import { useInspectStore } from '../../src-renderer/stores/inspect';
 import { useLayersStore } from '../../src-renderer/stores/layers';
 import { useOverlaysStore } from '../../src-renderer/stores/overlays';
@@ -61,6 +62,7 @@ describe('map-layer adapters', () => {
       'basemap',
       'hillshade',
       'data',
+      'ref-candidates',
       'overlays',
       'extent',
       'pair-footprint',
@@ -73,6 +75,24 @@ describe('map-layer adapters', () => {
       'refpoint',
       'display-ref',
     ]);
+  });
+
+  test('reference mode: the candidates are read when the tool is chosen, refused pixels tinted by their rule', async () => {
+    await useProjectStore().open('/data/demo');
+    const rc = useRefCandidatesStore();
+    expect(rc.info).toBeNull();
+    useInspectStore().setTool('reference');
+    await flushPromises();
+    expect(fakeApi.referenceCandidates).toHaveBeenCalledTimes(1);
+    expect(rc.info?.counts).toEqual({ ok: 17, mask: 1, water: 1, noData: 1 });
+    const rgba = candidatesRgba(rc.info!.codes);
+    expect(Array.from(rgba.subarray(0, 4))).toEqual(CANDIDATE_COLORS[1]);
+    expect(Array.from(rgba.subarray(4, 8))).toEqual([0, 0, 0, 0]);
+    expect(Array.from(rgba.subarray(28, 32))).toEqual(CANDIDATE_COLORS[2]);
+    expect(Array.from(rgba.subarray(76, 80))).toEqual(CANDIDATE_COLORS[3]);
+    useInspectStore().setTool('pixel');
+    await flushPromises();
+    expect(rc.info).toBeNull();
   });
 
   test('the measuring line and area, GNSS stations and place names reach the map', async () => {
