@@ -535,7 +535,22 @@ test('map tools and overlays: place names, measuring, KML and GNSS stations with
   await page.screenshot({ path: join(shots, 'viewer-08-measure-places.png') });
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('measure-readout')).toHaveCount(0);
+  // reference mode: where a reference may go, counted as src-core's referenceCandidates counts it
+  await page.keyboard.press('r');
+  const cand = (await call<{ counts: { ok: number; mask: number; water: number; noData: number } }>(
+    'referenceCandidates',
+  ))!;
+  await expect(page.getByTestId('ref-candidates')).toContainText(
+    `A reference may go to ${cand.counts.ok.toLocaleString('en-US')} pixels`,
+  );
+  await expect(page.getByTestId('ref-candidates')).toContainText(`water (${cand.counts.water})`);
+  const c = cand.counts;
+  expect(c.ok + c.mask + c.water + c.noData).toBe(grid.length * grid.width);
+  console.log(`reference candidates: ${JSON.stringify(c)}`);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(shots, 'viewer-08b-reference-candidates.png') });
   await page.keyboard.press('p');
+  await expect(page.getByTestId('ref-candidates')).toHaveCount(0);
 
   // a KML file of the user's on the map
   const [la1, lo1] = at(0.3, 0.1);
