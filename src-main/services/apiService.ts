@@ -12,6 +12,7 @@ import { EventBus } from './events';
 import { ExportService } from './exportService';
 import { JobService, type Runner } from './jobService';
 import { LayerService } from './layerService';
+import { TileService } from './tileService';
 import { AppDb } from './projectDb';
 import { ProjectService } from './projectService';
 
@@ -36,6 +37,7 @@ export interface Services {
   jobs: JobService;
   layers: LayerService;
   exports: ExportService;
+  tiles: TileService;
   dispose(): void;
 }
 
@@ -58,7 +60,13 @@ export function createServices(opts: ServiceOptions): Services {
   const layers = new LayerService(workDir);
   const jobs = new JobService(projects, events, opts.runner, opts.numWorkers);
   const exports = new ExportService(layers, workDir);
-  events.on('onRunFinished', () => layers.clearCache());
+  const tiles = new TileService(layers, (file) =>
+    projects.current ? isOutputStale(file, projects.editState().staleFrom) : false,
+  );
+  events.on('onRunFinished', () => {
+    layers.clearCache();
+    tiles.clear();
+  });
 
   const api: InsarApi = {
     capabilities: async () => ({
@@ -69,6 +77,7 @@ export function createServices(opts: ServiceOptions): Services {
     openProject: async (folder) => {
       if (jobs.running) throw new Error('a run is going: cancel it before opening another project');
       layers.clearCache();
+      tiles.clear();
       return projects.open(folder);
     },
     recentProjects: async () => projects.recent(),
@@ -82,6 +91,9 @@ export function createServices(opts: ServiceOptions): Services {
       const stale = projects.current ? projects.editState().staleFrom : null;
       return { ...data, stale: isOutputStale(file, stale) };
     },
+    layerMeta: async (ref) => tiles.meta(ref),
+    layerTile: async (ref, z, x, y, pad) => tiles.tile(ref, z, x, y, pad),
+    layerValue: async (ref, row, col) => tiles.value(ref, row, col),
     pixelSeries: async (row, col) => layers.pixelSeries(row, col),
     transect: async (ref, start, end, samples) => layers.transect(ref, start, end, samples),
     setExcludedPairs: async (indices) => projects.setExcludedPairs(indices),
@@ -119,8 +131,10 @@ export function createServices(opts: ServiceOptions): Services {
     jobs,
     layers,
     exports,
+    tiles,
     dispose() {
       jobs.cancel();
+      tiles.clear();
       projects.close();
       appDb.close();
     },

@@ -357,7 +357,7 @@ export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: numb
   return 2 * R * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
-function unitsOf(file: string, dataset: string, fileUnit: string | undefined): string {
+export function unitsOf(file: string, dataset: string, fileUnit: string | undefined): string {
   if (file === 'inputs/ifgramStack.h5') return dataset === 'unwrapPhase' ? 'radian' : '1';
   if (file === 'inputs/geometryGeo.h5') return dataset === 'height' ? 'm' : dataset.endsWith('Angle') ? 'degree' : '1';
   if (file.startsWith('mask') || file === 'waterMask.h5') return '1';

@@ -50,6 +50,9 @@ function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
     ['network', []],
     ['listLayers', []],
     ['getLayer', ['velocity.h5', 'velocity']],
+    ['layerMeta', [{ file: 'velocity.h5', dataset: 'velocity' }]],
+    ['layerTile', [{ file: 'velocity.h5', dataset: 'velocity' }, 12, 687, 1606]],
+    ['layerValue', [{ file: 'velocity.h5', dataset: 'velocity' }, 5, 6]],
     ['pixelSeries', [5, 6]],
     ['transect', [{ file: 'velocity.h5', dataset: 'velocity' }, [36.13, -119.66], [36.12, -119.55], 20]],
     ['setExcludedPairs', [[2]]],
@@ -134,6 +137,18 @@ describe('browser host', () => {
         expect(Array.from(l.values)).toEqual(Array.from(direct.values));
       }
       if (m === 'pixelSeries') expect((res as { values: Float32Array }).values).toBeInstanceOf(Float32Array);
+      if (m === 'layerTile') {
+        const t = res as { n: number; values: Float32Array; flags: Uint8Array };
+        expect(t.values).toBeInstanceOf(Float32Array);
+        expect(t.flags).toBeInstanceOf(Uint8Array);
+        expect(t.values.length).toBe(t.n * t.n);
+        expect(t.flags.some((f) => f === 0)).toBe(true);
+      }
+      if (m === 'layerValue') {
+        const direct = await s.api.getLayer('velocity.h5', 'velocity');
+        const v = res as { value: number; state: string };
+        expect(v.value).toBe(direct.values[5 * direct.grid.width + 6]);
+      }
       if (m === 'capabilities') expect(res).toMatchObject({ transport: 'http', nativeDialogs: false });
       if (m === 'pickFolder') expect(res).toBeNull();
       if (m === 'setReferencePoint') expect((res as { ok: boolean }).ok).toBe(true);

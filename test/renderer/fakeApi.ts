@@ -12,7 +12,11 @@ import type {
   Grid,
   LayerData,
   LayerInfo,
+  LayerMeta,
+  LayerRef,
+  LayerTile,
   NetworkInfo,
+  PixelValue,
   PixelSeries,
   ProjectInfo,
 } from '../../src-shared/api';
@@ -155,6 +159,17 @@ function makeFakeApi() {
     network: vi.fn(async () => network(excluded)),
     listLayers: vi.fn(async () => LAYERS),
     getLayer: vi.fn(async (file: string, dataset: string, date?: string) => layer(file, dataset, date)),
+    layerMeta: vi.fn(async (ref: LayerRef): Promise<LayerMeta> => {
+      const { values: _v, ...m } = layer(ref.file, ref.dataset, ref.date);
+      return { ...m, statsStep: 1, validBox: [0, 0, GRID.length, GRID.width] };
+    }),
+    layerTile: vi.fn(async (): Promise<LayerTile | null> => null),
+    layerValue: vi.fn(async (ref: LayerRef, row: number, col: number): Promise<PixelValue> => {
+      const i = row * GRID.width + col;
+      const value = layerValues(ref.file, ref.dataset, ref.date)[i];
+      const masked = ['velocity.h5', 'timeseries.h5'].includes(ref.file) && i === 1;
+      return { row, col, value, state: Number.isNaN(value) ? 'nodata' : masked ? 'masked' : 'ok' };
+    }),
     pixelSeries: vi.fn(async (row: number, col: number): Promise<PixelSeries> => ({
       row,
       col,

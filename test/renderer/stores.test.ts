@@ -68,7 +68,11 @@ describe('layers', () => {
     expect(layers.active?.ref.date).toBe(DATES[3]);
     layers.setDisplay({ vmin: -5, vmax: 5, cmap: 'jet' });
     await layers.stepDate(-1);
-    expect(fakeApi.getLayer).toHaveBeenLastCalledWith('timeseries.h5', 'timeseries', DATES[2]);
+    expect(fakeApi.layerMeta).toHaveBeenLastCalledWith({
+      file: 'timeseries.h5',
+      dataset: 'timeseries',
+      date: DATES[2],
+    });
     expect(layers.active).toMatchObject({ ref: { date: DATES[2] }, vmin: -5, vmax: 5, cmap: 'jet' });
     await layers.stepDate('first');
     expect(layers.active?.ref.date).toBe(DATES[0]);
@@ -77,12 +81,14 @@ describe('layers', () => {
     await layers.stepDate('last');
     expect(layers.active?.ref.date).toBe(DATES[3]);
   });
-  test('the temporal-coherence mask is read for velocity and time series only', async () => {
+  test('a date step goes to the map at once; its description follows', async () => {
     await opened();
     const layers = useLayersStore();
-    expect(Array.from(layers.mask!.slice(0, 3))).toEqual([1, 0, 1]);
-    await layers.pick('inputs/ifgramStack.h5:coherence');
-    expect(layers.mask).toBeNull();
+    await layers.pick('timeseries.h5:timeseries');
+    const step = layers.stepDate(-1);
+    expect(layers.active?.ref.date).toBe(DATES[2]); // before main answers
+    await step;
+    expect(layers.meta?.ref.date).toBe(DATES[2]);
   });
   test('pair layers are offered once a pair is selected', async () => {
     await opened();
@@ -163,11 +169,13 @@ describe('inspect', () => {
       GRID.yFirst + (row + 0.5) * GRID.yStep,
     ];
     inspect.cursor = at(2, 3); // pixel 13: (13 − 10)·0.001 m/yr = 0.3 cm/yr
-    expect(inspect.readout).toBe('35.97500°, -119.96500°   row 2 col 3   0.3000 cm/yr');
+    expect(inspect.readout).toBe('35.97500°, -119.96500°   row 2 col 3   …'); // main is asked once
+    await vi.waitFor(() => expect(inspect.readout).toBe('35.97500°, -119.96500°   row 2 col 3   0.3000 cm/yr'));
+    expect(fakeApi.layerValue).toHaveBeenCalledWith({ file: 'velocity.h5', dataset: 'velocity' }, 2, 3);
     inspect.cursor = at(0, 0);
-    expect(inspect.readout).toMatch(/row 0 col 0 {3}no data$/);
+    await vi.waitFor(() => expect(inspect.readout).toMatch(/row 0 col 0 {3}no data$/));
     inspect.cursor = at(0, 1);
-    expect(inspect.readout).toMatch(/row 0 col 1 {3}masked$/);
+    await vi.waitFor(() => expect(inspect.readout).toMatch(/row 0 col 1 {3}masked$/));
     useLayersStore().maskOn = false;
     expect(inspect.readout).toMatch(/row 0 col 1 {3}-0\.9000 cm\/yr \(masked\)$/);
     inspect.cursor = [-121, 36.5];

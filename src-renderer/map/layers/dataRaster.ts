@@ -1,37 +1,46 @@
-/** The shown data layer, coloured in the raster worker with the shared colormap; mask and no-data transparent. */
-import type { LayerData } from '../../../src-shared/api';
+/**
+ * The shown data layer as map tiles at the zoom in view, coloured in the raster worker with the shared
+ * colormap. Colours, limits and the mask re-colour the tiles in view (their values stay cached); a date
+ * step fetches the new date's tiles in view; opacity and visibility are paint changes.
+ */
+import type { Grid } from '../../../src-shared/api';
 import { useLayersStore, type LayerEntry } from '../../stores/layers';
-import { runTask } from '../../workers/rasterClient';
-import { hideImage, removeImage, setImage } from '../imageRaster';
+import { removeTileLayer, showTileLayer } from '../tiles/tileLayer';
 import { defineMapLayer, type MapContext } from './types';
 
 const ID = 'data';
-let seq = 0;
+/** no-data pixels with the mask off: magenta, a colour none of the colour maps uses */
+export const NO_DATA_RGBA: [number, number, number, number] = [204, 0, 204, 255];
 
 interface State {
   entry: LayerEntry | null;
-  data: LayerData | null;
-  mask: Uint8Array | null;
+  grid: Grid | null;
   maskOn: boolean;
   scale: number;
+  generation: number;
 }
 
-async function draw(ctx: MapContext, s: State): Promise<void> {
-  const my = ++seq;
-  const { entry: e, data: d } = s;
-  if (!e || !d) return hideImage(ctx.map, ID);
-  const mask = s.maskOn && s.mask && s.mask.length === d.values.length ? s.mask.slice() : null;
-  const { blob } = await runTask('colorize', {
-    values: d.values.slice(),
-    width: d.grid.width,
-    height: d.grid.length,
-    cmap: e.cmap,
-    vmin: e.vmin,
-    vmax: e.vmax,
-    scale: s.scale,
-    mask,
-  });
-  if (my === seq) setImage(ctx.map, ID, blob, d.grid, ctx.beforeId(), e.opacity, e.visible);
+function draw({ map, beforeId }: MapContext, s: State): void {
+  const e = s.entry;
+  if (!e || !s.grid) return removeTileLayer(map, ID);
+  showTileLayer(
+    map,
+    ID,
+    {
+      kind: 'data',
+      ref: e.ref,
+      generation: s.generation,
+      display: { cmap: e.cmap, vmin: e.vmin, vmax: e.vmax, scale: s.scale, maskOn: s.maskOn, noDataRgba: NO_DATA_RGBA },
+    },
+    {
+      grid: s.grid,
+      overzoom: 2,
+      beforeId: beforeId(),
+      paint: { 'raster-opacity': e.opacity, 'raster-resampling': 'nearest', 'raster-fade-duration': 0 },
+    },
+  );
+  map.setPaintProperty(ID, 'raster-opacity', e.opacity);
+  map.setLayoutProperty(ID, 'visibility', e.visible ? 'visible' : 'none');
 }
 
 export default defineMapLayer<State>({
@@ -39,25 +48,16 @@ export default defineMapLayer<State>({
   order: 20,
   state: () => {
     const l = useLayersStore();
-    return { entry: l.active, data: l.data, mask: l.mask, maskOn: l.maskOn, scale: l.units.scale };
+    return {
+      entry: l.active,
+      grid: l.meta?.grid ?? null,
+      maskOn: l.maskOn,
+      scale: l.units.scale,
+      generation: l.generation,
+    };
   },
   add: draw,
-  async update(ctx, s, prev) {
-    const a = s.entry;
-    const b = prev.entry;
-    const recolour =
-      s.data !== prev.data ||
-      s.mask !== prev.mask ||
-      s.maskOn !== prev.maskOn ||
-      a?.cmap !== b?.cmap ||
-      a?.vmin !== b?.vmin ||
-      a?.vmax !== b?.vmax;
-    if (recolour) await draw(ctx, s);
-    else if (a && ctx.map.getLayer(ID)) {
-      ctx.map.setPaintProperty(ID, 'raster-opacity', a.opacity);
-      ctx.map.setLayoutProperty(ID, 'visibility', a.visible ? 'visible' : 'none');
-    }
-  },
-  remove: ({ map }) => removeImage(map, ID),
+  update: draw,
+  remove: ({ map }) => removeTileLayer(map, ID),
   layerIds: (map) => (map.getLayer(ID) ? [ID] : []),
 });

@@ -1,0 +1,188 @@
+/**
+ * Layers for the map at any size: a layer's description without its values (grid, units, colour-limit
+ * statistics from an overview, the box that holds data), 256 px Web Mercator tiles of float32 values with a
+ * state byte per pixel (valid / no data / masked, see tiles/noData.ts) sampled at the overview level the
+ * zoom needs, and the exact value of one pixel for the cursor readout. HDF5 files stay open while they do
+ * not change; what was read is kept in one cache bounded in bytes. No Electron import.
+ */
+import { statSync } from 'node:fs';
+import { H5Reader } from '../../src-core/node/formats/h5';
+import { gridOf } from '../../src-core/node/formats/mintpyFiles';
+import { overviewLevel, sampleTile } from '../../src-core/common/geo/tileSampling';
+import type { LayerMeta, LayerRef, LayerTile, PixelValue } from '../../src-shared/api';
+import { computeStats, LayerError, type LayerService, unitsOf } from './layerService';
+import { ByteLru } from '../../src-core/common/util/byteLru';
+import { MASKED_OUT, NO_DATA, noDataRule, VALID } from './tiles/noData';
+import { RasterReader } from './tiles/rasterReader';
+
+export const TILE_SIZE = 256;
+/** what main keeps of rasters read for the map */
+export const TILE_CACHE_BYTES = 256 * 1024 * 1024;
+/** colour-limit statistics come from an overview of at most this many pixels */
+const STATS_PIXELS = 1_000_000;
+
+interface OpenFile {
+  mtime: number;
+  h5: H5Reader;
+}
+
+export class TileService {
+  private readonly files = new Map<string, OpenFile>();
+  private readonly cache: ByteLru<Float32Array>;
+
+  constructor(
+    private readonly layers: LayerService,
+    private readonly isStale: (file: string) => boolean,
+    private readonly opts: { cacheBytes?: number; wholeLevelBytes?: number } = {},
+  ) {
+    this.cache = new ByteLru<Float32Array>(opts.cacheBytes ?? TILE_CACHE_BYTES);
+  }
+
+  /** Bytes of raster kept for the map. */
+  get cachedBytes(): number {
+    return this.cache.bytes;
+  }
+
+  private async open(path: string): Promise<OpenFile> {
+    const mtime = statSync(path).mtimeMs;
+    const f = this.files.get(path);
+    if (f && f.mtime === mtime) return f;
+    f?.h5.close();
+    const h5 = await H5Reader.open(path);
+    const o = { mtime, h5 };
+    this.files.set(path, o);
+    return o;
+  }
+
+  /** The 2-D raster a layer reference names (a band of a stack for a date or pair). */
+  private async reader(ref: LayerRef): Promise<{ r: RasterReader; units: string }> {
+    const path = this.layers.resolveFile(ref.file);
+    const { h5, mtime } = await this.open(path);
+    if (!h5.has(ref.dataset))
+      throw new LayerError(`${ref.file}: no dataset "${ref.dataset}" (has: ${h5.keys().join(', ')})`);
+    const attrs = h5.attrs;
+    const grid = gridOf(attrs, path);
+    if (!grid)
+      throw new LayerError(`${ref.file}: no map grid (X_FIRST/Y_FIRST): radar-coordinate files are not mapped`);
+    const shape = h5.shape(ref.dataset);
+    let band: number | undefined;
+    if (shape.length === 3) {
+      if (!ref.date) throw new LayerError(`${ref.file}:${ref.dataset} is a stack: choose a date`);
+      const labels = h5.has('date') ? h5.readStrings('date') : [];
+      const names =
+        labels.length === shape[0] * 2
+          ? labels.filter((_, i) => i % 2 === 0).map((a, i) => `${a}_${labels[2 * i + 1]}`)
+          : labels;
+      band = names.indexOf(ref.date);
+      if (band < 0) throw new LayerError(`${ref.file}: no date "${ref.date}"`);
+    } else if (shape.length !== 2)
+      throw new LayerError(`${ref.file}:${ref.dataset} is ${shape.length}-D; only maps and stacks are shown`);
+    const key = `${path}\0${mtime}\0${ref.dataset}\0${band ?? ''}`;
+    return {
+      r: new RasterReader(h5, ref.dataset, band, grid, key, this.cache, this.opts.wholeLevelBytes),
+      units: unitsOf(ref.file, ref.dataset, attrs.UNIT),
+    };
+  }
+
+  /** An auxiliary mask on the same grid, or null when the file is absent or on another grid. */
+  private async aux(ref: LayerRef | undefined, main: RasterReader): Promise<RasterReader | null> {
+    if (!ref) return null;
+    try {
+      const { r } = await this.reader(ref);
+      const a = r.grid;
+      const b = main.grid;
+      return a.length === b.length && a.width === b.width && a.xFirst === b.xFirst && a.yFirst === b.yFirst ? r : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Values and state bytes of a layer at sampled pixels (`sample` reads one raster at the chosen pixels). */
+  private async classify(
+    ref: LayerRef,
+    r: RasterReader,
+    sample: (x: RasterReader) => Float32Array,
+  ): Promise<{ values: Float32Array; flags: Uint8Array }> {
+    const rule = noDataRule(ref);
+    const values = sample(r);
+    const flags = new Uint8Array(values.length);
+    const count = await this.aux(rule.countMask, r);
+    const quality = await this.aux(rule.qualityMask, r);
+    const c = count ? sample(count) : null;
+    const q = quality ? sample(quality) : null;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v) || (rule.zeroIsNoData && v === 0) || (c && c[i] === 0)) flags[i] = NO_DATA;
+      else if (q && q[i] === 0) flags[i] = MASKED_OUT;
+      else flags[i] = VALID;
+    }
+    return { values, flags };
+  }
+
+  async meta(ref: LayerRef): Promise<LayerMeta> {
+    const { r, units } = await this.reader(ref);
+    const g = r.grid;
+    const k = r.clampLevel(Math.max(0, Math.ceil(Math.log2(Math.sqrt((g.length * g.width) / STATS_PIXELS)))));
+    const [LR, LC] = r.levelShape(k);
+    const { values, flags } = await this.classify(ref, r, (x) => x.level(k));
+    // colour limits from the valid, unmasked pixels (all pixels with data when the mask hides everything)
+    const anyValid = flags.some((f) => f === VALID);
+    const v = Float32Array.from(values, (x, i) =>
+      flags[i] === VALID || (!anyValid && flags[i] !== NO_DATA) ? x : NaN,
+    );
+    const s = 2 ** k;
+    let i0 = Infinity;
+    let i1 = -1;
+    let j0 = Infinity;
+    let j1 = -1;
+    for (let i = 0; i < LR; i++)
+      for (let j = 0; j < LC; j++)
+        if (flags[i * LC + j] !== NO_DATA) {
+          if (i < i0) i0 = i;
+          if (i > i1) i1 = i;
+          if (j < j0) j0 = j;
+          if (j > j1) j1 = j;
+        }
+    return {
+      ref: { file: ref.file, dataset: ref.dataset, ...(ref.date ? { date: ref.date } : {}) },
+      grid: g,
+      units,
+      stats: computeStats(v),
+      statsStep: s,
+      validBox: i1 < 0 ? null : [i0 * s, j0 * s, Math.min(g.length, (i1 + 1) * s), Math.min(g.width, (j1 + 1) * s)],
+      stale: this.isStale(ref.file),
+    };
+  }
+
+  /** One Web Mercator tile (XYZ) of a layer, `pad` extra pixels on each side; null when it misses the grid. */
+  async tile(ref: LayerRef, z: number, x: number, y: number, pad = 0): Promise<LayerTile | null> {
+    const { r } = await this.reader(ref);
+    const t = sampleTile(r.grid, { z, x, y, size: TILE_SIZE, pad });
+    if (!t.window) return null;
+    const level = r.clampLevel(overviewLevel(t.density));
+    const { values, flags } = await this.classify(ref, r, (a) => a.sample(t, level));
+    return { n: t.n, size: TILE_SIZE, pad, level, values, flags };
+  }
+
+  /** The exact value of one pixel and its state (for the cursor readout). */
+  async value(ref: LayerRef, row: number, col: number): Promise<PixelValue> {
+    const { r } = await this.reader(ref);
+    const g = r.grid;
+    if (row < 0 || row >= g.length || col < 0 || col >= g.width)
+      throw new LayerError(`pixel (${row}, ${col}) is outside the ${g.length} × ${g.width} grid`);
+    const { values, flags } = await this.classify(ref, r, (a) => Float32Array.of(a.value(row, col)));
+    return {
+      row,
+      col,
+      value: values[0],
+      state: flags[0] === VALID ? 'ok' : flags[0] === NO_DATA ? 'nodata' : 'masked',
+    };
+  }
+
+  /** Forget what was read and close the files (a run rewrote them, another project was opened). */
+  clear(): void {
+    for (const f of this.files.values()) f.h5.close();
+    this.files.clear();
+    this.cache.clear();
+  }
+}
