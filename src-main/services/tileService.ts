@@ -28,6 +28,8 @@ interface OpenFile {
 
 export class TileService {
   private readonly files = new Map<string, OpenFile>();
+  /** what a layer reference resolved to, per file version (attributes, shape and dates read once) */
+  private readonly readers = new Map<string, { r: RasterReader; units: string }>();
   private readonly cache: ByteLru<Float32Array>;
 
   constructor(
@@ -47,7 +49,10 @@ export class TileService {
     const mtime = statSync(path).mtimeMs;
     const f = this.files.get(path);
     if (f && f.mtime === mtime) return f;
-    f?.h5.close();
+    if (f) {
+      f.h5.close();
+      for (const k of this.readers.keys()) if (k.startsWith(`${path}\0`)) this.readers.delete(k);
+    }
     const h5 = await H5Reader.open(path);
     const o = { mtime, h5 };
     this.files.set(path, o);
@@ -58,6 +63,9 @@ export class TileService {
   private async reader(ref: LayerRef): Promise<{ r: RasterReader; units: string }> {
     const path = this.layers.resolveFile(ref.file);
     const { h5, mtime } = await this.open(path);
+    const memo = `${path}\0${mtime}\0${ref.dataset}\0${ref.date ?? ''}`;
+    const known = this.readers.get(memo);
+    if (known) return known;
     if (!h5.has(ref.dataset))
       throw new LayerError(`${ref.file}: no dataset "${ref.dataset}" (has: ${h5.keys().join(', ')})`);
     const attrs = h5.attrs;
@@ -78,10 +86,13 @@ export class TileService {
     } else if (shape.length !== 2)
       throw new LayerError(`${ref.file}:${ref.dataset} is ${shape.length}-D; only maps and stacks are shown`);
     const key = `${path}\0${mtime}\0${ref.dataset}\0${band ?? ''}`;
-    return {
+    const out = {
       r: new RasterReader(h5, ref.dataset, band, grid, key, this.cache, this.opts.wholeLevelBytes),
       units: unitsOf(ref.file, ref.dataset, attrs.UNIT),
     };
+    if (this.readers.size > 256) this.readers.clear();
+    this.readers.set(memo, out);
+    return out;
   }
 
   /** An auxiliary mask on the same grid, or null when the file is absent or on another grid. */
@@ -183,6 +194,7 @@ export class TileService {
   clear(): void {
     for (const f of this.files.values()) f.h5.close();
     this.files.clear();
+    this.readers.clear();
     this.cache.clear();
   }
 }
