@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { H5Reader, type NumericArray } from '../../src-core/node/formats/h5';
-import { gridOf, rowColToLatLon, latLonToRowCol } from '../../src-core/node/formats/mintpyFiles';
+import { GRID_ATTRS, gridOf, rowColToLatLon, latLonToRowCol } from '../../src-core/node/formats/mintpyFiles';
 import { decimalYear } from '../../src-core/common/time/dates';
 import { evaluateModel } from '../../src-core/common/timefunc/fitTile';
 import { datasetSpecs, defaultModel, numParams, parseTimeFuncOptions } from '../../src-core/common/timefunc/model';
@@ -142,7 +142,7 @@ export class LayerService {
         continue; // a file being written or broken: not listed
       }
       try {
-        const attrs = r.attrs;
+        const attrs = r.attrsNamed([...GRID_ATTRS, 'UNIT']);
         if (!gridOf(attrs, p)) continue;
         for (const d of kf.datasets) {
           if (!r.has(d.name)) continue;

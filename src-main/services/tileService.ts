@@ -7,10 +7,10 @@
  */
 import { statSync } from 'node:fs';
 import { H5Reader } from '../../src-core/node/formats/h5';
-import { gridOf } from '../../src-core/node/formats/mintpyFiles';
+import { GRID_ATTRS, gridOf } from '../../src-core/node/formats/mintpyFiles';
 import { overviewLevel, sampleTile } from '../../src-core/common/geo/tileSampling';
-import type { LayerMeta, LayerRef, LayerTile, PixelValue } from '../../src-shared/api';
-import { computeStats, LayerError, type LayerService, unitsOf } from './layerService';
+import type { LayerMeta, LayerRef, LayerStats, LayerTile, PixelValue } from '../../src-shared/api';
+import { LayerError, type LayerService, unitsOf } from './layerService';
 import { ByteLru } from '../../src-core/common/util/byteLru';
 import { MASKED_OUT, NO_DATA, noDataRule, VALID } from './tiles/noData';
 import { RasterReader } from './tiles/rasterReader';
@@ -24,6 +24,8 @@ const STATS_PIXELS = 1_000_000;
 interface OpenFile {
   mtime: number;
   h5: H5Reader;
+  /** the root attributes the map needs, read once by name (reading all ~100 of MintPy's is slow in h5wasm) */
+  attrs?: Record<string, string>;
 }
 
 export class TileService {
@@ -62,13 +64,14 @@ export class TileService {
   /** The 2-D raster a layer reference names (a band of a stack for a date or pair). */
   private async reader(ref: LayerRef): Promise<{ r: RasterReader; units: string }> {
     const path = this.layers.resolveFile(ref.file);
-    const { h5, mtime } = await this.open(path);
+    const file = await this.open(path);
+    const { h5, mtime } = file;
     const memo = `${path}\0${mtime}\0${ref.dataset}\0${ref.date ?? ''}`;
     const known = this.readers.get(memo);
     if (known) return known;
     if (!h5.has(ref.dataset))
       throw new LayerError(`${ref.file}: no dataset "${ref.dataset}" (has: ${h5.keys().join(', ')})`);
-    const attrs = h5.attrs;
+    const attrs = (file.attrs ??= h5.attrsNamed([...GRID_ATTRS, 'UNIT']));
     const grid = gridOf(attrs, path);
     if (!grid)
       throw new LayerError(`${ref.file}: no map grid (X_FIRST/Y_FIRST): radar-coordinate files are not mapped`);
@@ -137,28 +140,30 @@ export class TileService {
     const [LR, LC] = r.levelShape(k);
     const { values, flags } = await this.classify(ref, r, (x) => x.level(k));
     // colour limits from the valid, unmasked pixels (all pixels with data when the mask hides everything)
-    const anyValid = flags.some((f) => f === VALID);
-    const v = Float32Array.from(values, (x, i) =>
-      flags[i] === VALID || (!anyValid && flags[i] !== NO_DATA) ? x : NaN,
-    );
+    const anyValid = flags.includes(VALID);
     const s = 2 ** k;
-    let i0 = Infinity;
+    // the rows and columns with data (for a pair's footprint)
+    let i0 = LR;
     let i1 = -1;
-    let j0 = Infinity;
+    let j0 = LC;
     let j1 = -1;
-    for (let i = 0; i < LR; i++)
-      for (let j = 0; j < LC; j++)
-        if (flags[i * LC + j] !== NO_DATA) {
-          if (i < i0) i0 = i;
-          if (i > i1) i1 = i;
-          if (j < j0) j0 = j;
-          if (j > j1) j1 = j;
-        }
+    for (let i = 0; i < LR; i++) {
+      const row = flags.subarray(i * LC, (i + 1) * LC);
+      let a = 0;
+      while (a < LC && row[a] === NO_DATA) a++;
+      if (a === LC) continue;
+      let b = LC - 1;
+      while (row[b] === NO_DATA) b--;
+      if (i < i0) i0 = i;
+      i1 = i;
+      if (a < j0) j0 = a;
+      if (b > j1) j1 = b;
+    }
     return {
       ref: { file: ref.file, dataset: ref.dataset, ...(ref.date ? { date: ref.date } : {}) },
       grid: g,
       units,
-      stats: computeStats(v),
+      stats: statsOf(values, flags, anyValid ? [VALID] : [VALID, MASKED_OUT]),
       statsStep: s,
       validBox: i1 < 0 ? null : [i0 * s, j0 * s, Math.min(g.length, (i1 + 1) * s), Math.min(g.width, (j1 + 1) * s)],
       stale: this.isStale(ref.file),
@@ -197,4 +202,38 @@ export class TileService {
     this.readers.clear();
     this.cache.clear();
   }
+}
+
+/**
+ * Minimum, maximum, mean, count and the 2nd / 98th percentiles of the values whose flag is in `keep`
+ * (the same definitions as layerService's computeStats: percentile = sorted[round(p·(n−1))]).
+ */
+export function statsOf(values: Float32Array, flags: Uint8Array, keep: number[]): LayerStats {
+  const ok = new Uint8Array(4);
+  for (const f of keep) ok[f] = 1;
+  const v = new Float32Array(values.length);
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (ok[flags[i]] && Number.isFinite(x)) {
+      v[n++] = x;
+      sum += x;
+    }
+  }
+  if (!n) return { min: NaN, max: NaN, mean: NaN, p2: NaN, p98: NaN, validCount: 0 };
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (v[i] < min) min = v[i];
+    if (v[i] > max) max = v[i];
+  }
+  // percentiles from a strided sample of ≤ 200k values (as computeStats): enough for colour limits
+  const stride = Math.max(1, Math.floor(n / 200_000));
+  const s = new Float32Array(Math.ceil(n / stride));
+  for (let i = 0, k = 0; i < n; i += stride) s[k++] = v[i];
+  s.sort();
+  const m = s.length;
+  const q = (p: number) => s[Math.min(m - 1, Math.max(0, Math.round(p * (m - 1))))];
+  return { min, max, mean: sum / n, p2: q(0.02), p98: q(0.98), validCount: n };
 }

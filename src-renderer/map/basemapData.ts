@@ -1,29 +1,28 @@
 /**
- * Offline basemap data: land and coastlines (world-atlas), US state and county lines (us-atlas), turned
- * into GeoJSON with topojson-client. No network tiles; counties load lazily (a separate chunk).
+ * Offline basemap data (no network tiles), made in a worker (workers/basemap.worker.ts) and delivered as
+ * blob URLs of GeoJSON for MapLibre's GeoJSON sources: land, coastlines, US states; counties on request.
  */
-import { feature, mesh } from 'topojson-client';
-import type { Topology, GeometryObject } from 'topojson-specification';
+let worker: Worker | null = null;
 
-type Topo = Topology<Record<string, GeometryObject>>;
-
-export async function basemapData(): Promise<{
-  land: GeoJSON.GeoJSON;
-  states: GeoJSON.GeoJSON;
-  coast: GeoJSON.GeoJSON;
-}> {
-  const [landTopo, statesTopo] = await Promise.all([
-    import('world-atlas/land-50m.json').then((m) => m.default as unknown as Topo),
-    import('us-atlas/states-10m.json').then((m) => m.default as unknown as Topo),
-  ]);
-  return {
-    land: feature(landTopo, landTopo.objects.land) as GeoJSON.GeoJSON,
-    coast: mesh(landTopo, landTopo.objects.land) as GeoJSON.GeoJSON,
-    states: mesh(statesTopo, statesTopo.objects.states, (a, b) => a !== b) as GeoJSON.GeoJSON,
-  };
+function ask<T>(what: 'base' | 'counties'): Promise<T> {
+  worker ??= new Worker(new URL('../workers/basemap.worker.ts', import.meta.url), { type: 'module' });
+  const w = worker;
+  return new Promise((ok) => {
+    const on = (e: MessageEvent<T>) => {
+      if (what in (e.data as object) || (what === 'base' && 'land' in (e.data as object))) {
+        w.removeEventListener('message', on);
+        ok(e.data);
+      }
+    };
+    w.addEventListener('message', on);
+    w.postMessage(what);
+  });
 }
 
-export async function countiesData(): Promise<GeoJSON.GeoJSON> {
-  const t = (await import('us-atlas/counties-10m.json')).default as unknown as Topo;
-  return mesh(t, t.objects.counties, (a, b) => a !== b) as GeoJSON.GeoJSON;
+export function basemapData(): Promise<{ land: string; coast: string; states: string }> {
+  return ask('base');
+}
+
+export async function countiesData(): Promise<string> {
+  return (await ask<{ counties: string }>('counties')).counties;
 }

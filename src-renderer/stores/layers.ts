@@ -86,25 +86,35 @@ export const useLayersStore = defineStore('layers', () => {
   }
 
   let showSeq = 0;
+  let metaTimer: ReturnType<typeof setTimeout> | undefined;
   /**
    * Show a layer (or another date of it); `keepLimits` keeps the colour settings the user chose. Another
-   * date of the shown layer goes to the map at once (its tiles start loading) and its description follows.
+   * date of the shown layer goes to the map at once (its tiles start loading): nothing else about the layer
+   * changes with the date but an interferogram's footprint, fetched once the stepping pauses.
    */
   async function show(ref: LayerRef, keepLimits = false): Promise<void> {
     const seq = ++showSeq;
+    clearTimeout(metaTimer);
     const id = `${ref.file}:${ref.dataset}`;
     const prev = entries.value[0];
-    const sameLayer = keepLimits && prev?.id === id;
-    if (sameLayer) entries.value = [{ ...prev, ref: { ...ref } }, ...entries.value.slice(1)];
+    const m0 = meta.value;
+    if (keepLimits && prev?.id === id && m0 && `${m0.ref.file}:${m0.ref.dataset}` === id) {
+      entries.value = [{ ...prev, ref: { ...ref } }, ...entries.value.slice(1)];
+      meta.value = markRaw({ ...m0, ref: { ...ref } });
+      if (ref.file === 'inputs/ifgramStack.h5')
+        metaTimer = setTimeout(async () => {
+          const m = await useUiStore().guarded(() => api.layerMeta(ref), `Reading ${ref.file}:${ref.dataset}`);
+          if (m && seq === showSeq) meta.value = markRaw(m);
+        }, 400);
+      return;
+    }
     const m = await useUiStore().guarded(() => api.layerMeta(ref), `Reading ${ref.file}:${ref.dataset}`);
     if (!m || seq !== showSeq) return;
-    if (!sameLayer) {
-      const entry: LayerEntry =
-        keepLimits && prev
-          ? { ...prev, id, ref: { ...ref } }
-          : { id, ref: { ...ref }, visible: true, opacity: prev?.opacity ?? 0.85, ...defaultDisplay(m) };
-      entries.value = [entry, ...entries.value.slice(1)];
-    }
+    const entry: LayerEntry =
+      keepLimits && prev
+        ? { ...prev, id, ref: { ...ref } }
+        : { id, ref: { ...ref }, visible: true, opacity: prev?.opacity ?? 0.85, ...defaultDisplay(m) };
+    entries.value = [entry, ...entries.value.slice(1)];
     meta.value = markRaw(m);
   }
 

@@ -38,7 +38,9 @@ function stack(name: string, args: string[], lastStep: string): string {
       stdio: 'inherit',
     });
     execFileSync('touch', [done]);
-    console.log(`[measure] ${name}: generated and processed to ${lastStep} in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    console.log(
+      `[measure] ${name}: generated and processed to ${lastStep} in ${((Date.now() - t) / 1000).toFixed(0)} s`,
+    );
   }
   return folder;
 }
@@ -48,69 +50,61 @@ const stats = (xs: number[]) => {
   return `min ${s[0].toFixed(0)} ms, median ${s[Math.floor(s.length / 2)].toFixed(0)} ms, max ${s[s.length - 1].toFixed(0)} ms (n = ${s.length})`;
 };
 
-/** In the page: longtask observer and a "data tiles in view drawn" waiter. */
-async function instrument(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longtasks: { start: number; dur: number }[] };
-    w.__longtasks = [];
-    new PerformanceObserver((l) => {
-      for (const e of l.getEntries()) w.__longtasks.push({ start: e.startTime, dur: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
-}
-
 /**
- * Milliseconds from `t0` (performance.now() in the page) until the data source shows a URL containing
- * `want` and every tile in view is loaded and drawn.
+ * In the page (plain JS: this file is type-checked without the DOM): a longtask observer, "the data tiles
+ * in view are drawn" and "the series chart shows a new pixel" waiters, timed from a performance.now().
  */
-async function drawnAfter(page: Page, t0: number, want: string): Promise<number> {
-  return page.evaluate(
-    ([t0, want]) =>
-      new Promise<number>((ok, fail) => {
-        type M = {
-          getSource(id: string): { tiles?: string[] } | undefined;
-          isSourceLoaded(id: string): boolean;
-          areTilesLoaded(): boolean;
-          once(e: string, f: () => void): void;
-        };
-        const m = (window as unknown as { __insarMap: M }).__insarMap;
-        const give = setTimeout(() => fail(new Error(`not drawn: ${want}`)), 60_000);
-        const check = () => {
-          const s = m.getSource('data');
-          const url = decodeURIComponent(s?.tiles?.[0] ?? '');
-          if (s && url.includes(want) && m.isSourceLoaded('data') && m.areTilesLoaded()) {
-            // the frame with the new tiles
-            requestAnimationFrame(() => {
-              clearTimeout(give);
-              ok(performance.now() - t0);
-            });
-          } else requestAnimationFrame(check);
-        };
-        check();
-      }),
-    [t0, want] as const,
-  );
+const PROBE = `
+window.__longtasks = [];
+new PerformanceObserver((l) => {
+  for (const e of l.getEntries()) window.__longtasks.push({ start: e.startTime, dur: e.duration });
+}).observe({ type: 'longtask', buffered: true });
+window.__probe = {
+  drawnAfter(t0, want) {
+    return new Promise((ok, fail) => {
+      const m = window.__insarMap;
+      const give = setTimeout(() => fail(new Error('not drawn: ' + want)), 120000);
+      const check = () => {
+        const s = m.getSource('data');
+        const url = decodeURIComponent((s && s.tiles && s.tiles[0]) || '');
+        if (s && url.includes(want) && m.isSourceLoaded('data') && m.areTilesLoaded())
+          requestAnimationFrame(() => { clearTimeout(give); ok(performance.now() - t0); });
+        else requestAnimationFrame(check);
+      };
+      check();
+    });
+  },
+  seriesAfter(t0, before) {
+    return new Promise((ok) => {
+      const check = () => {
+        const h = (document.querySelector('[data-testid="series"] h3') || {}).textContent || '';
+        if (h && h !== before) requestAnimationFrame(() => ok(performance.now() - t0));
+        else requestAnimationFrame(check);
+      };
+      check();
+    });
+  },
+  longest(a, b) {
+    return Math.max(0, ...window.__longtasks.filter((t) => t.start + t.dur >= a && t.start <= b).map((t) => t.dur));
+  },
+  run(code) {
+    new Function('m', code)(window.__insarMap);
+  },
+};
+`;
+
+async function instrument(page: Page): Promise<void> {
+  await page.addInitScript({ content: PROBE });
 }
 
-const now = (page: Page) => page.evaluate(() => performance.now());
-const longest = async (page: Page, from: number, to: number) =>
-  page.evaluate(
-    ([a, b]) =>
-      Math.max(
-        0,
-        ...(window as unknown as { __longtasks: { start: number; dur: number }[] }).__longtasks
-          .filter((t) => t.start + t.dur >= a && t.start <= b)
-          .map((t) => t.dur),
-      ),
-    [from, to] as const,
-  );
+const now = (page: Page) => page.evaluate('performance.now()') as Promise<number>;
+/** ms from `t0` until the data source shows a tile URL containing `want` and every tile in view is drawn */
+const drawnAfter = (page: Page, t0: number, want: string) =>
+  page.evaluate(`__probe.drawnAfter(${t0}, ${JSON.stringify(want)})`) as Promise<number>;
+const longest = (page: Page, a: number, b: number) => page.evaluate(`__probe.longest(${a}, ${b})`) as Promise<number>;
 
 test('renderer timings at the notebook size', async ({ page }) => {
-  const folder = stack(
-    'notebook',
-    ['--rows', '1176', '--cols', '3060', '--dates', '31', '--pairs', '86'],
-    'velocity',
-  );
+  const folder = stack('notebook', ['--rows', '1176', '--cols', '3060', '--dates', '31', '--pairs', '86'], 'velocity');
   await instrument(page);
   await page.goto(URL_);
   await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
@@ -172,23 +166,14 @@ test('renderer timings at the notebook size', async ({ page }) => {
   for (let k = 0; k < 8; k++) {
     const x = box.x + box.width * (0.3 + 0.05 * k);
     const y = box.y + box.height * (0.4 + 0.02 * k);
+    const before =
+      (await page
+        .locator('[data-testid="series"] h3')
+        .textContent()
+        .catch(() => '')) ?? '';
     const t0 = await now(page);
     await page.mouse.click(x, y);
-    await expect(page.getByTestId('series')).toBeVisible();
-    const dt = await page.evaluate(
-      ([t0, k]) =>
-        new Promise<number>((ok) => {
-          const check = () => {
-            const h = document.querySelector('[data-testid="series"] h3')?.textContent ?? '';
-            if (h && document.body.dataset.seriesClick !== h && k >= 0) {
-              document.body.dataset.seriesClick = h;
-              requestAnimationFrame(() => ok(performance.now() - t0));
-            } else requestAnimationFrame(check);
-          };
-          check();
-        }),
-      [t0, k] as const,
-    );
+    const dt = (await page.evaluate(`__probe.seriesAfter(${t0}, ${JSON.stringify(before)})`)) as number;
     series.push(dt);
   }
   console.log(`[measure] pixel time series (click → chart drawn): ${stats(series)}`);
@@ -203,11 +188,7 @@ function procMemory(pid: number): { rss: number; hwm: number } {
 }
 
 test('a 9618 × 6898 single-date layer: open, pan, zoom, peak renderer memory', async ({ page }) => {
-  const folder = stack(
-    'disp',
-    ['--rows', '6898', '--cols', '9618', '--dates', '2', '--pairs', '1'],
-    'load_data',
-  );
+  const folder = stack('disp', ['--rows', '6898', '--cols', '9618', '--dates', '2', '--pairs', '1'], 'load_data');
   await instrument(page);
   await page.goto(URL_);
   await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
@@ -233,7 +214,9 @@ test('a 9618 × 6898 single-date layer: open, pan, zoom, peak renderer memory', 
   await page.getByTestId('open-project').click();
   await expect(page.getByTestId('project-name')).toContainText('disp');
   const info = await call<ProjectInfo>('projectInfo');
-  console.log(`[measure] DISP-sized grid: ${info.grid!.length} × ${info.grid!.width} px (${((info.grid!.length * info.grid!.width) / 1e6).toFixed(1)} Mpx)`);
+  console.log(
+    `[measure] DISP-sized grid: ${info.grid!.length} × ${info.grid!.width} px (${((info.grid!.length * info.grid!.width) / 1e6).toFixed(1)} Mpx)`,
+  );
   // the pair's unwrapped phase: select the pair with the keyboard, show its layer
   await page.getByTestId('tab-network').click();
   await page.getByText('selects it only').click();
@@ -252,10 +235,7 @@ test('a 9618 × 6898 single-date layer: open, pan, zoom, peak renderer memory', 
     ['zoom out ×32', 'm.zoomTo(m.getZoom() - 5, { duration: 0 })'],
   ] as const) {
     t0 = await now(page);
-    await page.evaluate((code) => {
-      const m = (window as unknown as { __insarMap: unknown }).__insarMap;
-      new Function('m', code)(m);
-    }, js);
+    await page.evaluate(`__probe.run(${JSON.stringify(js)})`);
     moves.push([what, await drawnAfter(page, t0, '"dataset":"unwrapPhase"')]);
   }
   for (const [w, ms] of moves) console.log(`[measure]   ${w}: tiles in view drawn in ${ms.toFixed(0)} ms`);

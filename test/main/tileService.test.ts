@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { H5Writer } from '../../src-core/node/formats/h5';
 import { LayerService, computeStats } from '../../src-main/services/layerService';
 import { TileService } from '../../src-main/services/tileService';
-import { overviewLevel, sampleTile } from '../../src-core/common/geo/tileSampling';
+import { overviewLevel, sampleRowCol, sampleTile } from '../../src-core/common/geo/tileSampling';
 import type { Grid } from '../../src-shared/api';
 
 const L = 300;
@@ -122,9 +122,8 @@ describe('tiles', () => {
       const s = 2 ** a.level;
       const o = Math.floor(s / 2);
       let checked = 0;
-      for (let p = 0; p < t.rows.length; p += 97) {
-        const r = t.rows[p];
-        const c = t.cols[p];
+      for (let p = 0; p < t.n * t.n; p += 97) {
+        const [r, c] = sampleRowCol(t, Math.floor(p / t.n), p % t.n);
         if (r < 0 || !Number.isFinite(a.values[p]) || a.flags[p]) continue;
         const br = Math.min(Math.floor(r / s) * s + o, o + Math.floor((L - 1 - o) / s) * s);
         const bc = Math.min(Math.floor(c / s) * s + o, o + Math.floor((W - 1 - o) / s) * s);
@@ -170,5 +169,47 @@ describe('meta and values', () => {
     expect((await tiles.value(ref, 7, 9)).state).toBe('masked');
     expect((await tiles.value({ file: 'numInvIfgram.h5', dataset: 'mask' }, 6, 8)).state).toBe('ok');
     await expect(tiles.value(ref, L, 0)).rejects.toThrow('pixel (300, 0) is outside the 300 × 500 grid');
+  });
+});
+
+describe('tile sampling in any grid CRS', () => {
+  /** lon/lat of the centre of tile pixel (px, py), Web Mercator written out here */
+  const lonLat = (z: number, x: number, y: number, px: number, py: number): [number, number] => {
+    const n = 2 ** z * 256;
+    const lon = ((x * 256 + px + 0.5) / n) * 360 - 180;
+    const lat = (Math.atan(Math.sinh(Math.PI * (1 - (2 * (y * 256 + py + 0.5)) / n))) * 180) / Math.PI;
+    return [lon, lat];
+  };
+  test('a UTM grid (EPSG:32611, not separable): each sample is the pixel its centre falls in', async () => {
+    const { lonLatToPixel } = await import('../../src-core/common/geo/gridCoords');
+    const utm = { length: 400, width: 300, xFirst: 300000, yFirst: 4000000, xStep: 30, yStep: -30, epsg: 32611 };
+    const [lon, lat] = (await import('../../src-core/common/geo/gridCoords')).xyToLonLat(utm, 304500, 3994000);
+    const { x, y } = tileAt(lon, lat, 14);
+    const t = sampleTile(utm, { z: 14, x, y, size: 256, pad: 0 });
+    expect(t.separable).toBe(false);
+    let inside = 0;
+    for (let k = 0; k < 500; k++) {
+      const i = (k * 37) % 256;
+      const j = (k * 101) % 256;
+      const [fr, fc] = lonLatToPixel(utm, ...lonLat(14, x, y, j, i));
+      const want = fr >= 0 && fr < 400 && fc >= 0 && fc < 300 ? [Math.floor(fr), Math.floor(fc)] : [-1, -1];
+      expect(sampleRowCol(t, i, j)).toEqual(want);
+      if (want[0] >= 0) inside++;
+    }
+    expect(inside).toBeGreaterThan(100);
+  });
+  test('a lat/lon grid is separable and samples the same pixels', () => {
+    const { x, y } = tileAt(...centre(150, 250), 13);
+    const t = sampleTile(grid, { z: 13, x, y, size: 256, pad: 1 });
+    expect(t.separable).toBe(true);
+    for (let k = 0; k < 300; k++) {
+      const i = (k * 53) % 258;
+      const j = (k * 71) % 258;
+      const [lon, lat] = lonLat(13, x, y, j - 1, i - 1);
+      const fr = (lat - grid.yFirst) / grid.yStep;
+      const fc = (lon - grid.xFirst) / grid.xStep;
+      const want = fr >= 0 && fr < L && fc >= 0 && fc < W ? [Math.floor(fr), Math.floor(fc)] : [-1, -1];
+      expect(sampleRowCol(t, i, j)).toEqual(want);
+    }
   });
 });

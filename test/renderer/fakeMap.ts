@@ -73,6 +73,9 @@ export class FakeMap {
     if (!l) throw new Error(`no layer ${id}`);
     l.layout[k] = v;
   }
+  once(_event: string, f: () => void): void {
+    f();
+  }
   fitBounds(b: unknown): void {
     this.fitted.push(b);
   }

@@ -31,8 +31,8 @@ vi.mock('../../src-renderer/workers/rasterClient', () => ({
 }));
 // basemap data come from large JSON packages: not needed here
 vi.mock('../../src-renderer/map/basemapData', () => ({
-  basemapData: async () => ({ land: { type: 'FeatureCollection', features: [] }, coast: {}, states: {} }),
-  countiesData: async () => ({}),
+  basemapData: async () => ({ land: 'blob:land', coast: 'blob:coast', states: 'blob:states' }),
+  countiesData: async () => 'blob:counties',
 }));
 
 beforeEach(() => {

@@ -68,11 +68,6 @@ describe('layers', () => {
     expect(layers.active?.ref.date).toBe(DATES[3]);
     layers.setDisplay({ vmin: -5, vmax: 5, cmap: 'jet' });
     await layers.stepDate(-1);
-    expect(fakeApi.layerMeta).toHaveBeenLastCalledWith({
-      file: 'timeseries.h5',
-      dataset: 'timeseries',
-      date: DATES[2],
-    });
     expect(layers.active).toMatchObject({ ref: { date: DATES[2] }, vmin: -5, vmax: 5, cmap: 'jet' });
     await layers.stepDate('first');
     expect(layers.active?.ref.date).toBe(DATES[0]);
@@ -81,14 +76,25 @@ describe('layers', () => {
     await layers.stepDate('last');
     expect(layers.active?.ref.date).toBe(DATES[3]);
   });
-  test('a date step goes to the map at once; its description follows', async () => {
+  test('a date step goes to the map at once, without asking main; a pair step fetches its footprint later', async () => {
     await opened();
     const layers = useLayersStore();
     await layers.pick('timeseries.h5:timeseries');
-    const step = layers.stepDate(-1);
-    expect(layers.active?.ref.date).toBe(DATES[2]); // before main answers
-    await step;
+    fakeApi.layerMeta.mockClear();
+    await layers.stepDate(-1);
+    expect(layers.active?.ref.date).toBe(DATES[2]);
     expect(layers.meta?.ref.date).toBe(DATES[2]);
+    expect(fakeApi.layerMeta).not.toHaveBeenCalled();
+    vi.useFakeTimers();
+    await layers.pick('inputs/ifgramStack.h5:coherence');
+    fakeApi.layerMeta.mockClear();
+    await layers.stepDate(1);
+    await layers.stepDate(1);
+    expect(fakeApi.layerMeta).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(fakeApi.layerMeta).toHaveBeenCalledTimes(1);
+    expect(fakeApi.layerMeta).toHaveBeenCalledWith(expect.objectContaining({ date: '20200113_20200125' }));
+    vi.useRealTimers();
   });
   test('pair layers are offered once a pair is selected', async () => {
     await opened();

@@ -19,13 +19,28 @@ export interface TileRequest {
 export interface TileSampling {
   /** side of the sampled square: size + 2·pad */
   n: number;
-  /** grid row and column shown by each sampled pixel (row-major n × n); −1 outside the grid */
+  /**
+   * Grid row and column shown by each sampled pixel (−1 outside the grid). Separable (lat/lon grids): the
+   * row depends on the sample's row only and the column on its column only, `rows` and `cols` have n
+   * entries; otherwise n × n entries, row-major. `sampleRowCol` reads either.
+   */
+  separable: boolean;
   rows: Int32Array;
   cols: Int32Array;
   /** the grid window the in-grid samples fall in, inclusive, or null when the tile misses the grid */
   window: { r0: number; r1: number; c0: number; c1: number } | null;
   /** grid pixels per tile pixel (the larger of the two directions) */
   density: number;
+}
+
+/** The grid row and column of sample i, j (−1, −1 outside the grid). */
+export function sampleRowCol(t: TileSampling, i: number, j: number): [number, number] {
+  if (t.separable) {
+    const r = t.rows[i];
+    const c = t.cols[j];
+    return r < 0 || c < 0 ? [-1, -1] : [r, c];
+  }
+  return [t.rows[i * t.n + j], t.cols[i * t.n + j]];
 }
 
 /** lon/lat (degrees) of a point of a tile in tile pixel units (0…size across the tile; 0.5 = first centre). */
@@ -47,40 +62,47 @@ export function tilePointLonLat(
 
 export function sampleTile(g: GeoGrid, t: TileRequest): TileSampling {
   const n = t.size + 2 * t.pad;
-  const rows = new Int32Array(n * n);
-  const cols = new Int32Array(n * n);
   const toPixel = lonLatSampler(g);
   const frac = (i: number, j: number) =>
     toPixel(...tilePointLonLat(t.z, t.x, t.y, t.size, j - t.pad + 0.5, i - t.pad + 0.5));
+  const separable = gridEpsg(g) === 4326;
+  let rows: Int32Array;
+  let cols: Int32Array;
   let r0 = Infinity;
   let r1 = -1;
   let c0 = Infinity;
   let c1 = -1;
-  const put = (k: number, fr: number, fc: number) => {
-    const r = Math.floor(fr);
-    const c = Math.floor(fc);
-    if (r >= 0 && r < g.length && c >= 0 && c < g.width) {
-      rows[k] = r;
-      cols[k] = c;
-      if (r < r0) r0 = r;
-      if (r > r1) r1 = r;
-      if (c < c0) c0 = c;
-      if (c > c1) c1 = c;
-    } else rows[k] = cols[k] = -1;
-  };
-  if (gridEpsg(g) === 4326) {
-    // a lat/lon grid is separable: the row depends on the tile row only, the column on the tile column only
-    const fr = new Float64Array(n);
-    const fc = new Float64Array(n);
-    for (let i = 0; i < n; i++) fr[i] = frac(i, 0)[0];
-    for (let j = 0; j < n; j++) fc[j] = frac(0, j)[1];
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) put(i * n + j, fr[i], fc[j]);
-  } else
+  if (separable) {
+    // a lat/lon grid: the row depends on the tile row only, the column on the tile column only
+    rows = new Int32Array(n);
+    cols = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = Math.floor(frac(i, 0)[0]);
+      rows[i] = r >= 0 && r < g.length ? r : -1;
+    }
+    for (let j = 0; j < n; j++) {
+      const c = Math.floor(frac(0, j)[1]);
+      cols[j] = c >= 0 && c < g.width ? c : -1;
+    }
+    for (const r of rows) if (r >= 0) [r0, r1] = [Math.min(r0, r), Math.max(r1, r)];
+    for (const c of cols) if (c >= 0) [c0, c1] = [Math.min(c0, c), Math.max(c1, c)];
+    if (r1 < 0 || c1 < 0) r1 = -1;
+  } else {
+    rows = new Int32Array(n * n);
+    cols = new Int32Array(n * n);
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) {
         const [fr, fc] = frac(i, j);
-        put(i * n + j, fr, fc);
+        const r = Math.floor(fr);
+        const c = Math.floor(fc);
+        const k = i * n + j;
+        if (r >= 0 && r < g.length && c >= 0 && c < g.width) {
+          rows[k] = r;
+          cols[k] = c;
+          [r0, r1, c0, c1] = [Math.min(r0, r), Math.max(r1, r), Math.min(c0, c), Math.max(c1, c)];
+        } else rows[k] = cols[k] = -1;
       }
+  }
   // grid pixels per tile pixel, measured across the tile through its centre
   const m = Math.floor(n / 2);
   const a = frac(m, 0);
@@ -89,7 +111,14 @@ export function sampleTile(g: GeoGrid, t: TileRequest): TileSampling {
   const d = frac(n - 1, m);
   const density =
     Math.max(Math.hypot(b[0] - a[0], b[1] - a[1]), Math.hypot(d[0] - c[0], d[1] - c[1])) / Math.max(1, n - 1);
-  return { n, rows, cols, window: r1 < 0 ? null : { r0, r1, c0, c1 }, density: Number.isFinite(density) ? density : 1 };
+  return {
+    n,
+    separable,
+    rows,
+    cols,
+    window: r1 < 0 ? null : { r0, r1, c0, c1 },
+    density: Number.isFinite(density) ? density : 1,
+  };
 }
 
 /** The overview level for a density: the coarsest 2^k subsampling still at least as fine as the tile's pixels. */

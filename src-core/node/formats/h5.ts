@@ -94,6 +94,24 @@ export class H5Reader {
     return attrsOf(this.f as never);
   }
 
+  /**
+   * Some root attributes by name (absent ones left out). Much faster than `attrs` on MintPy's files, which
+   * carry ~100 attributes that h5wasm's `attrs` reads one by one (measured 100–150 ms against < 1 ms for 7).
+   */
+  attrsNamed(names: readonly string[]): Attrs {
+    const out: Attrs = {};
+    for (const n of names) {
+      let v: unknown;
+      try {
+        v = this.f.get_attribute(n, false);
+      } catch {
+        continue; // no such attribute
+      }
+      if (v !== null && v !== undefined) out[n] = attrToString(v);
+    }
+    return out;
+  }
+
   keys(): string[] {
     return this.f.keys();
   }

@@ -49,12 +49,12 @@ export default defineMapLayer({
       (map.getSource('basemap-land') as GeoJSONSource).setData(b.land);
       (map.getSource('basemap-coast') as GeoJSONSource).setData(b.coast);
       (map.getSource('basemap-states') as GeoJSONSource).setData(b.states);
-      document.body.dataset.basemap = 'ready';
+      map.once('idle', () => (document.body.dataset.basemap = 'ready'));
     });
     void countiesData().then((c) => (map.getSource('basemap-counties') as GeoJSONSource | undefined)?.setData(c));
   },
-  update({ map }, { theme }) {
-    paint(map, theme);
+  update({ map }, { theme }, prev) {
+    if (theme !== prev.theme) paint(map, theme);
   },
   remove({ map }) {
     for (const l of present(map, LAYERS)) map.removeLayer(l);

@@ -1,10 +1,13 @@
 /**
  * The shown data layer as map tiles at the zoom in view, coloured in the raster worker with the shared
- * colormap. Colours, limits and the mask re-colour the tiles in view (their values stay cached); a date
- * step fetches the new date's tiles in view; opacity and visibility are paint changes.
+ * colormap. A new picture on the same grid (another date or pair, layer, colours, limits, mask) makes the
+ * tiles in view first — raw values come from the cache when only the colours change — while the map keeps
+ * the old picture, then swaps them in together: one frame, not one per tile. Opacity and visibility are
+ * paint changes.
  */
 import type { Grid } from '../../../src-shared/api';
 import { useLayersStore, type LayerEntry } from '../../stores/layers';
+import { prepareTiles, type TileSourceDef } from '../tiles/protocol';
 import { removeTileLayer, showTileLayer } from '../tiles/tileLayer';
 import { defineMapLayer, type MapContext } from './types';
 
@@ -20,27 +23,40 @@ interface State {
   generation: number;
 }
 
+function def(s: State, e: LayerEntry): TileSourceDef {
+  return {
+    kind: 'data',
+    ref: e.ref,
+    generation: s.generation,
+    display: { cmap: e.cmap, vmin: e.vmin, vmax: e.vmax, scale: s.scale, maskOn: s.maskOn, noDataRgba: NO_DATA_RGBA },
+  };
+}
+
 function draw({ map, beforeId }: MapContext, s: State): void {
   const e = s.entry;
   if (!e || !s.grid) return removeTileLayer(map, ID);
-  showTileLayer(
-    map,
-    ID,
-    {
-      kind: 'data',
-      ref: e.ref,
-      generation: s.generation,
-      display: { cmap: e.cmap, vmin: e.vmin, vmax: e.vmax, scale: s.scale, maskOn: s.maskOn, noDataRgba: NO_DATA_RGBA },
-    },
-    {
-      grid: s.grid,
-      overzoom: 2,
-      beforeId: beforeId(),
-      paint: { 'raster-opacity': e.opacity, 'raster-resampling': 'nearest', 'raster-fade-duration': 0 },
-    },
-  );
+  showTileLayer(map, ID, def(s, e), {
+    grid: s.grid,
+    overzoom: 2,
+    beforeId: beforeId(),
+    paint: { 'raster-opacity': e.opacity, 'raster-resampling': 'nearest', 'raster-fade-duration': 0 },
+  });
   map.setPaintProperty(ID, 'raster-opacity', e.opacity);
   map.setLayoutProperty(ID, 'visibility', e.visible ? 'visible' : 'none');
+}
+
+let seq = 0;
+
+async function update(ctx: MapContext, s: State, prev: State): Promise<void> {
+  const my = ++seq;
+  const e = s.entry;
+  const sameGrid = JSON.stringify(s.grid) === JSON.stringify(prev.grid);
+  if (e && s.grid && prev.entry && sameGrid && ctx.map.getSource(ID)) {
+    const next = def(s, e);
+    if (JSON.stringify(next) !== JSON.stringify(def(prev, prev.entry)))
+      if (!(await prepareTiles(ID, next)) || my !== seq) return; // a newer change came meanwhile
+  }
+  if (my === seq) draw(ctx, s);
 }
 
 export default defineMapLayer<State>({
@@ -57,7 +73,7 @@ export default defineMapLayer<State>({
     };
   },
   add: draw,
-  update: draw,
+  update,
   remove: ({ map }) => removeTileLayer(map, ID),
   layerIds: (map) => (map.getLayer(ID) ? [ID] : []),
 });

@@ -36,8 +36,9 @@ export default defineMapLayer({
     );
   },
   update({ map }, s, prev) {
-    if (s.meta !== prev.meta) setGeoJson(map, ID, footprint(s.meta));
-    map.setPaintProperty(LAYERS[0], 'line-color', color(s.theme));
+    const f = footprint(s.meta);
+    if (JSON.stringify(f) !== JSON.stringify(footprint(prev.meta))) setGeoJson(map, ID, f);
+    if (s.theme !== prev.theme) map.setPaintProperty(LAYERS[0], 'line-color', color(s.theme));
   },
   remove: ({ map }) => removeGeoJson(map, ID, LAYERS),
   layerIds: (map) => present(map, LAYERS),
