@@ -268,14 +268,8 @@ export const API = {
   getLayer: method<LayerData>()(s.str(1024), s.str(256), s.opt(s.str(64))),
   /** a layer for the map: grid, units, colour-limit statistics, data box (no values) */
   layerMeta: method<LayerMeta>()(s.layerRef),
-  /** one Web Mercator tile (z, x, y) of a layer with `pad` extra pixels per side; null off the grid */
-  layerTile: method<LayerTile | null>()(
-    s.layerRef,
-    s.int(0, 24),
-    s.int(0, 2 ** 24),
-    s.int(0, 2 ** 24),
-    s.opt(s.int(0, 2)),
-  ),
+  /** Web Mercator tiles [z, x, y] of a layer with `pad` extra pixels per side (null: a tile off the grid) */
+  layerTiles: method<(LayerTile | null)[]>()(s.layerRef, s.tileList, s.opt(s.int(0, 2))),
   /** the value and state of one pixel (cursor readout) */
   layerValue: method<PixelValue>()(s.layerRef, s.int(), s.int()),
   pixelSeries: method<PixelSeries>()(s.int(), s.int()),

@@ -69,6 +69,15 @@ export const overrides = v.pipe(
   ),
 );
 
+/** Web Mercator tiles as [z, x, y] (XYZ scheme), at most 256 in one call. */
+export const tileList = v.pipe(
+  v.array(
+    v.strictTuple([int(0, 24), int(0, 2 ** 24), int(0, 2 ** 24)], 'expected a tile [z, x, y]'),
+    'expected an array of tiles [z, x, y]',
+  ),
+  v.maxLength(256, 'at most 256 tiles in one call'),
+);
+
 export const stepName = v.picklist(STEP_NAMES, `expected a step: ${STEP_NAMES.join(', ')}`);
 
 export const csvExport = v.variant(

@@ -92,7 +92,7 @@ export function createServices(opts: ServiceOptions): Services {
       return { ...data, stale: isOutputStale(file, stale) };
     },
     layerMeta: async (ref) => tiles.meta(ref),
-    layerTile: async (ref, z, x, y, pad) => tiles.tile(ref, z, x, y, pad),
+    layerTiles: async (ref, list, pad) => tiles.tiles(ref, list, pad),
     layerValue: async (ref, row, col) => tiles.value(ref, row, col),
     pixelSeries: async (row, col) => layers.pixelSeries(row, col),
     transect: async (ref, start, end, samples) => layers.transect(ref, start, end, samples),

@@ -108,6 +108,17 @@ function gridOrThrow(attrs: Record<string, string>, path: string): Grid {
 
 export class LayerService {
   private cache = new Map<string, { mtime: number; data: LayerData }>();
+  /** root attributes per file version (h5wasm reads MintPy's ~90 attributes in ~100 ms) */
+  private attrsCache = new Map<string, { mtime: number; attrs: Record<string, string> }>();
+
+  private attrsOf(r: H5Reader): Record<string, string> {
+    const mtime = statSync(r.path).mtimeMs;
+    const hit = this.attrsCache.get(r.path);
+    if (hit && hit.mtime === mtime) return hit.attrs;
+    const attrs = r.attrs;
+    this.attrsCache.set(r.path, { mtime, attrs });
+    return attrs;
+  }
 
   constructor(private readonly workDir: () => string | null) {}
 
@@ -222,7 +233,7 @@ export class LayerService {
     const r = await H5Reader.open(p);
     let out: PixelSeries;
     try {
-      const attrs = r.attrs;
+      const attrs = this.attrsOf(r);
       const grid = gridOrThrow(attrs, p);
       if (row < 0 || row >= grid.length || col < 0 || col >= grid.width)
         throw new LayerError(`pixel (${row}, ${col}) is outside the ${grid.length} × ${grid.width} grid`);
@@ -253,7 +264,7 @@ export class LayerService {
     if (existsSync(vp)) {
       const v = await H5Reader.open(vp);
       try {
-        const fit = fittedModelAt(v, row, col, out.dates);
+        const fit = fittedModelAt(v, row, col, out.dates, this.attrsOf(v));
         out.velocity = fit.velocity;
         out.model = fit.model;
         out.velocityStd = v.has('velocityStd') ? Number(v.readRows('velocityStd', row, row + 1)[col]) : NaN;
@@ -291,6 +302,7 @@ export class LayerService {
 
   clearCache(): void {
     this.cache.clear();
+    this.attrsCache.clear();
   }
 }
 
@@ -304,8 +316,8 @@ export function fittedModelAt(
   row: number,
   col: number,
   dates: string[],
+  attrs: Record<string, string> = v.attrs,
 ): { velocity: number; model: Float32Array } {
-  const attrs = v.attrs;
   const at = (ds: string) => (v.has(ds) ? Number(v.readRows(ds, row, row + 1)[col]) : NaN);
   const velocity = at('velocity');
   if (!Number.isFinite(velocity)) return { velocity, model: new Float32Array(0) };

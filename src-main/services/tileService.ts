@@ -180,6 +180,13 @@ export class TileService {
     return { n: t.n, size: TILE_SIZE, pad, level, values, flags };
   }
 
+  /** Several tiles of one layer (what the map asks for at once). */
+  async tiles(ref: LayerRef, list: [number, number, number][], pad = 0): Promise<(LayerTile | null)[]> {
+    const out: (LayerTile | null)[] = [];
+    for (const [z, x, y] of list) out.push(await this.tile(ref, z, x, y, pad));
+    return out;
+  }
+
   /** The exact value of one pixel and its state (for the cursor readout). */
   async value(ref: LayerRef, row: number, col: number): Promise<PixelValue> {
     const { r } = await this.reader(ref);

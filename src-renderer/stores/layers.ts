@@ -63,8 +63,11 @@ export const useLayersStore = defineStore('layers', () => {
   }
 
   async function refreshList(): Promise<void> {
-    const l = await useUiStore().guarded(() => api.listLayers(), 'Listing the layers');
-    list.value = l ?? [];
+    setList((await useUiStore().guarded(() => api.listLayers(), 'Listing the layers')) ?? []);
+  }
+
+  function setList(l: LayerInfo[]): void {
+    list.value = l;
   }
 
   /** Velocity if there is one, else the first map: what a freshly opened project shows. */
@@ -168,6 +171,7 @@ export const useLayersStore = defineStore('layers', () => {
     selectable,
     reset,
     refreshList,
+    setList,
     showDefault,
     show,
     pick,

@@ -19,11 +19,29 @@ export const useProjectStore = defineStore('project', () => {
   const edits = computed(() => info.value?.edits ?? null);
   const grid = computed(() => info.value?.grid ?? null);
 
+  /**
+   * At start: everything main can tell at once (capabilities, project, recent list, layers, network — all
+   * in parallel; the last two fail quietly when no project is open), then the default layer.
+   */
   async function init(): Promise<void> {
     const ui = useUiStore();
-    capabilities.value = (await ui.guarded(() => api.capabilities(), 'Connecting to the app')) ?? null;
-    await refresh();
-    if (info.value) await useLayersStore().showDefault();
+    const quiet = <T>(p: Promise<T>) => p.catch(() => null);
+    const [c, p, r, l, n] = await Promise.all([
+      ui.guarded(() => api.capabilities(), 'Connecting to the app'),
+      ui.guarded(() => api.projectInfo(), 'Reading the project'),
+      ui.guarded(() => api.recentProjects(), 'Reading the recent projects'),
+      quiet(api.listLayers()),
+      quiet(api.network()),
+    ]);
+    capabilities.value = c ?? null;
+    info.value = p ?? null;
+    recent.value = r ?? [];
+    useRunStore().followProject(info.value);
+    if (!info.value) return;
+    useNetworkStore().set(n);
+    if (l) useLayersStore().setList(l);
+    else await useLayersStore().refreshList();
+    await useLayersStore().showDefault();
   }
 
   /** Project info and the recent list from main. */
@@ -45,6 +63,7 @@ export const useProjectStore = defineStore('project', () => {
     await Promise.all([useLayersStore().refreshList(), useNetworkStore().refresh()]);
   }
 
+  /** Open a project: its layers and network in parallel, then the default layer (one projectInfo only). */
   async function open(folder: string): Promise<boolean> {
     const ui = useUiStore();
     const p = await ui.guarded(() => api.openProject(folder.trim()), 'Opening the project');
@@ -53,8 +72,14 @@ export const useProjectStore = defineStore('project', () => {
     useInspectStore().reset();
     useNetworkStore().reset();
     info.value = p;
-    await refresh();
-    await useLayersStore().showDefault();
+    useRunStore().followProject(p);
+    await Promise.all([
+      ui.guarded(() => api.recentProjects(), 'Reading the recent projects').then((r) => (recent.value = r ?? [])),
+      useNetworkStore().refresh(),
+      useLayersStore()
+        .refreshList()
+        .then(() => useLayersStore().showDefault()),
+    ]);
     return true;
   }
 

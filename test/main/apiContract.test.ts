@@ -51,7 +51,16 @@ function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
     ['listLayers', []],
     ['getLayer', ['velocity.h5', 'velocity']],
     ['layerMeta', [{ file: 'velocity.h5', dataset: 'velocity' }]],
-    ['layerTile', [{ file: 'velocity.h5', dataset: 'velocity' }, 12, 687, 1606]],
+    [
+      'layerTiles',
+      [
+        { file: 'velocity.h5', dataset: 'velocity' },
+        [
+          [12, 687, 1606],
+          [3, 0, 0],
+        ],
+      ],
+    ],
     ['layerValue', [{ file: 'velocity.h5', dataset: 'velocity' }, 5, 6]],
     ['pixelSeries', [5, 6]],
     ['transect', [{ file: 'velocity.h5', dataset: 'velocity' }, [36.13, -119.66], [36.12, -119.55], 20]],
@@ -137,8 +146,9 @@ describe('browser host', () => {
         expect(Array.from(l.values)).toEqual(Array.from(direct.values));
       }
       if (m === 'pixelSeries') expect((res as { values: Float32Array }).values).toBeInstanceOf(Float32Array);
-      if (m === 'layerTile') {
-        const t = res as { n: number; values: Float32Array; flags: Uint8Array };
+      if (m === 'layerTiles') {
+        const [t, off] = res as [{ n: number; values: Float32Array; flags: Uint8Array }, null];
+        expect(off).toBeNull();
         expect(t.values).toBeInstanceOf(Float32Array);
         expect(t.flags).toBeInstanceOf(Uint8Array);
         expect(t.values.length).toBe(t.n * t.n);

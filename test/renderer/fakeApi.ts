@@ -163,7 +163,9 @@ function makeFakeApi() {
       const { values: _v, ...m } = layer(ref.file, ref.dataset, ref.date);
       return { ...m, statsStep: 1, validBox: [0, 0, GRID.length, GRID.width] };
     }),
-    layerTile: vi.fn(async (): Promise<LayerTile | null> => null),
+    layerTiles: vi.fn(async (_ref: LayerRef, list: [number, number, number][]): Promise<(LayerTile | null)[]> =>
+      list.map(() => null),
+    ),
     layerValue: vi.fn(async (ref: LayerRef, row: number, col: number): Promise<PixelValue> => {
       const i = row * GRID.width + col;
       const value = layerValues(ref.file, ref.dataset, ref.date)[i];

@@ -18,6 +18,7 @@ import { useInspectStore } from '../../src-renderer/stores/inspect';
 import { useLayersStore } from '../../src-renderer/stores/layers';
 import { useOverlaysStore } from '../../src-renderer/stores/overlays';
 import { useNetworkStore } from '../../src-renderer/stores/network';
+import { useTilesStore } from '../../src-renderer/stores/tiles';
 import { useUiStore } from '../../src-renderer/stores/ui';
 
 vi.mock('../../src-renderer/api/client', async () => ({ api: (await import('./fakeApi')).fakeApi }));
@@ -107,7 +108,7 @@ describe('map-layer adapters', () => {
     await useProjectStore().open('/data/demo');
     const ref = { file: 'velocity.h5', dataset: 'velocity' };
     const raw = { n: 256, size: 256, pad: 0, level: 1, values: new Float32Array(65536), flags: new Uint8Array(65536) };
-    fakeApi.layerTile.mockResolvedValue(raw);
+    fakeApi.layerTiles.mockImplementation(async (_r, list) => list.map(() => raw));
     const display = {
       cmap: 'jet',
       vmin: 0,
@@ -120,8 +121,8 @@ describe('map-layer adapters', () => {
     await loadTile(tileUrl('data', k1).replace('{z}/{x}/{y}', '12/700/1600'));
     setTileSource('data', { kind: 'data', ref, display: { ...display, vmax: 2 }, generation: 0 });
     await loadTile('insar://data/12/700/1600?k=x');
-    expect(fakeApi.layerTile).toHaveBeenCalledTimes(1);
-    expect(fakeApi.layerTile).toHaveBeenCalledWith(ref, 12, 700, 1600, 0);
+    expect(fakeApi.layerTiles).toHaveBeenCalledTimes(1);
+    expect(fakeApi.layerTiles).toHaveBeenCalledWith(ref, [[12, 700, 1600]], 0);
     expect(colourCalls.map((c) => [c.task, c.params.vmax])).toEqual([
       ['colorTile', 1],
       ['colorTile', 2],
@@ -131,20 +132,20 @@ describe('map-layer adapters', () => {
       ref: { file: 'inputs/geometryGeo.h5', dataset: 'height' },
       generation: 0,
     });
-    fakeApi.layerTile.mockResolvedValue({ ...raw, n: 258, pad: 1, values: new Float32Array(258 * 258) });
+    fakeApi.layerTiles.mockImplementation(async (_r, list) =>
+      list.map(() => ({ ...raw, n: 258, pad: 1, values: new Float32Array(258 * 258) })),
+    );
     await loadTile('insar://hillshade/12/700/1600?k=y');
-    expect(fakeApi.layerTile).toHaveBeenLastCalledWith(
+    expect(fakeApi.layerTiles).toHaveBeenLastCalledWith(
       { file: 'inputs/geometryGeo.h5', dataset: 'height' },
-      12,
-      700,
-      1600,
+      [[12, 700, 1600]],
       1,
     );
     const h = colourCalls.at(-1)!;
     expect(h.task).toBe('hillshadeTile');
     // a tile pixel at z 12 near 36° N: 40075 km · cos(lat) / 2^20
     expect(h.params.dx as number).toBeCloseTo((40075016.686 * Math.cos((35.96 * Math.PI) / 180)) / 2 ** 20, -1);
-    fakeApi.layerTile.mockResolvedValue(null);
+    fakeApi.layerTiles.mockImplementation(async (_r, list) => list.map(() => null));
     expect(await loadTile('insar://data/3/0/0?k=z')).toBeNull();
   });
 
@@ -200,6 +201,28 @@ describe('map-layer adapters', () => {
     await flushPromises();
     expect(m.getLayer('basemap-land')!.paint['fill-color']).toBe(BASEMAP_COLORS.dark.land);
     stop();
+  });
+
+  test('tiles asked for together go to main in one call per layer; the hillshade waits for the data', async () => {
+    await useProjectStore().open('/data/demo');
+    fakeApi.layerTiles.mockClear();
+    const order: string[] = [];
+    fakeApi.layerTiles.mockImplementation(async (r, list) => {
+      order.push(`${r.dataset}:${list.length}`);
+      await new Promise((ok) => setTimeout(ok, 20));
+      return list.map(() => null);
+    });
+    const tiles = useTilesStore();
+    const v = { file: 'velocity.h5', dataset: 'velocity' };
+    const h = { file: 'inputs/geometryGeo.h5', dataset: 'height' };
+    await Promise.all([
+      tiles.tile(h, 9, 1, 1, 1, 'low'),
+      tiles.tile(v, 9, 1, 1),
+      tiles.tile(v, 9, 2, 1),
+      tiles.tile(v, 9, 2, 1), // the same tile: one request
+      tiles.tile(h, 9, 2, 1, 1, 'low'),
+    ]);
+    expect(order).toEqual(['velocity:2', 'height:2']);
   });
 
   test('a pair footprint is the box main reports around its data', async () => {

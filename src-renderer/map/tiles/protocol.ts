@@ -7,7 +7,7 @@
  */
 import * as maplibregl from 'maplibre-gl';
 import type { LayerRef } from '../../../src-shared/api';
-import { runTask } from '../../workers/rasterClient';
+import { runTask, startWorker } from '../../workers/rasterClient';
 import type { TileDisplay } from '../../workers/messages';
 import { useTilesStore } from '../../stores/tiles';
 
@@ -67,7 +67,7 @@ async function renderTile(def: TileSourceDef, z: number, x: number, y: number): 
     });
     return bitmap;
   }
-  const t = await tiles.tile(def.ref, z, x, y, 1);
+  const t = await tiles.tile(def.ref, z, x, y, 1, 'low');
   if (!t) return null;
   // heights sampled at tile pixel centres: the gradient is over tile pixels (the source stops at the DEM's
   // native zoom, where a tile pixel is about a DEM pixel; MapLibre upscales beyond)
@@ -168,6 +168,7 @@ export function registerTileProtocol(): void {
   registered = true;
   // every tile in view requested at once, so that they arrive (and are drawn) together
   maplibregl.setMaxParallelImageRequests(64);
+  startWorker(); // loaded while the app asks main for the project, not when the first tile arrives
   maplibregl.addProtocol('insar', async (params) => {
     const bitmap = await batched(() => loadTile(params.url));
     loaded.count++;
