@@ -43,6 +43,11 @@ export const useLayersStore = defineStore('layers', () => {
   );
   const dates = computed(() => activeInfo.value?.dates ?? null);
   const units = computed(() => (meta.value ? displayUnits(meta.value.units) : { label: '', scale: 1 }));
+  /**
+   * Whether the context layers (hillshade, basemap) may load: the project's own layer is described (its
+   * tiles go first), or there is none to show. The data first, the context after.
+   */
+  const contextMayLoad = computed(() => meta.value !== null || list.value.every((x) => x.kind === 'pair'));
   /** the DEM under the hillshade */
   const heightRef = computed<LayerRef | null>(() =>
     list.value.some((l) => l.file === 'inputs/geometryGeo.h5' && l.dataset === 'height')
@@ -164,6 +169,7 @@ export const useLayersStore = defineStore('layers', () => {
     meta,
     generation,
     heightRef,
+    contextMayLoad,
     active,
     activeInfo,
     dates,

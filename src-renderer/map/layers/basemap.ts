@@ -1,6 +1,8 @@
 /** The offline basemap (land, coast, state and county lines) in the colours of the light or dark theme. */
 import type { GeoJSONSource } from 'maplibre-gl';
 import { useUiStore, type Theme } from '../../stores/ui';
+import { useLayersStore } from '../../stores/layers';
+import { useProjectStore } from '../../stores/project';
 import { basemapData, countiesData } from '../basemapData';
 import { defineMapLayer, present } from './types';
 
@@ -24,11 +26,33 @@ function paint(map: Parameters<typeof present>[0], theme: Theme): void {
   map.setPaintProperty('basemap-coast', 'line-color', c.coast);
 }
 
+let loading = false;
+
+/** Fill the sources (once): made in a worker, after the data (the project's layer first, the context after). */
+function load(map: Parameters<typeof present>[0]): void {
+  if (loading) return;
+  loading = true;
+  void basemapData().then((b) => {
+    if (!map.getSource('basemap-land')) return;
+    (map.getSource('basemap-land') as GeoJSONSource).setData(b.land);
+    (map.getSource('basemap-coast') as GeoJSONSource).setData(b.coast);
+    (map.getSource('basemap-states') as GeoJSONSource).setData(b.states);
+    map.once('idle', () => (document.body.dataset.basemap = 'ready'));
+  });
+  void countiesData().then((c) => (map.getSource('basemap-counties') as GeoJSONSource | undefined)?.setData(c));
+}
+
+/** Whether the basemap may load now: no project, or the project's first layer described (its tiles go first). */
+function dataFirst(): boolean {
+  return !useProjectStore().info || useLayersStore().contextMayLoad;
+}
+
 export default defineMapLayer({
   id: 'basemap',
   order: 0,
-  state: () => ({ theme: useUiStore().theme }),
-  add({ map, beforeId }, { theme }) {
+  state: () => ({ theme: useUiStore().theme, go: dataFirst() }),
+  add({ map, beforeId }, { theme, go }) {
+    loading = false;
     for (const s of ['basemap-land', 'basemap-coast', 'basemap-states', 'basemap-counties'])
       map.addSource(s, { type: 'geojson', data: EMPTY });
     const before = beforeId();
@@ -44,17 +68,11 @@ export default defineMapLayer({
     );
     map.addLayer({ id: 'basemap-coast', type: 'line', source: 'basemap-coast', paint: { 'line-width': 1 } }, before);
     paint(map, theme);
-    void basemapData().then((b) => {
-      if (!map.getSource('basemap-land')) return;
-      (map.getSource('basemap-land') as GeoJSONSource).setData(b.land);
-      (map.getSource('basemap-coast') as GeoJSONSource).setData(b.coast);
-      (map.getSource('basemap-states') as GeoJSONSource).setData(b.states);
-      map.once('idle', () => (document.body.dataset.basemap = 'ready'));
-    });
-    void countiesData().then((c) => (map.getSource('basemap-counties') as GeoJSONSource | undefined)?.setData(c));
+    if (go) map.once('idle', () => load(map));
   },
-  update({ map }, { theme }, prev) {
+  update({ map }, { theme, go }, prev) {
     if (theme !== prev.theme) paint(map, theme);
+    if (go && !prev.go) map.once('idle', () => load(map));
   },
   remove({ map }) {
     for (const l of present(map, LAYERS)) map.removeLayer(l);

@@ -35,7 +35,13 @@ export default defineMapLayer<State>({
   order: 10,
   state: () => {
     const l = useLayersStore();
-    return { ref: l.heightRef, grid: useProjectStore().grid, visible: l.hillshade, generation: l.generation };
+    // after the project's own layer (its tiles first)
+    return {
+      ref: l.contextMayLoad ? l.heightRef : null,
+      grid: useProjectStore().grid,
+      visible: l.hillshade,
+      generation: l.generation,
+    };
   },
   add: draw,
   update: draw,
