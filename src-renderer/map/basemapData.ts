@@ -1,28 +1,29 @@
 /**
  * Offline basemap data (no network tiles), made in a worker (workers/basemap.worker.ts) and delivered as
- * blob URLs of GeoJSON for MapLibre's GeoJSON sources: land, coastlines, US states; counties on request.
+ * blob URLs of GeoJSON for MapLibre's GeoJSON sources. The worker (holding the atlases, ~100 MB) is ended
+ * once MapLibre has read the URLs (`release`): blob URLs die with the worker that made them.
  */
 let worker: Worker | null = null;
 
-function ask<T>(what: 'base' | 'counties'): Promise<T> {
-  worker ??= new Worker(new URL('../workers/basemap.worker.ts', import.meta.url), { type: 'module' });
-  const w = worker;
+export interface BasemapUrls {
+  land: string;
+  coast: string;
+  states: string;
+  counties: string;
+}
+
+/** The basemap cut to `bounds` [w, s, e, n] (null: the whole world, coarse, without US lines). */
+export function basemapData(bounds: [number, number, number, number] | null): Promise<BasemapUrls> {
+  releaseBasemapData();
+  const w = (worker = new Worker(new URL('../workers/basemap.worker.ts', import.meta.url), { type: 'module' }));
   return new Promise((ok) => {
-    const on = (e: MessageEvent<T>) => {
-      if (what in (e.data as object) || (what === 'base' && 'land' in (e.data as object))) {
-        w.removeEventListener('message', on);
-        ok(e.data);
-      }
-    };
-    w.addEventListener('message', on);
-    w.postMessage(what);
+    w.onmessage = (e: MessageEvent<BasemapUrls>) => ok(e.data);
+    w.postMessage(bounds);
   });
 }
 
-export function basemapData(): Promise<{ land: string; coast: string; states: string }> {
-  return ask('base');
-}
-
-export async function countiesData(): Promise<string> {
-  return (await ask<{ counties: string }>('counties')).counties;
+/** End the worker (and its blob URLs) once MapLibre holds the data. */
+export function releaseBasemapData(): void {
+  worker?.terminate();
+  worker = null;
 }

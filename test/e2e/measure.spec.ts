@@ -197,12 +197,17 @@ function procMemory(pid: number): { rss: number; hwm: number } {
 }
 
 test('a 9618 × 6898 single-date layer: open, pan, zoom, peak renderer memory', async ({ page }) => {
-  const folder = stack('disp', ['--rows', '6898', '--cols', '9618', '--dates', '2', '--pairs', '1'], 'load_data');
+  const folder = stack(
+    'disp',
+    ['--rows', '6898', '--cols', '9618', '--dates', '3', '--pairs', '2', '--neighbours', '1'],
+    'load_data',
+  );
   await instrument(page);
   await page.goto(URL_);
   await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
   const cdp = await page.context().newCDPSession(page);
-  const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as {
+  const bcdp = await page.context().browser()!.newBrowserCDPSession();
+  const { processInfo } = (await bcdp.send('SystemInfo.getProcessInfo')) as {
     processInfo: { type: string; id: number }[];
   };
   const renderers = processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);

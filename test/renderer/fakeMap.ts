@@ -76,6 +76,11 @@ export class FakeMap {
   once(_event: string, f: () => void): void {
     f();
   }
+  on(_event: string, _f: () => void): void {}
+  off(_event: string, _f: () => void): void {}
+  isSourceLoaded(id: string): boolean {
+    return this.sources.has(id);
+  }
   fitBounds(b: unknown): void {
     this.fitted.push(b);
   }

@@ -32,8 +32,8 @@ vi.mock('../../src-renderer/workers/rasterClient', () => ({
 }));
 // basemap data come from large JSON packages: not needed here
 vi.mock('../../src-renderer/map/basemapData', () => ({
-  basemapData: async () => ({ land: 'blob:land', coast: 'blob:coast', states: 'blob:states' }),
-  countiesData: async () => 'blob:counties',
+  basemapData: async () => ({ land: 'blob:land', coast: 'blob:coast', states: 'blob:states', counties: 'blob:c' }),
+  releaseBasemapData: () => {},
 }));
 
 beforeEach(() => {
