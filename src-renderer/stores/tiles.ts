@@ -11,10 +11,10 @@ import type { LayerRef, LayerTile, PixelValue } from '../../src-shared/api';
 import { ByteLru } from '../../src-core/common/util/byteLru';
 import { api } from '../api/client';
 
-/** Bytes of raw tiles the renderer keeps (about 200 tiles of 256 × 256). */
-export const RENDERER_TILE_BYTES = 64 * 1024 * 1024;
-/** tiles in one call to main */
-const BATCH = 64;
+/** Bytes of raw tiles the renderer keeps (about 75 tiles of 256 × 256: a screen shows 6–30). */
+export const RENDERER_TILE_BYTES = 24 * 1024 * 1024;
+/** tiles in one call to main (a call of 16 tiles is a ~5 MB body) */
+const BATCH = 16;
 
 type Cached = LayerTile & { byteLength: number };
 export type TilePriority = 'high' | 'low';

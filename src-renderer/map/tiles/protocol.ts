@@ -172,6 +172,9 @@ export function registerTileProtocol(): void {
   maplibregl.addProtocol('insar', async (params) => {
     const bitmap = await batched(() => loadTile(params.url));
     loaded.count++;
+    // MapLibre uploads the picture to a texture as soon as it has it; its pixels are then only memory
+    // outside the JS heap that the garbage collector does not hurry to free
+    if (bitmap) setTimeout(() => bitmap.close(), 1000);
     return { data: bitmap ?? new ArrayBuffer(0) };
   });
 }
