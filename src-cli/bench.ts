@@ -6,6 +6,7 @@
  *
  *   npm run bench -- [--rows 1000 --cols 1000 --dates 31 --pairs 87] [--out bench-out] [--no-mintpy]
  *                    [--mintpy-workers N] [--weight var|no]
+ *   npm run bench -- --slurm [--repeats 2] [--rows … ]   the tiled steps on Slurm vs locally (benchSlurm.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { H5Reader } from '../src-core/node/formats/h5';
 import { runPipeline } from '../src-core/node/pipeline/runner';
 import { readReferencePoint } from '../src-core/node/reference/referenceStore';
 import { STEP_NAMES, type StepName } from '../src-core/common/pipeline/types';
+import { benchSlurm } from './benchSlurm';
 
 const a = parseArgs(process.argv.slice(2), {
   rows: 1,
@@ -26,6 +28,7 @@ const a = parseArgs(process.argv.slice(2), {
   out: 1,
   'mintpy-workers': 1,
   weight: 1,
+  repeats: 1,
 });
 const num = (k: string, d: number) => (a.flags[k] ? Number(a.flags[k][0]) : d);
 const rows = num('rows', 1000);
@@ -52,6 +55,10 @@ async function main(): Promise<void> {
   say(
     `stack: ${rows}×${cols} px (${((rows * cols) / 1e6).toFixed(2)} Mpx), ${numDates} dates, ${numPairs} pairs, weightFunc=${weight}`,
   );
+  if (a.flags.slurm) {
+    await benchSlurm({ out, rows, cols, numDates, numPairs, cores, repeats: num('repeats', 2), say });
+    return finish();
+  }
   let t0 = performance.now();
   const demo = await writeDemo(join(out, 'stack'), { rows, cols, numDates, numPairs });
   say(`generate demo stack: ${fmt((performance.now() - t0) / 1000)} (${demo.info.pairs.length} pairs)`);
