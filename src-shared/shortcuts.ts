@@ -1,5 +1,5 @@
 /**
- * Every keyboard shortcut of the app, declared once. The renderer binds them (src-renderer/shortcuts.ts),
+ * Every keyboard shortcut of the app, declared once. The renderer binds them (src-renderer/commands.ts),
  * the help overlay lists them, tooltips quote them, and Electron's menu shows the same accelerators
  * (src-main/electron/menuTemplate.ts). Pure: no DOM, no Electron.
  *
