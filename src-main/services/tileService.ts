@@ -10,7 +10,8 @@ import { H5Reader } from '../../src-core/node/formats/h5';
 import { GRID_ATTRS, gridOf } from '../../src-core/node/formats/mintpyFiles';
 import { overviewLevel, sampleTile } from '../../src-core/common/geo/tileSampling';
 import type { LayerMeta, LayerRef, LayerStats, LayerTile, PixelValue } from '../../src-shared/api';
-import { LayerError, type LayerService, unitsOf } from './layerService';
+import { LayerError, type LayerService } from './layerService';
+import { datasetUnit } from '../../src-core/common/export/units';
 import { ByteLru } from '../../src-core/common/util/byteLru';
 import { MASKED_OUT, NO_DATA, noDataRule, VALID } from './tiles/noData';
 import { RasterReader } from './tiles/rasterReader';
@@ -31,7 +32,7 @@ interface OpenFile {
 export class TileService {
   private readonly files = new Map<string, OpenFile>();
   /** what a layer reference resolved to, per file version (attributes, shape and dates read once) */
-  private readonly readers = new Map<string, { r: RasterReader; units: string }>();
+  private readonly readers = new Map<string, { r: RasterReader; units: string; fileType: string }>();
   private readonly cache: ByteLru<Float32Array>;
 
   constructor(
@@ -62,7 +63,7 @@ export class TileService {
   }
 
   /** The 2-D raster a layer reference names (a band of a stack for a date or pair). */
-  private async reader(ref: LayerRef): Promise<{ r: RasterReader; units: string }> {
+  private async reader(ref: LayerRef): Promise<{ r: RasterReader; units: string; fileType: string }> {
     const path = this.layers.resolveFile(ref.file);
     const file = await this.open(path);
     const { h5, mtime } = file;
@@ -71,7 +72,7 @@ export class TileService {
     if (known) return known;
     if (!h5.has(ref.dataset))
       throw new LayerError(`${ref.file}: no dataset "${ref.dataset}" (has: ${h5.keys().join(', ')})`);
-    const attrs = (file.attrs ??= h5.attrsNamed([...GRID_ATTRS, 'UNIT']));
+    const attrs = (file.attrs ??= h5.attrsNamed([...GRID_ATTRS, 'UNIT', 'FILE_TYPE']));
     const grid = gridOf(attrs, path);
     if (!grid)
       throw new LayerError(`${ref.file}: no map grid (X_FIRST/Y_FIRST): radar-coordinate files are not mapped`);
@@ -91,7 +92,9 @@ export class TileService {
     const key = `${path}\0${mtime}\0${ref.dataset}\0${band ?? ''}`;
     const out = {
       r: new RasterReader(h5, ref.dataset, band, grid, key, this.cache, this.opts.wholeLevelBytes),
-      units: unitsOf(ref.file, ref.dataset, attrs.UNIT),
+      // MintPy's unit rule (src-core), as listLayers and the exports
+      units: datasetUnit(attrs.FILE_TYPE ?? '', ref.dataset, h5.info(ref.dataset).attrs.UNIT ?? attrs.UNIT),
+      fileType: attrs.FILE_TYPE ?? '',
     };
     if (this.readers.size > 256) this.readers.clear();
     this.readers.set(memo, out);
@@ -134,7 +137,7 @@ export class TileService {
   }
 
   async meta(ref: LayerRef): Promise<LayerMeta> {
-    const { r, units } = await this.reader(ref);
+    const { r, units, fileType } = await this.reader(ref);
     const g = r.grid;
     const k = r.clampLevel(Math.max(0, Math.ceil(Math.log2(Math.sqrt((g.length * g.width) / STATS_PIXELS)))));
     const [LR, LC] = r.levelShape(k);
@@ -163,6 +166,7 @@ export class TileService {
       ref: { file: ref.file, dataset: ref.dataset, ...(ref.date ? { date: ref.date } : {}) },
       grid: g,
       units,
+      fileType,
       stats: statsOf(values, flags, anyValid ? [VALID] : [VALID, MASKED_OUT]),
       statsStep: s,
       validBox: i1 < 0 ? null : [i0 * s, j0 * s, Math.min(g.length, (i1 + 1) * s), Math.min(g.width, (j1 + 1) * s)],

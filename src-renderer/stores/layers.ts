@@ -42,7 +42,9 @@ export const useLayersStore = defineStore('layers', () => {
     active.value ? (list.value.find((l) => l.id === active.value!.id) ?? null) : null,
   );
   const dates = computed(() => activeInfo.value?.dates ?? null);
-  const units = computed(() => (meta.value ? displayUnits(meta.value.units) : { label: '', scale: 1 }));
+  const units = computed(() =>
+    meta.value ? displayUnits(meta.value.units, meta.value.fileType) : { label: '', scale: 1 },
+  );
   /**
    * Whether the context layers (hillshade, basemap) may load: the project's own layer is described (its
    * tiles go first), or there is none to show. The data first, the context after.
@@ -189,21 +191,21 @@ export const useLayersStore = defineStore('layers', () => {
 });
 
 /** Colour map and limits a layer opens with (display units). */
-export function defaultDisplay(l: Pick<LayerMeta, 'ref' | 'units' | 'stats'>): {
+export function defaultDisplay(l: Pick<LayerMeta, 'ref' | 'units' | 'fileType' | 'stats'>): {
   cmap: string;
   vmin: number;
   vmax: number;
 } {
-  const { scale } = displayUnits(l.units);
+  const { scale } = displayUnits(l.units, l.fileType);
   const ds = l.ref.dataset;
   const s = l.stats;
   if (['velocity', 'timeseries'].includes(ds) || l.ref.file === 'avgPhaseVelocity.h5' || ds === 'unwrapPhase') {
     const lim = niceRound(Math.max(Math.abs(s.p2), Math.abs(s.p98)) * scale) || 1;
     return { cmap: 'RdBu_r', vmin: -lim, vmax: lim };
   }
-  if (['temporalCoherence', 'coherence', 'mask', 'waterMask'].includes(ds) && l.units !== 'count')
+  if (['temporalCoherence', 'coherence', 'mask', 'waterMask'].includes(ds) && l.ref.file !== 'numInvIfgram.h5')
     return { cmap: ds.startsWith('mask') || ds === 'waterMask' ? 'gray' : 'viridis', vmin: 0, vmax: 1 };
-  if (ds === 'connectComponent' || l.units === 'count')
+  if (ds === 'connectComponent' || l.ref.file === 'numInvIfgram.h5')
     return { cmap: ds === 'connectComponent' ? 'jet' : 'viridis', vmin: 0, vmax: Math.max(1, s.max) };
   const vmin = niceRound(s.p2 * scale, true);
   const vmax = niceRound(s.p98 * scale);

@@ -233,6 +233,7 @@ describe('map-layer adapters', () => {
       ref,
       grid: GRID,
       units: '1',
+      fileType: 'ifgramStack',
       stats: { min: 0, max: 1, mean: 0.5, p2: 0, p98: 1, validCount: 6 },
       statsStep: 1,
       validBox: [1, 1, 3, 4],
