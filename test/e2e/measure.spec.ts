@@ -14,6 +14,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO, URL_, call, shots } from './host';
@@ -46,6 +47,9 @@ function stack(name: string, args: string[], lastStep: string): string {
   return folder;
 }
 
+/** how busy the machine was (timings on a shared machine are only comparable with it) */
+const load = () => `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
+
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return `min ${s[0].toFixed(0)} ms, median ${s[Math.floor(s.length / 2)].toFixed(0)} ms, max ${s[s.length - 1].toFixed(0)} ms (n = ${s.length})`;
@@ -61,15 +65,20 @@ new PerformanceObserver((l) => {
   for (const e of l.getEntries()) window.__longtasks.push({ start: e.startTime, dur: e.duration });
 }).observe({ type: 'longtask', buffered: true });
 window.__probe = {
-  drawnAfter(t0, want) {
+  dataUrl() {
+    const m = window.__insarMap;
+    const s = m && m.style && m.getSource('data');
+    return decodeURIComponent((s && s.tiles && s.tiles[0]) || '');
+  },
+  drawnAfter(t0, want, notUrl) {
     return new Promise((ok, fail) => {
       const give = setTimeout(() => fail(new Error('not drawn in 120 s: ' + want)), 120000);
       const check = () => {
         const m = window.__insarMap;
         if (!m || !m.style) return requestAnimationFrame(check);
         const s = m.getSource('data');
-        const url = decodeURIComponent((s && s.tiles && s.tiles[0]) || '');
-        if (s && url.includes(want) && m.isSourceLoaded('data') && m.areTilesLoaded())
+        const url = window.__probe.dataUrl();
+        if (s && url.includes(want) && url !== notUrl && m.isSourceLoaded('data') && m.areTilesLoaded())
           requestAnimationFrame(() => { clearTimeout(give); ok(performance.now() - t0); });
         else requestAnimationFrame(check);
       };
@@ -101,9 +110,14 @@ async function instrument(page: Page): Promise<void> {
 }
 
 const now = (page: Page) => page.evaluate('performance.now()') as Promise<number>;
-/** ms from `t0` until the data source shows a tile URL containing `want` and every tile in view is drawn */
-const drawnAfter = (page: Page, t0: number, want: string) =>
-  page.evaluate(`__probe.drawnAfter(${t0}, ${JSON.stringify(want)})`) as Promise<number>;
+/**
+ * ms from `t0` until the data source shows a tile URL containing `want` (and other than `notUrl`, the picture
+ * shown before: the URL's key carries the layer, date, colours, mask and the project's generation) and every
+ * tile in view is drawn
+ */
+const drawnAfter = (page: Page, t0: number, want: string, notUrl = '') =>
+  page.evaluate(`__probe.drawnAfter(${t0}, ${JSON.stringify(want)}, ${JSON.stringify(notUrl)})`) as Promise<number>;
+const dataUrl = (page: Page) => page.evaluate('__probe.dataUrl()') as Promise<string>;
 const longest = (page: Page, a: number, b: number) => page.evaluate(`__probe.longest(${a}, ${b})`) as Promise<number>;
 
 test('renderer timings at the notebook size', async ({ page }) => {
@@ -125,11 +139,13 @@ test('renderer timings at the notebook size', async ({ page }) => {
     await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
     await page.getByTestId('tab-project').click();
     await page.getByLabel('Project folder').fill(folder);
+    const before = await dataUrl(page); // the demo's own velocity may be on the map
     const t0 = await now(page);
     await page.getByTestId('open-project').click();
-    opened.push(await drawnAfter(page, t0, '"file":"velocity.h5","dataset":"velocity"'));
+    opened.push(await drawnAfter(page, t0, '"file":"velocity.h5","dataset":"velocity"', before));
   }
   const info = await call<ProjectInfo>('projectInfo');
+  console.log(`[measure] ${load()}`);
   console.log(
     `[measure] notebook stack: ${info.grid!.length} × ${info.grid!.width} px, ${info.numPairs} pairs, ${info.dates.length} dates`,
   );
@@ -186,6 +202,7 @@ test('renderer timings at the notebook size', async ({ page }) => {
     series.push(dt);
   }
   console.log(`[measure] pixel time series (click → chart drawn): ${stats(series)}`);
+  console.log(`[measure] ${load()}`);
   await page.screenshot({ path: join(shots, 'measure-notebook.png') });
 });
 
@@ -253,6 +270,7 @@ test('a 9618 × 6898 single-date layer: open, pan, zoom, peak renderer memory', 
     moves.push([what, await drawnAfter(page, t0, '"dataset":"unwrapPhase"')]);
   }
   for (const [w, ms] of moves) console.log(`[measure]   ${w}: tiles in view drawn in ${ms.toFixed(0)} ms`);
+  console.log(`[measure] ${load()}`);
   clearInterval(timer);
   sample();
   const hwm = Math.max(...renderers.map((p) => procMemory(p).hwm));
