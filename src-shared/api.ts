@@ -21,7 +21,7 @@ export type { LayerKind, StepInfo };
 /** Raster grid of a layer: MintPy's geo attributes (outer corner of the upper-left pixel). */
 export type Grid = GeoGrid;
 
-export type ProjectKind = 'aria' | 'mintpy-staged' | 'template';
+export type ProjectKind = 'aria' | 'nisar' | 'mintpy-staged' | 'template';
 
 export interface PairInfo {
   index: number;
@@ -50,6 +50,10 @@ export interface NetworkInfo {
   datesWithoutPair: string[];
   /** pairs neither excluded by the user nor dropped by the rules */
   kept: number;
+  /** kept pairs beyond a spanning tree (cycle rank); 0 = no redundancy (e.g. a nearest-neighbour chain) */
+  redundantPairs: number;
+  /** set when the kept network has no redundancy: temporal coherence is 1 everywhere and filters nothing */
+  temporalCoherenceNote: string | null;
 }
 
 export interface ReferencePoint {

@@ -78,6 +78,9 @@ export function network(excluded: number[] = []): NetworkInfo {
     ruleDropped: [],
     components: 1,
     datesWithoutPair: [],
+    // 5 pairs over 4 dates: 2 beyond a spanning tree
+    redundantPairs: 2,
+    temporalCoherenceNote: null,
     kept: PAIRS.length - excluded.length,
   };
 }
