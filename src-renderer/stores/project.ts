@@ -25,23 +25,22 @@ export const useProjectStore = defineStore('project', () => {
    */
   async function init(): Promise<void> {
     const ui = useUiStore();
-    const quiet = <T>(p: Promise<T>) => p.catch(() => null);
-    const [c, p, r, l, n] = await Promise.all([
+    const [c, p, r] = await Promise.all([
       ui.guarded(() => api.capabilities(), 'Connecting to the app'),
       ui.guarded(() => api.projectInfo(), 'Reading the project'),
       ui.guarded(() => api.recentProjects(), 'Reading the recent projects'),
-      quiet(api.listLayers()),
-      quiet(api.network()),
     ]);
     capabilities.value = c ?? null;
     info.value = p ?? null;
     recent.value = r ?? [];
     useRunStore().followProject(info.value);
-    if (!info.value) return;
-    useNetworkStore().set(n);
-    if (l) useLayersStore().setList(l);
-    else await useLayersStore().refreshList();
-    await useLayersStore().showDefault();
+    if (!info.value) return; // no project: nothing more to ask (main would answer 422)
+    await Promise.all([
+      useNetworkStore().refresh(),
+      useLayersStore()
+        .refreshList()
+        .then(() => useLayersStore().showDefault()),
+    ]);
   }
 
   /** Project info and the recent list from main. */

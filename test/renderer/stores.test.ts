@@ -41,6 +41,23 @@ describe('project', () => {
     expect(useNetworkStore().net?.pairs).toHaveLength(5);
     expect(ui.panel).toBe('export');
   });
+  test('start: with a project open its layers and network come too; without one, main is not asked for them', async () => {
+    const project = useProjectStore();
+    await project.init();
+    expect(fakeApi.listLayers).toHaveBeenCalledTimes(1);
+    expect(fakeApi.network).toHaveBeenCalledTimes(1);
+    expect(useLayersStore().active?.id).toBe('velocity.h5:velocity');
+    expect(useNetworkStore().net?.pairs).toHaveLength(5);
+
+    setActivePinia(createPinia());
+    vi.clearAllMocks();
+    fakeApi.projectInfo.mockResolvedValueOnce(null);
+    await useProjectStore().init();
+    expect(useProjectStore().info).toBeNull();
+    expect(fakeApi.listLayers).not.toHaveBeenCalled();
+    expect(fakeApi.network).not.toHaveBeenCalled();
+    expect(useUiStore().toasts).toEqual([]);
+  });
   test('a failed open is a toast naming what failed, and nothing changes', async () => {
     fakeApi.openProject.mockRejectedValueOnce(new Error('/nowhere: no such folder'));
     const project = useProjectStore();
