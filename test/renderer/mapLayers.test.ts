@@ -106,6 +106,7 @@ describe('map-layer adapters', () => {
 
   test('the tile protocol: raw tiles fetched once, coloured with the display of its source; hillshade with a border', async () => {
     await useProjectStore().open('/data/demo');
+    const generation = useLayersStore().generation;
     const ref = { file: 'velocity.h5', dataset: 'velocity' };
     const raw = { n: 256, size: 256, pad: 0, level: 1, values: new Float32Array(65536), flags: new Uint8Array(65536) };
     fakeApi.layerTiles.mockImplementation(async (_r, list) => list.map(() => raw));
@@ -117,9 +118,9 @@ describe('map-layer adapters', () => {
       maskOn: true,
       noDataRgba: [204, 0, 204, 255] as [number, number, number, number],
     };
-    const k1 = setTileSource('data', { kind: 'data', ref, display, generation: 0 });
+    const k1 = setTileSource('data', { kind: 'data', ref, display, generation });
     await loadTile(tileUrl('data', k1).replace('{z}/{x}/{y}', '12/700/1600'));
-    setTileSource('data', { kind: 'data', ref, display: { ...display, vmax: 2 }, generation: 0 });
+    setTileSource('data', { kind: 'data', ref, display: { ...display, vmax: 2 }, generation });
     await loadTile('insar://data/12/700/1600?k=x');
     expect(fakeApi.layerTiles).toHaveBeenCalledTimes(1);
     expect(fakeApi.layerTiles).toHaveBeenCalledWith(ref, [[12, 700, 1600]], 0);
@@ -130,7 +131,7 @@ describe('map-layer adapters', () => {
     setTileSource('hillshade', {
       kind: 'hillshade',
       ref: { file: 'inputs/geometryGeo.h5', dataset: 'height' },
-      generation: 0,
+      generation,
     });
     fakeApi.layerTiles.mockImplementation(async (_r, list) =>
       list.map(() => ({ ...raw, n: 258, pad: 1, values: new Float32Array(258 * 258) })),
@@ -147,6 +148,17 @@ describe('map-layer adapters', () => {
     expect(h.params.dx as number).toBeCloseTo((40075016.686 * Math.cos((35.96 * Math.PI) / 180)) / 2 ** 20, -1);
     fakeApi.layerTiles.mockImplementation(async (_r, list) => list.map(() => null));
     expect(await loadTile('insar://data/3/0/0?k=z')).toBeNull();
+    // another project opened: what MapLibre still asks of the old picture is not asked of main
+    await useProjectStore().open('/data/other');
+    expect(useLayersStore().generation).toBeGreaterThan(generation);
+    setTileSource('hillshade', {
+      kind: 'hillshade',
+      ref: { file: 'inputs/geometryGeo.h5', dataset: 'height' },
+      generation,
+    });
+    const before = fakeApi.layerTiles.mock.calls.length;
+    expect(await loadTile('insar://hillshade/12/701/1600?k=old')).toBeNull();
+    expect(fakeApi.layerTiles.mock.calls.length).toBe(before);
   });
 
   test('markers: inspected and pinned pixels, the reference point, the transect, the grid outline', async () => {

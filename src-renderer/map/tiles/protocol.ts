@@ -10,6 +10,7 @@ import type { LayerRef } from '../../../src-shared/api';
 import { runTask, startWorker } from '../../workers/rasterClient';
 import type { TileDisplay } from '../../workers/messages';
 import { useTilesStore } from '../../stores/tiles';
+import { useLayersStore } from '../../stores/layers';
 
 export type TileSourceDef =
   | { kind: 'data'; ref: LayerRef; display: TileDisplay; generation: number }
@@ -54,6 +55,9 @@ function tilePixelMeters(z: number, y: number): number {
 
 /** The picture of one tile of a source (null: the tile misses the grid). */
 async function renderTile(def: TileSourceDef, z: number, x: number, y: number): Promise<ImageBitmap | null> {
+  // a picture of the files before the last project change or run (MapLibre may still ask for it until the
+  // adapter has replaced it): nothing to draw, and nothing to ask main (its paths mean another project now)
+  if (def.generation !== useLayersStore().generation) return null;
   const tiles = useTilesStore();
   if (def.kind === 'data') {
     const t = await tiles.tile(def.ref, z, x, y, 0);
