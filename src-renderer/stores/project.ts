@@ -4,6 +4,7 @@ import { computed, ref } from 'vue';
 import type { Capabilities, DirListing, EditState, ProjectInfo, RecentProject } from '../../src-shared/api';
 import { api } from '../api/client';
 import { useUiStore } from './ui';
+import { useTilesStore } from './tiles';
 import { useLayersStore } from './layers';
 import { useNetworkStore } from './network';
 import { useInspectStore } from './inspect';
@@ -65,9 +66,14 @@ export const useProjectStore = defineStore('project', () => {
   /** Open a project: its layers and network in parallel, then the default layer (one projectInfo only). */
   async function open(folder: string): Promise<boolean> {
     const ui = useUiStore();
+    // the map's tile requests wait: sent during the switch, main would resolve their paths in the new project
+    useTilesStore().hold();
     const p = await ui.guarded(() => api.openProject(folder.trim()), 'Opening the project');
-    if (!p) return false;
-    useLayersStore().reset();
+    if (!p) {
+      useTilesStore().resume();
+      return false;
+    }
+    useLayersStore().reset(); // forgets the tiles, answers the held ones empty
     useInspectStore().reset();
     useNetworkStore().reset();
     info.value = p;

@@ -38,6 +38,8 @@ export const useTilesStore = defineStore('tiles', () => {
   let flushing: ReturnType<typeof setTimeout> | 0 = 0;
   /** bumped when main's files change (a run): older tiles are never served again */
   let generation = 0;
+  /** while another project opens, nothing is sent: main would read the new project's files for the old paths */
+  let held = false;
 
   function send(p: Pending, priority: TilePriority): void {
     for (let i = 0; i < p.tiles.length; i += BATCH) {
@@ -59,6 +61,7 @@ export const useTilesStore = defineStore('tiles', () => {
 
   function flush(): void {
     flushing = 0;
+    if (held) return;
     for (const [k, p] of queued.high) {
       queued.high.delete(k);
       send(p, 'high');
@@ -110,13 +113,28 @@ export const useTilesStore = defineStore('tiles', () => {
     return api.layerValue(ref, row, col);
   }
 
-  /** Forget every tile (the files changed). */
+  /** Forget every tile (the files changed); tiles asked for and not yet sent are answered empty. */
   function clear(): void {
     generation++;
     cache.clear();
     empty.clear();
     inflight.clear();
+    held = false;
+    for (const q of Object.values(queued)) {
+      for (const p of q.values()) p.done.forEach((d) => d(null));
+      q.clear();
+    }
   }
 
-  return { tile, value, clear, cachedBytes: () => cache.bytes };
+  /** Send nothing until `clear` (another project is there) or `resume` (it stayed). */
+  function hold(): void {
+    held = true;
+  }
+
+  function resume(): void {
+    held = false;
+    flush();
+  }
+
+  return { tile, value, clear, hold, resume, cachedBytes: () => cache.bytes };
 });

@@ -15,6 +15,8 @@ import { useExportStore } from '../../src-renderer/stores/export';
 import { useUiStore } from '../../src-renderer/stores/ui';
 import { parseGeoJson, useOverlaysStore } from '../../src-renderer/stores/overlays';
 import { installEventHandlers } from '../../src-renderer/stores/events';
+import { useTilesStore } from '../../src-renderer/stores/tiles';
+import type { ProjectInfo } from '../../src-shared/api';
 
 vi.mock('../../src-renderer/api/client', async () => ({ api: (await import('./fakeApi')).fakeApi }));
 
@@ -57,6 +59,31 @@ describe('project', () => {
     expect(fakeApi.listLayers).not.toHaveBeenCalled();
     expect(fakeApi.network).not.toHaveBeenCalled();
     expect(useUiStore().toasts).toEqual([]);
+  });
+  test('tiles asked for while another project opens are not sent to main and come back empty', async () => {
+    await opened();
+    const tiles = useTilesStore();
+    let answer!: (p: ProjectInfo) => void;
+    fakeApi.openProject.mockImplementationOnce(() => new Promise<ProjectInfo>((ok) => (answer = ok)));
+    const opening = useProjectStore().open('/data/other');
+    const t = tiles.tile({ file: 'inputs/geometryGeo.h5', dataset: 'height' }, 9, 1, 1, 1, 'low');
+    await new Promise((ok) => setTimeout(ok, 10));
+    expect(fakeApi.layerTiles).not.toHaveBeenCalled();
+    answer(projectInfo({ folder: '/data/other' }));
+    await opening;
+    expect(await t).toBeNull();
+    expect(fakeApi.layerTiles).not.toHaveBeenCalledWith(
+      { file: 'inputs/geometryGeo.h5', dataset: 'height' },
+      [[9, 1, 1]],
+      1,
+    );
+    // a failed open sends what waited
+    fakeApi.openProject.mockRejectedValueOnce(new Error('/nowhere: no such folder'));
+    const failing = useProjectStore().open('/nowhere');
+    const u = tiles.tile({ file: 'velocity.h5', dataset: 'velocity' }, 9, 2, 1);
+    await failing;
+    await u;
+    expect(fakeApi.layerTiles).toHaveBeenCalledWith({ file: 'velocity.h5', dataset: 'velocity' }, [[9, 2, 1]], 0);
   });
   test('a failed open is a toast naming what failed, and nothing changes', async () => {
     fakeApi.openProject.mockRejectedValueOnce(new Error('/nowhere: no such folder'));
