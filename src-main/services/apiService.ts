@@ -15,6 +15,7 @@ import { ExportService } from './exportService';
 import { confinedExports, dialogExports } from './exportPaths';
 import { JobService, type Runner } from './jobService';
 import { LayerService } from './layerService';
+import { TileService } from './tileService';
 import { AppDb } from './projectDb';
 import { ProjectService } from './projectService';
 import { NISAR_SITES } from '../../src-core/common/nisar/sites';
@@ -42,6 +43,7 @@ export interface Services {
   jobs: JobService;
   layers: LayerService;
   exports: ExportService;
+  tiles: TileService;
   /** cancel a run and wait until it has settled (its child stopped or killed), then dispose */
   shutdown(): Promise<void>;
   dispose(): void;
@@ -74,7 +76,13 @@ export function createServices(opts: ServiceOptions): Services {
     tsFile,
     saveFile ? dialogExports(saveFile, workDir) : confinedExports(workDir),
   );
-  events.on('onRunFinished', () => layers.clearCache());
+  const tiles = new TileService(layers, (file) =>
+    projects.current ? isOutputStale(file, projects.editState().staleFrom) : false,
+  );
+  events.on('onRunFinished', () => {
+    layers.clearCache();
+    tiles.clear();
+  });
 
   const api: InsarApi = {
     capabilities: async () => ({
@@ -86,6 +94,7 @@ export function createServices(opts: ServiceOptions): Services {
     openProject: async (folder) => {
       if (jobs.running) throw new Error('a run is going: cancel it before opening another project');
       layers.clearCache();
+      tiles.clear();
       return projects.open(folder);
     },
     recentProjects: async () => projects.recent(),
@@ -99,6 +108,9 @@ export function createServices(opts: ServiceOptions): Services {
       const stale = projects.current ? projects.editState().staleFrom : null;
       return { ...data, stale: isOutputStale(file, stale) };
     },
+    layerMeta: async (ref) => tiles.meta(ref),
+    layerTiles: async (ref, list, pad) => tiles.tiles(ref, list, pad),
+    layerValue: async (ref, row, col) => tiles.value(ref, row, col),
     pixelSeries: async (row, col) => layers.pixelSeries(row, col),
     pixelValues: async (ref, row, col) => layers.pixelValues(ref, row, col),
     regionSeries: async (polygon, refDate) => layers.regionSeries(polygon, refDate),
@@ -146,6 +158,7 @@ export function createServices(opts: ServiceOptions): Services {
     if (disposed) return;
     disposed = true;
     jobs.cancel();
+    tiles.clear();
     projects.close();
     appDb.close();
   };
@@ -156,6 +169,7 @@ export function createServices(opts: ServiceOptions): Services {
     jobs,
     layers,
     exports,
+    tiles,
     async shutdown() {
       // a running pipeline child gets its grace period (it may have a Slurm array to cancel), then is killed
       jobs.cancel();

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { H5Reader } from '../../src-core/node/formats/h5';
-import { IfgramStack, gridOf } from '../../src-core/node/formats/mintpyFiles';
+import { IfgramStack, GRID_ATTRS, gridOf } from '../../src-core/node/formats/mintpyFiles';
 import { latLonToRowColGeo, rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 import { Template } from '../../src-core/node/config/template';
 import { daysBetween } from '../../src-core/common/time/dates';
@@ -150,7 +150,7 @@ export class ProjectService {
       try {
         const r = new H5Reader(path);
         try {
-          return gridOf(r.attrs, path);
+          return gridOf(r.attrsNamed(GRID_ATTRS), path);
         } finally {
           r.close();
         }
@@ -459,7 +459,7 @@ export class ProjectService {
       try {
         const r = await H5Reader.open(path);
         try {
-          const a = r.attrs;
+          const a = r.attrsNamed([...GRID_ATTRS, 'REF_Y', 'REF_X']);
           const g = gridOf(a, path);
           if (a.REF_Y === undefined || a.REF_X === undefined || !g) continue;
           const [row, col] = [Number(a.REF_Y), Number(a.REF_X)];

@@ -143,7 +143,7 @@ export const useDisplayRefStore = defineStore('displayRef', () => {
    */
   async function setPixel(row: number, col: number): Promise<boolean> {
     const ui = useUiStore();
-    const g = layers().data?.grid ?? useProjectStore().grid;
+    const g = layers().meta?.grid ?? useProjectStore().grid;
     if (!g) return false;
     if (row < 0 || row >= g.length || col < 0 || col >= g.width) {
       ui.toast(`Row ${row}, col ${col} is outside the ${g.length} × ${g.width} grid`);

@@ -1,8 +1,7 @@
 /** The raster worker's typed message map (MapLibre actor style): name → [params, result]. */
-export interface ColorizeParams {
-  values: Float32Array;
-  width: number;
-  height: number;
+
+/** Display of a data tile: colour map and limits (display units), and what to do with no data and masked pixels. */
+export interface TileDisplay {
   cmap: string;
   vmin: number;
   vmax: number;
@@ -10,22 +9,35 @@ export interface ColorizeParams {
   scale: number;
   /** subtracted before scaling: the display reference pixel's value (src-core applyOffset); 0 = none */
   offset?: number;
-  /** 0 = hide pixel */
-  mask: Uint8Array | null;
+  /** mask on: masked and no-data pixels transparent; off: masked pixels coloured, no data in `noDataRgba` */
+  maskOn: boolean;
+  noDataRgba: [number, number, number, number];
 }
-export interface HillshadeParams {
-  height: Float32Array;
-  width: number;
-  length: number;
-  /** pixel size in metres */
+
+export interface ColorTileParams extends TileDisplay {
+  /** n × n samples with `pad` extra pixels per side (only the inner size × size is coloured) */
+  values: Float32Array;
+  /** 0 valid, 1 no data, 2 masked */
+  flags: Uint8Array;
+  n: number;
+  pad: number;
+}
+
+export interface HillshadeTileParams {
+  /** n × n heights (m) with `pad` ≥ 1 extra pixels per side for the gradient */
+  heights: Float32Array;
+  n: number;
+  pad: number;
+  /** size of a tile pixel on the ground, m */
   dx: number;
   dy: number;
   azimuthDeg: number;
   altitudeDeg: number;
 }
+
 export interface WorkerMessages {
-  colorize: [ColorizeParams, { blob: Blob }];
-  hillshade: [HillshadeParams, { blob: Blob }];
+  colorTile: [ColorTileParams, { bitmap: ImageBitmap }];
+  hillshadeTile: [HillshadeTileParams, { bitmap: ImageBitmap }];
 }
 export type WorkerTask = keyof WorkerMessages;
 export interface WorkerRequest<K extends WorkerTask = WorkerTask> {

@@ -1,55 +1,80 @@
-/** The raster worker's pixel work as pure functions (testable in Node): colouring and hillshade. */
+/** The raster worker's pixel work as pure functions (testable in Node): colouring tiles and hillshading. */
 import { applyColormap, getColormap } from '../../src-core/common/colormap/index';
 import { applyOffset } from '../../src-core/common/derived/displayReference';
-import type { ColorizeParams, HillshadeParams } from './messages';
+import type { ColorTileParams, HillshadeTileParams } from './messages';
+
+/** Flags of tile samples (main's tiles/noData.ts). */
+export const VALID = 0;
+export const NO_DATA = 1;
+export const MASKED = 2;
 
 /**
- * RGBA bytes of a layer: (values − offset) × scale through the colormap (the offset: a display reference
- * pixel's value, src-core applyOffset as the readout); NaN and mask = 0 transparent. Mutates `values`.
+ * RGBA bytes of the inner size × size of a tile: (values − offset) × scale through the shared colormap
+ * (matplotlib's rule; the offset: a display reference pixel's value, src-core applyOffset as the readout); no data transparent with the mask on, in the no-data colour with it off; masked pixels transparent
+ * with the mask on, coloured by value with it off.
  */
-export function colorizeRgba(p: ColorizeParams): Uint8ClampedArray {
-  const n = p.width * p.height;
-  const v = p.values;
+export function colorTileRgba(p: ColorTileParams): Uint8ClampedArray {
+  const size = p.n - 2 * p.pad;
+  const v = new Float32Array(size * size);
   const off = p.offset ?? 0;
-  if (p.scale !== 1 || p.mask || off !== 0) {
-    for (let i = 0; i < n; i++) {
-      if (p.mask && p.mask[i] === 0) v[i] = NaN;
-      else v[i] = applyOffset(v[i], off) * p.scale;
+  for (let i = 0; i < size; i++) {
+    const src = (i + p.pad) * p.n + p.pad;
+    for (let j = 0; j < size; j++) {
+      const f = p.flags[src + j];
+      v[i * size + j] =
+        f === VALID || (f === MASKED && !p.maskOn) ? applyOffset(p.values[src + j], off) * p.scale : NaN;
     }
   }
-  const out = new Uint8ClampedArray(n * 4);
+  const out = new Uint8ClampedArray(size * size * 4);
   applyColormap(v, getColormap(p.cmap), p.vmin, p.vmax, out as unknown as Uint8Array);
+  if (!p.maskOn) {
+    const [r, g, b, a] = p.noDataRgba;
+    for (let i = 0; i < size; i++)
+      for (let j = 0; j < size; j++)
+        if (p.flags[(i + p.pad) * p.n + p.pad + j] === NO_DATA) {
+          const o = 4 * (i * size + j);
+          out[o] = r;
+          out[o + 1] = g;
+          out[o + 2] = b;
+          out[o + 3] = a;
+        }
+  }
   return out;
 }
 
 /**
- * Hillshade (Horn's 3×3 gradient, GDAL's formula) as opaque grey RGBA; no-data (NaN) transparent.
- * Edges reuse the nearest valid neighbour.
+ * Hillshade (Horn's 3×3 gradient, GDAL's formula) of the inner size × size of padded heights, as opaque grey
+ * RGBA; no data (NaN) transparent. A missing neighbour is replaced by the pixel itself.
  */
-export function hillshadeRgba(p: HillshadeParams): Uint8ClampedArray {
-  const { height: z, width: w, length: h } = p;
-  const out = new Uint8ClampedArray(w * h * 4);
+export function hillshadeTileRgba(p: HillshadeTileParams): Uint8ClampedArray {
+  const { heights: z, n, pad } = p;
+  const size = n - 2 * pad;
+  const out = new Uint8ClampedArray(size * size * 4);
   const az = ((360 - p.azimuthDeg + 90) * Math.PI) / 180;
   const zen = ((90 - p.altitudeDeg) * Math.PI) / 180;
-  const at = (r: number, c: number, r0: number, c0: number) => {
-    const rr = Math.min(h - 1, Math.max(0, r));
-    const cc = Math.min(w - 1, Math.max(0, c));
-    const x = z[rr * w + cc];
-    return Number.isFinite(x) ? x : z[r0 * w + c0];
-  };
-  for (let r = 0; r < h; r++)
-    for (let c = 0; c < w; c++) {
-      const i = r * w + c;
-      if (!Number.isFinite(z[i])) continue;
-      const a = (dr: number, dc: number) => at(r + dr, c + dc, r, c);
+  const cz = Math.cos(zen);
+  const sz = Math.sin(zen);
+  for (let i = 0; i < size; i++)
+    for (let j = 0; j < size; j++) {
+      const r = i + pad;
+      const c = j + pad;
+      const z0 = z[r * n + c];
+      if (!Number.isFinite(z0)) continue;
+      const a = (dr: number, dc: number) => {
+        const rr = Math.min(n - 1, Math.max(0, r + dr));
+        const cc = Math.min(n - 1, Math.max(0, c + dc));
+        const x = z[rr * n + cc];
+        return Number.isFinite(x) ? x : z0;
+      };
       const dzdx = (a(-1, 1) + 2 * a(0, 1) + a(1, 1) - (a(-1, -1) + 2 * a(0, -1) + a(1, -1))) / (8 * p.dx);
       const dzdy = (a(1, -1) + 2 * a(1, 0) + a(1, 1) - (a(-1, -1) + 2 * a(-1, 0) + a(-1, 1))) / (8 * p.dy);
       const slope = Math.atan(Math.hypot(dzdx, dzdy));
       const aspect = Math.atan2(dzdy, -dzdx);
-      const s = Math.cos(zen) * Math.cos(slope) + Math.sin(zen) * Math.sin(slope) * Math.cos(az - aspect);
+      const s = cz * Math.cos(slope) + sz * Math.sin(slope) * Math.cos(az - aspect);
       const g = Math.max(0, Math.min(255, Math.round(255 * s)));
-      out[4 * i] = out[4 * i + 1] = out[4 * i + 2] = g;
-      out[4 * i + 3] = 255;
+      const o = 4 * (i * size + j);
+      out[o] = out[o + 1] = out[o + 2] = g;
+      out[o + 3] = 255;
     }
   return out;
 }

@@ -1,8 +1,8 @@
 /**
  * The app on NISAR GUNW products: open a folder laid out like the nisar-tiny fixture (GUNW/, DEM/ in
  * EPSG:4326, mintpy/NISAR_CV.cfg), run load_data → velocity, and check that the velocity lands on the map
- * where the UTM grid is: the image's corners are the grid's corners in lon/lat, and the cursor over a
- * pixel's centre reads that pixel (the reference pixel reads 0). Screenshots in test/e2e/__screenshots__/.
+ * where the UTM grid is: the tiles cover the grid's lon/lat box, and the cursor over a pixel's centre reads
+ * that pixel (the reference pixel reads 0). Screenshots in test/e2e/__screenshots__/.
  */
 import { URL_, shots, call } from './host';
 import { expect, test } from '@playwright/test';
@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { join, resolve } from 'node:path';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gridCornersLonLat, rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
+import { gridBoundsLonLat, gridCornersLonLat, rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 import { type LayerData, type NetworkInfo, type ProjectInfo, type RunSummary } from '../../src-shared/api';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -55,21 +55,24 @@ test('NISAR GUNW folder: open, run, velocity on the map in the right place', asy
   await expect(page.getByTestId('run-status')).toContainText('Last run: ok');
   await expect(page.getByTestId('layer-select')).toHaveValue('velocity.h5:velocity');
 
-  // the image sits on the grid's corners (a UTM grid: a quadrilateral rotated by the meridian convergence)
+  // the tiles cover the grid's lon/lat box (a UTM grid: a quadrilateral rotated by the meridian convergence,
+  // its densified edges inside the box), and every grid corner falls inside it
   const grid = (await call<LayerData>('getLayer', 'velocity.h5', 'velocity')).grid;
   await page.getByTestId('zoom-data').click();
   await page.waitForTimeout(1500);
-  const coords = await page.evaluate(() => {
-    const m = (globalThis as unknown as { __insarMap: { getSource(id: string): { coordinates?: number[][] } } })
-      .__insarMap;
-    return m.getSource('data')?.coordinates ?? null;
+  const bounds = await page.evaluate(() => {
+    const m = (globalThis as unknown as { __insarMap: { getSource(id: string): { bounds?: number[] } } }).__insarMap;
+    return m.getSource('data')?.bounds ?? null;
   });
-  const expected = gridCornersLonLat(grid);
-  expect(coords).not.toBeNull();
-  coords!.forEach((c, k) => {
-    expect(c[0]).toBeCloseTo(expected[k][0], 9);
-    expect(c[1]).toBeCloseTo(expected[k][1], 9);
-  });
+  const b = gridBoundsLonLat(grid);
+  expect(bounds).not.toBeNull();
+  [b.west, b.south, b.east, b.north].forEach((v, k) => expect(bounds![k]).toBeCloseTo(v, 9));
+  for (const [lon, lat] of gridCornersLonLat(grid)) {
+    expect(lon).toBeGreaterThanOrEqual(b.west - 1e-12);
+    expect(lon).toBeLessThanOrEqual(b.east + 1e-12);
+    expect(lat).toBeGreaterThanOrEqual(b.south - 1e-12);
+    expect(lat).toBeLessThanOrEqual(b.north + 1e-12);
+  }
   // the cursor over a pixel's centre (lon/lat through proj4) reads that pixel; the reference pixel reads 0
   const screenOf = async (row: number, col: number) => {
     const [lat, lon] = rowColToLatLonGeo(grid, row, col);

@@ -13,8 +13,11 @@ import type {
   Grid,
   LayerData,
   LayerInfo,
+  LayerMeta,
   LayerRef,
+  LayerTile,
   NetworkInfo,
+  PixelValue,
   PixelSeries,
   PixelValues,
   ProjectInfo,
@@ -199,6 +202,20 @@ function makeFakeApi() {
     getLayer: vi.fn(async (file: string, dataset: string, date?: string, refDate?: string) =>
       layer(file, dataset, date, refDate),
     ),
+    layerMeta: vi.fn(async (ref: LayerRef): Promise<LayerMeta> => {
+      const { values: _v, ...m } = layer(ref.file, ref.dataset, ref.date, ref.refDate);
+      return { ...m, statsStep: 1, validBox: [0, 0, GRID.length, GRID.width] };
+    }),
+    layerTiles: vi.fn(async (_ref: LayerRef, list: [number, number, number][]): Promise<(LayerTile | null)[]> =>
+      list.map(() => null),
+    ),
+    /** a pixel of the layer as shown: relative to `refDate` when given (as main's tiles) */
+    layerValue: vi.fn(async (ref: LayerRef, row: number, col: number): Promise<PixelValue> => {
+      const i = row * GRID.width + col;
+      const value = layer(ref.file, ref.dataset, ref.date, ref.refDate).values[i];
+      const masked = ['velocity.h5', 'timeseries.h5'].includes(ref.file) && i === 1;
+      return { row, col, value, state: Number.isNaN(value) ? 'nodata' : masked ? 'masked' : 'ok' };
+    }),
     pixelSeries: vi.fn(async (row: number, col: number): Promise<PixelSeries> => ({
       file: 'timeseries.h5',
       unit: 'm',

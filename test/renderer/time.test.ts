@@ -16,7 +16,7 @@ import { useDisplayRefStore } from '../../src-renderer/stores/displayRef';
 import { usePlaybackStore } from '../../src-renderer/stores/playback';
 import { useUiStore } from '../../src-renderer/stores/ui';
 import { onKeydown } from '../../src-renderer/commands';
-import { colorizeRgba } from '../../src-renderer/workers/rasterOps';
+import { colorTileRgba } from '../../src-renderer/workers/rasterOps';
 import TimeBar from '../../src-renderer/components/TimeBar.vue';
 
 vi.mock('../../src-renderer/api/client', async () => ({ api: (await import('./fakeApi')).fakeApi }));
@@ -75,39 +75,27 @@ describe('playback', () => {
   test('seeking from the slider: only the latest position is read', async () => {
     const layers = await timeseriesShown();
     const play = usePlaybackStore();
-    fakeApi.getLayer.mockClear();
+    fakeApi.layerMeta.mockClear();
     const a = play.seek(0);
     const b = play.seek(1);
     const c = play.seek(2);
     await Promise.all([a, b, c]);
     expect(layers.active?.ref.date).toBe(DATES[2]);
-    // the first request was under way; the second was overtaken by the third
-    expect(fakeApi.getLayer.mock.calls.map((x) => x[2])).toEqual([DATES[0], DATES[2]]);
+    // another date of the shown layer goes to the map at once (its tiles load): nothing is read per position
+    expect(fakeApi.layerMeta).not.toHaveBeenCalled();
   });
 });
 
-describe('date steps while a read is under way', () => {
-  test('keys step from the date asked for, and a late answer never overrides a newer request', async () => {
+describe('date steps in a row', () => {
+  test('each step starts from the date the previous one chose (a key held down, playback): none is lost', async () => {
     const layers = await timeseriesShown();
-    // hold main's answers back
-    const pending: (() => void)[] = [];
-    const real = fakeApi.getLayer.getMockImplementation()!;
-    fakeApi.getLayer.mockClear();
-    fakeApi.getLayer.mockImplementation(
-      (...a: Parameters<typeof real>) => new Promise((ok) => pending.push(() => ok(real(...a)))),
-    );
-    try {
-      const first = layers.stepDate('first'); // playback starting over
-      const last = layers.stepDate('last'); // the user presses End before it answered
-      const back = layers.stepDate(-1); // and ← : one before the last, not one after the first
-      expect(fakeApi.getLayer.mock.calls.map((c) => c[2])).toEqual([DATES[0], DATES[3], DATES[2]]);
-      pending.reverse().forEach((go) => go()); // the answers come back newest first
-      await Promise.all([first, last, back]);
-      expect(layers.active?.ref.date).toBe(DATES[2]);
-      expect(fakeApi.getLayer).toHaveBeenCalledTimes(3); // the stale answers were dropped, nothing re-read
-    } finally {
-      fakeApi.getLayer.mockImplementation(real);
-    }
+    fakeApi.layerMeta.mockClear();
+    const first = layers.stepDate('first'); // playback starting over
+    const last = layers.stepDate('last'); // the user presses End meanwhile
+    const back = layers.stepDate(-1); // and ← : one before the last, not one after the first
+    await Promise.all([first, last, back]);
+    expect(layers.active?.ref.date).toBe(DATES[2]);
+    expect(fakeApi.layerMeta).not.toHaveBeenCalled();
   });
 });
 
@@ -116,11 +104,24 @@ describe('reference date', () => {
     const layers = await timeseriesShown();
     const dref = useDisplayRefStore();
     await dref.setRefDate(DATES[1]);
-    expect(fakeApi.getLayer).toHaveBeenLastCalledWith('timeseries.h5', 'timeseries', DATES[3], DATES[1]);
-    expect(layers.active?.ref.refDate).toBe(DATES[1]);
+    // the map's tiles and the readout ask main for the layer as shown: this date relative to DATES[1]
+    expect(layers.active?.ref).toEqual({
+      file: 'timeseries.h5',
+      dataset: 'timeseries',
+      date: DATES[3],
+      refDate: DATES[1],
+    });
     expect(dref.shownRefDate).toBe(DATES[1]);
+    const inspect = useInspectStore();
+    inspect.cursor = [GRID.xFirst + 2.5 * GRID.xStep, GRID.yFirst + 1.5 * GRID.yStep];
+    await vi.waitFor(() => expect(fakeApi.layerValue).toHaveBeenLastCalledWith(layers.active!.ref, 1, 2));
+    const i = GRID.width + 2;
+    const rel = f32(
+      layerValues('timeseries.h5', 'timeseries', DATES[3])[i] - layerValues('timeseries.h5', 'timeseries', DATES[1])[i],
+    );
+    await vi.waitFor(() => expect(inspect.readout).toContain(`${(rel * 100).toPrecision(4)} cm`));
     await layers.stepDate(-1);
-    expect(fakeApi.getLayer).toHaveBeenLastCalledWith('timeseries.h5', 'timeseries', DATES[2], DATES[1]);
+    expect(layers.active?.ref).toMatchObject({ date: DATES[2], refDate: DATES[1] });
     // another layer and back: the time series opens relative to the chosen date again
     await layers.pick('velocity.h5:velocity');
     expect(layers.active?.ref.refDate).toBeUndefined();
@@ -129,7 +130,7 @@ describe('reference date', () => {
     // the run's own reference date: nothing sent
     await dref.setRefDate(DATES[0]);
     expect(dref.refDate).toBeNull();
-    expect(fakeApi.getLayer).toHaveBeenLastCalledWith('timeseries.h5', 'timeseries', DATES[3], undefined);
+    expect(layers.active?.ref).toEqual({ file: 'timeseries.h5', dataset: 'timeseries', date: DATES[3] });
     await expect(dref.setRefDate('20991231')).rejects.toThrow(/not one of the 4 dates/);
   });
 });
@@ -150,33 +151,26 @@ describe('display reference pixel', () => {
     const lat = GRID.yFirst + 1.5 * GRID.yStep;
     inspect.cursor = [lon, lat];
     const expected = f32(v[GRID.width + 4] - off) * 100;
-    expect(inspect.readout).toContain(`${expected.toPrecision(4)} cm/yr`);
+    await vi.waitFor(() => expect(inspect.readout).toContain(`${expected.toPrecision(4)} cm/yr`));
     // at the reference pixel itself: 0
     inspect.cursor = [GRID.xFirst + 3.5 * GRID.xStep, GRID.yFirst + 2.5 * GRID.yStep];
-    expect(inspect.readout).toContain('0.000 cm/yr');
+    await vi.waitFor(() => expect(inspect.readout).toContain('0.000 cm/yr'));
     // the raster worker colours (v − off) × scale: the same numbers as the readout
-    const rgbaWith = colorizeRgba({
-      values: Float32Array.from(v),
-      width: 5,
-      height: 4,
+    // (a 5 × 5 tile of the layer's first 25 values, no padding)
+    const tile = Float32Array.from({ length: 25 }, (_, i) => v[i % v.length]);
+    const common = {
+      n: 5,
+      pad: 0,
+      flags: new Uint8Array(25),
       cmap: 'jet',
       vmin: -1,
       vmax: 1,
       scale: 100,
-      offset: off,
-      mask: null,
-    });
-    const shifted = Float32Array.from(v, (x) => f32(x - off));
-    const rgbaRef = colorizeRgba({
-      values: shifted,
-      width: 5,
-      height: 4,
-      cmap: 'jet',
-      vmin: -1,
-      vmax: 1,
-      scale: 100,
-      mask: null,
-    });
+      maskOn: true,
+      noDataRgba: [0, 0, 0, 0] as [number, number, number, number],
+    };
+    const rgbaWith = colorTileRgba({ ...common, values: tile, offset: off });
+    const rgbaRef = colorTileRgba({ ...common, values: Float32Array.from(tile, (x) => f32(x - off)) });
     expect(Array.from(rgbaWith)).toEqual(Array.from(rgbaRef));
     dref.clearPixel();
     expect([dref.offset, dref.caption]).toEqual([0, '']);

@@ -121,7 +121,8 @@ export default defineMapLayer<State>({
     labels(ctx, s);
   },
   update(ctx, s, prev) {
-    setGeoJson(ctx.map, ID, data(s));
+    // the map is touched only when what it draws changes
+    if (JSON.stringify(s) !== JSON.stringify(prev)) setGeoJson(ctx.map, ID, data(s));
     if (JSON.stringify(s.lines) !== JSON.stringify(prev.lines)) labels(ctx, s);
   },
   remove({ map }) {
