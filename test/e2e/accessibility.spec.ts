@@ -129,7 +129,10 @@ test('axe over every panel, light and dark, open and after a run; the keyboard d
   const shownDate = await page.getByTestId('date-select').inputValue();
   for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
   await expect.poll(async () => (await at())?.[2]).not.toBe(c0);
-  await page.waitForFunction('!window.__insarMap.isMoving()');
+  // (a function, not a string: a string predicate is eval'ed in the page, which its CSP forbids)
+  await page.waitForFunction(
+    () => !(globalThis as unknown as { __insarMap: { isMoving(): boolean } }).__insarMap.isMoving(),
+  );
   await expect(page.getByTestId('date-select')).toHaveValue(shownDate);
   await page.keyboard.press(' ');
   const [, r1, c1] = (await at())!;
