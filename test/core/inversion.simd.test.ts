@@ -107,7 +107,7 @@ function expectSameBits(input: InvertTileInput, label: string): ReturnType<typeo
       `${label}: ${key} differs in ${diff} values (first at ${first}: js ${js[key][first]}, simd ${simd[key][first]})`,
     ).toBe(0);
   }
-  expect(simd.stats, label).toEqual(js.stats);
+  expect({ ...simd.stats, simd: 0 }, label).toEqual(js.stats);
   return simd;
 }
 

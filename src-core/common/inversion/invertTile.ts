@@ -95,7 +95,15 @@ export interface InvertTileOutput {
   temporalCoherence: Float32Array;
   numInvIfgram: Float32Array;
   /** pixels that went through the solver (diagnostics) */
-  stats: { inverted: number; svdFallback: number; sharedFactor: number; nullSpace: number; laplacian: number };
+  stats: {
+    inverted: number;
+    svdFallback: number;
+    sharedFactor: number;
+    nullSpace: number;
+    laplacian: number;
+    /** pixels solved by the SIMD kernel (the others by the JavaScript kernel) */
+    simd: number;
+  };
 }
 
 function check(cond: boolean, msg: string): void {
@@ -234,7 +242,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     ts: new Float32Array(N * P),
     tcohOut: new Float32Array(P),
     numOut: new Float32Array(P),
-    stats: { inverted: 0, svdFallback: 0, sharedFactor: 0, nullSpace: 0, laplacian: 0 },
+    stats: { inverted: 0, svdFallback: 0, sharedFactor: 0, nullSpace: 0, laplacian: 0, simd: 0 },
   };
 
   const prep: BlockPrep = { phase, coherence, maskDataset: maskDataset ?? null, maskData, maskThr, refR, table };
@@ -349,7 +357,14 @@ function invertTileSimd(st: TileState, prep: BlockPrep, refR: Float64Array): voi
       const p = p0 + q;
       const mp = v.num[q];
       const missing = M - mp;
-      let redo = (pixelMask !== null && pixelMask[p] === 0) || mp === 0 || v.flags[q] !== 0;
+      if ((pixelMask !== null && pixelMask[p] === 0) || mp === 0) {
+        // not inverted: every output 0 (as invertBlock leaves it)
+        for (let d = 1; d < N; d++) ts[d * P + p] = 0;
+        tcohOut[p] = 0;
+        numOut[p] = 0;
+        continue;
+      }
+      let redo = v.flags[q] !== 0;
       if (!redo && (missing >= lambda || fullMinCount - missing < minRed))
         // the shortcuts do not vouch for this pixel: check redundancy and connectivity as invertBlock
         // does (valid pairs are those with √w ≠ 0 in the kernel's buffer); the kernel's result stands
@@ -365,6 +380,7 @@ function invertTileSimd(st: TileState, prep: BlockPrep, refR: Float64Array): voi
       }
       stats.inverted++;
       stats.laplacian++;
+      stats.simd++;
       if (shareCount && missing === 0) stats.sharedFactor++;
     }
   }
