@@ -102,7 +102,7 @@ export interface InvertTileOutput {
     nullSpace: number;
     laplacian: number;
     /** pixels solved by the SIMD kernel (the others by the JavaScript kernel) */
-    simd: number;
+    simd?: number;
   };
 }
 
@@ -380,7 +380,7 @@ function invertTileSimd(st: TileState, prep: BlockPrep, refR: Float64Array): voi
       }
       stats.inverted++;
       stats.laplacian++;
-      stats.simd++;
+      stats.simd!++;
       if (shareCount && missing === 0) stats.sharedFactor++;
     }
   }

@@ -238,6 +238,14 @@ interface HeapModule {
     strides: bigint[],
     ptr: bigint,
   ): number;
+  set_dataset_data(
+    fileId: bigint,
+    path: string,
+    count: bigint[],
+    offset: bigint[],
+    strides: bigint[],
+    ptr: bigint,
+  ): number;
 }
 
 export type WritableArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
@@ -281,6 +289,15 @@ export interface CreateOptions {
   attrs?: Attrs;
 }
 
+export interface WriterOptions {
+  /**
+   * Write the HDF5 1.10 file format (readable by HDF5 ≥ 1.10, h5py ≥ 2.7: Debian's MintPy reads it):
+   * chunked datasets of fixed size get the fixed-array chunk index instead of a version-1 B-tree, which
+   * makes writing many chunks about twice as fast. Default: the earliest format.
+   */
+  fastChunkIndex?: boolean;
+}
+
 /**
  * An HDF5 file being written. Data goes to a temp file beside the target; `commit()` renames it into
  * place, `abort()` deletes it. Row-block writes keep memory bounded.
@@ -291,14 +308,17 @@ export class H5Writer {
   private done = false;
   private boolCount = 0;
 
-  private constructor(readonly path: string) {
+  private constructor(
+    readonly path: string,
+    opts: WriterOptions,
+  ) {
     this.tmpPath = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    this.f = new h5wasm.File(this.tmpPath, 'w');
+    this.f = new h5wasm.File(this.tmpPath, 'w', opts.fastChunkIndex ? { libver: ['v110', 'v110'] } : undefined);
   }
 
-  static async create(path: string, rootAttrs: Attrs = {}): Promise<H5Writer> {
+  static async create(path: string, rootAttrs: Attrs = {}, opts: WriterOptions = {}): Promise<H5Writer> {
     await h5ready();
-    const w = new H5Writer(path);
+    const w = new H5Writer(path, opts);
     w.setAttrs(rootAttrs);
     return w;
   }
@@ -388,6 +408,48 @@ export class H5Writer {
         [0, shape[2]],
       ]);
     }
+  }
+
+  /**
+   * A buffer of `bytes` in h5wasm's heap, for `writeRowsFromHeap`: fill it through `u8()` / a typed view
+   * of `buffer()` at `ptr` (views are valid until the next h5wasm call), then write it; `free()` it at
+   * the end. Saves the copy into the heap that `writeRows` makes.
+   */
+  allocHeap(bytes: number): { ptr: number; buffer(): ArrayBuffer; free(): void } {
+    const M = h5wasm.Module as unknown as HeapModule;
+    const ptr = M._malloc(bytes);
+    if (!ptr) throw new H5Error(this.path, `out of memory allocating ${bytes} bytes`);
+    let freed = false;
+    return {
+      ptr,
+      buffer: () => M.HEAPU8.buffer as ArrayBuffer,
+      free: () => {
+        if (!freed) M._free(ptr);
+        freed = true;
+      },
+    };
+  }
+
+  /** Write rows [r0, r0+rows) of bands [b0, b1) of a 3-D dataset from a heap buffer (its dtype's bytes). */
+  writeRowsFromHeap(name: string, r0: number, rows: number, bands: [number, number], ptr: number): void {
+    const d = this.f.get(name) as h5wasm.Dataset;
+    const shape = d.shape ?? [];
+    if (shape.length !== 3) throw new H5Error(this.path, `dataset "${name}" is not 3-D`);
+    const [b0, b1] = bands;
+    if (!(b0 >= 0 && b1 <= shape[0] && b0 < b1 && r0 >= 0 && r0 + rows <= shape[1] && rows > 0))
+      throw new H5Error(
+        this.path,
+        `dataset "${name}": bands ${b0}–${b1} rows ${r0}+${rows} outside ${shape.join('×')}`,
+      );
+    const M = h5wasm.Module as unknown as HeapModule;
+    M.set_dataset_data(
+      this.f.file_id,
+      d.path,
+      [BigInt(b1 - b0), BigInt(rows), BigInt(shape[2])],
+      [BigInt(b0), BigInt(r0), 0n],
+      [1n, 1n, 1n],
+      BigInt(ptr),
+    );
   }
 
   /** Close and rename the temp file to the target path (atomic on one filesystem). */

@@ -7,6 +7,8 @@ import { invertTile, type MaskDatasetName } from '../../common/inversion/invertT
 import type { WeightFunc } from '../../common/inversion/weights';
 import { executeFitTask, type FitTask } from './fitTask';
 import { executeDemErrTask, type DemErrTask } from '../topography/demErrTask';
+import { readRaw, type RawLocation } from '../formats/envi';
+import { convertSamples, type SampleConversion } from '../../common/formats/ariaConvert';
 
 export interface InvertTask {
   kind: 'invert';
@@ -32,7 +34,20 @@ export interface InvertTask {
   skipMasks: { file: string; dataset: string }[];
 }
 
-export type TileTask = InvertTask | FitTask | DemErrTask;
+/**
+ * load_data's reader: a run of raw ARIA samples read into a shared buffer and converted there
+ * (no-data → 0, sign of the unwrapped phase), while the main thread writes the previous block.
+ */
+export interface ReadRawTask {
+  kind: 'readRaw';
+  loc: RawLocation;
+  into: SharedArrayBuffer;
+  byteOffset: number;
+  sampleType: 'f32' | 'i16';
+  conversion: SampleConversion;
+}
+
+export type TileTask = InvertTask | FitTask | DemErrTask | ReadRawTask;
 export type { FitTask };
 
 export interface TileTaskResult {
@@ -163,6 +178,18 @@ export async function executeTileTask(task: TileTask): Promise<TileTaskResult> {
       return executeInvert(task);
     case 'fit':
       return executeFitTask(task);
+    case 'readRaw': {
+      const u8 = new Uint8Array(task.into, task.byteOffset, task.loc.bytes);
+      readRaw(task.loc, u8);
+      const n = task.loc.bytes / (task.sampleType === 'f32' ? 4 : 2);
+      convertSamples(
+        task.sampleType === 'f32'
+          ? new Float32Array(task.into, task.byteOffset, n)
+          : new Int16Array(task.into, task.byteOffset, n),
+        task.conversion,
+      );
+      return { arrays: {} };
+    }
     case 'demErr': {
       const r = await executeDemErrTask(task);
       return { arrays: { ...r.arrays, numEstimated: Float32Array.of(r.stats.numEstimated) } };
