@@ -129,6 +129,11 @@ export class H5Reader {
     return this.ds(name).shape ?? [];
   }
 
+  /** Chunk shape of a dataset, null when it is stored contiguously. */
+  chunks(name: string): number[] | null {
+    return this.ds(name).metadata.chunks ?? null;
+  }
+
   /** Whole dataset as a typed array (bools come back as Int8Array). */
   read(name: string): NumericArray {
     const v = this.ds(name).value;

@@ -490,6 +490,10 @@ export async function loadData(ctx: StepContext): Promise<StepResult> {
       Y_FIRST: s.attrs.Y_FIRST,
       seconds: pyFloat((Date.now() - t0) / 1000),
       skipped,
+      /** bytes of the stack's 3-D datasets written (0 when update mode skipped them) */
+      stackBytes: skipped.includes(stackPath)
+        ? 0
+        : s.pairs.length * s.length * s.width * (4 + 4 + 2 + (s.rasters.mag ? 4 : 0)),
     },
   };
 }

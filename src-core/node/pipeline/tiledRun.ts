@@ -5,7 +5,7 @@
  */
 import { createPool } from './pool';
 import { TileCheckpoint, paramsHash, runTileLoop, type Tile } from './tiles';
-import type { TileTask } from './tileTasks';
+import type { TileTask, TileTaskResult } from './tileTasks';
 import type { StepContext } from '../../common/pipeline/types';
 
 export async function runTiledStep(
@@ -16,6 +16,8 @@ export async function runTiledStep(
   identity: unknown,
   task: (t: Tile) => TileTask,
   numWorkers: number,
+  /** called in this thread with each tile computed in this run, before it is checkpointed */
+  onTile?: (t: Tile, result: TileTaskResult) => void,
 ): Promise<{ checkpoint: TileCheckpoint; resumed: number; seconds: number }> {
   const checkpoint = new TileCheckpoint(
     ctx.workDir,
@@ -28,7 +30,11 @@ export async function runTiledStep(
     const { resumed } = await runTileLoop(
       tiles,
       checkpoint,
-      (t, signal) => pool.run(task(t), signal).then((r) => r.arrays),
+      (t, signal) =>
+        pool.run(task(t), signal).then((r) => {
+          onTile?.(t, r);
+          return r.arrays;
+        }),
       {
         signal: ctx.signal,
         concurrency: pool.size,

@@ -27,7 +27,10 @@ export interface Tile {
 
 /**
  * Split `length` rows into blocks whose working set (bytesPerRow × rows) fits `budgetBytes`, with at least
- * `minTiles` blocks so every worker has work, and at most `maxRows` rows each.
+ * `minTiles` blocks so every worker has work, and at most `maxRows` rows each. With `alignRows` (the row
+ * size of the input's HDF5 chunks), tiles hold whole chunks — a chunk cut by a tile boundary is read in
+ * full by both tiles — even when one chunk row is over the budget (up to twice it); beyond that, tiles
+ * follow the budget and chunks are read more than once.
  */
 export function planTiles(
   length: number,
@@ -35,9 +38,15 @@ export function planTiles(
   budgetBytes: number,
   minTiles = 1,
   maxRows = 256,
+  alignRows = 1,
 ): Tile[] {
   let rows = Math.max(1, Math.min(maxRows, Math.floor(budgetBytes / Math.max(1, bytesPerRow))));
   rows = Math.min(rows, Math.max(1, Math.ceil(length / minTiles)));
+  if (alignRows > 1 && alignRows < length) {
+    const aligned = Math.floor(rows / alignRows) * alignRows;
+    if (aligned >= alignRows) rows = aligned;
+    else if (alignRows * bytesPerRow <= 2 * budgetBytes) rows = alignRows;
+  }
   const tiles: Tile[] = [];
   for (let r0 = 0, k = 0; r0 < length; r0 += rows, k++) tiles.push({ index: k, r0, r1: Math.min(length, r0 + rows) });
   return tiles;
@@ -45,11 +54,13 @@ export function planTiles(
 
 /**
  * Working-set budget of one tile: MintPy's `mintpy.compute.maxMemory` (GB, default 4) shared by the
- * workers, capped at 256 MB per tile so tiles stay small enough for progress, cancellation and resume.
+ * workers, capped at 128 MB per tile so that a run's peak memory stays under 1 GB whatever the stack
+ * size (the tile, not the stack, sets it) and tiles stay small enough for progress, cancellation and
+ * resume.
  */
 export function tileBudgetBytes(ctx: Pick<StepContext, 'template'>, numWorkers: number): number {
   const gb = ctx.template.num('mintpy.compute.maxMemory') ?? 4;
-  return Math.min(256 * 2 ** 20, (gb * 2 ** 30) / Math.max(1, numWorkers));
+  return Math.min(128 * 2 ** 20, (gb * 2 ** 30) / Math.max(1, numWorkers));
 }
 
 /** A stable hash of everything that determines a step's result (inputs' identity + settings). */
