@@ -13,7 +13,7 @@ import type { NetworkLaplacian } from './laplacian';
 import { INVERT_KERNEL_WASM } from './wasm/invertKernelWasm';
 
 /** pixels per block handed to the kernel (multiple of 4) */
-export const SIMD_BLOCK = 128;
+export const SIMD_BLOCK = 256;
 export const FLAG_PIVOT = 1;
 export const FLAG_BIG = 2;
 
