@@ -8,11 +8,13 @@ import { infoCommand } from './commands/info';
 import { demoCommand } from './commands/demo';
 import { exportCommand } from './commands/export';
 import { nisarCommand } from './commands/nisar';
+import { slurmTaskCommand } from './commands/slurmTask';
 
 const USAGE = `insar-studio — InSAR small-baseline time series (MintPy-compatible)
 
 usage:
   insar-studio run <template.cfg> [--dostep STEP | --start STEP --end STEP] [--workers N] [--workdir DIR]
+                   [--cluster slurm|local]   tiled steps as Slurm job arrays (docs/slurm.md)
   insar-studio info <file.h5>
   insar-studio demo <dir> [--rows N --cols N --dates N --seed N] [--run]
   insar-studio export kmz|kmz-timeseries|geotiff|csv|transect|vertical|asc-desc|significance <file.h5> ...
@@ -36,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
       return exportCommand(rest);
     case 'nisar':
       return nisarCommand(rest);
+    case 'slurm-task':
+      return slurmTaskCommand(rest);
     case undefined:
     case '-h':
     case '--help':

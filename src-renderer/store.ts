@@ -9,6 +9,7 @@ import type {
   LayerInfo,
   LayerRef,
   NetworkInfo,
+  PipelineStep,
   PixelSeries,
   ProjectInfo,
   RecentProject,
@@ -245,7 +246,7 @@ export async function redo(): Promise<void> {
   }
 }
 
-export async function runPipeline(from?: string): Promise<void> {
+export async function runPipeline(from?: PipelineStep): Promise<void> {
   state.log = [];
   state.progress = {};
   const r = await guarded(() => api.runPipeline(from), 'Starting the run');
@@ -259,21 +260,25 @@ export async function runPipeline(from?: string): Promise<void> {
 export function installEventHandlers(): void {
   api.on('onProgress', (p) => {
     state.progress[p.step] = { done: p.done, total: p.total, label: p.label };
-    const s = state.runSteps.find((x) => x.name === p.step);
-    if (s && s.status === 'pending') {
-      for (const x of state.runSteps) if (x.status === 'running') x.status = 'done';
-      s.status = 'running';
+  });
+  // typed step events from the run (started / finished / skipped / failed / cancelled): no log parsing
+  api.on('onStep', (e) => {
+    const s = state.runSteps.find((x) => x.name === e.step);
+    if (!s) return;
+    if (e.status === 'started') s.status = 'running';
+    else if (e.status === 'finished') {
+      s.status = 'done';
+      s.seconds = e.seconds;
+    } else if (e.status === 'skipped') s.status = 'skipped';
+    else {
+      s.status = e.status;
+      s.seconds = e.seconds;
+      if (e.status === 'failed') s.error = e.error;
     }
   });
   api.on('onLog', (l) => {
     state.log.push(`${l.time.slice(11, 19)}  ${l.message}`);
     if (state.log.length > 500) state.log.splice(0, state.log.length - 500);
-    const m = /^step (\w+)/.exec(l.message);
-    if (m) {
-      for (const x of state.runSteps) if (x.status === 'running') x.status = 'done';
-      const s = state.runSteps.find((x) => x.name === m[1]);
-      if (s) s.status = 'running';
-    }
   });
   api.on('onRunFinished', (e) => {
     state.running = false;

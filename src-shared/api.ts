@@ -2,11 +2,15 @@
  * THE contract between the renderer and the main side, declared once (VS Code style).
  *
  * Both transports implement exactly this interface: Electron IPC (preload → ipcMain handler table) and the
- * browser host (HTTP POST per method + one WebSocket for events). Main validates every call with
- * `validateArgs` (src-shared/validate.ts) before it reaches a service. Pure types + constants: no Node, no DOM.
+ * browser host (HTTP POST per method + one WebSocket for events). Each method is declared once, in `API`
+ * below (argument schemas + result type); the interface, the method list and main's argument check
+ * (`validateArgs`, src-shared/validate.ts) derive from that declaration. Pure: no Node, no DOM.
  */
 
+import * as v from 'valibot';
 import { STEP_NAMES, type StepName } from '../src-core/common/pipeline/stepNames';
+import type { StepEvent } from '../src-core/common/pipeline/stepEvents';
+import * as s from './argSchemas';
 import type { GeoGrid } from '../src-core/common/formats/grid';
 
 /** MintPy's step order (declared once, in the science core). */
@@ -211,75 +215,72 @@ export interface Capabilities {
   platform: string;
 }
 
-/** Every method the renderer may call. All return promises; arguments are plain data. */
-export interface InsarApi {
-  capabilities(): Promise<Capabilities>;
-  openProject(folder: string): Promise<ProjectInfo>;
-  recentProjects(): Promise<RecentProject[]>;
-  projectInfo(): Promise<ProjectInfo | null>;
-  pickFolder(): Promise<string | null>;
-  listDir(path: string): Promise<DirListing>;
-  network(): Promise<NetworkInfo>;
-  listLayers(): Promise<LayerInfo[]>;
-  getLayer(file: string, dataset: string, date?: string): Promise<LayerData>;
-  pixelSeries(row: number, col: number): Promise<PixelSeries>;
-  transect(ref: LayerRef, start: [number, number], end: [number, number], samples?: number): Promise<Transect>;
-  setExcludedPairs(indices: number[]): Promise<EditState>;
-  setReferencePoint(lat: number, lon: number): Promise<RefPointResult>;
+/**
+ * THE declaration of every method the renderer may call: its arguments as schemas (argSchemas.ts: the
+ * TypeScript type and the runtime check in one) and its result type. `InsarApi`, `API_METHODS` (what the
+ * preload exposes and the host routes) and `validateArgs` (src-shared/validate.ts) all derive from it.
+ */
+export const API = {
+  capabilities: method<Capabilities>()(),
+  openProject: method<ProjectInfo>()(s.str()),
+  recentProjects: method<RecentProject[]>()(),
+  projectInfo: method<ProjectInfo | null>()(),
+  pickFolder: method<string | null>()(),
+  listDir: method<DirListing>()(s.str()),
+  network: method<NetworkInfo>()(),
+  listLayers: method<LayerInfo[]>()(),
+  getLayer: method<LayerData>()(s.str(1024), s.str(256), s.opt(s.str(64))),
+  pixelSeries: method<PixelSeries>()(s.int(), s.int()),
+  transect: method<Transect>()(s.layerRef, s.latLon, s.latLon, s.opt(s.int(2, 10000))),
+  setExcludedPairs: method<EditState>()(s.indexList),
+  setReferencePoint: method<RefPointResult>()(s.lat, s.lon),
   /** back to the template's / MintPy's automatic reference point */
-  clearReferencePoint(): Promise<EditState>;
-  setOverrides(overrides: Record<string, string | null>): Promise<EditState>;
-  undo(): Promise<EditState>;
-  redo(): Promise<EditState>;
-  runPipeline(fromStep?: string): Promise<RunSummary>;
-  cancelRun(): Promise<boolean>;
-  runs(): Promise<RunSummary[]>;
+  clearReferencePoint: method<EditState>()(),
+  setOverrides: method<EditState>()(s.overrides),
+  undo: method<EditState>()(),
+  redo: method<EditState>()(),
+  runPipeline: method<RunSummary>()(s.opt(s.stepName)),
+  cancelRun: method<boolean>()(),
+  runs: method<RunSummary[]>()(),
   /** KMZ of a map layer or one date of the time series (default: velocity) */
-  exportKmz(outPath?: string, ref?: LayerRef): Promise<ExportResult>;
-  exportGeoTiff(ref: LayerRef, outPath?: string): Promise<ExportResult>;
-  exportCsv(what: CsvExport, outPath?: string): Promise<ExportResult>;
-  fileInfo(path: string): Promise<FileInfo>;
+  exportKmz: method<ExportResult>()(s.opt(s.str()), s.opt(s.layerRef)),
+  exportGeoTiff: method<ExportResult>()(s.layerRef, s.opt(s.str())),
+  exportCsv: method<ExportResult>()(s.csvExport, s.opt(s.str())),
+  fileInfo: method<FileInfo>()(s.str()),
+} as const;
+
+export type CsvExport = v.InferOutput<typeof s.csvExport>;
+
+/** A method's declaration: its argument schemas; `result` carries the result type only (undefined at run time). */
+export interface MethodDecl<A extends readonly v.GenericSchema[] = readonly v.GenericSchema[], R = unknown> {
+  readonly args: A;
+  readonly result: R;
+}
+function method<R>() {
+  return <const A extends readonly v.GenericSchema[]>(...args: A): MethodDecl<A, R> => ({
+    args,
+    result: undefined as R,
+  });
 }
 
-export type CsvExport =
-  | { kind: 'layer'; ref: LayerRef }
-  | { kind: 'pixel'; row: number; col: number }
-  | { kind: 'transect'; ref: LayerRef; start: [number, number]; end: [number, number] };
+/** Schemas → parameter list; an argument whose schema accepts undefined (s.opt) becomes optional. */
+type Params<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R]
+  ? H extends v.GenericSchema
+    ? undefined extends v.InferInput<H>
+      ? [arg?: v.InferOutput<H>, ...Params<R>]
+      : [arg: v.InferOutput<H>, ...Params<R>]
+    : never
+  : [];
 
-export type ApiMethod = keyof InsarApi;
+export type ApiMethod = keyof typeof API;
+export type ApiArgs<M extends ApiMethod> = Params<(typeof API)[M]['args']>;
+export type ApiResult<M extends ApiMethod> = (typeof API)[M]['result'];
 
-/** The method names, in one list: the preload exposes exactly these; the host routes exactly these. */
-export const API_METHODS = [
-  'capabilities',
-  'openProject',
-  'recentProjects',
-  'projectInfo',
-  'pickFolder',
-  'listDir',
-  'network',
-  'listLayers',
-  'getLayer',
-  'pixelSeries',
-  'transect',
-  'setExcludedPairs',
-  'setReferencePoint',
-  'clearReferencePoint',
-  'setOverrides',
-  'undo',
-  'redo',
-  'runPipeline',
-  'cancelRun',
-  'runs',
-  'exportKmz',
-  'exportGeoTiff',
-  'exportCsv',
-  'fileInfo',
-] as const satisfies readonly ApiMethod[];
+/** Every method the renderer may call. All return promises; arguments are plain data. */
+export type InsarApi = { [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<ApiResult<M>> };
 
-// compile-time check that API_METHODS lists every method of InsarApi
-type _Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
-const _allListed: _Missing extends never ? true : never = true;
-void _allListed;
+/** The method names: the preload exposes exactly these; the host routes exactly these. */
+export const API_METHODS = Object.keys(API) as ApiMethod[];
 
 export interface ProgressEvent {
   runId: number;
@@ -289,6 +290,8 @@ export interface ProgressEvent {
   label?: string;
   etaSeconds?: number;
 }
+/** A step of a run started / finished / was skipped / failed / was cancelled (src-core's StepEvent). */
+export type RunStepEvent = StepEvent & { runId: number };
 export interface LogEvent {
   runId: number;
   time: string;
@@ -298,20 +301,20 @@ export interface RunFinishedEvent {
   run: RunSummary;
 }
 
-/** Events main pushes to the renderer. */
-export interface ApiEvents {
-  onProgress: ProgressEvent;
-  onLog: LogEvent;
-  onRunFinished: RunFinishedEvent;
-  onProjectChanged: ProjectInfo | null;
+/** Events main pushes to the renderer, declared once (payload types); API_EVENTS derives from it. */
+const EVENTS = {
+  onProgress: event<ProgressEvent>(),
+  onStep: event<RunStepEvent>(),
+  onLog: event<LogEvent>(),
+  onRunFinished: event<RunFinishedEvent>(),
+  onProjectChanged: event<ProjectInfo | null>(),
+};
+function event<P>(): P {
+  return undefined as P;
 }
+export type ApiEvents = typeof EVENTS;
 export type ApiEventName = keyof ApiEvents;
-export const API_EVENTS = [
-  'onProgress',
-  'onLog',
-  'onRunFinished',
-  'onProjectChanged',
-] as const satisfies readonly ApiEventName[];
+export const API_EVENTS = Object.keys(EVENTS) as ApiEventName[];
 
 /** The object the renderer holds: the methods plus `on(event, cb) → unsubscribe`. */
 export interface InsarClient extends InsarApi {

@@ -2,16 +2,18 @@
  * Runs the pipeline in its own process so the process that serves the UI (Electron main, the browser host)
  * never blocks on the synchronous parts of a step (HDF5 reads, map averaging). A child process rather than a
  * worker thread: some dependencies (geotiff's `web-worker`) take over any worker thread they are loaded in.
- * Messages in: `run` (options without callbacks), `cancel`. Messages out: `progress`, `log`, then `done`
+ * Messages in: `run` (options without callbacks), `cancel`. Messages out: `progress`, `log`, `step` (typed step events), then `done`
  * (the run record) or `error` (name, message and the partial record, so user errors keep their class and wording).
  */
 import { runPipeline, type RunOptions, type RunRecord } from '../src-core/node/pipeline/runner';
+import type { StepEvent } from '../src-core/common/pipeline/types';
 
 export type PipelineProcessIn =
-  { type: 'run'; opts: Omit<RunOptions, 'signal' | 'onProgress' | 'onLog'> } | { type: 'cancel' };
+  { type: 'run'; opts: Omit<RunOptions, 'signal' | 'onProgress' | 'onLog' | 'onStep'> } | { type: 'cancel' };
 export type PipelineProcessOut =
   | { type: 'progress'; progress: Parameters<NonNullable<RunOptions['onProgress']>>[0] }
   | { type: 'log'; message: string }
+  | { type: 'step'; event: StepEvent }
   | { type: 'done'; record: RunRecord }
   | { type: 'error'; name: string; message: string; record?: RunRecord };
 
@@ -26,6 +28,7 @@ process.on('message', (m: PipelineProcessIn) => {
       signal: ctrl.signal,
       onProgress: (progress) => post({ type: 'progress', progress }),
       onLog: (message) => post({ type: 'log', message }),
+      onStep: (event) => post({ type: 'step', event }),
     }).then(
       (record) => post({ type: 'done', record }),
       (e: Error & { record?: RunRecord }) =>

@@ -7,14 +7,16 @@ import type { StepName } from '../../src-core/common/pipeline/types';
 export async function runCommand(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs(argv, { dostep: 1, start: 1, end: 1, workers: 1, workdir: 1 });
+    args = parseArgs(argv, { dostep: 1, start: 1, end: 1, workers: 1, workdir: 1, cluster: 1 });
   } catch (e) {
     process.stderr.write(`insar-studio run: ${(e as Error).message}\n`);
     return 2;
   }
   const [template] = args.positional;
   if (!template) {
-    process.stderr.write('usage: insar-studio run <template.cfg> [--dostep STEP | --start STEP --end STEP]\n');
+    process.stderr.write(
+      'usage: insar-studio run <template.cfg> [--dostep STEP | --start STEP --end STEP] [--cluster slurm|local]\n',
+    );
     return 2;
   }
   const ac = new AbortController();
@@ -29,6 +31,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       start: args.flags.start?.[0] as StepName | undefined,
       end: args.flags.end?.[0] as StepName | undefined,
       numWorkers: args.flags.workers ? Number(args.flags.workers[0]) : undefined,
+      cluster: args.flags.cluster?.[0],
       signal: ac.signal,
       onProgress: progressPrinter(),
       onLog: (m) => process.stderr.write(`${m}\n`),

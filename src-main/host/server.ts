@@ -3,7 +3,8 @@
  * A random per-start token is required on every request: the API wants it in the `x-insar-token` header
  * (a header no cross-site form can set), static files accept it once as `?token=` and then from an
  * HttpOnly SameSite=Strict cookie, the WebSocket as `?token=`. Host and Origin are checked against our own
- * address (no DNS rebinding). Results holding typed arrays go back as raw binary bodies (binaryCodec).
+ * address (no DNS rebinding). Every result goes back as a binary body (binaryCodec: typed arrays as raw
+ * bytes, NaN/±Infinity/-0 kept), so the renderer gets the same values as over Electron's IPC.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -12,7 +13,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BINARY_CONTENT_TYPE, HTTP_API_PATH, TOKEN_HEADER, WS_PATH } from '../../src-shared/api';
-import { encodeBinary, hasTypedArray } from '../../src-shared/binaryCodec';
+import { encodeBinary, fromWireJson, toWireJson } from '../../src-shared/binaryCodec';
 import { dispatch, type Services } from '../services/apiService';
 
 const MIME: Record<string, string> = {
@@ -106,21 +107,19 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       let args: unknown;
       try {
         const body = await readBody(req, max);
-        args = body.length ? ((JSON.parse(body.toString('utf8')) as { args?: unknown }).args ?? []) : [];
+        args = body.length ? ((fromWireJson(body.toString('utf8')) as { args?: unknown }).args ?? []) : [];
       } catch (e) {
         return sendJson(res, 400, { error: { name: 'RequestError', message: (e as Error).message } });
       }
       try {
         const result = await dispatch(api, method, args);
-        if (hasTypedArray(result)) {
-          const bin = encodeBinary(result);
-          res.writeHead(200, {
-            'content-type': BINARY_CONTENT_TYPE,
-            'content-length': bin.byteLength,
-            'cache-control': 'no-store',
-          });
-          res.end(bin);
-        } else sendJson(res, 200, { result: result ?? null });
+        const bin = encodeBinary(result ?? null);
+        res.writeHead(200, {
+          'content-type': BINARY_CONTENT_TYPE,
+          'content-length': bin.byteLength,
+          'cache-control': 'no-store',
+        });
+        res.end(bin);
       } catch (e) {
         const err = e as Error;
         const status = err.name === 'ApiArgError' ? 400 : 422;
@@ -183,7 +182,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     });
   });
   const off = events.onAny((event, payload) => {
-    const msg = JSON.stringify({ event, payload });
+    const msg = toWireJson({ event, payload });
     for (const c of clients) if (c.readyState === c.OPEN) c.send(msg);
   });
 

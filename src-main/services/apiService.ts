@@ -1,12 +1,12 @@
 /**
  * The composition root of the main side: builds the services and one object implementing InsarApi that
- * both transports (Electron IPC, browser host) dispatch to after `validateArgs`. No Electron import.
+ * both transports (Electron IPC, browser host) dispatch to after `parseArgs` (the method's declaration). No Electron import.
  */
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { H5Reader } from '../../src-core/node/formats/h5';
 import type { Capabilities, InsarApi } from '../../src-shared/api';
-import { validateArgs } from '../../src-shared/validate';
+import { parseArgs } from '../../src-shared/validate';
 import { isOutputStale } from '../../src-shared/steps';
 import { EventBus } from './events';
 import { ExportService } from './exportService';
@@ -127,9 +127,9 @@ export function createServices(opts: ServiceOptions): Services {
   };
 }
 
-/** Validate, then call. What every transport does with a message from the renderer. */
+/** Check and parse the arguments against the method's declaration, then call. What every transport does. */
 export async function dispatch(api: InsarApi, method: unknown, args: unknown): Promise<unknown> {
-  validateArgs(method, args);
-  const fn = api[method] as (...a: unknown[]) => Promise<unknown>;
-  return fn(...(args as unknown[]));
+  const parsed = parseArgs(method, args);
+  const fn = api[method as keyof InsarApi] as (...a: unknown[]) => Promise<unknown>;
+  return fn(...parsed);
 }

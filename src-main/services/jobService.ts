@@ -1,9 +1,10 @@
 /**
- * Runs the pipeline (src-core runPipeline) for the open project, one run at a time, with progress, log and
- * cancel (AbortController). The edits become template overrides; every run is recorded in the project
+ * Runs the pipeline (src-core runPipeline) for the open project, one run at a time, with progress, typed
+ * step events (onStep), log and cancel (AbortController). The edits become template overrides; every run is recorded in the project
  * database (parameters, per-step timings, outputs) before and after. No Electron import.
  */
 import type { RunOptions, RunRecord } from '../../src-core/node/pipeline/runner';
+import type { StepEvent } from '../../src-core/common/pipeline/stepEvents';
 import { STEP_ORDER, type PipelineStep, type RunStepState, type RunSummary } from '../../src-shared/api';
 import type { EventBus } from './events';
 import { overridesOf, toSummary, type ProjectService } from './projectService';
@@ -62,19 +63,30 @@ export class JobService {
     const id = p.db.startRun(from, overrides, steps);
     const ctrl = new AbortController();
     const db = p.db;
-    let current = -1;
-    const setRunning = (name: string) => {
-      const k = steps.findIndex((s) => s.name === name);
-      if (k < 0 || k === current) return;
-      for (let j = 0; j < k; j++)
-        if (steps[j].status === 'running' || steps[j].status === 'pending') steps[j].status = 'done';
-      steps[k].status = 'running';
-      current = k;
+    const save = () => {
       try {
         db.updateRunSteps(id, steps);
       } catch {
         /* the project database was closed under the run (project closed, app quitting): the end is still reported */
       }
+    };
+    // the run's typed step events: the step list follows them (no log parsing) and the renderer gets them as is
+    const onStep = (e: StepEvent) => {
+      const k = steps.find((s) => s.name === e.step);
+      if (k) {
+        if (e.status === 'started') k.status = 'running';
+        else if (e.status === 'finished') {
+          k.status = 'done';
+          k.seconds = Math.round(e.seconds * 1000) / 1000;
+        } else if (e.status === 'skipped') k.status = 'skipped';
+        else {
+          k.status = e.status;
+          k.seconds = Math.round(e.seconds * 1000) / 1000;
+          if (e.status === 'failed') k.error = e.error;
+        }
+        save();
+      }
+      this.events.emit('onStep', { runId: id, ...e });
     };
     const t0 = Date.now();
     const done = (async (): Promise<RunSummary> => {
@@ -89,15 +101,9 @@ export class JobService {
           overrides,
           signal: ctrl.signal,
           numWorkers: this.numWorkers,
-          onProgress: (pr) => {
-            setRunning(String(pr.step));
-            this.events.emit('onProgress', { runId: id, ...pr, step: String(pr.step) });
-          },
-          onLog: (message) => {
-            const m = /^step (\w+)/.exec(message);
-            if (m) setRunning(m[1]);
-            this.events.emit('onLog', { runId: id, time: new Date().toISOString(), message });
-          },
+          onProgress: (pr) => this.events.emit('onProgress', { runId: id, ...pr, step: String(pr.step) }),
+          onLog: (message) => this.events.emit('onLog', { runId: id, time: new Date().toISOString(), message }),
+          onStep,
         });
         applyRecord(steps, rec);
         outputs = rec.steps.flatMap((s) => s.outputs);

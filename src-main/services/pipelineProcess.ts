@@ -34,6 +34,7 @@ export function processRunner(script = findWorkerScript('pipeline.process.js')):
         if (settled) return; // late messages after cancel/finish
         if (m.type === 'progress') opts.onProgress?.(m.progress);
         else if (m.type === 'log') opts.onLog?.(m.message);
+        else if (m.type === 'step') opts.onStep?.(m.event);
         else if (m.type === 'done') finish(() => resolve(m.record));
         else finish(() => reject(Object.assign(new Error(m.message), { name: m.name, record: m.record })));
       });
@@ -41,7 +42,7 @@ export function processRunner(script = findWorkerScript('pipeline.process.js')):
       child.on('exit', (code, sig) =>
         finish(() => reject(new Error(`the pipeline process exited (${sig ?? `code ${code}`}) before finishing`))),
       );
-      const { signal: _s, onProgress: _p, onLog: _l, ...plain } = opts;
+      const { signal: _s, onProgress: _p, onLog: _l, onStep: _e, ...plain } = opts;
       send({ type: 'run', opts: plain });
       if (opts.signal?.aborted) onAbort();
     });

@@ -1,6 +1,6 @@
 /**
- * The browser transport of InsarApi: POST /api/<method> with the per-start token header; binary bodies for
- * results holding typed arrays; one WebSocket for events (reconnects).
+ * The browser transport of InsarApi: POST /api/<method> with the per-start token header; results as binary
+ * bodies (binaryCodec: typed arrays as bytes, NaN kept, as over IPC); one WebSocket for events (reconnects).
  */
 import {
   API_EVENTS,
@@ -12,7 +12,7 @@ import {
   type ApiEventName,
   type InsarClient,
 } from '../../src-shared/api';
-import { decodeBinary } from '../../src-shared/binaryCodec';
+import { decodeBinary, fromWireJson, toWireJson } from '../../src-shared/binaryCodec';
 
 export class ApiCallError extends Error {
   constructor(name: string, message: string) {
@@ -28,7 +28,7 @@ export function createHttpClient(token: string, base = ''): InsarClient {
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
     ws = new WebSocket(`${proto}://${location.host}${WS_PATH}?token=${encodeURIComponent(token)}`);
     ws.onmessage = (m) => {
-      const msg = JSON.parse(String(m.data)) as { event: string; payload: unknown };
+      const msg = fromWireJson(String(m.data)) as { event: string; payload: unknown };
       for (const cb of listeners.get(msg.event) ?? []) cb(msg.payload);
     };
     ws.onclose = () => setTimeout(connect, 1000);
@@ -41,7 +41,7 @@ export function createHttpClient(token: string, base = ''): InsarClient {
       const res = await fetch(`${base}${HTTP_API_PATH}/${m}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
-        body: JSON.stringify({ args }),
+        body: toWireJson({ args }),
       });
       const type = res.headers.get('content-type') ?? '';
       if (type.startsWith(BINARY_CONTENT_TYPE)) return decodeBinary(await res.arrayBuffer());

@@ -28,3 +28,16 @@ export function describeParity(name: string, fn: () => void): void {
 }
 
 export const fx = (...p: string[]): string => join(CV_TINY, ...p);
+
+export const NISAR_TINY = join(FIXTURES_DIR, 'nisar-tiny');
+export const HAVE_NISAR_FIXTURE = existsSync(join(NISAR_TINY, 'mintpy', 'inputs', 'ifgramStack.h5'));
+let warnedNisar = false;
+/** `describe` for tests against the nisar-tiny fixture (MintPy's NISAR loader + 1.5.1 chain); skipped loudly without it. */
+export function describeNisarParity(name: string, fn: () => void): void {
+  if (!HAVE_NISAR_FIXTURE && !warnedNisar) {
+    warnedNisar = true;
+    console.warn(`[parity] nisar-tiny fixture not found at ${NISAR_TINY}: NISAR parity tests are skipped.`);
+  }
+  (HAVE_NISAR_FIXTURE ? describe : describe.skip)(`[parity] ${name}`, fn);
+}
+export const nx = (...p: string[]): string => join(NISAR_TINY, ...p);

@@ -17,8 +17,8 @@ import {
   type ApiMethod,
   type InsarApi,
 } from '../../src-shared/api';
-import { decodeBinary, encodeBinary } from '../../src-shared/binaryCodec';
-import { ApiArgError, validateArgs } from '../../src-shared/validate';
+import { decodeBinary, encodeBinary, fromWireJson, toWireJson } from '../../src-shared/binaryCodec';
+import { ApiArgError, parseArgs, validateArgs } from '../../src-shared/validate';
 import { createServices, type Services } from '../../src-main/services/apiService';
 import { startHost, type Host } from '../../src-main/host/server';
 import {
@@ -188,18 +188,70 @@ describe('browser host', () => {
   });
 });
 
-describe('Electron IPC handler table (fake ipcMain)', () => {
-  class FakeIpcMain implements IpcMainLike {
-    handlers = new Map<string, (e: IpcEventLike, ...a: unknown[]) => Promise<unknown>>();
-    handle(ch: string, fn: (e: IpcEventLike, ...a: unknown[]) => Promise<unknown>): void {
-      if (this.handlers.has(ch)) throw new Error(`second handler for ${ch}`);
-      this.handlers.set(ch, fn);
+describe('the same values over HTTP as over IPC', () => {
+  test('NaN survives the browser host (per-pair coherence before load_data is NaN)', async () => {
+    const d = await makeDemo({ rows: 16, cols: 20, numDates: 5 });
+    const svc = createServices({ transport: 'http', appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')) });
+    const h = await startHost({ services: svc, rendererDir });
+    const ipc = new FakeIpcMain();
+    const off = registerIpcHandlers(ipc, svc.api, () => true);
+    const viaIpc = buildPreloadApi(
+      // Electron's structured clone keeps NaN; so does this in-process call
+      (ch, ...args) => ipc.handlers.get(ch)!({ senderFrame: { url: 'app://renderer/' } }, ...args),
+      () => () => {},
+    );
+    try {
+      const http = async (m: string, args: unknown[]) => {
+        const r = await fetch(`http://127.0.0.1:${h.port}/api/${m}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [TOKEN_HEADER]: h.token },
+          body: toWireJson({ args }),
+        });
+        expect(r.headers.get('content-type')).toBe(BINARY_CONTENT_TYPE);
+        return decodeBinary(await r.arrayBuffer());
+      };
+      await http('openProject', [d.folder]);
+      const net = (await http('network', [])) as { pairs: { coherence: number }[] };
+      expect(net.pairs.length).toBeGreaterThan(0);
+      for (const p of net.pairs) expect(p.coherence).toBeNaN();
+      expect(net).toEqual(await viaIpc.network());
+      expect(await http('projectInfo', [])).toEqual(await viaIpc.projectInfo());
+    } finally {
+      off();
+      await h.close();
+      svc.dispose();
     }
-    removeHandler(ch: string): void {
-      this.handlers.delete(ch);
-    }
-  }
+  });
 
+  test('the codec keeps NaN, ±Infinity, -0 and undefined array elements, in binary bodies and in text', () => {
+    const v = { a: NaN, b: [Infinity, -Infinity, -0, undefined, 1], c: { d: null, e: 'NaN' } };
+    for (const back of [decodeBinary(encodeBinary(v)), fromWireJson(toWireJson(v))] as (typeof v)[]) {
+      expect(back.a).toBeNaN();
+      expect(back.b.length).toBe(5);
+      expect(back.b[0]).toBe(Infinity);
+      expect(back.b[1]).toBe(-Infinity);
+      expect(Object.is(back.b[2], -0)).toBe(true);
+      expect(3 in back.b).toBe(true);
+      expect(back.b[3]).toBeUndefined();
+      expect(back.c).toEqual({ d: null, e: 'NaN' });
+    }
+    // plain JSON (a client that does not tag anything) reads as is
+    expect(fromWireJson('{"args":[1,"x",null]}')).toEqual({ args: [1, 'x', null] });
+  });
+});
+
+class FakeIpcMain implements IpcMainLike {
+  handlers = new Map<string, (e: IpcEventLike, ...a: unknown[]) => Promise<unknown>>();
+  handle(ch: string, fn: (e: IpcEventLike, ...a: unknown[]) => Promise<unknown>): void {
+    if (this.handlers.has(ch)) throw new Error(`second handler for ${ch}`);
+    this.handlers.set(ch, fn);
+  }
+  removeHandler(ch: string): void {
+    this.handlers.delete(ch);
+  }
+}
+
+describe('Electron IPC handler table (fake ipcMain)', () => {
   test('one channel per method; every method dispatches to the services through the preload API', async () => {
     const ipc = new FakeIpcMain();
     const s2 = createServices({
@@ -275,6 +327,14 @@ describe('shared pieces', () => {
     expect(() => validateArgs('setExcludedPairs', [[1, 1]])).toThrow(/duplicate/);
     expect(() => validateArgs('runPipeline', ['bogus'])).toThrow(/expected a step/);
     expect(() => validateArgs('undo', [1])).toThrow(/at most 0/);
+    expect(() => validateArgs('transect', [{ file: 'a.h5', dataset: 'x', extra: 1 }, [0, 0], [1, 1]])).toThrow(
+      /^transect: argument 1/,
+    );
+    expect(() => validateArgs('exportCsv', [{ kind: 'pixel', row: 1 }])).toThrow(/^exportCsv: argument 1: col/);
+    expect(() => validateArgs('setOverrides', [{ 'mintpy.a': 'x\ny' }])).toThrow(/one-line/);
+    // optional arguments: absent, undefined or null (JSON) all reach the service as undefined
+    expect(parseArgs('exportKmz', [null, undefined])).toEqual([undefined, undefined]);
+    expect(parseArgs('getLayer', ['v.h5', 'velocity'])).toEqual(['v.h5', 'velocity', undefined]);
     const methods: (keyof InsarApi)[] = [...API_METHODS];
     expect(new Set(methods).size).toBe(methods.length);
   });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeDemo } from '../../src-core/node/demo';
 import { processRunner } from '../../src-main/services/pipelineProcess';
+import type { StepEvent } from '../../src-core/common/pipeline/types';
 import { REPO_ROOT } from '../helpers/fixtures';
 
 let cfg: string;
@@ -16,17 +17,30 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('pipeline in a child process', () => {
-  it('runs the steps, streaming progress and logs', async () => {
+  it('runs the steps, streaming progress, logs and typed step events', async () => {
     const run = processRunner();
     expect(run).not.toBeNull();
     const steps = new Set<string>();
     const logs: string[] = [];
+    const events: StepEvent[] = [];
     const rec = await run!({
       templatePath: cfg,
       end: 'velocity',
       onProgress: (p) => steps.add(String(p.step)),
       onLog: (m) => logs.push(m),
+      onStep: (e) => events.push(e),
     });
+    // one `started` and one end per step, in order, carrying the step's own record
+    const ends = events.filter((e) => e.status !== 'started');
+    expect(ends.map((e) => e.step)).toEqual(rec.steps.map((s) => s.name));
+    for (const [k, e] of ends.entries()) {
+      const r = rec.steps[k];
+      expect(e.status).toBe(r.status === 'done' ? 'finished' : r.status);
+      if (e.status === 'finished') expect(e.outputs).toEqual(r.outputs);
+    }
+    expect(events.filter((e) => e.status === 'started').map((e) => e.step)).toEqual(
+      rec.steps.filter((s) => s.status !== 'skipped' || s.summary.skipped).map((s) => s.name),
+    );
     expect(rec.steps.filter((s) => s.status === 'done').map((s) => s.name)).toEqual([
       'load_data',
       'modify_network',
@@ -50,12 +64,17 @@ describe('pipeline in a child process', () => {
 
   it('cancel stops the run', async () => {
     const ctrl = new AbortController();
+    const events: StepEvent[] = [];
     const p = processRunner()!({
       templatePath: cfg,
       signal: ctrl.signal,
-      onLog: (m) => m.startsWith('step modify') && ctrl.abort(),
+      onStep: (e) => {
+        events.push(e);
+        if (e.step === 'modify_network' && e.status === 'started') ctrl.abort();
+      },
     });
     const err = await p.catch((e) => e);
     expect(err.name).toBe('CancelledError');
+    expect(events.map((e) => `${e.step}:${e.status}`)).toContain('load_data:finished');
   });
 });

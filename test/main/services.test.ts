@@ -45,20 +45,30 @@ describe('services on a demo project', () => {
     await expect(s.projects.open(join(demo.root, 'nope'))).rejects.toThrow(/nope.*not a folder/);
   });
 
-  test('run: progress + log events, the run record, the layers', async () => {
+  test('run: progress, typed step events, the run record, the layers', async () => {
     const progress: string[] = [];
     const logs: string[] = [];
+    const stepEvents: string[] = [];
     const offP = s.events.on('onProgress', (p) => progress.push(p.step));
     const offL = s.events.on('onLog', (l) => logs.push(l.message));
+    const offS = s.events.on('onStep', (e) => stepEvents.push(`${e.step}:${e.status}`));
     const started = await s.api.runPipeline();
     expect(started.status).toBe('running');
     await expect(s.api.runPipeline()).rejects.toThrow(/already going/);
     const done = await s.jobs.wait();
     offP();
     offL();
+    offS();
     expect(done?.status).toBe('ok');
     expect(done?.steps.find((x) => x.name === 'invert_network')?.status).toBe('done');
     expect(logs.some((l) => l.startsWith('step velocity'))).toBe(true);
+    // each step: started then finished, or skipped (the demo template turns the DEM-error chain and KMZ off)
+    expect(stepEvents).toEqual(
+      expect.arrayContaining(['load_data:started', 'load_data:finished', 'velocity:started', 'velocity:finished']),
+    );
+    expect(stepEvents.indexOf('invert_network:finished')).toBeLessThan(stepEvents.indexOf('velocity:started'));
+    for (const x of done!.steps)
+      expect(stepEvents).toContain(`${x.name}:${x.status === 'done' ? 'finished' : x.status}`);
     expect(new Set(progress).size).toBeGreaterThan(0);
     const layers = await s.api.listLayers();
     const ids = layers.map((l) => l.id);

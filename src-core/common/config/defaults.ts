@@ -125,3 +125,6 @@ export const LOAD_FILE_KEYS = [
   'mintpy.load.rgOffStdFile',
   'mintpy.load.offSnrFile',
 ] as const;
+
+/** Non-file mintpy.load.* keys of newer MintPy loaders (NISAR: frequency = auto | A | B; auto = A). */
+export const LOAD_OPTION_KEYS = ['mintpy.load.frequency'] as const;

@@ -6,6 +6,7 @@ import type { Template } from '../../node/config/template';
 
 import type { StepName } from './stepNames';
 export { STEP_NAMES, type StepName } from './stepNames';
+export type { StepEvent } from './stepEvents';
 
 export interface Progress {
   step: StepName | string;
@@ -15,6 +16,22 @@ export interface Progress {
   label?: string;
   /** seconds remaining, if known */
   etaSeconds?: number;
+  /** the step's tiles as a Slurm job array: its tasks' counts */
+  cluster?: ClusterProgress;
+}
+
+/** Array tasks of a tiled step running on Slurm (each task runs one or more tiles). */
+export interface ClusterProgress {
+  scheduler: 'slurm';
+  /** the array job ids submitted so far (the first, then the re-submissions) */
+  jobIds: string[];
+  tasksTotal: number;
+  tasksDone: number;
+  queued: number;
+  running: number;
+  /** task runs that failed or were cancelled so far (each was re-submitted, or ended the run) */
+  failed: number;
+  resubmitted: number;
 }
 
 export interface StepContext {
@@ -26,6 +43,8 @@ export interface StepContext {
   signal: AbortSignal;
   /** number of worker threads for tiled steps (default: cores) */
   numWorkers?: number;
+  /** where tiled steps run, overriding mintpy.compute.cluster: 'slurm' | 'local' | 'no' (CLI --cluster, the app) */
+  cluster?: string;
 }
 
 export interface StepResult {

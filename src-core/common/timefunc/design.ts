@@ -84,7 +84,15 @@ export function timeFuncDesign(
     const T = decimalYear(term.onset, 0);
     for (const days of term.tau) {
       const tt = days / 365.25;
-      for (let i = 0; i < N; i++) set(i, c, t[i] > T ? 1 - Math.exp((-1 * (t[i] - T)) / tt) : 0);
+      // MintPy multiplies by the Heaviside mask: before the onset 0 × (negative) = −0, kept so G is bit-identical
+      for (let i = 0; i < N; i++) set(i, c, (t[i] > T ? 1 : 0) * (1 - Math.exp((-1 * (t[i] - T)) / tt)));
+      // e^((T − t)/τ) overflows for dates more than ~709 τ before the onset: 0 × ∞ is NaN in MintPy's G too,
+      // and its least-squares solver then refuses the matrix
+      for (let i = 0; i < N; i++)
+        if (Number.isNaN(G[i * P + c]))
+          throw new InputError(
+            `time function: exp onset ${term.onset} with a characteristic time of ${days} d overflows on ${dates[i]} (more than ~709 characteristic times before the onset); use a longer characteristic time or a later start date`,
+          );
       c++;
     }
   }
@@ -93,9 +101,10 @@ export function timeFuncDesign(
     for (const days of term.tau) {
       const tt = days / 365.25;
       for (let i = 0; i < N; i++) {
-        let v = t[i] > T ? Math.log(1 + (t[i] - T) / tt) : 0;
+        // np.nan_to_num(log(…), nan=0, neginf=0) times the mask (−0 before the onset where log < 0, as MintPy)
+        let v = Math.log(1 + (t[i] - T) / tt);
         if (Number.isNaN(v) || v === -Infinity) v = 0;
-        set(i, c, v);
+        set(i, c, (t[i] > T ? 1 : 0) * v);
       }
       c++;
     }

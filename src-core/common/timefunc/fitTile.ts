@@ -7,7 +7,9 @@
  * - pixels estimated: nanmean over the used dates is non-NaN and ≠ 0, plus the reference pixel;
  *   pixels with a NaN on some used date (MintPy would abort) are not estimated either;
  * - m = lstsq(G, d) (min-norm, cond = float32 eps), e2 = Σ residual²;
- * - residue: σ_k = √([(GᵀG)⁻¹]_kk · e2/(N_u − P)), residue = √e2;
+ * - residue: σ_k = √([(GᵀG)⁻¹]_kk · e2/(N_u − P)), residue = √e2. Like MintPy, [(GᵀG)⁻¹]_kk is the float32
+ *   inverse of the float32 GᵀG, replayed bit for bit by float32Gram (MintPy's own round-off: about
+ *   cond(GᵀG)·2⁻²⁴ relative, 1e-4 with exp/log terms) and the product and root are rounded to float32;
  * - covariance: σ = √diag(G⁺·C·G⁺ᵀ) from a time-series (co)variance (falls back to residue without one);
  * - bootstrap (polynomial 1 only): `bootstrapCount` resamplings of the dates with replacement (sorted,
  *   τ relative to the first drawn date), m = mean, σ = std (ddof 0). MintPy's generator is unseeded;
@@ -19,6 +21,7 @@
 import { InputError } from '../pipeline/types';
 import { pinv, svdJacobi } from '../linalg/svd';
 import { selectDates, timeFuncDesign, type DateSelection } from './design';
+import { mintpyGramInvDiag } from './float32Gram';
 import {
   datasetSpecs,
   numParams,
@@ -47,6 +50,12 @@ export interface FitTileInput extends DateSelection {
   bootstrapCount?: number;
   /** seed of the bootstrap generator (default 0) */
   seed?: number;
+  /**
+   * explicit resamplings instead of the generator's: one list of N_u indices into the used dates per draw
+   * (sorted here, as MintPy sorts its own). Replays a MintPy run whose draws were recorded; bootstrapCount
+   * is then the number of lists.
+   */
+  bootstrapDraws?: readonly (readonly number[])[];
   /** index of the reference pixel inside the tile, if any (always estimated) */
   refPixel?: number;
 }
@@ -146,7 +155,7 @@ export function fitTile(input: FitTileInput): FitTileOutput {
     if (input.tsCov.data.length !== want)
       throw new Error(`fitTile: tsCov (${input.tsCov.kind}) has ${input.tsCov.data.length} values, expected ${want}`);
   }
-  const bootstrapCount = input.bootstrapCount ?? 400;
+  const bootstrapCount = input.bootstrapDraws?.length ?? input.bootstrapCount ?? 400;
   const useBoot = uq === 'bootstrap' && bootstrapCount > 1;
   if (
     useBoot &&
@@ -160,6 +169,8 @@ export function fitTile(input: FitTileInput): FitTileOutput {
   const clu = input.centerLineUtc ?? 0;
   const G = timeFuncDesign(datesUsed, model, clu);
   const { Gp, diagInv, condition } = solver(G, Nu, P);
+  // MintPy's float32 diag(inv(GᵀG)) (null beyond what is replayed: then the float64 one)
+  const diag32 = uq === 'residue' ? mintpyGramInvDiag(G, Nu, P) : null;
 
   // mask: nanmean over used dates non-NaN and non-zero (+ REF); no NaN on any used date
   const idx = sel.index;
@@ -223,8 +234,14 @@ export function fitTile(input: FitTileInput): FitTileOutput {
           mStd[j * NP + p] = Math.sqrt(v);
         }
       } else {
-        const sig2 = ee / (Nu - P);
-        for (let j = 0; j < P; j++) mStd[j * NP + p] = Math.sqrt(diagInv[j] * sig2);
+        if (diag32) {
+          // m_var = e2 / (N − P) and diag·m_var in float32, as numpy does with MintPy's float32 arrays
+          const sig2 = Math.fround(Math.fround(ee) / (Nu - P));
+          for (let j = 0; j < P; j++) mStd[j * NP + p] = Math.fround(Math.sqrt(Math.fround(diag32[j] * sig2)));
+        } else {
+          const sig2 = ee / (Nu - P);
+          for (let j = 0; j < P; j++) mStd[j * NP + p] = Math.sqrt(diagInv[j] * sig2);
+        }
       }
     }
   } else {
@@ -236,7 +253,14 @@ export function fitTile(input: FitTileInput): FitTileOutput {
     const bootDates: string[] = new Array(Nu);
     const Wb = new Float64Array(bootstrapCount * P * Nu);
     for (let b = 0; b < bootstrapCount; b++) {
-      for (let k = 0; k < Nu; k++) draw[k] = rng.int(Nu);
+      const given = input.bootstrapDraws?.[b];
+      if (given && given.length !== Nu)
+        throw new Error(`fitTile: bootstrap draw ${b} has ${given.length} indices, expected ${Nu} (dates used)`);
+      for (let k = 0; k < Nu; k++) {
+        draw[k] = given ? given[k] : rng.int(Nu);
+        if (given && !(Number.isInteger(given[k]) && given[k] >= 0 && given[k] < Nu))
+          throw new Error(`fitTile: bootstrap draw ${b} holds ${given[k]}, not an index into the ${Nu} dates used`);
+      }
       draw.sort();
       for (let k = 0; k < Nu; k++) bootDates[k] = datesUsed[draw[k]];
       const Gb = timeFuncDesign(bootDates, model, clu);

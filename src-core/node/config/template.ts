@@ -6,7 +6,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { MINTPY_DEFAULTS, LOAD_FILE_KEYS } from '../../common/config/defaults';
+import { MINTPY_DEFAULTS, LOAD_FILE_KEYS, LOAD_OPTION_KEYS } from '../../common/config/defaults';
 import { parseDate } from '../../common/time/dates';
 
 export class TemplateError extends Error {
@@ -123,7 +123,7 @@ export class Template {
 
   /** Keys in the template that MintPy does not define (typos, other tools' keys): kept, but reported. */
   unknownKeys(): string[] {
-    const known = new Set<string>([...Object.keys(MINTPY_DEFAULTS), ...LOAD_FILE_KEYS]);
+    const known = new Set<string>([...Object.keys(MINTPY_DEFAULTS), ...LOAD_FILE_KEYS, ...LOAD_OPTION_KEYS]);
     return Object.keys(this.values).filter((k) => !known.has(k) && k.startsWith('mintpy.'));
   }
 

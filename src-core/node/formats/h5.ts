@@ -15,7 +15,8 @@ import * as h5wasm from 'h5wasm/node';
 import { BOOL_PLACEHOLDER, patchBoolEnums } from './h5bool';
 
 export type Attrs = Record<string, string>;
-export type NumericArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
+export type NumericArray =
+  Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
 
 /** Filters h5wasm decodes with the plugins we install (deflate, shuffle, fletcher32, lzf, …). */
 const SUPPORTED_FILTERS = new Set([1, 2, 3, 4, 32000]);
@@ -99,6 +100,31 @@ export class H5Reader {
 
   has(name: string): boolean {
     return this.f.keys().includes(name);
+  }
+
+  /** Whether an object exists at a full path (`/science/LSAR/...`), group or dataset. */
+  exists(path: string): boolean {
+    try {
+      return this.f.get(path) != null;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The value of a scalar or small dataset at a full path: number, string, string[] or a typed array. */
+  value(path: string): unknown {
+    const v = this.ds(path).value;
+    return typeof v === 'bigint' ? Number(v) : v;
+  }
+
+  /** One attribute of a dataset, as h5wasm decodes it (numbers stay numbers: `_FillValue` NaN). */
+  datasetAttr(path: string, key: string): unknown {
+    const a = (this.ds(path).attrs as Record<string, { value: unknown }>)[key];
+    if (!a) return undefined;
+    const v = a.value;
+    if (ArrayBuffer.isView(v) && (v as unknown as ArrayLike<number>).length === 1)
+      return (v as unknown as ArrayLike<number>)[0];
+    return typeof v === 'bigint' ? Number(v) : v;
   }
 
   private ds(name: string): h5wasm.Dataset {
@@ -253,7 +279,7 @@ interface HeapModule {
   ): number;
 }
 
-export type WritableArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
+export type WritableArray = NumericArray;
 
 const DTYPE_OF: Record<string, string> = {
   Float32Array: '<f4',
@@ -261,7 +287,9 @@ const DTYPE_OF: Record<string, string> = {
   Int8Array: '|i1',
   Uint8Array: '|u1',
   Int16Array: '<i2',
+  Uint16Array: '<u2',
   Int32Array: '<i4',
+  Uint32Array: '<u4',
 };
 
 /**

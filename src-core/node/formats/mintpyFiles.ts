@@ -4,13 +4,14 @@
  */
 import { H5Reader, H5Error, type Attrs, type NumericArray } from './h5';
 import type { GeoGrid } from '../../common/formats/grid';
+import { epsgOfAttrs, isSupportedEpsg, WGS84 } from '../../common/geo/crs';
 
 export type { GeoGrid };
 
 export function gridOf(attrs: Attrs, file = '?'): GeoGrid | null {
   if (attrs.LENGTH === undefined || attrs.WIDTH === undefined) throw new H5Error(file, 'no LENGTH/WIDTH attributes');
   if (attrs.X_FIRST === undefined || attrs.Y_FIRST === undefined) return null;
-  return {
+  const g: GeoGrid = {
     length: Number(attrs.LENGTH),
     width: Number(attrs.WIDTH),
     xFirst: Number(attrs.X_FIRST),
@@ -18,14 +19,30 @@ export function gridOf(attrs: Attrs, file = '?'): GeoGrid | null {
     xStep: Number(attrs.X_STEP),
     yStep: Number(attrs.Y_STEP),
   };
+  let epsg: number;
+  try {
+    epsg = epsgOfAttrs(attrs);
+  } catch (e) {
+    throw new H5Error(file, (e as Error).message);
+  }
+  if (epsg !== WGS84) {
+    if (!isSupportedEpsg(epsg))
+      throw new H5Error(file, `EPSG = ${epsg}: only WGS 84 lat/lon and UTM grids are supported`);
+    g.epsg = epsg;
+  }
+  return g;
 }
 
-/** lat/lon → row/col with MintPy's +0.01 rounding guard (coordinate.geo2radar for geo files). */
+/**
+ * Native y/x (MintPy's "lat/lon": degrees on a 4326 grid, UTM northing/easting on a projected one) → row/col
+ * with MintPy's +0.01 rounding guard (coordinate.geo2radar for geo files). WGS 84 degrees on any grid:
+ * common/geo/gridCoords latLonToRowColGeo.
+ */
 export function latLonToRowCol(g: GeoGrid, lat: number, lon: number): [number, number] {
   return [Math.floor((lat - g.yFirst) / g.yStep + 0.01), Math.floor((lon - g.xFirst) / g.xStep + 0.01)];
 }
 
-/** Pixel centre of row/col. */
+/** Pixel centre of row/col in native coordinates [y, x] (see latLonToRowCol). */
 export function rowColToLatLon(g: GeoGrid, row: number, col: number): [number, number] {
   return [g.yFirst + (row + 0.5) * g.yStep, g.xFirst + (col + 0.5) * g.xStep];
 }

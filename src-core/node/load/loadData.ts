@@ -16,6 +16,10 @@ import { createPool, type TilePool } from '../pipeline/pool';
 import type { Raster } from '../formats/vrt';
 import { CancelledError, InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { pyFloat, pyTimeNow } from '../../common/util/pyfmt';
+import { templateAttrs } from './templateAttrs';
+import { loadNisar } from './loadNisar';
+
+export { templateAttrs };
 
 /** What an ARIA stack holds, without writing anything (for the app's project view). */
 export interface AriaStackSummary {
@@ -34,15 +38,30 @@ export interface AriaStackSummary {
   attrs: Attrs;
 }
 
+/** The loaders InSAR Studio has: ARIA-tools stacks and NISAR GUNW products. */
+export type LoadProcessor = 'aria' | 'nisar';
+
+/**
+ * mintpy.load.processor: aria or nisar; left to auto, an unwrapped-phase VRT means aria and `.h5` files
+ * mean nisar. Anything else is an InputError naming the template.
+ */
+export function loadProcessorOf(template: Template): LoadProcessor {
+  const raw = template.raw('mintpy.load.processor');
+  const unw = template.raw('mintpy.load.unwFile');
+  if (raw.toLowerCase() === 'auto' && /\.vrt$/i.test(unw)) return 'aria';
+  if (raw.toLowerCase() === 'auto' && /\.h5$/i.test(unw)) return 'nisar';
+  const proc = template.get('mintpy.load.processor').toLowerCase();
+  if (proc === 'aria' || proc === 'nisar') return proc;
+  throw new InputError(
+    `${template.path}: mintpy.load.processor = ${proc}: only ARIA-tools stacks (aria) and NISAR GUNW products (nisar) can be loaded; for other processors load with MintPy and open its inputs/ folder`,
+  );
+}
+
 /** mintpy.load.processor must be aria (or left to auto when the unwrapped stack is a VRT). */
 export function checkAriaProcessor(template: Template): void {
-  const raw = template.raw('mintpy.load.processor');
-  if (raw.toLowerCase() === 'auto' && /\.vrt$/i.test(template.raw('mintpy.load.unwFile'))) return;
-  const proc = template.get('mintpy.load.processor').toLowerCase();
+  const proc = loadProcessorOf(template);
   if (proc !== 'aria')
-    throw new InputError(
-      `${template.path}: mintpy.load.processor = ${proc}: only ARIA-tools stacks (aria) can be loaded; for other processors load with MintPy and open its inputs/ folder`,
-    );
+    throw new InputError(`${template.path}: mintpy.load.processor = ${proc}: not an ARIA-tools stack`);
 }
 
 export async function loadAriaStack(template: Template): Promise<AriaStackSummary> {
@@ -59,36 +78,6 @@ export async function loadAriaStack(template: Template): Promise<AriaStackSummar
     bperp: s.pairs.map((p) => Math.fround(p.bperp)),
     attrs: s.attrs,
   };
-}
-
-const STANDARD_VALUES: Record<string, string> = {
-  def: 'auto',
-  default: 'auto',
-  y: 'yes',
-  on: 'yes',
-  true: 'yes',
-  n: 'no',
-  off: 'no',
-  false: 'no',
-};
-
-/**
- * The custom-template keys smallbaselineApp writes into the loaded files (ut.add_attribute of its
- * `customTemplate`): every key as written, loose yes/no spellings normalised, `processor` →
- * mintpy.load.processor, SUBSET_XMIN/YMIN dropped. A value "None" removes the attribute (returned as null).
- */
-export function templateAttrs(t: Template): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(t.values)) out[k] = Object.hasOwn(STANDARD_VALUES, v) ? STANDARD_VALUES[v] : v;
-  for (const k of ['mintpy.deramp', 'mintpy.troposphericDelay.method']) {
-    const v = out[k];
-    if (typeof v === 'string') out[k] = v.toLowerCase().replace(/-/g, '_');
-  }
-  if (typeof out.processor === 'string') out['mintpy.load.processor'] = out.processor;
-  delete out.SUBSET_XMIN;
-  delete out.SUBSET_YMIN;
-  for (const [k, v] of Object.entries(out)) if (v === 'None') out[k] = null;
-  return out;
 }
 
 function fileAttrs(meta: Attrs, fileType: string, t: Template): Attrs {
@@ -446,10 +435,10 @@ async function upToDate(kind: 'stack' | 'geometry', path: string, s: AriaStack):
   }
 }
 
-/** load_data: ARIA stack → inputs/ifgramStack.h5 + inputs/geometryGeo.h5. */
+/** load_data: ARIA stack → inputs/ifgramStack.h5 + inputs/geometryGeo.h5; NISAR GUNW products → loadNisar. */
 export async function loadData(ctx: StepContext): Promise<StepResult> {
+  if (loadProcessorOf(ctx.template) === 'nisar') return loadNisar(ctx);
   const t0 = Date.now();
-  checkAriaProcessor(ctx.template);
   const s = await openAriaStack(ctx.template);
   const update = ctx.template.bool('mintpy.load.updateMode');
   ctx.log(

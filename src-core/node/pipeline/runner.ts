@@ -10,11 +10,14 @@ import {
   InputError,
   type Progress,
   type StepContext,
+  type StepEvent,
   type StepFn,
   type StepName,
 } from '../../common/pipeline/types';
 import { STEPS } from './registry';
 import { globLast } from '../formats/aria';
+import { clusterKind, slurmOptions } from './cluster/config';
+import { SlurmClient } from './cluster/slurmClient';
 
 export interface RunOptions {
   templatePath: string;
@@ -28,7 +31,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   onLog?: (message: string) => void;
+  /** typed step events (started, then finished / skipped / failed / cancelled) */
+  onStep?: (e: StepEvent) => void;
   numWorkers?: number;
+  /** where the tiled steps run, overriding mintpy.compute.cluster: 'slurm' | 'local' | 'no' (CLI --cluster) */
+  cluster?: string;
 }
 
 export interface StepRecord {
@@ -102,6 +109,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
   mkdirSync(workDir, { recursive: true });
   const signal = opts.signal ?? new AbortController().signal;
   const log = opts.onLog ?? (() => {});
+  const onStep = opts.onStep ?? (() => {});
   const record: RunRecord = {
     templatePath: template.path,
     workDir,
@@ -125,6 +133,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
       `${legacy.join(', ')}: ignored, as MintPy 1.5.1 does (the velocity step reads mintpy.timeFunc.*; use those keys)`,
     );
   if (other.length) log(`template keys not used by InSAR Studio (kept): ${other.join(', ')}`);
+  if (clusterKind(template, opts.cluster) === 'slurm')
+    await new SlurmClient().preflight({ templatePath: template.path, partition: slurmOptions(template).partition });
 
   for (const name of selectSteps(opts)) {
     if (signal.aborted) throw new CancelledError();
@@ -132,6 +142,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
     if (reason) {
       record.steps.push({ name, status: 'skipped', seconds: 0, outputs: [], summary: { reason } });
       log(`skip ${name}: ${reason}`);
+      onStep({ step: name, status: 'skipped', reason });
       continue;
     }
     const fn: StepFn = STEPS[name];
@@ -141,25 +152,39 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
       log,
       signal,
       numWorkers: opts.numWorkers,
+      cluster: opts.cluster,
       progress: (p) => opts.onProgress?.({ ...p, step: name }),
     };
     log(`step ${name}`);
+    onStep({ step: name, status: 'started' });
     const t0 = performance.now();
     try {
       const res = await fn(ctx);
-      // a step that finds itself switched off (e.g. correct_topography with topographicResidual = no) says so
-      const status = res.summary.skipped === true ? 'skipped' : 'done';
-      record.steps.push({ name, status, seconds: (performance.now() - t0) / 1000, ...res });
+      // a step that finds itself switched off (e.g. reference_date without a reference date) says so
+      const skipped = res.summary.skipped === true;
+      const seconds = (performance.now() - t0) / 1000;
+      record.steps.push({ name, status: skipped ? 'skipped' : 'done', seconds, ...res });
+      onStep(
+        skipped
+          ? { step: name, status: 'skipped', reason: String(res.summary.reason ?? 'nothing to do') }
+          : { step: name, status: 'finished', seconds, outputs: res.outputs },
+      );
     } catch (e) {
       const cancelled = e instanceof CancelledError || signal.aborted;
+      const seconds = (performance.now() - t0) / 1000;
       record.steps.push({
         name,
         status: cancelled ? 'cancelled' : 'failed',
-        seconds: (performance.now() - t0) / 1000,
+        seconds,
         outputs: [],
         summary: {},
         error: (e as Error).message,
       });
+      onStep(
+        cancelled
+          ? { step: name, status: 'cancelled', seconds }
+          : { step: name, status: 'failed', seconds, error: (e as Error).message },
+      );
       record.ok = false;
       (e as Error & { record?: RunRecord }).record = record;
       throw e;

@@ -2,11 +2,15 @@
  * The shared loop of every tiled step: plan-independent part — a checkpoint keyed by the step's inputs and
  * settings, the worker pool, progress with ETA, cancellation, resume. The step builds one task per tile and
  * afterwards reads the finished tiles back from the checkpoint to assemble its outputs (then clears it).
+ * With mintpy.compute.cluster = slurm the same tasks run as a Slurm job array (cluster/slurmArray.ts) that
+ * writes the same checkpoint tiles, so where the tiles ran does not change the outputs.
  */
 import { createPool } from './pool';
 import { TileCheckpoint, paramsHash, runTileLoop, type Tile } from './tiles';
 import type { TileTask, TileTaskResult } from './tileTasks';
 import type { StepContext } from '../../common/pipeline/types';
+import { clusterKind } from './cluster/config';
+import { runTiledStepOnSlurm } from './cluster/slurmArray';
 
 export async function runTiledStep(
   ctx: StepContext,
@@ -19,11 +23,9 @@ export async function runTiledStep(
   /** called in this thread with each tile computed in this run, before it is checkpointed */
   onTile?: (t: Tile, result: TileTaskResult) => void,
 ): Promise<{ checkpoint: TileCheckpoint; resumed: number; seconds: number }> {
-  const checkpoint = new TileCheckpoint(
-    ctx.workDir,
-    step,
-    paramsHash({ identity, tiles: tiles.map((t) => [t.r0, t.r1]) }),
-  );
+  const hash = paramsHash({ identity, tiles: tiles.map((t) => [t.r0, t.r1]) });
+  if (clusterKind(ctx.template, ctx.cluster) === 'slurm') return runTiledStepOnSlurm(ctx, step, tiles, hash, task);
+  const checkpoint = new TileCheckpoint(ctx.workDir, step, hash);
   const pool = createPool(numWorkers);
   const t0 = performance.now();
   try {

@@ -16,6 +16,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CancelledError, type StepContext } from '../../common/pipeline/types';
 
@@ -77,8 +78,16 @@ type Arrays = Record<string, Float32Array>;
  */
 export class TileCheckpoint {
   readonly dir: string;
-  constructor(workDir: string, step: string, hash: string) {
+  /**
+   * `attach` = an array task on a cluster node joining the coordinator's checkpoint: the folder must exist
+   * already (else the work folder is not visible there) and nothing is cleaned (other tasks are writing).
+   */
+  constructor(workDir: string, step: string, hash: string, attach = false) {
     this.dir = join(workDir, '.insar-studio', 'tiles', `${step}-${hash}`);
+    if (attach) {
+      if (!existsSync(this.dir)) throw new Error(`checkpoint folder ${this.dir} not found`);
+      return;
+    }
     mkdirSync(this.dir, { recursive: true });
     // remove other runs of the same step (stale settings) and half-written temp files
     const parent = join(workDir, '.insar-studio', 'tiles');
@@ -105,7 +114,8 @@ export class TileCheckpoint {
   save(k: number, arrays: Arrays): void {
     const names = Object.keys(arrays);
     const header = Buffer.from(JSON.stringify(names.map((n) => [n, arrays[n].length])));
-    const tmp = `${this.file(k)}.tmp`;
+    // a name of its own per writer: a re-submitted cluster task may write the same tile as one being killed
+    const tmp = `${this.file(k)}.${hostname()}-${process.pid}.tmp`;
     const fd = openSync(tmp, 'w');
     try {
       const len = Buffer.alloc(4);

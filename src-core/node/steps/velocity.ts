@@ -3,7 +3,7 @@
  * of the chain, tile by tile on the worker pool, and write velocity.h5 with every dataset MintPy writes.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
 import { defaultWorkers } from '../pipeline/pool';
 import { planTiles, tileBudgetBytes } from '../pipeline/tiles';
@@ -38,6 +38,24 @@ function readDateFiles(workDir: string, names: string[]): string[] {
   return out;
 }
 
+/**
+ * The attributes MintPy's readfile.read_attribute adds to a file's own when timeseries2velocity reads them (and
+ * so writes into velocity.h5): DATA_TYPE of the data, PROCESSOR 'mintpy' if absent, NO_DATA_VALUE as
+ * str(value).lower() ('none' if absent), OG_FILE_PATH = the file's own FILE_PATH (if any, once) and FILE_PATH
+ * = the absolute path read.
+ */
+function readAttributeExtras(attrs: Attrs, path: string, dtype: string): Attrs {
+  const out: Attrs = { ...attrs };
+  out.DATA_TYPE =
+    ({ '<f': 'float32', '<d': 'float64', '<f4': 'float32', '<f8': 'float64' } as Record<string, string>)[dtype] ??
+    'float32';
+  out.PROCESSOR ??= 'mintpy';
+  out.NO_DATA_VALUE = attrs.NO_DATA_VALUE === undefined ? 'none' : String(attrs.NO_DATA_VALUE).toLowerCase();
+  if (attrs.FILE_PATH !== undefined && attrs.OG_FILE_PATH === undefined) out.OG_FILE_PATH = attrs.FILE_PATH;
+  out.FILE_PATH = resolve(path);
+  return out;
+}
+
 export async function velocity(ctx: StepContext): Promise<StepResult> {
   const t = ctx.template;
   const values: Record<string, string> = {};
@@ -51,11 +69,12 @@ export async function velocity(ctx: StepContext): Promise<StepResult> {
 
   const tsFile = timeseriesFileOf(ctx.workDir, t);
   const h5 = await H5Reader.open(tsFile);
-  let attrs: Attrs, dates: string[], shape: number[];
+  let attrs: Attrs, dates: string[], shape: number[], dtype: string;
   try {
     attrs = h5.attrs;
     dates = h5.readStrings('date');
     shape = h5.shape('timeseries');
+    dtype = h5.info('timeseries').dtype;
   } finally {
     h5.close();
   }
@@ -105,7 +124,7 @@ export async function velocity(ctx: StepContext): Promise<StepResult> {
   const first = sel.used[0];
   const last = sel.used[sel.used.length - 1];
   const w = await H5Writer.create(out, {
-    ...attrs,
+    ...readAttributeExtras(attrs, tsFile, dtype),
     FILE_TYPE: 'velocity',
     UNIT: 'm/year',
     START_DATE: first,

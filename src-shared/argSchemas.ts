@@ -1,0 +1,92 @@
+/**
+ * The argument types of the API as valibot schemas: each gives the TypeScript type of the argument
+ * (`v.InferOutput`) and its runtime check (run in main on every message, IPC and HTTP alike). Messages say
+ * what was expected, so a refused call names the method, the argument and the reason. Pure.
+ */
+import * as v from 'valibot';
+import { STEP_NAMES } from '../src-core/common/pipeline/stepNames';
+
+const noNul = (s: string) => !s.includes('\0');
+
+/** A string of at most `maxLen` characters without NUL. */
+export const str = (maxLen = 4096) =>
+  v.pipe(
+    v.string(`expected a string (≤ ${maxLen} chars)`),
+    v.maxLength(maxLen, `expected a string (≤ ${maxLen} chars)`),
+    v.check(noNul, 'expected a string without NUL characters'),
+  );
+
+/** A non-negative integer in [min, max]. */
+export const int = (min = 0, max = 1e9) =>
+  v.pipe(
+    v.number(`expected an integer in [${min}, ${max}]`),
+    v.integer(`expected an integer in [${min}, ${max}]`),
+    v.minValue(min, `expected an integer in [${min}, ${max}]`),
+    v.maxValue(max, `expected an integer in [${min}, ${max}]`),
+  );
+
+export const finite = () => v.pipe(v.number('expected a finite number'), v.finite('expected a finite number'));
+
+export const lat = v.pipe(
+  finite(),
+  v.minValue(-90, 'latitude out of [-90, 90]'),
+  v.maxValue(90, 'latitude out of [-90, 90]'),
+);
+export const lon = v.pipe(
+  finite(),
+  v.minValue(-360, 'longitude out of [-360, 360]'),
+  v.maxValue(360, 'longitude out of [-360, 360]'),
+);
+
+/** [lat, lon] in degrees. */
+export const latLon = v.strictTuple([lat, lon], 'expected [lat, lon]');
+
+/** Pair indices (0-based), no duplicates. */
+export const indexList = v.pipe(
+  v.array(int(), 'expected an array of non-negative integers'),
+  v.maxLength(100000, 'at most 100000 indices'),
+  v.check((a) => new Set(a).size === a.length, 'duplicate indices'),
+);
+
+/** A layer: a dataset of a work-dir file, and for a stack the date (YYYYMMDD) or pair (YYYYMMDD_YYYYMMDD). */
+export const layerRef = v.strictObject(
+  { file: str(1024), dataset: str(256), date: v.optional(str(64)) },
+  'expected {file, dataset, date?}',
+);
+
+/** Template keys set from the app: `mintpy.*` → one-line value, or null to remove the override. */
+export const overrides = v.pipe(
+  v.record(
+    v.pipe(v.string(), v.regex(/^mintpy\.[\w.]+$/, 'is not a mintpy.* template key')),
+    v.nullable(
+      v.pipe(
+        v.string('must be a one-line string or null'),
+        v.maxLength(4096, 'must be a one-line string or null'),
+        v.check((x) => !/[\r\n]/.test(x), 'must be a one-line string or null'),
+      ),
+    ),
+    'expected an object of template keys',
+  ),
+);
+
+export const stepName = v.picklist(STEP_NAMES, `expected a step: ${STEP_NAMES.join(', ')}`);
+
+export const csvExport = v.variant(
+  'kind',
+  [
+    v.strictObject({ kind: v.literal('layer'), ref: layerRef }),
+    v.strictObject({ kind: v.literal('pixel'), row: int(), col: int() }),
+    v.strictObject({ kind: v.literal('transect'), ref: layerRef, start: latLon, end: latLon }),
+  ],
+  'kind must be layer, pixel or transect',
+);
+
+/**
+ * An optional trailing argument: absent, `undefined` or `null` (JSON has no undefined) all arrive at the
+ * service as `undefined`.
+ */
+export const opt = <S extends v.GenericSchema>(schema: S) =>
+  v.pipe(
+    v.nullish(schema),
+    v.transform((x): v.InferOutput<S> | undefined => (x === null ? undefined : (x as v.InferOutput<S>))),
+  );
