@@ -40,13 +40,29 @@ export class SpatialAverager {
    * stack; `mask` (rows × width) is optional (no mask = every pixel).
    */
   add(coh: ArrayLike<number>, r0: number, rows: number, mask?: ArrayLike<number> | null): void {
+    const b = this.blockSums(coh, r0, rows, mask);
+    this.addSums(b.sum, b.count);
+  }
+
+  /**
+   * The block's per-pair sums and counts without adding them (a worker computes them; `addSums` in block
+   * order then gives the same float64 totals as `add`).
+   */
+  blockSums(
+    coh: ArrayLike<number>,
+    r0: number,
+    rows: number,
+    mask?: ArrayLike<number> | null,
+  ): { sum: Float64Array; count: Float64Array } {
     const { width } = this.opts;
     if (coh.length !== this.numPairs * rows * width)
       throw new Error(`spatial average: block has ${coh.length} values, expected ${this.numPairs}×${rows}×${width}`);
+    const sum = new Float64Array(this.numPairs);
+    const count = new Float64Array(this.numPairs);
     const [x0, y0, x1, y1] = this.box;
     const ra = Math.max(r0, y0);
     const rb = Math.min(r0 + rows, y1);
-    if (ra >= rb) return;
+    if (ra >= rb) return { sum, count };
     const rev = this.opts.reverseMask === true;
     const thr = this.thr;
     for (let p = 0; p < this.numPairs; p++) {
@@ -67,8 +83,17 @@ export class SpatialAverager {
           c++;
         }
       }
-      this.sum[p] += s;
-      this.count[p] += c;
+      sum[p] = s;
+      count[p] = c;
+    }
+    return { sum, count };
+  }
+
+  /** Add one block's sums (from `blockSums`), in block order. */
+  addSums(sum: ArrayLike<number>, count: ArrayLike<number>): void {
+    for (let p = 0; p < this.numPairs; p++) {
+      this.sum[p] += sum[p];
+      this.count[p] += count[p];
     }
   }
 
