@@ -142,6 +142,30 @@ export default tseslint.config(
       ],
     },
   },
+  // in the renderer only the stores call the API: components, panels and map adapters read stores and call
+  // their actions (the patterns above are repeated: a later block replaces the rule's options)
+  {
+    files: ['src-renderer/{components,panels,map}/**/*.{ts,vue}', 'src-renderer/*.vue'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...NODE_MODULES, '**/src-main/**', '**/src-workers/**', '**/src-cli/**'],
+              message: 'the renderer talks to main only through src-shared/api',
+            },
+            {
+              group: ['**/src-core/node/**'],
+              message: 'the renderer may import src-core/common only',
+              allowTypeImports: true,
+            },
+            { group: ['**/api/client', '**/api/httpClient'], message: 'only stores call the API: use a store action' },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['src-main/**/*.ts', 'src-workers/**/*.ts', 'src-cli/**/*.ts'],
     ignores: ['src-main/electron/**'],

@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import vue from '@vitejs/plugin-vue';
 
 export default defineConfig({
+  // .vue single-file components for the renderer's component tests (test/renderer, happy-dom per file)
+  plugins: [vue()],
   test: {
     include: ['test/**/*.test.ts', 'src-*/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],

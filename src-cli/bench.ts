@@ -12,6 +12,8 @@
  *                    [--mintpy-rows R] [--mintpy-workers N] [--keep]
  *
  * --repeat K runs invert_network K times and reports the fastest (the machine may be shared).
+ *
+ *   npm run bench -- --slurm [--repeats 2] [--rows … ]   the tiled steps on Slurm vs locally (benchSlurm.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { H5Reader } from '../src-core/node/formats/h5';
 import { runPipeline } from '../src-core/node/pipeline/runner';
 import { readReferencePoint } from '../src-core/node/reference/referenceStore';
 import { STEP_NAMES, type StepName } from '../src-core/common/pipeline/types';
+import { benchSlurm } from './benchSlurm';
 
 /** The stacks of the issue's targets (rows × cols, dates, pairs, pixel size in degrees). */
 const PRESETS = {
@@ -51,6 +54,8 @@ const { values: opt } = parseArgs({
     'mintpy-rows': { type: 'string' },
     'mintpy-workers': { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
+    slurm: { type: 'boolean', default: false },
+    repeats: { type: 'string', default: '2' },
     // internal: the child process that runs the chain
     chain: { type: 'string' },
   },
@@ -128,6 +133,10 @@ async function main(): Promise<void> {
     `stack: ${rows} × ${cols} px (${(px / 1e6).toFixed(2)} Mpx), ${numDates} dates, ${numPairs} pairs, ` +
       `weightFunc = ${weight}; ${workers} worker thread(s)`,
   );
+  if (opt.slurm) {
+    await benchSlurm({ out, rows, cols, numDates, numPairs, cores: workers, repeats: Number(opt.repeats), say });
+    return finish();
+  }
   let t0 = performance.now();
   const demo = await writeDemo(join(out, 'stack'), {
     rows,

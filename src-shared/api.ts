@@ -10,6 +10,7 @@
 import * as v from 'valibot';
 import { STEP_NAMES, type StepName } from '../src-core/common/pipeline/stepNames';
 import type { StepEvent } from '../src-core/common/pipeline/stepEvents';
+import type { ClusterProgress } from '../src-core/common/pipeline/clusterProgress';
 import * as s from './argSchemas';
 import type { GeoGrid } from '../src-core/common/formats/grid';
 
@@ -289,6 +290,8 @@ export interface ProgressEvent {
   total: number;
   label?: string;
   etaSeconds?: number;
+  /** a tiled step running as a Slurm job array: its tasks' counts */
+  cluster?: ClusterProgress;
 }
 /** A step of a run started / finished / was skipped / failed / was cancelled (src-core's StepEvent). */
 export type RunStepEvent = StepEvent & { runId: number };

@@ -19,11 +19,12 @@ export type PipelineProcessOut =
 
 if (!process.send) throw new Error('pipeline.process must be started with an IPC channel (child_process.fork)');
 const ctrl = new AbortController();
-const post = (m: PipelineProcessOut) => process.send?.(m);
+const post = (m: PipelineProcessOut) => process.connected && process.send?.(m);
+let running: Promise<unknown> | null = null;
 process.on('message', (m: PipelineProcessIn) => {
   if (m.type === 'cancel') ctrl.abort();
   else
-    runPipeline({
+    running = runPipeline({
       ...m.opts,
       signal: ctrl.signal,
       onProgress: (progress) => post({ type: 'progress', progress }),
@@ -35,5 +36,11 @@ process.on('message', (m: PipelineProcessIn) => {
         post({ type: 'error', name: e.name, message: e.message, record: e.record }),
     );
 });
-// the parent went away: nothing to report to
-process.on('disconnect', () => process.exit(0));
+// the parent went away: nothing to report to — but a run's Slurm array is cancelled first (scancel)
+process.on('disconnect', () => {
+  if (!running) process.exit(0);
+  ctrl.abort();
+  const exit = () => process.exit(0);
+  running.then(exit, exit);
+  setTimeout(exit, 15_000).unref();
+});

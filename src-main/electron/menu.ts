@@ -1,62 +1,30 @@
-/** The application menu: File › Open Project Folder…, Open Recent, Export KMZ…, Quit; Edit › Undo/Redo. */
-import { Menu, dialog, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+/** The application menu (File › Open, Open Recent, Export KMZ, Quit; Edit › Undo/Redo) from menuTemplate. */
+import { Menu, dialog, type BrowserWindow } from 'electron';
 import type { Services } from '../services/apiService';
+import { menuTemplate } from './menuTemplate';
 
 export function buildMenu(win: BrowserWindow, s: Services, notifyError: (message: string) => void): Menu {
   const guard = (fn: () => Promise<unknown>) => () => void fn().catch((e: Error) => notifyError(e.message));
-  const recent = s.projects.recent();
-  const isMac = process.platform === 'darwin';
-  const template: MenuItemConstructorOptions[] = [
-    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+  const template = menuTemplate(
     {
-      label: 'File',
-      submenu: [
-        {
-          label: 'Open Project Folder…',
-          accelerator: 'CmdOrCtrl+O',
-          click: guard(async () => {
-            const r = await dialog.showOpenDialog(win, { properties: ['openDirectory'] });
-            if (!r.canceled && r.filePaths[0]) await s.api.openProject(r.filePaths[0]);
-            Menu.setApplicationMenu(buildMenu(win, s, notifyError));
-          }),
-        },
-        {
-          label: 'Open Recent',
-          submenu: recent.length
-            ? recent.map((p) => ({ label: `${p.name} — ${p.folder}`, click: guard(() => s.api.openProject(p.folder)) }))
-            : [{ label: 'No recent projects', enabled: false }],
-        },
-        { type: 'separator' },
-        {
-          label: 'Export KMZ…',
-          accelerator: 'CmdOrCtrl+E',
-          click: guard(async () => {
-            const r = await dialog.showSaveDialog(win, {
-              defaultPath: 'velocity.kmz',
-              filters: [{ name: 'KMZ', extensions: ['kmz'] }],
-            });
-            if (!r.canceled && r.filePath) await s.api.exportKmz(r.filePath);
-          }),
-        },
-        { type: 'separator' },
-        isMac ? { role: 'close' } : { role: 'quit' },
-      ],
+      openFolder: guard(async () => {
+        const r = await dialog.showOpenDialog(win, { properties: ['openDirectory'] });
+        if (!r.canceled && r.filePaths[0]) await s.api.openProject(r.filePaths[0]);
+        Menu.setApplicationMenu(buildMenu(win, s, notifyError));
+      }),
+      openRecent: (folder) => guard(() => s.api.openProject(folder))(),
+      exportKmz: guard(async () => {
+        const r = await dialog.showSaveDialog(win, {
+          defaultPath: 'velocity.kmz',
+          filters: [{ name: 'KMZ', extensions: ['kmz'] }],
+        });
+        if (!r.canceled && r.filePath) await s.api.exportKmz(r.filePath);
+      }),
+      undo: guard(() => s.api.undo()),
+      redo: guard(() => s.api.redo()),
     },
-    {
-      label: 'Edit',
-      submenu: [
-        { label: 'Undo Edit', accelerator: 'CmdOrCtrl+Z', click: guard(() => s.api.undo()) },
-        { label: 'Redo Edit', accelerator: 'CmdOrCtrl+Shift+Z', click: guard(() => s.api.redo()) },
-        { type: 'separator' },
-        { role: 'cut' },
-        { role: 'copy' },
-        { role: 'paste' },
-      ],
-    },
-    {
-      label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'togglefullscreen' }],
-    },
-  ];
+    s.projects.recent(),
+    process.platform === 'darwin',
+  );
   return Menu.buildFromTemplate(template);
 }

@@ -4,7 +4,8 @@
  * errors, what happens to a task that left the queue, and the template keys. The runs on a real Slurm are in
  * test/slurm/.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,7 @@ import {
 } from '../../src-core/node/pipeline/cluster/slurmClient';
 import { judgeFinishedTask } from '../../src-core/node/pipeline/cluster/slurmArray';
 import type { FitTask, InvertTask } from '../../src-core/node/pipeline/tileTasks';
+import { REPO_ROOT } from '../helpers/fixtures';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -230,6 +232,25 @@ describe('one-line errors', () => {
       /^mintpy\.compute\.cluster = slurm: sbatch not found on PATH/,
     );
   });
+
+  it('the CLI without Slurm on PATH: exit 1 with that one line, before any step runs', () => {
+    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-node.mjs'), '--quiet']);
+    const d = mkdtempSync(join(tmpdir(), 'nosbatch-'));
+    dirs.push(d);
+    writeFileSync(join(d, 't.cfg'), 'mintpy.load.processor = aria\nmintpy.troposphericDelay.method = no\n');
+    const r = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'out', 'node', 'cli.js'), 'run', join(d, 't.cfg'), '--cluster', 'slurm'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: d },
+      },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'insar-studio: error: mintpy.compute.cluster = slurm: sbatch not found on PATH — run on a Slurm login node (or load its module), or set mintpy.compute.cluster = local',
+    ]);
+  }, 120_000);
 
   it('a partition that does not exist fails before the run starts', async () => {
     const client = new SlurmClient(async (cmd) => ({

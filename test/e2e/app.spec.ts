@@ -187,6 +187,7 @@ test('open, run, edit the network, reference point, transect, export', async ({ 
   await page.getByTestId('export-kmz').click();
   await expect(page.getByTestId('export-result')).toContainText('.kmz');
   const path = (await page.getByTestId('export-result').textContent())!
+    .trim()
     .replace(/^Wrote /, '')
     .replace(/ \(\d+ kB\)$/, '')
     .trim();

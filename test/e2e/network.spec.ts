@@ -68,7 +68,7 @@ test('network editor: box select, exclude by date and baseline, dates left witho
   // drop every pair that crosses the middle of the series: two parts, with a warning
   const cross = net0.pairs.filter((p) => p.date1 < mid && p.date2 >= mid).map((p) => p.index);
   await call('setExcludedPairs', cross);
-  await page.getByRole('button', { name: 'Network', exact: true }).first().click();
+  await page.getByTestId('tab-network').click();
   await expect(page.getByTestId('split-warning')).toContainText('splits into 2 parts');
   await page.getByTestId('undo').click();
   await expect(page.getByTestId('split-warning')).toHaveCount(0);
@@ -82,7 +82,7 @@ test('network editor: box select, exclude by date and baseline, dates left witho
   await expect.poll(async () => (await call<NetworkInfo>('network')).excluded).toEqual([]);
 
   // select a pair (no exclusion) and show its unwrapped phase
-  await page.getByText('select only').click();
+  await page.getByText('selects it only').click();
   const p = net0.pairs[3];
   await page.getByTestId(`pair-${p.index}`).click({ force: true });
   await expect(page.getByTestId('selected-pair')).toContainText(`Pair #${p.index} ${p.date1}–${p.date2}`);

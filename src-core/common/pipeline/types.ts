@@ -6,6 +6,8 @@ import type { Template } from '../../node/config/template';
 
 import type { StepName } from './stepNames';
 export { STEP_NAMES, type StepName } from './stepNames';
+import type { ClusterProgress } from './clusterProgress';
+export type { ClusterProgress } from './clusterProgress';
 export type { StepEvent } from './stepEvents';
 
 export interface Progress {
@@ -18,20 +20,6 @@ export interface Progress {
   etaSeconds?: number;
   /** the step's tiles as a Slurm job array: its tasks' counts */
   cluster?: ClusterProgress;
-}
-
-/** Array tasks of a tiled step running on Slurm (each task runs one or more tiles). */
-export interface ClusterProgress {
-  scheduler: 'slurm';
-  /** the array job ids submitted so far (the first, then the re-submissions) */
-  jobIds: string[];
-  tasksTotal: number;
-  tasksDone: number;
-  queued: number;
-  running: number;
-  /** task runs that failed or were cancelled so far (each was re-submitted, or ended the run) */
-  failed: number;
-  resubmitted: number;
 }
 
 export interface StepContext {

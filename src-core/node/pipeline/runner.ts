@@ -105,6 +105,9 @@ export function unimplementedSteps(t: Template): string[] {
 export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
   const base = Template.read(opts.templatePath);
   const template = opts.overrides ? base.with(opts.overrides) : base;
+  // tiled steps on Slurm: its commands and the partition checked now, not after the steps before them
+  if (clusterKind(template, opts.cluster) === 'slurm')
+    await new SlurmClient().preflight({ templatePath: template.path, partition: slurmOptions(template).partition });
   const workDir = opts.workDir ?? template.dir;
   mkdirSync(workDir, { recursive: true });
   const signal = opts.signal ?? new AbortController().signal;
@@ -133,8 +136,6 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
       `${legacy.join(', ')}: ignored, as MintPy 1.5.1 does (the velocity step reads mintpy.timeFunc.*; use those keys)`,
     );
   if (other.length) log(`template keys not used by InSAR Studio (kept): ${other.join(', ')}`);
-  if (clusterKind(template, opts.cluster) === 'slurm')
-    await new SlurmClient().preflight({ templatePath: template.path, partition: slurmOptions(template).partition });
 
   for (const name of selectSteps(opts)) {
     if (signal.aborted) throw new CancelledError();

@@ -1,0 +1,32 @@
+/** The project grid's outline (dashed), so the data's place shows before any layer is drawn. */
+import { gridCornersLonLat } from '../../../src-core/common/geo/gridCoords';
+import { useProjectStore } from '../../stores/project';
+import { useUiStore } from '../../stores/ui';
+import { addGeoJson, fc, removeGeoJson, ring, setGeoJson } from '../geojson';
+import { defineMapLayer, present } from './types';
+import type { Grid } from '../../../src-shared/api';
+
+const ID = 'extent';
+const color = (t: string) => (t === 'dark' ? '#9ec1e6' : '#1f3b57');
+const data = (g: Grid | null) => fc(g ? [ring(gridCornersLonLat(g))] : []);
+
+export default defineMapLayer({
+  id: ID,
+  order: 40,
+  state: () => ({ grid: useProjectStore().grid, theme: useUiStore().theme }),
+  add({ map, beforeId }, s) {
+    addGeoJson(
+      map,
+      ID,
+      data(s.grid),
+      [{ id: ID, type: 'line', paint: { 'line-color': color(s.theme), 'line-width': 1.5, 'line-dasharray': [3, 2] } }],
+      beforeId(),
+    );
+  },
+  update({ map }, s) {
+    setGeoJson(map, ID, data(s.grid));
+    map.setPaintProperty(ID, 'line-color', color(s.theme));
+  },
+  remove: ({ map }) => removeGeoJson(map, ID, [ID]),
+  layerIds: (map) => present(map, [ID]),
+});

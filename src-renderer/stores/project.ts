@@ -1,0 +1,104 @@
+/** The open project (folder, grid, dates, edit state, last run), the recent list and the host's capabilities. */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { Capabilities, DirListing, EditState, ProjectInfo, RecentProject } from '../../src-shared/api';
+import { api } from '../api/client';
+import { useUiStore } from './ui';
+import { useLayersStore } from './layers';
+import { useNetworkStore } from './network';
+import { useInspectStore } from './inspect';
+import { useRunStore } from './run';
+
+export const useProjectStore = defineStore('project', () => {
+  const info = ref<ProjectInfo | null>(null);
+  const recent = ref<RecentProject[]>([]);
+  const capabilities = ref<Capabilities | null>(null);
+  /** the folder listing of the browser host's folder browser */
+  const listing = ref<DirListing | null>(null);
+
+  const edits = computed(() => info.value?.edits ?? null);
+  const grid = computed(() => info.value?.grid ?? null);
+
+  async function init(): Promise<void> {
+    const ui = useUiStore();
+    capabilities.value = (await ui.guarded(() => api.capabilities(), 'Connecting to the app')) ?? null;
+    await refresh();
+    if (info.value) await useLayersStore().showDefault();
+  }
+
+  /** Project info and the recent list from main. */
+  async function refreshInfo(): Promise<void> {
+    const ui = useUiStore();
+    const [p, r] = await Promise.all([
+      ui.guarded(() => api.projectInfo(), 'Reading the project'),
+      ui.guarded(() => api.recentProjects(), 'Reading the recent projects'),
+    ]);
+    info.value = p ?? null;
+    recent.value = r ?? [];
+    useRunStore().followProject(info.value);
+  }
+
+  /** Project info, recent list, layers and network from main. */
+  async function refresh(): Promise<void> {
+    await refreshInfo();
+    if (!info.value) return;
+    await Promise.all([useLayersStore().refreshList(), useNetworkStore().refresh()]);
+  }
+
+  async function open(folder: string): Promise<boolean> {
+    const ui = useUiStore();
+    const p = await ui.guarded(() => api.openProject(folder.trim()), 'Opening the project');
+    if (!p) return false;
+    useLayersStore().reset();
+    useInspectStore().reset();
+    useNetworkStore().reset();
+    info.value = p;
+    await refresh();
+    await useLayersStore().showDefault();
+    return true;
+  }
+
+  /** List a folder on the main side (the browser host has no native folder dialog). */
+  async function browse(path: string): Promise<DirListing | null> {
+    const l = await useUiStore().guarded(() => api.listDir(path || '/'), 'Listing the folder');
+    if (l) listing.value = l;
+    return l ?? null;
+  }
+
+  /** The native folder dialog (Electron), then open what was chosen. */
+  async function pickAndOpen(): Promise<boolean> {
+    const f = await useUiStore().guarded(() => api.pickFolder(), 'Choosing a folder');
+    return f ? open(f) : false;
+  }
+
+  /** An edit's result (from an action or another window) applied to the project at once. */
+  function applyEdits(e: EditState): void {
+    if (info.value) info.value = { ...info.value, edits: e };
+  }
+
+  /** A project change pushed by main (an edit from the Electron menu, another window, a run). */
+  function onChanged(p: ProjectInfo | null): void {
+    const same = p && info.value && p.folder === info.value.folder;
+    info.value = p;
+    if (!p) return;
+    if (same) void useNetworkStore().followEdits(p.edits);
+    else void refresh();
+  }
+
+  return {
+    info,
+    recent,
+    capabilities,
+    listing,
+    edits,
+    grid,
+    init,
+    refreshInfo,
+    refresh,
+    open,
+    browse,
+    pickAndOpen,
+    applyEdits,
+    onChanged,
+  };
+});

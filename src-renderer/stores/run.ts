@@ -1,0 +1,95 @@
+/** The pipeline run: start (from a step), cancel, each step's status and progress, the log, the last run. */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type {
+  LogEvent,
+  PipelineStep,
+  ProgressEvent,
+  ProjectInfo,
+  RunStepEvent,
+  RunSummary,
+} from '../../src-shared/api';
+import { api } from '../api/client';
+import { useUiStore } from './ui';
+
+const LOG_LINES = 500;
+
+export const useRunStore = defineStore('run', () => {
+  const running = ref(false);
+  const steps = ref<RunSummary['steps']>([]);
+  const progress = ref<Record<string, { done: number; total: number; label?: string }>>({});
+  const log = ref<string[]>([]);
+  const lastRun = ref<RunSummary | null>(null);
+
+  function followProject(p: ProjectInfo | null): void {
+    lastRun.value = p?.lastRun ?? null;
+    running.value = p?.running ?? false;
+  }
+
+  async function start(from?: PipelineStep): Promise<void> {
+    if (running.value) return;
+    log.value = [];
+    progress.value = {};
+    const r = await useUiStore().guarded(() => api.runPipeline(from), 'Starting the run');
+    if (r) {
+      running.value = true;
+      steps.value = r.steps;
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    if (running.value) await useUiStore().guarded(() => api.cancelRun(), 'Cancelling the run');
+  }
+
+  function onProgress(p: ProgressEvent): void {
+    progress.value[p.step] = { done: p.done, total: p.total, label: p.label };
+  }
+
+  /** A typed step event of the run (started / finished / skipped / failed / cancelled). */
+  function onStep(e: RunStepEvent): void {
+    const s = steps.value.find((x) => x.name === e.step);
+    if (!s) return;
+    if (e.status === 'started') s.status = 'running';
+    else if (e.status === 'finished') {
+      s.status = 'done';
+      s.seconds = e.seconds;
+    } else if (e.status === 'skipped') s.status = 'skipped';
+    else {
+      s.status = e.status;
+      s.seconds = e.seconds;
+      if (e.status === 'failed') s.error = e.error;
+    }
+  }
+
+  function onLog(l: LogEvent): void {
+    log.value.push(`${l.time.slice(11, 19)}  ${l.message}`);
+    if (log.value.length > LOG_LINES) log.value.splice(0, log.value.length - LOG_LINES);
+  }
+
+  function onFinished(run: RunSummary): void {
+    running.value = false;
+    steps.value = run.steps;
+    lastRun.value = run;
+    const ui = useUiStore();
+    if (run.status === 'failed')
+      ui.toast(
+        `The run failed: ${run.error ?? 'see the log'} — fix the input or settings, then re-run from the failed step`,
+      );
+    else if (run.status === 'ok') ui.toast('Run finished: layers updated', 'info');
+  }
+
+  return {
+    running,
+    steps,
+    progress,
+    log,
+    lastRun,
+    followProject,
+    start,
+    cancel,
+    onProgress,
+    onStep,
+    onLog,
+    onFinished,
+  };
+});

@@ -1,0 +1,85 @@
+/**
+ * A stand-in for a MapLibre map that records what adapters do: sources (with their last data), layers in
+ * drawing order (honouring `beforeId`), paint and layout properties. Enough for adapter tests without WebGL.
+ */
+import type { Map as MlMap } from 'maplibre-gl';
+
+export interface FakeLayer {
+  id: string;
+  type: string;
+  source?: string;
+  paint: Record<string, unknown>;
+  layout: Record<string, unknown>;
+}
+
+export class FakeMap {
+  sources = new Map<string, { spec: Record<string, unknown>; data?: unknown; image?: unknown; tiles?: string[] }>();
+  layers: FakeLayer[] = [];
+  fitted: unknown[] = [];
+
+  addSource(id: string, spec: Record<string, unknown>): void {
+    if (this.sources.has(id)) throw new Error(`source ${id} exists`);
+    const s: { spec: Record<string, unknown>; data?: unknown; image?: unknown; tiles?: string[] } = {
+      spec,
+      data: spec.data,
+      tiles: spec.tiles as string[] | undefined,
+    };
+    this.sources.set(id, s);
+  }
+  getSource(id: string) {
+    const s = this.sources.get(id);
+    if (!s) return undefined;
+    return {
+      setData: (d: unknown) => (s.data = d),
+      updateImage: (i: unknown) => (s.image = i),
+      setTiles: (t: string[]) => (s.tiles = t),
+    };
+  }
+  removeSource(id: string): void {
+    if (this.layers.some((l) => l.source === id)) throw new Error(`source ${id} still used`);
+    this.sources.delete(id);
+  }
+  addLayer(
+    spec: { id: string; type: string; source?: string; paint?: object; layout?: object },
+    before?: string,
+  ): void {
+    if (this.getLayer(spec.id)) throw new Error(`layer ${spec.id} exists`);
+    if (spec.source && !this.sources.has(spec.source)) throw new Error(`no source ${spec.source}`);
+    const l: FakeLayer = {
+      id: spec.id,
+      type: spec.type,
+      source: spec.source,
+      paint: { ...spec.paint },
+      layout: { ...spec.layout },
+    };
+    const i = before ? this.layers.findIndex((x) => x.id === before) : -1;
+    if (before && i < 0) throw new Error(`no layer ${before} to insert before`);
+    if (i < 0) this.layers.push(l);
+    else this.layers.splice(i, 0, l);
+  }
+  getLayer(id: string): FakeLayer | undefined {
+    return this.layers.find((l) => l.id === id);
+  }
+  removeLayer(id: string): void {
+    this.layers = this.layers.filter((l) => l.id !== id);
+  }
+  setPaintProperty(id: string, k: string, v: unknown): void {
+    const l = this.getLayer(id);
+    if (!l) throw new Error(`no layer ${id}`);
+    l.paint[k] = v;
+  }
+  setLayoutProperty(id: string, k: string, v: unknown): void {
+    const l = this.getLayer(id);
+    if (!l) throw new Error(`no layer ${id}`);
+    l.layout[k] = v;
+  }
+  fitBounds(b: unknown): void {
+    this.fitted.push(b);
+  }
+  get ids(): string[] {
+    return this.layers.map((l) => l.id);
+  }
+  asMap(): MlMap {
+    return this as unknown as MlMap;
+  }
+}

@@ -1,0 +1,299 @@
+// @vitest-environment happy-dom
+/**
+ * The feature stores against a fake API: what each action asks main for, what state it leaves, and that no
+ * data action switches panels (navigation is the user's).
+ */
+import { beforeEach, describe, expect, test, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { DATES, GRID, edits, emit, fakeApi, projectInfo } from './fakeApi';
+import { useProjectStore } from '../../src-renderer/stores/project';
+import { defaultDisplay, niceRound, useLayersStore } from '../../src-renderer/stores/layers';
+import { useNetworkStore } from '../../src-renderer/stores/network';
+import { useInspectStore } from '../../src-renderer/stores/inspect';
+import { useRunStore } from '../../src-renderer/stores/run';
+import { useExportStore } from '../../src-renderer/stores/export';
+import { useUiStore } from '../../src-renderer/stores/ui';
+import { parseGeoJson, useOverlaysStore } from '../../src-renderer/stores/overlays';
+import { installEventHandlers } from '../../src-renderer/stores/events';
+
+vi.mock('../../src-renderer/api/client', async () => ({ api: (await import('./fakeApi')).fakeApi }));
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  fakeApi.resetState();
+  vi.clearAllMocks();
+});
+
+async function opened() {
+  const project = useProjectStore();
+  await project.open('/data/demo');
+  return project;
+}
+
+describe('project', () => {
+  test('open: info, layers, network, the velocity shown — and the panel stays where the user left it', async () => {
+    const ui = useUiStore();
+    ui.showPanel('export');
+    const project = await opened();
+    expect(fakeApi.openProject).toHaveBeenCalledWith('/data/demo');
+    expect(project.info?.name).toBe('demo');
+    expect(useLayersStore().active?.id).toBe('velocity.h5:velocity');
+    expect(useNetworkStore().net?.pairs).toHaveLength(5);
+    expect(ui.panel).toBe('export');
+  });
+  test('a failed open is a toast naming what failed, and nothing changes', async () => {
+    fakeApi.openProject.mockRejectedValueOnce(new Error('/nowhere: no such folder'));
+    const project = useProjectStore();
+    expect(await project.open('/nowhere')).toBe(false);
+    expect(project.info).toBeNull();
+    expect(useUiStore().toasts[0].text).toBe('Opening the project failed: /nowhere: no such folder');
+  });
+});
+
+describe('layers', () => {
+  test('default colour limits: symmetric, two significant digits, in display units', () => {
+    expect(niceRound(1.234)).toBe(1.3);
+    expect(niceRound(-0.0123, true)).toBe(-0.013);
+    const d = {
+      ref: { file: 'velocity.h5', dataset: 'velocity' },
+      units: 'm/year',
+      stats: { min: -1, max: 1, mean: 0, p2: -0.008, p98: 0.0123, validCount: 3 },
+    } as Parameters<typeof defaultDisplay>[0];
+    expect(defaultDisplay(d)).toEqual({ cmap: 'RdBu_r', vmin: -1.3, vmax: 1.3 });
+  });
+  test('a time-series layer opens at its last date; stepping keeps the limits the user chose', async () => {
+    await opened();
+    const layers = useLayersStore();
+    await layers.pick('timeseries.h5:timeseries');
+    expect(layers.active?.ref.date).toBe(DATES[3]);
+    layers.setDisplay({ vmin: -5, vmax: 5, cmap: 'jet' });
+    await layers.stepDate(-1);
+    expect(fakeApi.getLayer).toHaveBeenLastCalledWith('timeseries.h5', 'timeseries', DATES[2]);
+    expect(layers.active).toMatchObject({ ref: { date: DATES[2] }, vmin: -5, vmax: 5, cmap: 'jet' });
+    await layers.stepDate('first');
+    expect(layers.active?.ref.date).toBe(DATES[0]);
+    await layers.stepDate(-1); // already at the first date: stays
+    expect(layers.active?.ref.date).toBe(DATES[0]);
+    await layers.stepDate('last');
+    expect(layers.active?.ref.date).toBe(DATES[3]);
+  });
+  test('the temporal-coherence mask is read for velocity and time series only', async () => {
+    await opened();
+    const layers = useLayersStore();
+    expect(Array.from(layers.mask!.slice(0, 3))).toEqual([1, 0, 1]);
+    await layers.pick('inputs/ifgramStack.h5:coherence');
+    expect(layers.mask).toBeNull();
+  });
+  test('pair layers are offered once a pair is selected', async () => {
+    await opened();
+    const layers = useLayersStore();
+    expect(layers.selectable.map((l) => l.kind)).not.toContain('pair');
+    useNetworkStore().selectPair(2);
+    expect(layers.selectable.map((l) => l.kind)).toContain('pair');
+  });
+});
+
+describe('network edits', () => {
+  test('toggling a pair sends the sorted exclusion list; the kept count follows at once', async () => {
+    await opened();
+    const net = useNetworkStore();
+    await net.togglePair(3);
+    await net.togglePair(1);
+    expect(fakeApi.setExcludedPairs).toHaveBeenLastCalledWith([1, 3]);
+    expect(net.net?.kept).toBe(3);
+    expect(useProjectStore().edits?.staleFrom).toBe('modify_network');
+    await net.togglePair(3);
+    expect(fakeApi.setExcludedPairs).toHaveBeenLastCalledWith([1]);
+  });
+  test('in "select" mode a click selects without excluding', async () => {
+    await opened();
+    const net = useNetworkStore();
+    net.pairClick = 'select';
+    await net.clickPair(2);
+    expect(net.selected?.index).toBe(2);
+    expect(fakeApi.setExcludedPairs).not.toHaveBeenCalled();
+  });
+  test('exclude by temporal baseline, by coherence, by date', async () => {
+    await opened();
+    const net = useNetworkStore();
+    await net.excludeLonger(12);
+    expect(fakeApi.setExcludedPairs).toHaveBeenLastCalledWith([1, 3]);
+    await net.setExcluded([]);
+    await net.excludeLessCoherent(0.5);
+    expect(fakeApi.setExcludedPairs).toHaveBeenLastCalledWith([1, 3]);
+    await net.setExcluded([]);
+    await net.excludeDate(DATES[3]);
+    expect(fakeApi.setExcludedPairs).toHaveBeenLastCalledWith([3, 4]);
+  });
+  test('keyboard stepping through pairs wraps around', async () => {
+    await opened();
+    const net = useNetworkStore();
+    net.stepPair(1);
+    expect(net.selectedPair).toBe(0);
+    net.stepPair(-1);
+    expect(net.selectedPair).toBe(4);
+    net.stepPair(1);
+    expect(net.selectedPair).toBe(0);
+  });
+  test('undo restores the previous exclusions', async () => {
+    await opened();
+    const net = useNetworkStore();
+    await net.togglePair(2);
+    await net.undo();
+    expect(net.net?.excluded).toEqual([]);
+    expect(useProjectStore().edits?.canRedo).toBe(true);
+  });
+  test('a refused reference point says why; an accepted one becomes the edit', async () => {
+    await opened();
+    const net = useNetworkStore();
+    const bad = await net.setReference(40, -120);
+    expect(bad).toEqual({ ok: false, reason: 'outside the grid' });
+    expect(useUiStore().toasts.at(-1)?.text).toBe('Reference point refused: outside the grid');
+    await net.setReference(35.985, -119.975);
+    expect(useProjectStore().edits?.referencePoint).toMatchObject({ row: 1, col: 2 });
+  });
+});
+
+describe('inspect', () => {
+  test('the readout: value in display units, "no data" for NaN, "masked" under the mask (never 0)', async () => {
+    await opened();
+    const inspect = useInspectStore();
+    const at = (row: number, col: number): [number, number] => [
+      GRID.xFirst + (col + 0.5) * GRID.xStep,
+      GRID.yFirst + (row + 0.5) * GRID.yStep,
+    ];
+    inspect.cursor = at(2, 3); // pixel 13: (13 − 10)·0.001 m/yr = 0.3 cm/yr
+    expect(inspect.readout).toBe('35.97500°, -119.96500°   row 2 col 3   0.3000 cm/yr');
+    inspect.cursor = at(0, 0);
+    expect(inspect.readout).toMatch(/row 0 col 0 {3}no data$/);
+    inspect.cursor = at(0, 1);
+    expect(inspect.readout).toMatch(/row 0 col 1 {3}masked$/);
+    useLayersStore().maskOn = false;
+    expect(inspect.readout).toMatch(/row 0 col 1 {3}-0\.9000 cm\/yr \(masked\)$/);
+    inspect.cursor = [-121, 36.5];
+    expect(inspect.readout).toBe('36.50000°, -121.00000°');
+  });
+  test('a typed lat/lon inspects the pixel that holds it; outside the grid is said so', async () => {
+    await opened();
+    const inspect = useInspectStore();
+    expect(await inspect.inspectLonLat(-119.955, 35.975)).toBe(true);
+    expect(fakeApi.pixelSeries).toHaveBeenCalledWith(2, 4);
+    expect(await inspect.inspectLonLat(-118, 35.975)).toBe(false);
+    expect(useUiStore().toasts.at(-1)?.text).toContain('is outside the data');
+    expect(await inspect.inspectPixel(9, 0)).toBe(false);
+    expect(useUiStore().toasts.at(-1)?.text).toBe('Row 9, col 0 is outside the 4 × 5 grid');
+  });
+  test('a reference typed as row/col goes to main as its pixel centre', async () => {
+    await opened();
+    await useInspectStore().referenceAtPixel(1, 2);
+    expect(fakeApi.setReferencePoint).toHaveBeenCalledWith(
+      GRID.yFirst + 1.5 * GRID.yStep,
+      GRID.xFirst + 2.5 * GRID.xStep,
+    );
+  });
+  test('two transect points compute the profile of the shown layer; a third starts over', async () => {
+    await opened();
+    const inspect = useInspectStore();
+    expect(await inspect.addTransectPoint(35.99, -119.99)).toBe(false);
+    expect(await inspect.addTransectPoint(35.97, -119.96)).toBe(true);
+    expect(fakeApi.transect).toHaveBeenCalledWith(
+      { file: 'velocity.h5', dataset: 'velocity' },
+      [35.99, -119.99],
+      [35.97, -119.96],
+    );
+    await inspect.addTransectPoint(35.98, -119.98);
+    expect(inspect.transectPoints).toEqual([[35.98, -119.98]]);
+  });
+  test('pinned pixels get distinct colours and no duplicates', async () => {
+    await opened();
+    const inspect = useInspectStore();
+    await inspect.inspectPixel(1, 1);
+    inspect.pin();
+    inspect.pin();
+    await inspect.inspectPixel(2, 2);
+    inspect.pin();
+    expect(inspect.pinned.map((p) => [p.row, p.col])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(new Set(inspect.pinned.map((p) => p.color)).size).toBe(2);
+  });
+});
+
+describe('run', () => {
+  test('progress and log mark the running step; the end reloads layers and says so', async () => {
+    await opened();
+    const stop = installEventHandlers();
+    const run = useRunStore();
+    await run.start();
+    expect(run.running).toBe(true);
+    emit('onStep', { runId: 1, step: 'load_data', status: 'started' });
+    expect(run.steps[0].status).toBe('running');
+    emit('onStep', { runId: 1, step: 'load_data', status: 'finished', seconds: 1.5, outputs: [] });
+    emit('onStep', { runId: 1, step: 'invert_network', status: 'started' });
+    emit('onProgress', { runId: 1, step: 'invert_network', done: 1, total: 4 });
+    expect(run.steps.map((s) => s.status)).toEqual(['done', 'running']);
+    expect(run.steps[0].seconds).toBe(1.5);
+    expect(run.progress.invert_network).toEqual({ done: 1, total: 4, label: undefined });
+    emit('onLog', { runId: 1, time: '2026-01-01T00:00:01Z', message: 'step load_data' });
+    expect(run.log).toEqual(['00:00:01  step load_data']);
+    fakeApi.listLayers.mockClear();
+    emit('onRunFinished', {
+      run: {
+        id: 1,
+        startedAt: '',
+        finishedAt: '',
+        status: 'ok',
+        fromStep: null,
+        steps: [
+          { name: 'load_data', status: 'done', seconds: 1 },
+          { name: 'invert_network', status: 'done', seconds: 2 },
+        ],
+      },
+    });
+    expect(run.running).toBe(false);
+    expect(useUiStore().toasts.at(-1)?.text).toBe('Run finished: layers updated');
+    await vi.waitFor(() => expect(fakeApi.listLayers).toHaveBeenCalled());
+    expect(useUiStore().panel).toBe('project');
+    stop();
+  });
+  test('an edit made elsewhere (Electron menu) is followed', async () => {
+    await opened();
+    const stop = installEventHandlers();
+    await fakeApi.setExcludedPairs([4]);
+    emit('onProjectChanged', projectInfo({ edits: edits([4]) }));
+    await vi.waitFor(() => expect(useNetworkStore().net?.excluded).toEqual([4]));
+    stop();
+  });
+});
+
+describe('export', () => {
+  test('an interferogram exports the velocity KMZ; the last result is kept', async () => {
+    await opened();
+    const exp = useExportStore();
+    await exp.exportLayer('kmz');
+    expect(fakeApi.exportKmz).toHaveBeenLastCalledWith(undefined, { file: 'velocity.h5', dataset: 'velocity' });
+    await useLayersStore().show({
+      file: 'inputs/ifgramStack.h5',
+      dataset: 'coherence',
+      date: `${DATES[0]}_${DATES[1]}`,
+    });
+    await exp.exportLayer('kmz');
+    expect(fakeApi.exportKmz).toHaveBeenLastCalledWith(undefined, undefined);
+    await exp.exportLayer('tif');
+    expect(exp.last?.path).toBe('/data/demo/mintpy/velocity.tif');
+  });
+});
+
+describe('overlays', () => {
+  test('GeoJSON: a collection, a feature or a geometry; anything else is named', () => {
+    expect(parseGeoJson('{"type":"Point","coordinates":[1,2]}').features[0].geometry.type).toBe('Point');
+    expect(() => parseGeoJson('{"type":"Topology"}')).toThrow('not GeoJSON: "type" is "Topology"');
+    expect(() => parseGeoJson('nope')).toThrow(/^not JSON/);
+    const o = useOverlaysStore();
+    expect(o.add('bad.json', '[]')).toBeNull();
+    expect(useUiStore().toasts[0].text).toMatch(/^bad\.json: not GeoJSON/);
+    o.add('wells.geojson', '{"type":"FeatureCollection","features":[]}');
+    expect(o.list.map((x) => x.name)).toEqual(['wells.geojson']);
+  });
+});
