@@ -19,3 +19,8 @@ export function phaseMapKey(
     ref: ref ? [ref.y, ref.x] : null,
   };
 }
+
+/** per-pair spatial coherence (and coherent-area ratio) of modify_network: stack, mask file, AOI */
+export function pairCoherenceKey(stackFile: string, maskFile: string | null, aoi: unknown): unknown {
+  return { maps: 'pairCoherence', stack: fileIdentity(stackFile), mask: maskFile ? fileIdentity(maskFile) : null, aoi };
+}

@@ -5,6 +5,7 @@
 import { H5Reader, type HeapBlock, type NumericArray } from '../formats/h5';
 import { readBands, readBandsToHeap } from './bandReads';
 import { executeStackPass, type StackPassTask } from '../masks/stackPass';
+import { executePreviewTask, type PreviewTask } from '../preview/previewVelocity';
 
 export { readBands, readBandsToHeap };
 import { invertTile, type MaskDatasetName } from '../../common/inversion/invertTile';
@@ -51,7 +52,7 @@ export interface ReadRawTask {
   conversion: SampleConversion;
 }
 
-export type TileTask = InvertTask | FitTask | DemErrTask | ReadRawTask | StackPassTask;
+export type TileTask = InvertTask | FitTask | DemErrTask | ReadRawTask | StackPassTask | PreviewTask;
 export type { FitTask };
 
 export interface TileTaskResult {
@@ -137,6 +138,8 @@ export async function executeTileTask(task: TileTask): Promise<TileTaskResult> {
       return executeFitTask(task);
     case 'stackPass':
       return executeStackPass(task);
+    case 'preview':
+      return executePreviewTask(task);
     case 'readRaw': {
       const u8 = new Uint8Array(task.into, task.byteOffset, task.loc.bytes);
       readRaw(task.loc, u8);

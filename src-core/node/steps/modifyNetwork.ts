@@ -32,7 +32,7 @@ import { workFiles, workPath } from '../network/workFiles';
 import { readMaskFile, writeWaterMaskFromGeometry } from '../masks/waterMask';
 import { rowBlocks } from '../masks/stackMaps';
 import { runStackPass } from '../masks/stackPass';
-import { auxMapsKey } from '../masks/stackMapKeys';
+import { auxMapsKey, pairCoherenceKey } from '../masks/stackMapKeys';
 import { saveStackMaps } from '../masks/stackMapCache';
 
 const P = 'mintpy.network.';
@@ -356,6 +356,12 @@ export async function modifyNetwork(ctx: StepContext): Promise<StepResult> {
       );
       outputs.push(txtPath);
     }
+    // the per-pair values for the edit preview's network rules
+    if (av)
+      saveStackMaps(workDir, 'pairCoherence', pairCoherenceKey(files.stack, ns.maskFile, box), {
+        coherence: av.coherence,
+        ...(av.areaRatio ? { areaRatio: av.areaRatio } : {}),
+      });
     // reference_point's maps over these kept pairs, from the same read
     if (prepared && prepared.keep.every((k, i) => k === sel.keep[i]))
       saveStackMaps(workDir, 'aux', auxMapsKey(files.stack, sel.keep), prepared.maps);
