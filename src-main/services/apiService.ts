@@ -14,6 +14,7 @@ import { JobService, type Runner } from './jobService';
 import { LayerService } from './layerService';
 import { AppDb } from './projectDb';
 import { ProjectService } from './projectService';
+import { PreviewService } from './previewService';
 
 /** Native folder picker (Electron's dialog); the browser host has none and the renderer shows a path field. */
 export interface Dialogs {
@@ -36,6 +37,7 @@ export interface Services {
   jobs: JobService;
   layers: LayerService;
   exports: ExportService;
+  previews: PreviewService;
   dispose(): void;
 }
 
@@ -58,7 +60,11 @@ export function createServices(opts: ServiceOptions): Services {
   const layers = new LayerService(workDir);
   const jobs = new JobService(projects, events, opts.runner, opts.numWorkers);
   const exports = new ExportService(layers, workDir);
-  events.on('onRunFinished', () => layers.clearCache());
+  const previews = new PreviewService(projects, opts.numWorkers ?? 2);
+  events.on('onRunFinished', () => {
+    layers.clearCache();
+    previews.prepare(); // a run that (re)loaded the stack: the preview's copy follows it
+  });
 
   const api: InsarApi = {
     capabilities: async () => ({
@@ -69,7 +75,9 @@ export function createServices(opts: ServiceOptions): Services {
     openProject: async (folder) => {
       if (jobs.running) throw new Error('a run is going: cancel it before opening another project');
       layers.clearCache();
-      return projects.open(folder);
+      const info = await projects.open(folder);
+      previews.prepare();
+      return info;
     },
     recentProjects: async () => projects.recent(),
     projectInfo: async () => (projects.current ? projects.info() : null),
@@ -110,6 +118,7 @@ export function createServices(opts: ServiceOptions): Services {
         r.close();
       }
     },
+    previewVelocity: async (view, maxPixels) => previews.preview(view, maxPixels),
   };
 
   return {
@@ -119,7 +128,9 @@ export function createServices(opts: ServiceOptions): Services {
     jobs,
     layers,
     exports,
+    previews,
     dispose() {
+      void previews.dispose();
       jobs.cancel();
       projects.close();
       appDb.close();

@@ -63,6 +63,7 @@ function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
     ['exportGeoTiff', [{ file: 'velocity.h5', dataset: 'velocity' }, join(out, 'v.tif')]],
     ['exportCsv', [{ kind: 'pixel', row: 5, col: 6 }, join(out, 'p.csv')]],
     ['fileInfo', ['velocity.h5']],
+    ['previewVelocity', [{ row0: 0, row1: 30, col0: 0, col1: 40 }, 5000]],
   ];
 }
 

@@ -6,6 +6,7 @@ import { H5Reader, type HeapBlock, type NumericArray } from '../formats/h5';
 import { readBands, readBandsToHeap } from './bandReads';
 import { executeStackPass, type StackPassTask } from '../masks/stackPass';
 import { executePreviewTask, type PreviewTask } from '../preview/previewVelocity';
+import { buildPreviewStore } from '../preview/previewStore';
 
 export { readBands, readBandsToHeap };
 import { invertTile, type MaskDatasetName } from '../../common/inversion/invertTile';
@@ -52,7 +53,14 @@ export interface ReadRawTask {
   conversion: SampleConversion;
 }
 
-export type TileTask = InvertTask | FitTask | DemErrTask | ReadRawTask | StackPassTask | PreviewTask;
+/** Build the edit preview's decimated copy of the stack (a long task: the whole stack is read once). */
+export interface PreviewStoreTask {
+  kind: 'previewStore';
+  workDir: string;
+  stackFile: string;
+}
+
+export type TileTask = InvertTask | FitTask | DemErrTask | ReadRawTask | StackPassTask | PreviewTask | PreviewStoreTask;
 export type { FitTask };
 
 export interface TileTaskResult {
@@ -140,6 +148,9 @@ export async function executeTileTask(task: TileTask): Promise<TileTaskResult> {
       return executeStackPass(task);
     case 'preview':
       return executePreviewTask(task);
+    case 'previewStore':
+      await buildPreviewStore(task.workDir, task.stackFile);
+      return { arrays: {} };
     case 'readRaw': {
       const u8 = new Uint8Array(task.into, task.byteOffset, task.loc.bytes);
       readRaw(task.loc, u8);
