@@ -49,6 +49,7 @@ describe('map-layer adapters', () => {
       'basemap',
       'hillshade',
       'data',
+      'preview-velocity',
       'overlays',
       'extent',
       'pair-footprint',
