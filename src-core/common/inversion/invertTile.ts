@@ -161,8 +161,46 @@ interface TileState {
   stats: InvertTileOutput['stats'];
 }
 
+/** What depends on the network only: built once per network and thread, reused by every tile. */
+interface NetworkPlan {
+  design: ReturnType<typeof networkDesign>;
+  lap: NetworkLaplacian;
+  compiled: CompiledCholesky | null;
+  lambda: number;
+}
+
+const plans = new Map<string, NetworkPlan>();
+
+/**
+ * The design, the Laplacian's Cholesky pattern (minimum-degree order, fill, straight-line code) and the
+ * edge connectivity of a network, cached per thread (the last few networks): a worker inverting many
+ * tiles of one network, or previews after edits, analyse it once — and the generated code stays
+ * optimised by the JIT instead of being compiled anew for every tile.
+ */
+function networkPlan(pairs: InvertTileInput['pairs']): NetworkPlan {
+  const key = pairs.map((p) => (typeof p === 'string' ? p : `${p[0]}_${p[1]}`)).join(',');
+  let plan = plans.get(key);
+  if (plan) {
+    plans.delete(key); // most recently used last
+    plans.set(key, plan);
+    return plan;
+  }
+  const design = networkDesign(pairs);
+  const lap = new NetworkLaplacian(design);
+  plan = {
+    design,
+    lap,
+    compiled: compileCholesky(lap.pattern),
+    lambda: edgeConnectivity(design.numDates, design.idx1, design.idx2),
+  };
+  plans.set(key, plan);
+  if (plans.size > 8) plans.delete(plans.keys().next().value!);
+  return plan;
+}
+
 export function invertTile(input: InvertTileInput): InvertTileOutput {
-  const design = networkDesign(input.pairs);
+  const plan = networkPlan(input.pairs);
+  const design = plan.design;
   const M = design.numPairs;
   const N = design.numDates;
   const n = N - 1;
@@ -202,7 +240,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
   let fullMinCount = Infinity;
   for (let c = 0; c < n; c++) if (colCount[c] < fullMinCount) fullMinCount = colCount[c];
 
-  const lap = new NetworkLaplacian(design);
+  const lap = plan.lap;
   const st: TileState = {
     M,
     N,
@@ -213,7 +251,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     forceSvd: input.solver === 'svd',
     minRed: input.minRedundancy,
     fullMinCount,
-    lambda: edgeConnectivity(N, idx1, idx2),
+    lambda: plan.lambda,
     refDateIdx,
     phase2range: (-1 * input.wavelength) / (4 * Math.PI),
     idx1,
@@ -222,7 +260,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     colA2,
     tbaseDiff: design.tbaseDiff,
     lap,
-    compiled: compileCholesky(lap.pattern),
+    compiled: plan.compiled,
     yT: new Float32Array(BLOCK * M),
     swT: new Float32Array(BLOCK * M).fill(1),
     tsT: new Float64Array(BLOCK * N),

@@ -78,3 +78,36 @@ export function phaseVelocityScale(wavelength: number, tbaseDays: ArrayLike<numb
   const phase2range = (-1 * wavelength) / (4.0 * Math.PI);
   return Float64Array.from(tbaseDays as ArrayLike<number>, (d) => phase2range / (Math.fround(d) / 365.25));
 }
+
+/**
+ * `temporalMeanBlock(block, …) != 0` as a 0/1 mask (NaN → 0: invert_network skips pixels whose
+ * avgSpatialCoh is 0 or NaN), without the float32 sums where the answer is certain: a pixel whose
+ * non-NaN values are all ≥ 0 has a mean > 0 iff one of them is > 0 (adding non-negative float32 values
+ * cannot give 0 or cancel). Pixels with a negative value get the exact mean.
+ */
+export function nonZeroMeanMask(block: Float32Array, numPairs: number, pixels: number): Uint8Array {
+  if (block.length !== numPairs * pixels)
+    throw new Error(`non-zero mean mask: block has ${block.length} values, expected ${numPairs}×${pixels}`);
+  const pos = new Uint8Array(pixels);
+  const neg = new Uint8Array(pixels);
+  for (let p = 0; p < numPairs; p++) {
+    const off = p * pixels;
+    for (let i = 0; i < pixels; i++) {
+      const v = block[off + i];
+      if (v > 0) pos[i] = 1;
+      else if (v < 0) neg[i] = 1;
+    }
+  }
+  const out = new Uint8Array(pixels);
+  const one = new Float32Array(numPairs);
+  for (let i = 0; i < pixels; i++) {
+    if (!neg[i]) {
+      out[i] = pos[i];
+      continue;
+    }
+    for (let p = 0; p < numPairs; p++) one[p] = block[p * pixels + i];
+    const m = temporalMeanBlock(one, numPairs, 1)[0];
+    out[i] = m && !Number.isNaN(m) ? 1 : 0;
+  }
+  return out;
+}

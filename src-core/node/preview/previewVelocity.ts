@@ -24,7 +24,7 @@ import { openPreviewStore, readPreviewWindow, type PreviewStoreInfo } from './pr
 import { invertTile } from '../../common/inversion/invertTile';
 import { networkDesign } from '../../common/inversion/design';
 import { numLooksFromAttrs, type WeightFunc } from '../../common/inversion/weights';
-import { temporalMeanBlock } from '../../common/masks/stackAverages';
+import { nonZeroMeanMask } from '../../common/masks/stackAverages';
 import { selectNetwork } from '../../common/network/pairSelection';
 import { fitTile } from '../../common/timefunc/fitTile';
 import { validateModel, type TimeFuncModel, type UncertaintyMethod } from '../../common/timefunc/model';
@@ -62,14 +62,15 @@ export interface PreviewTask {
   };
 }
 
-export async function executePreviewTask(t: PreviewTask): Promise<{ arrays: Record<string, Float32Array> }> {
+export async function executePreviewTask(
+  t: PreviewTask,
+): Promise<{ arrays: Record<string, Float32Array>; stats: Record<string, number> }> {
   const { phase, coherence } = readPreviewWindow(t.store, t.window, t.keptIdx);
   const P = (t.window.r1 - t.window.r0) * (t.window.c1 - t.window.c0);
   // invert_network's pixel mask: water, and avgSpatialCoh over the kept pairs == 0 (reference_point makes
   // it before the inversion; here from the same coherence values)
-  const avgCoh = temporalMeanBlock(coherence, t.keptIdx.length, P);
-  const pixelMask = new Uint8Array(P);
-  for (let p = 0; p < P; p++) pixelMask[p] = avgCoh[p] && (!t.waterMask || t.waterMask[p]) ? 1 : 0;
+  const pixelMask = nonZeroMeanMask(coherence, t.keptIdx.length, P);
+  if (t.waterMask) for (let p = 0; p < P; p++) if (!t.waterMask[p]) pixelMask[p] = 0;
   const inv = invertTile({
     pairs: t.pairs,
     numPixels: P,
@@ -87,21 +88,34 @@ export async function executePreviewTask(t: PreviewTask): Promise<{ arrays: Reco
     wavelength: t.wavelength,
     refPixel: t.refPixel,
   });
-  const fit = fitTile({
-    dates: inv.dates,
-    ts: inv.ts,
-    numPixels: P,
-    model: t.fit.model,
-    startDate: t.fit.startDate,
-    endDate: t.fit.endDate,
-    excludeDate: t.fit.excludeDate,
-    centerLineUtc: t.fit.centerLineUtc,
-    uncertainty: t.fit.uncertainty,
-    bootstrapCount: t.fit.bootstrapCount,
-    seed: 0,
-    refPixel: t.refPixel,
-  });
-  return { arrays: { velocity: fit.datasets.velocity, temporalCoherence: inv.temporalCoherence } };
+  // the velocity step's fit, by blocks of pixels (each pixel's fit is its own: same numbers, and the
+  // date-major block stays in the cache)
+  const N = inv.dates.length;
+  const velocity = new Float32Array(P);
+  const BLK = 4096;
+  const tsBlk = new Float32Array(N * BLK);
+  for (let p0 = 0; p0 < P; p0 += BLK) {
+    const nb = Math.min(BLK, P - p0);
+    const ts = nb === BLK ? tsBlk : new Float32Array(N * nb);
+    for (let d = 0; d < N; d++) ts.set(inv.ts.subarray(d * P + p0, d * P + p0 + nb), d * nb);
+    const ref = t.refPixel !== undefined && t.refPixel >= p0 && t.refPixel < p0 + nb ? t.refPixel - p0 : undefined;
+    const fit = fitTile({
+      dates: inv.dates,
+      ts,
+      numPixels: nb,
+      model: t.fit.model,
+      startDate: t.fit.startDate,
+      endDate: t.fit.endDate,
+      excludeDate: t.fit.excludeDate,
+      centerLineUtc: t.fit.centerLineUtc,
+      uncertainty: t.fit.uncertainty,
+      bootstrapCount: t.fit.bootstrapCount,
+      seed: 0,
+      refPixel: ref,
+    });
+    velocity.set(fit.datasets.velocity, p0);
+  }
+  return { arrays: { velocity, temporalCoherence: inv.temporalCoherence }, stats: inv.stats as Record<string, number> };
 }
 
 export interface PreviewRequest {
