@@ -32,8 +32,7 @@ const P_L = 40; // scratch: factor values, NSLOT × 32 bytes
 const P_X = 44; // scratch: right-hand side / solution, NPOS × 32
 const P_PHI = 48; // scratch: φ per date, N × 32
 const P_REF = 52; // f32[M]: reference phase
-const P_SIN = 56; // f64[256]
-const P_COS = 60; // f64[256]
+const P_CIS = 56; // f64[2·256]: sin, cos of each table angle, interleaved (one v128 per angle)
 const P_NFAC = 64; // number of factor slots in the program (nnz)
 const P_NROW = 68; // n (rows of the factor)
 const P_LUT = 72; // f32[200]: √w of MintPy's var look-up table (0 = no table)
@@ -316,8 +315,7 @@ export function invertGroups(
     }
 
     // 5. temporal coherence |Σ exp(j·e)| / M_p over the valid pairs (table sin/cos of cis.ts)
-    const sinT = <usize>hdr(plan, P_SIN);
-    const cosT = <usize>hdr(plan, P_COS);
+    const cisT = <usize>hdr(plan, P_CIS);
     const idx = <usize>hdr(plan, P_IDX);
     let re0 = zero;
     let re1 = zero;
@@ -358,10 +356,11 @@ export function invertGroups(
         const b2 = f64x2.mul(b, b);
         const sb = f64x2.mul(b, f64x2.sub(one, f64x2.mul(b2, f64x2.sub(s3, f64x2.mul(b2, s5)))));
         const cb = f64x2.sub(one, f64x2.mul(b2, f64x2.sub(hf, f64x2.mul(b2, f64x2.sub(c4, f64x2.mul(b2, c6))))));
-        const t0 = (<usize>(i32x4.extract_lane(kk, 0) & 255)) << 3;
-        const t1 = (<usize>(i32x4.extract_lane(kk, 1) & 255)) << 3;
-        const st = f64x2.replace_lane(f64x2.splat(load<f64>(sinT + t0)), 1, load<f64>(sinT + t1));
-        const ct = f64x2.replace_lane(f64x2.splat(load<f64>(cosT + t0)), 1, load<f64>(cosT + t1));
+        // [sin, cos] of each lane's table angle: one load per lane, then the lanes regrouped
+        const c0 = v128.load(cisT + ((<usize>(i32x4.extract_lane(kk, 0) & 255)) << 4));
+        const c1 = v128.load(cisT + ((<usize>(i32x4.extract_lane(kk, 1) & 255)) << 4));
+        const st = i64x2.shuffle(c0, c1, 0, 2);
+        const ct = i64x2.shuffle(c0, c1, 1, 3);
         const tIm = v128.and(f64x2.add(f64x2.mul(st, cb), f64x2.mul(ct, sb)), valid);
         const tRe = v128.and(f64x2.sub(f64x2.mul(ct, cb), f64x2.mul(st, sb)), valid);
         if (h == 0) {

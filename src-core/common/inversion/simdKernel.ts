@@ -104,8 +104,7 @@ const H = {
   X: 44,
   PHI: 48,
   REF: 52,
-  SIN: 56,
-  COS: 60,
+  CIS: 56,
   NFAC: 64,
   NROW: 68,
   LUT: 72,
@@ -188,8 +187,7 @@ export class SimdNetworkKernel {
     const oDate = take(N * 4);
     const oIdx = take(2 * M * 4);
     const oRef = take(M * 4);
-    const oSin = take(256 * 8);
-    const oCos = take(256 * 8);
+    const oCis = take(2 * 256 * 8);
     const oLut = take(200 * 4);
     const oL = take((pat.nnz + 1) * S);
     const oX = take((n + 1) * S);
@@ -220,8 +218,7 @@ export class SimdNetworkKernel {
     hdr[H.X / 4] = oX;
     hdr[H.PHI / 4] = oPhi;
     hdr[H.REF / 4] = oRef;
-    hdr[H.SIN / 4] = oSin;
-    hdr[H.COS / 4] = oCos;
+    hdr[H.CIS / 4] = oCis;
     hdr[H.NFAC / 4] = pat.nnz;
     hdr[H.NROW / 4] = n;
     hdr[H.LUT / 4] = oLut;
@@ -232,8 +229,11 @@ export class SimdNetworkKernel {
     new Int32Array(buf, oDate, N).set(datePos);
     new Int32Array(buf, oIdx, 2 * M).set(idx);
     new Float32Array(buf, oRef, M).set(refPhase);
-    new Float64Array(buf, oSin, 256).set(CIS_SIN);
-    new Float64Array(buf, oCos, 256).set(CIS_COS);
+    const cis = new Float64Array(buf, oCis, 512);
+    for (let k = 0; k < 256; k++) {
+      cis[2 * k] = CIS_SIN[k];
+      cis[2 * k + 1] = CIS_COS[k];
+    }
     this.lutVar = null;
     if (sqrtVarLut) {
       new Float32Array(buf, oLut, 200).set(sqrtVarLut.lut);
