@@ -8,9 +8,9 @@
  * - The LZF plugin (MintPy writes `connectComponent` with LZF) is installed before the first open;
  *   any other filter we cannot decode raises instead of returning garbage.
  */
-import { renameSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as h5wasm from 'h5wasm/node';
 import { BOOL_PLACEHOLDER, patchBoolEnums } from './h5bool';
 
@@ -306,6 +306,36 @@ export function h5wasmDtype(dtype: string): string {
   return `${end === '>' ? '>' : '<'}${kind === 'u' ? code.toUpperCase() : code}`;
 }
 
+/** Whether a process id is running (a process we may not signal still runs). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Temp files of this target left by a writer whose process is gone (a killed run: invert_network writes
+ * its outputs while the tiles arrive): removed before a new writer starts, so a resumed run leaves none.
+ */
+function removeDeadTemps(path: string): void {
+  const dir = dirname(path);
+  const base = basename(path);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const f of names) {
+    const m = /^(.*)\.tmp-(\d+)-[a-z0-9]+$/.exec(f);
+    if (m && m[1] === base && Number(m[2]) !== process.pid && !alive(Number(m[2])))
+      rmSync(join(dir, f), { force: true });
+  }
+}
+
 /** h5wasm cannot create h5py's bool enum: a 1-byte compound placeholder is patched into it on commit. */
 const BOOL_DTYPE = [[BOOL_PLACEHOLDER, '<b']] as unknown as string;
 const boolData = (data: ArrayLike<number | boolean>): Map<string, Int8Array> =>
@@ -345,6 +375,7 @@ export class H5Writer {
     readonly path: string,
     opts: WriterOptions,
   ) {
+    removeDeadTemps(path);
     this.tmpPath = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     this.f = new h5wasm.File(this.tmpPath, 'w', opts.fastChunkIndex ? { libver: ['v110', 'v110'] } : undefined);
   }
