@@ -38,20 +38,35 @@ export class PreviewService {
     return existsSync(stack) ? { workDir: p.workDir, stack } : null;
   }
 
-  /** Build the preview store in the background if this project's is missing or stale. */
+  /**
+   * Build the preview store in the background if this project's is missing or stale, then warm the
+   * workers up with a small preview (WebAssembly tier-up, JIT), so the first preview after an edit is as
+   * quick as the next ones.
+   */
   prepare(): Promise<void> | null {
     const s = this.stackFile();
-    if (!s || openPreviewStore(s.workDir, s.stack)) return null;
+    if (!s) return null;
+    if (openPreviewStore(s.workDir, s.stack)) {
+      void this.warm();
+      return null;
+    }
     if (this.building?.workDir === s.workDir) return this.building.promise;
     const promise = this.getPool()
       .run({ kind: 'previewStore', workDir: s.workDir, stackFile: s.stack })
-      .then(() => undefined)
+      .then(() => this.warm())
       .catch(() => undefined) // a failed build leaves no store: previews say they are not ready
       .finally(() => {
         if (this.building?.promise === promise) this.building = null;
       });
     this.building = { workDir: s.workDir, promise };
     return promise;
+  }
+
+  private async warm(): Promise<void> {
+    const s = this.stackFile();
+    const g = this.projects.current ? this.projects.grid() : null;
+    if (!s || !g || !openPreviewStore(s.workDir, s.stack)) return;
+    await this.preview({ row0: 0, row1: g.length, col0: 0, col1: g.width }, 20_000).catch(() => undefined);
   }
 
   async preview(
