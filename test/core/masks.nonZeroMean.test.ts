@@ -6,7 +6,7 @@ describe('nonZeroMeanMask', () => {
     const M = 7;
     const P = 4000;
     let s = 3;
-    const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const r = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     const block = new Float32Array(M * P);
     for (let p = 0; p < P; p++) {
       const kind = p % 8;
