@@ -301,10 +301,11 @@ async function writeIfgramStack(ctx: StepContext, s: AriaStack, path: string): P
     const blockBytes = Math.min(rows, L) * W * 4;
     const buf = w.allocHeap(blockBytes);
     heap.push(buf);
-    const DEPTH = 3;
+    const DEPTH = 4;
     const slots = Array.from({ length: DEPTH }, () => new SharedArrayBuffer(blockBytes));
     pending = Array(DEPTH).fill(null);
-    pool = createPool(ctx.numWorkers === 0 ? 0 : 1);
+    // two readers: while one waits on the disk the other converts; the main thread writes
+    pool = createPool(ctx.numWorkers === 0 ? 0 : Math.min(2, Math.max(1, ctx.numWorkers ?? 2)));
     const submit = (k: number) => {
       const j = jobs[k];
       if (!j?.loc) return;
