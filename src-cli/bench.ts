@@ -33,9 +33,9 @@ const PRESETS = {
   /** 1 Mpx, the cv-tiny network (nearest-3 + a first–last pair) */
   default: { rows: 1000, cols: 1000, dates: 31, pairs: 87, pixel: 0.0025, mintpyRows: 0 },
   /** the Central Valley notebook's analysis box at ARIA's 3″ grid */
-  notebook: { rows: 1176, cols: 3060, dates: 31, pairs: 86, pixel: 1 / 1200, mintpyRows: 40 },
+  notebook: { rows: 1176, cols: 3060, dates: 31, pairs: 86, pixel: 1 / 1200, mintpyRows: 60 },
   /** the size of MintPy's published GPU benchmark */
-  galapagos: { rows: 1000, cols: 1100, dates: 98, pairs: 475, pixel: 0.0025, mintpyRows: 12 },
+  galapagos: { rows: 1000, cols: 1100, dates: 98, pairs: 475, pixel: 0.0025, mintpyRows: 40 },
 } as const;
 type Preset = keyof typeof PRESETS;
 
