@@ -27,6 +27,7 @@ export async function runTiledStep(
   if (clusterKind(ctx.template, ctx.cluster) === 'slurm') return runTiledStepOnSlurm(ctx, step, tiles, hash, task);
   const checkpoint = new TileCheckpoint(ctx.workDir, step, hash);
   const pool = createPool(numWorkers);
+  const results = new Map<number, TileTaskResult>();
   const t0 = performance.now();
   try {
     const { resumed } = await runTileLoop(
@@ -34,12 +35,17 @@ export async function runTiledStep(
       checkpoint,
       (t, signal) =>
         pool.run(task(t), signal).then((r) => {
-          onTile?.(t, r);
+          results.set(t.index, r);
           return r.arrays;
         }),
       {
         signal: ctx.signal,
         concurrency: pool.size,
+        onTile: (t) => {
+          const r = results.get(t.index)!;
+          results.delete(t.index);
+          onTile?.(t, r);
+        },
         onProgress: (done, total, eta) => ctx.progress({ step, done, total, label: 'tiles', etaSeconds: eta }),
       },
     );

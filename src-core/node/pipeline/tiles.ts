@@ -157,11 +157,15 @@ export interface TileLoopOptions {
   onProgress?: (done: number, total: number, etaSeconds?: number) => void;
   /** how many tiles to have in flight (the pool size) */
   concurrency: number;
+  /** called with each tile computed in this run, after its lane has been given the next tile */
+  onTile?: (t: Tile, arrays: Arrays) => void;
 }
 
 /**
  * Run `exec` on every tile not yet in the checkpoint, `concurrency` at a time, saving each result to the
- * checkpoint as it arrives (the caller reads them back in order to assemble its outputs).
+ * checkpoint as it arrives (the caller reads them back in order to assemble its outputs). A lane hands its
+ * worker the next tile before this thread writes the finished one (onTile, checkpoint), so the workers
+ * never wait for those writes.
  */
 export async function runTileLoop(
   tiles: Tile[],
@@ -179,15 +183,32 @@ export async function runTileLoop(
   opts.signal?.addEventListener('abort', onAbort);
   let next = 0;
   let failure: unknown = null;
+  const take = (): Tile | null => {
+    if (failure || next >= todo.length) return null;
+    if (opts.signal?.aborted) throw new CancelledError();
+    return todo[next++];
+  };
   const worker = async () => {
-    while (next < todo.length && !failure) {
-      if (opts.signal?.aborted) throw new CancelledError();
-      const t = todo[next++];
-      const r = await exec(t, inner.signal);
-      checkpoint.save(t.index, r);
+    let t = take();
+    let pending = t ? exec(t, inner.signal) : null;
+    while (t && pending) {
+      const r = await pending;
+      const finished = t;
+      let stop: unknown = null; // a cancel still saves the tile that finished
+      try {
+        t = take();
+      } catch (e) {
+        t = null;
+        stop = e;
+      }
+      pending = t ? exec(t, inner.signal) : null;
+      pending?.catch(() => {}); // awaited on the next turn; a failure there is reported then
+      opts.onTile?.(finished, r);
+      checkpoint.save(finished.index, r);
       done++;
       const rate = (done - resumed) / ((performance.now() - t0) / 1000);
       opts.onProgress?.(done, tiles.length, rate > 0 ? (tiles.length - done) / rate : undefined);
+      if (stop) throw stop;
     }
   };
   try {
