@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // one temp folder for the whole run, removed at its end (test/helpers/tmpSandbox.ts)
+    globalSetup: ['test/helpers/tmpSandbox.ts', 'test/helpers/parityNotice.ts'],
     reporters: ['default', ['json', { outputFile: 'test-reports/vitest.json' }]],
   },
 });

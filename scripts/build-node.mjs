@@ -2,7 +2,7 @@
 // Bundles the Node-side entry points (CLI, browser host, benchmark, piscina workers) with esbuild into
 // out/node/. Workers must be plain JS for piscina on Node 20; node_modules stay external.
 import { build } from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,4 +37,7 @@ await build({
   logLevel: 'warning',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
+// the bundles are ES modules wherever they are copied (app.asar.unpacked/out/node has no package.json above it)
+mkdirSync(join(root, 'out', 'node'), { recursive: true });
+writeFileSync(join(root, 'out', 'node', 'package.json'), JSON.stringify({ type: 'module' }) + '\n');
 if (!quiet) console.log(`built ${Object.keys(entryPoints).length} Node entries in ${Date.now() - t0} ms → out/node/`);

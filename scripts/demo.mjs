@@ -1,26 +1,43 @@
 #!/usr/bin/env node
 // Generate the demo stack (if absent), run the pipeline on it, then open the app on the project.
+//   node scripts/demo.mjs [dir] [--headless]     (dir: relative to the folder `npm run demo` was called from)
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const headless = process.argv.includes('--headless');
-const dirArg = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const demoDir = dirArg ?? join(root, 'demo-project');
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => a.startsWith('-') && a !== '--headless');
+if (unknown.length) {
+  console.error(`demo: unknown option ${unknown[0]} (npm run demo [-- [dir] [--headless]])`);
+  process.exit(2);
+}
+const headless = args.includes('--headless');
+const dirArg = args.find((a) => !a.startsWith('-'));
+// `npm run demo` runs in the repository; a folder given on the command line is the caller's
+const callerCwd =
+  process.env.npm_lifecycle_event === 'demo' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+const demoDir = dirArg ? resolve(callerCwd, dirArg) : join(root, 'demo-project');
 const node = process.execPath;
-const run = (args, opts = {}) => execFileSync(node, args, { stdio: 'inherit', cwd: root, ...opts });
+const run = (argv, opts = {}) => execFileSync(node, argv, { stdio: 'inherit', cwd: root, ...opts });
 
-run([join(root, 'scripts', 'build-node.mjs'), '--quiet']);
-const cli = join(root, 'out', 'node', 'cli.js');
-if (!existsSync(join(demoDir, 'mintpy'))) run([cli, 'demo', demoDir]);
-const cfg = execFileSync('sh', ['-c', `ls ${JSON.stringify(join(demoDir, 'mintpy'))}/*.cfg | head -1`])
-  .toString()
-  .trim();
-run([cli, 'run', cfg]);
-console.log(`\nDemo outputs: ${dirname(cfg)}  (velocity.h5, timeseries.h5, velocity.kmz, …)`);
+try {
+  run([join(root, 'scripts', 'build-node.mjs'), '--quiet']);
+  const cli = join(root, 'out', 'node', 'cli.js');
+  if (!existsSync(join(demoDir, 'mintpy'))) run([cli, 'demo', demoDir]);
+  const cfg = readdirSync(join(demoDir, 'mintpy'))
+    .filter((f) => f.endsWith('.cfg'))
+    .sort()[0];
+  if (!cfg) throw new Error(`no template (.cfg) in ${join(demoDir, 'mintpy')}`);
+  run([cli, 'run', join(demoDir, 'mintpy', cfg)]);
+  console.log(`\nDemo outputs: ${join(demoDir, 'mintpy')}  (velocity.h5, timeseries.h5, velocity.kmz, …)`);
+} catch (e) {
+  // the CLI has already said what went wrong in one line; anything else gets one line here
+  if (e.status === undefined) console.error(`demo: ${e.message}`);
+  process.exit(typeof e.status === 'number' ? e.status : 1);
+}
 if (headless) process.exit(0);
 
 let electronBin = null;
@@ -30,7 +47,7 @@ try {
 } catch {
   /* no Electron binary on this machine */
 }
-run([join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+run([join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--logLevel', 'warn'], {
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 if (electronBin) {

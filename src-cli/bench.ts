@@ -25,7 +25,7 @@ import { writeDemo } from '../src-core/node/demo';
 import { H5Reader } from '../src-core/node/formats/h5';
 import { runPipeline } from '../src-core/node/pipeline/runner';
 import { readReferencePoint } from '../src-core/node/reference/referenceStore';
-import { STEP_NAMES, type StepName } from '../src-core/common/pipeline/types';
+import { STEP_NAMES, type StepName } from '../src-core/node/pipeline/registry';
 import { benchSlurm } from './benchSlurm';
 
 /** The stacks of the targets (rows × cols, dates, pairs, pixel size in degrees). */

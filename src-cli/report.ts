@@ -1,20 +1,61 @@
-/** Shared CLI error reporting: user errors print one line and exit 1; anything else is a bug (exit 3). */
+/**
+ * How the CLI reports an error: always one line on stderr (the last one), naming the file or key and what is
+ * wrong. Bad input (the user's files, template values, missing or unreadable paths) exits 1; anything else is
+ * a bug (exit 3; `INSAR_STUDIO_DEBUG=1` prints its stack trace above the line); a cancelled run exits 130.
+ */
 import { CancelledError, type ClusterProgress } from '../src-core/common/pipeline/types';
 
 const USER_ERRORS = new Set(['InputError', 'TemplateError', 'H5Error', 'DateError', 'FormatError', 'AriaError']);
 
+/** What Node's file-system errors mean for the user, by `code`. */
+const FS_ERRORS: Record<string, string> = {
+  ENOENT: 'not found',
+  EISDIR: 'is a folder, expected a file',
+  ENOTDIR: 'a part of this path is not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EMFILE: 'too many open files',
+  ENAMETOOLONG: 'file name too long',
+  EEXIST: 'already exists',
+  ENOTEMPTY: 'folder not empty',
+};
+
+/** Collapse a message that a library made multi-line (XML excerpts, stack-like details) into one line. */
+export function oneLine(message: string): string {
+  return message
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+}
+
+/** The exit code and the one line for an error thrown by a command. */
+export function describeError(e: unknown): { code: number; line: string } {
+  const err = (e instanceof Error ? e : new Error(String(e))) as Error & {
+    code?: string;
+    path?: string;
+    userError?: boolean;
+  };
+  if (err instanceof CancelledError || err.name === 'AbortError') return { code: 130, line: 'cancelled' };
+  if (USER_ERRORS.has(err.name) || err.userError) return { code: 1, line: `error: ${oneLine(err.message)}` };
+  if (err.code && FS_ERRORS[err.code] && err.path)
+    return { code: 1, line: `error: ${err.path}: ${FS_ERRORS[err.code]}` };
+  const at = /\n\s+at (?:.*\()?(.*?:\d+):\d+\)?/.exec(err.stack ?? '')?.[1];
+  return {
+    code: 3,
+    line:
+      `internal error: ${oneLine(err.message || err.name)}${at ? ` (at ${at.replace(/^file:\/\//, '')})` : ''}; ` +
+      'this is a bug: please report it (INSAR_STUDIO_DEBUG=1 prints the stack trace)',
+  };
+}
+
 export function reportError(e: unknown): number {
-  const err = e as Error;
-  if (err instanceof CancelledError) {
-    process.stderr.write('insar-studio: cancelled\n');
-    return 130;
-  }
-  if (USER_ERRORS.has(err?.name) || (err as { userError?: boolean })?.userError) {
-    process.stderr.write(`insar-studio: error: ${err.message}\n`);
-    return 1;
-  }
-  process.stderr.write(`insar-studio: internal error: ${err?.stack ?? String(e)}\n`);
-  return 3;
+  const { code, line } = describeError(e);
+  if (code === 3 && process.env.INSAR_STUDIO_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
+  process.stderr.write(`insar-studio: ${line}\n`);
+  return code;
 }
 
 /** The Slurm array's counts, as the progress line shows them. */

@@ -8,15 +8,15 @@
  */
 
 import * as v from 'valibot';
-import { STEP_NAMES, type StepName } from '../src-core/common/pipeline/stepNames';
 import type { StepEvent } from '../src-core/common/pipeline/stepEvents';
+import type { LayerKind, StepInfo } from '../src-core/common/pipeline/layers';
 import type { ClusterProgress } from '../src-core/common/pipeline/clusterProgress';
 import * as s from './argSchemas';
 import type { GeoGrid } from '../src-core/common/formats/grid';
 
-/** MintPy's step order (declared once, in the science core). */
-export const STEP_ORDER = STEP_NAMES;
-export type PipelineStep = StepName;
+/** A step name (MintPy's); the steps and their order come from `steps()` (the core's step descriptors). */
+export type PipelineStep = string;
+export type { LayerKind, StepInfo };
 
 /** Raster grid of a layer: MintPy's geo attributes (outer corner of the upper-left pixel). */
 export type Grid = GeoGrid;
@@ -72,6 +72,8 @@ export interface EditState {
   redoLabel?: string;
   /** earliest pipeline step whose outputs no longer match the edits (null = up to date) */
   staleFrom: PipelineStep | null;
+  /** work-dir-relative files that step and the later ones (re)write: layers from them are stale */
+  staleOutputs: string[];
 }
 
 export interface ProjectInfo {
@@ -107,8 +109,6 @@ export interface DirListing {
   entries: DirEntry[];
 }
 
-export type LayerKind = 'map' | 'mask' | 'timeseries' | 'pair' | 'geometry';
-
 export interface LayerInfo {
   /** `${file}:${dataset}` */
   id: string;
@@ -117,7 +117,10 @@ export interface LayerInfo {
   dataset: string;
   label: string;
   kind: LayerKind;
+  /** unit as stored, by MintPy's rule (src-core datasetUnit) */
   units: string;
+  /** the file's FILE_TYPE (with `units`, what src-core's displayUnit needs) */
+  fileType: string;
   /** for 'timeseries': dates; for 'pair': 'YYYYMMDD_YYYYMMDD' per pair */
   dates?: string[];
 }
@@ -143,13 +146,19 @@ export interface LayerData {
   grid: Grid;
   /** row-major, length × width; NaN = no data */
   values: Float32Array;
+  /** unit as stored, by MintPy's rule (src-core datasetUnit) */
   units: string;
+  /** the file's FILE_TYPE */
+  fileType: string;
   stats: LayerStats;
   /** outputs of a step that must re-run after the current edits */
   stale: boolean;
 }
 
+/** A pixel of the chain's last time-series file with the model velocity fitted to it (src-core readPixelSeries). */
 export interface PixelSeries {
+  /** the time-series file read (work-dir relative): the one `velocity` fitted, e.g. timeseries_demErr.h5 */
+  file: string;
   row: number;
   col: number;
   lat: number;
@@ -157,8 +166,9 @@ export interface PixelSeries {
   dates: string[];
   /** decimal years */
   years: number[];
-  /** displacement, m */
+  /** displacement as stored (`unit`, m) */
   values: Float32Array;
+  unit: string;
   /** velocity at the pixel, m/yr (NaN if velocity.h5 is absent) */
   velocity: number;
   /** its 1σ uncertainty (velocity.h5 velocityStd), m/yr; NaN if absent */
@@ -167,17 +177,44 @@ export interface PixelSeries {
   residualStd: number;
   /** the fitted model evaluated at `years` (m); empty without velocity.h5 */
   model: Float32Array;
+  /** the file's reference date (REF_DATE: the chain's, after reference_date) */
   referenceDate: string;
 }
 
+/** MintPy's transect_lalo of a layer (src-core transectOfFile), and the swath when a width was given. */
 export interface Transect {
   ref: LayerRef;
+  /** unit as stored */
   units: string;
-  /** distance along the line, km */
+  fileType: string;
+  /** distance of each kept sample from the start (MintPy: m for geocoded data) */
+  distance: Float32Array;
+  distanceUnit: 'm' | 'pixel';
+  /** the same in km (distance / 1000), for plots */
   distanceKm: Float32Array;
-  lat: Float32Array;
-  lon: Float32Array;
+  /** pixel-centre lat/lon and the fractional row/col of each sample */
+  lat: Float64Array;
+  lon: Float64Array;
+  row: Float32Array;
+  col: Float32Array;
   values: Float32Array;
+  /** samples before MintPy dropped the NaN/0 ones */
+  numSamples: number;
+  swath: SwathProfile | null;
+}
+
+/** Statistics of every pixel within widthKm/2 of the line, in bins along it (src-core swathProfile). */
+export interface SwathProfile {
+  widthKm: number;
+  lengthM: number;
+  /** bin centres, m from the start */
+  distance: Float64Array;
+  count: Int32Array;
+  mean: Float64Array;
+  /** population standard deviation */
+  std: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
 }
 
 export interface RunStepState {
@@ -200,6 +237,8 @@ export interface RunSummary {
 export interface ExportResult {
   path: string;
   bytes: number;
+  /** every file written (e.g. a transect's CSV and its swath CSV), `path` first */
+  paths: string[];
 }
 
 export interface FileInfo {
@@ -245,6 +284,8 @@ export interface Capabilities {
  */
 export const API = {
   capabilities: method<Capabilities>()(),
+  /** the pipeline's steps in MintPy's order (from the core's step descriptors) */
+  steps: method<StepInfo[]>()(),
   openProject: method<ProjectInfo>()(s.str()),
   recentProjects: method<RecentProject[]>()(),
   projectInfo: method<ProjectInfo | null>()(),
@@ -254,7 +295,8 @@ export const API = {
   listLayers: method<LayerInfo[]>()(),
   getLayer: method<LayerData>()(s.str(1024), s.str(256), s.opt(s.str(64))),
   pixelSeries: method<PixelSeries>()(s.int(), s.int()),
-  transect: method<Transect>()(s.layerRef, s.latLon, s.latLon, s.opt(s.int(2, 10000))),
+  /** MintPy's transect_lalo along start → end; with `widthKm` also the swath profile */
+  transect: method<Transect>()(s.layerRef, s.latLon, s.latLon, s.opt(s.transectOptions)),
   setExcludedPairs: method<EditState>()(s.indexList),
   setReferencePoint: method<RefPointResult>()(s.lat, s.lon),
   /** back to the template's / MintPy's automatic reference point */
@@ -269,12 +311,18 @@ export const API = {
   exportKmz: method<ExportResult>()(s.opt(s.str()), s.opt(s.layerRef)),
   exportGeoTiff: method<ExportResult>()(s.layerRef, s.opt(s.str())),
   exportCsv: method<ExportResult>()(s.csvExport, s.opt(s.str())),
+  /** the time series as a KMZ with a time slider (default: the chain's last time-series file) */
+  exportKmzTimeseries: method<ExportResult>()(s.opt(s.str()), s.opt(s.str(1024))),
+  /** a figure as .png or .svg: network, coherence matrix, a map layer, a pixel's series, a transect */
+  exportFigure: method<ExportResult>()(s.figureExport, s.opt(s.str())),
   fileInfo: method<FileInfo>()(s.str()),
   /** the velocity re-inverted for the view with the current edits, decimated to about `maxPixels` pixels */
   previewVelocity: method<PreviewResult>()(s.pixelWindow, s.opt(s.int(1, 4_000_000))),
 } as const;
 
 export type CsvExport = v.InferOutput<typeof s.csvExport>;
+export type FigureExport = v.InferOutput<typeof s.figureExport>;
+export type TransectOptions = v.InferOutput<typeof s.transectOptions>;
 
 /** A method's declaration: its argument schemas; `result` carries the result type only (undefined at run time). */
 export interface MethodDecl<A extends readonly v.GenericSchema[] = readonly v.GenericSchema[], R = unknown> {

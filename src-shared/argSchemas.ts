@@ -4,7 +4,6 @@
  * what was expected, so a refused call names the method, the argument and the reason. Pure.
  */
 import * as v from 'valibot';
-import { STEP_NAMES } from '../src-core/common/pipeline/stepNames';
 
 const noNul = (s: string) => !s.includes('\0');
 
@@ -69,16 +68,50 @@ export const overrides = v.pipe(
   ),
 );
 
-export const stepName = v.picklist(STEP_NAMES, `expected a step: ${STEP_NAMES.join(', ')}`);
+/** A step name (main checks it against the step descriptors). */
+export const stepName = v.pipe(v.string('expected a step name'), v.regex(/^\w{1,64}$/, 'expected a step name'));
+
+/** A swath width in km (> 0, ≤ 1000). */
+export const widthKm = v.pipe(
+  finite(),
+  v.gtValue(0, 'expected a width in km > 0'),
+  v.maxValue(1000, 'expected a width in km ≤ 1000'),
+);
+
+export const transectOptions = v.strictObject({ widthKm: v.optional(widthKm) }, 'expected {widthKm?}');
 
 export const csvExport = v.variant(
   'kind',
   [
     v.strictObject({ kind: v.literal('layer'), ref: layerRef }),
     v.strictObject({ kind: v.literal('pixel'), row: int(), col: int() }),
-    v.strictObject({ kind: v.literal('transect'), ref: layerRef, start: latLon, end: latLon }),
+    v.strictObject({
+      kind: v.literal('transect'),
+      ref: layerRef,
+      start: latLon,
+      end: latLon,
+      widthKm: v.optional(widthKm),
+    }),
   ],
   'kind must be layer, pixel or transect',
+);
+
+export const figureExport = v.variant(
+  'kind',
+  [
+    v.strictObject({ kind: v.literal('network') }),
+    v.strictObject({ kind: v.literal('coherence-matrix') }),
+    v.strictObject({ kind: v.literal('map'), ref: layerRef }),
+    v.strictObject({ kind: v.literal('timeseries'), row: int(), col: int() }),
+    v.strictObject({
+      kind: v.literal('transect'),
+      ref: layerRef,
+      start: latLon,
+      end: latLon,
+      widthKm: v.optional(widthKm),
+    }),
+  ],
+  'kind must be network, coherence-matrix, map, timeseries or transect',
 );
 
 /**

@@ -1,44 +1,45 @@
 import { resolve } from 'node:path';
-import { parseArgs } from '../args';
-import { progressPrinter, reportError } from '../report';
-import { writeDemo, type DemoOptions } from '../../src-core/node/demo';
-import { runPipeline } from '../../src-core/node/pipeline/runner';
+import type { Command, OptionSpec } from '../command';
+import { progressPrinter } from '../report';
+import type { DemoOptions } from '../../src-core/common/demo/options';
 
-const NUMERIC = ['rows', 'cols', 'dates', 'pairs', 'seed', 'neighbours'] as const;
+const int = (help: string): OptionSpec => ({ type: 'string', value: 'N', numeric: 'int', help });
 
-export async function demoCommand(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(argv, Object.fromEntries([...NUMERIC.map((k) => [k, 1]), ['name', 1]]));
-  } catch (e) {
-    process.stderr.write(`insar-studio demo: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const [dir] = args.positional;
-  if (!dir) {
-    process.stderr.write('usage: insar-studio demo <dir> [--rows N --cols N --dates N --pairs N --seed N] [--run]\n');
-    return 2;
-  }
-  const num = (k: string) => (args.flags[k] ? Number(args.flags[k][0]) : undefined);
-  for (const k of NUMERIC)
-    if (args.flags[k] && !Number.isFinite(num(k))) {
-      process.stderr.write(`insar-studio demo: --${k} needs a number\n`);
-      return 2;
-    }
-  const opts: DemoOptions = {
-    rows: num('rows'),
-    cols: num('cols'),
-    numDates: num('dates'),
-    numPairs: num('pairs'),
-    seed: num('seed'),
-    neighbours: num('neighbours'),
-    name: args.flags.name?.[0],
-  };
-  for (const k of Object.keys(opts) as (keyof DemoOptions)[]) if (opts[k] === undefined) delete opts[k];
-  const progress = progressPrinter();
-  try {
+export const demoCmd: Command = {
+  name: 'demo',
+  summary: 'write a synthetic ARIA stack with a known answer (truth.json) and its MintPy template',
+  synopsis: ['demo <dir> [--rows N --cols N --dates N --pairs N --neighbours N --seed N --name NAME] [--run]'],
+  positionals: { min: 1, max: 1, name: '<dir>' },
+  options: {
+    rows: int('image rows (default 100)'),
+    cols: int('image columns (default 160)'),
+    dates: int('acquisitions, 12 days apart (default 31)'),
+    pairs: int('exact number of interferograms (default: each date with its next 3, plus a first–last pair)'),
+    neighbours: int('pair each date with its next N dates (default 3)'),
+    seed: {
+      type: 'string',
+      value: 'N',
+      numeric: 'number',
+      help: 'random seed: the same options give the same files (default 144)',
+    },
+    name: { type: 'string', value: 'NAME', help: 'project name: the template is mintpy/NAME.cfg (default Demo)' },
+    run: { type: 'boolean', help: 'run the whole pipeline on it afterwards' },
+  },
+  async run(a) {
+    const opts: DemoOptions = {
+      rows: a.num('rows'),
+      cols: a.num('cols'),
+      numDates: a.num('dates'),
+      numPairs: a.num('pairs'),
+      neighbours: a.num('neighbours'),
+      seed: a.num('seed'),
+      name: a.str('name'),
+    };
+    for (const k of Object.keys(opts) as (keyof DemoOptions)[]) if (opts[k] === undefined) delete opts[k];
+    const progress = progressPrinter();
+    const { writeDemo } = await import('../../src-core/node/demo');
     const t0 = performance.now();
-    const { templatePath, ariaDir, info } = await writeDemo(resolve(dir), {
+    const { templatePath, ariaDir, info } = await writeDemo(resolve(a.positionals[0]), {
       ...opts,
       onProgress: (done, total) => progress({ step: 'demo', done, total }),
     });
@@ -46,7 +47,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
       `demo stack: ${ariaDir} (${info.rows}×${info.cols} px, ${info.dates.length} dates, ${info.pairs.length} pairs) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n` +
         `template:   ${templatePath}\n`,
     );
-    if (args.flags.run) {
+    if (a.has('run')) {
+      const { runPipeline } = await import('../../src-core/node/pipeline/runner');
       const rec = await runPipeline({
         templatePath,
         onProgress: progress,
@@ -55,7 +57,5 @@ export async function demoCommand(argv: string[]): Promise<number> {
       process.stdout.write(`outputs in ${rec.workDir}\n`);
     }
     return 0;
-  } catch (e) {
-    return reportError(e);
-  }
-}
+  },
+};

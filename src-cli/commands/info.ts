@@ -1,16 +1,14 @@
 import { resolve } from 'node:path';
-import { infoText } from '../../src-core/node/formats/info';
-import { reportError } from '../report';
+import type { Command } from '../command';
 
-export async function infoCommand(argv: string[]): Promise<number> {
-  if (argv.length !== 1 || argv[0].startsWith('-')) {
-    process.stderr.write('usage: insar-studio info <file.h5>\n');
-    return 2;
-  }
-  try {
-    process.stdout.write(await infoText(resolve(argv[0])));
+export const infoCmd: Command = {
+  name: 'info',
+  summary: "print an HDF5 file's datasets, attributes and dates (MintPy's info.py)",
+  synopsis: ['info <file.h5>'],
+  positionals: { min: 1, max: 1, name: '<file.h5>' },
+  async run(a) {
+    const { infoText } = await import('../../src-core/node/formats/info');
+    process.stdout.write(await infoText(resolve(a.positionals[0])));
     return 0;
-  } catch (e) {
-    return reportError(e);
-  }
-}
+  },
+};

@@ -1,51 +1,69 @@
 import { resolve } from 'node:path';
-import { parseArgs } from '../args';
-import { reportError, progressPrinter } from '../report';
-import { runPipeline } from '../../src-core/node/pipeline/runner';
-import type { StepName } from '../../src-core/common/pipeline/types';
+import { UsageError, type Command } from '../command';
+import { progressPrinter } from '../report';
+import { STEPS, stepsHelp } from '../steps';
+import type { StepName } from '../../src-core/node/pipeline/registry';
 
-export async function runCommand(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(argv, { dostep: 1, start: 1, end: 1, workers: 1, workdir: 1, cluster: 1 });
-  } catch (e) {
-    process.stderr.write(`insar-studio run: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const [template] = args.positional;
-  if (!template) {
-    process.stderr.write(
-      'usage: insar-studio run <template.cfg> [--dostep STEP | --start STEP --end STEP] [--cluster slurm|local]\n',
-    );
-    return 2;
-  }
-  const ac = new AbortController();
-  const onSig = () => ac.abort();
-  process.once('SIGINT', onSig);
-  process.once('SIGTERM', onSig);
-  try {
-    const record = await runPipeline({
-      templatePath: resolve(template),
-      workDir: args.flags.workdir ? resolve(args.flags.workdir[0]) : undefined,
-      dostep: args.flags.dostep?.[0] as StepName | undefined,
-      start: args.flags.start?.[0] as StepName | undefined,
-      end: args.flags.end?.[0] as StepName | undefined,
-      numWorkers: args.flags.workers ? Number(args.flags.workers[0]) : undefined,
-      cluster: args.flags.cluster?.[0],
-      signal: ac.signal,
-      onProgress: progressPrinter(),
-      onLog: (m) => process.stderr.write(`${m}\n`),
-    });
-    for (const s of record.steps)
-      process.stdout.write(
-        `${s.name.padEnd(18)} ${s.status.padEnd(8)} ${s.seconds.toFixed(2).padStart(7)} s  ${s.outputs.map((o) => o.replace(`${record.workDir}/`, '')).join(' ')}\n`,
-      );
-    process.stdout.write(`outputs in ${record.workDir}\n`);
-    return 0;
-  } catch (e) {
-    return reportError(e);
-  } finally {
-    process.off('SIGINT', onSig);
-    process.off('SIGTERM', onSig);
-  }
-}
+const step = (help: string) => ({ type: 'string', value: 'STEP', kind: 'step', choices: STEPS, help }) as const;
+
+export const runCmd: Command = {
+  name: 'run',
+  summary: "run MintPy's smallbaselineApp steps on a template (outputs beside it)",
+  synopsis: [
+    'run <template.cfg> [--dostep STEP | --start STEP --end STEP] [--workers N] [--workdir DIR] [--cluster slurm|local]',
+  ],
+  positionals: { min: 1, max: 1, name: '<template.cfg>' },
+  options: {
+    dostep: step('run only this step'),
+    start: step('first step to run (default: load_data)'),
+    end: step('last step to run (default: google_earth)'),
+    workers: {
+      type: 'string',
+      value: 'N',
+      numeric: 'int',
+      help: 'worker threads of the tiled steps (default: the cores)',
+    },
+    workdir: { type: 'string', value: 'DIR', help: 'write the outputs here instead of beside the template' },
+    cluster: {
+      type: 'string',
+      value: 'slurm|local',
+      kind: 'cluster',
+      choices: ['slurm', 'local', 'no'],
+      help: 'where the tiled steps run, overriding mintpy.compute.cluster: Slurm job arrays or this machine (docs/slurm.md)',
+    },
+  },
+  epilog: stepsHelp,
+  async run(a) {
+    if (a.has('dostep') && (a.has('start') || a.has('end')))
+      throw new UsageError('give either --dostep or --start/--end, not both');
+    const ac = new AbortController();
+    const onSig = () => ac.abort();
+    process.once('SIGINT', onSig);
+    process.once('SIGTERM', onSig);
+    try {
+      const workdir = a.str('workdir');
+      const { runPipeline } = await import('../../src-core/node/pipeline/runner');
+      const record = await runPipeline({
+        templatePath: resolve(a.positionals[0]),
+        workDir: workdir ? resolve(workdir) : undefined,
+        dostep: a.str('dostep') as StepName | undefined,
+        start: a.str('start') as StepName | undefined,
+        end: a.str('end') as StepName | undefined,
+        numWorkers: a.num('workers'),
+        cluster: a.str('cluster'),
+        signal: ac.signal,
+        onProgress: progressPrinter(),
+        onLog: (m) => process.stderr.write(`${m}\n`),
+      });
+      for (const s of record.steps)
+        process.stdout.write(
+          `${s.name.padEnd(18)} ${s.status.padEnd(8)} ${s.seconds.toFixed(2).padStart(7)} s  ${s.outputs.map((o) => o.replace(`${record.workDir}/`, '')).join(' ')}\n`,
+        );
+      process.stdout.write(`outputs in ${record.workDir}\n`);
+      return 0;
+    } finally {
+      process.off('SIGINT', onSig);
+      process.off('SIGTERM', onSig);
+    }
+  },
+};

@@ -1,12 +1,15 @@
 /**
  * The Electron IPC handler table, without importing Electron (testable with a fake ipcMain): one
- * `insar:<method>` channel per API method; each checks the sender frame, validates the arguments, then
- * dispatches to the same services the browser host uses. Results travel in an envelope so the renderer
- * sees the user-facing message, not Electron's "Error invoking remote method" wrapper.
+ * `insar:<method>` channel per API method the window may call (ipcMethods.ts: not `listDir`); each checks
+ * the sender frame, validates the arguments, then dispatches to the same services the browser host uses.
+ * Results travel in an envelope so the renderer sees the user-facing message (without absolute paths,
+ * services/publicError.ts), not Electron's "Error invoking remote method" wrapper.
  */
-import { API_METHODS, IPC_EVENT_CHANNEL, IPC_PREFIX, type ApiErrorPayload, type InsarApi } from '../../src-shared/api';
+import { IPC_EVENT_CHANNEL, IPC_PREFIX, type ApiErrorPayload, type InsarApi } from '../../src-shared/api';
 import { dispatch } from '../services/apiService';
 import type { EventBus } from '../services/events';
+import { publicError } from '../services/publicError';
+import { IPC_METHODS } from './ipcMethods';
 
 export interface IpcEventLike {
   senderFrame?: { url: string } | null;
@@ -34,21 +37,21 @@ export function registerIpcHandlers(
   ipcMain: IpcMainLike,
   api: InsarApi,
   isTrusted: (e: IpcEventLike) => boolean,
+  workDir: () => string | null = () => null,
 ): () => void {
-  for (const m of API_METHODS) {
+  for (const m of IPC_METHODS) {
     ipcMain.handle(IPC_PREFIX + m, async (event, ...args): Promise<Envelope> => {
       if (!isTrusted(event))
         return { ok: false, error: { name: 'SenderError', message: 'IPC from an untrusted frame refused' } };
       try {
         return { ok: true, result: await dispatch(api, m, args) };
       } catch (e) {
-        const err = e as Error;
-        return { ok: false, error: { name: err.name ?? 'Error', message: err.message ?? String(e) } };
+        return { ok: false, error: publicError(e, workDir()) };
       }
     });
   }
   return () => {
-    for (const m of API_METHODS) ipcMain.removeHandler(IPC_PREFIX + m);
+    for (const m of IPC_METHODS) ipcMain.removeHandler(IPC_PREFIX + m);
   };
 }
 

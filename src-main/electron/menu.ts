@@ -4,7 +4,9 @@ import type { Services } from '../services/apiService';
 import { menuTemplate } from './menuTemplate';
 
 export function buildMenu(win: BrowserWindow, s: Services, notifyError: (message: string) => void): Menu {
-  const guard = (fn: () => Promise<unknown>) => () => void fn().catch((e: Error) => notifyError(e.message));
+  // a cancelled save dialog is no error
+  const guard = (fn: () => Promise<unknown>) => () =>
+    void fn().catch((e: Error) => e.name !== 'CancelledError' && notifyError(e.message));
   const template = menuTemplate(
     {
       openFolder: guard(async () => {
@@ -13,13 +15,8 @@ export function buildMenu(win: BrowserWindow, s: Services, notifyError: (message
         Menu.setApplicationMenu(buildMenu(win, s, notifyError));
       }),
       openRecent: (folder) => guard(() => s.api.openProject(folder))(),
-      exportKmz: guard(async () => {
-        const r = await dialog.showSaveDialog(win, {
-          defaultPath: 'velocity.kmz',
-          filters: [{ name: 'KMZ', extensions: ['kmz'] }],
-        });
-        if (!r.canceled && r.filePath) await s.api.exportKmz(r.filePath);
-      }),
+      // the save dialog comes from the export itself (services' dialogExports): the only path it may write to
+      exportKmz: guard(() => s.api.exportKmz()),
       undo: guard(() => s.api.undo()),
       redo: guard(() => s.api.redo()),
     },

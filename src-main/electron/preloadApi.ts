@@ -1,9 +1,11 @@
 /**
  * What the preload exposes as `window.insar`: exactly the API's methods (one loop over API_METHODS, not a
  * hand-written wrapper per method) plus `on(event, cb)`. No Electron import here, so it is testable.
+ * Methods that are no IPC channel (ipcMethods.ts: `listDir`) reject here, without reaching main.
  */
 import { API_EVENTS, API_METHODS, IPC_PREFIX, type ApiEventName, type InsarClient } from '../../src-shared/api';
 import type { Envelope } from './ipcHandlers';
+import { NOT_OVER_IPC, NOT_OVER_IPC_MESSAGE } from './ipcMethods';
 
 export class RemoteError extends Error {
   constructor(name: string, message: string) {
@@ -18,6 +20,12 @@ export function buildPreloadApi(
 ): InsarClient {
   const api: Record<string, unknown> = {};
   for (const m of API_METHODS) {
+    if (NOT_OVER_IPC.includes(m)) {
+      api[m] = async () => {
+        throw new RemoteError('NotAvailableError', NOT_OVER_IPC_MESSAGE(m));
+      };
+      continue;
+    }
     api[m] = async (...args: unknown[]) => {
       const env = (await invoke(IPC_PREFIX + m, ...args)) as Envelope;
       if (!env.ok) throw new RemoteError(env.error.name, env.error.message);

@@ -1,11 +1,13 @@
 /**
  * `npm run serve` → `node out/node/host.js [--port N] [--project <folder>] [--app-data <dir>]`:
- * the browser host. Serves out/renderer and the API on 127.0.0.1 and prints the URL with its token.
+ * the browser host. Serves out/renderer and the API on 127.0.0.1 and prints the URL with its token (in the
+ * fragment: `http://127.0.0.1:PORT/#token=…`).
  */
 import { dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createServices } from '../services/apiService';
+import { installCrashBackstop } from './backstop';
 import { startHost } from './server';
 
 function arg(name: string): string | undefined {
@@ -13,8 +15,8 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-// a failed background task must not take the server down: log it and keep serving
-process.on('unhandledRejection', (e) => console.error('unhandled:', e instanceof Error ? e.message : e));
+// a bug in a handler or a failed background task must not take the server (and a running pipeline) down
+installCrashBackstop();
 
 async function main(): Promise<void> {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -38,9 +40,13 @@ async function main(): Promise<void> {
   }
   const host = await startHost({ services, rendererDir, port: arg('port') ? Number(arg('port')) : 0 });
   console.log(`InSAR Studio is serving on ${host.url}`);
+  let stopping = false;
   const stop = async () => {
-    services.dispose();
+    if (stopping) return;
+    stopping = true;
     await host.close();
+    // a running pipeline is cancelled; its child gets the grace period, then is killed (never orphaned)
+    await services.shutdown();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

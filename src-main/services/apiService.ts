@@ -3,13 +3,15 @@
  * both transports (Electron IPC, browser host) dispatch to after `parseArgs` (the method's declaration). No Electron import.
  */
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { H5Reader } from '../../src-core/node/formats/h5';
 import type { Capabilities, InsarApi } from '../../src-shared/api';
 import { parseArgs } from '../../src-shared/validate';
-import { isOutputStale } from '../../src-shared/steps';
+import { isOutputStale } from '../../src-core/node/pipeline/staleness';
+import { stepInfos } from '../../src-core/node/pipeline/registry';
 import { EventBus } from './events';
 import { ExportService } from './exportService';
+import { confinedExports, dialogExports } from './exportPaths';
 import { JobService, type Runner } from './jobService';
 import { LayerService } from './layerService';
 import { AppDb } from './projectDb';
@@ -19,6 +21,8 @@ import { PreviewService } from './previewService';
 /** Native folder picker (Electron's dialog); the browser host has none and the renderer shows a path field. */
 export interface Dialogs {
   pickFolder(): Promise<string | null>;
+  /** Electron's save dialog: the only place an export may go in the desktop app (null: cancelled) */
+  saveFile?(defaultPath: string): Promise<string | null>;
 }
 
 export interface ServiceOptions {
@@ -38,6 +42,8 @@ export interface Services {
   layers: LayerService;
   exports: ExportService;
   previews: PreviewService;
+  /** cancel a run and wait until it has settled (its child stopped or killed), then dispose */
+  shutdown(): Promise<void>;
   dispose(): void;
 }
 
@@ -57,9 +63,17 @@ export function createServices(opts: ServiceOptions): Services {
   const appDb = new AppDb(join(opts.appDataDir ?? defaultAppDataDir(), 'app.sqlite'));
   const projects = new ProjectService(appDb, events);
   const workDir = () => projects.current?.workDir ?? null;
-  const layers = new LayerService(workDir);
+  const tsFile = () => projects.timeseriesFile();
+  const layers = new LayerService(workDir, tsFile);
   const jobs = new JobService(projects, events, opts.runner, opts.numWorkers);
-  const exports = new ExportService(layers, workDir);
+  // where exports may go: the save dialog's choice (Electron) or the project's exports/ folder (browser host)
+  const saveFile = opts.dialogs?.saveFile?.bind(opts.dialogs);
+  const exports = new ExportService(
+    layers,
+    workDir,
+    tsFile,
+    saveFile ? dialogExports(saveFile, workDir) : confinedExports(workDir),
+  );
   const previews = new PreviewService(projects, opts.numWorkers ?? 2);
   events.on('onRunFinished', () => {
     layers.clearCache();
@@ -72,6 +86,7 @@ export function createServices(opts: ServiceOptions): Services {
       nativeDialogs: !!opts.dialogs,
       platform: process.platform,
     }),
+    steps: async () => stepInfos(),
     openProject: async (folder) => {
       if (jobs.running) throw new Error('a run is going: cancel it before opening another project');
       layers.clearCache();
@@ -91,7 +106,7 @@ export function createServices(opts: ServiceOptions): Services {
       return { ...data, stale: isOutputStale(file, stale) };
     },
     pixelSeries: async (row, col) => layers.pixelSeries(row, col),
-    transect: async (ref, start, end, samples) => layers.transect(ref, start, end, samples),
+    transect: async (ref, start, end, options) => layers.transect(ref, start, end, options),
     setExcludedPairs: async (indices) => projects.setExcludedPairs(indices),
     setReferencePoint: async (lat, lon) => projects.setReferencePoint(lat, lon),
     clearReferencePoint: async () => projects.clearReferencePoint(),
@@ -104,9 +119,12 @@ export function createServices(opts: ServiceOptions): Services {
     exportKmz: async (outPath, ref) => exports.kmz(ref ?? undefined, outPath),
     exportGeoTiff: async (ref, outPath) => exports.geotiff(ref, outPath),
     exportCsv: async (what, outPath) => exports.csv(what, outPath),
+    exportKmzTimeseries: async (outPath, file) => exports.kmzTimeseries(outPath, file),
+    exportFigure: async (what, outPath) => exports.figure(what, outPath),
     fileInfo: async (path) => {
-      const dir = workDir();
-      const p = isAbsolute(path) ? path : resolve(dir ?? '.', path);
+      // only HDF5 files of the open project's work folder (the layers' rule): no probing of the disk
+      projects.require();
+      const p = layers.resolveFile(path);
       const r = await H5Reader.open(p);
       try {
         return {
@@ -121,6 +139,15 @@ export function createServices(opts: ServiceOptions): Services {
     previewVelocity: async (view, maxPixels) => previews.preview(view, maxPixels),
   };
 
+  let disposed = false;
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    jobs.cancel();
+    void previews.dispose();
+    projects.close();
+    appDb.close();
+  };
   return {
     api,
     events,
@@ -129,12 +156,13 @@ export function createServices(opts: ServiceOptions): Services {
     layers,
     exports,
     previews,
-    dispose() {
-      void previews.dispose();
+    async shutdown() {
+      // a running pipeline child gets its grace period (it may have a Slurm array to cancel), then is killed
       jobs.cancel();
-      projects.close();
-      appDb.close();
+      await jobs.wait();
+      dispose();
     },
+    dispose,
   };
 }
 

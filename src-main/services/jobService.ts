@@ -5,7 +5,8 @@
  */
 import type { RunOptions, RunRecord } from '../../src-core/node/pipeline/runner';
 import type { StepEvent } from '../../src-core/common/pipeline/stepEvents';
-import { STEP_ORDER, type PipelineStep, type RunStepState, type RunSummary } from '../../src-shared/api';
+import type { RunStepState, RunSummary } from '../../src-shared/api';
+import { STEP_NAMES, isStepName, type StepName } from '../../src-core/node/pipeline/registry';
 import type { EventBus } from './events';
 import { overridesOf, toSummary, type ProjectService } from './projectService';
 
@@ -54,12 +55,11 @@ export class JobService {
     const p = this.projects.require();
     const edits = this.projects.editState();
     const lastOk = p.db.runs().find((r) => r.status === 'ok');
-    const from =
-      (fromStep as PipelineStep | undefined) ?? (lastOk ? (edits.staleFrom ?? STEP_ORDER[0]) : STEP_ORDER[0]);
-    const i0 = STEP_ORDER.indexOf(from);
-    if (i0 < 0) throw new JobError(`unknown step "${from}"`);
+    const from = fromStep ?? (lastOk ? (edits.staleFrom ?? STEP_NAMES[0]) : STEP_NAMES[0]);
+    if (!isStepName(from)) throw new JobError(`unknown step "${from}": the steps are ${STEP_NAMES.join(', ')}`);
+    const i0 = STEP_NAMES.indexOf(from);
     const overrides = overridesOf(p.db.history().current);
-    const steps: RunStepState[] = STEP_ORDER.slice(i0).map((name) => ({ name, status: 'pending' }));
+    const steps: RunStepState[] = STEP_NAMES.slice(i0).map((name) => ({ name, status: 'pending' }));
     const id = p.db.startRun(from, overrides, steps);
     const ctrl = new AbortController();
     const db = p.db;
@@ -71,7 +71,7 @@ export class JobService {
       }
     };
     // the run's typed step events: the step list follows them (no log parsing) and the renderer gets them as is
-    const onStep = (e: StepEvent) => {
+    const onStep = (e: StepEvent<StepName>) => {
       const k = steps.find((s) => s.name === e.step);
       if (k) {
         if (e.status === 'started') k.status = 'running';
@@ -111,7 +111,11 @@ export class JobService {
         const rec = (e as { record?: RunRecord }).record;
         if (rec) applyRecord(steps, rec);
         status = ctrl.signal.aborted || (e as Error).name === 'CancelledError' ? 'cancelled' : 'failed';
-        error = status === 'cancelled' ? 'cancelled by the user' : (e as Error).message;
+        const killed = (e as { killed?: boolean }).killed === true;
+        error =
+          status === 'cancelled'
+            ? `cancelled by the user${killed ? `: ${(e as Error).message}` : ''}`
+            : (e as Error).message;
         for (const s of steps)
           if (s.status === 'running' || s.status === 'pending')
             s.status = status === 'cancelled' ? 'cancelled' : s.status === 'running' ? 'failed' : 'pending';
@@ -152,6 +156,10 @@ export class JobService {
     return toSummary(db.run(id)!);
   }
 
+  /**
+   * Ask the run to stop. The pipeline child gets a grace period, then is killed (pipelineProcess.ts); the
+   * run slot is free once the run has settled either way (`wait()`).
+   */
   cancel(): boolean {
     if (!this.active) return false;
     this.active.ctrl.abort();

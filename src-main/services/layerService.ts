@@ -1,24 +1,27 @@
 /**
  * Reads what the map shows from the MintPy files in a work directory: 2-D layers, one date of the time
- * series, one pair of the interferogram stack, a pixel's time series, transects. Row-block reads keep
- * memory bounded; nothing here writes. No Electron import.
+ * series, one pair of the interferogram stack (row-block reads keep memory bounded). A pixel's series and
+ * model, transects and swaths are the science core's (readPixelSeries, transectOfFile): nothing is
+ * recomputed here. Nothing here writes. No Electron import.
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { H5Reader, type NumericArray } from '../../src-core/node/formats/h5';
-import { gridOf, rowColToLatLon, latLonToRowCol } from '../../src-core/node/formats/mintpyFiles';
-import { decimalYear } from '../../src-core/common/time/dates';
-import { evaluateModel } from '../../src-core/common/timefunc/fitTile';
-import { datasetSpecs, defaultModel, numParams, parseTimeFuncOptions } from '../../src-core/common/timefunc/model';
+import { gridOf } from '../../src-core/node/formats/mintpyFiles';
+import { datasetUnit } from '../../src-core/common/export/units';
+import { mapDatasetName } from '../../src-core/node/export/source';
+import { readPixelSeries } from '../../src-core/node/derived/pixelSeries';
+import { transectOfFile } from '../../src-core/node/derived/transectFile';
+import { knownLayers } from '../../src-core/node/pipeline/registry';
 import type {
   Grid,
   LayerData,
   LayerInfo,
-  LayerKind,
   LayerRef,
   LayerStats,
   PixelSeries,
   Transect,
+  TransectOptions,
 } from '../../src-shared/api';
 
 export class LayerError extends Error {
@@ -27,49 +30,6 @@ export class LayerError extends Error {
     this.name = 'LayerError';
   }
 }
-
-interface KnownFile {
-  file: string;
-  datasets: { name: string; label: string; kind: LayerKind }[];
-}
-
-/** The MintPy outputs the app knows, in the order the layer list shows them. */
-export const KNOWN_FILES: KnownFile[] = [
-  {
-    file: 'velocity.h5',
-    datasets: [
-      { name: 'velocity', label: 'Velocity', kind: 'map' },
-      { name: 'velocityStd', label: 'Velocity std. dev.', kind: 'map' },
-    ],
-  },
-  {
-    file: 'timeseries.h5',
-    datasets: [{ name: 'timeseries', label: 'Displacement (time series)', kind: 'timeseries' }],
-  },
-  { file: 'temporalCoherence.h5', datasets: [{ name: 'temporalCoherence', label: 'Temporal coherence', kind: 'map' }] },
-  { file: 'avgSpatialCoh.h5', datasets: [{ name: 'coherence', label: 'Average spatial coherence', kind: 'map' }] },
-  { file: 'numInvIfgram.h5', datasets: [{ name: 'mask', label: 'Number of inverted interferograms', kind: 'map' }] },
-  { file: 'maskTempCoh.h5', datasets: [{ name: 'mask', label: 'Mask: temporal coherence', kind: 'mask' }] },
-  { file: 'maskConnComp.h5', datasets: [{ name: 'mask', label: 'Mask: connected components', kind: 'mask' }] },
-  { file: 'waterMask.h5', datasets: [{ name: 'waterMask', label: 'Water mask', kind: 'mask' }] },
-  { file: 'avgPhaseVelocity.h5', datasets: [{ name: 'velocity', label: 'Average phase velocity', kind: 'map' }] },
-  {
-    file: 'inputs/geometryGeo.h5',
-    datasets: [
-      { name: 'height', label: 'DEM height', kind: 'geometry' },
-      { name: 'incidenceAngle', label: 'Incidence angle', kind: 'geometry' },
-      { name: 'azimuthAngle', label: 'Azimuth angle', kind: 'geometry' },
-    ],
-  },
-  {
-    file: 'inputs/ifgramStack.h5',
-    datasets: [
-      { name: 'unwrapPhase', label: 'Pair: unwrapped phase', kind: 'pair' },
-      { name: 'coherence', label: 'Pair: coherence', kind: 'pair' },
-      { name: 'connectComponent', label: 'Pair: connected components', kind: 'pair' },
-    ],
-  },
-];
 
 const ROW_BLOCK = 256;
 
@@ -109,7 +69,11 @@ function gridOrThrow(attrs: Record<string, string>, path: string): Grid {
 export class LayerService {
   private cache = new Map<string, { mtime: number; data: LayerData }>();
 
-  constructor(private readonly workDir: () => string | null) {}
+  constructor(
+    private readonly workDir: () => string | null,
+    /** the chain's last time-series file, work-dir relative (the one `velocity` fitted) */
+    private readonly timeseriesFile: () => string = () => 'timeseries.h5',
+  ) {}
 
   private dir(): string {
     const d = this.workDir();
@@ -129,11 +93,13 @@ export class LayerService {
     return p;
   }
 
+  /** The layers of the step descriptors whose files exist and are geocoded, latest step first. */
   async listLayers(): Promise<LayerInfo[]> {
     const dir = this.dir();
     const out: LayerInfo[] = [];
-    for (const kf of KNOWN_FILES) {
-      const p = join(dir, kf.file);
+    const specs = knownLayers();
+    for (const file of [...new Set(specs.map((l) => l.file))]) {
+      const p = join(dir, file);
       if (!existsSync(p)) continue;
       let r: H5Reader;
       try {
@@ -144,15 +110,16 @@ export class LayerService {
       try {
         const attrs = r.attrs;
         if (!gridOf(attrs, p)) continue;
-        for (const d of kf.datasets) {
-          if (!r.has(d.name)) continue;
+        for (const d of specs.filter((l) => l.file === file)) {
+          if (!r.has(d.dataset)) continue;
           const info: LayerInfo = {
-            id: `${kf.file}:${d.name}`,
-            file: kf.file,
-            dataset: d.name,
+            id: `${file}:${d.dataset}`,
+            file,
+            dataset: d.dataset,
             label: d.label,
             kind: d.kind,
-            units: unitsOf(kf.file, d.name, attrs.UNIT),
+            units: datasetUnit(attrs.FILE_TYPE ?? '', d.dataset, r.info(d.dataset).attrs.UNIT ?? attrs.UNIT),
+            fileType: attrs.FILE_TYPE ?? '',
           };
           if (d.kind === 'timeseries') info.dates = r.readStrings('date');
           if (d.kind === 'pair') {
@@ -204,7 +171,8 @@ export class LayerService {
         ref: { file, dataset, ...(date ? { date } : {}) },
         grid,
         values,
-        units: unitsOf(file, dataset, attrs.UNIT),
+        units: datasetUnit(attrs.FILE_TYPE ?? '', dataset, r.info(dataset).attrs.UNIT ?? attrs.UNIT),
+        fileType: attrs.FILE_TYPE ?? '',
         stats: computeStats(values),
         stale: false,
       };
@@ -216,151 +184,77 @@ export class LayerService {
     }
   }
 
-  /** A pixel's displacement history from timeseries.h5 plus the velocity model fitted by MintPy. */
+  /**
+   * A pixel of the chain's last time-series file (timeseries_demErr.h5 after the DEM-error chain) with the
+   * model, velocity ± std and residual RMS of velocity.h5: src-core's readPixelSeries.
+   */
   async pixelSeries(row: number, col: number): Promise<PixelSeries> {
-    const p = this.resolveFile('timeseries.h5');
-    const r = await H5Reader.open(p);
-    let out: PixelSeries;
-    try {
-      const attrs = r.attrs;
-      const grid = gridOrThrow(attrs, p);
-      if (row < 0 || row >= grid.length || col < 0 || col >= grid.width)
-        throw new LayerError(`pixel (${row}, ${col}) is outside the ${grid.length} × ${grid.width} grid`);
-      const dates = r.readStrings('date');
-      const rowData = r.readRows('timeseries', row, row + 1);
-      const values = new Float32Array(dates.length);
-      for (let i = 0; i < dates.length; i++) values[i] = rowData[i * grid.width + col];
-      const years = dates.map((d) => decimalYear(d));
-      const [lat, lon] = rowColToLatLon(grid, row, col);
-      out = {
-        row,
-        col,
-        lat,
-        lon,
-        dates,
-        years,
-        values,
-        velocity: NaN,
-        velocityStd: NaN,
-        residualStd: NaN,
-        model: new Float32Array(0),
-        referenceDate: attrs.REF_DATE ?? dates[0],
-      };
-    } finally {
-      r.close();
-    }
-    const vp = join(this.dir(), 'velocity.h5');
-    if (existsSync(vp)) {
-      const v = await H5Reader.open(vp);
-      try {
-        const fit = fittedModelAt(v, row, col, out.dates);
-        out.velocity = fit.velocity;
-        out.model = fit.model;
-        out.velocityStd = v.has('velocityStd') ? Number(v.readRows('velocityStd', row, row + 1)[col]) : NaN;
-        out.residualStd = residualRms(out.values, fit.model);
-      } finally {
-        v.close();
-      }
-    }
-    return out;
+    const file = this.timeseriesFile();
+    const p = this.resolveFile(file);
+    const s = await readPixelSeries(p, row, col, join(this.dir(), 'velocity.h5'));
+    return {
+      file,
+      row: s.row,
+      col: s.col,
+      lat: s.lat,
+      lon: s.lon,
+      dates: s.dates,
+      years: s.years,
+      values: s.values,
+      unit: s.unit,
+      velocity: s.velocity,
+      velocityStd: s.velocityStd,
+      residualStd: s.residualStd,
+      model: s.model,
+      referenceDate: s.referenceDate,
+    };
   }
 
-  /** Nearest-pixel samples of a layer along a great-circle-ish straight line (in lat/lon) from start to end. */
-  async transect(ref: LayerRef, start: [number, number], end: [number, number], samples?: number): Promise<Transect> {
-    const layer = await this.getLayer(ref.file, ref.dataset, ref.date);
-    const g = layer.grid;
-    const [r0, c0] = latLonToRowCol(g, start[0], start[1]);
-    const [r1, c1] = latLonToRowCol(g, end[0], end[1]);
-    const n = samples ?? Math.max(2, Math.min(2000, Math.ceil(Math.hypot(r1 - r0, c1 - c0)) + 1));
-    const lat = new Float32Array(n);
-    const lon = new Float32Array(n);
-    const values = new Float32Array(n);
-    const distanceKm = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const t = n === 1 ? 0 : i / (n - 1);
-      const la = start[0] + t * (end[0] - start[0]);
-      const lo = start[1] + t * (end[1] - start[1]);
-      lat[i] = la;
-      lon[i] = lo;
-      distanceKm[i] = haversineKm(start[0], start[1], la, lo);
-      const [rr, cc] = latLonToRowCol(g, la, lo);
-      values[i] = rr >= 0 && rr < g.length && cc >= 0 && cc < g.width ? layer.values[rr * g.width + cc] : NaN;
-    }
-    return { ref, units: layer.units, distanceKm, lat, lon, values };
+  /** MintPy's transect_lalo of a layer (and the swath with `widthKm`): src-core's transectOfFile. */
+  async transect(
+    ref: LayerRef,
+    start: [number, number],
+    end: [number, number],
+    opts?: TransectOptions,
+  ): Promise<Transect> {
+    const r = await transectOfFile({
+      file: this.resolveFile(ref.file),
+      dataset: mapDatasetName(ref),
+      start,
+      end,
+      ...(opts?.widthKm !== undefined ? { widthKm: opts.widthKm } : {}),
+    });
+    const t = r.transect;
+    const sw = r.swath;
+    return {
+      ref,
+      units: r.unit,
+      fileType: r.fileType,
+      distance: t.distance,
+      distanceUnit: t.distanceUnit,
+      distanceKm: Float32Array.from(t.distance, (d) => d / 1000),
+      lat: r.lat,
+      lon: r.lon,
+      row: t.y,
+      col: t.x,
+      values: t.value,
+      numSamples: t.numSamples,
+      swath: sw
+        ? {
+            widthKm: sw.widthKm,
+            lengthM: sw.lengthM,
+            distance: Float64Array.from(sw.bins, (b) => b.distance),
+            count: Int32Array.from(sw.bins, (b) => b.count),
+            mean: Float64Array.from(sw.bins, (b) => b.mean),
+            std: Float64Array.from(sw.bins, (b) => b.std),
+            min: Float64Array.from(sw.bins, (b) => b.min),
+            max: Float64Array.from(sw.bins, (b) => b.max),
+          }
+        : null,
+    };
   }
 
   clearCache(): void {
     this.cache.clear();
   }
-}
-
-/**
- * The time-function model velocity.h5 holds at one pixel, evaluated at `dates` (src-core evaluateModel):
- * the model from the file's mintpy.timeFunc.* attributes, the parameters from its datasets (intercept,
- * velocity, …; periodic terms back from amplitude/phase), τ from START_DATE (the first date of the fit).
- */
-export function fittedModelAt(
-  v: H5Reader,
-  row: number,
-  col: number,
-  dates: string[],
-): { velocity: number; model: Float32Array } {
-  const attrs = v.attrs;
-  const at = (ds: string) => (v.has(ds) ? Number(v.readRows(ds, row, row + 1)[col]) : NaN);
-  const velocity = at('velocity');
-  if (!Number.isFinite(velocity)) return { velocity, model: new Float32Array(0) };
-  let model = defaultModel();
-  try {
-    model = parseTimeFuncOptions(attrs).model;
-  } catch {
-    /* a velocity.h5 without time-function attributes: MintPy's linear default */
-  }
-  const params = new Float64Array(numParams(model));
-  const specs = datasetSpecs(model, 'residue');
-  for (const sp of specs) {
-    if (sp.kind === 'value') params[sp.param] = at(sp.name);
-    else if (sp.kind === 'amplitude') {
-      const amp = at(sp.name);
-      const ph = at(sp.name.replace(/Amplitude$/, 'Phase'));
-      params[sp.param] = amp * Math.sin(ph);
-      params[sp.param + 1] = amp * Math.cos(ph);
-    }
-  }
-  if (!v.has('intercept')) params[0] = 0;
-  for (let i = 0; i < params.length; i++)
-    if (!Number.isFinite(params[i])) return { velocity, model: new Float32Array(0) };
-  const refDate = attrs.START_DATE ?? attrs.REF_DATE ?? dates[0];
-  const m = evaluateModel(model, params, dates, refDate, Number(attrs.CENTER_LINE_UTC ?? 0) || 0);
-  return { velocity, model: Float32Array.from(m) };
-}
-
-/** RMS of values − model over the dates where both are finite (NaN when there is no model). */
-export function residualRms(values: ArrayLike<number>, model: ArrayLike<number>): number {
-  let s = 0;
-  let n = 0;
-  for (let i = 0; i < model.length; i++) {
-    const d = values[i] - model[i];
-    if (Number.isFinite(d)) {
-      s += d * d;
-      n++;
-    }
-  }
-  return n ? Math.sqrt(s / n) : NaN;
-}
-
-export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const R = 6371.0088;
-  const toRad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * toRad;
-  const dLon = (lon2 - lon1) * toRad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(dLon / 2) ** 2;
-  return 2 * R * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-
-function unitsOf(file: string, dataset: string, fileUnit: string | undefined): string {
-  if (file === 'inputs/ifgramStack.h5') return dataset === 'unwrapPhase' ? 'radian' : '1';
-  if (file === 'inputs/geometryGeo.h5') return dataset === 'height' ? 'm' : dataset.endsWith('Angle') ? 'degree' : '1';
-  if (file.startsWith('mask') || file === 'waterMask.h5') return '1';
-  if (file === 'numInvIfgram.h5') return 'count';
-  return fileUnit ?? '1';
 }

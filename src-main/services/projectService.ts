@@ -3,21 +3,22 @@
  * network and the reference-point check. One project at a time. No Electron import.
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { H5Reader } from '../../src-core/node/formats/h5';
-import { gridOf, latLonToRowCol, rowColToLatLon } from '../../src-core/node/formats/mintpyFiles';
+import { IfgramStack, gridOf, latLonToRowCol, rowColToLatLon } from '../../src-core/node/formats/mintpyFiles';
 import { Template } from '../../src-core/node/config/template';
 import { daysBetween } from '../../src-core/common/time/dates';
-import { validateReferencePoint } from '../../src-core/node/reference/referencePoint';
+import { checkReferencePixel } from '../../src-core/node/reference/checkReferencePixel';
+import { COHERENCE_SPATIAL_AVG_FILE, plannedKeptPairs } from '../../src-core/node/network/pairCoherence';
 import { readNetworkSelection } from '../../src-core/node/network/selectionStore';
+import { staleFromDiff, staleOutputs } from '../../src-core/node/pipeline/staleness';
+import { timeseriesChainNames } from '../../src-core/node/steps/correctTopography';
 import {
-  STEP_ORDER,
   type DirListing,
   type EditState,
   type Grid,
   type NetworkInfo,
-  type PipelineStep,
   type ProjectInfo,
   type RecentProject,
   type ReferencePoint,
@@ -30,24 +31,6 @@ import { readStackNetwork, type StackNetwork } from './network';
 import { networkConnectivity } from '../../src-core/common/network/networkGraph';
 import type { EventBus } from './events';
 
-/** Which step first reads a template key (what an override makes stale). */
-export function stepOfKey(key: string): PipelineStep {
-  if (key.startsWith('mintpy.load.')) return 'load_data';
-  if (key.startsWith('mintpy.network.')) return 'modify_network';
-  if (key.startsWith('mintpy.reference.')) return 'reference_point';
-  if (key.startsWith('mintpy.velocity.') || key.startsWith('mintpy.timeFunc.')) return 'velocity';
-  if (key.startsWith('mintpy.save.kmz')) return 'google_earth';
-  if (
-    key.startsWith('mintpy.networkInversion.') ||
-    key.startsWith('mintpy.unwrapError.') ||
-    key.startsWith('mintpy.troposphericDelay') ||
-    key.startsWith('mintpy.topographicResidual') ||
-    key.startsWith('mintpy.deramp')
-  )
-    return 'invert_network';
-  return 'load_data';
-}
-
 /** The template overrides the edits stand for. */
 export function overridesOf(s: EditSnapshot): Record<string, string> {
   const o: Record<string, string> = { ...s.overrides };
@@ -58,17 +41,6 @@ export function overridesOf(s: EditSnapshot): Record<string, string> {
     o['mintpy.reference.lalo'] = 'no';
   }
   return o;
-}
-
-/** Earliest step whose inputs differ between two override sets. */
-export function staleFromDiff(a: Record<string, string>, b: Record<string, string>): PipelineStep | null {
-  let first = -1;
-  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    if (a[k] === b[k]) continue;
-    const i = STEP_ORDER.indexOf(stepOfKey(k));
-    if (first < 0 || i < first) first = i;
-  }
-  return first < 0 ? null : STEP_ORDER[first];
 }
 
 export class ProjectError extends Error {
@@ -108,7 +80,7 @@ export interface OpenProject {
 
 export class ProjectService {
   private project: OpenProject | null = null;
-  private networkCache: (StackNetwork & { mtime: number }) | null = null;
+  private networkCache: (StackNetwork & { mtime: string }) | null = null;
   /** set by the JobService so projectInfo can say whether a run is going */
   isRunning: () => boolean = () => false;
 
@@ -199,6 +171,7 @@ export class ProjectService {
       ...(hist.undoLabel ? { undoLabel: hist.undoLabel } : {}),
       ...(hist.redoLabel ? { redoLabel: hist.redoLabel } : {}),
       staleFrom,
+      staleOutputs: staleOutputs(staleFrom),
     };
   }
 
@@ -234,11 +207,19 @@ export class ProjectService {
     const p = this.require();
     const path = join(p.workDir, 'inputs', 'ifgramStack.h5');
     if (!existsSync(path)) return null;
-    const mtime = statSync(path).mtimeMs;
+    // the coherence comes from coherenceSpatialAvg.txt once modify_network wrote it: its date is part of the key
+    const txt = join(p.workDir, COHERENCE_SPATIAL_AVG_FILE);
+    const mtime = `${statSync(path).mtimeMs}:${existsSync(txt) ? statSync(txt).mtimeMs : 'none'}`;
     if (this.networkCache?.mtime === mtime) return this.networkCache;
     const key = `pairCoherence:${mtime}`;
     const cached = p.db.meta(key);
-    const net = await readStackNetwork(path, cached ? (JSON.parse(cached) as number[]) : undefined);
+    const template = Template.read(p.templatePath).with(overridesOf(p.db.history().current));
+    const net = await readStackNetwork(
+      path,
+      p.workDir,
+      template,
+      cached ? (JSON.parse(cached) as (number | null)[]).map((c) => c ?? NaN) : undefined,
+    );
     if (!cached) p.db.setMeta(key, JSON.stringify(net.coherence.map((c) => (Number.isFinite(c) ? c : null))));
     this.networkCache = { ...net, mtime };
     return this.networkCache;
@@ -362,9 +343,10 @@ export class ProjectService {
   }
 
   /**
-   * MintPy's checks for a user-given reference point (src-core/reference validateReferencePoint): inside the
-   * grid, not water, not masked by mintpy.reference.maskFile (maskConnComp.h5), valid mean phase over the
-   * kept pairs. Only the one pixel is read from each file.
+   * A click on the map as a reference point: src-core's checkReferencePixel, the function the reference_point
+   * step runs on mintpy.reference.yx/lalo (MintPy's rules: inside, not masked by mintpy.reference.maskFile,
+   * the pixel already stored is accepted, not water, valid data over the pairs the next run keeps — the
+   * template's network rules with the current edits).
    */
   async validateReferencePoint(
     lat: number,
@@ -374,61 +356,24 @@ export class ProjectService {
     const grid = this.grid();
     if (!grid) return { ok: false, reason: 'the project has no geocoded grid yet — run load_data first' };
     const [row, col] = latLonToRowCol(grid, lat, lon);
-    const i = row * grid.width + col;
-    const inside = row >= 0 && row < grid.length && col >= 0 && col < grid.width;
-    const one = (v: number): ArrayLike<number> => ({ length: grid.length * grid.width, [i]: v });
+    const stackPath = join(p.workDir, 'inputs', 'ifgramStack.h5');
+    if (!existsSync(stackPath)) return { ok: false, reason: `${stackPath}: not found — run load_data first` };
     let template: Template;
     try {
       template = Template.read(p.templatePath).with(overridesOf(p.db.history().current));
     } catch (e) {
       return { ok: false, reason: (e as Error).message };
     }
-    const pixel = async (file: string, names: string[]): Promise<number | null> => {
-      if (!inside || !existsSync(file)) return null;
-      const r = await H5Reader.open(file);
-      try {
-        const ds = names.find((n) => r.has(n));
-        return ds ? Number(r.readRows(ds, row, row + 1)[col]) : null;
-      } finally {
-        r.close();
-      }
-    };
-    const maskName = template.get('mintpy.reference.maskFile');
-    const maskV =
-      maskName && !/^(no|none)$/i.test(maskName)
-        ? await pixel(resolve(p.workDir, maskName), ['mask', 'waterMask'])
-        : null;
-    const waterV = await pixel(join(p.workDir, 'waterMask.h5'), ['waterMask', 'mask']);
-    let valid = 1;
-    const stackPath = join(p.workDir, 'inputs', 'ifgramStack.h5');
-    if (inside && existsSync(stackPath)) {
-      const r = await H5Reader.open(stackPath);
-      try {
-        const [n, , w] = r.shape('unwrapPhase');
-        const ex = new Set(p.db.history().current.excludedPairs);
-        const a = r.readRows('unwrapPhase', row, row + 1);
-        let sum = 0;
-        let k = 0;
-        for (let j = 0; j < n; j++) {
-          if (ex.has(j)) continue;
-          sum += a[j * w + col];
-          k++;
-        }
-        valid = Number.isFinite(sum) && k > 0 && sum / k !== 0 ? 1 : 0;
-      } finally {
-        r.close();
-      }
+    const stack = await IfgramStack.open(stackPath);
+    try {
+      const keep = await plannedKeptPairs(p.workDir, template, stack);
+      const check = await checkReferencePixel(row, col, { workDir: p.workDir, template, stack, keep });
+      return check.ok ? { ok: true, row, col } : { ok: false, reason: check.reason };
+    } catch (e) {
+      return { ok: false, reason: (e as Error).message };
+    } finally {
+      stack.close();
     }
-    const check = validateReferencePoint(row, col, {
-      length: grid.length,
-      width: grid.width,
-      grid,
-      validity: one(valid),
-      mask: maskV === null ? null : one(maskV),
-      maskName,
-      waterMask: waterV === null ? null : one(waterV),
-    });
-    return check.ok ? { ok: true, row, col } : { ok: false, reason: check.reason };
   }
 
   async setReferencePoint(lat: number, lon: number): Promise<RefPointResult> {
@@ -450,6 +395,23 @@ export class ProjectService {
     const cur = p.db.history().current;
     if (!cur.referencePoint) return this.editState();
     return this.commit('automatic reference point', { ...cur, referencePoint: null });
+  }
+
+  /**
+   * The chain's last time-series file that exists (work-dir relative): the one `velocity` fitted, for the
+   * template the outputs were made with (the last successful run's edits; the current ones before any run).
+   */
+  timeseriesFile(): string {
+    const p = this.require();
+    const lastOk = p.db.runs().find((r) => r.status === 'ok');
+    let names = ['timeseries.h5'];
+    try {
+      const t = Template.read(p.templatePath).with(lastOk?.overrides ?? overridesOf(p.db.history().current));
+      names = timeseriesChainNames(t);
+    } catch {
+      /* an unreadable template: timeseries.h5 */
+    }
+    return [...names].reverse().find((f) => existsSync(join(p.workDir, f))) ?? 'timeseries.h5';
   }
 
   /** REF_Y/REF_X the outputs were referenced to (velocity.h5, else timeseries.h5). */
@@ -477,13 +439,18 @@ export class ProjectService {
     return null;
   }
 
+  /**
+   * The browser host's folder picker (Electron uses the native dialog; listDir is no IPC channel there):
+   * the sub-folders of an absolute folder, nothing else — no file names, no hidden entries, at most 2000.
+   */
   listDir(path: string): DirListing {
+    if (path && !isAbsolute(path)) throw new ProjectError(`${path}: give an absolute folder path`);
     const dir = resolve(path || '/');
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ProjectError(`${dir}: not a folder`);
     const entries = readdirSync(dir, { withFileTypes: true })
-      .filter((e) => !e.name.startsWith('.'))
-      .map((e) => ({ name: e.name, path: join(dir, e.name), isDir: e.isDirectory() }))
-      .sort((a, b) => Number(b.isDir) - Number(a.isDir) || a.name.localeCompare(b.name))
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => ({ name: e.name, path: join(dir, e.name), isDir: true }))
+      .sort((a, b) => a.name.localeCompare(b.name))
       .slice(0, 2000);
     const parent = dirname(dir);
     return { path: dir, parent: parent === dir ? null : parent, entries };

@@ -1,6 +1,7 @@
 /** The one API object the renderer uses: Electron's preload (`window.insar`) or the browser host over HTTP. */
 import type { InsarClient } from '../../src-shared/api';
 import { createHttpClient } from './httpClient';
+import { takeToken } from './token';
 
 declare global {
   interface Window {
@@ -11,11 +12,13 @@ declare global {
 
 function make(): InsarClient {
   if (window.insar) return window.insar;
-  const token =
-    document.querySelector('meta[name="insar-token"]')?.getAttribute('content') ??
-    new URLSearchParams(location.search).get('token') ??
-    '';
-  return createHttpClient(token);
+  return createHttpClient(
+    takeToken({
+      location: window.location,
+      storage: window.sessionStorage,
+      replaceUrl: (url) => window.history.replaceState(window.history.state, '', url),
+    }),
+  );
 }
 
 export const api: InsarClient = make();

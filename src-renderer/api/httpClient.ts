@@ -1,6 +1,7 @@
 /**
  * The browser transport of InsarApi: POST /api/<method> with the per-start token header; results as binary
- * bodies (binaryCodec: typed arrays as bytes, NaN kept, as over IPC); one WebSocket for events (reconnects).
+ * bodies (binaryCodec: typed arrays as bytes, NaN kept, as over IPC); one WebSocket for events (reconnects),
+ * the token offered as a subprotocol (src-shared/hostAuth.ts), never in the URL.
  */
 import {
   API_EVENTS,
@@ -13,6 +14,7 @@ import {
   type InsarClient,
 } from '../../src-shared/api';
 import { decodeBinary, fromWireJson, toWireJson } from '../../src-shared/binaryCodec';
+import { wsProtocols } from '../../src-shared/hostAuth';
 
 export class ApiCallError extends Error {
   constructor(name: string, message: string) {
@@ -26,7 +28,7 @@ export function createHttpClient(token: string, base = ''): InsarClient {
   let ws: WebSocket | null = null;
   const connect = () => {
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-    ws = new WebSocket(`${proto}://${location.host}${WS_PATH}?token=${encodeURIComponent(token)}`);
+    ws = new WebSocket(`${proto}://${location.host}${WS_PATH}`, wsProtocols(token));
     ws.onmessage = (m) => {
       const msg = fromWireJson(String(m.data)) as { event: string; payload: unknown };
       for (const cb of listeners.get(msg.event) ?? []) cb(msg.payload);

@@ -45,7 +45,9 @@ export const useLayersStore = defineStore('layers', () => {
     active.value ? (list.value.find((l) => l.id === active.value!.id) ?? null) : null,
   );
   const dates = computed(() => activeInfo.value?.dates ?? null);
-  const units = computed(() => (data.value ? displayUnits(data.value.units) : { label: '', scale: 1 }));
+  const units = computed(() =>
+    data.value ? displayUnits(data.value.units, data.value.fileType) : { label: '', scale: 1 },
+  );
   /** pair layers are offered once a pair is selected in the network editor */
   const selectable = computed(() =>
     list.value.filter((l) => l.kind !== 'pair' || useNetworkStore().selectedPair !== null),
@@ -188,16 +190,16 @@ export const useLayersStore = defineStore('layers', () => {
 
 /** Colour map and limits a layer opens with (display units). */
 export function defaultDisplay(l: LayerData): { cmap: string; vmin: number; vmax: number } {
-  const { scale } = displayUnits(l.units);
+  const { scale } = displayUnits(l.units, l.fileType);
   const ds = l.ref.dataset;
   const s = l.stats;
   if (['velocity', 'timeseries'].includes(ds) || l.ref.file === 'avgPhaseVelocity.h5' || ds === 'unwrapPhase') {
     const lim = niceRound(Math.max(Math.abs(s.p2), Math.abs(s.p98)) * scale) || 1;
     return { cmap: 'RdBu_r', vmin: -lim, vmax: lim };
   }
-  if (['temporalCoherence', 'coherence', 'mask', 'waterMask'].includes(ds) && l.units !== 'count')
+  if (['temporalCoherence', 'coherence', 'mask', 'waterMask'].includes(ds) && l.ref.file !== 'numInvIfgram.h5')
     return { cmap: ds.startsWith('mask') || ds === 'waterMask' ? 'gray' : 'viridis', vmin: 0, vmax: 1 };
-  if (ds === 'connectComponent' || l.units === 'count')
+  if (ds === 'connectComponent' || l.ref.file === 'numInvIfgram.h5')
     return { cmap: ds === 'connectComponent' ? 'jet' : 'viridis', vmin: 0, vmax: Math.max(1, s.max) };
   const vmin = niceRound(s.p2 * scale, true);
   const vmax = niceRound(s.p98 * scale);

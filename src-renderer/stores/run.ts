@@ -8,6 +8,7 @@ import type {
   ProjectInfo,
   RunStepEvent,
   RunSummary,
+  StepInfo,
 } from '../../src-shared/api';
 import { api } from '../api/client';
 import { useUiStore } from './ui';
@@ -20,8 +21,16 @@ export const useRunStore = defineStore('run', () => {
   const progress = ref<Record<string, { done: number; total: number; label?: string }>>({});
   const log = ref<string[]>([]);
   const lastRun = ref<RunSummary | null>(null);
+  /** the pipeline's steps in MintPy's order (the core's step descriptors, through the API) */
+  const stepList = ref<StepInfo[]>([]);
+
+  async function loadSteps(): Promise<void> {
+    if (!stepList.value.length)
+      stepList.value = (await useUiStore().guarded(() => api.steps(), 'Reading the steps')) ?? [];
+  }
 
   function followProject(p: ProjectInfo | null): void {
+    void loadSteps();
     lastRun.value = p?.lastRun ?? null;
     running.value = p?.running ?? false;
   }
@@ -81,6 +90,8 @@ export const useRunStore = defineStore('run', () => {
   return {
     running,
     steps,
+    stepList,
+    loadSteps,
     progress,
     log,
     lastRun,

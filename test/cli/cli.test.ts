@@ -4,10 +4,10 @@
  * Runs the bundled CLI (out/node/cli.js, built here if missing) on stacks it generates itself.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/fixtures';
 
 const CLI = join(REPO_ROOT, 'out', 'node', 'cli.js');
@@ -28,11 +28,12 @@ describe('insar-studio CLI', () => {
     cfg = join(demoDir, 'mintpy', 'Demo.cfg');
     expect(r.stdout).toContain(cfg);
   }, 120_000);
+  afterAll(() => rmSync(demoDir, { recursive: true, force: true }));
 
   it('prints usage and exits 2 without a command', () => {
     const r = cli([]);
     expect(r.status).toBe(2);
-    expect(r.stdout).toContain('insar-studio run <template.cfg>');
+    expect(r.stderr).toContain('insar-studio run <template.cfg>');
     expect(cli(['frobnicate']).status).toBe(2);
   });
 
@@ -52,13 +53,13 @@ describe('insar-studio CLI', () => {
     expect(r.stdout).toMatch(/velocity\s+done/);
   });
 
-  it('run --dostep and --start/--end select steps; unknown steps are usage errors with exit 1', () => {
+  it('run --dostep and --start/--end select steps; unknown steps are usage errors (exit 2)', () => {
     const r = cli(['run', cfg, '--dostep', 'velocity']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')[0]).toMatch(/^velocity\s+done/);
     const bad = cli(['run', cfg, '--dostep', 'invert']);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('unknown step "invert"');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--dostep invert: unknown step (did you mean invert_network?)');
   });
 
   it('info prints structure, attributes and dates', () => {
@@ -127,5 +128,6 @@ describe('a killed run resumes from the tiles already done', () => {
     expect(resumed, r.stderr).not.toBeNull();
     expect(Number(resumed![1])).toBeGreaterThanOrEqual(10);
     expect(existsSync(join(dir, 'mintpy', 'timeseries.h5'))).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   }, 240_000);
 });

@@ -153,8 +153,9 @@ describeParity('transect_lalo vs MintPy 1.5.1 on cv-tiny velocity.h5 (linear)', 
       console.log(
         `[transect ${k + 1}] ${e.value.length} samples, max |Δvalue| = ${dv.toExponential(2)} m/yr, max rel Δdistance = ${dd.toExponential(2)}`,
       );
-      expect(dv).toBeLessThanOrEqual(1e-9);
-      expect(dd).toBeLessThan(1e-6);
+      // README: bit-identical to ut.transect_lalo
+      expect(dv).toBe(0);
+      expect(dd).toBe(0);
     });
   });
 });

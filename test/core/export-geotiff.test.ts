@@ -2,13 +2,13 @@
  * GeoTIFF export read back with geotiff.js and (when installed) gdalinfo -json: corners, pixel size,
  * EPSG, nodata, units and values equal to the source HDF5.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { writeGeoTiff } from '../../src-core/node/export/geotiff';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { streamGeoTiff, writeGeoTiff } from '../../src-core/node/export/geotiff';
 import { H5Reader, writeH5File } from '../../src-core/node/formats/h5';
 import { describeParity, fx } from '../helpers/fixtures';
 
@@ -194,3 +194,128 @@ describeParity('writeGeoTiff of cv-tiny velocity.h5 and timeseries.h5', () => {
     expect(res.bandNames[0]).toBe('20180109');
   });
 });
+
+describe('GeoTIFF exports GDAL reads without a warning: 1, 5 and 31 bands, BigTIFF, streamed', () => {
+  const L = 23;
+  const W = 37;
+  const dates = (n: number) =>
+    Array.from({ length: n }, (_, k) =>
+      new Date(Date.UTC(2020, 0, 1 + 12 * k)).toISOString().slice(0, 10).replace(/-/g, ''),
+    );
+  async function series(n: number): Promise<{ file: string; ts: Float32Array }> {
+    const ts = new Float32Array(n * L * W).map((_, i) => Math.cos(i * 0.37) * 0.05);
+    ts[7] = NaN;
+    const file = join(tmp, `ts${n}.h5`);
+    await writeH5File(
+      file,
+      {
+        FILE_TYPE: 'timeseries',
+        UNIT: 'm',
+        LENGTH: String(L),
+        WIDTH: String(W),
+        X_FIRST: '-119.8',
+        Y_FIRST: '36.25',
+        X_STEP: '0.0025',
+        Y_STEP: '-0.0025',
+        REF_DATE: dates(n)[0],
+      },
+      [
+        { name: 'timeseries', data: ts, shape: [n, L, W] },
+        { name: 'date', data: dates(n), shape: [n] },
+        { name: 'bperp', data: new Float32Array(n), shape: [n] },
+      ],
+    );
+    return { file, ts };
+  }
+  /** gdalinfo -json, with its stderr (GDAL's warnings and errors go there) */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- gdalinfo's JSON, checked field by field below
+  function gdalinfo(path: string): { info: Record<string, any>; stderr: string } {
+    const r = spawnSync('gdalinfo', ['-json', path], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return { info: JSON.parse(r.stdout), stderr: r.stderr };
+  }
+
+  for (const n of [1, 5, 31])
+    it.skipIf(!HAVE_GDAL)(
+      `${n} band${n > 1 ? 's' : ''}: band count, per-band description / DATE / unit, values, no GDAL warning`,
+      async () => {
+        const { file, ts } = await series(n);
+        const res = await writeGeoTiff({ file, dataset: 'all', out: join(tmp, `ts${n}.tif`) });
+        expect(res.bands).toBe(n);
+        const { info, stderr } = gdalinfo(res.path);
+        expect(stderr).toBe('');
+        expect(info.bands.length).toBe(n);
+        expect(info.bands.map((b: { description: string }) => b.description)).toEqual(dates(n));
+        expect(info.bands.map((b: { metadata: { '': { DATE: string } } }) => b.metadata[''].DATE)).toEqual(dates(n));
+        expect(info.bands.every((b: { unit: string }) => b.unit === 'm')).toBe(true);
+        expect(info.metadata['']).toMatchObject({ FILE_TYPE: 'timeseries', UNIT: 'm', REF_DATE: dates(n)[0] });
+        const { rasters } = await readTif(res.path);
+        for (let k = 0; k < n; k++) expect(sameFloat32(rasters[k], ts.subarray(k * L * W, (k + 1) * L * W))).toBe(0);
+      },
+    );
+
+  it.skipIf(!HAVE_GDAL)('one date of a series and a BigTIFF: GDAL reads both, the date as band metadata', async () => {
+    const { file, ts } = await series(5);
+    const one = await writeGeoTiff({ file, dataset: dates(5)[2], out: join(tmp, 'one.tif') });
+    const a = gdalinfo(one.path);
+    expect(a.stderr).toBe('');
+    expect(a.info.bands.length).toBe(1);
+    expect(a.info.bands[0].description).toBe(dates(5)[2]);
+    expect(a.info.bands[0].metadata[''].DATE).toBe(dates(5)[2]);
+    const big = await writeGeoTiff({ file, out: join(tmp, 'big.tif'), bigTiff: true });
+    const b = gdalinfo(big.path);
+    expect(b.stderr).toBe('');
+    expect(readFileSync(big.path).readUInt16LE(2)).toBe(43); // BigTIFF's version number
+    expect(b.info.bands.length).toBe(5);
+    expect(b.info.bands[4].description).toBe(dates(5)[4]);
+    const { rasters } = await readTif(big.path);
+    expect(sameFloat32(rasters[4], ts.subarray(4 * L * W))).toBe(0);
+  });
+
+  it('streams a series band by band, row block by row block; a failure leaves no file behind', async () => {
+    const grid = { length: L, width: W, xFirst: 0, yFirst: 0, xStep: 1, yStep: -1 };
+    const calls: string[] = [];
+    const out = join(tmp, 'streamed.tif');
+    await streamGeoTiff(
+      out,
+      grid,
+      3,
+      { bandNames: ['a', 'b', 'c'] },
+      (b, r0, r1) => {
+        calls.push(`${b}:${r0}-${r1}`);
+        return new Float32Array((r1 - r0) * W).fill(b);
+      },
+      10,
+    );
+    expect(calls).toEqual([
+      '0:0-10',
+      '0:10-20',
+      '0:20-23',
+      '1:0-10',
+      '1:10-20',
+      '1:20-23',
+      '2:0-10',
+      '2:10-20',
+      '2:20-23',
+    ]);
+    const { rasters } = await readTif(out);
+    expect([rasters[0][0], rasters[1][L * W - 1], rasters[2][5]]).toEqual([0, 1, 2]);
+    const bad = join(tmp, 'failed.tif');
+    await expect(
+      streamGeoTiff(
+        bad,
+        grid,
+        2,
+        {},
+        (b, r0, r1) => {
+          if (b === 1) throw new Error('read failed');
+          return new Float32Array((r1 - r0) * W);
+        },
+        10,
+      ),
+    ).rejects.toThrow('read failed');
+    expect(readdirSync(tmp).filter((f) => f.startsWith('failed.tif'))).toEqual([]);
+  });
+});
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -11,6 +11,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { H5Reader } from '../../src-core/node/formats/h5';
 import { runPipeline, type RunRecord } from '../../src-core/node/pipeline/runner';
 import { describeParity, fx } from '../helpers/fixtures';
+import { F, bar } from '../helpers/parityFigures';
+
+// the README's figures of the whole chain (velocity is fitted to our own series: the inversion's 3e-7 carries through)
+const CHAIN = F['the whole chain `run` on the ARIA stack and on the staged inputs'];
+const TS = CHAIN.ts;
+const TCOH = CHAIN.tcoh;
+const VEL = CHAIN.velocity;
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, where?: (i: number) => boolean): number {
   let m = 0;
@@ -58,20 +65,22 @@ describeParity('pipeline on cv-tiny ARIA input vs MintPy 1.5.1', () => {
     expect(existsSync(join(dir, '.insar-studio', 'tiles', 'invert_network'))).toBe(false);
   });
 
-  it('time series within 1e-5 m of MintPy on inverted pixels', async () => {
+  it(`time series within ${bar(TS).toExponential(1)} m of MintPy (README ${TS.toExponential(1)})`, async () => {
     const ours = await read(join(dir, 'timeseries.h5'), 'timeseries');
     const theirs = await read(fx('mintpy', 'timeseries.h5'), 'timeseries');
     expect(ours.length).toBe(theirs.length);
     const d = maxAbsDiff(ours, theirs);
-    expect(d, `max |Δ| = ${d.toExponential(2)} m`).toBeLessThanOrEqual(1e-5);
+    console.log(`[chain ARIA] timeseries max |Δ| = ${d.toExponential(2)} m`);
+    expect(d, `max |Δ| = ${d.toExponential(2)} m`).toBeLessThanOrEqual(bar(TS));
   });
 
-  it('temporal coherence within 1e-4 and numInvIfgram equal', async () => {
+  it(`temporal coherence within ${bar(TCOH).toExponential(1)} and numInvIfgram equal`, async () => {
     const d = maxAbsDiff(
       await read(join(dir, 'temporalCoherence.h5'), 'temporalCoherence'),
       await read(fx('mintpy', 'temporalCoherence.h5'), 'temporalCoherence'),
     );
-    expect(d, `max |Δ tcoh| = ${d.toExponential(2)}`).toBeLessThanOrEqual(1e-4);
+    console.log(`[chain ARIA] temporalCoherence max |Δ| = ${d.toExponential(2)}`);
+    expect(d, `max |Δ tcoh| = ${d.toExponential(2)}`).toBeLessThanOrEqual(bar(TCOH));
     const n = maxAbsDiff(
       await read(join(dir, 'numInvIfgram.h5'), 'mask'),
       await read(fx('mintpy', 'numInvIfgram.h5'), 'mask'),
@@ -90,11 +99,16 @@ describeParity('pipeline on cv-tiny ARIA input vs MintPy 1.5.1', () => {
     }
   });
 
-  it('velocity and velocityStd within 1e-5 m/yr', async () => {
-    for (const ds of ['velocity', 'velocityStd', 'intercept', 'interceptStd', 'residue']) {
-      const d = maxAbsDiff(await read(join(dir, 'velocity.h5'), ds), await read(fx('mintpy', 'velocity.h5'), ds));
-      expect(d, `${ds}: max |Δ| = ${d.toExponential(2)}`).toBeLessThanOrEqual(1e-5);
-    }
+  it(`velocity.h5 within ${bar(VEL).toExponential(1)} m/yr (README ${VEL.toExponential(1)})`, async () => {
+    const ds = ['velocity', 'velocityStd', 'intercept', 'interceptStd', 'residue'];
+    const d = await Promise.all(
+      ds.map(async (n) =>
+        maxAbsDiff(await read(join(dir, 'velocity.h5'), n), await read(fx('mintpy', 'velocity.h5'), n)),
+      ),
+    );
+    const msg = ds.map((n, k) => `${n} ${d[k].toExponential(2)}`).join(', ');
+    console.log(`[chain ARIA] velocity.h5 max |Δ|: ${msg}`);
+    for (const x of d) expect(x, msg).toBeLessThanOrEqual(bar(VEL));
   });
 
   it('kept network equals network_kept.txt', () => {
@@ -123,12 +137,13 @@ describeParity('pipeline on MintPy staged inputs (the notebook zip) vs MintPy 1.
       await read(join(dir, 'timeseries.h5'), 'timeseries'),
       await read(fx('mintpy', 'timeseries.h5'), 'timeseries'),
     );
-    expect(d, `max |Δ| = ${d.toExponential(2)} m`).toBeLessThanOrEqual(1e-5);
+    expect(d, `max |Δ| = ${d.toExponential(2)} m`).toBeLessThanOrEqual(bar(TS));
     const v = maxAbsDiff(
       await read(join(dir, 'velocity.h5'), 'velocity'),
       await read(fx('mintpy', 'velocity.h5'), 'velocity'),
     );
-    expect(v, `velocity max |Δ| = ${v.toExponential(2)} m/yr`).toBeLessThanOrEqual(1e-5);
+    console.log(`[chain staged] timeseries ${d.toExponential(2)} m, velocity ${v.toExponential(2)} m/yr`);
+    expect(v, `velocity max |Δ| = ${v.toExponential(2)} m/yr`).toBeLessThanOrEqual(bar(VEL));
   });
 });
 

@@ -110,7 +110,8 @@ describeParity('correct_topography / residual_RMS / reference_date vs MintPy 1.5
   });
 
   for (const pw of CASES) {
-    it(`case ${pw}: demErr within 1e-3 m of MintPy (measured max |Δ| = ${DEM_MEASURED[pw]} m on the full map)`, () => {
+    const demBar = 3 * Number(DEM_MEASURED[pw]);
+    it(`case ${pw}: demErr within ${demBar.toExponential(1)} m of MintPy at the pixels (measured max |Δ| = ${DEM_MEASURED[pw]} m on the full map)`, () => {
       const o = ours[pw];
       const e = EXP[pw].demErr;
       let nz = 0;
@@ -133,10 +134,10 @@ describeParity('correct_topography / residual_RMS / reference_date vs MintPy 1.5
       expect(Math.abs(std - e.std)).toBeLessThan(1e-4);
       expect(Math.abs(mn - e.min)).toBeLessThan(1e-3);
       expect(Math.abs(mx - e.max)).toBeLessThan(1e-3);
-      EXP.pixels.forEach(([y, x], k) => expect(Math.abs(o.dem[y * o.W + x] - e.pixels[k])).toBeLessThan(1e-3));
+      EXP.pixels.forEach(([y, x], k) => expect(Math.abs(o.dem[y * o.W + x] - e.pixels[k])).toBeLessThan(demBar));
     });
 
-    it(`case ${pw}: timeseries_demErr and timeseriesResidual within 1e-5 m (measured ≤ 7e-8 m on the full maps)`, () => {
+    it(`case ${pw}: timeseries_demErr and timeseriesResidual within 2.1e-7 m (measured ≤ 7e-8 m on the full maps)`, () => {
       const o = ours[pw];
       const n = o.L * o.W;
       let worst = 0;
@@ -146,7 +147,7 @@ describeParity('correct_topography / residual_RMS / reference_date vs MintPy 1.5
           worst = Math.max(worst, Math.abs(o.tsRes[i * n + y * o.W + x] - EXP[pw].tsResidual[k][i]));
         }
       });
-      expect(worst).toBeLessThan(1e-5);
+      expect(worst).toBeLessThan(2.1e-7);
       // not a trivial pass: the series are tens of mm
       expect(Math.max(...EXP[pw].tsDemErr[1].map(Math.abs))).toBeGreaterThan(0.05);
       expect(o.refDate).toBe(EXP[pw].tsDemErrRefDate);

@@ -4,7 +4,7 @@
  * folder go to the tests through the environment.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
   if (process.env.E2E_SKIP_BUILD !== '1') {
-    execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
+    execFileSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
     execFileSync('node', ['scripts/build-node.mjs', '--quiet'], { cwd: root, stdio: 'inherit' });
   }
   const tmp = mkdtempSync(join(tmpdir(), 'insar-e2e-'));
@@ -31,7 +31,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const t = setTimeout(() => fail(new Error(`host did not start: ${buf}`)), 30_000);
     host.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(buf);
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(buf);
       if (m) {
         clearTimeout(t);
         ok(m[1]);
@@ -43,6 +43,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.INSAR_E2E_DEMO = demo;
   process.env.INSAR_E2E_TMP = tmp;
   return async () => {
-    host.kill('SIGTERM');
+    if (host.exitCode === null) {
+      const exited = new Promise((ok) => host.once('exit', ok));
+      host.kill('SIGTERM');
+      await Promise.race([exited, new Promise((ok) => setTimeout(ok, 10_000))]);
+    }
+    rmSync(tmp, { recursive: true, force: true });
   };
 }

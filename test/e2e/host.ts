@@ -3,11 +3,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BINARY_CONTENT_TYPE, TOKEN_HEADER } from '../../src-shared/api';
 import { decodeBinary } from '../../src-shared/binaryCodec';
+import { tokenFromFragment } from '../../src-shared/hostAuth';
 
 export const URL_ = process.env.INSAR_E2E_URL!;
 export const DEMO = process.env.INSAR_E2E_DEMO!;
 export const origin = new URL(URL_).origin;
-export const token = new URL(URL_).searchParams.get('token')!;
+/** the host prints `http://127.0.0.1:PORT/#token=…`: the token is in the fragment, never sent to the server */
+export const token = tokenFromFragment(new URL(URL_).hash)!;
 export const shots = join(dirname(fileURLToPath(import.meta.url)), '__screenshots__');
 
 export async function call<T>(method: string, ...args: unknown[]): Promise<T> {

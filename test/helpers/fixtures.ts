@@ -1,12 +1,13 @@
 /**
  * Where the MintPy parity fixtures live: $INSAR_STUDIO_FIXTURES, else ../shared/fixtures beside the repo.
- * Parity tests use `describeParity`, which skips (and says so once) when the fixtures are absent;
- * every other test stands on data the project generates itself.
+ * Parity tests use `describeParity`, which skips (and says so once) when the fixtures are absent on a
+ * developer's machine, and FAILS under CI (env CI=true), where the fixtures are always there; every other
+ * test stands on data the project generates itself.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe } from 'vitest';
+import { describe, test } from 'vitest';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES_DIR = process.env.INSAR_STUDIO_FIXTURES
@@ -15,10 +16,27 @@ export const FIXTURES_DIR = process.env.INSAR_STUDIO_FIXTURES
 export const CV_TINY = join(FIXTURES_DIR, 'cv-tiny');
 export const HAVE_FIXTURES = existsSync(join(CV_TINY, 'mintpy', 'inputs', 'ifgramStack.h5'));
 
+/** Under CI the parity tests never skip: a missing fixture is a failure. */
+export const IN_CI = process.env.CI === 'true';
+
 let warned = false;
-/** `describe` for tests that compare with MintPy's own outputs; skipped, loudly, without the fixtures. */
+/**
+ * `describe` for tests that compare with MintPy's own outputs; without the fixtures skipped, loudly, or under
+ * CI one failing test that says where the fixtures were looked for.
+ */
 export function describeParity(name: string, fn: () => void): void {
-  if (!HAVE_FIXTURES && !warned) {
+  if (!HAVE_FIXTURES && IN_CI) {
+    describe(`[parity] ${name}`, () => {
+      test('the MintPy fixtures are present (CI always has them)', () => {
+        throw new Error(
+          `MintPy fixtures not found at ${CV_TINY} (set INSAR_STUDIO_FIXTURES): CI does not skip parity tests`,
+        );
+      });
+    });
+    return;
+  }
+  // said once for the whole run by test/helpers/parityNotice.ts under `vitest run`
+  if (!HAVE_FIXTURES && !warned && !process.env.INSAR_STUDIO_PARITY_NOTICE) {
     warned = true;
     console.warn(
       `[parity] MintPy fixtures not found at ${CV_TINY} (set INSAR_STUDIO_FIXTURES): parity tests are skipped.`,

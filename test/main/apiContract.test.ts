@@ -4,8 +4,7 @@
  * fake ipcMain; requests without the token, from another Host/Origin or an untrusted frame are refused.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import {
@@ -18,6 +17,7 @@ import {
   type InsarApi,
 } from '../../src-shared/api';
 import { decodeBinary, encodeBinary, fromWireJson, toWireJson } from '../../src-shared/binaryCodec';
+import { wsProtocols } from '../../src-shared/hostAuth';
 import { ApiArgError, parseArgs, validateArgs } from '../../src-shared/validate';
 import { createServices, type Services } from '../../src-main/services/apiService';
 import { startHost, type Host } from '../../src-main/host/server';
@@ -28,7 +28,10 @@ import {
   type IpcMainLike,
 } from '../../src-main/electron/ipcHandlers';
 import { buildPreloadApi } from '../../src-main/electron/preloadApi';
-import { makeDemo } from './helpers';
+import { IPC_METHODS } from '../../src-main/electron/ipcMethods';
+import { makeDemo, tempDirs } from './helpers';
+
+const tmp = tempDirs();
 
 let s: Services;
 let host: Host;
@@ -37,9 +40,10 @@ let base: string;
 let rendererDir: string;
 
 /** One sample call per method (the order matters: open → run → edits → exports). */
-function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
+function calls(folder: string): [ApiMethod, unknown[]][] {
   return [
     ['capabilities', []],
+    ['steps', []],
     ['listDir', [folder]],
     ['openProject', [folder]],
     ['recentProjects', []],
@@ -51,7 +55,7 @@ function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
     ['listLayers', []],
     ['getLayer', ['velocity.h5', 'velocity']],
     ['pixelSeries', [5, 6]],
-    ['transect', [{ file: 'velocity.h5', dataset: 'velocity' }, [36.13, -119.66], [36.12, -119.55], 20]],
+    ['transect', [{ file: 'velocity.h5', dataset: 'velocity' }, [36.13, -119.66], [36.12, -119.55], { widthKm: 1 }]],
     ['setExcludedPairs', [[2]]],
     ['undo', []],
     ['redo', []],
@@ -59,9 +63,12 @@ function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
     ['setReferencePoint', [36.125, -119.6]],
     ['setOverrides', [{ 'mintpy.velocity.startDate': '20180101' }]],
     ['runs', []],
-    ['exportKmz', [join(out, 'v.kmz')]],
-    ['exportGeoTiff', [{ file: 'velocity.h5', dataset: 'velocity' }, join(out, 'v.tif')]],
-    ['exportCsv', [{ kind: 'pixel', row: 5, col: 6 }, join(out, 'p.csv')]],
+    // a name the user typed: written into the project's exports/ folder (security.exports.test.ts)
+    ['exportKmz', ['v.kmz']],
+    ['exportGeoTiff', [{ file: 'velocity.h5', dataset: 'velocity' }, 'v.tif']],
+    ['exportCsv', [{ kind: 'pixel', row: 5, col: 6 }, 'p.csv']],
+    ['exportKmzTimeseries', ['ts.kmz']],
+    ['exportFigure', [{ kind: 'network' }, 'network.svg']],
     ['fileInfo', ['velocity.h5']],
     ['previewVelocity', [{ row0: 0, row1: 30, col0: 0, col1: 40 }, 5000]],
   ];
@@ -69,8 +76,8 @@ function calls(folder: string, out: string): [ApiMethod, unknown[]][] {
 
 beforeAll(async () => {
   demo = await makeDemo();
-  s = createServices({ transport: 'http', appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')), numWorkers: 1 });
-  rendererDir = mkdtempSync(join(tmpdir(), 'insar-renderer-'));
+  s = createServices({ transport: 'http', appDataDir: tmp.mk('insar-appdata-'), numWorkers: 1 });
+  rendererDir = tmp.mk('insar-renderer-');
   writeFileSync(
     join(rendererDir, 'index.html'),
     '<!doctype html><html><head><title>t</title></head><body></body></html>',
@@ -83,6 +90,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await host?.close();
   s?.dispose();
+  tmp.cleanup();
+  if (demo) rmSync(demo.root, { recursive: true, force: true });
 });
 
 async function post(
@@ -107,13 +116,12 @@ async function callHttp(method: string, args: unknown[]): Promise<unknown> {
 
 describe('browser host', () => {
   test('every API method answers over HTTP with the token; events arrive over the WebSocket', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/events?token=${host.token}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/events`, wsProtocols(host.token));
     const events: string[] = [];
     ws.on('message', (m) => events.push((JSON.parse(String(m)) as { event: string }).event));
     await new Promise((ok) => ws.once('open', ok));
-    const out = mkdtempSync(join(tmpdir(), 'insar-out-'));
     const seen = new Set<string>();
-    for (const [m, args] of calls(demo.folder, out)) {
+    for (const [m, args] of calls(demo.folder)) {
       const res = await callHttp(m, args);
       seen.add(m);
       if (m === 'runPipeline') {
@@ -137,6 +145,7 @@ describe('browser host', () => {
       if (m === 'pixelSeries') expect((res as { values: Float32Array }).values).toBeInstanceOf(Float32Array);
       if (m === 'capabilities') expect(res).toMatchObject({ transport: 'http', nativeDialogs: false });
       if (m === 'pickFolder') expect(res).toBeNull();
+      if (m === 'steps') expect((res as { name: string }[]).map((x) => x.name)).toContain('correct_topography');
       if (m === 'setReferencePoint') expect((res as { ok: boolean }).ok).toBe(true);
     }
     expect([...seen].sort()).toEqual([...API_METHODS].sort());
@@ -151,8 +160,6 @@ describe('browser host', () => {
     expect((await post('projectInfo', [], { [TOKEN_HEADER]: host.token, origin: 'http://evil.example' })).status).toBe(
       403,
     );
-    expect((await fetch(`${base}/`)).status).toBe(401);
-    expect((await fetch(`${base}/assets/w.mjs`)).status).toBe(401);
     // DNS rebinding: a foreign Host header
     const { request } = await import('node:http');
     const status = await new Promise<number>((ok) => {
@@ -163,21 +170,21 @@ describe('browser host', () => {
       rq.end();
     });
     expect(status).toBe(421);
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/events?token=nope`);
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/events`, wsProtocols('nope'));
     const err = await new Promise<string>((ok) => ws.once('error', (e) => ok(String(e.message))));
     expect(err).toMatch(/401/);
   });
 
-  test('static files: token once in the URL, then the cookie; .mjs as text/javascript; token in the page', async () => {
-    const r = await fetch(`${base}/?token=${host.token}`);
+  test('static files hold no secret: served without the token; .mjs as text/javascript; no traversal', async () => {
+    const r = await fetch(`${base}/`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-security-policy')).toMatch(/worker-src 'self' blob:/);
-    expect(await r.text()).toContain(`<meta name="insar-token" content="${host.token}">`);
-    const cookie = r.headers.get('set-cookie')!.split(';')[0];
-    const js = await fetch(`${base}/assets/w.mjs`, { headers: { cookie } });
+    expect(await r.text()).not.toContain(host.token);
+    const js = await fetch(`${base}/assets/w.mjs`);
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
-    expect((await fetch(`${base}/../../etc/passwd`, { headers: { cookie } })).status).toBe(404);
+    expect((await fetch(`${base}/../../etc/passwd`)).status).toBe(404);
+    expect((await fetch(`${base}/%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
   });
 
   test('bad arguments are refused by the validator with the method name', async () => {
@@ -192,7 +199,7 @@ describe('browser host', () => {
 describe('the same values over HTTP as over IPC', () => {
   test('NaN survives the browser host (per-pair coherence before load_data is NaN)', async () => {
     const d = await makeDemo({ rows: 16, cols: 20, numDates: 5 });
-    const svc = createServices({ transport: 'http', appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')) });
+    const svc = createServices({ transport: 'http', appDataDir: tmp.mk('insar-appdata-') });
     const h = await startHost({ services: svc, rendererDir });
     const ipc = new FakeIpcMain();
     const off = registerIpcHandlers(ipc, svc.api, () => true);
@@ -221,6 +228,7 @@ describe('the same values over HTTP as over IPC', () => {
       off();
       await h.close();
       svc.dispose();
+      rmSync(d.root, { recursive: true, force: true });
     }
   });
 
@@ -257,12 +265,13 @@ describe('Electron IPC handler table (fake ipcMain)', () => {
     const ipc = new FakeIpcMain();
     const s2 = createServices({
       transport: 'electron',
-      appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')),
+      appDataDir: tmp.mk('insar-appdata-'),
       numWorkers: 1,
       dialogs: { pickFolder: async () => demo.folder },
     });
     const unregister = registerIpcHandlers(ipc, s2.api, trustedFrame(['app://renderer/']));
-    expect([...ipc.handlers.keys()].sort()).toEqual(API_METHODS.map((m) => IPC_PREFIX + m).sort());
+    // every method but listDir (the native folder dialog does its job: security.electron.test.ts)
+    expect([...ipc.handlers.keys()].sort()).toEqual(IPC_METHODS.map((m) => IPC_PREFIX + m).sort());
     const frame = { senderFrame: { url: 'app://renderer/index.html' } };
     const client = buildPreloadApi(
       (ch, ...args) => ipc.handlers.get(ch)!(frame, ...args),
@@ -270,9 +279,12 @@ describe('Electron IPC handler table (fake ipcMain)', () => {
     );
     // the preload exposes exactly the API's method names (+ on)
     expect(Object.keys(client).sort()).toEqual([...API_METHODS, 'on'].sort());
-    const out = mkdtempSync(join(tmpdir(), 'insar-out-'));
     const api = client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    for (const [m, args] of calls(demo.folder, out)) {
+    for (const [m, args] of calls(demo.folder)) {
+      if (m === 'listDir') {
+        await expect(api[m](...args)).rejects.toThrow(/not available in the desktop app/);
+        continue;
+      }
       const res = await api[m](...args);
       if (m === 'runPipeline') {
         await s2.jobs.wait();
@@ -326,7 +338,7 @@ describe('shared pieces', () => {
     expect(() => validateArgs('getLayer', ['velocity.h5'])).toThrow(ApiArgError);
     expect(() => validateArgs('setReferencePoint', [91, 0])).toThrow(/latitude/);
     expect(() => validateArgs('setExcludedPairs', [[1, 1]])).toThrow(/duplicate/);
-    expect(() => validateArgs('runPipeline', ['bogus'])).toThrow(/expected a step/);
+    expect(() => validateArgs('runPipeline', ['no such step!'])).toThrow(/expected a step name/);
     expect(() => validateArgs('undo', [1])).toThrow(/at most 0/);
     expect(() => validateArgs('transect', [{ file: 'a.h5', dataset: 'x', extra: 1 }, [0, 0], [1, 1]])).toThrow(
       /^transect: argument 1/,

@@ -4,13 +4,12 @@
  * project folder gets its database in the app data folder instead.
  */
 import { describe, expect, test } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { ProjectDb } from '../../src-main/services/projectDb';
-import { openProjectDb } from '../../src-main/services/projectService';
 
 describe('durability', () => {
   test('edits acknowledged before a SIGKILL are all there after reopening', async () => {
@@ -48,17 +47,57 @@ process.kill(process.pid, 'SIGKILL');
     expect(h.redoLabel).toBe('exclude 50');
     expect(db.redo().current.excludedPairs.length).toBe(50);
     db.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  test.skipIf(process.getuid?.() === 0)('a read-only project folder keeps its database in the app data folder', () => {
+  // Run as a non-root user: root writes into a 0555 folder anyway. Under root (CI), the check runs in a child
+  // process with the privileges dropped to nobody (65534), so CI runs it too instead of skipping it.
+  test('a read-only project folder keeps its database in the app data folder', async () => {
     const root = mkdtempSync(join(tmpdir(), 'insar-ro-'));
-    const folder = join(root, 'ro');
-    mkdirSync(folder);
-    chmodSync(folder, 0o555);
-    const db = openProjectDb(folder, join(root, 'appdata'));
-    expect(db.path.startsWith(join(root, 'appdata', 'projects'))).toBe(true);
-    expect(existsSync(join(folder, '.insar-studio'))).toBe(false);
-    db.close();
-    chmodSync(folder, 0o755);
+    try {
+      const folder = join(root, 'ro');
+      const appdata = join(root, 'appdata');
+      mkdirSync(folder);
+      mkdirSync(appdata);
+      const asRoot = process.getuid?.() === 0;
+      const user = asRoot ? { uid: 65534, gid: 65534 } : null;
+      chmodSync(root, 0o755);
+      if (user) chownSync(appdata, user.uid, user.gid);
+      chmodSync(folder, 0o555);
+      const bundle = resolve('out', 'test', `projectService-${process.pid}.mjs`);
+      await build({
+        entryPoints: [resolve('src-main/services/projectService.ts')],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        packages: 'external',
+        outfile: bundle,
+        logLevel: 'silent',
+      });
+      chmodSync(bundle, 0o644);
+      const script = join(root, 'child.mjs');
+      writeFileSync(
+        script,
+        `import { openProjectDb } from ${JSON.stringify(bundle)};
+const db = openProjectDb(${JSON.stringify(folder)}, ${JSON.stringify(appdata)});
+process.stdout.write(JSON.stringify({ uid: process.getuid(), path: db.path }));
+db.close();
+`,
+      );
+      chmodSync(script, 0o644);
+      const r = spawnSync(process.execPath, [script], {
+        cwd: resolve('.'),
+        encoding: 'utf8',
+        ...(user ?? {}),
+      });
+      expect(r.stderr).toBe('');
+      const out = JSON.parse(r.stdout) as { uid: number; path: string };
+      expect(out.uid).not.toBe(0);
+      expect(out.path.startsWith(join(appdata, 'projects'))).toBe(true);
+      expect(existsSync(join(folder, '.insar-studio'))).toBe(false);
+    } finally {
+      chmodSync(join(root, 'ro'), 0o755);
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

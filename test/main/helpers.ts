@@ -1,5 +1,5 @@
 /** Shared setup for the main-process tests: a small synthetic demo project in a temp folder. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeDemo } from '../../src-core/node/demo';
@@ -16,4 +16,21 @@ export async function makeDemo(
     seed: 7,
   });
   return { root, folder, templatePath };
+}
+
+/**
+ * Temp folders for one test file, removed after it (register with `afterAll(cleanup)`); `mk(prefix)` makes one.
+ */
+export function tempDirs(): { mk(prefix: string): string; cleanup(): void } {
+  const dirs: string[] = [];
+  return {
+    mk(prefix) {
+      const d = mkdtempSync(join(tmpdir(), prefix));
+      dirs.push(d);
+      return d;
+    },
+    cleanup() {
+      for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    },
+  };
 }

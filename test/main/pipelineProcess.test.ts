@@ -1,20 +1,23 @@
 /** The app runs the pipeline in a child process: progress, logs, records, user errors and cancel cross the process boundary. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { join, relative, sep } from 'node:path';
+import { stepOf } from '../../src-core/node/pipeline/registry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemo } from '../../src-core/node/demo';
 import { processRunner } from '../../src-main/services/pipelineProcess';
 import type { StepEvent } from '../../src-core/common/pipeline/types';
 import { REPO_ROOT } from '../helpers/fixtures';
 
 let cfg: string;
+let dir: string;
 beforeAll(async () => {
   execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-node.mjs'), '--quiet']);
-  cfg = (await writeDemo(mkdtempSync(join(tmpdir(), 'thr-')), { rows: 40, cols: 50, numDates: 8, seed: 4 }))
-    .templatePath;
+  dir = mkdtempSync(join(tmpdir(), 'thr-'));
+  cfg = (await writeDemo(dir, { rows: 40, cols: 50, numDates: 8, seed: 4 })).templatePath;
 }, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('pipeline in a child process', () => {
   it('runs the steps, streaming progress, logs and typed step events', async () => {
@@ -50,6 +53,9 @@ describe('pipeline in a child process', () => {
       'velocity',
     ]);
     expect(steps.has('invert_network')).toBe(true);
+    // the descriptors say what each step writes: every output of the run is one of its step's files
+    for (const r of rec.steps)
+      for (const o of r.outputs) expect(stepOf(r.name).writes).toContain(relative(rec.workDir, o).split(sep).join('/'));
     expect(logs).toContain('step velocity');
   });
 

@@ -6,7 +6,10 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { fromArrayBuffer } from 'geotiff';
 import { H5Reader } from '../../src-core/node/formats/h5';
 import { createServices, type Services } from '../../src-main/services/apiService';
-import { staleFromDiff, overridesOf } from '../../src-main/services/projectService';
+import { overridesOf } from '../../src-main/services/projectService';
+import { staleFromDiff } from '../../src-core/node/pipeline/staleness';
+import { readMap } from '../../src-core/node/export/source';
+import { swathProfile, transectLalo } from '../../src-core/common/derived/transect';
 import { makeDemo } from './helpers';
 
 let s: Services;
@@ -116,18 +119,22 @@ describe('services on a demo project', () => {
     expect(Math.abs(slope - ps.velocity)).toBeLessThan(1e-5);
   });
 
-  test('transect samples the layer at the nearest pixels along the line', async () => {
+  test("transect: MintPy's transect_lalo of the layer (src-core), and the swath with a width", async () => {
     const g = (await s.api.getLayer('velocity.h5', 'velocity')).grid;
     const lat = g.yFirst + 10.5 * g.yStep;
-    const t = await s.api.transect(
-      { file: 'velocity.h5', dataset: 'velocity' },
-      [lat, g.xFirst + 0.5 * g.xStep],
-      [lat, g.xFirst + 59.5 * g.xStep],
-    );
-    expect(t.values.length).toBe(60);
-    const v = await s.api.getLayer('velocity.h5', 'velocity');
-    for (const c of [0, 17, 59]) expect(t.values[c]).toBe(v.values[10 * 60 + c]);
-    expect(t.distanceKm[59]).toBeGreaterThan(t.distanceKm[0]);
+    const start: [number, number] = [lat, g.xFirst + 0.5 * g.xStep];
+    const end: [number, number] = [lat, g.xFirst + 59.5 * g.xStep];
+    const t = await s.api.transect({ file: 'velocity.h5', dataset: 'velocity' }, start, end, { widthKm: 1 });
+    const m = await readMap(join(s.projects.current!.workDir, 'velocity.h5'), 'velocity');
+    const core = transectLalo({ data: m.data, length: m.length, width: m.width }, m.grid!, start, end);
+    // int(hypot(59, 0)) = 59 samples, NaN/0 ones dropped as MintPy does
+    expect(t.numSamples).toBe(59);
+    expect(Array.from(t.values)).toEqual(Array.from(core.value));
+    expect(Array.from(t.distance)).toEqual(Array.from(core.distance));
+    expect(t.distanceUnit).toBe('m');
+    const sw = swathProfile({ data: m.data, length: m.length, width: m.width }, m.grid!, start, end, 1);
+    expect(Array.from(t.swath!.mean)).toEqual(sw.bins.map((b) => b.mean));
+    expect(Array.from(t.swath!.count)).toEqual(sw.bins.map((b) => b.count));
   });
 
   test('excluding a pair: undoable, stale from modify_network, re-run changes the velocity and keeps fewer pairs', async () => {
@@ -191,6 +198,9 @@ describe('services on a demo project', () => {
 
   test('cancel stops a run and records it as cancelled', async () => {
     await s.api.setOverrides({ 'mintpy.networkInversion.weightFunc': 'no' });
+    await expect(s.api.runPipeline('no_such_step')).rejects.toThrow(
+      /unknown step "no_such_step": the steps are load_data/,
+    );
     await s.api.runPipeline('load_data');
     expect(await s.api.cancelRun()).toBe(true);
     const done = await s.jobs.wait();
@@ -209,8 +219,8 @@ describe('services on a demo project', () => {
     expect(kd.path).toMatch(new RegExp(`timeseries_timeseries_${dates[5]}\\.kmz$`));
     expect(Object.keys(unzipSync(new Uint8Array(readFileSync(kd.path)))).some((n) => n.endsWith('.png'))).toBe(true);
     await expect(
-      s.api.exportKmz(undefined, { file: 'inputs/ifgramStack.h5', dataset: 'unwrapPhase', date: 'x' }),
-    ).rejects.toThrow(/GeoTIFF/);
+      s.api.exportKmz(undefined, { file: 'inputs/ifgramStack.h5', dataset: 'unwrapPhase', date: '20000101_20000113' }),
+    ).rejects.toThrow(/no pair 20000101_20000113/);
     const t = await s.api.exportGeoTiff({ file: 'velocity.h5', dataset: 'velocity' });
     const tif = await fromArrayBuffer(new Uint8Array(readFileSync(t.path)).buffer);
     const img = await tif.getImage();
@@ -231,7 +241,10 @@ describe('services on a demo project', () => {
     );
     const c = await s.api.exportCsv({ kind: 'pixel', row: 20, col: 30 });
     const lines = readFileSync(c.path, 'utf8').trim().split('\n');
-    expect(lines.length).toBe(2 + 12);
+    // the CLI's points CSV: header, the reference pixel's 12 dates, then the pixel's
+    expect(lines.length).toBe(1 + 2 * 12);
+    expect(lines[1]).toMatch(/^ref,/);
+    expect(lines[13]).toMatch(/^P1,[\d.-]+,[\d.-]+,20,30,/);
     const fi = await s.api.fileInfo('velocity.h5');
     expect(fi.datasets.map((d) => d.name)).toContain('velocity');
   });
@@ -267,15 +280,19 @@ describe('shutdown during a run', () => {
 });
 
 describe('stale steps', () => {
-  test('the earliest step reading a changed key', () => {
-    expect(staleFromDiff({ 'mintpy.velocity.startDate': '20180101' }, {})).toBe('velocity');
+  test("the app's edits as template overrides make the steps reading them stale", () => {
     expect(
       staleFromDiff(
         overridesOf({ excludedPairs: [2], referencePoint: { lat: 0, lon: 0, row: 1, col: 1 }, overrides: {} }),
         {},
       ),
     ).toBe('modify_network');
-    expect(staleFromDiff({ a: '1' }, { a: '1' })).toBeNull();
+    expect(
+      staleFromDiff(
+        overridesOf({ excludedPairs: [], referencePoint: { lat: 0, lon: 0, row: 1, col: 1 }, overrides: {} }),
+        {},
+      ),
+    ).toBe('reference_point');
   });
 });
 

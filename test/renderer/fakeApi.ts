@@ -35,6 +35,7 @@ export function edits(excluded: number[] = [], over: Partial<EditState> = {}): E
     canUndo: excluded.length > 0,
     canRedo: false,
     staleFrom: excluded.length ? 'modify_network' : null,
+    staleOutputs: excluded.length ? ['velocity.h5', 'timeseries.h5'] : [],
     ...over,
   };
 }
@@ -85,6 +86,7 @@ export const LAYERS: LayerInfo[] = [
     label: 'Velocity',
     kind: 'map',
     units: 'm/year',
+    fileType: 'velocity',
   },
   {
     id: 'timeseries.h5:timeseries',
@@ -93,6 +95,7 @@ export const LAYERS: LayerInfo[] = [
     label: 'Displacement (time series)',
     kind: 'timeseries',
     units: 'm',
+    fileType: 'timeseries',
     dates: DATES,
   },
   {
@@ -102,8 +105,17 @@ export const LAYERS: LayerInfo[] = [
     label: 'DEM height',
     kind: 'geometry',
     units: 'm',
+    fileType: 'geometry',
   },
-  { id: 'maskTempCoh.h5:mask', file: 'maskTempCoh.h5', dataset: 'mask', label: 'Mask', kind: 'mask', units: '1' },
+  {
+    id: 'maskTempCoh.h5:mask',
+    file: 'maskTempCoh.h5',
+    dataset: 'mask',
+    label: 'Mask',
+    kind: 'mask',
+    units: '1',
+    fileType: 'mask',
+  },
   {
     id: 'inputs/ifgramStack.h5:coherence',
     file: 'inputs/ifgramStack.h5',
@@ -111,6 +123,7 @@ export const LAYERS: LayerInfo[] = [
     label: 'Pair: coherence',
     kind: 'pair',
     units: '1',
+    fileType: 'ifgramStack',
     dates: PAIRS.map(([a, b]) => `${a}_${b}`),
   },
 ];
@@ -128,12 +141,13 @@ export function layerValues(file: string, dataset: string, date?: string): Float
 
 function layer(file: string, dataset: string, date?: string): LayerData {
   const values = layerValues(file, dataset, date);
-  const units = LAYERS.find((l) => l.file === file && l.dataset === dataset)?.units ?? '1';
+  const info = LAYERS.find((l) => l.file === file && l.dataset === dataset);
   return {
     ref: { file, dataset, ...(date ? { date } : {}) },
     grid: GRID,
     values,
-    units,
+    units: info?.units ?? '1',
+    fileType: info?.fileType ?? '',
     stats: { min: -0.009, max: 0.009, mean: 0, p2: -0.008, p98: 0.0123, validCount: values.length - 1 },
     stale: false,
   };
@@ -147,6 +161,15 @@ function makeFakeApi() {
   const history: number[][] = [];
   return {
     capabilities: vi.fn(async () => ({ transport: 'http' as const, nativeDialogs: false, platform: 'linux' })),
+    steps: vi.fn(async () =>
+      ['load_data', 'modify_network', 'invert_network', 'velocity'].map((name) => ({
+        name,
+        description: name,
+        keys: [],
+        writes: [],
+        layers: [],
+      })),
+    ),
     openProject: vi.fn(async (folder: string) => projectInfo({ folder })),
     recentProjects: vi.fn(async () => [{ folder: '/data/demo', name: 'demo', openedAt: '2026-01-01' }]),
     projectInfo: vi.fn(async (): Promise<ProjectInfo | null> => projectInfo({ edits: edits(excluded) })),
@@ -156,6 +179,8 @@ function makeFakeApi() {
     listLayers: vi.fn(async () => LAYERS),
     getLayer: vi.fn(async (file: string, dataset: string, date?: string) => layer(file, dataset, date)),
     pixelSeries: vi.fn(async (row: number, col: number): Promise<PixelSeries> => ({
+      file: 'timeseries.h5',
+      unit: 'm',
       row,
       col,
       lat: GRID.yFirst + (row + 0.5) * GRID.yStep,
@@ -172,10 +197,17 @@ function makeFakeApi() {
     transect: vi.fn(async (ref, _a: [number, number], _b: [number, number]) => ({
       ref,
       units: 'm/year',
+      fileType: 'velocity',
+      distance: Float32Array.from([0, 1000]),
+      distanceUnit: 'm' as const,
       distanceKm: Float32Array.from([0, 1]),
-      lat: Float32Array.from([36, 35.99]),
-      lon: Float32Array.from([-120, -119.99]),
+      lat: Float64Array.from([36, 35.99]),
+      lon: Float64Array.from([-120, -119.99]),
+      row: Float32Array.from([0, 1]),
+      col: Float32Array.from([0, 1]),
       values: Float32Array.from([0.01, 0.02]),
+      numSamples: 2,
+      swath: null,
     })),
     setExcludedPairs: vi.fn(async (indices: number[]) => {
       history.push(excluded);
@@ -211,9 +243,21 @@ function makeFakeApi() {
     })),
     cancelRun: vi.fn(async () => true),
     runs: vi.fn(async () => []),
-    exportKmz: vi.fn(async () => ({ path: '/data/demo/mintpy/velocity.kmz', bytes: 2048 })),
-    exportGeoTiff: vi.fn(async () => ({ path: '/data/demo/mintpy/velocity.tif', bytes: 4096 })),
-    exportCsv: vi.fn(async () => ({ path: '/data/demo/mintpy/velocity.csv', bytes: 1024 })),
+    exportKmz: vi.fn(async () => ({
+      path: '/data/demo/mintpy/velocity.kmz',
+      bytes: 2048,
+      paths: ['/data/demo/mintpy/velocity.kmz'],
+    })),
+    exportGeoTiff: vi.fn(async () => ({
+      path: '/data/demo/mintpy/velocity.tif',
+      bytes: 4096,
+      paths: ['/data/demo/mintpy/velocity.tif'],
+    })),
+    exportCsv: vi.fn(async () => ({
+      path: '/data/demo/mintpy/velocity.csv',
+      bytes: 1024,
+      paths: ['/data/demo/mintpy/velocity.csv'],
+    })),
     fileInfo: vi.fn(async (path: string) => ({ path, attrs: {}, datasets: [] })),
     previewVelocity: vi.fn(async (view: { row0: number; row1: number; col0: number; col1: number }) => ({
       ok: true as const,

@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { colorizeRgba, hillshadeRgba } from '../../src-renderer/workers/rasterOps';
 import { displayUnits } from '../../src-renderer/units';
-import { isOutputStale } from '../../src-shared/steps';
 import { getColormap } from '../../src-core/common/colormap/index';
 
 /** GDAL-style hillshade of a plane, computed independently from its normal and the sun vector (east, north, up). */
@@ -59,16 +58,14 @@ describe('colorize', () => {
   });
 });
 
-describe('units and stale layers', () => {
-  test('velocity in cm/yr, displacement in cm, others unchanged', () => {
-    expect(displayUnits('m/year')).toEqual({ label: 'cm/yr', scale: 100 });
-    expect(displayUnits('m')).toEqual({ label: 'cm', scale: 100 });
-    expect(displayUnits('radian')).toEqual({ label: 'radian', scale: 1 });
-  });
-  test('a reference-point edit makes velocity stale but not the stack', () => {
-    expect(isOutputStale('velocity.h5', 'reference_point')).toBe(true);
-    expect(isOutputStale('inputs/ifgramStack.h5', 'reference_point')).toBe(false);
-    expect(isOutputStale('avgSpatialCoh.h5', 'modify_network')).toBe(true);
-    expect(isOutputStale('velocity.h5', null)).toBe(false);
+describe('units', () => {
+  test("MintPy's rule: velocity in cm/yr, displacement in cm; a DEM in m, angles in degrees", () => {
+    expect(displayUnits('m/year', 'velocity')).toEqual({ label: 'cm/yr', scale: 100 });
+    expect(displayUnits('m', 'timeseries')).toEqual({ label: 'cm', scale: 100 });
+    expect(displayUnits('m', 'geometry')).toEqual({ label: 'm', scale: 1 });
+    expect(displayUnits('m', 'dem')).toEqual({ label: 'm', scale: 1 });
+    expect(displayUnits('degree', 'geometry')).toEqual({ label: 'degree', scale: 1 });
+    expect(displayUnits('radian', 'ifgramStack')).toEqual({ label: 'radian', scale: 1 });
+    expect(displayUnits('1', 'temporalCoherence')).toEqual({ label: '', scale: 1 });
   });
 });

@@ -58,6 +58,7 @@ describe('layers', () => {
     const d = {
       ref: { file: 'velocity.h5', dataset: 'velocity' },
       units: 'm/year',
+      fileType: 'velocity',
       stats: { min: -1, max: 1, mean: 0, p2: -0.008, p98: 0.0123, validCount: 3 },
     } as Parameters<typeof defaultDisplay>[0];
     expect(defaultDisplay(d)).toEqual({ cmap: 'RdBu_r', vmin: -1.3, vmax: 1.3 });

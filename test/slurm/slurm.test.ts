@@ -24,7 +24,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeDemo } from '../../src-core/node/demo';
 import { runPipeline } from '../../src-core/node/pipeline/runner';
 import { CancelledError, type Progress } from '../../src-core/common/pipeline/types';
-import { HAVE_FIXTURES, REPO_ROOT, fx } from '../helpers/fixtures';
+import { HAVE_FIXTURES, IN_CI, REPO_ROOT, fx } from '../helpers/fixtures';
 import {
   SLURM_DIR,
   checkpointTiles,
@@ -105,7 +105,7 @@ describeSlurm('tiled steps as Slurm job arrays', () => {
     expect(checkpointTiles(work, 'invert_network')).toBe(0);
   }, 600_000);
 
-  (HAVE_FIXTURES ? it : it.skip)(
+  (HAVE_FIXTURES || IN_CI ? it : it.skip)(
     'cv-tiny fixture: mintpy.compute.cluster = slurm in the template gives the local outputs bit for bit',
     async () => {
       const dir = join(tmp('cv-same-'), 'cv');

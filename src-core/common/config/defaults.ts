@@ -1,7 +1,9 @@
 /**
- * Defaults of MintPy 1.5.1's smallbaselineApp for every `auto` key (smallbaselineApp_auto.cfg).
- * Keys we implement are listed in IMPLEMENTED_PREFIXES; any other key in a user's template is kept and reported.
+ * Defaults of MintPy 1.5.1's smallbaselineApp for every `auto` key (smallbaselineApp_auto.cfg), and what
+ * each key accepts (MINTPY_VALUES). Any other key in a user's template is kept and reported, with the
+ * nearest known key when it looks like a typo (config/check.ts).
  */
+import { WEIGHT_FUNCS, parseWeightFunc } from '../inversion/weights';
 export const MINTPY_DEFAULTS: Readonly<Record<string, string>> = {
   'mintpy.compute.maxMemory': '4',
   'mintpy.compute.cluster': 'none',
@@ -128,3 +130,100 @@ export const LOAD_FILE_KEYS = [
 
 /** Non-file mintpy.load.* keys of newer MintPy loaders (NISAR: frequency = auto | A | B; auto = A). */
 export const LOAD_OPTION_KEYS = ['mintpy.load.frequency'] as const;
+
+/** The spellings Template.bool takes for yes and for no. */
+export const YES_VALUES = ['yes', 'true', 'y', '1', 'on'] as const;
+export const NO_VALUES = ['no', 'false', 'n', '0', 'off', 'none'] as const;
+
+/**
+ * What a key accepts (MintPy 1.5.1's smallbaselineApp.cfg, narrowed to what InSAR Studio implements).
+ * `auto` is always accepted. A value outside these is bad input: the run stops before any work with one line
+ * naming the template, the key and the accepted values (config/check.ts).
+ */
+export type ValueSpec =
+  | { kind: 'yes/no' }
+  | {
+      kind: 'choice';
+      values: readonly string[];
+      /** MintPy's looser spellings → one of `values`, or null (e.g. weightFunc 'sbas' → 'no') */
+      normalize?: (v: string) => string | null;
+      /** compare case-insensitively */
+      anyCase?: boolean;
+    }
+  | { kind: 'number'; min?: number; max?: number; integer?: boolean; orNo?: boolean }
+  | { kind: 'date'; orNo?: boolean }
+  /** two numbers `a,b` (a pixel y,x or a lat,lon) */
+  | { kind: 'pair'; integer?: boolean; orNo?: boolean };
+
+const yesNo: ValueSpec = { kind: 'yes/no' };
+const fraction: ValueSpec = { kind: 'number', min: 0, max: 1 };
+const dateOrNo: ValueSpec = { kind: 'date', orNo: true };
+const choice = (values: readonly string[], more: Partial<Extract<ValueSpec, { kind: 'choice' }>> = {}): ValueSpec => ({
+  kind: 'choice',
+  values,
+  ...more,
+});
+const orNone = (v: string) => (/^(no|none|false)$/i.test(v) ? 'no' : null);
+
+export const MINTPY_VALUES: Readonly<Record<string, ValueSpec>> = {
+  'mintpy.compute.maxMemory': { kind: 'number', min: 0 },
+  'mintpy.load.processor': choice(['isce', 'aria', 'hyp3', 'gmtsar', 'snap', 'gamma', 'roipac', 'nisar'], {
+    anyCase: true,
+  }),
+  'mintpy.load.autoPath': yesNo,
+  'mintpy.load.updateMode': yesNo,
+  'mintpy.load.compression': choice(['gzip', 'lzf', 'no'], { normalize: orNone }),
+  'mintpy.multilook.method': choice(['nearest', 'mean', 'median'], { anyCase: true }),
+  'mintpy.multilook.ystep': { kind: 'number', min: 1, integer: true },
+  'mintpy.multilook.xstep': { kind: 'number', min: 1, integer: true },
+  'mintpy.network.tempBaseMax': { kind: 'number', min: 0, orNo: true },
+  'mintpy.network.perpBaseMax': { kind: 'number', min: 0, orNo: true },
+  'mintpy.network.connNumMax': { kind: 'number', min: 1, integer: true, orNo: true },
+  'mintpy.network.startDate': dateOrNo,
+  'mintpy.network.endDate': dateOrNo,
+  'mintpy.network.coherenceBased': yesNo,
+  'mintpy.network.minCoherence': fraction,
+  'mintpy.network.areaRatioBased': yesNo,
+  'mintpy.network.minAreaRatio': fraction,
+  'mintpy.network.keepMinSpanTree': yesNo,
+  'mintpy.reference.yx': { kind: 'pair', integer: true, orNo: true },
+  'mintpy.reference.lalo': { kind: 'pair', orNo: true },
+  'mintpy.reference.minCoherence': fraction,
+  'mintpy.unwrapError.method': choice(['bridging', 'phase_closure', 'bridging+phase_closure', 'no'], {
+    normalize: orNone,
+  }),
+  'mintpy.networkInversion.weightFunc': choice(WEIGHT_FUNCS, {
+    normalize: (v) => {
+      try {
+        return parseWeightFunc(v);
+      } catch {
+        return null;
+      }
+    },
+  }),
+  'mintpy.networkInversion.minNormVelocity': yesNo,
+  'mintpy.networkInversion.maskDataset': choice(['coherence', 'connectComponent', 'offsetSNR', 'no'], {
+    normalize: orNone,
+  }),
+  'mintpy.networkInversion.maskThreshold': { kind: 'number', min: 0 },
+  'mintpy.networkInversion.minRedundancy': { kind: 'number', min: 0 },
+  'mintpy.networkInversion.minTempCoh': fraction,
+  'mintpy.networkInversion.minNumPixel': { kind: 'number', min: 0, integer: true },
+  'mintpy.networkInversion.shadowMask': yesNo,
+  'mintpy.solidEarthTides': yesNo,
+  'mintpy.troposphericDelay.method': choice(['pyaps', 'height_correlation', 'gacos', 'no'], { normalize: orNone }),
+  'mintpy.deramp': choice(['no', 'linear', 'quadratic'], { normalize: orNone }),
+  'mintpy.topographicResidual': yesNo,
+  'mintpy.topographicResidual.polyOrder': { kind: 'number', min: 1, integer: true },
+  'mintpy.topographicResidual.phaseVelocity': yesNo,
+  'mintpy.topographicResidual.pixelwiseGeometry': yesNo,
+  'mintpy.residualRMS.deramp': choice(['quadratic', 'linear', 'no'], { normalize: orNone }),
+  'mintpy.residualRMS.cutoff': { kind: 'number', min: 0 },
+  'mintpy.timeFunc.startDate': dateOrNo,
+  'mintpy.timeFunc.endDate': dateOrNo,
+  'mintpy.timeFunc.polynomial': { kind: 'number', min: 0, integer: true },
+  'mintpy.timeFunc.uncertaintyQuantification': choice(['residue', 'covariance', 'bootstrap']),
+  'mintpy.timeFunc.bootstrapCount': { kind: 'number', min: 1, integer: true },
+  'mintpy.save.kmz': yesNo,
+  'mintpy.plot': yesNo,
+};

@@ -96,12 +96,16 @@ function dateTicks(ymin: number, ymax: number): { v: number; label: string }[] {
 }
 
 function colorbarSvg(cm: Colormap, vmin: number, vmax: number, x: number, y: number, h: number, label: string): string {
-  const id = `cb${Math.random().toString(36).slice(2, 8)}`;
-  let s = `<defs><linearGradient id="${id}" x1="0" y1="1" x2="0" y2="0">`;
+  let stops = '';
   for (let k = 0; k <= 16; k++) {
     const i = Math.min(cm.n - 1, Math.floor((k / 16) * cm.n));
-    s += `<stop offset="${fmt(k / 16)}" stop-color="${rgbHex(cm, i)}"/>`;
+    stops += `<stop offset="${fmt(k / 16)}" stop-color="${rgbHex(cm, i)}"/>`;
   }
+  // an id from the gradient itself: the same figure gives the same bytes, two different bars never share one
+  let hash = 0x811c9dc5;
+  for (let k = 0; k < stops.length; k++) hash = Math.imul(hash ^ stops.charCodeAt(k), 0x01000193) >>> 0;
+  const id = `cb${hash.toString(36)}`;
+  let s = `<defs><linearGradient id="${id}" x1="0" y1="1" x2="0" y2="0">${stops}`;
   s += `</linearGradient></defs>\n<rect x="${x}" y="${y}" width="14" height="${h}" fill="url(#${id})" stroke="black"/>\n`;
   const t = niceTicks(vmin, vmax, 6);
   for (const v of t.values) {
@@ -275,15 +279,20 @@ export interface TimeSeriesFigure {
   title?: string;
   /** optional straight-line fit: value = intercept + velocity·(year − year of the first date) */
   fit?: { velocity: number; intercept: number };
+  /** optional fitted model at each date (a line), drawn with a dashed ± `band` around it */
+  model?: ArrayLike<number>;
+  band?: number;
   width?: number;
   height?: number;
 }
 
-/** A pixel's time series (points), optional linear fit. */
+/** A pixel's time series (points), optional linear fit or fitted model with its ± band. */
 export function timeSeriesSvg(f: TimeSeriesFigure): string {
   const t = f.dates.map(dateToYear);
   const v = Array.from(f.values);
-  const finite = v.filter(Number.isFinite);
+  const model = f.model && f.model.length === v.length ? Array.from(f.model) : null;
+  const band = model && Number.isFinite(f.band) ? (f.band as number) : 0;
+  const finite = [...v, ...(model ? model.flatMap((m) => [m - band, m + band]) : [])].filter(Number.isFinite);
   const lo = finite.length ? Math.min(...finite) : 0;
   const hi = finite.length ? Math.max(...finite) : 1;
   const py = (hi - lo) * 0.08 || 1;
@@ -308,6 +317,17 @@ export function timeSeriesSvg(f: TimeSeriesFigure): string {
     const ya = f.fit.intercept + f.fit.velocity * (t[0] - t0);
     const yb = f.fit.intercept + f.fit.velocity * (t[t.length - 1] - t0);
     s += `<line x1="${fmt(sx(a, t[0]))}" y1="${fmt(sy(a, ya))}" x2="${fmt(sx(a, t[t.length - 1]))}" y2="${fmt(sy(a, yb))}" stroke="#d62728" stroke-width="1.5"/>\n`;
+  }
+  if (model) {
+    const line = (off: number) =>
+      model
+        .map((m, i) => (Number.isFinite(m) ? `${fmt(sx(a, t[i]))},${fmt(sy(a, m + off))}` : ''))
+        .filter(Boolean)
+        .join(' ');
+    s += `<polyline points="${line(0)}" fill="none" stroke="#d62728" stroke-width="1.5"/>\n`;
+    if (band > 0)
+      for (const off of [-band, band])
+        s += `<polyline points="${line(off)}" fill="none" stroke="#d62728" stroke-width="1" stroke-dasharray="4 3"/>\n`;
   }
   v.forEach((y, i) => {
     if (!Number.isFinite(y)) return;

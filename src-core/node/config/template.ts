@@ -1,23 +1,39 @@
 /**
  * MintPy `.cfg` templates: `key = value  # comment`, lines starting with % # ! ignored, first `=` splits,
  * `~` and `$VAR` expanded (readfile.read_template). `auto` resolves to MintPy 1.5.1's default.
- * Unknown keys are kept (they round-trip into file attributes) and reported by `unknownKeys()`.
+ * Unknown keys are kept (they round-trip into file attributes); `check()` reports them with the nearest
+ * known key, and values outside what a key accepts (common/config/check.ts).
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { MINTPY_DEFAULTS, LOAD_FILE_KEYS, LOAD_OPTION_KEYS } from '../../common/config/defaults';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { MINTPY_DEFAULTS, LOAD_FILE_KEYS, LOAD_OPTION_KEYS, NO_VALUES, YES_VALUES } from '../../common/config/defaults';
+import { checkTemplateKeys } from '../../common/config/check';
 import { parseDate } from '../../common/time/dates';
 
+/** A problem with a template file or one of its keys: bad input, one line naming the file (and the key). */
 export class TemplateError extends Error {
   constructor(
     readonly file: string,
-    readonly key: string,
+    readonly key: string | null,
     message: string,
   ) {
-    super(`${file}: ${key}: ${message}`);
+    super(key ? `${file}: ${key}: ${message}` : `${file}: ${message}`);
     this.name = 'TemplateError';
   }
+}
+
+/** `.cfg` files in a folder and in its `mintpy/` subfolder (where a project keeps its template). */
+function templatesIn(dir: string): string[] {
+  const out: string[] = [];
+  for (const d of [dir, join(dir, 'mintpy')]) {
+    try {
+      for (const f of readdirSync(d)) if (f.endsWith('.cfg') && f !== 'smallbaselineApp.cfg') out.push(join(d, f));
+    } catch {
+      /* not a folder */
+    }
+  }
+  return out;
 }
 
 export function parseTemplateText(text: string): Record<string, string> {
@@ -50,8 +66,31 @@ export class Template {
   }
 
   static read(path: string): Template {
-    if (!existsSync(path)) throw new TemplateError(path, '-', 'template file not found');
-    return new Template(resolve(path), parseTemplateText(readFileSync(path, 'utf8')));
+    if (!existsSync(path)) throw new TemplateError(path, null, 'template file not found');
+    if (statSync(path).isDirectory()) {
+      const found = templatesIn(path);
+      const hint = found.length
+        ? `; did you mean ${found.map((f) => relative(process.cwd(), f) || basename(f)).join(' or ')}?`
+        : '; give the template file (.cfg)';
+      throw new TemplateError(path, null, `is a folder, not a template${hint}`);
+    }
+    const text = readFileSync(path, 'utf8');
+    const values = parseTemplateText(text);
+    if (text.includes('\0') || (Object.keys(values).length === 0 && text.trim() !== ''))
+      throw new TemplateError(path, null, 'not a MintPy template (no "key = value" lines)');
+    return new Template(resolve(path), values);
+  }
+
+  /**
+   * Check keys and values before a run (`runKeys`: the keys the selected steps read, as `key` or `prefix.*`):
+   * throws a TemplateError for the first problem with one of them; returns the warnings about the others.
+   * `moreKeys`: keys of our own that are known too (see checkTemplateKeys).
+   */
+  check(runKeys: readonly string[], moreKeys: readonly string[] = []): string[] {
+    const problems = checkTemplateKeys(this.values, runKeys, moreKeys);
+    const err = problems.find((p) => p.level === 'error');
+    if (err) throw new TemplateError(this.path, null, err.message);
+    return problems.map((p) => `warning: ${this.path}: ${p.message}`);
   }
 
   /** A copy with some keys overridden (the app's edits, CLI options). */
@@ -78,8 +117,8 @@ export class Template {
   /** 'yes'/'no'/'true'/'false' → boolean. */
   bool(key: string): boolean {
     const v = this.get(key).toLowerCase();
-    if (['yes', 'true', 'y', '1', 'on'].includes(v)) return true;
-    if (['no', 'false', 'n', '0', 'off', 'none'].includes(v)) return false;
+    if ((YES_VALUES as readonly string[]).includes(v)) return true;
+    if ((NO_VALUES as readonly string[]).includes(v)) return false;
     throw new TemplateError(this.path, key, `"${this.get(key)}" is not yes/no`);
   }
 

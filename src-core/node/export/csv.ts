@@ -10,7 +10,7 @@ import { H5Reader } from '../formats/h5';
 import { gridOf, latLonToRowCol, rowColToLatLon, type GeoGrid } from '../formats/mintpyFiles';
 import { InputError } from '../../common/pipeline/types';
 import { writeFileAtomic } from './atomic';
-import { defaultDataset, defaultMaskFile, readDates, readMask } from './source';
+import { defaultDataset, defaultMaskFile, readDates, readMap, readMask } from './source';
 
 /** float32 → shortest text that reads back to the same float32; '' for NaN. */
 export function f32(v: number): string {
@@ -219,5 +219,46 @@ export async function writeVelocityCsv(
   const fbase = basename(opts.file, extname(opts.file));
   const out = resolve(opts.out ?? join(dirname(opts.file), `${fbase}_table.csv`));
   writeFileAtomic(out, toCsv(header, rows));
+  return { path: out, rows: rows.length };
+}
+
+/**
+ * `insar-studio export csv <file> --table [--dataset D]`: the velocity table for a velocity file's velocity,
+ * else `lat,lon,row,col,<dataset>[unit]` of one map (readMap's dataset names: a date of a time series,
+ * `ds-date12` for a pair), masked by MintPy's default mask for the file (maskTempCoh.h5 beside velocity and
+ * time-series files) unless `mask` says otherwise, optionally only inside a polygon. NaN pixels are left out.
+ */
+export async function writeTableCsv(
+  opts: VelocityTableOptions & { dataset?: string; out?: string },
+): Promise<{ path: string; rows: number }> {
+  const isVelocity = async () => {
+    const h = await H5Reader.open(opts.file);
+    try {
+      return h.has('velocity') && (h.attrs.FILE_TYPE ?? 'velocity') === 'velocity';
+    } finally {
+      h.close();
+    }
+  };
+  if ((opts.dataset === undefined || opts.dataset === 'velocity') && (await isVelocity()))
+    return writeVelocityCsv(opts);
+  const m = await readMap(opts.file, opts.dataset);
+  const g = m.grid;
+  if (!g) throw new InputError(`${opts.file}: not geocoded (no X_FIRST/Y_FIRST)`);
+  const maskFile = opts.mask === false ? null : (opts.mask ?? defaultMaskFile(opts.file, m.fileType));
+  const mask = maskFile ? await readMask(maskFile, g.length, g.width) : null;
+  const rows: string[][] = [];
+  for (let r = 0; r < g.length; r++)
+    for (let c = 0; c < g.width; c++) {
+      const i = r * g.width + c;
+      if ((mask && !mask[i]) || !Number.isFinite(m.data[i])) continue;
+      const [lat, lon] = rowColToLatLon(g, r, c);
+      if (opts.polygon && !pointInPolygon(lat, lon, opts.polygon)) continue;
+      rows.push([String(+lat.toFixed(9)), String(+lon.toFixed(9)), String(r), String(c), f32(m.data[i])]);
+    }
+  const fbase = basename(opts.file, extname(opts.file));
+  const out = resolve(
+    opts.out ?? join(dirname(opts.file), `${opts.dataset ? `${fbase}_${opts.dataset}` : fbase}_table.csv`),
+  );
+  writeFileAtomic(out, toCsv(['lat', 'lon', 'row', 'col', `${m.dataset}[${m.unit}]`], rows));
   return { path: out, rows: rows.length };
 }

@@ -9,11 +9,12 @@ import { H5Reader } from '../formats/h5';
 import { IfgramStack, gridOf, latLonToRowCol } from '../formats/mintpyFiles';
 import { perpBaselineTimeseries } from '../../common/network/networkGraph';
 import { readKeptPairs } from '../network/selectionStore';
-import { readCoherenceSpatialAvg } from '../network/coherenceSpatialAvgTxt';
+import { pairCoherenceFromTxt } from '../network/pairCoherence';
 import { InputError } from '../../common/pipeline/types';
 import { writeFileAtomic } from '../util/atomicFile';
 import { coherenceMatrixSvg, mapSvg, networkSvg, timeSeriesSvg } from '../../common/export/figures';
 import { defaultMaskFile, displayUnit, maskAndScale, nanMinMax, readMap, readMask } from './source';
+import { readPixelSeries, type PixelSeriesData } from '../derived/pixelSeries';
 
 /** Write an SVG figure to `path`: `.png` is rasterised (scale × the SVG's size, white background), else SVG text. */
 export function writeFigure(path: string, svg: string, scale = 2): void {
@@ -45,12 +46,8 @@ async function networkData(workDir: string): Promise<NetworkData> {
     const { dates, bperp } = perpBaselineTimeseries(stack.date12, stack.bperp);
     const idx = new Map(dates.map((d, i) => [d, i]));
     const pairs = stack.pairs.map(([a, b]) => [idx.get(a) as number, idx.get(b) as number] as [number, number]);
-    const txt = join(workDir, 'coherenceSpatialAvg.txt');
-    let coherence: number[] | undefined;
-    if (existsSync(txt)) {
-      const rows = new Map(readCoherenceSpatialAvg(txt).rows.map((r) => [r.date12, r.mean]));
-      coherence = stack.date12.map((d) => rows.get(d) ?? NaN);
-    }
+    // MintPy's plot_network colours pairs by coherenceSpatialAvg.txt (src-core pairCoherenceFromTxt)
+    const coherence = pairCoherenceFromTxt(workDir, stack.date12) ?? undefined;
     return { dates, pairs, bperp, coherence, kept };
   } finally {
     stack.close();
@@ -113,8 +110,6 @@ export async function mapFigure(
 /** One pixel's displacement time series (cm) with the linear fit from velocity.h5 when present. */
 export async function pixelSeriesFigure(tsFile: string, lat: number, lon: number): Promise<string> {
   const h5 = await H5Reader.open(tsFile);
-  let dates: string[];
-  let values: number[];
   let row: number, col: number;
   try {
     const g = gridOf(h5.attrs, tsFile);
@@ -122,31 +117,21 @@ export async function pixelSeriesFigure(tsFile: string, lat: number, lon: number
     [row, col] = latLonToRowCol(g, lat, lon);
     if (row < 0 || row >= g.length || col < 0 || col >= g.width)
       throw new InputError(`${tsFile}: (${lat}, ${lon}) is outside the grid`);
-    dates = h5.readStrings('date');
-    const block = h5.readRows('timeseries', row, row + 1);
-    values = dates.map((_, d) => block[d * g.width + col] * 100);
   } finally {
     h5.close();
   }
-  let fit: { velocity: number; intercept: number } | undefined;
-  const vel = join(tsFile, '..', 'velocity.h5');
-  if (existsSync(vel)) {
-    const v = await H5Reader.open(vel);
-    try {
-      const w = Number(v.attrs.WIDTH);
-      const at = (ds: string) => (v.has(ds) ? v.readRows(ds, row, row + 1)[col] * 100 : NaN);
-      const velocity = at('velocity');
-      const intercept = at('intercept');
-      if (Number.isFinite(velocity) && Number.isFinite(intercept) && w > 0) fit = { velocity, intercept };
-    } finally {
-      v.close();
-    }
-  }
+  return pixelSeriesSvg(await readPixelSeries(tsFile, row, col));
+}
+
+/** The figure of a pixel series (src-core readPixelSeries): values and the fitted model ± residual RMS, in cm. */
+export function pixelSeriesSvg(p: PixelSeriesData): string {
+  const du = displayUnit(p.unit, 'timeseries');
+  const scaled = (a: ArrayLike<number>) => Array.from(a, (x) => x * du.scale);
   return timeSeriesSvg({
-    dates,
-    values,
-    ylabel: 'LOS displacement [cm]',
-    title: `Pixel ${lat.toFixed(4)}, ${lon.toFixed(4)} (row ${row}, col ${col})`,
-    fit,
+    dates: p.dates,
+    values: scaled(p.values),
+    ylabel: `LOS displacement [${du.unit}]`,
+    title: `Pixel ${p.lat.toFixed(4)}, ${p.lon.toFixed(4)} (row ${p.row}, col ${p.col})`,
+    ...(p.model.length ? { model: scaled(p.model), band: p.residualStd * du.scale } : {}),
   });
 }

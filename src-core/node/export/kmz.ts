@@ -8,7 +8,8 @@
  * registered exactly on the LatLonBox (MintPy's matplotlib figure is shifted by half a cell: its axes span
  * [0, W] with pixel centres at integers); the colour bar is drawn with a built-in bitmap font.
  */
-import { strToU8, zipSync } from 'fflate';
+import { strToU8 } from 'fflate';
+import { zipFrom } from './zip';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { applyColormap, colorIndex, getColormap, resampleColormap, type Colormap } from '../../common/colormap';
@@ -275,10 +276,8 @@ export async function writeKmz(opts: KmzOptions): Promise<KmzResult> {
     [pngName]: img.toPng(),
     [cbarName]: cbar.toPng(),
   };
-  // PNGs are already deflated: store them
-  const zip = zipSync(
-    Object.fromEntries(Object.entries(files).map(([k, v]) => [k, [v, { level: k.endsWith('.png') ? 0 : 6 }]])),
-  );
+  // PNGs are already deflated: store them; entries stamped with the input's time (reproducible bytes)
+  const zip = zipFrom(m.file, files);
   writeFileAtomic(out, zip);
   return {
     path: out,
@@ -388,9 +387,7 @@ async function writePlacemarkKmz(
     'shaded_dot.png': dotIcon(),
     'star.png': starIcon(),
   };
-  const zip = zipSync(
-    Object.fromEntries(Object.entries(files).map(([k, d]) => [k, [d, { level: k.endsWith('.png') ? 0 : 6 }]])),
-  );
+  const zip = zipFrom(file, files);
   writeFileAtomic(out, zip);
   return { path: out, vlim, unit, png: { width: 0, height: 0, scale: 0 }, entries: Object.keys(files), points: n };
 }

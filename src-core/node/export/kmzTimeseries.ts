@@ -10,7 +10,8 @@
  * (|v − quadratic ramp| ≥ median + 3·MAD). Differences: the balloon chart is an inline SVG (no dygraph
  * JavaScript); icon colours come from the 8-bit LUT (MintPy rounds the float LUT, ±1 in a channel).
  */
-import { strToU8, zipSync } from 'fflate';
+import { strToU8 } from 'fflate';
+import { zipFrom } from './zip';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { getColormap, valueToRgba, type Colormap } from '../../common/colormap';
@@ -437,9 +438,7 @@ export async function writeKmzTimeseries(opts: KmzTimeseriesOptions): Promise<Km
       'star.png': starIcon(),
       ...files,
     };
-    const zip = zipSync(
-      Object.fromEntries(Object.entries(ordered).map(([k, v]) => [k, [v, { level: k.endsWith('.png') ? 0 : 4 }]])),
-    );
+    const zip = zipFrom(tsFile, ordered, 4);
     writeFileAtomic(out, zip);
     return { path: out, vlim, levels: stats, entries: Object.keys(ordered), seconds: (performance.now() - t0) / 1000 };
   } finally {

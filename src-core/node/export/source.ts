@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { H5Reader, type Attrs } from '../formats/h5';
 import { gridOf, type GeoGrid } from '../formats/mintpyFiles';
 import { InputError } from '../../common/pipeline/types';
+import { datasetUnit } from '../../common/export/units';
 
 export interface MapData {
   file: string;
@@ -45,7 +46,8 @@ export function readDates(h5: H5Reader): string[] | null {
 
 /**
  * Read one 2-D map. For a time series, `dataset` is a date 'YYYYMMDD' (default: the last date) or
- * 'REFDATE_DATE' (displacement of DATE relative to REFDATE, as save_kmz does).
+ * 'REFDATE_DATE' (displacement of DATE relative to REFDATE, as save_kmz does); for a stack of pairs
+ * (ifgramStack.h5) 'unwrapPhase-YYYYMMDD_YYYYMMDD', MintPy's name for one pair.
  */
 export async function readMap(file: string, dataset?: string): Promise<MapData> {
   const h5 = await H5Reader.open(file);
@@ -75,6 +77,18 @@ export async function readMap(file: string, dataset?: string): Promise<MapData> 
       }
       name = want;
       unit = attrs.UNIT ?? 'm';
+    } else if (dataset && !keys.includes(dataset) && /^\w+-\d{8}_\d{8}$/.test(dataset)) {
+      // one pair of a stack, named as MintPy's readfile names it: 'unwrapPhase-20180109_20180121'
+      const [ds, date12] = dataset.split('-');
+      if (!keys.includes(ds) || h5.shape(ds).length !== 3)
+        throw new InputError(`${file}: no 3-D dataset "${ds}" (has: ${keys.join(', ')})`);
+      const d = h5.has('date') ? h5.readStrings('date') : [];
+      let k = -1;
+      for (let i = 0; i + 1 < d.length; i += 2) if (`${d[i]}_${d[i + 1]}` === date12) k = i / 2;
+      if (k < 0) throw new InputError(`${file}: no pair ${date12}`);
+      data = Float32Array.from(h5.readBand(ds, k));
+      name = dataset;
+      unit = datasetUnit('ifgramStack', ds, undefined);
     } else {
       name = dataset ?? defaultDataset(fileType, keys);
       if (!keys.includes(name)) throw new InputError(`${file}: no dataset "${name}" (has: ${keys.join(', ')})`);
@@ -82,8 +96,7 @@ export async function readMap(file: string, dataset?: string): Promise<MapData> 
       if (shape.length !== 2)
         throw new InputError(`${file}: dataset "${name}" is ${shape.length}-D, expected a 2-D map`);
       data = Float32Array.from(h5.read(name));
-      unit =
-        h5.info(name).attrs.UNIT ?? attrs.UNIT ?? (fileType === 'velocity' && name === 'velocity' ? 'm/year' : '1');
+      unit = datasetUnit(fileType, name, h5.info(name).attrs.UNIT ?? attrs.UNIT);
     }
     if (data.length !== length * width)
       throw new InputError(`${file}: dataset "${name}" does not match LENGTH × WIDTH`);
@@ -91,6 +104,12 @@ export async function readMap(file: string, dataset?: string): Promise<MapData> 
   } finally {
     h5.close();
   }
+}
+
+/** The dataset name readMap takes for a layer: the date of a time series, `ds-date12` for one pair of a stack. */
+export function mapDatasetName(ref: { file: string; dataset: string; date?: string }): string {
+  if (!ref.date) return ref.dataset;
+  return ref.dataset === 'timeseries' ? ref.date : `${ref.dataset}-${ref.date}`;
 }
 
 /** MintPy's default mask for a file: maskTempCoh.h5 (geo_ prefix for geo_ files) beside velocity/timeseries files. */
@@ -124,16 +143,7 @@ export async function readMask(maskFile: string, length: number, width: number):
   }
 }
 
-/**
- * Display unit and scale as MintPy's check_disp_unit_and_wrap + scale_data2disp_unit: metres become
- * centimetres (m → cm, m/year → cm/year) for time-series and velocity files only; other files keep their unit.
- */
-export function displayUnit(unit: string, fileType = 'velocity'): { unit: string; scale: number } {
-  const m = /^m(\/.*)?$/.exec(unit.trim());
-  if (m && ['timeseries', 'giantTimeseries', 'velocity', 'HDFEOS'].includes(fileType))
-    return { unit: `cm${m[1] ?? ''}`, scale: 100 };
-  return { unit, scale: 1 };
-}
+export { datasetUnit, displayUnit } from '../../common/export/units';
 
 /** Apply mask (mask == 0 → NaN) and display scale, in place; returns the same array. */
 export function maskAndScale(data: Float32Array, mask: Uint8Array | null, scale: number): Float32Array {

@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { fromFile } from 'geotiff';
 import { InputError } from '../../common/pipeline/types';
 import { EnviRaster, findEnviHeader, type RasterArray, type RawLocation } from './envi';
@@ -212,6 +212,18 @@ function metadataOf(node: XmlNode): Record<string, Record<string, string>> {
   return out;
 }
 
+/** fast-xml-parser's validation error in one line: where, and what (unclosed tags mean a truncated file). */
+export function xmlProblem(xml: string, err: { line: number; col: number; msg: string }): string {
+  const open = /^Invalid '\[(.*)\]' found/.exec(err.msg);
+  if (open) {
+    const tags = [...open[1].matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+    return `ends inside <${tags[tags.length - 1]}> (unclosed: ${tags.join(' > ')}): the file is truncated`;
+  }
+  const lines = xml.trimEnd().split('\n').length;
+  const what = err.msg.split('\n')[0].replace(/[\s.]+$/, '');
+  return `line ${err.line}, column ${err.col}: not valid XML (${what})${err.line >= lines ? ': the file looks truncated' : ''}`;
+}
+
 /** A GDAL VRT file. */
 export class VrtDataset implements Raster {
   private constructor(
@@ -230,11 +242,15 @@ export class VrtDataset implements Raster {
   }
 
   static parse(xml: string, path: string, cache: RasterCache = new Map()): VrtDataset {
+    // the parser alone accepts a truncated file and its own errors quote the XML over several lines:
+    // validate first, and say where in one line
+    const valid = XMLValidator.validate(xml);
+    if (valid !== true) throw new InputError(`${path}: ${xmlProblem(xml, valid.err)}`);
     let doc: XmlNode;
     try {
       doc = parser.parse(xml) as XmlNode;
     } catch (e) {
-      throw new InputError(`${path}: not a valid VRT (XML error: ${(e as Error).message})`);
+      throw new InputError(`${path}: not a valid VRT (XML error: ${(e as Error).message.split('\n')[0]})`);
     }
     const ds = doc.VRTDataset as XmlNode | undefined;
     if (!ds || typeof ds !== 'object') throw new InputError(`${path}: not a VRT (no <VRTDataset>)`);

@@ -7,14 +7,14 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Template } from '../config/template';
-import { openAriaStack, type AriaInputs, type AriaStack, type Looks, type PixelBox } from '../formats/aria';
+import { globLast, openAriaStack, type AriaInputs, type AriaStack, type Looks, type PixelBox } from '../formats/aria';
 import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
 import { IfgramStack, type GeoGrid } from '../formats/mintpyFiles';
 import type { RasterArray, RawLocation } from '../formats/envi';
 import { convertSamples } from '../../common/formats/ariaConvert';
 import { createPool, type TilePool } from '../pipeline/pool';
 import type { Raster } from '../formats/vrt';
-import { CancelledError, InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { CancelledError, InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { pyFloat, pyTimeNow } from '../../common/util/pyfmt';
 import { templateAttrs } from './templateAttrs';
 import { loadNisar } from './loadNisar';
@@ -487,3 +487,28 @@ export async function loadData(ctx: StepContext): Promise<StepResult> {
     },
   };
 }
+
+export const loadDataStep = defineStep({
+  name: 'load_data',
+  description: 'ARIA stack (mintpy.load.*) → inputs/ifgramStack.h5 + inputs/geometryGeo.h5',
+  run: loadData,
+  // MintPy's staged form (the notebook's zip): inputs/ are there, the template's source paths are not
+  skip: (t, workDir) => {
+    if (!existsSync(join(workDir, 'inputs', 'ifgramStack.h5'))) return null;
+    const unw = t.path_('mintpy.load.unwFile');
+    if (!unw) return 'using the staged inputs/ifgramStack.h5 (no mintpy.load.unwFile)';
+    if (globLast(unw).length === 0) return `using the staged inputs/ifgramStack.h5 (${unw} not found)`;
+    return null;
+  },
+  keys: ['mintpy.load.*', 'mintpy.subset.*', 'mintpy.multilook.*'],
+  reads: ['ARIA stack VRTs (mintpy.load.*)'],
+  writes: ['inputs/ifgramStack.h5', 'inputs/geometryGeo.h5'],
+  layers: [
+    { file: 'inputs/geometryGeo.h5', dataset: 'height', label: 'DEM height', kind: 'geometry' },
+    { file: 'inputs/geometryGeo.h5', dataset: 'incidenceAngle', label: 'Incidence angle', kind: 'geometry' },
+    { file: 'inputs/geometryGeo.h5', dataset: 'azimuthAngle', label: 'Azimuth angle', kind: 'geometry' },
+    { file: 'inputs/ifgramStack.h5', dataset: 'unwrapPhase', label: 'Pair: unwrapped phase', kind: 'pair' },
+    { file: 'inputs/ifgramStack.h5', dataset: 'coherence', label: 'Pair: coherence', kind: 'pair' },
+    { file: 'inputs/ifgramStack.h5', dataset: 'connectComponent', label: 'Pair: connected components', kind: 'pair' },
+  ],
+});

@@ -106,6 +106,31 @@ export function computeStackMaps(
   return out;
 }
 
+/**
+ * avgPhaseVelocity at one pixel, with the same arithmetic as computeStackMaps (kept pairs, referenced to
+ * `ref` when given): what MintPy's reference_point checks a user's pixel against. Reads two rows at most.
+ */
+export function phaseVelocityAt(
+  stack: IfgramStack,
+  keep: boolean[],
+  ref: { y: number; x: number } | null,
+  y: number,
+  x: number,
+): number {
+  const m = stack.numPairs;
+  const W = stack.width;
+  if (keep.length !== m) throw new Error(`${stack.path}: ${m} pairs but the selection has ${keep.length}`);
+  const wl = stack.wavelength;
+  if (!Number.isFinite(wl)) throw new Error(`${stack.path}: no WAVELENGTH attribute`);
+  const scale = phaseVelocityScale(wl, temporalBaselines(stack.date12));
+  const column = (row: number, col: number): Float32Array => {
+    const r = stack.readRows('unwrapPhase', row, row + 1);
+    return Float32Array.from({ length: m }, (_, p) => r[p * W + col]);
+  };
+  const refValue = ref ? column(ref.y, ref.x) : null;
+  return temporalMeanBlock(column(y, x), m, 1, { keep, refValue, scale })[0];
+}
+
 /** Write a 2-D MintPy map file with the stack's attributes and the given overrides. */
 export async function write2D(
   path: string,

@@ -18,12 +18,23 @@ export interface TilePool {
 }
 
 /**
- * Find a bundled worker (`tile.worker.js`, `pipeline.worker.js`): beside this module when bundled, or
+ * `INSAR_STUDIO_WORKER` (a tile worker script to use instead of the bundled one) is honoured only in
+ * development and tests (NODE_ENV development/test): an environment variable must not choose code that a
+ * released app runs. The packaged Electron app also deletes it at start (src-main/electron/security.ts).
+ */
+export function workerOverride(env: NodeJS.ProcessEnv = process.env): string | null {
+  const p = env.INSAR_STUDIO_WORKER;
+  const devOrTest = env.NODE_ENV === 'development' || env.NODE_ENV === 'test';
+  return p && devOrTest && existsSync(p) ? p : null;
+}
+
+/**
+ * Find a bundled worker (`tile.worker.js`, `pipeline.process.js`): beside this module when bundled, or
  * <repo>/out/node/workers when run from source.
  */
 export function findWorkerScript(name = 'tile.worker.js'): string | null {
-  if (name === 'tile.worker.js' && process.env.INSAR_STUDIO_WORKER && existsSync(process.env.INSAR_STUDIO_WORKER))
-    return process.env.INSAR_STUDIO_WORKER;
+  const override = name === 'tile.worker.js' ? workerOverride() : null;
+  if (override) return override;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     for (const c of [join(dir, 'workers', name), join(dir, 'out', 'node', 'workers', name)])

@@ -2,21 +2,19 @@
  * Runs smallbaselineApp-style steps in order on a template: `--dostep`, `--start/--end`, progress,
  * cancellation, and a record of what ran (the app stores it in the project database).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { Template } from '../config/template';
 import {
-  STEP_NAMES,
   CancelledError,
   InputError,
   type Progress,
   type StepContext,
   type StepEvent,
-  type StepFn,
-  type StepName,
 } from '../../common/pipeline/types';
-import { STEPS } from './registry';
-import { globLast } from '../formats/aria';
-import { clusterKind, slurmOptions } from './cluster/config';
+import { STEP_NAMES, stepOf, type StepName } from './registry';
+import { runKeys } from './stepKeys';
+import { isLegacyKey } from '../../common/config/check';
+import { clusterKind, slurmOptions, SLURM_KEYS } from './cluster/config';
 import { SlurmClient } from './cluster/slurmClient';
 
 export interface RunOptions {
@@ -32,7 +30,7 @@ export interface RunOptions {
   onProgress?: (p: Progress) => void;
   onLog?: (message: string) => void;
   /** typed step events (started, then finished / skipped / failed / cancelled) */
-  onStep?: (e: StepEvent) => void;
+  onStep?: (e: StepEvent<StepName>) => void;
   numWorkers?: number;
   /** where the tiled steps run, overriding mintpy.compute.cluster: 'slurm' | 'local' | 'no' (CLI --cluster) */
   cluster?: string;
@@ -73,19 +71,6 @@ export function selectSteps(opts: Pick<RunOptions, 'dostep' | 'start' | 'end'>):
   return STEP_NAMES.slice(i0, i1 + 1);
 }
 
-/** Whether a step applies to this template (google_earth only with mintpy.save.kmz, load_data only for ARIA input). */
-function skipReason(name: StepName, t: Template, workDir: string): string | null {
-  if (name === 'google_earth' && !t.bool('mintpy.save.kmz')) return 'mintpy.save.kmz = no';
-  if (name === 'correct_topography' && !t.bool('mintpy.topographicResidual')) return 'mintpy.topographicResidual = no';
-  if (name === 'load_data' && existsSync(`${workDir}/inputs/ifgramStack.h5`)) {
-    // MintPy's staged form (the notebook's zip): inputs/ are there, the template's source paths are not
-    const unw = t.path_('mintpy.load.unwFile');
-    if (!unw) return 'using the staged inputs/ifgramStack.h5 (no mintpy.load.unwFile)';
-    if (globLast(unw).length === 0) return `using the staged inputs/ifgramStack.h5 (${unw} not found)`;
-  }
-  return null;
-}
-
 /**
  * MintPy steps InSAR Studio does not implement yet, when the template turns them on: the run goes on without
  * them (the outputs then equal MintPy's with those steps off), and says so.
@@ -105,13 +90,16 @@ export function unimplementedSteps(t: Template): string[] {
 export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
   const base = Template.read(opts.templatePath);
   const template = opts.overrides ? base.with(opts.overrides) : base;
+  const log = opts.onLog ?? (() => {});
+  const steps = selectSteps(opts);
+  // bad values and misspelled keys of the steps this run does stop it here, before any work
+  for (const w of template.check(runKeys(steps), Object.keys(SLURM_KEYS))) log(w);
   // tiled steps on Slurm: its commands and the partition checked now, not after the steps before them
   if (clusterKind(template, opts.cluster) === 'slurm')
     await new SlurmClient().preflight({ templatePath: template.path, partition: slurmOptions(template).partition });
   const workDir = opts.workDir ?? template.dir;
   mkdirSync(workDir, { recursive: true });
   const signal = opts.signal ?? new AbortController().signal;
-  const log = opts.onLog ?? (() => {});
   const onStep = opts.onStep ?? (() => {});
   const record: RunRecord = {
     templatePath: template.path,
@@ -121,7 +109,6 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
     ok: true,
     skippedMintpySteps: [],
   };
-  const unknown = template.unknownKeys();
   const missing = unimplementedSteps(template);
   record.skippedMintpySteps = missing;
   if (missing.length)
@@ -129,24 +116,22 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
       `warning: the template turns on MintPy steps InSAR Studio does not run yet: ${missing.join('; ')}. ` +
         'The results equal MintPy\'s with these steps off; set them to "no" in the template to silence this.',
     );
-  const legacy = unknown.filter((k) => k.startsWith('mintpy.velocity.'));
-  const other = unknown.filter((k) => !k.startsWith('mintpy.velocity.'));
+  const legacy = Object.keys(template.values).filter(isLegacyKey);
   if (legacy.length)
     log(
       `${legacy.join(', ')}: ignored, as MintPy 1.5.1 does (the velocity step reads mintpy.timeFunc.*; use those keys)`,
     );
-  if (other.length) log(`template keys not used by InSAR Studio (kept): ${other.join(', ')}`);
 
-  for (const name of selectSteps(opts)) {
+  for (const name of steps) {
     if (signal.aborted) throw new CancelledError();
-    const reason = skipReason(name, template, workDir);
+    const step = stepOf(name);
+    const reason = step.skip?.(template, workDir) ?? null;
     if (reason) {
       record.steps.push({ name, status: 'skipped', seconds: 0, outputs: [], summary: { reason } });
       log(`skip ${name}: ${reason}`);
       onStep({ step: name, status: 'skipped', reason });
       continue;
     }
-    const fn: StepFn = STEPS[name];
     const ctx: StepContext = {
       template,
       workDir,
@@ -160,7 +145,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
     onStep({ step: name, status: 'started' });
     const t0 = performance.now();
     try {
-      const res = await fn(ctx);
+      const res = await step.run(ctx);
       // a step that finds itself switched off (e.g. reference_date without a reference date) says so
       const skipped = res.summary.skipped === true;
       const seconds = (performance.now() - t0) / 1000;

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
-import { InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import type { Template } from '../config/template';
 import { demErrorDefoDesign, demErrorTbase, type DemErrorModel } from '../../common/topography/demError';
 import type { DemErrTask } from '../topography/demErrTask';
@@ -252,3 +252,23 @@ export async function correctTopography(ctx: StepContext): Promise<StepResult> {
     geom?.close();
   }
 }
+
+export const correctTopographyStep = defineStep({
+  name: 'correct_topography',
+  description: 'DEM error of every pixel, removed from the time series (mintpy.topographicResidual.*)',
+  run: correctTopography,
+  skip: (t) => (t.bool('mintpy.topographicResidual') ? null : 'mintpy.topographicResidual = no'),
+  keys: ['mintpy.topographicResidual', 'mintpy.topographicResidual.*'],
+  reads: ['timeseries.h5', 'inputs/geometryGeo.h5', 'temporalCoherence.h5'],
+  writes: ['demErr.h5', 'timeseries_demErr.h5', 'timeseriesResidual.h5'],
+  layers: [
+    {
+      file: 'timeseries_demErr.h5',
+      dataset: 'timeseries',
+      label: 'Displacement, DEM error corrected',
+      kind: 'timeseries',
+    },
+    { file: 'demErr.h5', dataset: 'dem', label: 'DEM error', kind: 'map' },
+  ],
+  tiled: 'demErr',
+});

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeKmz } from '../export/kmz';
-import { InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 
 export async function googleEarth(ctx: StepContext): Promise<StepResult> {
   const vel = join(ctx.workDir, 'velocity.h5');
@@ -13,3 +13,13 @@ export async function googleEarth(ctx: StepContext): Promise<StepResult> {
   );
   return { outputs: [r.path], summary: { vlim: r.vlim, unit: r.unit, seconds: r.seconds } };
 }
+
+export const googleEarthStep = defineStep({
+  name: 'google_earth',
+  description: 'velocity.kmz for Google Earth (mintpy.save.kmz)',
+  run: googleEarth,
+  skip: (t) => (t.bool('mintpy.save.kmz') ? null : 'mintpy.save.kmz = no'),
+  keys: ['mintpy.save.kmz'],
+  reads: ['velocity.h5', 'maskTempCoh.h5'],
+  writes: ['velocity.kmz'],
+});

@@ -19,7 +19,7 @@ import { defaultWorkers } from '../pipeline/pool';
 import { planTiles, tileBudgetBytes } from '../pipeline/tiles';
 import { runTiledStep } from '../pipeline/tiledRun';
 import type { InvertTask } from '../pipeline/tileTasks';
-import { InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { datesOfPairs } from '../../common/time/dates';
 import { pyFloat } from '../../common/util/pyfmt';
 
@@ -290,3 +290,19 @@ async function maskDatasetOf(file: string): Promise<string> {
     r.close();
   }
 }
+
+export const invertNetworkStep = defineStep({
+  name: 'invert_network',
+  description: 'network inversion of the kept pairs to a displacement time series (mintpy.networkInversion.*)',
+  run: invertNetwork,
+  keys: ['mintpy.networkInversion.*'],
+  reads: ['inputs/ifgramStack.h5', 'networkSelection.json', 'referencePoint.json', 'waterMask.h5'],
+  writes: ['timeseries.h5', 'temporalCoherence.h5', 'numInvIfgram.h5', 'maskTempCoh.h5'],
+  layers: [
+    { file: 'timeseries.h5', dataset: 'timeseries', label: 'Displacement (time series)', kind: 'timeseries' },
+    { file: 'temporalCoherence.h5', dataset: 'temporalCoherence', label: 'Temporal coherence', kind: 'map' },
+    { file: 'numInvIfgram.h5', dataset: 'mask', label: 'Number of inverted interferograms', kind: 'map' },
+    { file: 'maskTempCoh.h5', dataset: 'mask', label: 'Mask: temporal coherence', kind: 'mask' },
+  ],
+  tiled: 'invert',
+});

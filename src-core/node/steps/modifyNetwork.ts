@@ -14,7 +14,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { TemplateError, type Template } from '../config/template';
 import { IfgramStack, latLonToRowCol } from '../formats/mintpyFiles';
 import { isDate } from '../../common/time/dates';
-import { CancelledError, InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { CancelledError, InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import {
   DEFAULT_RULES,
   NetworkRuleError,
@@ -404,3 +404,13 @@ export async function modifyNetwork(ctx: StepContext): Promise<StepResult> {
     stack.close();
   }
 }
+
+export const modifyNetworkStep = defineStep({
+  name: 'modify_network',
+  description: 'pair selection by the mintpy.network.* rules (and the excluded pairs), water mask',
+  run: modifyNetwork,
+  keys: ['mintpy.network.*'],
+  reads: ['inputs/ifgramStack.h5', 'inputs/geometryGeo.h5'],
+  writes: ['waterMask.h5', 'networkSelection.json', 'coherenceSpatialAvg.txt', 'network_kept.txt'],
+  layers: [{ file: 'waterMask.h5', dataset: 'waterMask', label: 'Water mask', kind: 'mask' }],
+});

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { IfgramStack } from '../formats/mintpyFiles';
-import type { StepContext, StepResult } from '../../common/pipeline/types';
+import { defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { readKeptPairs } from '../network/selectionStore';
 import { workFiles } from '../network/workFiles';
 import { writeAvgPhaseVelocity, writeAvgSpatialCoh, writeMaskConnComp, type StackMaps } from '../masks/stackMaps';
@@ -87,3 +87,13 @@ export async function quickOverview(ctx: StepContext): Promise<StepResult> {
     stack.close();
   }
 }
+
+export const quickOverviewStep = defineStep({
+  name: 'quick_overview',
+  description: 'average phase velocity of the kept pairs (and the masks reference_point did not write)',
+  run: quickOverview,
+  keys: [],
+  reads: ['inputs/ifgramStack.h5', 'networkSelection.json', 'referencePoint.json'],
+  writes: ['avgPhaseVelocity.h5', 'maskConnComp.h5', 'avgSpatialCoh.h5'],
+  layers: [{ file: 'avgPhaseVelocity.h5', dataset: 'velocity', label: 'Average phase velocity', kind: 'map' }],
+});

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { H5Reader, H5Writer } from '../formats/h5';
-import { CancelledError, InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { CancelledError, InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { timeseriesChainFiles } from './correctTopography';
 
 /** The reference date the template asks for, or null when the step should be skipped. */
@@ -96,3 +96,12 @@ export async function referenceDate(ctx: StepContext): Promise<StepResult> {
   ctx.log(`reference_date: ${refDate}; ${changed.length} file(s) re-referenced`);
   return { outputs: changed, summary: { refDate, files, changed } };
 }
+
+export const referenceDateStep = defineStep({
+  name: 'reference_date',
+  description: 're-reference every time-series file of the chain to mintpy.reference.date (in place, as MintPy)',
+  run: referenceDate,
+  keys: ['mintpy.reference.date'],
+  reads: ['reference_date.txt'],
+  writes: ['timeseries.h5', 'timeseries_demErr.h5'],
+});

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { H5Reader } from '../formats/h5';
 import { IfgramStack } from '../formats/mintpyFiles';
-import { InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { readKeptPairs } from '../network/selectionStore';
 import { workFiles, workPath } from '../network/workFiles';
 import { validityFromPhaseVelocity, writeAvgSpatialCoh, writeMaskConnComp } from '../masks/stackMaps';
@@ -18,15 +18,8 @@ import { runStackPass } from '../masks/stackPass';
 import { loadStackMaps, saveStackMaps } from '../masks/stackMapCache';
 import { auxMapsKey, phaseMapKey } from '../masks/stackMapKeys';
 import { PointValidity, bestValidCandidate } from '../reference/pointValidity';
-import { readMaskFile } from '../masks/waterMask';
-import {
-  ReferenceSelectionError,
-  chooseReferencePoint,
-  latLonToYX,
-  referenceAttrs,
-  validateReferencePoint,
-  type ReferenceMaps,
-} from '../reference/referencePoint';
+import { ReferenceSelectionError, chooseReferencePoint, latLonToYX, referenceAttrs } from '../reference/referencePoint';
+import { checkReferencePixel } from '../reference/checkReferencePixel';
 import { writeReferencePoint, type ReferenceMethod, type ReferencePointRecord } from '../reference/referenceStore';
 
 const P = 'mintpy.reference.';
@@ -129,22 +122,6 @@ export async function referencePoint(ctx: StepContext): Promise<StepResult> {
     //    the stack's REF if any — non-NaN and ≠ 0) is computed exactly at the pixels looked at, from one
     //    row read each; the whole map comes from the single pass over the phase in 3)
     const pv = new PointValidity(stack, keep, stackRef);
-    const refMaskPath = workPath(workDir, t.get(P + 'maskFile'));
-    const refMask = refMaskPath && existsSync(refMaskPath) ? await readMaskFile(refMaskPath) : null;
-    const waterPath = join(workDir, 'waterMask.h5');
-    const water = existsSync(waterPath) ? await readMaskFile(waterPath) : null;
-    for (const m of [refMask, water])
-      if (m && (m.length !== length || m.width !== width))
-        throw new InputError(`mask is ${m.length}×${m.width} but the stack is ${length}×${width}`);
-    const rmaps: Omit<ReferenceMaps, 'validity'> = {
-      length,
-      width,
-      mask: refMask?.mask ?? null,
-      maskName: refMaskPath ? refMaskPath.split('/').pop() : undefined,
-      waterMask: water?.mask ?? null,
-      grid: stack.grid,
-    };
-
     let y = -1;
     let x = -1;
     let method: ReferenceMethod;
@@ -153,14 +130,12 @@ export async function referencePoint(ctx: StepContext): Promise<StepResult> {
     let auto: { coh: Float32Array; minCoh: number; cohFile: string } | null = null;
     const user = userReferencePoint(ctx, stack);
     if (user) {
-      const inside = user.y >= 0 && user.y < length && user.x >= 0 && user.x < width;
-      const chk = validateReferencePoint(user.y, user.x, {
-        ...rmaps,
-        validity: inside ? pv.sparse(user.y, user.x) : [],
-      });
+      // MintPy's rules for a user's pixel, the same check the app runs on a click (checkReferencePixel)
+      const chk = await checkReferencePixel(user.y, user.x, { workDir, template: t, stack, keep });
       if (!chk.ok) throw new InputError(`${t.path}: ${P}${user.method}: ${chk.reason}`);
       ({ y, x, method } = user);
       why = `set by ${P}${user.method}${user.method === 'lalo' ? ` = ${user.lat},${user.lon}` : ''}`;
+      if (chk.same) why += ' (the reference pixel already stored: kept, as MintPy does)';
     } else if (stackRef) {
       ({ y, x } = stackRef);
       method = 'existing';
@@ -248,3 +223,22 @@ export async function referencePoint(ctx: StepContext): Promise<StepResult> {
     stack.close();
   }
 }
+
+export const referencePointStep = defineStep({
+  name: 'reference_point',
+  description: "reference pixel: the user's mintpy.reference.lalo/yx (MintPy's checks) or the best candidate",
+  run: referencePoint,
+  keys: [
+    'mintpy.reference.yx',
+    'mintpy.reference.lalo',
+    'mintpy.reference.maskFile',
+    'mintpy.reference.coherenceFile',
+    'mintpy.reference.minCoherence',
+  ],
+  reads: ['inputs/ifgramStack.h5', 'networkSelection.json', 'waterMask.h5'],
+  writes: ['maskConnComp.h5', 'avgSpatialCoh.h5', 'referencePoint.json'],
+  layers: [
+    { file: 'maskConnComp.h5', dataset: 'mask', label: 'Mask: connected components', kind: 'mask' },
+    { file: 'avgSpatialCoh.h5', dataset: 'coherence', label: 'Average spatial coherence', kind: 'map' },
+  ],
+});

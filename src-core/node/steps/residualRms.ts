@@ -7,7 +7,7 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { H5Reader, H5Writer } from '../formats/h5';
-import { CancelledError, InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { CancelledError, InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { deramp2d, isRampType, maskedRms } from '../../common/deramp/ramp';
 import { pyFloat } from '../../common/util/pyfmt';
 import { writeFileAtomic } from '../export/atomic';
@@ -146,3 +146,12 @@ export async function residualRms(ctx: StepContext): Promise<StepResult> {
   ctx.log(`residual_RMS: min RMS at ${refDate}; ${excluded.length} date(s) with RMS > ${threshold.toFixed(4)}`);
   return { outputs, summary: { refDate, threshold, excludeDate: excluded, rms } };
 }
+
+export const residualRmsStep = defineStep({
+  name: 'residual_RMS',
+  description: 'RMS of the residual phase per date, the reference date and the noisy dates (mintpy.residualRMS.*)',
+  run: residualRms,
+  keys: ['mintpy.residualRMS.*'],
+  reads: ['timeseriesResidual.h5', 'maskTempCoh.h5'],
+  writes: ['timeseriesResidual_ramp.h5', 'rms_timeseriesResidual_ramp.txt', 'reference_date.txt', 'exclude_date.txt'],
+});

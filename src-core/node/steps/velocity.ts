@@ -9,7 +9,7 @@ import { defaultWorkers } from '../pipeline/pool';
 import { planTiles, tileBudgetBytes } from '../pipeline/tiles';
 import { runTiledStep } from '../pipeline/tiledRun';
 import type { FitTask } from '../pipeline/fitTask';
-import { InputError, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { selectDates } from '../../common/timefunc/design';
 import {
   datasetSpecs,
@@ -172,3 +172,17 @@ export async function velocity(ctx: StepContext): Promise<StepResult> {
     summary: { datesUsed: sel.used.length, datasets: specs.map((s) => s.name), tiles: tiles.length },
   };
 }
+
+export const velocityStep = defineStep({
+  name: 'velocity',
+  description: "fit the mintpy.timeFunc.* model to the chain's last time series (timeseries_demErr.h5 …)",
+  run: velocity,
+  keys: ['mintpy.timeFunc.*'],
+  reads: ["the chain's last time-series file", 'exclude_date.txt'],
+  writes: ['velocity.h5'],
+  layers: [
+    { file: 'velocity.h5', dataset: 'velocity', label: 'Velocity', kind: 'map' },
+    { file: 'velocity.h5', dataset: 'velocityStd', label: 'Velocity std. dev.', kind: 'map' },
+  ],
+  tiled: 'fit',
+});

@@ -1,15 +1,25 @@
 /** Small-file I/O shared by every step: atomic writes (temp beside the target, then rename) and JSON reads that name the file. */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
 
+/**
+ * Write `data` to a temp file beside `path`, then rename it over `path` (readers see the old or the new file,
+ * never a half-written one). The temp name is unguessable (96 random bits) and created exclusively
+ * (O_CREAT|O_EXCL: never an existing file, never through a symbolic link someone placed there); it is removed
+ * if anything fails. The rename replaces a symbolic link at `path` itself, never the file it points to.
+ */
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const tmp = `${path}.tmp-${randomBytes(12).toString('hex')}`;
+  let created = false;
   try {
-    writeFileSync(tmp, data);
+    writeFileSync(tmp, data, { flag: 'wx' });
+    created = true;
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    // only our own temp file (wx failing means the name was someone else's: leave it)
+    if (created || (e as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(tmp, { force: true });
     throw e;
   }
 }
