@@ -31,7 +31,7 @@ async function draw(ctx: MapContext, s: State): Promise<void> {
     cmap: s.cmap,
     vmin: s.vmin,
     vmax: s.vmax,
-    scale: displayUnits(d.units).scale,
+    scale: displayUnits(d.units, 'velocity').scale,
     mask: null,
   });
   if (my === seq) setImage(ctx.map, ID, blob, d.grid, ctx.beforeId(), 1, true);
@@ -43,7 +43,7 @@ export default defineMapLayer<State>({
   state: () => {
     const data = usePreviewStore().data;
     const e = useLayersStore().active;
-    const scale = data ? displayUnits(data.units).scale : 1;
+    const scale = data ? displayUnits(data.units, 'velocity').scale : 1;
     const own = e?.ref.file === 'velocity.h5' && e.ref.dataset === 'velocity';
     return {
       data,
