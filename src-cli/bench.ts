@@ -16,7 +16,7 @@
  *   npm run bench -- --slurm [--repeats 2] [--rows … ]   the tiled steps on Slurm vs locally (benchSlurm.ts)
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,10 @@ import { runPipeline } from '../src-core/node/pipeline/runner';
 import { readReferencePoint } from '../src-core/node/reference/referenceStore';
 import { STEP_NAMES, type StepName } from '../src-core/node/pipeline/registry';
 import { benchSlurm } from './benchSlurm';
+import { createPool } from '../src-core/node/pipeline/pool';
+import { buildPreviewStore } from '../src-core/node/preview/previewStore';
+import { previewVelocity } from '../src-core/node/preview/previewVelocity';
+import { PREVIEW_MAX_PIXELS } from '../src-core/common/preview/previewGrid';
 
 /** The stacks of the issue's targets (rows × cols, dates, pairs, pixel size in degrees). */
 const PRESETS = {
@@ -93,6 +97,62 @@ async function chain(cfg: string, workers: number, repeat: number): Promise<void
       if (k === 0) emit({ workDir: rec.workDir });
     }
     emit(best);
+  }
+}
+
+/**
+ * The edit preview as the app runs it (src-main/services/previewService.ts): the decimated copy of the
+ * stack built once (in the background when a project opens), a worker pool kept between calls and warmed
+ * up with a small preview, then the whole image in view at the app's pixel budget after each edit.
+ */
+async function benchPreview(
+  workDir: string,
+  cfg: string,
+  rows: number,
+  cols: number,
+  workers: number,
+  say: (s?: string) => void,
+): Promise<void> {
+  const stackFile = join(workDir, 'inputs', 'ifgramStack.h5');
+  const t0 = performance.now();
+  const store = await buildPreviewStore(workDir, stackFile);
+  const buildSeconds = (performance.now() - t0) / 1000;
+  const storeMB = store.levels.reduce((a, l) => a + statSync(l.file).size, 0) / 1e6;
+  const ref = readReferencePoint(workDir);
+  const moved = ref ? `${Math.min(rows - 1, ref.REF_Y + 37)},${Math.max(0, ref.REF_X - 41)}` : '0,0';
+  const pool = createPool(workers);
+  try {
+    const view = { row0: 0, row1: rows, col0: 0, col1: cols };
+    const preview = async (overrides: Record<string, string>, maxPixels = PREVIEW_MAX_PIXELS) => {
+      const t = performance.now();
+      const r = await previewVelocity({ workDir, templatePath: cfg, overrides, view, maxPixels }, pool);
+      return { r, seconds: (performance.now() - t) / 1000 };
+    };
+    await preview({}, 20_000); // the app's warm-up once the preview data are ready
+    say(`\n## The edit preview (the whole image in view, ${PREVIEW_MAX_PIXELS / 1000}k-pixel budget)\n`);
+    say(
+      `- preview data (every 2nd … 32nd row and column, built in the background when a project opens): ` +
+        `${fmt(buildSeconds)}, ${storeMB.toFixed(0)} MB`,
+    );
+    say('\n| edit | first call | best of 3 | pixels (1 in s) | kept pairs | pixels with a velocity |');
+    say('|---|---|---|---|---|---|');
+    const edits: [string, Record<string, string>][] = [
+      ['one pair excluded', { 'mintpy.network.excludeIfgIndex': '5' }],
+      ['two pairs excluded', { 'mintpy.network.excludeIfgIndex': '5,17' }],
+      ['reference point moved', { 'mintpy.network.excludeIfgIndex': '5,17', 'mintpy.reference.yx': moved }],
+    ];
+    for (const [label, overrides] of edits) {
+      const runs = [];
+      for (let k = 0; k < 3; k++) runs.push(await preview(overrides));
+      const { r } = runs[0];
+      const finite = r.velocity.reduce((a, v) => a + (Number.isFinite(v) && v !== 0 ? 1 : 0), 0);
+      say(
+        `| ${label} | ${fmt(runs[0].seconds)} | ${fmt(Math.min(...runs.map((x) => x.seconds)))} | ` +
+          `${r.rows} × ${r.cols} = ${r.rows * r.cols} (${r.window.step}) | ${r.keptPairs} | ${finite} |`,
+      );
+    }
+  } finally {
+    await pool.destroy();
   }
 }
 
@@ -221,6 +281,9 @@ async function main(): Promise<void> {
   say(
     `- per thread (read + solve): ${(perThread / 1e3).toFixed(0)} kpx/s; solve alone ${(px / s.solveSeconds / 1e3).toFixed(0)} kpx/s`,
   );
+
+  // ---- the edit preview: what the app shows after an edit while the full run goes on
+  await benchPreview(workDir, cfg, rows, cols, workers, say);
 
   // ---- MintPy on the same ifgramStack.h5
   const hasMintpy = !opt['no-mintpy'] && spawnSync(py, ['-c', 'import mintpy'], { stdio: 'ignore' }).status === 0;

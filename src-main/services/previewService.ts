@@ -9,13 +9,11 @@ import { join } from 'node:path';
 import { createPool, type TilePool } from '../../src-core/node/pipeline/pool';
 import { openPreviewStore } from '../../src-core/node/preview/previewStore';
 import { previewVelocity } from '../../src-core/node/preview/previewVelocity';
+import { PREVIEW_MAX_PIXELS } from '../../src-core/common/preview/previewGrid';
 import { InputError } from '../../src-core/common/pipeline/types';
 import type { Grid, PreviewResult } from '../../src-shared/api';
 import { computeStats } from './layerService';
 import { overridesOf, type ProjectService } from './projectService';
-
-/** default pixel budget of a preview (≈ a full-HD map view at one pixel per preview pixel) */
-export const PREVIEW_MAX_PIXELS = 300_000;
 
 export class PreviewService {
   private pool: TilePool | null = null;

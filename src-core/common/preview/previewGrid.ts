@@ -8,6 +8,9 @@
 /** Decimation factors of the preview store, finest first. */
 export const PREVIEW_LEVELS = [2, 4, 8, 16, 32] as const;
 
+/** The app's default pixel budget of a preview (≈ a full-HD map view at one pixel per preview pixel). */
+export const PREVIEW_MAX_PIXELS = 300_000;
+
 export interface PixelWindow {
   /** full-resolution rows [row0, row1) and columns [col0, col1) */
   row0: number;
