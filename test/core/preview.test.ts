@@ -12,7 +12,12 @@ import { H5Reader, readAttrs } from '../../src-core/node/formats/h5';
 import { runPipeline } from '../../src-core/node/pipeline/runner';
 import { buildPreviewStore, openPreviewStore, readPreviewWindow } from '../../src-core/node/preview/previewStore';
 import { previewVelocity } from '../../src-core/node/preview/previewVelocity';
-import { choosePreviewLevel, clipWindow, levelWindow } from '../../src-core/common/preview/previewGrid';
+import {
+  choosePreviewLevel,
+  clipWindow,
+  levelWindow,
+  previewPixelBudget,
+} from '../../src-core/common/preview/previewGrid';
 
 let dir = '';
 let cfg = '';
@@ -47,6 +52,16 @@ describe('preview grid', () => {
     expect(choosePreviewLevel(w, 1_000_000).step).toBe(2);
     expect(levelWindow({ row0: 3, row1: 9, col0: 0, col1: 4 }, 4)).toEqual({ step: 4, r0: 1, r1: 3, c0: 0, c1: 1 });
     expect(clipWindow({ row0: 2000, row1: 2100, col0: 0, col1: 5 }, 1176, 3060)).toBeNull();
+  });
+
+  it('a large network gets fewer pixels: the notebook’s 86 pairs keep the budget, 475 pairs get 1 in 4', () => {
+    expect(previewPixelBudget(300_000, 86)).toBe(300_000);
+    expect(previewPixelBudget(300_000, 120)).toBe(300_000);
+    expect(previewPixelBudget(300_000, 474)).toBe(75_949);
+    expect(previewPixelBudget(1000, 474)).toBe(1000);
+    const galapagos = { row0: 0, row1: 1000, col0: 0, col1: 1100 };
+    expect(choosePreviewLevel(galapagos, 300_000).step).toBe(2);
+    expect(choosePreviewLevel(galapagos, previewPixelBudget(300_000, 474)).step).toBe(4);
   });
 });
 

@@ -11,6 +11,19 @@ export const PREVIEW_LEVELS = [2, 4, 8, 16, 32] as const;
 /** The app's default pixel budget of a preview (≈ a full-HD map view at one pixel per preview pixel). */
 export const PREVIEW_MAX_PIXELS = 300_000;
 
+/**
+ * Pair-pixels a preview inverts at most: a pixel's cost grows with the kept pairs (M + the Cholesky's
+ * fill), so a large network gets a coarser level. 300k pixels up to 120 pairs (the notebook's 86 pairs:
+ * 0.6 s for 225k pixels on a loaded 2-core machine); MintPy's GPU-benchmark size (475 pairs, 98 dates)
+ * 76k (1 in 4 of the whole image), where 275k pixels took 1.6–2 s on the same machine unloaded.
+ */
+export const PREVIEW_MAX_PAIR_PIXELS = 120 * PREVIEW_MAX_PIXELS;
+
+/** The pixel budget of a preview of `keptPairs` pairs when the view asks for `maxPixels`. */
+export function previewPixelBudget(maxPixels: number, keptPairs: number): number {
+  return Math.max(1, Math.min(Math.floor(maxPixels), Math.floor(PREVIEW_MAX_PAIR_PIXELS / Math.max(1, keptPairs))));
+}
+
 export interface PixelWindow {
   /** full-resolution rows [row0, row1) and columns [col0, col1) */
   row0: number;

@@ -30,7 +30,13 @@ import { fitTile } from '../../common/timefunc/fitTile';
 import { validateModel, type TimeFuncModel, type UncertaintyMethod } from '../../common/timefunc/model';
 import { selectDates } from '../../common/timefunc/design';
 import { InputError, type StepContext } from '../../common/pipeline/types';
-import { choosePreviewLevel, clipWindow, type LevelWindow, type PixelWindow } from '../../common/preview/previewGrid';
+import {
+  choosePreviewLevel,
+  clipWindow,
+  previewPixelBudget,
+  type LevelWindow,
+  type PixelWindow,
+} from '../../common/preview/previewGrid';
 
 /** One worker's share of a preview: level rows of the window. */
 export interface PreviewTask {
@@ -167,11 +173,6 @@ export async function previewVelocity(req: PreviewRequest, pool?: TilePool): Pro
     const { length: L, width: W } = stack;
     const view = clipWindow(req.view, L, W);
     if (!view) throw new InputError(`preview: the view (${JSON.stringify(req.view)}) is outside the ${L}×${W} grid`);
-    const lw = choosePreviewLevel(
-      view,
-      Math.max(1, req.maxPixels),
-      store.levels.map((l) => l.step),
-    );
 
     // the kept pairs as modify_network will choose them
     const ns = await networkSettingsFromTemplate(template, stack, req.workDir);
@@ -187,6 +188,15 @@ export async function previewVelocity(req: PreviewRequest, pool?: TilePool): Pro
     const keptIdx = keep.flatMap((k, i) => (k ? [i] : []));
     if (!keptIdx.length) throw new InputError('preview: every pair is excluded');
     const pairs = keptIdx.map((i) => stack.pairs[i]);
+
+    // the level: the screen's pixels in view, fewer for a large network (its pixels cost more)
+    const levels = store.levels.map((l) => l.step);
+    const budget = previewPixelBudget(req.maxPixels, keptIdx.length);
+    const lw = choosePreviewLevel(view, budget, levels);
+    if (lw.step > choosePreviewLevel(view, Math.max(1, req.maxPixels), levels).step)
+      notes.push(
+        `${keptIdx.length} pairs: 1 in ${lw.step} rows and columns (at most ${budget} pixels), to answer in about a second`,
+      );
 
     // the reference pixel: the user's, the stack's, else the last run's automatic choice
     const user = userReferencePoint(ctx, stack);
