@@ -69,21 +69,26 @@ describe('edit preview vs the full run (demo stack)', () => {
   it('the store holds the stack’s exact values at the decimated pixels', async () => {
     const store = await buildPreviewStore(workDir, join(workDir, 'inputs', 'ifgramStack.h5'));
     expect(openPreviewStore(workDir, join(workDir, 'inputs', 'ifgramStack.h5'))).not.toBeNull();
-    const w = { step: 4, r0: 2, r1: 9, c0: 5, c1: 20 };
-    const got = readPreviewWindow(store, w, [0, 3, 7]);
     const r = await H5Reader.open(join(workDir, 'inputs', 'ifgramStack.h5'));
     try {
-      const nc = w.c1 - w.c0;
-      const px = (w.r1 - w.r0) * nc;
-      for (const [j, i] of [0, 3, 7].entries())
-        for (let rr = w.r0; rr < w.r1; rr++) {
-          const ph = r.readRows('unwrapPhase', rr * 4, rr * 4 + 1, [i, i + 1]);
-          const co = r.readRows('coherence', rr * 4, rr * 4 + 1, [i, i + 1]);
-          for (let c = w.c0; c < w.c1; c++) {
-            expect(got.phase[j * px + (rr - w.r0) * nc + (c - w.c0)]).toBe(ph[c * 4]);
-            expect(got.coherence[j * px + (rr - w.r0) * nc + (c - w.c0)]).toBe(co[c * 4]);
+      // a window inside the level, and one of whole level rows (read straight into place)
+      for (const w of [
+        { step: 4, r0: 2, r1: 9, c0: 5, c1: 20 },
+        { step: 4, r0: 3, r1: 11, c0: 0, c1: Math.ceil(COLS / 4) },
+      ]) {
+        const got = readPreviewWindow(store, w, [0, 3, 7]);
+        const nc = w.c1 - w.c0;
+        const px = (w.r1 - w.r0) * nc;
+        for (const [j, i] of [0, 3, 7].entries())
+          for (let rr = w.r0; rr < w.r1; rr++) {
+            const ph = r.readRows('unwrapPhase', rr * 4, rr * 4 + 1, [i, i + 1]);
+            const co = r.readRows('coherence', rr * 4, rr * 4 + 1, [i, i + 1]);
+            for (let c = w.c0; c < w.c1; c++) {
+              expect(got.phase[j * px + (rr - w.r0) * nc + (c - w.c0)]).toBe(ph[c * 4]);
+              expect(got.coherence[j * px + (rr - w.r0) * nc + (c - w.c0)]).toBe(co[c * 4]);
+            }
           }
-        }
+      }
     } finally {
       r.close();
     }

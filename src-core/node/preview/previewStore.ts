@@ -143,12 +143,15 @@ export async function buildPreviewStore(
 
 /**
  * The phase and coherence of the given pairs in a level window, pair-major (pairs × window pixels):
- * per pair, one read of the window's rows at full level width, then the columns cut out.
+ * per pair, one read of the window's rows at full level width, then the columns cut out. `into` (at
+ * least 2 × pairs × pixels float32) is used instead of new arrays: a worker reuses it from one preview
+ * to the next, so 150 MB of fresh pages are not faulted in and zeroed each time.
  */
 export function readPreviewWindow(
   store: PreviewStoreInfo,
   w: LevelWindow,
   pairs: readonly number[],
+  into?: ArrayBuffer,
 ): { phase: Float32Array; coherence: Float32Array } {
   const l = store.levels.find((x) => x.step === w.step);
   if (!l) throw new Error(`preview store has no level ${w.step}`);
@@ -156,22 +159,29 @@ export function readPreviewWindow(
   const nr = w.r1 - w.r0;
   const nc = w.c1 - w.c0;
   const px = nr * nc;
-  const phase = new Float32Array(pairs.length * px);
-  const coherence = new Float32Array(pairs.length * px);
-  const rowBuf = new Float32Array(nr * l.cols);
-  const bytes = new Uint8Array(rowBuf.buffer);
+  const n = pairs.length * px;
+  if (into && into.byteLength < 2 * n * 4) throw new Error(`readPreviewWindow: buffer of ${into.byteLength} bytes`);
+  const phase = into ? new Float32Array(into, 0, n) : new Float32Array(n);
+  const coherence = into ? new Float32Array(into, n * 4, n) : new Float32Array(n);
+  // a window of whole level rows is read straight into its place (no copy); else through a row buffer
+  const whole = w.c0 === 0 && w.c1 === l.cols;
+  const rowBuf = whole ? null : new Float32Array(nr * l.cols);
   const fd = openSync(l.file, 'r');
   try {
     for (const [k, out] of [phase, coherence].entries())
       pairs.forEach((i, j) => {
         const pos = HEADER_BYTES + ((k * M + i) * l.rows + w.r0) * l.cols * 4;
+        const bytes = rowBuf
+          ? new Uint8Array(rowBuf.buffer)
+          : new Uint8Array(out.buffer, out.byteOffset + j * px * 4, px * 4);
         let got = 0;
         while (got < bytes.length) {
-          const n = readSync(fd, bytes, got, bytes.length - got, pos + got);
-          if (n <= 0) throw new Error(`${l.file}: unexpected end of file`);
-          got += n;
+          const k = readSync(fd, bytes, got, bytes.length - got, pos + got);
+          if (k <= 0) throw new Error(`${l.file}: unexpected end of file`);
+          got += k;
         }
-        for (let r = 0; r < nr; r++) out.set(rowBuf.subarray(r * l.cols + w.c0, r * l.cols + w.c1), j * px + r * nc);
+        if (rowBuf)
+          for (let r = 0; r < nr; r++) out.set(rowBuf.subarray(r * l.cols + w.c0, r * l.cols + w.c1), j * px + r * nc);
       });
   } finally {
     closeSync(fd);

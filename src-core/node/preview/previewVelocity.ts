@@ -68,11 +68,16 @@ export interface PreviewTask {
   };
 }
 
+/** this thread's buffer for the preview's phase and coherence, kept from one preview to the next */
+let scratch: ArrayBuffer | null = null;
+
 export async function executePreviewTask(
   t: PreviewTask,
 ): Promise<{ arrays: Record<string, Float32Array>; stats: Record<string, number> }> {
-  const { phase, coherence } = readPreviewWindow(t.store, t.window, t.keptIdx);
   const P = (t.window.r1 - t.window.r0) * (t.window.c1 - t.window.c0);
+  const bytes = 2 * t.keptIdx.length * P * 4;
+  if (!scratch || scratch.byteLength < bytes || scratch.byteLength > 4 * bytes) scratch = new ArrayBuffer(bytes);
+  const { phase, coherence } = readPreviewWindow(t.store, t.window, t.keptIdx, scratch);
   // invert_network's pixel mask: water, and avgSpatialCoh over the kept pairs == 0 (reference_point makes
   // it before the inversion; here from the same coherence values)
   const pixelMask = nonZeroMeanMask(coherence, t.keptIdx.length, P);
@@ -118,6 +123,7 @@ export async function executePreviewTask(
       bootstrapCount: t.fit.bootstrapCount,
       seed: 0,
       refPixel: ref,
+      valuesOnly: true,
     });
     velocity.set(fit.datasets.velocity, p0);
   }
