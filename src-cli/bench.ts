@@ -30,7 +30,7 @@ import { benchSlurm } from './benchSlurm';
 import { createPool } from '../src-core/node/pipeline/pool';
 import { buildPreviewStore } from '../src-core/node/preview/previewStore';
 import { previewVelocity } from '../src-core/node/preview/previewVelocity';
-import { PREVIEW_MAX_PIXELS } from '../src-core/common/preview/previewGrid';
+import { PREVIEW_REQUEST_MAX, previewPixelBudget } from '../src-core/common/preview/previewGrid';
 
 /** The stacks of the issue's targets (rows × cols, dates, pairs, pixel size in degrees). */
 const PRESETS = {
@@ -108,7 +108,7 @@ async function chain(cfg: string, workers: number, repeat: number): Promise<void
 /**
  * The edit preview as the app runs it (src-main/services/previewService.ts): the decimated copy of the
  * stack built once (in the background when a project opens), a worker pool kept between calls and warmed
- * up with a small preview, then the whole image in view at the app's pixel budget after each edit.
+ * up with a small preview, then the whole image in view at the renderer's largest request after each edit.
  */
 async function benchPreview(
   workDir: string,
@@ -116,6 +116,7 @@ async function benchPreview(
   rows: number,
   cols: number,
   workers: number,
+  numPairs: number,
   say: (s?: string) => void,
 ): Promise<void> {
   const stackFile = join(workDir, 'inputs', 'ifgramStack.h5');
@@ -128,13 +129,16 @@ async function benchPreview(
   const pool = createPool(workers);
   try {
     const view = { row0: 0, row1: rows, col0: 0, col1: cols };
-    const preview = async (overrides: Record<string, string>, maxPixels = PREVIEW_MAX_PIXELS) => {
+    const preview = async (overrides: Record<string, string>, maxPixels = PREVIEW_REQUEST_MAX) => {
       const t = performance.now();
       const r = await previewVelocity({ workDir, templatePath: cfg, overrides, view, maxPixels }, pool);
       return { r, seconds: (performance.now() - t) / 1000 };
     };
     await preview({}, 20_000); // the app's warm-up once the preview data are ready
-    say(`\n## The edit preview (the whole image in view, ${PREVIEW_MAX_PIXELS / 1000}k-pixel budget)\n`);
+    say(
+      `\n## The edit preview (the whole image in view; the renderer's largest request, ${PREVIEW_REQUEST_MAX / 1e6} M pixels, ` +
+        `capped by the network's size: ${previewPixelBudget(PREVIEW_REQUEST_MAX, numPairs)} pixels at ${numPairs} pairs)\n`,
+    );
     say(
       `- preview data (every 2nd … 32nd row and column, built in the background when a project opens): ` +
         `${fmt(buildSeconds)}, ${storeMB.toFixed(0)} MB`,
@@ -293,7 +297,7 @@ async function main(): Promise<void> {
   );
 
   // ---- the edit preview: what the app shows after an edit while the full run goes on
-  await benchPreview(workDir, cfg, rows, cols, workers, say);
+  await benchPreview(workDir, cfg, rows, cols, workers, numPairs, say);
 
   // ---- MintPy on the same ifgramStack.h5
   const hasMintpy = !opt['no-mintpy'] && spawnSync(py, ['-c', 'import mintpy'], { stdio: 'ignore' }).status === 0;

@@ -7,6 +7,7 @@
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
 import { lonLatToPixel } from '../../src-core/common/geo/gridCoords';
+import { PREVIEW_REQUEST_MAX } from '../../src-core/common/preview/previewGrid';
 import type { PreviewData } from '../../src-shared/api';
 import { api } from '../api/client';
 import { useMapViewStore } from './mapView';
@@ -56,7 +57,7 @@ export const usePreviewStore = defineStore('preview', () => {
     const my = ++seq;
     busy.value = true;
     try {
-      const r = await api.previewVelocity(v.win, Math.min(v.pixels, 1_000_000));
+      const r = await api.previewVelocity(v.win, Math.min(v.pixels, PREVIEW_REQUEST_MAX));
       if (my !== seq) return;
       if (r.ok) {
         data.value = markRaw(r.preview);

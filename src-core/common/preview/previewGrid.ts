@@ -11,6 +11,9 @@ export const PREVIEW_LEVELS = [2, 4, 8, 16, 32] as const;
 /** The app's default pixel budget of a preview (≈ a full-HD map view at one pixel per preview pixel). */
 export const PREVIEW_MAX_PIXELS = 300_000;
 
+/** The most pixels the renderer asks for (its map canvas, capped here). */
+export const PREVIEW_REQUEST_MAX = 1_000_000;
+
 /**
  * Pair-pixels a preview inverts at most: a pixel's cost grows with the kept pairs (M + the Cholesky's
  * fill), so a large network gets a coarser level. 300k pixels up to 120 pairs (the notebook's 86 pairs:
