@@ -13,6 +13,7 @@ const entries = {
   cli: 'src-cli/main.ts',
   host: 'src-main/host/main.ts',
   bench: 'src-cli/bench.ts',
+  'slurm-task': 'src-cli/slurmTaskMain.ts',
 };
 const entryPoints = {};
 for (const [name, rel] of Object.entries(entries)) if (existsSync(join(root, rel))) entryPoints[name] = join(root, rel);

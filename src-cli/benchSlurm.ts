@@ -112,7 +112,8 @@ export async function benchSlurm(o: {
   for (const s of [...TILED, 'total']) {
     const cells = modes.map((m, i) => {
       const v = best[m.name][s];
-      return i === 0 ? `${v.toFixed(2)} s` : `${v.toFixed(2)} s (+${(v - local[s]).toFixed(2)} s)`;
+      const d = v - local[s];
+      return i === 0 ? `${v.toFixed(2)} s` : `${v.toFixed(2)} s (${d < 0 ? '−' : '+'}${Math.abs(d).toFixed(2)} s)`;
     });
     say(`| ${s} | ${cells.join(' | ')} | ${tasks[s] ?? ''} |`);
   }

@@ -4,6 +4,7 @@
  * a bug (exit 3; `INSAR_STUDIO_DEBUG=1` prints its stack trace above the line); a cancelled run exits 130.
  */
 import { CancelledError, type ClusterProgress } from '../src-core/common/pipeline/types';
+import { describeClusterProgress } from '../src-core/common/pipeline/clusterProgress';
 
 const USER_ERRORS = new Set(['InputError', 'TemplateError', 'H5Error', 'DateError', 'FormatError', 'AriaError']);
 
@@ -58,14 +59,6 @@ export function reportError(e: unknown): number {
   return code;
 }
 
-/** The Slurm array's counts, as the progress line shows them. */
-export function clusterCounts(c: ClusterProgress): string {
-  return (
-    `[Slurm ${c.jobIds.join('+')}: ${c.tasksDone}/${c.tasksTotal} tasks done, ${c.queued} queued, ${c.running} running` +
-    `${c.failed ? `, ${c.failed} failed` : ''}${c.resubmitted ? `, ${c.resubmitted} re-submitted` : ''}]`
-  );
-}
-
 /** A progress line on stderr, overwritten in place on a terminal. */
 export function progressPrinter(): (p: {
   step: string;
@@ -84,7 +77,7 @@ export function progressPrinter(): (p: {
     last = now;
     const pct = p.total ? Math.round((100 * p.done) / p.total) : 0;
     const eta = p.etaSeconds !== undefined && p.done < p.total ? `, ETA ${p.etaSeconds.toFixed(0)} s` : '';
-    const counts = p.cluster ? ` ${clusterCounts(p.cluster)}` : '';
+    const counts = p.cluster ? ` [${describeClusterProgress(p.cluster)}]` : '';
     const line = `${p.step}: ${p.done}/${p.total} (${pct}%)${p.label ? ` ${p.label}` : ''}${eta}${counts}`;
     if (tty) process.stderr.write(`\r\x1b[K${line}${p.done >= p.total ? '\n' : ''}`);
     else if (p.cluster) {

@@ -2,7 +2,7 @@
  * What each shortcut of the app scope does (src-shared/shortcuts.ts declares the keys), and the window's key
  * handler: shortcuts never fire while the user types in a text field, so Ctrl+Z there undoes the typing.
  */
-import { findShortcut, type ShortcutId } from '../src-shared/shortcuts';
+import { findShortcut, type SHORTCUTS } from '../src-shared/shortcuts';
 import { PANELS } from './panels/registry';
 import { useInspectStore } from './stores/inspect';
 import { useLayersStore } from './stores/layers';
@@ -12,7 +12,8 @@ import { useProjectStore } from './stores/project';
 import { useRunStore } from './stores/run';
 import { useUiStore } from './stores/ui';
 
-type AppShortcut = Exclude<ShortcutId, `network.${string}` | `file.${string}`>;
+/** the shortcuts of the app scope (the network plot, the map and the menu bind their own) */
+type AppShortcut = Extract<(typeof SHORTCUTS)[number], { scope: 'app' }>['id'];
 
 export function runCommand(id: AppShortcut): void {
   const ui = useUiStore();

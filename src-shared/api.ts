@@ -21,7 +21,7 @@ export type { LayerKind, StepInfo };
 /** Raster grid of a layer: MintPy's geo attributes (outer corner of the upper-left pixel). */
 export type Grid = GeoGrid;
 
-export type ProjectKind = 'aria' | 'mintpy-staged' | 'template';
+export type ProjectKind = 'aria' | 'nisar' | 'mintpy-staged' | 'template';
 
 export interface PairInfo {
   index: number;
@@ -50,6 +50,10 @@ export interface NetworkInfo {
   datesWithoutPair: string[];
   /** pairs neither excluded by the user nor dropped by the rules */
   kept: number;
+  /** kept pairs beyond a spanning tree (cycle rank); 0 = no redundancy (e.g. a nearest-neighbour chain) */
+  redundantPairs: number;
+  /** set when the kept network has no redundancy: temporal coherence is 1 everywhere and filters nothing */
+  temporalCoherenceNote: string | null;
 }
 
 export interface ReferencePoint {
@@ -153,6 +157,44 @@ export interface LayerData {
   stats: LayerStats;
   /** outputs of a step that must re-run after the current edits */
   stale: boolean;
+}
+
+/** A layer described for the map, without its values (they come as tiles). */
+export interface LayerMeta {
+  ref: LayerRef;
+  grid: Grid;
+  units: string;
+  /** the file's FILE_TYPE (MintPy's display rule: metres in cm for time series and velocity) */
+  fileType: string;
+  /** statistics of the valid, unmasked pixels, over every `statsStep`-th row and column */
+  stats: LayerStats;
+  statsStep: number;
+  /** [r0, c0, r1, c1): the rows and columns that hold data (null: none) */
+  validBox: [number, number, number, number] | null;
+  /** outputs of a step that must re-run after the current edits */
+  stale: boolean;
+}
+
+/** One Web Mercator map tile (XYZ) of a layer: values with a state byte per pixel. */
+export interface LayerTile {
+  /** side of the square of samples: size + 2·pad */
+  n: number;
+  size: number;
+  pad: number;
+  /** overview level the samples come from: every 2^level-th row and column (0 = full resolution) */
+  level: number;
+  /** row-major n × n; NaN outside the grid */
+  values: Float32Array;
+  /** per sample: 0 valid, 1 no data (NaN, nothing inverted, the stack's fill value), 2 masked (maskTempCoh) */
+  flags: Uint8Array;
+}
+
+/** One pixel's value and what it is: 'ok', 'nodata' or 'masked' (never a zero that is not one). */
+export interface PixelValue {
+  row: number;
+  col: number;
+  value: number;
+  state: 'ok' | 'nodata' | 'masked';
 }
 
 /** A pixel of the chain's last time-series file with the model velocity fitted to it (src-core readPixelSeries). */
@@ -294,6 +336,12 @@ export const API = {
   network: method<NetworkInfo>()(),
   listLayers: method<LayerInfo[]>()(),
   getLayer: method<LayerData>()(s.str(1024), s.str(256), s.opt(s.str(64))),
+  /** a layer for the map: grid, units, colour-limit statistics, data box (no values) */
+  layerMeta: method<LayerMeta>()(s.layerRef),
+  /** Web Mercator tiles [z, x, y] of a layer with `pad` extra pixels per side (null: a tile off the grid) */
+  layerTiles: method<(LayerTile | null)[]>()(s.layerRef, s.tileList, s.opt(s.int(0, 2))),
+  /** the value and state of one pixel (cursor readout) */
+  layerValue: method<PixelValue>()(s.layerRef, s.int(), s.int()),
   pixelSeries: method<PixelSeries>()(s.int(), s.int()),
   /** MintPy's transect_lalo along start → end; with `widthKm` also the swath profile */
   transect: method<Transect>()(s.layerRef, s.latLon, s.latLon, s.opt(s.transectOptions)),

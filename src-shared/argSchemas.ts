@@ -68,6 +68,14 @@ export const overrides = v.pipe(
   ),
 );
 
+/** Web Mercator tiles as [z, x, y] (XYZ scheme), at most 256 in one call. */
+export const tileList = v.pipe(
+  v.array(
+    v.strictTuple([int(0, 24), int(0, 2 ** 24), int(0, 2 ** 24)], 'expected a tile [z, x, y]'),
+    'expected an array of tiles [z, x, y]',
+  ),
+  v.maxLength(256, 'at most 256 tiles in one call'),
+);
 /** A step name (main checks it against the step descriptors). */
 export const stepName = v.pipe(v.string('expected a step name'), v.regex(/^\w{1,64}$/, 'expected a step name'));
 

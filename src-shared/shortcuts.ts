@@ -1,5 +1,5 @@
 /**
- * Every keyboard shortcut of the app, declared once. The renderer binds them (src-renderer/shortcuts.ts),
+ * Every keyboard shortcut of the app, declared once. The renderer binds them (src-renderer/commands.ts),
  * the help overlay lists them, tooltips quote them, and Electron's menu shows the same accelerators
  * (src-main/electron/menuTemplate.ts). Pure: no DOM, no Electron.
  *
@@ -14,6 +14,8 @@ export type ShortcutScope =
   | 'app'
   /** while the network plot has the keyboard focus */
   | 'networkPlot'
+  /** while the map has the keyboard focus (its arrow keys pan, + / − zoom: MapLibre's own) */
+  | 'map'
   /** Electron's menu only (the browser host has no menu) */
   | 'menu';
 
@@ -37,6 +39,13 @@ export const SHORTCUTS = [
   { id: 'map.zoomData', keys: ['Z'], label: 'Zoom to the data', group: 'Map', scope: 'app' },
   { id: 'map.mask', keys: ['M'], label: 'Mask on / off', group: 'Map', scope: 'app' },
   { id: 'map.hillshade', keys: ['H'], label: 'Hillshade on / off', group: 'Map', scope: 'app' },
+  {
+    id: 'mapFocus.apply',
+    keys: ['Enter', ' '],
+    label: 'On the map: the map tool at the centre cross (as a click there)',
+    group: 'Map',
+    scope: 'map',
+  },
   { id: 'date.prev', keys: ['ArrowLeft'], label: 'Previous date (or pair)', group: 'Time', scope: 'app' },
   { id: 'date.next', keys: ['ArrowRight'], label: 'Next date (or pair)', group: 'Time', scope: 'app' },
   { id: 'date.first', keys: ['Home'], label: 'First date', group: 'Time', scope: 'app' },

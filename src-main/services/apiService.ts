@@ -14,6 +14,7 @@ import { ExportService } from './exportService';
 import { confinedExports, dialogExports } from './exportPaths';
 import { JobService, type Runner } from './jobService';
 import { LayerService } from './layerService';
+import { TileService } from './tileService';
 import { AppDb } from './projectDb';
 import { ProjectService } from './projectService';
 import { PreviewService } from './previewService';
@@ -42,6 +43,7 @@ export interface Services {
   layers: LayerService;
   exports: ExportService;
   previews: PreviewService;
+  tiles: TileService;
   /** cancel a run and wait until it has settled (its child stopped or killed), then dispose */
   shutdown(): Promise<void>;
   dispose(): void;
@@ -75,8 +77,12 @@ export function createServices(opts: ServiceOptions): Services {
     saveFile ? dialogExports(saveFile, workDir) : confinedExports(workDir),
   );
   const previews = new PreviewService(projects, opts.numWorkers ?? 2);
+  const tiles = new TileService(layers, (file) =>
+    projects.current ? isOutputStale(file, projects.editState().staleFrom) : false,
+  );
   events.on('onRunFinished', () => {
     layers.clearCache();
+    tiles.clear();
     previews.prepare(); // a run that (re)loaded the stack: the preview's copy follows it
   });
 
@@ -90,6 +96,7 @@ export function createServices(opts: ServiceOptions): Services {
     openProject: async (folder) => {
       if (jobs.running) throw new Error('a run is going: cancel it before opening another project');
       layers.clearCache();
+      tiles.clear();
       const info = await projects.open(folder);
       previews.prepare();
       return info;
@@ -105,6 +112,9 @@ export function createServices(opts: ServiceOptions): Services {
       const stale = projects.current ? projects.editState().staleFrom : null;
       return { ...data, stale: isOutputStale(file, stale) };
     },
+    layerMeta: async (ref) => tiles.meta(ref),
+    layerTiles: async (ref, list, pad) => tiles.tiles(ref, list, pad),
+    layerValue: async (ref, row, col) => tiles.value(ref, row, col),
     pixelSeries: async (row, col) => layers.pixelSeries(row, col),
     transect: async (ref, start, end, options) => layers.transect(ref, start, end, options),
     setExcludedPairs: async (indices) => projects.setExcludedPairs(indices),
@@ -145,6 +155,7 @@ export function createServices(opts: ServiceOptions): Services {
     disposed = true;
     jobs.cancel();
     void previews.dispose();
+    tiles.clear();
     projects.close();
     appDb.close();
   };
@@ -156,6 +167,7 @@ export function createServices(opts: ServiceOptions): Services {
     layers,
     exports,
     previews,
+    tiles,
     async shutdown() {
       // a running pipeline child gets its grace period (it may have a Slurm array to cancel), then is killed
       jobs.cancel();

@@ -22,11 +22,12 @@ import {
 import { mapDatasetName } from '../../src-core/node/export/source';
 import { readPixelSeries } from '../../src-core/node/derived/pixelSeries';
 import { transectFigure, transectOfFile, writeTransectFiles } from '../../src-core/node/derived/transectFile';
-import { gridOf, rowColToLatLon } from '../../src-core/node/formats/mintpyFiles';
+import { gridOf } from '../../src-core/node/formats/mintpyFiles';
 import { H5Reader } from '../../src-core/node/formats/h5';
 import type { CsvExport, ExportResult, FigureExport, LayerRef } from '../../src-shared/api';
 import { confinedExports, type ExportTargets } from './exportPaths';
 import type { LayerService } from './layerService';
+import { rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 
 function result(...paths: string[]): ExportResult {
   return { path: paths[0], bytes: statSync(paths[0]).size, paths };
@@ -89,7 +90,7 @@ export class ExportService {
       if (!g) throw new Error(`${file}: not geocoded (no X_FIRST/Y_FIRST)`);
       if (row < 0 || row >= g.length || col < 0 || col >= g.width)
         throw new Error(`pixel (${row}, ${col}) is outside the ${g.length} × ${g.width} grid`);
-      return rowColToLatLon(g, row, col);
+      return rowColToLatLonGeo(g, row, col);
     } finally {
       r.close();
     }

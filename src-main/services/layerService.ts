@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { H5Reader, type NumericArray } from '../../src-core/node/formats/h5';
-import { gridOf } from '../../src-core/node/formats/mintpyFiles';
+import { GRID_ATTRS, gridOf } from '../../src-core/node/formats/mintpyFiles';
 import { datasetUnit } from '../../src-core/common/export/units';
 import { mapDatasetName } from '../../src-core/node/export/source';
 import { readPixelSeries } from '../../src-core/node/derived/pixelSeries';
@@ -108,7 +108,7 @@ export class LayerService {
         continue; // a file being written or broken: not listed
       }
       try {
-        const attrs = r.attrs;
+        const attrs = r.attrsNamed([...GRID_ATTRS, 'UNIT', 'FILE_TYPE']);
         if (!gridOf(attrs, p)) continue;
         for (const d of specs.filter((l) => l.file === file)) {
           if (!r.has(d.dataset)) continue;

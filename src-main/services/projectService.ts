@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { H5Reader } from '../../src-core/node/formats/h5';
-import { IfgramStack, gridOf, latLonToRowCol, rowColToLatLon } from '../../src-core/node/formats/mintpyFiles';
+import { IfgramStack, GRID_ATTRS, gridOf } from '../../src-core/node/formats/mintpyFiles';
+import { latLonToRowColGeo, rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 import { Template } from '../../src-core/node/config/template';
 import { daysBetween } from '../../src-core/common/time/dates';
 import { checkReferencePixel } from '../../src-core/node/reference/checkReferencePixel';
@@ -28,7 +29,7 @@ import {
 import { AppDb, ProjectDb, type EditSnapshot, type HistoryState } from './projectDb';
 import { detectProject, type ProjectInfo as DetectedInfo } from '../../src-core/node/project/detect';
 import { readStackNetwork, type StackNetwork } from './network';
-import { networkConnectivity } from '../../src-core/common/network/networkGraph';
+import { networkConnectivity, temporalCoherenceNote } from '../../src-core/common/network/networkGraph';
 import type { EventBus } from './events';
 
 /** The template overrides the edits stand for. */
@@ -144,7 +145,7 @@ export class ProjectService {
       try {
         const r = new H5Reader(path);
         try {
-          return gridOf(r.attrs, path);
+          return gridOf(r.attrsNamed(GRID_ATTRS), path);
         } finally {
           r.close();
         }
@@ -355,7 +356,7 @@ export class ProjectService {
     const p = this.require();
     const grid = this.grid();
     if (!grid) return { ok: false, reason: 'the project has no geocoded grid yet — run load_data first' };
-    const [row, col] = latLonToRowCol(grid, lat, lon);
+    const [row, col] = latLonToRowColGeo(grid, lat, lon);
     const stackPath = join(p.workDir, 'inputs', 'ifgramStack.h5');
     if (!existsSync(stackPath)) return { ok: false, reason: `${stackPath}: not found — run load_data first` };
     let template: Template;
@@ -381,7 +382,7 @@ export class ProjectService {
     const v = await this.validateReferencePoint(lat, lon);
     if (!v.ok) return v;
     const grid = this.grid()!;
-    const [clat, clon] = rowColToLatLon(grid, v.row, v.col);
+    const [clat, clon] = rowColToLatLonGeo(grid, v.row, v.col);
     const point = { lat: clat, lon: clon, row: v.row, col: v.col };
     const edits = this.commit(`reference point ${clat.toFixed(4)}, ${clon.toFixed(4)}`, {
       ...p.db.history().current,
@@ -423,11 +424,11 @@ export class ProjectService {
       try {
         const r = await H5Reader.open(path);
         try {
-          const a = r.attrs;
+          const a = r.attrsNamed([...GRID_ATTRS, 'REF_Y', 'REF_X']);
           const g = gridOf(a, path);
           if (a.REF_Y === undefined || a.REF_X === undefined || !g) continue;
           const [row, col] = [Number(a.REF_Y), Number(a.REF_X)];
-          const [lat, lon] = rowColToLatLon(g, row, col);
+          const [lat, lon] = rowColToLatLonGeo(g, row, col);
           return { row, col, lat, lon };
         } finally {
           r.close();
@@ -473,10 +474,16 @@ export function toSummary(r: RunSummary): RunSummary {
 function connectivity(
   pairs: { date1: string; date2: string; index: number }[],
   excluded: Set<number>,
-): { components: number; datesWithoutPair: string[] } {
+): Pick<NetworkInfo, 'components' | 'datesWithoutPair' | 'redundantPairs' | 'temporalCoherenceNote'> {
+  const keep = pairs.map((p) => !excluded.has(p.index));
   const c = networkConnectivity(
     pairs.map((p) => `${p.date1}_${p.date2}`),
-    pairs.map((p) => !excluded.has(p.index)),
+    keep,
   );
-  return { components: c.numComponents, datesWithoutPair: c.datesWithoutPair };
+  return {
+    components: c.numComponents,
+    datesWithoutPair: c.datesWithoutPair,
+    redundantPairs: c.redundantPairs,
+    temporalCoherenceNote: temporalCoherenceNote(c, keep.filter(Boolean).length),
+  };
 }

@@ -1,29 +1,29 @@
 /**
- * Offline basemap data: land and coastlines (world-atlas), US state and county lines (us-atlas), turned
- * into GeoJSON with topojson-client. No network tiles; counties load lazily (a separate chunk).
+ * Offline basemap data (no network tiles), made in a worker (workers/basemap.worker.ts) and delivered as
+ * blob URLs of GeoJSON for MapLibre's GeoJSON sources. The worker (holding the atlases, ~100 MB) is ended
+ * once MapLibre has read the URLs (`release`): blob URLs die with the worker that made them.
  */
-import { feature, mesh } from 'topojson-client';
-import type { Topology, GeometryObject } from 'topojson-specification';
+let worker: Worker | null = null;
 
-type Topo = Topology<Record<string, GeometryObject>>;
-
-export async function basemapData(): Promise<{
-  land: GeoJSON.GeoJSON;
-  states: GeoJSON.GeoJSON;
-  coast: GeoJSON.GeoJSON;
-}> {
-  const [landTopo, statesTopo] = await Promise.all([
-    import('world-atlas/land-50m.json').then((m) => m.default as unknown as Topo),
-    import('us-atlas/states-10m.json').then((m) => m.default as unknown as Topo),
-  ]);
-  return {
-    land: feature(landTopo, landTopo.objects.land) as GeoJSON.GeoJSON,
-    coast: mesh(landTopo, landTopo.objects.land) as GeoJSON.GeoJSON,
-    states: mesh(statesTopo, statesTopo.objects.states, (a, b) => a !== b) as GeoJSON.GeoJSON,
-  };
+export interface BasemapUrls {
+  land: string;
+  coast: string;
+  states: string;
+  counties: string;
 }
 
-export async function countiesData(): Promise<GeoJSON.GeoJSON> {
-  const t = (await import('us-atlas/counties-10m.json')).default as unknown as Topo;
-  return mesh(t, t.objects.counties, (a, b) => a !== b) as GeoJSON.GeoJSON;
+/** The basemap cut to `bounds` [w, s, e, n] (null: the whole world, coarse, without US lines). */
+export function basemapData(bounds: [number, number, number, number] | null): Promise<BasemapUrls> {
+  releaseBasemapData();
+  const w = (worker = new Worker(new URL('../workers/basemap.worker.ts', import.meta.url), { type: 'module' }));
+  return new Promise((ok) => {
+    w.onmessage = (e: MessageEvent<BasemapUrls>) => ok(e.data);
+    w.postMessage(bounds);
+  });
+}
+
+/** End the worker (and its blob URLs) once MapLibre holds the data. */
+export function releaseBasemapData(): void {
+  worker?.terminate();
+  worker = null;
 }

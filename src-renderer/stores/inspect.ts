@@ -4,14 +4,15 @@
  * or row/col): both paths end in the same actions.
  */
 import { defineStore } from 'pinia';
-import { computed, markRaw, ref, shallowRef } from 'vue';
-import type { PixelSeries, Transect } from '../../src-shared/api';
+import { computed, markRaw, ref, shallowRef, watch } from 'vue';
+import type { PixelSeries, PixelValue, Transect } from '../../src-shared/api';
 import { latLonToRowColGeo, rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 import { api } from '../api/client';
 import { useUiStore } from './ui';
 import { useLayersStore } from './layers';
 import { useProjectStore } from './project';
 import { useNetworkStore } from './network';
+import { refKey, useTilesStore } from './tiles';
 
 export type MapTool = 'pixel' | 'transect' | 'reference';
 
@@ -36,7 +37,7 @@ export const useInspectStore = defineStore('inspect', () => {
   /** lon/lat under the cursor (null when it is off the map) */
   const cursor = ref<[number, number] | null>(null);
 
-  const grid = computed(() => useLayersStore().data?.grid ?? useProjectStore().grid);
+  const grid = computed(() => useLayersStore().meta?.grid ?? useProjectStore().grid);
 
   function reset(): void {
     series.value = null;
@@ -121,6 +122,34 @@ export const useInspectStore = defineStore('inspect', () => {
     if (series.value) await inspectPixel(series.value.row, series.value.col);
   }
 
+  /** The pixel under the cursor, and the value main reports for it (fetched once per pixel, newest wins). */
+  const cursorPixel = computed(() => (cursor.value ? pixelOf(cursor.value[0], cursor.value[1]) : null));
+  const cursorValue = shallowRef<{ key: string; v: PixelValue } | null>(null);
+  const cursorKey = () => {
+    const ref = useLayersStore().active?.ref;
+    const p = cursorPixel.value;
+    return ref && p ? `${useLayersStore().generation}|${refKey(ref)}|${p[0]}|${p[1]}` : null;
+  };
+  let busy = false;
+  async function fetchCursorValue(): Promise<void> {
+    if (busy) return; // the newest pixel is fetched when the current call returns
+    const key = cursorKey();
+    const ref = useLayersStore().active?.ref;
+    const p = cursorPixel.value;
+    if (!key || !ref || !p || cursorValue.value?.key === key) return;
+    busy = true;
+    try {
+      const v = await useTilesStore().value(ref, p[0], p[1]);
+      cursorValue.value = { key, v };
+    } catch {
+      cursorValue.value = null;
+    } finally {
+      busy = false;
+    }
+    if (cursorKey() !== key) void fetchCursorValue();
+  }
+  watch(cursorKey, () => void fetchCursorValue());
+
   /** What the cursor is over: lat/lon, pixel, and the shown layer's value ('no data' / 'masked', never 0). */
   const readout = computed(() => {
     const c = cursor.value;
@@ -128,17 +157,16 @@ export const useInspectStore = defineStore('inspect', () => {
     const [lon, lat] = c;
     let text = `${lat.toFixed(5)}°, ${lon.toFixed(5)}°`;
     const layers = useLayersStore();
-    const d = layers.data;
-    const rc = pixelOf(lon, lat);
-    if (!d || !rc) return text;
-    const i = rc[0] * d.grid.width + rc[1];
-    const v = d.values[i];
-    const masked = layers.mask !== null && layers.mask[i] === 0;
-    const u = layers.units;
+    const rc = cursorPixel.value;
+    if (!layers.active || !rc) return text;
     text += `   row ${rc[0]} col ${rc[1]}   `;
-    if (!Number.isFinite(v)) text += 'no data';
-    else if (masked && layers.maskOn) text += 'masked';
-    else text += `${(v * u.scale).toPrecision(4)} ${u.label}${masked ? ' (masked)' : ''}`;
+    const cv = cursorValue.value;
+    if (!cv || cv.key !== cursorKey()) return text + '…';
+    const { value, state } = cv.v;
+    const u = layers.units;
+    if (state === 'nodata') text += 'no data';
+    else if (state === 'masked' && layers.maskOn) text += 'masked';
+    else text += `${(value * u.scale).toPrecision(4)} ${u.label}${state === 'masked' ? ' (masked)' : ''}`;
     return text;
   });
 

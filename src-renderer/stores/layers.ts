@@ -1,15 +1,16 @@
 /**
  * Layers and how they are displayed: the layers main offers, the layer tree drawn on the map (today one
  * data layer; the list is ready for more), colour map and limits, opacity, mask and hillshade, and the
- * date (or pair) shown. Big arrays live in shallowRefs holding markRaw objects: Vue never walks them.
+ * date (or pair) shown. Values never come here: the map draws layers as tiles (stores/tiles.ts).
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import type { LayerData, LayerInfo, LayerRef } from '../../src-shared/api';
+import type { LayerInfo, LayerMeta, LayerRef } from '../../src-shared/api';
 import { api } from '../api/client';
 import { displayUnits } from '../units';
 import { useUiStore } from './ui';
 import { useNetworkStore } from './network';
+import { useTilesStore } from './tiles';
 
 /** One layer drawn on the map with its own display settings. */
 export interface LayerEntry {
@@ -31,14 +32,10 @@ export const useLayersStore = defineStore('layers', () => {
   const entries = ref<LayerEntry[]>([]);
   const maskOn = ref(true);
   const hillshade = ref(true);
-  /** the shown layer's values (whole grid) */
-  const data = shallowRef<LayerData | null>(null);
-  /** maskTempCoh.h5 as 0/1 when it applies to the shown layer */
-  const mask = shallowRef<Uint8Array | null>(null);
-  /** maskTempCoh.h5 as read (kept until the next run) */
-  let maskCache: Uint8Array | null = null;
-  /** DEM heights for the hillshade */
-  const height = shallowRef<LayerData | null>(null);
+  /** the shown layer's description (grid, units, statistics, data box) */
+  const meta = shallowRef<LayerMeta | null>(null);
+  /** bumped when the files behind the layers change (a run): the map fetches its tiles again */
+  const generation = ref(0);
 
   const active = computed<LayerEntry | null>(() => entries.value[0] ?? null);
   const activeInfo = computed(() =>
@@ -46,7 +43,18 @@ export const useLayersStore = defineStore('layers', () => {
   );
   const dates = computed(() => activeInfo.value?.dates ?? null);
   const units = computed(() =>
-    data.value ? displayUnits(data.value.units, data.value.fileType) : { label: '', scale: 1 },
+    meta.value ? displayUnits(meta.value.units, meta.value.fileType) : { label: '', scale: 1 },
+  );
+  /**
+   * Whether the context layers (hillshade, basemap) may load: the project's own layer is described (its
+   * tiles go first), or there is none to show. The data first, the context after.
+   */
+  const contextMayLoad = computed(() => meta.value !== null || list.value.every((x) => x.kind === 'pair'));
+  /** the DEM under the hillshade */
+  const heightRef = computed<LayerRef | null>(() =>
+    list.value.some((l) => l.file === 'inputs/geometryGeo.h5' && l.dataset === 'height')
+      ? { file: 'inputs/geometryGeo.h5', dataset: 'height' }
+      : null,
   );
   /** pair layers are offered once a pair is selected in the network editor */
   const selectable = computed(() =>
@@ -56,16 +64,17 @@ export const useLayersStore = defineStore('layers', () => {
   function reset(): void {
     list.value = [];
     entries.value = [];
-    data.value = null;
-    mask.value = null;
-    maskCache = null;
-    height.value = null;
+    meta.value = null;
+    useTilesStore().clear();
+    generation.value++;
   }
 
   async function refreshList(): Promise<void> {
-    const l = await useUiStore().guarded(() => api.listLayers(), 'Listing the layers');
-    list.value = l ?? [];
-    await loadHeight();
+    setList((await useUiStore().guarded(() => api.listLayers(), 'Listing the layers')) ?? []);
+  }
+
+  function setList(l: LayerInfo[]): void {
+    list.value = l;
   }
 
   /** Velocity if there is one, else the first map: what a freshly opened project shows. */
@@ -86,46 +95,37 @@ export const useLayersStore = defineStore('layers', () => {
     return { file: l.file, dataset: l.dataset, ...(date ? { date } : {}) };
   }
 
-  async function loadHeight(): Promise<void> {
-    const h = list.value.find((l) => l.file === 'inputs/geometryGeo.h5' && l.dataset === 'height');
-    if (!h) {
-      height.value = null;
-      return;
-    }
-    if (height.value) return;
-    const d = await useUiStore().guarded(() => api.getLayer(h.file, h.dataset), 'Reading the DEM');
-    height.value = d ? markRaw(d) : null;
-  }
-
-  async function loadMask(ref: LayerRef): Promise<void> {
-    const m = list.value.find((l) => l.file === 'maskTempCoh.h5');
-    if (!m || !['velocity.h5', 'timeseries.h5'].includes(ref.file)) {
-      mask.value = null;
-      return;
-    }
-    if (!maskCache) {
-      const d = await useUiStore().guarded(() => api.getLayer(m.file, m.dataset), 'Reading the mask');
-      maskCache = d ? markRaw(Uint8Array.from(d.values, (v) => (v ? 1 : 0))) : null;
-    }
-    mask.value = maskCache;
-  }
-
-  /** Show a layer (or another date of it); `keepLimits` keeps the colour settings the user chose. */
+  let showSeq = 0;
+  let metaTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Show a layer (or another date of it); `keepLimits` keeps the colour settings the user chose. Another
+   * date of the shown layer goes to the map at once (its tiles start loading): nothing else about the layer
+   * changes with the date but an interferogram's footprint, fetched once the stepping pauses.
+   */
   async function show(ref: LayerRef, keepLimits = false): Promise<void> {
-    const d = await useUiStore().guarded(
-      () => api.getLayer(ref.file, ref.dataset, ref.date),
-      `Reading ${ref.file}:${ref.dataset}`,
-    );
-    if (!d) return;
+    const seq = ++showSeq;
+    clearTimeout(metaTimer);
     const id = `${ref.file}:${ref.dataset}`;
     const prev = entries.value[0];
+    const m0 = meta.value;
+    if (keepLimits && prev?.id === id && m0 && `${m0.ref.file}:${m0.ref.dataset}` === id) {
+      entries.value = [{ ...prev, ref: { ...ref } }, ...entries.value.slice(1)];
+      meta.value = markRaw({ ...m0, ref: { ...ref } });
+      if (ref.file === 'inputs/ifgramStack.h5')
+        metaTimer = setTimeout(async () => {
+          const m = await useUiStore().guarded(() => api.layerMeta(ref), `Reading ${ref.file}:${ref.dataset}`);
+          if (m && seq === showSeq) meta.value = markRaw(m);
+        }, 400);
+      return;
+    }
+    const m = await useUiStore().guarded(() => api.layerMeta(ref), `Reading ${ref.file}:${ref.dataset}`);
+    if (!m || seq !== showSeq) return;
     const entry: LayerEntry =
       keepLimits && prev
         ? { ...prev, id, ref: { ...ref } }
-        : { id, ref: { ...ref }, visible: true, opacity: prev?.opacity ?? 0.85, ...defaultDisplay(d) };
-    await loadMask(ref);
+        : { id, ref: { ...ref }, visible: true, opacity: prev?.opacity ?? 0.85, ...defaultDisplay(m) };
     entries.value = [entry, ...entries.value.slice(1)];
-    data.value = markRaw(d);
+    meta.value = markRaw(m);
   }
 
   /** The layer chosen in the layer menu, at its last date (or the selected pair). */
@@ -155,8 +155,8 @@ export const useLayersStore = defineStore('layers', () => {
 
   /** After a run: the new layer list; the shown layer again (same date, same limits) if it still exists. */
   async function reloadAfterRun(): Promise<void> {
-    height.value = null;
-    maskCache = null;
+    useTilesStore().clear();
+    generation.value++;
     await refreshList();
     const a = active.value;
     if (a && list.value.some((l) => l.id === a.id)) await show(a.ref, true);
@@ -168,9 +168,10 @@ export const useLayersStore = defineStore('layers', () => {
     entries,
     maskOn,
     hillshade,
-    data,
-    mask,
-    height,
+    meta,
+    generation,
+    heightRef,
+    contextMayLoad,
     active,
     activeInfo,
     dates,
@@ -178,6 +179,7 @@ export const useLayersStore = defineStore('layers', () => {
     selectable,
     reset,
     refreshList,
+    setList,
     showDefault,
     show,
     pick,
@@ -189,7 +191,11 @@ export const useLayersStore = defineStore('layers', () => {
 });
 
 /** Colour map and limits a layer opens with (display units). */
-export function defaultDisplay(l: LayerData): { cmap: string; vmin: number; vmax: number } {
+export function defaultDisplay(l: Pick<LayerMeta, 'ref' | 'units' | 'fileType' | 'stats'>): {
+  cmap: string;
+  vmin: number;
+  vmax: number;
+} {
   const { scale } = displayUnits(l.units, l.fileType);
   const ds = l.ref.dataset;
   const s = l.stats;

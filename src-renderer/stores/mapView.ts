@@ -19,7 +19,7 @@ export const useMapViewStore = defineStore('mapView', () => {
 
   /** Fit the view to a grid (default: the shown layer's, else the project's). */
   function zoomToData(grid?: Grid | null): void {
-    const g = grid ?? useLayersStore().data?.grid ?? useProjectStore().grid;
+    const g = grid ?? useLayersStore().meta?.grid ?? useProjectStore().grid;
     if (!map.value || !g) return;
     const { west: w, south: s, east: e, north: n } = gridBoundsLonLat(g);
     map.value.fitBounds(

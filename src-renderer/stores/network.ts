@@ -30,7 +30,10 @@ export const useNetworkStore = defineStore('network', () => {
   }
 
   async function refresh(): Promise<void> {
-    const n = await useUiStore().guarded(() => api.network(), 'Reading the network');
+    set(await useUiStore().guarded(() => api.network(), 'Reading the network'));
+  }
+
+  function set(n: NetworkInfo | null | undefined): void {
     if (n) net.value = markRaw(n);
   }
 
@@ -143,6 +146,7 @@ export const useNetworkStore = defineStore('network', () => {
     excluded,
     reset,
     refresh,
+    set,
     followEdits,
     setExcluded,
     togglePair,

@@ -4,6 +4,7 @@ import { computed, ref } from 'vue';
 import type { Capabilities, DirListing, EditState, ProjectInfo, RecentProject } from '../../src-shared/api';
 import { api } from '../api/client';
 import { useUiStore } from './ui';
+import { useTilesStore } from './tiles';
 import { useLayersStore } from './layers';
 import { useNetworkStore } from './network';
 import { useInspectStore } from './inspect';
@@ -19,11 +20,28 @@ export const useProjectStore = defineStore('project', () => {
   const edits = computed(() => info.value?.edits ?? null);
   const grid = computed(() => info.value?.grid ?? null);
 
+  /**
+   * At start: everything main can tell at once (capabilities, project, recent list, layers, network — all
+   * in parallel; the last two fail quietly when no project is open), then the default layer.
+   */
   async function init(): Promise<void> {
     const ui = useUiStore();
-    capabilities.value = (await ui.guarded(() => api.capabilities(), 'Connecting to the app')) ?? null;
-    await refresh();
-    if (info.value) await useLayersStore().showDefault();
+    const [c, p, r] = await Promise.all([
+      ui.guarded(() => api.capabilities(), 'Connecting to the app'),
+      ui.guarded(() => api.projectInfo(), 'Reading the project'),
+      ui.guarded(() => api.recentProjects(), 'Reading the recent projects'),
+    ]);
+    capabilities.value = c ?? null;
+    info.value = p ?? null;
+    recent.value = r ?? [];
+    useRunStore().followProject(info.value);
+    if (!info.value) return; // no project: nothing more to ask (main would answer 422)
+    await Promise.all([
+      useNetworkStore().refresh(),
+      useLayersStore()
+        .refreshList()
+        .then(() => useLayersStore().showDefault()),
+    ]);
   }
 
   /** Project info and the recent list from main. */
@@ -45,16 +63,28 @@ export const useProjectStore = defineStore('project', () => {
     await Promise.all([useLayersStore().refreshList(), useNetworkStore().refresh()]);
   }
 
+  /** Open a project: its layers and network in parallel, then the default layer (one projectInfo only). */
   async function open(folder: string): Promise<boolean> {
     const ui = useUiStore();
+    // the map's tile requests wait: sent during the switch, main would resolve their paths in the new project
+    useTilesStore().hold();
     const p = await ui.guarded(() => api.openProject(folder.trim()), 'Opening the project');
-    if (!p) return false;
-    useLayersStore().reset();
+    if (!p) {
+      useTilesStore().resume();
+      return false;
+    }
+    useLayersStore().reset(); // forgets the tiles, answers the held ones empty
     useInspectStore().reset();
     useNetworkStore().reset();
     info.value = p;
-    await refresh();
-    await useLayersStore().showDefault();
+    useRunStore().followProject(p);
+    await Promise.all([
+      ui.guarded(() => api.recentProjects(), 'Reading the recent projects').then((r) => (recent.value = r ?? [])),
+      useNetworkStore().refresh(),
+      useLayersStore()
+        .refreshList()
+        .then(() => useLayersStore().showDefault()),
+    ]);
     return true;
   }
 

@@ -18,7 +18,9 @@ const LOG_LINES = 500;
 export const useRunStore = defineStore('run', () => {
   const running = ref(false);
   const steps = ref<RunSummary['steps']>([]);
-  const progress = ref<Record<string, { done: number; total: number; label?: string }>>({});
+  const progress = ref<
+    Record<string, { done: number; total: number; label?: string; cluster?: ProgressEvent['cluster'] }>
+  >({});
   const log = ref<string[]>([]);
   const lastRun = ref<RunSummary | null>(null);
   /** the pipeline's steps in MintPy's order (the core's step descriptors, through the API) */
@@ -51,7 +53,7 @@ export const useRunStore = defineStore('run', () => {
   }
 
   function onProgress(p: ProgressEvent): void {
-    progress.value[p.step] = { done: p.done, total: p.total, label: p.label };
+    progress.value[p.step] = { done: p.done, total: p.total, label: p.label, cluster: p.cluster };
   }
 
   /** A typed step event of the run (started / finished / skipped / failed / cancelled). */

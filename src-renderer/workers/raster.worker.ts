@@ -1,27 +1,39 @@
 /// <reference lib="webworker" />
-/** Off-main-thread pixel work: colour a layer, compute a hillshade; returns PNG blobs (typed arrays arrive transferred). */
-import type { WorkerRequest, WorkerResponse, ColorizeParams, HillshadeParams } from './messages';
-import { colorizeRgba, hillshadeRgba } from './rasterOps';
+/**
+ * Off-main-thread pixel work: colour a data tile, hillshade a height tile (ImageBitmaps, transferred); colour
+ * the edit preview's small raster into a PNG blob (for a MapLibre image source).
+ */
+import type { ColorImageParams, ColorTileParams, HillshadeTileParams, WorkerRequest, WorkerResponse } from './messages';
+import { colorImageRgba, colorTileRgba, hillshadeTileRgba } from './rasterOps';
 
-async function toBlob(rgba: Uint8ClampedArray, w: number, h: number): Promise<Blob> {
+function bitmap(rgba: Uint8ClampedArray, size: number): Promise<ImageBitmap> {
+  return createImageBitmap(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, size, size));
+}
+
+async function png(rgba: Uint8ClampedArray, w: number, h: number): Promise<Blob> {
   const c = new OffscreenCanvas(w, h);
-  const ctx = c.getContext('2d')!;
-  ctx.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, w, h), 0, 0);
+  c.getContext('2d')!.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, w, h), 0, 0);
   return c.convertToBlob({ type: 'image/png' });
 }
 
 self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
   const { id, task, params } = e.data;
   try {
-    let blob: Blob;
-    if (task === 'colorize') {
-      const p = params as ColorizeParams;
-      blob = await toBlob(colorizeRgba(p), p.width, p.height);
-    } else {
-      const p = params as HillshadeParams;
-      blob = await toBlob(hillshadeRgba(p), p.width, p.length);
+    if (task === 'colorImage') {
+      const p = params as ColorImageParams;
+      const blob = await png(colorImageRgba(p), p.width, p.height);
+      (self as unknown as Worker).postMessage({ id, result: { blob } } satisfies WorkerResponse);
+      return;
     }
-    (self as unknown as Worker).postMessage({ id, result: { blob } } satisfies WorkerResponse);
+    let b: ImageBitmap;
+    if (task === 'colorTile') {
+      const p = params as ColorTileParams;
+      b = await bitmap(colorTileRgba(p), p.n - 2 * p.pad);
+    } else {
+      const p = params as HillshadeTileParams;
+      b = await bitmap(hillshadeTileRgba(p), p.n - 2 * p.pad);
+    }
+    (self as unknown as Worker).postMessage({ id, result: { bitmap: b } } satisfies WorkerResponse, [b]);
   } catch (err) {
     (self as unknown as Worker).postMessage({ id, error: (err as Error).message } satisfies WorkerResponse);
   }

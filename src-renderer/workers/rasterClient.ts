@@ -19,6 +19,11 @@ function get(): Worker {
   return worker;
 }
 
+/** Start the worker now (its script loads while other work goes on). */
+export function startWorker(): void {
+  get();
+}
+
 function transferables(v: unknown): Transferable[] {
   const out: Transferable[] = [];
   for (const x of Object.values(v as object)) if (ArrayBuffer.isView(x)) out.push(x.buffer as ArrayBuffer);

@@ -1,50 +1,88 @@
-/** The raster worker's pixel work as pure functions (testable in Node): colouring and hillshade. */
+/** The raster worker's pixel work as pure functions (testable in Node): colouring tiles and hillshading. */
 import { applyColormap, getColormap } from '../../src-core/common/colormap/index';
-import type { ColorizeParams, HillshadeParams } from './messages';
+import type { ColorImageParams, ColorTileParams, HillshadeTileParams } from './messages';
 
-/** RGBA bytes of a layer: values × scale through the colormap; NaN and mask = 0 transparent. Mutates `values`. */
-export function colorizeRgba(p: ColorizeParams): Uint8ClampedArray {
-  const n = p.width * p.height;
-  const v = p.values;
-  if (p.scale !== 1 || p.mask) {
-    for (let i = 0; i < n; i++) {
-      if (p.mask && p.mask[i] === 0) v[i] = NaN;
-      else v[i] *= p.scale;
+/** Flags of tile samples (main's tiles/noData.ts). */
+export const VALID = 0;
+export const NO_DATA = 1;
+export const MASKED = 2;
+
+/**
+ * RGBA bytes of the inner size × size of a tile: values × scale through the shared colormap (matplotlib's
+ * rule); no data transparent with the mask on, in the no-data colour with it off; masked pixels transparent
+ * with the mask on, coloured by value with it off.
+ */
+export function colorTileRgba(p: ColorTileParams): Uint8ClampedArray {
+  const size = p.n - 2 * p.pad;
+  const v = new Float32Array(size * size);
+  for (let i = 0; i < size; i++) {
+    const src = (i + p.pad) * p.n + p.pad;
+    for (let j = 0; j < size; j++) {
+      const f = p.flags[src + j];
+      v[i * size + j] = f === VALID || (f === MASKED && !p.maskOn) ? p.values[src + j] * p.scale : NaN;
     }
   }
+  const out = new Uint8ClampedArray(size * size * 4);
+  applyColormap(v, getColormap(p.cmap), p.vmin, p.vmax, out as unknown as Uint8Array);
+  if (!p.maskOn) {
+    const [r, g, b, a] = p.noDataRgba;
+    for (let i = 0; i < size; i++)
+      for (let j = 0; j < size; j++)
+        if (p.flags[(i + p.pad) * p.n + p.pad + j] === NO_DATA) {
+          const o = 4 * (i * size + j);
+          out[o] = r;
+          out[o + 1] = g;
+          out[o + 2] = b;
+          out[o + 3] = a;
+        }
+  }
+  return out;
+}
+
+/** RGBA bytes of a whole small raster (the edit preview): values × scale through the colormap, NaN transparent. */
+export function colorImageRgba(p: ColorImageParams): Uint8ClampedArray {
+  const n = p.width * p.height;
+  if (p.values.length !== n) throw new Error(`colorImage: ${p.values.length} values for ${p.width} × ${p.height}`);
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = p.values[i] * p.scale;
   const out = new Uint8ClampedArray(n * 4);
   applyColormap(v, getColormap(p.cmap), p.vmin, p.vmax, out as unknown as Uint8Array);
   return out;
 }
 
 /**
- * Hillshade (Horn's 3×3 gradient, GDAL's formula) as opaque grey RGBA; no-data (NaN) transparent.
- * Edges reuse the nearest valid neighbour.
+ * Hillshade (Horn's 3×3 gradient, GDAL's formula) of the inner size × size of padded heights, as opaque grey
+ * RGBA; no data (NaN) transparent. A missing neighbour is replaced by the pixel itself.
  */
-export function hillshadeRgba(p: HillshadeParams): Uint8ClampedArray {
-  const { height: z, width: w, length: h } = p;
-  const out = new Uint8ClampedArray(w * h * 4);
+export function hillshadeTileRgba(p: HillshadeTileParams): Uint8ClampedArray {
+  const { heights: z, n, pad } = p;
+  const size = n - 2 * pad;
+  const out = new Uint8ClampedArray(size * size * 4);
   const az = ((360 - p.azimuthDeg + 90) * Math.PI) / 180;
   const zen = ((90 - p.altitudeDeg) * Math.PI) / 180;
-  const at = (r: number, c: number, r0: number, c0: number) => {
-    const rr = Math.min(h - 1, Math.max(0, r));
-    const cc = Math.min(w - 1, Math.max(0, c));
-    const x = z[rr * w + cc];
-    return Number.isFinite(x) ? x : z[r0 * w + c0];
-  };
-  for (let r = 0; r < h; r++)
-    for (let c = 0; c < w; c++) {
-      const i = r * w + c;
-      if (!Number.isFinite(z[i])) continue;
-      const a = (dr: number, dc: number) => at(r + dr, c + dc, r, c);
+  const cz = Math.cos(zen);
+  const sz = Math.sin(zen);
+  for (let i = 0; i < size; i++)
+    for (let j = 0; j < size; j++) {
+      const r = i + pad;
+      const c = j + pad;
+      const z0 = z[r * n + c];
+      if (!Number.isFinite(z0)) continue;
+      const a = (dr: number, dc: number) => {
+        const rr = Math.min(n - 1, Math.max(0, r + dr));
+        const cc = Math.min(n - 1, Math.max(0, c + dc));
+        const x = z[rr * n + cc];
+        return Number.isFinite(x) ? x : z0;
+      };
       const dzdx = (a(-1, 1) + 2 * a(0, 1) + a(1, 1) - (a(-1, -1) + 2 * a(0, -1) + a(1, -1))) / (8 * p.dx);
       const dzdy = (a(1, -1) + 2 * a(1, 0) + a(1, 1) - (a(-1, -1) + 2 * a(-1, 0) + a(-1, 1))) / (8 * p.dy);
       const slope = Math.atan(Math.hypot(dzdx, dzdy));
       const aspect = Math.atan2(dzdy, -dzdx);
-      const s = Math.cos(zen) * Math.cos(slope) + Math.sin(zen) * Math.sin(slope) * Math.cos(az - aspect);
+      const s = cz * Math.cos(slope) + sz * Math.sin(slope) * Math.cos(az - aspect);
       const g = Math.max(0, Math.min(255, Math.round(255 * s)));
-      out[4 * i] = out[4 * i + 1] = out[4 * i + 2] = g;
-      out[4 * i + 3] = 255;
+      const o = 4 * (i * size + j);
+      out[o] = out[o + 1] = out[o + 2] = g;
+      out[o + 3] = 255;
     }
   return out;
 }

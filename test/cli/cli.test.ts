@@ -7,8 +7,9 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { REPO_ROOT } from '../helpers/fixtures';
+import { tinyGunwSpec, writeDemFor, writeGunwStack } from '../../src-core/node/load/writeGunw';
 
 const CLI = join(REPO_ROOT, 'out', 'node', 'cli.js');
 const cli = (args: string[], opts: { cwd?: string } = {}) =>
@@ -97,6 +98,30 @@ describe('insar-studio CLI', () => {
     const s = cli(['run', step, '--dostep', 'velocity']);
     expect(s.status).toBe(1);
     expect(s.stderr).toMatch(/20250101/);
+  });
+
+  it('NISAR GUNW bad input: a DEM that misses the grid is one line naming the DEM, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-nisar-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const spec = tinyGunwSpec();
+    await writeGunwStack(join(dir, 'GUNW'), spec);
+    writeDemFor(join(dir, 'DEM', 'dem.tif'), spec, -0.008);
+    const cfgN = join(dir, 'nisar.cfg');
+    writeFileSync(
+      cfgN,
+      'mintpy.load.processor = nisar\nmintpy.load.unwFile = GUNW/*.h5\nmintpy.load.demFile = DEM/dem.tif\n',
+    );
+    const r = cli(['run', cfgN, '--dostep', 'load_data']);
+    expect(r.status, r.stderr).toBe(1);
+    // progress and the log go to stderr too: the error is its one last line
+    const errs = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('insar-studio: error:'));
+    expect(errs, r.stderr).toHaveLength(1);
+    expect(r.stderr.trim().split('\n').pop()).toBe(errs[0]);
+    expect(errs[0]).toContain(`${join(dir, 'DEM', 'dem.tif')}: the DEM does not cover the GUNW grid`);
+    expect(existsSync(join(dir, 'inputs', 'ifgramStack.h5'))).toBe(false);
   });
 });
 

@@ -224,6 +224,31 @@ describe('one-line errors', () => {
     expect(m).toMatch(/^\/w\/t\.cfg: mintpy\.compute\.maxMemory: 4096 MB per task is more than the nodes offer/);
   });
 
+  it('too many array tasks for the site, or a busy controller', async () => {
+    expect(
+      sbatchErrorMessage('sbatch: error: Batch job submission failed: Invalid job array specification\n', ctx, null),
+    ).toMatch(
+      /^\/w\/t\.cfg: insarstudio\.slurm\.tilesPerTask: more array tasks than this cluster's MaxArraySize allows/,
+    );
+    const calls: string[][] = [];
+    let n = 0;
+    const client = new SlurmClient(async (cmd, args) => {
+      calls.push([cmd, ...args]);
+      return n++ === 0
+        ? {
+            code: 1,
+            stdout: '',
+            stderr: 'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n',
+          }
+        : { code: 0, stdout: '4242\n', stderr: '' };
+    });
+    await expect(client.submit('/w/task.sh', '0-7%4', ['--qos=debug'], ctx)).resolves.toBe('4242');
+    expect(calls).toEqual([
+      ['sbatch', '--parsable', '--array=0-7%4', '--qos=debug', '/w/task.sh'],
+      ['sbatch', '--parsable', '--array=0-7%4', '--qos=debug', '/w/task.sh'],
+    ]);
+  }, 20_000);
+
   it('sbatch not on PATH', async () => {
     const client = new SlurmClient(() =>
       Promise.reject(Object.assign(new Error('spawn sbatch ENOENT'), { code: 'ENOENT' })),
@@ -286,6 +311,11 @@ describe('a task that left the queue without its tiles', () => {
     signal: Number(exit.split(':')[1]),
     node: 'node07',
     reason,
+  });
+
+  it('back in the queue (requeued by Slurm itself) between squeue and scontrol: looked at again later', () => {
+    expect(judgeFinishedTask({ ...base, final: fin('PENDING', '0:0', 'BeginTime') })).toEqual({ kind: 'wait' });
+    expect(judgeFinishedTask({ ...base, final: fin('REQUEUED') })).toEqual({ kind: 'wait' });
   });
 
   it('cancelled or failed: re-submitted', () => {

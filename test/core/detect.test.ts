@@ -92,7 +92,7 @@ describe('detectProject', () => {
     writeFileSync(join(f, 'notes.txt'), 'hello');
     await expect(detectProject(f)).rejects.toBeInstanceOf(InputError);
     await expect(detectProject(f)).rejects.toThrow(
-      `${f}: not an InSAR stack: expected stack/*.vrt (ARIA-tools) or inputs/ifgramStack.h5 (MintPy)`,
+      `${f}: not an InSAR stack: expected stack/*.vrt (ARIA-tools), NISAR GUNW .h5 products or inputs/ifgramStack.h5 (MintPy)`,
     );
     await expect(detectProject(join(f, 'notes.txt'))).rejects.toThrow(`${join(f, 'notes.txt')}: not a folder`);
   });

@@ -113,6 +113,29 @@ test('axe over every panel, light and dark, open and after a run; the keyboard d
   await page.getByTestId('pixel-reference').click();
   await expect.poll(async () => (await call<ProjectInfo>('projectInfo')).edits.referencePoint?.col).toBe(40);
 
+  // the map by keyboard: Tab from the map tools to the map, the readout follows the centre cross, the arrow
+  // keys pan (not step dates), Enter uses the pixel tool at the centre
+  await page.getByTestId('zoom-data').focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await expect(page.locator('canvas.maplibregl-canvas')).toBeFocused();
+  await expect(page.getByTestId('centre-cross')).toBeVisible();
+  await expect(page.getByTestId('readout')).toHaveAttribute('aria-live', 'polite');
+  const at = async () => /row (\d+) col (\d+)/.exec((await page.getByTestId('readout').textContent()) ?? '');
+  await expect.poll(at).not.toBeNull();
+  const [, r0, c0] = (await at())!;
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('series')).toContainText(`row ${r0}, col ${c0}`);
+  const shownDate = await page.getByTestId('date-select').inputValue();
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+  await expect.poll(async () => (await at())?.[2]).not.toBe(c0);
+  await page.waitForFunction('!window.__insarMap.isMoving()');
+  await expect(page.getByTestId('date-select')).toHaveValue(shownDate);
+  await page.keyboard.press(' ');
+  const [, r1, c1] = (await at())!;
+  await expect(page.getByTestId('series')).toContainText(`row ${r1}, col ${c1}`);
+  await page.screenshot({ path: join(shots, 'a11y-map-keyboard.png') });
+
   // the help overlay lists the shortcuts; Escape closes it
   await page.getByRole('tabpanel').focus();
   await page.keyboard.press('?');

@@ -54,6 +54,18 @@ function calls(folder: string): [ApiMethod, unknown[]][] {
     ['network', []],
     ['listLayers', []],
     ['getLayer', ['velocity.h5', 'velocity']],
+    ['layerMeta', [{ file: 'velocity.h5', dataset: 'velocity' }]],
+    [
+      'layerTiles',
+      [
+        { file: 'velocity.h5', dataset: 'velocity' },
+        [
+          [12, 687, 1606],
+          [3, 0, 0],
+        ],
+      ],
+    ],
+    ['layerValue', [{ file: 'velocity.h5', dataset: 'velocity' }, 5, 6]],
     ['pixelSeries', [5, 6]],
     ['transect', [{ file: 'velocity.h5', dataset: 'velocity' }, [36.13, -119.66], [36.12, -119.55], { widthKm: 1 }]],
     ['setExcludedPairs', [[2]]],
@@ -143,6 +155,19 @@ describe('browser host', () => {
         expect(Array.from(l.values)).toEqual(Array.from(direct.values));
       }
       if (m === 'pixelSeries') expect((res as { values: Float32Array }).values).toBeInstanceOf(Float32Array);
+      if (m === 'layerTiles') {
+        const [t, off] = res as [{ n: number; values: Float32Array; flags: Uint8Array }, null];
+        expect(off).toBeNull();
+        expect(t.values).toBeInstanceOf(Float32Array);
+        expect(t.flags).toBeInstanceOf(Uint8Array);
+        expect(t.values.length).toBe(t.n * t.n);
+        expect(t.flags.some((f) => f === 0)).toBe(true);
+      }
+      if (m === 'layerValue') {
+        const direct = await s.api.getLayer('velocity.h5', 'velocity');
+        const v = res as { value: number; state: string };
+        expect(v.value).toBe(direct.values[5 * direct.grid.width + 6]);
+      }
       if (m === 'capabilities') expect(res).toMatchObject({ transport: 'http', nativeDialogs: false });
       if (m === 'pickFolder') expect(res).toBeNull();
       if (m === 'steps') expect((res as { name: string }[]).map((x) => x.name)).toContain('correct_topography');

@@ -68,9 +68,16 @@ describe('shortcut table', () => {
     expect(toAccelerator('Mod+Enter')).toBe('CmdOrCtrl+Enter');
   });
   test('no key means two things in one scope', () => {
-    for (const scope of ['app', 'networkPlot', 'menu'] as const) {
+    for (const scope of ['app', 'networkPlot', 'map', 'menu'] as const) {
       const keys = SHORTCUTS.filter((s) => s.scope === scope).flatMap((s) => s.keys as readonly string[]);
       expect(new Set(keys.map((k) => k.toLowerCase())).size).toBe(keys.length);
     }
+  });
+  test("the map's keys (Enter / Space: the tool at the centre) are no app shortcut", () => {
+    const ev = (key: string) => ({ key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false });
+    expect(findShortcut(ev('Enter'), 'map', false)?.id).toBe('mapFocus.apply');
+    expect(findShortcut(ev(' '), 'map', false)?.id).toBe('mapFocus.apply');
+    for (const k of SHORTCUTS.filter((s) => s.scope === 'map').flatMap((s) => s.keys as readonly string[]))
+      expect(findShortcut(ev(k), 'app', false)).toBeUndefined();
   });
 });

@@ -12,7 +12,11 @@ import type {
   Grid,
   LayerData,
   LayerInfo,
+  LayerMeta,
+  LayerRef,
+  LayerTile,
   NetworkInfo,
+  PixelValue,
   PixelSeries,
   ProjectInfo,
 } from '../../src-shared/api';
@@ -74,6 +78,9 @@ export function network(excluded: number[] = []): NetworkInfo {
     ruleDropped: [],
     components: 1,
     datesWithoutPair: [],
+    // 5 pairs over 4 dates: 2 beyond a spanning tree
+    redundantPairs: 2,
+    temporalCoherenceNote: null,
     kept: PAIRS.length - excluded.length,
   };
 }
@@ -178,6 +185,19 @@ function makeFakeApi() {
     network: vi.fn(async () => network(excluded)),
     listLayers: vi.fn(async () => LAYERS),
     getLayer: vi.fn(async (file: string, dataset: string, date?: string) => layer(file, dataset, date)),
+    layerMeta: vi.fn(async (ref: LayerRef): Promise<LayerMeta> => {
+      const { values: _v, ...m } = layer(ref.file, ref.dataset, ref.date);
+      return { ...m, statsStep: 1, validBox: [0, 0, GRID.length, GRID.width] };
+    }),
+    layerTiles: vi.fn(async (_ref: LayerRef, list: [number, number, number][]): Promise<(LayerTile | null)[]> =>
+      list.map(() => null),
+    ),
+    layerValue: vi.fn(async (ref: LayerRef, row: number, col: number): Promise<PixelValue> => {
+      const i = row * GRID.width + col;
+      const value = layerValues(ref.file, ref.dataset, ref.date)[i];
+      const masked = ['velocity.h5', 'timeseries.h5'].includes(ref.file) && i === 1;
+      return { row, col, value, state: Number.isNaN(value) ? 'nodata' : masked ? 'masked' : 'ok' };
+    }),
     pixelSeries: vi.fn(async (row: number, col: number): Promise<PixelSeries> => ({
       file: 'timeseries.h5',
       unit: 'm',

@@ -73,6 +73,14 @@ export class FakeMap {
     if (!l) throw new Error(`no layer ${id}`);
     l.layout[k] = v;
   }
+  once(_event: string, f: () => void): void {
+    f();
+  }
+  on(_event: string, _f: () => void): void {}
+  off(_event: string, _f: () => void): void {}
+  isSourceLoaded(id: string): boolean {
+    return this.sources.has(id);
+  }
   fitBounds(b: unknown): void {
     this.fitted.push(b);
   }

@@ -11,13 +11,14 @@ import { FakeMap } from './fakeMap';
 import { fakeApi, GRID } from './fakeApi';
 import { MAP_LAYERS } from '../../src-renderer/map/layers/index';
 import { composeLayers } from '../../src-renderer/map/compose';
-import { validBox } from '../../src-renderer/map/layers/pairFootprint';
+import { loadTile, setTileSource, tileUrl } from '../../src-renderer/map/tiles/protocol';
 import { BASEMAP_COLORS } from '../../src-renderer/map/layers/basemap';
 import { useProjectStore } from '../../src-renderer/stores/project';
 import { useInspectStore } from '../../src-renderer/stores/inspect';
 import { useLayersStore } from '../../src-renderer/stores/layers';
 import { useOverlaysStore } from '../../src-renderer/stores/overlays';
 import { useNetworkStore } from '../../src-renderer/stores/network';
+import { useTilesStore } from '../../src-renderer/stores/tiles';
 import { useUiStore } from '../../src-renderer/stores/ui';
 
 vi.mock('../../src-renderer/api/client', async () => ({ api: (await import('./fakeApi')).fakeApi }));
@@ -26,13 +27,13 @@ const colourCalls = vi.hoisted(() => [] as { task: string; params: Record<string
 vi.mock('../../src-renderer/workers/rasterClient', () => ({
   runTask: async (task: string, params: Record<string, unknown>) => {
     colourCalls.push({ task, params });
-    return { blob: new Blob([task]) };
+    return { bitmap: { task } };
   },
 }));
 // basemap data come from large JSON packages: not needed here
 vi.mock('../../src-renderer/map/basemapData', () => ({
-  basemapData: async () => ({ land: { type: 'FeatureCollection', features: [] }, coast: {}, states: {} }),
-  countiesData: async () => ({}),
+  basemapData: async () => ({ land: 'blob:land', coast: 'blob:coast', states: 'blob:states', counties: 'blob:c' }),
+  releaseBasemapData: () => {},
 }));
 
 beforeEach(() => {
@@ -59,39 +60,106 @@ describe('map-layer adapters', () => {
     ]);
   });
 
-  test('rasters that arrive late are drawn under the vector layers; store changes reach the map', async () => {
+  test('rasters that arrive late are drawn under the vector layers; store changes reach the map as tile keys', async () => {
     const m = new FakeMap();
     const stop = composeLayers(m.asMap(), MAP_LAYERS);
     expect(m.ids[0]).toBe('basemap-water');
     expect(m.ids).not.toContain('data');
     await useProjectStore().open('/data/demo');
     await flushPromises();
-    // hillshade and data: image layers between the basemap and the vector layers
+    // hillshade and data: raster tile layers between the basemap and the vector layers
     expect(m.ids.indexOf('hillshade')).toBeGreaterThan(m.ids.indexOf('basemap-coast'));
     expect(m.ids.indexOf('data')).toBeGreaterThan(m.ids.indexOf('hillshade'));
     expect(m.ids.indexOf('data')).toBeLessThan(m.ids.indexOf('extent'));
     expect(m.ids.at(-1)).toBe('refpoint');
-    // the data layer was coloured with the entry's colour map and limits, in display units, with the mask
-    const c = colourCalls.filter((x) => x.task === 'colorize').at(-1)!.params;
-    expect(c).toMatchObject({ cmap: 'RdBu_r', vmin: -1.3, vmax: 1.3, scale: 100, width: 5, height: 4 });
-    expect(Array.from((c.mask as Uint8Array).slice(0, 3))).toEqual([1, 0, 1]);
-    // opacity: a paint change, no recolouring
-    const n = colourCalls.length;
+    const src = m.sources.get('data')!;
+    expect(src.spec).toMatchObject({ type: 'raster', tileSize: 256, bounds: [-120, 35.96, -119.95, 36] });
+    const key = () => {
+      const u = new URL(m.sources.get('data')!.tiles![0].replace('insar://', 'http://x/'));
+      expect(u.pathname).toBe('/data/%7Bz%7D/%7Bx%7D/%7By%7D');
+      return JSON.parse(u.searchParams.get('k')!);
+    };
+    expect(key()).toMatchObject({
+      kind: 'data',
+      ref: { file: 'velocity.h5', dataset: 'velocity' },
+      display: { cmap: 'RdBu_r', vmin: -1.3, vmax: 1.3, scale: 100, maskOn: true },
+    });
+    // opacity: a paint change, the tiles stay
+    const before = m.sources.get('data')!.tiles![0];
     useLayersStore().setDisplay({ opacity: 0.4 });
     await flushPromises();
     expect(m.getLayer('data')!.paint['raster-opacity']).toBe(0.4);
-    expect(colourCalls.length).toBe(n);
-    // mask off: recoloured without the mask
+    expect(m.sources.get('data')!.tiles![0]).toBe(before);
+    // mask off, new limits: a new key (MapLibre re-colours the tiles in view)
     useLayersStore().maskOn = false;
+    useLayersStore().setDisplay({ vmin: -5 });
     await flushPromises();
-    expect(colourCalls.at(-1)!.params.mask).toBeNull();
-    // hillshade off: hidden
+    expect(key().display).toMatchObject({ maskOn: false, vmin: -5 });
+    // hillshade: DEM tiles, hidden with the toggle
+    expect(m.sources.get('hillshade')!.tiles![0]).toContain(encodeURIComponent('"dataset":"height"'));
     useLayersStore().hillshade = false;
     await flushPromises();
     expect(m.getLayer('hillshade')!.layout.visibility).toBe('none');
     stop();
     expect(m.ids).toEqual([]);
     expect([...m.sources.keys()]).toEqual([]);
+  });
+
+  test('the tile protocol: raw tiles fetched once, coloured with the display of its source; hillshade with a border', async () => {
+    await useProjectStore().open('/data/demo');
+    const generation = useLayersStore().generation;
+    const ref = { file: 'velocity.h5', dataset: 'velocity' };
+    const raw = { n: 256, size: 256, pad: 0, level: 1, values: new Float32Array(65536), flags: new Uint8Array(65536) };
+    fakeApi.layerTiles.mockImplementation(async (_r, list) => list.map(() => raw));
+    const display = {
+      cmap: 'jet',
+      vmin: 0,
+      vmax: 1,
+      scale: 100,
+      maskOn: true,
+      noDataRgba: [204, 0, 204, 255] as [number, number, number, number],
+    };
+    const k1 = setTileSource('data', { kind: 'data', ref, display, generation });
+    await loadTile(tileUrl('data', k1).replace('{z}/{x}/{y}', '12/700/1600'));
+    setTileSource('data', { kind: 'data', ref, display: { ...display, vmax: 2 }, generation });
+    await loadTile('insar://data/12/700/1600?k=x');
+    expect(fakeApi.layerTiles).toHaveBeenCalledTimes(1);
+    expect(fakeApi.layerTiles).toHaveBeenCalledWith(ref, [[12, 700, 1600]], 0);
+    expect(colourCalls.map((c) => [c.task, c.params.vmax])).toEqual([
+      ['colorTile', 1],
+      ['colorTile', 2],
+    ]);
+    setTileSource('hillshade', {
+      kind: 'hillshade',
+      ref: { file: 'inputs/geometryGeo.h5', dataset: 'height' },
+      generation,
+    });
+    fakeApi.layerTiles.mockImplementation(async (_r, list) =>
+      list.map(() => ({ ...raw, n: 258, pad: 1, values: new Float32Array(258 * 258) })),
+    );
+    await loadTile('insar://hillshade/12/700/1600?k=y');
+    expect(fakeApi.layerTiles).toHaveBeenLastCalledWith(
+      { file: 'inputs/geometryGeo.h5', dataset: 'height' },
+      [[12, 700, 1600]],
+      1,
+    );
+    const h = colourCalls.at(-1)!;
+    expect(h.task).toBe('hillshadeTile');
+    // a tile pixel at z 12 near 36° N: 40075 km · cos(lat) / 2^20
+    expect(h.params.dx as number).toBeCloseTo((40075016.686 * Math.cos((35.96 * Math.PI) / 180)) / 2 ** 20, -1);
+    fakeApi.layerTiles.mockImplementation(async (_r, list) => list.map(() => null));
+    expect(await loadTile('insar://data/3/0/0?k=z')).toBeNull();
+    // another project opened: what MapLibre still asks of the old picture is not asked of main
+    await useProjectStore().open('/data/other');
+    expect(useLayersStore().generation).toBeGreaterThan(generation);
+    setTileSource('hillshade', {
+      kind: 'hillshade',
+      ref: { file: 'inputs/geometryGeo.h5', dataset: 'height' },
+      generation,
+    });
+    const before = fakeApi.layerTiles.mock.calls.length;
+    expect(await loadTile('insar://hillshade/12/701/1600?k=old')).toBeNull();
+    expect(fakeApi.layerTiles.mock.calls.length).toBe(before);
   });
 
   test('markers: inspected and pinned pixels, the reference point, the transect, the grid outline', async () => {
@@ -148,11 +216,52 @@ describe('map-layer adapters', () => {
     stop();
   });
 
-  test('a pair footprint is the box around its valid pixels', () => {
-    const v = new Float32Array(4 * 5).fill(NaN);
-    v[1 * 5 + 1] = 1;
-    v[2 * 5 + 3] = 2;
-    expect(validBox(v, 5)).toEqual([1, 1, 3, 4]);
-    expect(validBox(new Float32Array(20).fill(NaN), 5)).toBeNull();
+  test('tiles asked for together go to main in one call per layer; the hillshade waits for the data', async () => {
+    await useProjectStore().open('/data/demo');
+    fakeApi.layerTiles.mockClear();
+    const order: string[] = [];
+    fakeApi.layerTiles.mockImplementation(async (r, list) => {
+      order.push(`${r.dataset}:${list.length}`);
+      await new Promise((ok) => setTimeout(ok, 20));
+      return list.map(() => null);
+    });
+    const tiles = useTilesStore();
+    const v = { file: 'velocity.h5', dataset: 'velocity' };
+    const h = { file: 'inputs/geometryGeo.h5', dataset: 'height' };
+    await Promise.all([
+      tiles.tile(h, 9, 1, 1, 1, 'low'),
+      tiles.tile(v, 9, 1, 1),
+      tiles.tile(v, 9, 2, 1),
+      tiles.tile(v, 9, 2, 1), // the same tile: one request
+      tiles.tile(h, 9, 2, 1, 1, 'low'),
+    ]);
+    expect(order).toEqual(['velocity:2', 'height:2']);
+  });
+
+  test('a pair footprint is the box main reports around its data', async () => {
+    const m = new FakeMap();
+    const stop = composeLayers(m.asMap(), MAP_LAYERS);
+    await useProjectStore().open('/data/demo');
+    fakeApi.layerMeta.mockImplementationOnce(async (ref) => ({
+      ref,
+      grid: GRID,
+      units: '1',
+      fileType: 'ifgramStack',
+      stats: { min: 0, max: 1, mean: 0.5, p2: 0, p98: 1, validCount: 6 },
+      statsStep: 1,
+      validBox: [1, 1, 3, 4],
+      stale: false,
+    }));
+    await useLayersStore().show({ file: 'inputs/ifgramStack.h5', dataset: 'coherence', date: '20200101_20200113' });
+    await flushPromises();
+    const ring = data(m, 'pair-footprint').features[0].geometry as { coordinates: number[][] };
+    expect(ring.coordinates.map(([x, y]) => [+x.toFixed(3), +y.toFixed(3)])).toEqual([
+      [-119.99, 35.99],
+      [-119.96, 35.99],
+      [-119.96, 35.97],
+      [-119.99, 35.97],
+      [-119.99, 35.99],
+    ]);
+    stop();
   });
 });

@@ -16,6 +16,8 @@ import { useUiStore } from '../../src-renderer/stores/ui';
 import { parseGeoJson, useOverlaysStore } from '../../src-renderer/stores/overlays';
 import { installEventHandlers } from '../../src-renderer/stores/events';
 import { usePreviewStore } from '../../src-renderer/stores/preview';
+import { useTilesStore } from '../../src-renderer/stores/tiles';
+import type { ProjectInfo } from '../../src-shared/api';
 
 vi.mock('../../src-renderer/api/client', async () => ({ api: (await import('./fakeApi')).fakeApi }));
 
@@ -41,6 +43,48 @@ describe('project', () => {
     expect(useLayersStore().active?.id).toBe('velocity.h5:velocity');
     expect(useNetworkStore().net?.pairs).toHaveLength(5);
     expect(ui.panel).toBe('export');
+  });
+  test('start: with a project open its layers and network come too; without one, main is not asked for them', async () => {
+    const project = useProjectStore();
+    await project.init();
+    expect(fakeApi.listLayers).toHaveBeenCalledTimes(1);
+    expect(fakeApi.network).toHaveBeenCalledTimes(1);
+    expect(useLayersStore().active?.id).toBe('velocity.h5:velocity');
+    expect(useNetworkStore().net?.pairs).toHaveLength(5);
+
+    setActivePinia(createPinia());
+    vi.clearAllMocks();
+    fakeApi.projectInfo.mockResolvedValueOnce(null);
+    await useProjectStore().init();
+    expect(useProjectStore().info).toBeNull();
+    expect(fakeApi.listLayers).not.toHaveBeenCalled();
+    expect(fakeApi.network).not.toHaveBeenCalled();
+    expect(useUiStore().toasts).toEqual([]);
+  });
+  test('tiles asked for while another project opens are not sent to main and come back empty', async () => {
+    await opened();
+    const tiles = useTilesStore();
+    let answer!: (p: ProjectInfo) => void;
+    fakeApi.openProject.mockImplementationOnce(() => new Promise<ProjectInfo>((ok) => (answer = ok)));
+    const opening = useProjectStore().open('/data/other');
+    const t = tiles.tile({ file: 'inputs/geometryGeo.h5', dataset: 'height' }, 9, 1, 1, 1, 'low');
+    await new Promise((ok) => setTimeout(ok, 10));
+    expect(fakeApi.layerTiles).not.toHaveBeenCalled();
+    answer(projectInfo({ folder: '/data/other' }));
+    await opening;
+    expect(await t).toBeNull();
+    expect(fakeApi.layerTiles).not.toHaveBeenCalledWith(
+      { file: 'inputs/geometryGeo.h5', dataset: 'height' },
+      [[9, 1, 1]],
+      1,
+    );
+    // a failed open sends what waited
+    fakeApi.openProject.mockRejectedValueOnce(new Error('/nowhere: no such folder'));
+    const failing = useProjectStore().open('/nowhere');
+    const u = tiles.tile({ file: 'velocity.h5', dataset: 'velocity' }, 9, 2, 1);
+    await failing;
+    await u;
+    expect(fakeApi.layerTiles).toHaveBeenCalledWith({ file: 'velocity.h5', dataset: 'velocity' }, [[9, 2, 1]], 0);
   });
   test('a failed open is a toast naming what failed, and nothing changes', async () => {
     fakeApi.openProject.mockRejectedValueOnce(new Error('/nowhere: no such folder'));
@@ -70,7 +114,6 @@ describe('layers', () => {
     expect(layers.active?.ref.date).toBe(DATES[3]);
     layers.setDisplay({ vmin: -5, vmax: 5, cmap: 'jet' });
     await layers.stepDate(-1);
-    expect(fakeApi.getLayer).toHaveBeenLastCalledWith('timeseries.h5', 'timeseries', DATES[2]);
     expect(layers.active).toMatchObject({ ref: { date: DATES[2] }, vmin: -5, vmax: 5, cmap: 'jet' });
     await layers.stepDate('first');
     expect(layers.active?.ref.date).toBe(DATES[0]);
@@ -79,12 +122,25 @@ describe('layers', () => {
     await layers.stepDate('last');
     expect(layers.active?.ref.date).toBe(DATES[3]);
   });
-  test('the temporal-coherence mask is read for velocity and time series only', async () => {
+  test('a date step goes to the map at once, without asking main; a pair step fetches its footprint later', async () => {
     await opened();
     const layers = useLayersStore();
-    expect(Array.from(layers.mask!.slice(0, 3))).toEqual([1, 0, 1]);
+    await layers.pick('timeseries.h5:timeseries');
+    fakeApi.layerMeta.mockClear();
+    await layers.stepDate(-1);
+    expect(layers.active?.ref.date).toBe(DATES[2]);
+    expect(layers.meta?.ref.date).toBe(DATES[2]);
+    expect(fakeApi.layerMeta).not.toHaveBeenCalled();
+    vi.useFakeTimers();
     await layers.pick('inputs/ifgramStack.h5:coherence');
-    expect(layers.mask).toBeNull();
+    fakeApi.layerMeta.mockClear();
+    await layers.stepDate(1);
+    await layers.stepDate(1);
+    expect(fakeApi.layerMeta).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(fakeApi.layerMeta).toHaveBeenCalledTimes(1);
+    expect(fakeApi.layerMeta).toHaveBeenCalledWith(expect.objectContaining({ date: '20200113_20200125' }));
+    vi.useRealTimers();
   });
   test('pair layers are offered once a pair is selected', async () => {
     await opened();
@@ -165,11 +221,13 @@ describe('inspect', () => {
       GRID.yFirst + (row + 0.5) * GRID.yStep,
     ];
     inspect.cursor = at(2, 3); // pixel 13: (13 − 10)·0.001 m/yr = 0.3 cm/yr
-    expect(inspect.readout).toBe('35.97500°, -119.96500°   row 2 col 3   0.3000 cm/yr');
+    expect(inspect.readout).toBe('35.97500°, -119.96500°   row 2 col 3   …'); // main is asked once
+    await vi.waitFor(() => expect(inspect.readout).toBe('35.97500°, -119.96500°   row 2 col 3   0.3000 cm/yr'));
+    expect(fakeApi.layerValue).toHaveBeenCalledWith({ file: 'velocity.h5', dataset: 'velocity' }, 2, 3);
     inspect.cursor = at(0, 0);
-    expect(inspect.readout).toMatch(/row 0 col 0 {3}no data$/);
+    await vi.waitFor(() => expect(inspect.readout).toMatch(/row 0 col 0 {3}no data$/));
     inspect.cursor = at(0, 1);
-    expect(inspect.readout).toMatch(/row 0 col 1 {3}masked$/);
+    await vi.waitFor(() => expect(inspect.readout).toMatch(/row 0 col 1 {3}masked$/));
     useLayersStore().maskOn = false;
     expect(inspect.readout).toMatch(/row 0 col 1 {3}-0\.9000 cm\/yr \(masked\)$/);
     inspect.cursor = [-121, 36.5];

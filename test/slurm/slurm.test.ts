@@ -1,7 +1,7 @@
 /**
  * The tiled steps as Slurm job arrays, on a real Slurm (scripts/slurm/up.sh: one node on loopback): the
  * outputs equal a local run's bit for bit (demo stack with the DEM-error chain, so all three tiled steps go to
- * Slurm; the cv-tiny fixture), a task cancelled with scancel mid-run is re-submitted and the run ends ok, a
+ * Slurm; the cv-tiny ARIA fixture; the nisar-tiny NISAR GUNW fixture), a task cancelled with scancel mid-run is re-submitted and the run ends ok, a
  * killed coordinator's second run resumes from the finished tiles, Ctrl-C cancels the array, and the bad cases
  * (partition, work folder the nodes cannot see, a task out of memory) are one line each.
  */
@@ -24,7 +24,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeDemo } from '../../src-core/node/demo';
 import { runPipeline } from '../../src-core/node/pipeline/runner';
 import { CancelledError, type Progress } from '../../src-core/common/pipeline/types';
-import { HAVE_FIXTURES, IN_CI, REPO_ROOT, fx } from '../helpers/fixtures';
+import { HAVE_FIXTURES, HAVE_NISAR_FIXTURE, IN_CI, REPO_ROOT, fx } from '../helpers/fixtures';
+import { stageNisarTiny } from '../helpers/nisar';
 import {
   SLURM_DIR,
   checkpointTiles,
@@ -141,6 +142,31 @@ describeSlurm('tiled steps as Slurm job arrays', () => {
       );
       for (const k of ignored)
         expect(k).toMatch(/@(MODIFICATION_TIME|mintpy\.compute\.cluster|insarstudio\.slurm\.pollSeconds)$/);
+    },
+    600_000,
+  );
+
+  (HAVE_NISAR_FIXTURE ? it : it.skip)(
+    'nisar-tiny (NISAR GUNW products, our loader): `--cluster slurm` gives the local outputs bit for bit',
+    async () => {
+      const dir = join(tmp('nisar-same-'), 'nisar');
+      const cfg = join(dir, 'mintpy', 'NISAR_CV.cfg');
+      stageNisarTiny(dir, []);
+      ok(await runCli(['run', cfg, '--workers', '2']));
+      renameSync(dir, `${dir}-local`);
+      stageNisarTiny(dir, []);
+      const r = await runCli(['run', cfg, '--workers', '2', '--cluster', 'slurm']);
+      ok(r);
+      expect(r.stderr).toMatch(/invert_network: Slurm job \d+/);
+      expect(r.stderr).toMatch(/velocity: Slurm job \d+/);
+      const { files, diffs, ignored } = await compareWorkDirs(
+        join(`${dir}-local`, 'mintpy'),
+        join(dir, 'mintpy'),
+        LOAD_TIME,
+      );
+      expect(diffs).toEqual([]);
+      expect(files).toEqual(expect.arrayContaining(['timeseries.h5', 'velocity.h5', 'velocity.kmz']));
+      for (const k of ignored) expect(k).toMatch(/@MODIFICATION_TIME$/);
     },
     600_000,
   );
@@ -270,13 +296,22 @@ describeSlurm('tiled steps as Slurm job arrays', () => {
   );
 
   it('a task out of memory: one line naming the tile and mintpy.compute.maxMemory, exit 1', async () => {
-    const w = copyOf(prepared, 'slurm-oom-', 'mintpy.compute.maxMemory = 0.05\ninsarstudio.slurm.pollSeconds = 0.5');
-    const r = await runCli(['run', w.cfg, '--dostep', 'invert_network', '--workers', '2', '--cluster', 'slurm']);
-    expect(r.code).toBe(1);
-    expect(lastLine(r.stderr)).toMatch(
-      /^insar-studio: error: invert_network: array task \d+ \(tile \d+, rows \d+–\d+\) ran out of memory on \S+ \(52 MB per task\): raise mintpy\.compute\.maxMemory \(now 0\.05\)$/,
+    // this cluster enforces --mem by sampling each task's memory once a second (jobacct_gather/linux), so the
+    // task must live a few seconds: an 800 × 800 px stack, all its tiles in one task, 31 MB allowed (Node
+    // alone takes more)
+    const dir = join(tmp('slurm-oom-'), 'demo');
+    const { templatePath: cfg } = await writeDemo(dir, { seed: 7, rows: 800, cols: 800 });
+    ok(await runCli(['run', cfg, '--end', 'quick_overview', '--workers', '2']));
+    appendFileSync(
+      cfg,
+      '\nmintpy.compute.maxMemory = 0.03\ninsarstudio.slurm.tilesPerTask = 1000\ninsarstudio.slurm.pollSeconds = 0.5\n',
     );
-  }, 120_000);
+    const r = await runCli(['run', cfg, '--dostep', 'invert_network', '--workers', '2', '--cluster', 'slurm']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(lastLine(r.stderr)).toMatch(
+      /^insar-studio: error: invert_network: array task 0 \(tiles 0–\d+, rows 0–799\) ran out of memory on \S+ \(31 MB per task\): raise mintpy\.compute\.maxMemory \(now 0\.03\)$/,
+    );
+  }, 300_000);
 
   it('a cancelled run in-process (the app’s cancel): CancelledError and the array is gone', async () => {
     const w = copyOf(prepared, 'slurm-abort-');

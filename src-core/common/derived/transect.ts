@@ -2,9 +2,11 @@
  * Profiles along a line, as MintPy 1.5.1's `ut.transect_yx` / `ut.transect_lalo` (plot_transection):
  * n = int(hypot(Δx, Δy)) samples at linspace(start, end, n) (float32), values by map_coordinates order 1
  * (linear, constant mode) or nearest (rint), distance with R = 6.3781e6 m, samples that are NaN or 0
- * removed. Plus a swath profile (statistics of all pixels within a width around the line).
+ * removed. On a projected (UTM) grid the distance is in grid metres from X/Y_STEP (MintPy 1.5.1 would take
+ * the steps for degrees) and end points in degrees are transformed first. Plus a swath profile (statistics of all pixels within a width around the line).
  */
-import type { GeoGrid } from '../../node/formats/mintpyFiles';
+import type { GeoGrid } from '../formats/grid';
+import { isProjectedGrid, userLatLonToRowCol, userLatLonToXY, xyToPixel } from '../geo/gridCoords';
 
 export const EARTH_RADIUS = 6.3781e6;
 
@@ -75,9 +77,10 @@ export function bilinearAt(r: Raster2D, y: number, x: number): number {
   return Math.fround(t);
 }
 
-/** Distance steps per pixel [x, y] as MintPy: geo → degrees × π/180 × R (× cos(lat_c) for x). */
+/** Distance steps per pixel [x, y] as MintPy: geo → degrees × π/180 × R (× cos(lat_c) for x); UTM: metres. */
 function stepsOf(opts: TransectOptions, y0: number, y1: number): { dx: number; dy: number; unit: 'm' | 'pixel' } {
   const g = opts.grid;
+  if (g && isProjectedGrid(g)) return { dx: g.xStep, dy: g.yStep, unit: 'm' };
   if (g) {
     const lat0 = (y0 + 0.5) * g.yStep + g.yFirst;
     const lat1 = (y1 + 0.5) * g.yStep + g.yFirst;
@@ -143,9 +146,10 @@ export function transectLalo(
   end: [number, number],
   opts: Omit<TransectOptions, 'grid'> = {},
 ): Transect {
-  const row = (lat: number): number => Math.floor((lat - grid.yFirst) / grid.yStep + 0.01);
-  const col = (lon: number): number => Math.floor((lon - grid.xFirst) / grid.xStep + 0.01);
-  return transectYx(r, [row(start[0]), col(start[1])], [row(end[0]), col(end[1])], { ...opts, grid });
+  return transectYx(r, userLatLonToRowCol(grid, start[0], start[1]), userLatLonToRowCol(grid, end[0], end[1]), {
+    ...opts,
+    grid,
+  });
 }
 
 export interface SwathBin {
@@ -173,13 +177,17 @@ export function swathProfile(
   widthKm: number,
   binM?: number,
 ): { bins: SwathBin[]; lengthM: number } {
-  const row = (lat: number): number => (lat - grid.yFirst) / grid.yStep;
-  const col = (lon: number): number => (lon - grid.xFirst) / grid.xStep;
+  const pix = (p: [number, number]): [number, number] => {
+    const [x, y] = userLatLonToXY(grid, p[0], p[1]);
+    return xyToPixel(grid, x, y);
+  };
   // continuous pixel coordinates of the ends (pixel centres at k + 0.5)
-  const ya = row(start[0]) - 0.5;
-  const xa = col(start[1]) - 0.5;
-  const yb = row(end[0]) - 0.5;
-  const xb = col(end[1]) - 0.5;
+  const [ra, ca] = pix(start);
+  const [rb, cb] = pix(end);
+  const ya = ra - 0.5;
+  const xa = ca - 0.5;
+  const yb = rb - 0.5;
+  const xb = cb - 0.5;
   const { dx, dy } = stepsOf({ grid }, Math.floor(ya), Math.floor(yb));
   const ex = (xb - xa) * dx;
   const ey = (yb - ya) * dy;

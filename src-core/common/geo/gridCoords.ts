@@ -139,3 +139,9 @@ export function pixelSizeMeters(g: GeoGrid, lat?: number): [number, number] {
   const k = (Math.PI / 180) * R;
   return [Math.abs(g.xStep) * k * Math.cos((latc * Math.PI) / 180), Math.abs(g.yStep) * k];
 }
+
+/** User coordinates (see userLatLonToXY) → integer row/col with MintPy's +0.01 guard. */
+export function userLatLonToRowCol(g: GeoGrid, lat: number, lon: number): [number, number] {
+  const [x, y] = userLatLonToXY(g, lat, lon);
+  return xyToRowCol(g, x, y);
+}

@@ -110,6 +110,28 @@ export interface Connectivity {
   components: string[][];
   /** dates of the stack that no kept pair uses */
   datesWithoutPair: string[];
+  /**
+   * Redundant pairs: kept pairs − (dates used − parts), the network's cycle rank. 0 = a tree per part (e.g. a
+   * nearest-neighbour chain of n − 1 pairs): every pair is needed, every residual is zero, and temporal
+   * coherence is 1 everywhere.
+   */
+  redundantPairs: number;
+}
+
+/**
+ * What temporal coherence means for this network: null when the network has redundancy, else a sentence
+ * for the run log and the network panel saying that it filters nothing.
+ */
+export function temporalCoherenceNote(
+  c: Pick<Connectivity, 'redundantPairs' | 'numComponents'>,
+  numPairs: number,
+): string | null {
+  if (c.redundantPairs > 0 || numPairs === 0) return null;
+  return (
+    `the kept network has no redundancy (${numPairs} pairs, ${c.numComponents > 1 ? `${c.numComponents} trees` : 'a tree'}` +
+    ', e.g. a nearest-neighbour chain of n − 1 pairs): every residual is zero, so temporal coherence is 1 everywhere ' +
+    'and mintpy.networkInversion.minTempCoh / maskTempCoh.h5 filter nothing'
+  );
 }
 
 /** Connected components of the kept network and the dates it no longer uses. */
@@ -131,7 +153,12 @@ export function networkConnectivity(date12: readonly string[], keep: readonly bo
   });
   const components = [...groups.values()].sort((a, b) => b.length - a.length || (a[0] < b[0] ? -1 : 1));
   const usedSet = new Set(used);
-  return { numComponents: components.length, components, datesWithoutPair: all.filter((d) => !usedSet.has(d)) };
+  return {
+    numComponents: components.length,
+    components,
+    datesWithoutPair: all.filter((d) => !usedSet.has(d)),
+    redundantPairs: kept.length - (used.length - components.length),
+  };
 }
 
 /**

@@ -11,3 +11,11 @@ export interface ClusterProgress {
   failed: number;
   resubmitted: number;
 }
+
+/** The array's counts in one line, as the CLI's progress line and the app's run panel show them. */
+export function describeClusterProgress(c: ClusterProgress): string {
+  return (
+    `Slurm ${c.jobIds.join('+')}: ${c.tasksDone}/${c.tasksTotal} tasks done, ${c.queued} queued, ${c.running} running` +
+    `${c.failed ? `, ${c.failed} failed` : ''}${c.resubmitted ? `, ${c.resubmitted} re-submitted` : ''}`
+  );
+}

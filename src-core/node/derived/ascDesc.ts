@@ -74,6 +74,11 @@ export async function writeAscDescHorzVert(
     return m.grid;
   });
   for (const [k, g] of grids.entries())
+    if ((g.epsg ?? 4326) !== (grids[0].epsg ?? 4326))
+      throw new InputError(
+        `${files[k]}: EPSG:${g.epsg ?? 4326} differs from EPSG:${grids[0].epsg ?? 4326} of ${files[0]}; put both on one grid first`,
+      );
+  for (const [k, g] of grids.entries())
     if (g.xStep !== grids[0].xStep || g.yStep !== grids[0].yStep)
       throw new InputError(`${files[k]}: X/Y_STEP differ from ${files[0]}; re-geocode with the same lat/lon steps`);
   let S = -Infinity;

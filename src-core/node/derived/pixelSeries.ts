@@ -9,7 +9,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { H5Reader } from '../formats/h5';
-import { gridOf, rowColToLatLon } from '../formats/mintpyFiles';
+import { gridOf } from '../formats/mintpyFiles';
+import { rowColToLatLonGeo } from '../../common/geo/gridCoords';
 import { InputError } from '../../common/pipeline/types';
 import { decimalYear } from '../../common/time/dates';
 import { evaluateModel } from '../../common/timefunc/fitTile';
@@ -121,7 +122,7 @@ export async function readPixelSeries(
     const values = new Float32Array(dates.length);
     for (let i = 0; i < dates.length; i++) values[i] = block[i * width + col];
     const g = gridOf(attrs, tsFile);
-    const [lat, lon] = g ? rowColToLatLon(g, row, col) : [NaN, NaN];
+    const [lat, lon] = g ? rowColToLatLonGeo(g, row, col) : [NaN, NaN];
     out = {
       file: tsFile,
       row,

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { swathProfile, transectLalo, type SwathBin, type Transect } from '../../common/derived/transect';
 import { transectSvg } from '../../common/export/figures';
 import { InputError } from '../../common/pipeline/types';
+import { rowColToLatLonGeo } from '../../common/geo/gridCoords';
 import type { GeoGrid } from '../formats/mintpyFiles';
 import { writeFileAtomic } from '../export/atomic';
 import { f32, toCsv } from '../export/csv';
@@ -55,8 +56,10 @@ export async function transectOfFile(req: TransectRequest): Promise<TransectOfFi
   const lat = new Float64Array(n);
   const lon = new Float64Array(n);
   for (let k = 0; k < n; k++) {
-    lat[k] = +(g.yFirst + (t.y[k] + 0.5) * g.yStep).toFixed(9);
-    lon[k] = +(g.xFirst + (t.x[k] + 0.5) * g.xStep).toFixed(9);
+    // the pixel centre in lat/lon (on a UTM grid through its projection)
+    const [la, lo] = rowColToLatLonGeo(g, t.y[k], t.x[k]);
+    lat[k] = +la.toFixed(9);
+    lon[k] = +lo.toFixed(9);
   }
   let swath: TransectOfFile['swath'] = null;
   if (req.widthKm !== undefined) {

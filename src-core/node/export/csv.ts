@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { H5Reader } from '../formats/h5';
-import { gridOf, latLonToRowCol, rowColToLatLon, type GeoGrid } from '../formats/mintpyFiles';
+import { gridOf, type GeoGrid } from '../formats/mintpyFiles';
+import { rowColToLatLonGeo as rowColToLatLon, userLatLonToRowCol } from '../../common/geo/gridCoords';
 import { InputError } from '../../common/pipeline/types';
 import { writeFileAtomic } from './atomic';
 import { defaultDataset, defaultMaskFile, readDates, readMap, readMask } from './source';
@@ -46,7 +47,7 @@ export interface PointSeries extends PointSpec {
 }
 
 function locate(file: string, g: GeoGrid, p: PointSpec): [number, number] {
-  const [row, col] = latLonToRowCol(g, p.lat, p.lon);
+  const [row, col] = userLatLonToRowCol(g, p.lat, p.lon);
   if (row < 0 || col < 0 || row >= g.length || col >= g.width)
     throw new InputError(`${file}: point ${p.name} (${p.lat}, ${p.lon}) is outside the grid`);
   return [row, col];

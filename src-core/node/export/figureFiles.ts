@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { H5Reader } from '../formats/h5';
-import { IfgramStack, gridOf, latLonToRowCol } from '../formats/mintpyFiles';
+import { IfgramStack, gridOf } from '../formats/mintpyFiles';
+import { userLatLonToRowCol } from '../../common/geo/gridCoords';
 import { perpBaselineTimeseries } from '../../common/network/networkGraph';
 import { readKeptPairs } from '../network/selectionStore';
 import { pairCoherenceFromTxt } from '../network/pairCoherence';
@@ -114,7 +115,7 @@ export async function pixelSeriesFigure(tsFile: string, lat: number, lon: number
   try {
     const g = gridOf(h5.attrs, tsFile);
     if (!g) throw new InputError(`${tsFile}: not geocoded (no X_FIRST/Y_FIRST): give row/col instead`);
-    [row, col] = latLonToRowCol(g, lat, lon);
+    [row, col] = userLatLonToRowCol(g, lat, lon);
     if (row < 0 || row >= g.length || col < 0 || col >= g.width)
       throw new InputError(`${tsFile}: (${lat}, ${lon}) is outside the grid`);
   } finally {

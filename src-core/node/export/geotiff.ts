@@ -17,6 +17,7 @@ import { H5Reader } from '../formats/h5';
 import { gridOf, type GeoGrid } from '../formats/mintpyFiles';
 import { InputError } from '../../common/pipeline/types';
 import { xmlEscape } from './atomic';
+import { epsgOfAttrs } from '../../common/geo/crs';
 import { readDates, readMap, readMask } from './source';
 
 export interface GeoTiffMeta {
@@ -330,7 +331,7 @@ export async function writeGeoTiff(opts: GeoTiffOptions): Promise<GeoTiffResult>
   const items: Record<string, string> = { FILE_TYPE: attrs.FILE_TYPE ?? '' };
   for (const k of ['REF_Y', 'REF_X', 'REF_LAT', 'REF_LON', 'REF_DATE', 'START_DATE', 'END_DATE'])
     if (attrs[k] !== undefined) items[k] = attrs[k];
-  const epsg = attrs.EPSG ? Number(attrs.EPSG) : 4326;
+  const epsg = epsgOfAttrs(attrs);
   const applyMask = (block: Float32Array, r0: number): Float32Array => {
     if (mask) for (let i = 0; i < block.length; i++) if (!mask[r0 * W + i]) block[i] = NaN;
     return block;

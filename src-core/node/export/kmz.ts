@@ -4,7 +4,9 @@
  * (RGBA; masked / no-data transparent; reference point as a black square) and a ScreenOverlay colour bar
  * `<base>_cbar.png`, zipped (paths relative inside the archive).
  *
- * Differences from MintPy, on purpose: the PNG has an integer number of pixels per grid cell and is
+ * Differences from MintPy, on purpose: a projected (UTM) grid — NISAR GUNW — is resampled by nearest
+ * neighbour onto a lat/lon grid first (common/geo/lonLatGrid), so the LatLonBox holds degrees (MintPy 1.5.1
+ * writes the UTM metres there, which Google Earth cannot place); the PNG has an integer number of pixels per grid cell and is
  * registered exactly on the LatLonBox (MintPy's matplotlib figure is shifted by half a cell: its axes span
  * [0, W] with pixel centres at integers); the colour bar is drawn with a built-in bitmap font.
  */
@@ -21,6 +23,7 @@ import { H5Reader, type Attrs } from '../formats/h5';
 import { dotIcon, starIcon } from './icons';
 import { defaultMaskFile, displayUnit, maskAndScale, readMap, readMask, requireGeo } from './source';
 import { niceTicks } from '../../common/export/ticks';
+import { toLonLatGrid } from '../../common/geo/lonLatGrid';
 
 /** MintPy's four_corners: [south, north, west, east] in the same float operations. */
 export function fourCorners(g: GeoGrid): { south: number; north: number; west: number; east: number } {
@@ -251,14 +254,23 @@ export async function writeKmz(opts: KmzOptions): Promise<KmzResult> {
     const res = await writePlacemarkKmz(m.file, m.attrs, data, m.length, m.width, cm, vlim, du.unit, label, out, opts);
     return { ...res, maskFile, seconds: (performance.now() - t0) / 1000 };
   }
-  const grid = requireGeo(m);
+  const ll = toLonLatGrid(data, requireGeo(m));
+  const grid = ll.grid;
   const showRef = opts.showRef ?? true;
-  const ref =
+  let ref =
     showRef && m.attrs.REF_Y !== undefined && m.attrs.REF_X !== undefined
       ? ([Number(m.attrs.REF_Y), Number(m.attrs.REF_X)] as [number, number])
       : null;
-  const scale = opts.scale ?? overlayScale(m.length, m.width);
-  const img = renderOverlay(data, m.length, m.width, cm, vlim, { scale, ref });
+  if (ref && ll.source) {
+    // the middle one of the lat/lon cells that sample the reference pixel
+    const k = ref[0] * m.width + ref[1];
+    const src = ll.source;
+    const cells = [...src.keys()].filter((i) => src[i] === k);
+    const i = cells[Math.floor(cells.length / 2)];
+    ref = i === undefined ? null : [Math.floor(i / grid.width), i % grid.width];
+  }
+  const scale = opts.scale ?? overlayScale(grid.length, grid.width);
+  const img = renderOverlay(ll.data, grid.length, grid.width, cm, vlim, { scale, ref });
   const label =
     opts.label ??
     (m.fileType === 'timeseries'

@@ -16,7 +16,8 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { getColormap, valueToRgba, type Colormap } from '../../common/colormap';
 import { H5Reader } from '../formats/h5';
-import { gridOf, rowColToLatLon, type GeoGrid } from '../formats/mintpyFiles';
+import { gridOf, type GeoGrid } from '../formats/mintpyFiles';
+import { isProjectedGrid, rowColToLatLonGeo, xyToLonLat } from '../../common/geo/gridCoords';
 import { InputError } from '../../common/pipeline/types';
 import { writeFileAtomic, xmlEscape } from './atomic';
 import { renderColorbar } from './kmz';
@@ -201,7 +202,14 @@ export function mintpyLatLon(g: GeoGrid, box: Box, r: number, c: number): [numbe
   const lon1 = lon0 + g.xStep * (nLon - 1);
   const sLat = nLat > 1 ? (lat1 - lat0) / (nLat - 1) : 0;
   const sLon = nLon > 1 ? (lon1 - lon0) / (nLon - 1) : 0;
-  return [Math.fround((r - r0) * sLat + lat0), Math.fround((c - c0) * sLon + lon0)];
+  const y = (r - r0) * sLat + lat0;
+  const x = (c - c0) * sLon + lon0;
+  if (isProjectedGrid(g)) {
+    // a UTM grid: the placemark goes at the pixel centre's WGS 84 lat/lon
+    const [lon, lat] = xyToLonLat(g, x, y);
+    return [Math.fround(lat), Math.fround(lon)];
+  }
+  return [Math.fround(y), Math.fround(x)];
 }
 
 /** KML colour aabbggrr of a value. */
@@ -261,14 +269,21 @@ const KML_HEAD =
 
 function regionBox(g: GeoGrid, box: Box): { north: number; south: number; east: number; west: number } {
   const [c0, r0, c1, r1] = box;
-  const [la0, lo0] = rowColToLatLon(g, r0, c0);
-  const [la1, lo1] = rowColToLatLon(g, r1 - 1, c1 - 1);
+  // the four corner pixels (a UTM box is not lat/lon-aligned; on a lat/lon grid two would do)
+  const pts = [
+    rowColToLatLonGeo(g, r0, c0),
+    rowColToLatLonGeo(g, r1 - 1, c1 - 1),
+    rowColToLatLonGeo(g, r0, c1 - 1),
+    rowColToLatLonGeo(g, r1 - 1, c0),
+  ];
+  const lats = pts.map((p) => p[0]);
+  const lons = pts.map((p) => p[1]);
   // MintPy pads the region by 0.5° so that it is activated early
   return {
-    north: Math.max(la0, la1) + 0.5,
-    south: Math.min(la0, la1) - 0.5,
-    east: Math.max(lo0, lo1) + 0.5,
-    west: Math.min(lo0, lo1) - 0.5,
+    north: Math.max(...lats) + 0.5,
+    south: Math.min(...lats) - 0.5,
+    east: Math.max(...lons) + 0.5,
+    west: Math.min(...lons) - 0.5,
   };
 }
 

@@ -8,6 +8,9 @@ import { epsgOfAttrs, isSupportedEpsg, WGS84 } from '../../common/geo/crs';
 
 export type { GeoGrid };
 
+/** The attributes `gridOf` reads (for H5Reader.attrsNamed). */
+export const GRID_ATTRS = ['LENGTH', 'WIDTH', 'X_FIRST', 'Y_FIRST', 'X_STEP', 'Y_STEP', 'EPSG', 'UTM_ZONE'] as const;
+
 export function gridOf(attrs: Attrs, file = '?'): GeoGrid | null {
   if (attrs.LENGTH === undefined || attrs.WIDTH === undefined) throw new H5Error(file, 'no LENGTH/WIDTH attributes');
   if (attrs.X_FIRST === undefined || attrs.Y_FIRST === undefined) return null;

@@ -490,7 +490,7 @@ export async function loadData(ctx: StepContext): Promise<StepResult> {
 
 export const loadDataStep = defineStep({
   name: 'load_data',
-  description: 'ARIA stack (mintpy.load.*) → inputs/ifgramStack.h5 + inputs/geometryGeo.h5',
+  description: 'ARIA stack or NISAR GUNW products (mintpy.load.*) → inputs/ifgramStack.h5 + inputs/geometryGeo.h5',
   run: loadData,
   // MintPy's staged form (the notebook's zip): inputs/ are there, the template's source paths are not
   skip: (t, workDir) => {
@@ -501,7 +501,7 @@ export const loadDataStep = defineStep({
     return null;
   },
   keys: ['mintpy.load.*', 'mintpy.subset.*', 'mintpy.multilook.*'],
-  reads: ['ARIA stack VRTs (mintpy.load.*)'],
+  reads: ['ARIA stack VRTs or NISAR GUNW .h5 + a DEM (mintpy.load.*)'],
   writes: ['inputs/ifgramStack.h5', 'inputs/geometryGeo.h5'],
   layers: [
     { file: 'inputs/geometryGeo.h5', dataset: 'height', label: 'DEM height', kind: 'geometry' },

@@ -36,16 +36,21 @@ export interface NisarInputs {
 const NONE = /^(auto|no|none|)$/i;
 
 /** The template's NISAR inputs (paths relative to the template), checked for existence. */
-export function resolveNisarInputs(t: Template): NisarInputs {
+export function resolveNisarInputs(t: Template, opts: { requireDem?: boolean } = {}): NisarInputs {
   const unw = t.path_('mintpy.load.unwFile');
   if (!unw) throw new InputError(`${t.path}: mintpy.load.unwFile is not set (a glob of NISAR GUNW .h5 files)`);
   const files = globLast(unw);
   if (!files.length) throw new InputError(`${unw}: no NISAR GUNW file matches mintpy.load.unwFile`);
   const demRaw = t.get('mintpy.load.demFile');
-  if (NONE.test(demRaw))
-    throw new InputError(`${t.path}: mintpy.load.demFile is required for processor = nisar (a DEM GeoTIFF, any CRS)`);
-  const demFile = t.path_('mintpy.load.demFile') as string;
-  if (!existsSync(demFile) || !statSync(demFile).isFile()) throw new InputError(`${demFile}: DEM file not found`);
+  let demFile = '';
+  if (NONE.test(demRaw)) {
+    if (opts.requireDem !== false)
+      throw new InputError(`${t.path}: mintpy.load.demFile is required for processor = nisar (a DEM GeoTIFF, any CRS)`);
+  } else {
+    demFile = t.path_('mintpy.load.demFile') as string;
+    if (opts.requireDem !== false && (!existsSync(demFile) || !statSync(demFile).isFile()))
+      throw new InputError(`${demFile}: DEM file not found`);
+  }
   const wm = t.get('mintpy.load.waterMaskFile');
   let waterMaskFile: string | null = null;
   if (!NONE.test(wm)) {
@@ -236,9 +241,12 @@ function frameText(m: ProductMeta): string {
   return `frame ${f.frame ?? '?'} of track ${f.track ?? '?'} (${f.direction})`;
 }
 
-/** Open every product's metadata, check them, and work out the common grid and MintPy's attributes. */
-export async function openNisarStack(t: Template): Promise<NisarStack> {
-  const inputs = resolveNisarInputs(t);
+/**
+ * Open every product's metadata, check them, and work out the common grid and MintPy's attributes.
+ * `requireDem: false` for project detection (the DEM is needed by load_data only).
+ */
+export async function openNisarStack(t: Template, opts: { requireDem?: boolean } = {}): Promise<NisarStack> {
+  const inputs = resolveNisarInputs(t, opts);
   const { files, frequency } = inputs;
   const metas: ProductMeta[] = [];
   let polarization = '';

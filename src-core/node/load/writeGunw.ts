@@ -121,7 +121,7 @@ export async function writeGunwProduct(dir: string, s: GunwSpec, k: number, omit
         mask[n] = s.mask(r, c, k);
         const nodata = mask[n] === 0;
         unw[n] = nodata ? NaN : s.phase(r, c, k);
-        coh[n] = nodata ? NaN : 0.5 + 0.4 * Math.cos(r / 5 + c / 7 + k);
+        coh[n] = nodata ? NaN : 0.9 + 0.08 * Math.cos(r / 5 + c / 7 + k);
         cc[n] = nodata ? 65535 : 1;
         ion[n] = nodata ? NaN : 0.01 * (r + c) - 0.1 * k;
       }

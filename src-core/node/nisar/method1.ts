@@ -8,7 +8,8 @@
  * (clipped at the edges) and paired: every unordered pair i<j, haversine distance (R = 6378 km),
  * dd = (g_i − g_j) − (s_i − s_j).
  */
-import { latLonToRowCol, type GeoGrid } from '../formats/mintpyFiles';
+import type { GeoGrid } from '../formats/mintpyFiles';
+import { latLonToRowColGeo as latLonToRowCol } from '../../common/geo/gridCoords';
 import { InputError } from '../../common/pipeline/types';
 import type { GnssSeries, GnssSiteInfo } from '../../common/nisar/gnssFormats';
 import { azimuthFromHeading, haversineKm, losSigma, losUnitVector, enuToLos } from '../../common/nisar/geometry';

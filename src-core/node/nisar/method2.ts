@@ -11,7 +11,7 @@
  * The notebook seeds numpy with 1; its draws cannot be reproduced (see prng.ts). Same seed → same pairs.
  */
 import type { GeoGrid } from '../formats/mintpyFiles';
-import { rowColToLatLon } from '../formats/mintpyFiles';
+import { isProjectedGrid, rowColToLatLonGeo as rowColToLatLon } from '../../common/geo/gridCoords';
 import { transectYx } from '../../common/derived/transect';
 import { haversineKm } from '../../common/nisar/geometry';
 import type { PairSet } from './method1';
@@ -27,8 +27,9 @@ export function localKmAxes(g: GeoGrid): { x: Float64Array; y: Float64Array } {
   const xEnd = Math.floor(W / 2);
   const xFirstIx = -(W - xEnd - 1);
   const yOrigin = g.yFirst + g.yStep * -yFirstIx;
-  const dx = Math.cos((yOrigin * Math.PI) / 180) * g.xStep * KM_PER_DEGREE;
-  const dy = g.yStep * KM_PER_DEGREE;
+  // a projected (UTM) grid is already in metres
+  const dx = isProjectedGrid(g) ? g.xStep / 1000 : Math.cos((yOrigin * Math.PI) / 180) * g.xStep * KM_PER_DEGREE;
+  const dy = isProjectedGrid(g) ? g.yStep / 1000 : g.yStep * KM_PER_DEGREE;
   // numpy.linspace(first·d, end·d, n)
   const lin = (a: number, b: number, n: number) => {
     const out = new Float64Array(n);

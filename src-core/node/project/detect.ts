@@ -5,7 +5,11 @@
  *   (a MintPy work directory, like the notebook's `mintpy/`);
  * - `mintpy`: MintPy's staged form, `inputs/ifgramStack.h5` + `inputs/geometryGeo.h5`;
  * - `aria`: an `ariaTSsetup.py` folder (stack/*.vrt, DEM/, incidenceAngle/, …), for which a default
- *   template is proposed in `<folder>/mintpy/` (written only when asked).
+ *   template is proposed in `<folder>/mintpy/` (written only when asked);
+ * - `nisar`: a folder of NISAR GUNW products (`*GUNW*.h5` in the folder or in GUNW/, products/,
+ *   interferograms/) with a DEM beside them (DEM/*.tif, dem*.tif), the same way: a template in
+ *   `<folder>/mintpy/` that already loads them wins, else `mintpy.load.processor = nisar` is proposed.
+ *   A template with `processor = nisar` (`template`) reads the products the same way.
  *
  * Anything else is an InputError naming the folder.
  */
@@ -15,10 +19,11 @@ import { parseTemplateText, Template } from '../config/template';
 import { globLast } from '../formats/aria';
 import { ARIA_LOAD_KEYS } from '../../common/formats/ariaKeys';
 import { gridOf, IfgramStack, type GeoGrid } from '../formats/mintpyFiles';
-import { checkAriaProcessor, loadAriaStack } from '../load/loadData';
+import { loadAriaStack, loadProcessorOf } from '../load/loadData';
+import { openNisarStack } from '../load/nisarStack';
 import { InputError } from '../../common/pipeline/types';
 
-export type ProjectKind = 'aria' | 'mintpy' | 'template';
+export type ProjectKind = 'aria' | 'nisar' | 'mintpy' | 'template';
 
 export interface ProjectInfo {
   kind: ProjectKind;
@@ -31,7 +36,7 @@ export interface ProjectInfo {
   templateExists: boolean;
   /** content of the proposed template when it does not exist (yet) */
   templateText?: string;
-  /** 'aria' for ARIA stacks, else the stack's processor attribute */
+  /** 'aria' / 'nisar' for the stacks we load, else the stack's processor attribute */
   processor: string;
   dates: string[];
   /** [earlier, later] per pair */
@@ -137,6 +142,64 @@ async function fromAriaTemplate(
   };
 }
 
+/** Where a folder keeps NISAR GUNW products: itself or GUNW/, products/, interferograms/ (null if none). */
+export function findGunwDir(folder: string): string | null {
+  for (const d of [folder, ...['GUNW', 'gunw', 'products', 'interferograms'].map((s) => join(folder, s))])
+    if (isDir(d) && readdirSync(d).some((f) => /GUNW.*\.h5$/i.test(f) && isFile(join(d, f)))) return d;
+  return null;
+}
+
+/** The default template for a NISAR GUNW folder, relative to `<folder>/mintpy/`. */
+export function defaultNisarTemplate(folder: string, gunwDir: string): Record<string, string> {
+  const rel = gunwDir === folder ? '..' : `../${basename(gunwDir)}`;
+  const v: Record<string, string> = {
+    'mintpy.load.processor': 'nisar',
+    'mintpy.load.unwFile': `${rel}/*GUNW*.h5`,
+  };
+  for (const [dir, pat] of [
+    ['DEM', /\.(tif|tiff|dem|vrt)$/i],
+    ['dem', /\.(tif|tiff|dem|vrt)$/i],
+    ['.', /^dem.*\.(tif|tiff)$/i],
+  ] as [string, RegExp][]) {
+    const d = join(folder, dir);
+    const f = isDir(d)
+      ? readdirSync(d)
+          .filter((n) => pat.test(n) && isFile(join(d, n)))
+          .sort()[0]
+      : undefined;
+    if (f) {
+      v['mintpy.load.demFile'] = dir === '.' ? `../${f}` : `../${dir}/${f}`;
+      break;
+    }
+  }
+  return v;
+}
+
+async function fromNisarTemplate(
+  kind: ProjectKind,
+  folder: string,
+  t: Template,
+  exists: boolean,
+  text?: string,
+): Promise<ProjectInfo> {
+  const s = await openNisarStack(t, { requireDem: false });
+  return {
+    kind,
+    folder,
+    workDir: t.dir,
+    templatePath: t.path,
+    templateExists: exists,
+    ...(text !== undefined ? { templateText: text } : {}),
+    processor: 'nisar',
+    dates: s.dates,
+    pairs: s.products.map((p) => [p.date1, p.date2]),
+    length: s.length,
+    width: s.width,
+    grid: s.grid,
+    hasStagedInputs: hasStaged(t.dir),
+  };
+}
+
 async function fromStaged(folder: string): Promise<ProjectInfo> {
   const stack = await IfgramStack.open(join(folder, 'inputs', 'ifgramStack.h5'));
   try {
@@ -184,17 +247,19 @@ export async function detectProject(folderIn: string, opts: DetectOptions = {}):
   if (cfg) {
     const t = Template.read(cfg);
     const proc = t.get('mintpy.load.processor').toLowerCase();
-    let isAria = true;
+    let loader: 'aria' | 'nisar' | null = null;
     try {
-      checkAriaProcessor(t);
+      loader = loadProcessorOf(t);
     } catch {
-      isAria = false;
+      loader = null;
     }
-    if (isAria) {
+    if (loader) {
       try {
-        return await fromAriaTemplate('template', folder, t, true);
+        return loader === 'aria'
+          ? await fromAriaTemplate('template', folder, t, true)
+          : await fromNisarTemplate('template', folder, t, true);
       } catch (e) {
-        // MintPy's staged form often travels with its template while the ARIA files stay behind
+        // MintPy's staged form often travels with its template while the source files stay behind
         if (!(e instanceof InputError) || !hasStaged(folder)) throw e;
       }
     }
@@ -204,7 +269,7 @@ export async function detectProject(folderIn: string, opts: DetectOptions = {}):
       return { ...staged, templatePath: cfg, templateExists: true };
     }
     throw new InputError(
-      `${cfg}: mintpy.load.processor = ${proc}: only ARIA-tools stacks (aria) can be loaded; stage the stack with MintPy's load_data first`,
+      `${cfg}: mintpy.load.processor = ${proc}: only ARIA-tools stacks (aria) and NISAR GUNW products (nisar) can be loaded; stage the stack with MintPy's load_data first`,
     );
   }
 
@@ -228,12 +293,42 @@ export async function detectProject(folderIn: string, opts: DetectOptions = {}):
     return info;
   }
 
+  // (a) a folder of NISAR GUNW products (an existing template in <folder>/mintpy that loads them wins)
+  const gunwDir = findGunwDir(folder);
+  if (gunwDir) {
+    const workDir = join(folder, 'mintpy');
+    const existing = findLoadTemplate(workDir);
+    if (existing) {
+      const t = Template.read(existing);
+      if (loadProcessorOf(t) === 'nisar') return fromNisarTemplate('nisar', folder, t, true);
+    }
+    const values = defaultNisarTemplate(folder, gunwDir);
+    const path = join(workDir, `${basename(folder)}.cfg`);
+    const w = Math.max(...Object.keys(values).map((k) => k.length));
+    const text =
+      `## MintPy template for the NISAR GUNW products in ${gunwDir}\n## written by InSAR Studio; edit freely\n` +
+      Object.entries(values)
+        .map(([k, x]) => `${k.padEnd(w)} = ${x}`)
+        .join('\n') +
+      '\n' +
+      (values['mintpy.load.demFile']
+        ? ''
+        : '## mintpy.load.demFile is required: a DEM GeoTIFF covering the products, any CRS\n');
+    const info = await fromNisarTemplate('nisar', folder, new Template(path, values), false, text);
+    if (opts.writeTemplate && !existsSync(path)) {
+      mkdirSync(workDir, { recursive: true });
+      writeFileSync(path, text);
+      return { ...info, templateExists: true };
+    }
+    return info;
+  }
+
   // the user picked the stack/ (or inputs/) folder itself: use its parent
   const parent = dirname(folder);
   if (basename(folder) === 'stack' && isAriaFolder(parent)) return detectProject(parent, opts);
   if (basename(folder) === 'inputs' && hasStaged(parent)) return detectProject(parent, opts);
 
   throw new InputError(
-    `${folder}: not an InSAR stack: expected stack/*.vrt (ARIA-tools) or inputs/ifgramStack.h5 (MintPy)`,
+    `${folder}: not an InSAR stack: expected stack/*.vrt (ARIA-tools), NISAR GUNW .h5 products or inputs/ifgramStack.h5 (MintPy)`,
   );
 }

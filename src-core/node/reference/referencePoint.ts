@@ -8,7 +8,8 @@
  *   with the highest avgSpatialCoh (ties → smallest row, then col).
  */
 import { pyFloat } from '../../common/util/pyfmt';
-import { latLonToRowCol, rowColToLatLon, type GeoGrid } from '../formats/mintpyFiles';
+import type { GeoGrid } from '../formats/mintpyFiles';
+import { rowColToLatLonGeo, userLatLonToRowCol } from '../../common/geo/gridCoords';
 
 export type ReferenceRule = 'outside' | 'masked' | 'water' | 'noData';
 
@@ -31,7 +32,7 @@ export type ReferenceCheck = { ok: true; y: number; x: number } | { ok: false; r
 
 function where(y: number, x: number, grid?: GeoGrid | null): string {
   if (grid) {
-    const [lat, lon] = rowColToLatLon(grid, y, x);
+    const [lat, lon] = rowColToLatLonGeo(grid, y, x);
     return `reference point (${lat.toFixed(5)}, ${lon.toFixed(5)}) [row ${y}, col ${x}]`;
   }
   return `reference point (row ${y}, col ${x})`;
@@ -64,9 +65,12 @@ export function validateReferencePoint(y: number, x: number, maps: ReferenceMaps
   return { ok: true, y, x };
 }
 
-/** lat/lon → row/col on a geo grid (MintPy's geo2radar for geocoded files). */
+/**
+ * lat/lon → row/col on a geo grid (MintPy's geo2radar for geocoded files). On a projected (UTM) grid, degrees
+ * are transformed and values beyond ±90/±180 are the grid's own northing/easting (MintPy's reading).
+ */
 export function latLonToYX(grid: GeoGrid, lat: number, lon: number): { y: number; x: number } {
-  const [y, x] = latLonToRowCol(grid, lat, lon);
+  const [y, x] = userLatLonToRowCol(grid, lat, lon);
   return { y, x };
 }
 

@@ -10,7 +10,7 @@ import { IfgramStack } from '../formats/mintpyFiles';
 import { numLooksFromAttrs, parseWeightFunc } from '../../common/inversion/weights';
 import type { MaskDatasetName } from '../../common/inversion/invertTile';
 import { maskTempCoh, writeMaskTempCoh } from '../masks/tempCohMask';
-import { networkConnectivity, perpBaselineTimeseries } from '../../common/network/networkGraph';
+import { networkConnectivity, perpBaselineTimeseries, temporalCoherenceNote } from '../../common/network/networkGraph';
 import { readKeptPairs } from '../network/selectionStore';
 import { workFiles, workPath } from '../network/workFiles';
 import { readReferencePoint } from '../reference/referenceStore';
@@ -89,6 +89,8 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
       );
     if (conn.datesWithoutPair.length)
       ctx.log(`invert_network: dates without a kept pair are left out: ${conn.datesWithoutPair.join(', ')}`);
+    const tcohNote = temporalCoherenceNote(conn, keptIdx.length);
+    if (tcohNote) ctx.log(`invert_network: note: ${tcohNote}`);
     const ref = readReferencePoint(ctx.workDir);
     if (!ref) throw new InputError(`${ctx.workDir}: no reference point (run the reference_point step first)`);
     const { length, width } = stack;
@@ -268,6 +270,8 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
         reliablePixels: m.numPixel,
         weightFunc: s.weightFunc,
         networkParts: conn.numComponents,
+        redundantPairs: conn.redundantPairs,
+        ...(tcohNote ? { temporalCoherenceNote: tcohNote } : {}),
       },
     };
   } finally {

@@ -12,7 +12,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomicFile';
 import { basename, join, relative, resolve } from 'node:path';
 import { TemplateError, type Template } from '../config/template';
-import { IfgramStack, latLonToRowCol } from '../formats/mintpyFiles';
+import { IfgramStack } from '../formats/mintpyFiles';
+import { userLatLonToRowCol } from '../../common/geo/gridCoords';
 import { isDate } from '../../common/time/dates';
 import { CancelledError, InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import {
@@ -80,10 +81,13 @@ export function parseAoiLaLo(value: string, stack: IfgramStack, where = 'aoiLALO
     throw new InputError(`${where}: "${value}" is not "S:N,W:E"`);
   const [s, n] = parts[0].sort((a, b) => a - b);
   const [w, e] = parts[1].sort((a, b) => a - b);
-  const [r0, c0] = latLonToRowCol(grid, n, w);
-  const [r1, c1] = latLonToRowCol(grid, s, e);
+  // the four corners (a lat/lon box is not grid-aligned on a UTM grid; on lat/lon grids two would do)
+  const rc = [userLatLonToRowCol(grid, n, w), userLatLonToRowCol(grid, s, e)];
+  if (grid.epsg !== undefined) rc.push(userLatLonToRowCol(grid, n, e), userLatLonToRowCol(grid, s, w));
+  const rows = rc.map((p) => p[0]);
+  const cols = rc.map((p) => p[1]);
   return clipBox(
-    [Math.min(c0, c1), Math.min(r0, r1), Math.max(c0, c1), Math.max(r0, r1)],
+    [Math.min(...cols), Math.min(...rows), Math.max(...cols), Math.max(...rows)],
     stack.length,
     stack.width,
     where,

@@ -1,7 +1,11 @@
 /** The offline basemap (land, coast, state and county lines) in the colours of the light or dark theme. */
 import type { GeoJSONSource } from 'maplibre-gl';
 import { useUiStore, type Theme } from '../../stores/ui';
-import { basemapData, countiesData } from '../basemapData';
+import { useLayersStore } from '../../stores/layers';
+import { useProjectStore } from '../../stores/project';
+import { basemapData, releaseBasemapData } from '../basemapData';
+import type { Grid } from '../../../src-shared/api';
+import { gridBoundsLonLat } from '../../../src-core/common/geo/gridCoords';
 import { defineMapLayer, present } from './types';
 
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
@@ -24,13 +28,58 @@ function paint(map: Parameters<typeof present>[0], theme: Theme): void {
   map.setPaintProperty('basemap-coast', 'line-color', c.coast);
 }
 
+const SOURCES = ['basemap-land', 'basemap-coast', 'basemap-states', 'basemap-counties'] as const;
+/** degrees of basemap kept around the project's grid */
+const MARGIN = 6;
+let loaded = '';
+
+/** The area the basemap covers: the project's grid and a margin, or the world when no project is open. */
+function area(g: Grid | null): [number, number, number, number] | null {
+  if (!g) return null;
+  const b = gridBoundsLonLat(g);
+  return [
+    Math.max(-180, b.west - MARGIN),
+    Math.max(-85, b.south - MARGIN),
+    Math.min(180, b.east + MARGIN),
+    Math.min(85, b.north + MARGIN),
+  ];
+}
+
+/**
+ * Fill the sources for an area: made in a worker, after the data (the project's layer first, the context
+ * after); the worker is ended once MapLibre has read everything.
+ */
+function load(map: Parameters<typeof present>[0], box: [number, number, number, number] | null): void {
+  const key = JSON.stringify(box);
+  if (loaded === key) return;
+  loaded = key;
+  void basemapData(box).then((b) => {
+    if (!map.getSource('basemap-land') || loaded !== key) return;
+    const urls = [b.land, b.coast, b.states, b.counties];
+    SOURCES.forEach((s, i) => (map.getSource(s) as GeoJSONSource).setData(urls[i]));
+    const check = () => {
+      if (!SOURCES.every((s) => map.getSource(s) && map.isSourceLoaded(s))) return;
+      map.off('sourcedata', check);
+      if (loaded === key) releaseBasemapData();
+      map.once('idle', () => (document.body.dataset.basemap = 'ready'));
+    };
+    map.on('sourcedata', check);
+  });
+}
+
+/** Whether the basemap may load now: no project, or the project's first layer described (its tiles go first). */
+function dataFirst(): boolean {
+  return !useProjectStore().info || useLayersStore().contextMayLoad;
+}
+
 export default defineMapLayer({
   id: 'basemap',
   order: 0,
-  state: () => ({ theme: useUiStore().theme }),
-  add({ map, beforeId }, { theme }) {
-    for (const s of ['basemap-land', 'basemap-coast', 'basemap-states', 'basemap-counties'])
-      map.addSource(s, { type: 'geojson', data: EMPTY });
+  state: () => ({ theme: useUiStore().theme, go: dataFirst(), area: area(useProjectStore().grid) }),
+  add({ map, beforeId }, { theme, go, area }) {
+    loaded = '';
+    // a coarser index than MapLibre's default (maxzoom 18): a basemap for orientation, less memory
+    for (const s of SOURCES) map.addSource(s, { type: 'geojson', data: EMPTY, maxzoom: 10, tolerance: 0.6 });
     const before = beforeId();
     map.addLayer({ id: 'basemap-water', type: 'background' }, before);
     map.addLayer({ id: 'basemap-land', type: 'fill', source: 'basemap-land' }, before);
@@ -44,22 +93,15 @@ export default defineMapLayer({
     );
     map.addLayer({ id: 'basemap-coast', type: 'line', source: 'basemap-coast', paint: { 'line-width': 1 } }, before);
     paint(map, theme);
-    void basemapData().then((b) => {
-      if (!map.getSource('basemap-land')) return;
-      (map.getSource('basemap-land') as GeoJSONSource).setData(b.land);
-      (map.getSource('basemap-coast') as GeoJSONSource).setData(b.coast);
-      (map.getSource('basemap-states') as GeoJSONSource).setData(b.states);
-      document.body.dataset.basemap = 'ready';
-    });
-    void countiesData().then((c) => (map.getSource('basemap-counties') as GeoJSONSource | undefined)?.setData(c));
+    if (go) map.once('idle', () => load(map, area));
   },
-  update({ map }, { theme }) {
-    paint(map, theme);
+  update({ map }, { theme, go, area }, prev) {
+    if (theme !== prev.theme) paint(map, theme);
+    if (go && (!prev.go || JSON.stringify(area) !== JSON.stringify(prev.area))) map.once('idle', () => load(map, area));
   },
   remove({ map }) {
     for (const l of present(map, LAYERS)) map.removeLayer(l);
-    for (const s of ['basemap-land', 'basemap-coast', 'basemap-states', 'basemap-counties'])
-      if (map.getSource(s)) map.removeSource(s);
+    for (const s of SOURCES) if (map.getSource(s)) map.removeSource(s);
   },
   layerIds: (map) => present(map, LAYERS),
 });

@@ -23,9 +23,9 @@ export default defineMapLayer({
       beforeId(),
     );
   },
-  update({ map }, s) {
-    setGeoJson(map, ID, data(s.grid));
-    map.setPaintProperty(ID, 'line-color', color(s.theme));
+  update({ map }, s, prev) {
+    if (JSON.stringify(s.grid) !== JSON.stringify(prev.grid)) setGeoJson(map, ID, data(s.grid));
+    if (s.theme !== prev.theme) map.setPaintProperty(ID, 'line-color', color(s.theme));
   },
   remove: ({ map }) => removeGeoJson(map, ID, [ID]),
   layerIds: (map) => present(map, [ID]),

@@ -1,42 +1,50 @@
-/** The DEM hillshade under the data (Horn's gradient in the raster worker). */
-import type { LayerData } from '../../../src-shared/api';
+/** The DEM hillshade under the data: height tiles (with a 1-pixel border) shaded in the raster worker. */
+import type { Grid, LayerRef } from '../../../src-shared/api';
 import { useLayersStore } from '../../stores/layers';
-import { runTask } from '../../workers/rasterClient';
-import { hideImage, removeImage, setImage } from '../imageRaster';
+import { useProjectStore } from '../../stores/project';
+import { removeTileLayer, showTileLayer } from '../tiles/tileLayer';
 import { defineMapLayer, type MapContext } from './types';
 
 const ID = 'hillshade';
-let seq = 0;
 
-async function draw(ctx: MapContext, h: LayerData | null, visible: boolean): Promise<void> {
-  const my = ++seq;
-  if (!h) return hideImage(ctx.map, ID);
-  const g = h.grid;
-  const latMid = g.yFirst + (g.length / 2) * g.yStep;
-  const { blob } = await runTask('hillshade', {
-    height: h.values.slice(),
-    width: g.width,
-    length: g.length,
-    dx: Math.abs(g.xStep) * 111_320 * Math.cos((latMid * Math.PI) / 180),
-    dy: Math.abs(g.yStep) * 110_540,
-    azimuthDeg: 315,
-    altitudeDeg: 45,
-  });
-  if (my === seq) setImage(ctx.map, ID, blob, g, ctx.beforeId(), 0.55, visible);
+interface State {
+  ref: LayerRef | null;
+  grid: Grid | null;
+  visible: boolean;
+  generation: number;
 }
 
-export default defineMapLayer({
+function draw({ map, beforeId }: MapContext, s: State): void {
+  if (!s.ref || !s.grid) return removeTileLayer(map, ID);
+  showTileLayer(
+    map,
+    ID,
+    { kind: 'hillshade', ref: s.ref, generation: s.generation },
+    {
+      grid: s.grid,
+      overzoom: 0,
+      beforeId: beforeId(),
+      paint: { 'raster-opacity': 0.55, 'raster-resampling': 'linear', 'raster-fade-duration': 0 },
+    },
+  );
+  map.setLayoutProperty(ID, 'visibility', s.visible ? 'visible' : 'none');
+}
+
+export default defineMapLayer<State>({
   id: ID,
   order: 10,
   state: () => {
     const l = useLayersStore();
-    return { height: l.height, visible: l.hillshade };
+    // after the project's own layer (its tiles first)
+    return {
+      ref: l.contextMayLoad ? l.heightRef : null,
+      grid: useProjectStore().grid,
+      visible: l.hillshade,
+      generation: l.generation,
+    };
   },
-  add: (ctx, s) => draw(ctx, s.height, s.visible),
-  async update(ctx, s, prev) {
-    if (s.height !== prev.height) await draw(ctx, s.height, s.visible);
-    else if (ctx.map.getLayer(ID)) ctx.map.setLayoutProperty(ID, 'visibility', s.visible ? 'visible' : 'none');
-  },
-  remove: ({ map }) => removeImage(map, ID),
+  add: draw,
+  update: draw,
+  remove: ({ map }) => removeTileLayer(map, ID),
   layerIds: (map) => (map.getLayer(ID) ? [ID] : []),
 });

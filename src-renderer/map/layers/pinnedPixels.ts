@@ -44,7 +44,9 @@ export default defineMapLayer({
       beforeId(),
     );
   },
-  update: ({ map }, s) => setGeoJson(map, ID, data(s)),
+  update: ({ map }, s, prev) => {
+    if (JSON.stringify(s) !== JSON.stringify(prev)) setGeoJson(map, ID, data(s));
+  },
   remove: ({ map }) => removeGeoJson(map, ID, [ID]),
   layerIds: (map) => present(map, [ID]),
 });

@@ -7,7 +7,7 @@ import { useLayersStore } from '../../stores/layers';
 import type { PreviewData } from '../../../src-shared/api';
 import { runTask } from '../../workers/rasterClient';
 import { displayUnits } from '../../units';
-import { hideImage, removeImage, setImage } from '../imageRaster';
+import { hideImage, removeImage, setImage } from '../imageSource';
 import { defineMapLayer, type MapContext } from './types';
 
 const ID = 'preview-velocity';
@@ -24,7 +24,7 @@ async function draw(ctx: MapContext, s: State): Promise<void> {
   const my = ++seq;
   const d = s.data;
   if (!d) return hideImage(ctx.map, ID);
-  const { blob } = await runTask('colorize', {
+  const { blob } = await runTask('colorImage', {
     values: d.values.slice(),
     width: d.grid.width,
     height: d.grid.length,
@@ -32,7 +32,6 @@ async function draw(ctx: MapContext, s: State): Promise<void> {
     vmin: s.vmin,
     vmax: s.vmax,
     scale: displayUnits(d.units, 'velocity').scale,
-    mask: null,
   });
   if (my === seq) setImage(ctx.map, ID, blob, d.grid, ctx.beforeId(), 1, true);
 }

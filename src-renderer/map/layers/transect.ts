@@ -40,10 +40,12 @@ export default defineMapLayer({
       beforeId(),
     );
   },
-  update({ map }, s) {
-    setGeoJson(map, ID, data(s.points));
-    map.setPaintProperty(LAYERS[0], 'line-color', color(s.theme));
-    map.setPaintProperty(LAYERS[1], 'circle-color', color(s.theme));
+  update({ map }, s, prev) {
+    if (JSON.stringify(s.points) !== JSON.stringify(prev.points)) setGeoJson(map, ID, data(s.points));
+    if (s.theme !== prev.theme) {
+      map.setPaintProperty(LAYERS[0], 'line-color', color(s.theme));
+      map.setPaintProperty(LAYERS[1], 'circle-color', color(s.theme));
+    }
   },
   remove: ({ map }) => removeGeoJson(map, ID, LAYERS),
   layerIds: (map) => present(map, LAYERS),

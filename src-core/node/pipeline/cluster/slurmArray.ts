@@ -18,7 +18,7 @@ import type { TileTask } from '../tileTasks';
 import { slurmOptions, tilesPerTask, type SlurmOptions } from './config';
 import { splitTasks, writeManifest, type ArrayManifest } from './manifest';
 import { arraySpec, sbatchScript } from './sbatchScript';
-import { SlurmClient, type FinalState, type QueueEntry } from './slurmClient';
+import { SlurmClient, isActive, type FinalState, type QueueEntry } from './slurmClient';
 
 export const slurmRoot = (workDir: string): string => join(workDir, '.insar-studio', 'slurm');
 
@@ -29,13 +29,17 @@ export interface TaskStatus {
   host: string;
 }
 
-/** The bundled CLI (out/node/cli.js) the array tasks run, found beside this code or from the repository. */
+/**
+ * What the array tasks run: the bundled lean task entry (out/node/slurm-task.js), else the whole CLI
+ * (out/node/cli.js), found beside this code or from the repository; both take `slurm-task <manifest> <index>`.
+ */
 export function findCliScript(): string | null {
   const env = process.env.INSAR_STUDIO_CLI;
   if (env && existsSync(env)) return resolve(env);
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    for (const c of [join(dir, 'cli.js'), join(dir, 'out', 'node', 'cli.js')]) if (existsSync(c)) return c;
+    for (const name of ['slurm-task.js', 'cli.js'])
+      for (const c of [join(dir, name), join(dir, 'out', 'node', name)]) if (existsSync(c)) return c;
     dir = resolve(dir, '..');
   }
   return null;
@@ -70,7 +74,13 @@ export async function cancelLeftoverArrays(
     } catch {
       continue;
     }
-    const live = [...new Set((await client.queue(ids)).map((q) => q.arrayJobId))];
+    let live: string[];
+    try {
+      live = [...new Set((await client.queue(ids)).map((q) => q.arrayJobId))];
+    } catch (e) {
+      log(`${step}: could not ask squeue about the arrays of an earlier run (${(e as Error).message})`);
+      continue;
+    }
     if (live.length) {
       await client.cancel(live);
       log(`${step}: cancelled Slurm job ${live.join(', ')} left by an earlier run that was interrupted`);
@@ -127,6 +137,8 @@ export function judgeFinishedTask(a: {
   graceSeconds: number;
 }): Verdict {
   const state = a.final?.state ?? 'UNKNOWN';
+  // between squeue and scontrol the task came back (requeued by Slurm itself): look again next round
+  if (a.final && isActive(state) && !a.status) return { kind: 'wait' };
   const node = a.final?.node || a.status?.host || 'its node';
   const tail = (a.log ?? '').trim().split('\n').filter(Boolean).pop() ?? '';
   if (a.status?.kind === 'noinput')
@@ -269,7 +281,8 @@ export async function runTilesOnSlurm(r: SlurmTileRun): Promise<{ resumed: numbe
     const rr = `rows ${rows[a][0]}–${rows[b][1] - 1}`;
     return `array task ${t.index} (${a === b ? `tile ${a}` : `tiles ${a}–${b}`}, ${rr})`;
   };
-  const tilesDone = () => tiles.reduce((n, t) => n + (checkpoint.has(t.index) ? 1 : 0), 0);
+  // one readdir, not a stat per tile (cheap on a shared filesystem too)
+  const tilesDone = () => checkpoint.done().length;
   let failedRuns = 0;
   let resubmitted = 0;
   const t0 = performance.now();
@@ -301,14 +314,39 @@ export async function runTilesOnSlurm(r: SlurmTileRun): Promise<{ resumed: numbe
     ...new Set(tasks.filter((t) => t.state === 'queued' || t.state === 'running').map((t) => t.jobId)),
   ];
   const grace = r.graceSeconds ?? Math.max(30, 5 * o.pollSeconds);
+  let queueErrors = 0;
 
   try {
     report();
     while (tasks.some((t) => t.state !== 'done')) {
-      await sleep(o.pollSeconds * 1000, ctx.signal);
+      // between two squeue polls, watch the checkpoint: progress as tiles land, and no wait for the next
+      // poll once the last one is there (tiles are written atomically: a present tile is a finished tile)
+      const until = performance.now() + o.pollSeconds * 1000;
+      let seen = tilesDone();
+      while (performance.now() < until && !ctx.signal.aborted && seen < tiles.length) {
+        await sleep(Math.min(250, until - performance.now()), ctx.signal);
+        const now = tilesDone();
+        if (now !== seen) report();
+        seen = now;
+      }
       if (ctx.signal.aborted) throw new CancelledError();
+      if (seen >= tiles.length) {
+        for (const t of tasks) t.state = 'done';
+        break;
+      }
       const q = new Map<string, QueueEntry>();
-      for (const e of await client.queue(liveJobs())) q.set(`${e.arrayJobId}_${e.taskId}`, e);
+      let entries: QueueEntry[];
+      try {
+        entries = await client.queue(liveJobs());
+        queueErrors = 0;
+      } catch (e) {
+        // a busy controller answers late now and then: judge nothing this round, give up after a while
+        if (++queueErrors * o.pollSeconds > 300)
+          throw new InputError(`${step}: squeue kept failing for 5 minutes: ${(e as Error).message}`);
+        if (queueErrors === 1) ctx.log(`${step}: ${(e as Error).message}; trying again`);
+        continue;
+      }
+      for (const e of entries) q.set(`${e.arrayJobId}_${e.taskId}`, e);
       const retry: ArrayTask[] = [];
       for (const t of tasks) {
         if (t.state === 'done') continue;

@@ -79,6 +79,9 @@ export function parseSacct(text: string): FinalState | null {
   return { state: (state ?? '').split(/\s+/)[0], exitCode, signal, node: node ?? '', reason: reason ?? '' };
 }
 
+/** Errors of a busy or restarting controller, worth another try. */
+export const TRANSIENT = /timed out|unable to contact|try again|temporarily|connection refused|resource temporarily/i;
+
 const ACTIVE = new Set(['PENDING', 'RUNNING', 'CONFIGURING', 'COMPLETING', 'SUSPENDED', 'REQUEUED', 'RESIZING']);
 export const isActive = (state: string): boolean => ACTIVE.has(state);
 
@@ -108,6 +111,10 @@ export function sbatchErrorMessage(
     return `${t}: insarstudio.slurm.time = ${ctx.time ?? '(default)'}: Slurm refused it (${err})`;
   if (/memory specification|node configuration is not available/i.test(stderr))
     return `${t}: mintpy.compute.maxMemory: ${ctx.memMb} MB per task is more than the nodes offer (${err})`;
+  if (/job array specification|MaxArraySize/i.test(stderr))
+    return `${t}: insarstudio.slurm.tilesPerTask: more array tasks than this cluster's MaxArraySize allows; put more tiles in each task (${err})`;
+  if (/MaxSubmit|submit.*limit/i.test(stderr))
+    return `${t}: insarstudio.slurm.tilesPerTask: more jobs than you may submit (${err}); put more tiles in each task`;
   if (/invalid qos|qos/i.test(stderr)) return `${t}: insarstudio.slurm.options: Slurm refused the QOS (${err})`;
   return `sbatch refused the job array: ${err}`;
 }
@@ -134,7 +141,12 @@ export class SlurmClient {
     extra: string[],
     ctx: Parameters<typeof sbatchErrorMessage>[1],
   ): Promise<string> {
-    const r = await this.call('sbatch', ['--parsable', `--array=${array}`, ...extra, script]);
+    let r = await this.call('sbatch', ['--parsable', `--array=${array}`, ...extra, script]);
+    // a busy controller: try again a few times before giving up
+    for (let i = 0; i < 3 && r.code !== 0 && TRANSIENT.test(r.stderr); i++) {
+      await new Promise((res) => setTimeout(res, 3000 * (i + 1)));
+      r = await this.call('sbatch', ['--parsable', `--array=${array}`, ...extra, script]);
+    }
     const id = /^(\d+)/.exec(r.stdout.trim())?.[1];
     if (r.code !== 0 || !id) throw new InputError(sbatchErrorMessage(r.stderr, ctx, await this.partitions()));
     return id;

@@ -1,4 +1,4 @@
-/** A whole-grid raster as one MapLibre image source + raster layer (blob URLs revoked when replaced). */
+/** A small whole-grid raster (the edit preview) as one MapLibre image source + raster layer (blob URLs revoked when replaced). */
 import type { ImageSource, Map as MlMap } from 'maplibre-gl';
 import type { Grid } from '../../src-shared/api';
 import { gridCornersLonLat } from '../../src-core/common/geo/gridCoords';

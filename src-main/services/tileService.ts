@@ -1,0 +1,250 @@
+/**
+ * Layers for the map at any size: a layer's description without its values (grid, units, colour-limit
+ * statistics from an overview, the box that holds data), 256 px Web Mercator tiles of float32 values with a
+ * state byte per pixel (valid / no data / masked, see tiles/noData.ts) sampled at the overview level the
+ * zoom needs, and the exact value of one pixel for the cursor readout. HDF5 files stay open while they do
+ * not change; what was read is kept in one cache bounded in bytes. No Electron import.
+ */
+import { statSync } from 'node:fs';
+import { H5Reader } from '../../src-core/node/formats/h5';
+import { GRID_ATTRS, gridOf } from '../../src-core/node/formats/mintpyFiles';
+import { overviewLevel, sampleTile } from '../../src-core/common/geo/tileSampling';
+import type { LayerMeta, LayerRef, LayerStats, LayerTile, PixelValue } from '../../src-shared/api';
+import { LayerError, type LayerService } from './layerService';
+import { datasetUnit } from '../../src-core/common/export/units';
+import { ByteLru } from '../../src-core/common/util/byteLru';
+import { MASKED_OUT, NO_DATA, noDataRule, VALID } from './tiles/noData';
+import { RasterReader } from './tiles/rasterReader';
+
+export const TILE_SIZE = 256;
+/** what main keeps of rasters read for the map */
+export const TILE_CACHE_BYTES = 256 * 1024 * 1024;
+/** colour-limit statistics come from an overview of at most this many pixels */
+const STATS_PIXELS = 1_000_000;
+
+interface OpenFile {
+  mtime: number;
+  h5: H5Reader;
+  /** the root attributes the map needs, read once by name (reading all ~100 of MintPy's is slow in h5wasm) */
+  attrs?: Record<string, string>;
+}
+
+export class TileService {
+  private readonly files = new Map<string, OpenFile>();
+  /** what a layer reference resolved to, per file version (attributes, shape and dates read once) */
+  private readonly readers = new Map<string, { r: RasterReader; units: string; fileType: string }>();
+  private readonly cache: ByteLru<Float32Array>;
+
+  constructor(
+    private readonly layers: LayerService,
+    private readonly isStale: (file: string) => boolean,
+    private readonly opts: { cacheBytes?: number; wholeLevelBytes?: number } = {},
+  ) {
+    this.cache = new ByteLru<Float32Array>(opts.cacheBytes ?? TILE_CACHE_BYTES);
+  }
+
+  /** Bytes of raster kept for the map. */
+  get cachedBytes(): number {
+    return this.cache.bytes;
+  }
+
+  private async open(path: string): Promise<OpenFile> {
+    const mtime = statSync(path).mtimeMs;
+    const f = this.files.get(path);
+    if (f && f.mtime === mtime) return f;
+    if (f) {
+      f.h5.close();
+      for (const k of this.readers.keys()) if (k.startsWith(`${path}\0`)) this.readers.delete(k);
+    }
+    const h5 = await H5Reader.open(path);
+    const o = { mtime, h5 };
+    this.files.set(path, o);
+    return o;
+  }
+
+  /** The 2-D raster a layer reference names (a band of a stack for a date or pair). */
+  private async reader(ref: LayerRef): Promise<{ r: RasterReader; units: string; fileType: string }> {
+    const path = this.layers.resolveFile(ref.file);
+    const file = await this.open(path);
+    const { h5, mtime } = file;
+    const memo = `${path}\0${mtime}\0${ref.dataset}\0${ref.date ?? ''}`;
+    const known = this.readers.get(memo);
+    if (known) return known;
+    if (!h5.has(ref.dataset))
+      throw new LayerError(`${ref.file}: no dataset "${ref.dataset}" (has: ${h5.keys().join(', ')})`);
+    const attrs = (file.attrs ??= h5.attrsNamed([...GRID_ATTRS, 'UNIT', 'FILE_TYPE']));
+    const grid = gridOf(attrs, path);
+    if (!grid)
+      throw new LayerError(`${ref.file}: no map grid (X_FIRST/Y_FIRST): radar-coordinate files are not mapped`);
+    const shape = h5.shape(ref.dataset);
+    let band: number | undefined;
+    if (shape.length === 3) {
+      if (!ref.date) throw new LayerError(`${ref.file}:${ref.dataset} is a stack: choose a date`);
+      const labels = h5.has('date') ? h5.readStrings('date') : [];
+      const names =
+        labels.length === shape[0] * 2
+          ? labels.filter((_, i) => i % 2 === 0).map((a, i) => `${a}_${labels[2 * i + 1]}`)
+          : labels;
+      band = names.indexOf(ref.date);
+      if (band < 0) throw new LayerError(`${ref.file}: no date "${ref.date}"`);
+    } else if (shape.length !== 2)
+      throw new LayerError(`${ref.file}:${ref.dataset} is ${shape.length}-D; only maps and stacks are shown`);
+    const key = `${path}\0${mtime}\0${ref.dataset}\0${band ?? ''}`;
+    const out = {
+      r: new RasterReader(h5, ref.dataset, band, grid, key, this.cache, this.opts.wholeLevelBytes),
+      // MintPy's unit rule (src-core), as listLayers and the exports
+      units: datasetUnit(attrs.FILE_TYPE ?? '', ref.dataset, h5.info(ref.dataset).attrs.UNIT ?? attrs.UNIT),
+      fileType: attrs.FILE_TYPE ?? '',
+    };
+    if (this.readers.size > 256) this.readers.clear();
+    this.readers.set(memo, out);
+    return out;
+  }
+
+  /** An auxiliary mask on the same grid, or null when the file is absent or on another grid. */
+  private async aux(ref: LayerRef | undefined, main: RasterReader): Promise<RasterReader | null> {
+    if (!ref) return null;
+    try {
+      const { r } = await this.reader(ref);
+      const a = r.grid;
+      const b = main.grid;
+      return a.length === b.length && a.width === b.width && a.xFirst === b.xFirst && a.yFirst === b.yFirst ? r : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Values and state bytes of a layer at sampled pixels (`sample` reads one raster at the chosen pixels). */
+  private async classify(
+    ref: LayerRef,
+    r: RasterReader,
+    sample: (x: RasterReader) => Float32Array,
+  ): Promise<{ values: Float32Array; flags: Uint8Array }> {
+    const rule = noDataRule(ref);
+    const values = sample(r);
+    const flags = new Uint8Array(values.length);
+    const count = await this.aux(rule.countMask, r);
+    const quality = await this.aux(rule.qualityMask, r);
+    const c = count ? sample(count) : null;
+    const q = quality ? sample(quality) : null;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v) || (rule.zeroIsNoData && v === 0) || (c && c[i] === 0)) flags[i] = NO_DATA;
+      else if (q && q[i] === 0) flags[i] = MASKED_OUT;
+      else flags[i] = VALID;
+    }
+    return { values, flags };
+  }
+
+  async meta(ref: LayerRef): Promise<LayerMeta> {
+    const { r, units, fileType } = await this.reader(ref);
+    const g = r.grid;
+    const k = r.clampLevel(Math.max(0, Math.ceil(Math.log2(Math.sqrt((g.length * g.width) / STATS_PIXELS)))));
+    const [LR, LC] = r.levelShape(k);
+    const { values, flags } = await this.classify(ref, r, (x) => x.level(k));
+    // colour limits from the valid, unmasked pixels (all pixels with data when the mask hides everything)
+    const anyValid = flags.includes(VALID);
+    const s = 2 ** k;
+    // the rows and columns with data (for a pair's footprint)
+    let i0 = LR;
+    let i1 = -1;
+    let j0 = LC;
+    let j1 = -1;
+    for (let i = 0; i < LR; i++) {
+      const row = flags.subarray(i * LC, (i + 1) * LC);
+      let a = 0;
+      while (a < LC && row[a] === NO_DATA) a++;
+      if (a === LC) continue;
+      let b = LC - 1;
+      while (row[b] === NO_DATA) b--;
+      if (i < i0) i0 = i;
+      i1 = i;
+      if (a < j0) j0 = a;
+      if (b > j1) j1 = b;
+    }
+    return {
+      ref: { file: ref.file, dataset: ref.dataset, ...(ref.date ? { date: ref.date } : {}) },
+      grid: g,
+      units,
+      fileType,
+      stats: statsOf(values, flags, anyValid ? [VALID] : [VALID, MASKED_OUT]),
+      statsStep: s,
+      validBox: i1 < 0 ? null : [i0 * s, j0 * s, Math.min(g.length, (i1 + 1) * s), Math.min(g.width, (j1 + 1) * s)],
+      stale: this.isStale(ref.file),
+    };
+  }
+
+  /** One Web Mercator tile (XYZ) of a layer, `pad` extra pixels on each side; null when it misses the grid. */
+  async tile(ref: LayerRef, z: number, x: number, y: number, pad = 0): Promise<LayerTile | null> {
+    const { r } = await this.reader(ref);
+    const t = sampleTile(r.grid, { z, x, y, size: TILE_SIZE, pad });
+    if (!t.window) return null;
+    const level = r.clampLevel(overviewLevel(t.density));
+    const { values, flags } = await this.classify(ref, r, (a) => a.sample(t, level));
+    return { n: t.n, size: TILE_SIZE, pad, level, values, flags };
+  }
+
+  /** Several tiles of one layer (what the map asks for at once). */
+  async tiles(ref: LayerRef, list: [number, number, number][], pad = 0): Promise<(LayerTile | null)[]> {
+    const out: (LayerTile | null)[] = [];
+    for (const [z, x, y] of list) out.push(await this.tile(ref, z, x, y, pad));
+    return out;
+  }
+
+  /** The exact value of one pixel and its state (for the cursor readout). */
+  async value(ref: LayerRef, row: number, col: number): Promise<PixelValue> {
+    const { r } = await this.reader(ref);
+    const g = r.grid;
+    if (row < 0 || row >= g.length || col < 0 || col >= g.width)
+      throw new LayerError(`pixel (${row}, ${col}) is outside the ${g.length} × ${g.width} grid`);
+    const { values, flags } = await this.classify(ref, r, (a) => Float32Array.of(a.value(row, col)));
+    return {
+      row,
+      col,
+      value: values[0],
+      state: flags[0] === VALID ? 'ok' : flags[0] === NO_DATA ? 'nodata' : 'masked',
+    };
+  }
+
+  /** Forget what was read and close the files (a run rewrote them, another project was opened). */
+  clear(): void {
+    for (const f of this.files.values()) f.h5.close();
+    this.files.clear();
+    this.readers.clear();
+    this.cache.clear();
+  }
+}
+
+/**
+ * Minimum, maximum, mean, count and the 2nd / 98th percentiles of the values whose flag is in `keep`
+ * (the same definitions as layerService's computeStats: percentile = sorted[round(p·(n−1))]).
+ */
+export function statsOf(values: Float32Array, flags: Uint8Array, keep: number[]): LayerStats {
+  const ok = new Uint8Array(4);
+  for (const f of keep) ok[f] = 1;
+  const v = new Float32Array(values.length);
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (ok[flags[i]] && Number.isFinite(x)) {
+      v[n++] = x;
+      sum += x;
+    }
+  }
+  if (!n) return { min: NaN, max: NaN, mean: NaN, p2: NaN, p98: NaN, validCount: 0 };
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (v[i] < min) min = v[i];
+    if (v[i] > max) max = v[i];
+  }
+  // percentiles from a strided sample of ≤ 200k values (as computeStats): enough for colour limits
+  const stride = Math.max(1, Math.floor(n / 200_000));
+  const s = new Float32Array(Math.ceil(n / stride));
+  for (let i = 0, k = 0; i < n; i += stride) s[k++] = v[i];
+  s.sort();
+  const m = s.length;
+  const q = (p: number) => s[Math.min(m - 1, Math.max(0, Math.round(p * (m - 1))))];
+  return { min, max, mean: sum / n, p2: q(0.02), p98: q(0.98), validCount: n };
+}
