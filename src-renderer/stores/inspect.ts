@@ -1,28 +1,34 @@
 /**
- * Looking at the data: the map tool (pixel, transect, reference), the inspected pixel's time series, the
- * pinned pixels, the transect, and the cursor readout. Pixels are chosen by a click or typed in (lat/lon
+ * Looking at the data: the map tool (pixel, transect, area, reference, display reference), the inspected
+ * pixel's time series, the pinned pixels, and the cursor readout (transects: stores/transects.ts). Pixels are chosen by a click or typed in (lat/lon
  * or row/col): both paths end in the same actions.
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef, watch } from 'vue';
-import type { PixelSeries, PixelValue, Transect } from '../../src-shared/api';
+import type { PixelSeries, PixelValue } from '../../src-shared/api';
 import { latLonToRowColGeo, rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 import { api } from '../api/client';
 import { useUiStore } from './ui';
 import { useLayersStore } from './layers';
 import { useProjectStore } from './project';
 import { useNetworkStore } from './network';
+import { useDisplayRefStore } from './displayRef';
+import { useRegionsStore } from './regions';
+import { useTransectsStore } from './transects';
+import { applyOffset } from '../../src-core/common/derived/displayReference';
 import { refKey, useTilesStore } from './tiles';
 
-export type MapTool = 'pixel' | 'transect' | 'reference';
+export type MapTool = 'pixel' | 'transect' | 'reference' | 'displayref' | 'polygon' | 'measure';
 
-/** A pixel kept on the map (and, later, in the chart) with its own colour. */
+/** A pixel kept on the map and in the chart, in its own colour (the same on both). */
 export interface PinnedPixel {
   row: number;
   col: number;
   lat: number;
   lon: number;
   color: string;
+  /** its time series (as read when pinned; read again after a run) */
+  series: PixelSeries;
 }
 
 /** Marker colours of pinned pixels, in order (Tableau 10: distinct, readable on light and dark maps). */
@@ -30,9 +36,7 @@ export const PIN_COLORS = ['#ffd400', '#1f77b4', '#d62728', '#2ca02c', '#9467bd'
 
 export const useInspectStore = defineStore('inspect', () => {
   const tool = ref<MapTool>('pixel');
-  const transectPoints = ref<[number, number][]>([]);
   const series = shallowRef<PixelSeries | null>(null);
-  const transect = shallowRef<Transect | null>(null);
   const pinned = ref<PinnedPixel[]>([]);
   /** lon/lat under the cursor (null when it is off the map) */
   const cursor = ref<[number, number] | null>(null);
@@ -41,14 +45,13 @@ export const useInspectStore = defineStore('inspect', () => {
 
   function reset(): void {
     series.value = null;
-    transect.value = null;
-    transectPoints.value = [];
     pinned.value = [];
   }
 
   function setTool(t: MapTool): void {
+    if (t !== 'polygon') useRegionsStore().cancelDrawing();
     tool.value = t;
-    if (t === 'transect') transectPoints.value = [];
+    if (t !== 'transect') useTransectsStore().pending = null;
   }
 
   /** The pixel at a lon/lat of the shown grid, or null outside it. */
@@ -93,24 +96,14 @@ export const useInspectStore = defineStore('inspect', () => {
     return !!(await useNetworkStore().setReference(lat, lon))?.ok;
   }
 
-  /** A transect point; the second one computes the profile of the shown layer. */
-  async function addTransectPoint(lat: number, lon: number): Promise<boolean> {
-    transectPoints.value =
-      transectPoints.value.length >= 2 ? [[lat, lon]] : [...transectPoints.value, [lat, lon] as [number, number]];
-    const ref = useLayersStore().active?.ref;
-    if (transectPoints.value.length !== 2 || !ref) return false;
-    const [a, b] = transectPoints.value;
-    const t = await useUiStore().guarded(() => api.transect(ref, a, b), 'Computing the transect');
-    if (t) transect.value = markRaw(t);
-    return !!t;
-  }
-
   /** Keep the inspected pixel on the map (a distinct colour each). */
   function pin(): void {
     const s = series.value;
     if (!s || pinned.value.some((p) => p.row === s.row && p.col === s.col)) return;
-    const color = PIN_COLORS[(pinned.value.length + 1) % PIN_COLORS.length];
-    pinned.value.push({ row: s.row, col: s.col, lat: s.lat, lon: s.lon, color });
+    // the next colour not in use (the inspected pixel keeps the first)
+    const used = new Set(pinned.value.map((p) => p.color));
+    const color = PIN_COLORS.slice(1).find((c) => !used.has(c)) ?? PIN_COLORS[1 + (pinned.value.length % 7)];
+    pinned.value.push({ row: s.row, col: s.col, lat: s.lat, lon: s.lon, color, series: markRaw(s) });
   }
 
   function unpin(row: number, col: number): void {
@@ -119,7 +112,15 @@ export const useInspectStore = defineStore('inspect', () => {
 
   /** After a run: the inspected pixel's series again (new values). */
   async function refreshAfterRun(): Promise<void> {
+    await useDisplayRefStore().refreshAfterRun();
     if (series.value) await inspectPixel(series.value.row, series.value.col);
+    const fresh: PinnedPixel[] = [];
+    for (const p of pinned.value) {
+      const s = await useUiStore().guarded(() => api.pixelSeries(p.row, p.col), 'Reading a pinned pixel');
+      if (s) fresh.push({ ...p, series: markRaw(s) });
+    }
+    pinned.value = fresh;
+    await useRegionsStore().refresh();
   }
 
   /** The pixel under the cursor, and the value main reports for it (fetched once per pixel, newest wins). */
@@ -162,7 +163,9 @@ export const useInspectStore = defineStore('inspect', () => {
     text += `   row ${rc[0]} col ${rc[1]}   `;
     const cv = cursorValue.value;
     if (!cv || cv.key !== cursorKey()) return text + '…';
-    const { value, state } = cv.v;
+    const { state } = cv.v;
+    // the value as shown: minus the display reference pixel's offset (src-core applyOffset, as the map colours it)
+    const value = applyOffset(cv.v.value, useDisplayRefStore().offset);
     const u = layers.units;
     if (state === 'nodata') text += 'no data';
     else if (state === 'masked' && layers.maskOn) text += 'masked';
@@ -172,9 +175,7 @@ export const useInspectStore = defineStore('inspect', () => {
 
   return {
     tool,
-    transectPoints,
     series,
-    transect,
     pinned,
     cursor,
     readout,
@@ -184,7 +185,6 @@ export const useInspectStore = defineStore('inspect', () => {
     inspectPixel,
     inspectLonLat,
     referenceAtPixel,
-    addTransectPoint,
     pin,
     unpin,
     refreshAfterRun,

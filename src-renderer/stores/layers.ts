@@ -11,6 +11,7 @@ import { displayUnits } from '../units';
 import { useUiStore } from './ui';
 import { useNetworkStore } from './network';
 import { useTilesStore } from './tiles';
+import { useDisplayRefStore } from './displayRef';
 
 /** One layer drawn on the map with its own display settings. */
 export interface LayerEntry {
@@ -92,7 +93,10 @@ export const useLayersStore = defineStore('layers', () => {
         : l.kind === 'pair'
           ? l.dates?.[pairIndex ?? 0]
           : undefined;
-    return { file: l.file, dataset: l.dataset, ...(date ? { date } : {}) };
+    // a time series opens relative to the reference date the user chose (if it is one of its dates)
+    const rd = l.kind === 'timeseries' ? useDisplayRefStore().refDate : null;
+    const refDate = rd && rd !== l.refDate && l.dates?.includes(rd) ? rd : undefined;
+    return { file: l.file, dataset: l.dataset, ...(date ? { date } : {}), ...(refDate ? { refDate } : {}) };
   }
 
   let showSeq = 0;
@@ -137,6 +141,14 @@ export const useLayersStore = defineStore('layers', () => {
   async function setDate(date: string): Promise<void> {
     const a = active.value;
     if (a && a.ref.date !== date) await show({ ...a.ref, date }, true);
+  }
+
+  /** The shown time series relative to date `d` (null: its file's own REF_DATE), same date, same colours. */
+  async function setRefDate(d: string | null): Promise<void> {
+    const a = active.value;
+    if (!a || activeInfo.value?.kind !== 'timeseries') return;
+    const { refDate: _old, ...rest } = a.ref;
+    await show(d ? { ...rest, refDate: d } : rest, true);
   }
 
   /** Step the date (or pair) by k; `to` = 'first' | 'last' jumps to an end. */
@@ -184,6 +196,7 @@ export const useLayersStore = defineStore('layers', () => {
     show,
     pick,
     setDate,
+    setRefDate,
     stepDate,
     setDisplay,
     reloadAfterRun,

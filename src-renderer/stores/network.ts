@@ -11,13 +11,9 @@ import { useProjectStore } from './project';
 import { useLayersStore } from './layers';
 import { usePreviewStore } from './preview';
 
-export type PairClick = 'toggle' | 'select';
-
 export const useNetworkStore = defineStore('network', () => {
   const net = shallowRef<NetworkInfo | null>(null);
   const selectedPair = ref<number | null>(null);
-  /** what a click on a pair does in the plot */
-  const pairClick = ref<PairClick>('toggle');
 
   const selected = computed<PairInfo | null>(() =>
     selectedPair.value !== null ? (net.value?.pairs[selectedPair.value] ?? null) : null,
@@ -68,10 +64,23 @@ export const useNetworkStore = defineStore('network', () => {
     await setExcluded([...ex].sort((a, b) => a - b));
   }
 
-  /** A click on a pair in the plot: select it, and exclude/include it in 'toggle' mode. */
+  /**
+   * A click on a pair (the plot or the coherence matrix) selects it — excluding is an explicit action (the
+   * Exclude button, X) — and, when one of the stack's pair layers is on the map, the map follows to it.
+   */
   async function clickPair(i: number): Promise<void> {
-    selectedPair.value = i;
-    if (pairClick.value === 'toggle') await togglePair(i);
+    selectPair(i);
+    await followPairLayer();
+  }
+
+  /** The shown pair layer (unwrapped phase, coherence, connected components) moved to the selected pair. */
+  async function followPairLayer(): Promise<void> {
+    const layers = useLayersStore();
+    const a = layers.active;
+    const p = selected.value;
+    if (!a || !p || layers.activeInfo?.kind !== 'pair') return;
+    const date = `${p.date1}_${p.date2}`;
+    if (a.ref.date !== date) await layers.show({ ...a.ref, date }, true);
   }
 
   async function exclude(indices: number[]): Promise<void> {
@@ -91,6 +100,7 @@ export const useNetworkStore = defineStore('network', () => {
     if (!n) return;
     const cur = selectedPair.value;
     selectedPair.value = cur === null ? (k > 0 ? 0 : n - 1) : (((cur + k) % n) + n) % n;
+    void followPairLayer();
   }
 
   function selectPair(i: number | null): void {
@@ -141,7 +151,6 @@ export const useNetworkStore = defineStore('network', () => {
   return {
     net,
     selectedPair,
-    pairClick,
     selected,
     excluded,
     reset,

@@ -1,8 +1,14 @@
-/** The user's own vector data on the map (GeoJSON files today), each with a name, colour and visibility. */
+/**
+ * The user's own vector data on the map — GeoJSON, KML/KMZ, GPX, shapefiles (map/vectorImport.ts) — each with a
+ * name, colour and visibility.
+ */
 import { defineStore } from 'pinia';
 import { markRaw, ref } from 'vue';
 import type { FeatureCollection } from 'geojson';
 import { useUiStore } from './ui';
+import { parseGeoJson, readVectorFiles, type VectorFile } from '../map/vectorImport';
+
+export { parseGeoJson };
 
 export interface Overlay {
   id: string;
@@ -14,27 +20,6 @@ export interface Overlay {
 }
 
 const COLORS = ['#e6550d', '#756bb1', '#31a354', '#de2d26', '#3182bd'];
-
-/** A GeoJSON text as a FeatureCollection (a lone Feature or geometry is wrapped), or an error naming what is wrong. */
-export function parseGeoJson(text: string): FeatureCollection {
-  let g: { type?: unknown; features?: unknown; geometry?: unknown };
-  try {
-    g = JSON.parse(text) as typeof g;
-  } catch (e) {
-    throw new Error(`not JSON (${(e as Error).message})`);
-  }
-  if (g?.type === 'FeatureCollection' && Array.isArray(g.features)) return g as FeatureCollection;
-  if (g?.type === 'Feature') return { type: 'FeatureCollection', features: [g as FeatureCollection['features'][0]] };
-  const geometries = ['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'];
-  if (typeof g?.type === 'string' && geometries.includes(g.type))
-    return {
-      type: 'FeatureCollection',
-      features: [{ type: 'Feature', properties: {}, geometry: g as FeatureCollection['features'][0]['geometry'] }],
-    };
-  throw new Error(
-    `not GeoJSON: "type" is ${JSON.stringify(g?.type)}, expected a FeatureCollection, Feature or geometry`,
-  );
-}
 
 export const useOverlaysStore = defineStore('overlays', () => {
   const list = ref<Overlay[]>([]);
@@ -52,6 +37,27 @@ export const useOverlaysStore = defineStore('overlays', () => {
     }
   }
 
+  /** Every layer in the chosen files (a shapefile's parts together); a file that cannot be read is named in a toast. */
+  async function addFiles(files: VectorFile[]): Promise<Overlay[]> {
+    try {
+      const layers = await readVectorFiles(files);
+      return layers.map((l) => {
+        const o: Overlay = {
+          id: `overlay-${++n}`,
+          name: l.name,
+          color: COLORS[(n - 1) % COLORS.length],
+          visible: true,
+          data: markRaw(l.data),
+        };
+        list.value.push(o);
+        return o;
+      });
+    } catch (e) {
+      useUiStore().toast((e as Error).message);
+      return [];
+    }
+  }
+
   function remove(id: string): void {
     list.value = list.value.filter((o) => o.id !== id);
   }
@@ -61,5 +67,5 @@ export const useOverlaysStore = defineStore('overlays', () => {
     if (o) o.visible = visible;
   }
 
-  return { list, add, remove, setVisible };
+  return { list, add, addFiles, remove, setVisible };
 });

@@ -9,6 +9,11 @@ import { useLayersStore } from './layers';
 import { useNetworkStore } from './network';
 import { useInspectStore } from './inspect';
 import { useRunStore } from './run';
+import { useDisplayRefStore } from './displayRef';
+import { usePlaybackStore } from './playback';
+import { useRegionsStore } from './regions';
+import { useTransectsStore } from './transects';
+import { useGnssStore } from './gnss';
 
 export const useProjectStore = defineStore('project', () => {
   const info = ref<ProjectInfo | null>(null);
@@ -73,9 +78,14 @@ export const useProjectStore = defineStore('project', () => {
       useTilesStore().resume();
       return false;
     }
+    usePlaybackStore().pause();
     useLayersStore().reset(); // forgets the tiles, answers the held ones empty
     useInspectStore().reset();
     useNetworkStore().reset();
+    useDisplayRefStore().reset();
+    useRegionsStore().reset();
+    useTransectsStore().reset();
+    useGnssStore().reset();
     info.value = p;
     useRunStore().followProject(p);
     await Promise.all([

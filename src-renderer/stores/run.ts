@@ -35,21 +35,28 @@ export const useRunStore = defineStore('run', () => {
     void loadSteps();
     lastRun.value = p?.lastRun ?? null;
     running.value = p?.running ?? false;
+    if (!running.value) cancelling.value = false;
   }
 
-  async function start(from?: PipelineStep): Promise<void> {
+  async function start(from?: PipelineStep, to?: PipelineStep): Promise<void> {
     if (running.value) return;
     log.value = [];
     progress.value = {};
-    const r = await useUiStore().guarded(() => api.runPipeline(from), 'Starting the run');
+    const r = await useUiStore().guarded(() => api.runPipeline(from, to), 'Starting the run');
     if (r) {
       running.value = true;
       steps.value = r.steps;
     }
   }
 
+  /** a cancel was asked for and the run has not ended yet (the panel says "cancelling…") */
+  const cancelling = ref(false);
+
   async function cancel(): Promise<void> {
-    if (running.value) await useUiStore().guarded(() => api.cancelRun(), 'Cancelling the run');
+    if (!running.value || cancelling.value) return;
+    cancelling.value = true;
+    const ok = await useUiStore().guarded(() => api.cancelRun(), 'Cancelling the run');
+    if (!ok) cancelling.value = false; // nothing to cancel (the run had ended) or the call failed
   }
 
   function onProgress(p: ProgressEvent): void {
@@ -79,6 +86,7 @@ export const useRunStore = defineStore('run', () => {
 
   function onFinished(run: RunSummary): void {
     running.value = false;
+    cancelling.value = false;
     steps.value = run.steps;
     lastRun.value = run;
     const ui = useUiStore();
@@ -91,6 +99,7 @@ export const useRunStore = defineStore('run', () => {
 
   return {
     running,
+    cancelling,
     steps,
     stepList,
     loadSteps,

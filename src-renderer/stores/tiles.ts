@@ -27,7 +27,7 @@ interface Pending {
   fail: ((e: unknown) => void)[];
 }
 
-export const refKey = (r: LayerRef) => `${r.file}:${r.dataset}:${r.date ?? ''}`;
+export const refKey = (r: LayerRef) => `${r.file}:${r.dataset}:${r.date ?? ''}:${r.refDate ?? ''}`;
 
 export const useTilesStore = defineStore('tiles', () => {
   const cache = new ByteLru<Cached>(RENDERER_TILE_BYTES);

@@ -7,6 +7,8 @@ export interface TileDisplay {
   vmax: number;
   /** multiply values before colouring (m → cm) */
   scale: number;
+  /** subtracted before scaling: the display reference pixel's value (src-core applyOffset); 0 = none */
+  offset?: number;
   /** mask on: masked and no-data pixels transparent; off: masked pixels coloured, no data in `noDataRgba` */
   maskOn: boolean;
   noDataRgba: [number, number, number, number];

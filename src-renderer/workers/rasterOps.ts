@@ -1,5 +1,6 @@
 /** The raster worker's pixel work as pure functions (testable in Node): colouring tiles and hillshading. */
 import { applyColormap, getColormap } from '../../src-core/common/colormap/index';
+import { applyOffset } from '../../src-core/common/derived/displayReference';
 import type { ColorImageParams, ColorTileParams, HillshadeTileParams } from './messages';
 
 /** Flags of tile samples (main's tiles/noData.ts). */
@@ -8,18 +9,20 @@ export const NO_DATA = 1;
 export const MASKED = 2;
 
 /**
- * RGBA bytes of the inner size × size of a tile: values × scale through the shared colormap (matplotlib's
- * rule); no data transparent with the mask on, in the no-data colour with it off; masked pixels transparent
+ * RGBA bytes of the inner size × size of a tile: (values − offset) × scale through the shared colormap
+ * (matplotlib's rule; the offset: a display reference pixel's value, src-core applyOffset as the readout); no data transparent with the mask on, in the no-data colour with it off; masked pixels transparent
  * with the mask on, coloured by value with it off.
  */
 export function colorTileRgba(p: ColorTileParams): Uint8ClampedArray {
   const size = p.n - 2 * p.pad;
   const v = new Float32Array(size * size);
+  const off = p.offset ?? 0;
   for (let i = 0; i < size; i++) {
     const src = (i + p.pad) * p.n + p.pad;
     for (let j = 0; j < size; j++) {
       const f = p.flags[src + j];
-      v[i * size + j] = f === VALID || (f === MASKED && !p.maskOn) ? p.values[src + j] * p.scale : NaN;
+      v[i * size + j] =
+        f === VALID || (f === MASKED && !p.maskOn) ? applyOffset(p.values[src + j], off) * p.scale : NaN;
     }
   }
   const out = new Uint8ClampedArray(size * size * 4);

@@ -83,7 +83,11 @@ describe('transect (synthetic)', () => {
       expect(b.min).toBeCloseTo(2.5, 6);
       expect(b.max).toBeCloseTo(3.5, 6);
       expect(b.std).toBeCloseTo(0.5 * Math.sqrt(2 / 3), 6);
+      // np.percentile([2.5, 3, 3.5], [25, 50, 75]) and of each value twice
+      const q = ({ 3: [2.75, 3, 3.25], 6: [2.625, 3, 3.375] } as Record<number, number[]>)[b.count];
+      if (q) expect([b.p25, b.median, b.p75]).toEqual(q);
     }
+    expect(s.bins.some((b) => b.count === 3 || b.count === 6)).toBe(true);
     const narrow = swathProfile({ data: rows, length: L, width: W }, g, [0.955, 0.015], [0.955, 0.105], 1);
     expect(narrow.bins.every((b) => b.std === 0 && b.mean === 3)).toBe(true);
   });

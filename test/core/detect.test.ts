@@ -2,7 +2,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Template } from '../../src-core/node/config/template';
+import { parseTemplateText, Template } from '../../src-core/node/config/template';
+import { unimplementedSteps } from '../../src-core/node/pipeline/runner';
 import { loadData } from '../../src-core/node/load/loadData';
 import { tinyAriaSpec, writeAriaStack } from '../../src-core/node/load/writeAria';
 import { InputError } from '../../src-core/common/pipeline/types';
@@ -36,6 +37,11 @@ describe('detectProject', () => {
     expect(p.templateText).toMatch(/mintpy\.load\.demFile\s+= \.\.\/DEM\/SRTM_3arcsec\.dem\n/);
     expect(p.templateText).toMatch(/mintpy\.load\.incAngleFile\s+= \.\.\/incidenceAngle\/\*\.vrt\n/);
     expect(p.templateText).toMatch(/mintpy\.load\.waterMaskFile\s+= \.\.\/mask\/watermask\.msk\n/);
+    // no step the app does not run is on (MintPy's default tropospheric correction would be)
+    expect(unimplementedSteps(new Template(p.templatePath, parseTemplateText(p.templateText!)))).toEqual([]);
+    expect(unimplementedSteps(new Template(p.templatePath, {}))).toEqual([
+      'correct_troposphere (mintpy.troposphericDelay.method = pyaps)',
+    ]);
   });
 
   it('(a) writeTemplate writes the default template, which (c) then reads back with the same stack', async () => {

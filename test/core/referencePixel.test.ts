@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeH5File } from '../../src-core/node/formats/h5';
 import { IfgramStack } from '../../src-core/node/formats/mintpyFiles';
 import { Template } from '../../src-core/node/config/template';
-import { checkReferencePixel } from '../../src-core/node/reference/checkReferencePixel';
+import { checkReferencePixel, referenceCandidates } from '../../src-core/node/reference/checkReferencePixel';
 import { writeReferencePoint } from '../../src-core/node/reference/referenceStore';
 import { phaseVelocityAt } from '../../src-core/node/masks/stackMaps';
 import { plannedKeptPairs } from '../../src-core/node/network/pairCoherence';
@@ -102,5 +102,49 @@ describe('checkReferencePixel (MintPy reference_point.py rules)', () => {
     expect(keep).toEqual([true, true, false]);
     const r = await checkReferencePixel(1, 1, { workDir: dir, template: rules, stack, keep });
     expect(r).toMatchObject({ ok: false, rule: 'noData' });
+  });
+});
+
+describe('referenceCandidates: every pixel by the same rules (where the map shows a reference may go)', () => {
+  it('each pixel’s code is the rule checkReferencePixel names for it, with and without rules and masks', async () => {
+    const mask = new Int8Array(L * W).fill(1);
+    mask[0 * W + 3] = 0;
+    mask[2 * W + 3] = 0; // water too: the mask file's rule comes first
+    await writeH5File(join(dir, 'maskRef.h5'), { FILE_TYPE: 'mask', LENGTH: String(L), WIDTH: String(W) }, [
+      { name: 'mask', data: mask, shape: [L, W], dtype: 'bool' },
+    ]);
+    const code: Record<string, number> = { masked: 1, water: 2, noData: 3 };
+    for (const t of [
+      template(),
+      template(['mintpy.network.endDate = 20180125']),
+      template(['mintpy.reference.maskFile = maskRef.h5']),
+    ]) {
+      const keep = await plannedKeptPairs(dir, t, stack);
+      const c = { workDir: dir, template: t, stack, keep };
+      const cand = await referenceCandidates(c);
+      const expected: number[] = [];
+      for (let y = 0; y < L; y++)
+        for (let x = 0; x < W; x++) {
+          const r = await checkReferencePixel(y, x, c);
+          expected.push(r.ok ? 0 : code[r.rule]);
+        }
+      expect(Array.from(cand.codes)).toEqual(expected);
+      expect(cand.counts.ok + cand.counts.mask + cand.counts.water + cand.counts.noData).toBe(L * W);
+    }
+    const masked = await referenceCandidates({
+      workDir: dir,
+      template: template(['mintpy.reference.maskFile = maskRef.h5']),
+      stack,
+      keep: [true, true, true],
+    });
+    expect(masked.maskName).toBe('maskRef.h5');
+    expect(masked.counts).toEqual({ ok: 10, mask: 2, water: 0, noData: 0 });
+    const rules = await referenceCandidates({
+      workDir: dir,
+      template: template(),
+      stack,
+      keep: [true, true, false],
+    });
+    expect(rules.counts).toEqual({ ok: 10, mask: 0, water: 1, noData: 1 });
   });
 });

@@ -118,7 +118,16 @@ describe('correct_topography → residual_RMS → reference_date', () => {
     expect(ref).toBe(dates[rms.indexOf(Math.min(...rms))]);
 
     const before = await readTs(join(d, 'timeseries_demErr.h5'));
-    const out = await referenceDate(ctx);
+    // a previous run's velocity.h5 relative to the first date: the change of reference date is logged
+    const vw = await H5Writer.create(join(d, 'velocity.h5'), { FILE_TYPE: 'velocity', REF_DATE: dates[0] });
+    vw.write('velocity', new Float32Array(L * W), [L, W]);
+    vw.commit();
+    const logs: string[] = [];
+    const out = await referenceDate({ ...ctx, log: (m) => logs.push(m) });
+    expect(logs).toContain(
+      `reference_date: the reference date changed from ${dates[0]} (previous run) to ${ref} (reference_date.txt: the date of least residual RMS among the dates not in exclude_date.txt, as MintPy picks it); the time series and velocity are now relative to ${ref}`,
+    );
+    rmSync(join(d, 'velocity.h5'));
     expect(out.outputs.length).toBe(2);
     const after = await readTs(join(d, 'timeseries_demErr.h5'));
     expect(after.attrs.REF_DATE).toBe(ref);

@@ -68,12 +68,15 @@ test('open, run, edit the network, reference point, transect, export', async ({ 
   await page.screenshot({ path: join(shots, '02-after-run.png') });
   const v0 = (await call<LayerData>('getLayer', 'velocity.h5', 'velocity')).values;
 
-  // exclude a pair by clicking it in the network plot, then re-run
+  // select a pair by clicking it in the network plot, exclude it (an explicit action), then re-run
   await page.getByTestId('tab-network').click();
   const net0 = await call<NetworkInfo>('network');
   await expect(page.getByTestId('kept-count')).toContainText(`${net0.kept} of ${net0.pairs.length}`);
   const pick = net0.pairs.find((p) => p.days > 30 && !net0.excluded.includes(p.index))!;
   await page.getByTestId(`pair-${pick.index}`).click({ force: true });
+  await expect(page.getByTestId('selected-pair')).toContainText(`Pair #${pick.index} `);
+  await expect(page.getByTestId('kept-count')).toContainText(`${net0.kept} of ${net0.pairs.length}`);
+  await page.getByTestId('exclude-pair').click();
   await expect(page.getByTestId('kept-count')).toContainText(`${net0.kept - 1} of ${net0.pairs.length}`);
   expect((await call<NetworkInfo>('network')).excluded).toEqual([pick.index]);
   await expect(page.getByTestId('stale-badge')).toBeVisible();

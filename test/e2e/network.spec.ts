@@ -4,8 +4,11 @@
  */
 import { URL_, DEMO, shots, call } from './host';
 import { expect, test } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { type NetworkInfo, type ProjectInfo } from '../../src-shared/api';
+import { type NetworkInfo, type ProjectInfo, type RunSummary } from '../../src-shared/api';
+import { writeDemo } from '../../src-core/node/demo';
 
 test('network editor: box select, exclude by date and baseline, dates left without pairs, split warning, undo, pair layers', async ({
   page,
@@ -81,8 +84,7 @@ test('network editor: box select, exclude by date and baseline, dates left witho
   await page.getByRole('button', { name: 'Include all' }).click();
   await expect.poll(async () => (await call<NetworkInfo>('network')).excluded).toEqual([]);
 
-  // select a pair (no exclusion) and show its unwrapped phase
-  await page.getByText('selects it only').click();
+  // a click selects a pair (no exclusion) and shows its dates; its unwrapped phase on the map
   const p = net0.pairs[3];
   await page.getByTestId(`pair-${p.index}`).click({ force: true });
   await expect(page.getByTestId('selected-pair')).toContainText(`Pair #${p.index} ${p.date1}–${p.date2}`);
@@ -92,6 +94,65 @@ test('network editor: box select, exclude by date and baseline, dates left witho
   await expect(page.getByTestId('date-select')).toHaveValue(`${p.date1}_${p.date2}`);
   await page.getByRole('button', { name: 'Conn. components' }).click();
   await expect(page.getByTestId('layer-select')).toHaveValue('inputs/ifgramStack.h5:connectComponent');
+  // a cell of the coherence matrix selects its pair, and the map follows (same dataset, that pair)
+  const q = net0.pairs[7];
+  await page.getByTestId(`cell-l${q.index}`).click();
+  await expect(page.getByTestId('selected-pair')).toContainText(`Pair #${q.index} ${q.date1}–${q.date2}`);
+  await expect(page.getByTestId('date-select')).toHaveValue(`${q.date1}_${q.date2}`);
+  await expect(page.getByTestId('selected-pair')).toContainText(`coherence ${q.coherence.toFixed(2)}`);
+  // X excludes the selected pair; the matrix's upper (kept) triangle loses its cell
+  await page.getByTestId('exclude-pair').click();
+  await expect.poll(async () => (await call<NetworkInfo>('network')).excluded).toEqual([q.index]);
+  await expect(page.getByTestId(`cell-u${q.index}`)).toHaveCount(0);
   await page.waitForTimeout(800);
   await page.screenshot({ path: join(shots, '08-pair-layer.png') });
+  await page.getByRole('button', { name: 'Include all' }).click();
+  await expect.poll(async () => (await call<NetworkInfo>('network')).excluded).toEqual([]);
+});
+
+test('before the first run: the baselines from the ARIA bands, a click selects, load only', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'insar-e2e-fresh-'));
+  try {
+    const folder = join(dir, 'fresh');
+    await writeDemo(folder, { rows: 30, cols: 40, numDates: 8, seed: 3 });
+    await page.goto(URL_);
+    await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
+    await page.getByTestId('tab-project').click();
+    await page.getByTestId('project-path').fill(folder);
+    await page.getByTestId('open-project').click();
+    await expect(page.getByTestId('project-name')).toContainText('fresh');
+    await page.getByTestId('tab-network').click();
+    // nothing loaded yet, yet the dates sit at their baselines (MintPy's plot_network least squares)
+    await expect(page.getByTestId('before-load')).toBeVisible();
+    const pre = await call<NetworkInfo>('network');
+    expect(pre.bperpSource).toBe('metadata');
+    expect(new Set(pre.dateBperp).size).toBe(pre.dates.length);
+    await expect(page.getByTestId('network-legend')).toContainText('baselines from the stack metadata');
+    const p = pre.pairs[2];
+    // (the centre of a pair's line may lie under another pair: the click goes to this one's element)
+    await page.getByTestId(`pair-${p.index}`).dispatchEvent('click');
+    await expect(page.getByTestId('selected-pair')).toContainText(
+      `Pair #${p.index} ${p.date1}–${p.date2}: ${p.days.toFixed(0)} days, ${p.bperp.toFixed(1)} m, coherence —`,
+    );
+    expect((await call<NetworkInfo>('network')).excluded).toEqual([]);
+    await page.screenshot({ path: join(shots, '09-network-before-load.png') });
+    // load only: load_data alone, then the coherence and the pairs' rasters are there
+    await page.getByTestId('load-only').click();
+    await expect.poll(async () => (await call<NetworkInfo>('network')).bperpSource, { timeout: 60_000 }).toBe('stack');
+    const post = await call<NetworkInfo>('network');
+    expect(post.pairs.map((q) => q.bperp)).toEqual(pre.pairs.map((q) => q.bperp));
+    expect(post.dateBperp).toEqual(pre.dateBperp);
+    expect(post.pairs.every((q) => Number.isFinite(q.coherence))).toBe(true);
+    const runs = await call<RunSummary[]>('runs');
+    expect(runs[0].steps.map((s) => `${s.name}:${s.status}`)).toEqual(['load_data:done']);
+    await expect(page.getByTestId('before-load')).toHaveCount(0);
+    await expect(page.getByTestId('selected-pair')).toContainText(`coherence ${post.pairs[2].coherence.toFixed(2)}`);
+    await page.getByTestId('show-coh').click();
+    await expect(page.getByTestId('layer-select')).toHaveValue('inputs/ifgramStack.h5:coherence');
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: join(shots, '10-network-loaded.png') });
+  } finally {
+    await call('openProject', DEMO);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -67,6 +67,17 @@ function calls(folder: string): [ApiMethod, unknown[]][] {
     ],
     ['layerValue', [{ file: 'velocity.h5', dataset: 'velocity' }, 5, 6]],
     ['pixelSeries', [5, 6]],
+    ['pixelValues', [{ file: 'timeseries.h5', dataset: 'timeseries' }, 5, 6]],
+    [
+      'regionSeries',
+      [
+        [
+          [36.13, -119.66],
+          [36.13, -119.55],
+          [36.1, -119.6],
+        ],
+      ],
+    ],
     ['transect', [{ file: 'velocity.h5', dataset: 'velocity' }, [36.13, -119.66], [36.12, -119.55], { widthKm: 1 }]],
     ['setExcludedPairs', [[2]]],
     ['undo', []],
@@ -81,6 +92,12 @@ function calls(folder: string): [ApiMethod, unknown[]][] {
     ['exportCsv', [{ kind: 'pixel', row: 5, col: 6 }, 'p.csv']],
     ['exportKmzTimeseries', ['ts.kmz']],
     ['exportFigure', [{ kind: 'network' }, 'network.svg']],
+    ['exportDownload', ['v.tif']],
+    ['referenceCandidates', []],
+    ['nisarSites', []],
+    ['nisarValidate', [{ method: 'method2', numSamples: 100, seed: 1 }]],
+    ['placeNames', [35.9, -119.9, 36.45, -119.2]],
+    ['gnssStations', [[join(folder, 'gnss')]]],
     ['fileInfo', ['velocity.h5']],
     ['previewVelocity', [{ row0: 0, row1: 30, col0: 0, col1: 40 }, 5000]],
   ];
@@ -88,6 +105,8 @@ function calls(folder: string): [ApiMethod, unknown[]][] {
 
 beforeAll(async () => {
   demo = await makeDemo();
+  mkdirSync(join(demo.folder, 'gnss'));
+  writeFileSync(join(demo.folder, 'gnss', 'sites.csv'), 'site,lat,lon\nST01,36.12,-119.6\n');
   s = createServices({ transport: 'http', appDataDir: tmp.mk('insar-appdata-'), numWorkers: 1 });
   rendererDir = tmp.mk('insar-renderer-');
   writeFileSync(
@@ -372,7 +391,7 @@ describe('shared pieces', () => {
     expect(() => validateArgs('setOverrides', [{ 'mintpy.a': 'x\ny' }])).toThrow(/one-line/);
     // optional arguments: absent, undefined or null (JSON) all reach the service as undefined
     expect(parseArgs('exportKmz', [null, undefined])).toEqual([undefined, undefined]);
-    expect(parseArgs('getLayer', ['v.h5', 'velocity'])).toEqual(['v.h5', 'velocity', undefined]);
+    expect(parseArgs('getLayer', ['v.h5', 'velocity'])).toEqual(['v.h5', 'velocity', undefined, undefined]);
     const methods: (keyof InsarApi)[] = [...API_METHODS];
     expect(new Set(methods).size).toBe(methods.length);
   });

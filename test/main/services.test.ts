@@ -11,10 +11,15 @@ import { staleFromDiff } from '../../src-core/node/pipeline/staleness';
 import { readMap } from '../../src-core/node/export/source';
 import { swathProfile, transectLalo } from '../../src-core/common/derived/transect';
 import { makeDemo } from './helpers';
+import { validateSecular } from '../../src-core/node/nisar/validate';
+import { tableRows } from '../../src-core/node/nisar/report';
+import type { NetworkInfo } from '../../src-shared/api';
 
 let s: Services;
 let demo: Awaited<ReturnType<typeof makeDemo>>;
 let appData: string;
+/** the network as the editor shows it before load_data */
+let preRun: NetworkInfo;
 
 function inputSnapshot(folder: string): Record<string, number> {
   const files = ['stack/unwrapStack.vrt', 'stack/cohStack.vrt', 'stack/connCompStack.vrt'];
@@ -41,6 +46,11 @@ describe('services on a demo project', () => {
     const net = await s.api.network();
     expect(net.pairs.length).toBe(info.numPairs);
     expect(net.components).toBe(1);
+    expect(net.componentDates).toEqual([info.dates]);
+    // the baselines come from the ARIA bands' metadata already: not every date at 0 m
+    expect(net.bperpSource).toBe('metadata');
+    expect(new Set(net.dateBperp).size).toBeGreaterThan(info.dates.length / 2);
+    preRun = net;
     expect(inputSnapshot(demo.folder)).toEqual(before);
   });
 
@@ -85,6 +95,12 @@ describe('services on a demo project', () => {
     );
     const ts = layers.find((l) => l.id === 'timeseries.h5:timeseries')!;
     expect(ts.dates?.length).toBe(12);
+    // the network before load_data had the baselines load_data wrote: per pair bit-equal, per date equal
+    const after = await s.api.network();
+    expect(after.bperpSource).toBe('stack');
+    expect(preRun.pairs.map((p) => p.bperp)).toEqual(after.pairs.map((p) => p.bperp));
+    expect(preRun.dates).toEqual(after.dates);
+    expect(preRun.dateBperp).toEqual(after.dateBperp);
   });
 
   test('getLayer equals the file read directly; stats are of the finite values', async () => {
@@ -247,6 +263,54 @@ describe('services on a demo project', () => {
     expect(lines[13]).toMatch(/^P1,[\d.-]+,[\d.-]+,20,30,/);
     const fi = await s.api.fileInfo('velocity.h5');
     expect(fi.datasets.map((d) => d.name)).toContain('velocity');
+  });
+
+  test('every date as one GeoTIFF; an export offered as a download, nothing outside exports/', async () => {
+    const dates = (await s.api.listLayers()).find((l) => l.id === 'timeseries.h5:timeseries')!.dates!;
+    const t = await s.api.exportGeoTiff({ file: 'timeseries.h5', dataset: 'timeseries' });
+    const img = await (await fromArrayBuffer(new Uint8Array(readFileSync(t.path)).buffer)).getImage();
+    expect(img.getSamplesPerPixel()).toBe(dates.length);
+    const bands = (await img.readRasters()) as unknown as Float32Array[];
+    expect(Array.from(bands[5])).toEqual(
+      Array.from((await s.api.getLayer('timeseries.h5', 'timeseries', dates[5])).values),
+    );
+    const d = await s.api.exportDownload(t.path);
+    expect(d.name).toBe('timeseries_timeseries.tif');
+    expect(Buffer.from(d.bytes).equals(readFileSync(t.path))).toBe(true);
+    expect((await s.api.exportDownload('timeseries_timeseries.tif')).bytes.length).toBe(d.bytes.length);
+    const wd = s.projects.current!.workDir;
+    await expect(s.api.exportDownload(join(wd, 'velocity.h5'))).rejects.toThrow(
+      "velocity.h5: only files of the project's exports/ folder can be downloaded",
+    );
+    await expect(s.api.exportDownload('../velocity.h5')).rejects.toThrow(
+      /only files of the project's exports\/ folder/,
+    );
+  });
+
+  test('NISAR validation from the app: the CLI core on velocity.h5, the report in exports/', async () => {
+    const r = await s.api.nisarValidate({ method: 'method2', numSamples: 400, seed: 3 });
+    const wd = s.projects.current!.workDir;
+    const core = await validateSecular({
+      method: 'method2',
+      velocityFile: join(wd, 'velocity.h5'),
+      numSamples: 400,
+      seed: 3,
+    });
+    expect(r.verdicts).toEqual(core.table.verdicts);
+    expect(r.rows).toEqual(tableRows(core.table));
+    expect(r.pairs).toEqual(core.pairsSummary);
+    expect(r.report.paths.map((p) => p.replace(wd, ''))).toEqual([
+      '/exports/nisar_method2_report.html',
+      '/exports/nisar_method2_report.json',
+      '/exports/nisar_method2_report.csv',
+    ]);
+    expect(readFileSync(r.report.paths[0], 'utf8')).toContain('NISAR secular requirement');
+    expect(r.figureSvg.startsWith('<svg')).toBe(true);
+    await expect(s.api.nisarValidate({ method: 'method1' })).rejects.toThrow('Method 1 needs GNSS files');
+    await expect(s.api.nisarValidate({ method: 'method2', site: 'Atlantis' })).rejects.toThrow(
+      /unknown NISAR site "Atlantis"/,
+    );
+    expect((await s.api.nisarSites()).length).toBeGreaterThan(0);
   });
 
   test('edits survive closing the services and reopening the project', async () => {

@@ -143,6 +143,20 @@ describe('tiles', () => {
       tiles.tile({ ...ref, file: 'timeseries.h5', dataset: 'timeseries', date: '20990101' }, 16, x, y),
     ).rejects.toThrow('timeseries.h5: no date "20990101"');
   });
+  test('a time series relative to another of its dates (refDate): each pixel minus its own value then, float32', async () => {
+    const { x, y, px, py } = tileAt(...centre(40, 60), 16);
+    const ts = { file: 'timeseries.h5', dataset: 'timeseries', date: DATES[2], refDate: DATES[0] };
+    const t = (await tiles.tile(ts, 16, x, y))!;
+    const a = Math.fround(vel(40, 60) * 3);
+    const b = Math.fround(vel(40, 60) * 1);
+    expect(t.values[py * 256 + px]).toBe(Math.fround(a - b));
+    expect((await tiles.value(ts, 40, 60)).value).toBe(Math.fround(a - b));
+    expect((await tiles.value({ ...ts, date: DATES[0] }, 40, 60)).value).toBe(0);
+    expect((await tiles.meta(ts)).ref).toEqual(ts);
+    await expect(tiles.value({ ...ts, refDate: '20990101' }, 40, 60)).rejects.toThrow(
+      'timeseries.h5: no date "20990101"',
+    );
+  });
   test('the cache is bounded in bytes', async () => {
     for (const d of DATES) {
       const { x, y } = tileAt(...centre(150, 250), 12);

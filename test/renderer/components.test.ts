@@ -20,7 +20,9 @@ import { useUiStore } from '../../src-renderer/stores/ui';
 import { useProjectStore } from '../../src-renderer/stores/project';
 import { useNetworkStore } from '../../src-renderer/stores/network';
 import { useLayersStore } from '../../src-renderer/stores/layers';
+import { useDisplayRefStore } from '../../src-renderer/stores/displayRef';
 import { onKeydown } from '../../src-renderer/commands';
+import { getColormap, valueToHex } from '../../src-core/common/colormap/index';
 
 vi.mock('../../src-renderer/api/client', async () => ({ api: (await import('./fakeApi')).fakeApi }));
 
@@ -53,7 +55,7 @@ function unnamedControls(root: HTMLElement): string[] {
 
 describe('panel registry', () => {
   test('each *Panel.vue file is a tab, in order, with a unique id and key', () => {
-    expect(PANELS.map((p) => p.id)).toEqual(['project', 'network', 'run', 'inspect', 'export']);
+    expect(PANELS.map((p) => p.id)).toEqual(['project', 'network', 'run', 'inspect', 'transects', 'export', 'nisar']);
     expect(new Set(PANELS.map((p) => p.key)).size).toBe(PANELS.length);
     for (const p of PANELS) expect(p.component).toBeTruthy();
   });
@@ -68,13 +70,13 @@ describe('tab list', () => {
     const w = mountIt(TabList);
     const tabs = w.findAll('[role="tab"]');
     expect(w.find('[role="tablist"]').exists()).toBe(true);
-    expect(tabs.map((t) => t.attributes('aria-selected'))).toEqual(['true', 'false', 'false', 'false', 'false']);
-    expect(tabs.map((t) => t.attributes('tabindex'))).toEqual(['0', '-1', '-1', '-1', '-1']);
+    expect(tabs.map((t) => t.attributes('aria-selected'))).toEqual(PANELS.map((_, i) => String(i === 0)));
+    expect(tabs.map((t) => t.attributes('tabindex'))).toEqual(PANELS.map((_, i) => (i === 0 ? '0' : '-1')));
     await tabs[0].trigger('keydown', { key: 'ArrowRight' });
     expect(useUiStore().panel).toBe('network');
     await tabs[1].trigger('keydown', { key: 'End' });
-    expect(useUiStore().panel).toBe('export');
-    await tabs[4].trigger('keydown', { key: 'ArrowRight' });
+    expect(useUiStore().panel).toBe('nisar');
+    await tabs[PANELS.length - 1].trigger('keydown', { key: 'ArrowRight' });
     expect(useUiStore().panel).toBe('project');
     expect(tabs[0].attributes('aria-controls')).toBe('panel-project');
   });
@@ -148,8 +150,52 @@ describe('network panel', () => {
     expect(fakeApi.setExcludedPairs).toHaveBeenLastCalledWith([1]);
     expect(w.find('[data-testid="kept-count"]').text()).toBe('4 of 5 pairs kept');
     expect(w.find('#pair-opt-1').attributes('aria-label')).toContain('excluded by you');
-    expect(w.find('[aria-pressed="true"]').text()).toBe('Excluded');
+    expect(w.find('[data-testid="exclude-pair"]').text()).toBe('Include');
     expect(unnamedControls(w.element as HTMLElement)).toEqual([]);
+  });
+  test('a click selects a pair (no exclusion); Exclude is the explicit action; the matrix selects the same pair', async () => {
+    await useProjectStore().open('/data/demo');
+    const w = mountIt(NetworkPanel);
+    await flushPromises();
+    await w.find('[data-testid="pair-3"]').trigger('click');
+    await flushPromises();
+    expect(fakeApi.setExcludedPairs).not.toHaveBeenCalled();
+    expect(w.find('[data-testid="selected-pair"]').text()).toContain('Pair #3 20200113–20200206');
+    await w.find('[data-testid="exclude-pair"]').trigger('click');
+    await flushPromises();
+    expect(fakeApi.setExcludedPairs).toHaveBeenLastCalledWith([3]);
+    // the matrix: every pair in the lower triangle, the kept ones (4 of 5) in the upper; its cell selects pair 4
+    const m = w.find('[data-testid="coherence-matrix"]');
+    expect(m.findAll('[data-testid^="cell-l"]')).toHaveLength(5);
+    expect(m.findAll('[data-testid^="cell-u"]').map((c) => c.attributes('data-pair'))).toEqual(['0', '1', '2', '4']);
+    // coherence 0.3 of pair 3 (excluded) in the lower triangle, in MintPy's RdBu_truncate at vlim 0.2–1
+    const cm = getColormap('RdBu_truncate', [0, 0.7, 1]);
+    expect(m.find('[data-testid="cell-l3"]').attributes('fill')).toBe(valueToHex(cm, 0.3, 0.2, 1));
+    expect(m.find('[data-testid="cell-l3"] title').text()).toBe('#3 20200113_20200206: coherence 0.30 (excluded)');
+    await m.find('[data-testid="cell-u4"]').trigger('click');
+    await flushPromises();
+    expect(useNetworkStore().selectedPair).toBe(4);
+    expect(fakeApi.setExcludedPairs).toHaveBeenCalledTimes(1);
+  });
+  test('the plot names the dates left without a pair and the parts of a split network; coherence legend', async () => {
+    await useProjectStore().open('/data/demo');
+    const net = useNetworkStore();
+    const w = mountIt(NetworkPanel);
+    await flushPromises();
+    expect(w.find('[data-testid="network-legend"]').text()).toContain('coherence');
+    expect(w.findAll('[data-testid="network-part"]')).toHaveLength(0);
+    // pairs 0 and 1 out: 20200101 has no kept pair left
+    await net.setExcluded([0, 1]);
+    await flushPromises();
+    expect(w.find('[data-testid="lonely-20200101"]').exists()).toBe(true);
+    expect(w.find('[data-testid="network-legend"]').text()).toContain('20200101: no pair');
+    // only 0 (01–13) and 4 (25–06) kept: two parts, each named with its dates
+    await net.setExcluded([1, 2, 3]);
+    await flushPromises();
+    expect(w.findAll('[data-testid="network-part"]').map((t) => t.text())).toEqual([
+      'part 1: 2 dates 20200101–20200113',
+      'part 2: 2 dates 20200125–20200206',
+    ]);
   });
   test('undo is a button with its shortcut in the tooltip', async () => {
     await useProjectStore().open('/data/demo');
@@ -201,15 +247,19 @@ describe('toasts, help, forms', () => {
     expect(w.find('label[for="pixel-a"]').text()).toBe('Row');
     expect(unnamedControls(w.element as HTMLElement)).toEqual([]);
   });
-  test('the layer bar: date buttons step the date; every control has a name', async () => {
+  test('the layer bar: every control has a name; the colour bar names the display reference', async () => {
     await useProjectStore().open('/data/demo');
     await useLayersStore().pick('timeseries.h5:timeseries');
     const w = mountIt(LayerBar);
     await flushPromises();
-    await w.find('[data-testid="date-prev"]').trigger('click');
-    await flushPromises();
-    expect((w.find('[data-testid="date-select"]').element as HTMLSelectElement).value).toBe('20200125');
-    expect(w.find('[data-testid="date-prev"]').attributes('title')).toBe('Previous date (←)');
     expect(unnamedControls(w.element as HTMLElement)).toEqual([]);
+    expect(w.find('[data-testid="colorbar-note"]').exists()).toBe(false);
+    await useDisplayRefStore().setRefDate('20200113');
+    await useDisplayRefStore().setPixel(2, 3);
+    await flushPromises();
+    expect(w.find('[data-testid="colorbar-note"]').text()).toBe('relative to 20200113 · display ref. row 2, col 3');
+    expect(w.find('[data-testid="colorbar"]').attributes('aria-label')).toContain(
+      '(relative to 20200113 · display ref. row 2, col 3)',
+    );
   });
 });

@@ -5,6 +5,7 @@
  *   vi.mock('../../src-renderer/api/client', async () => ({ api: (await import('./fakeApi')).fakeApi }));
  */
 import { vi } from 'vitest';
+import { networkConnectivity } from '../../src-core/common/network/networkGraph';
 import type {
   ApiEventName,
   ApiEvents,
@@ -18,7 +19,10 @@ import type {
   NetworkInfo,
   PixelValue,
   PixelSeries,
+  PixelValues,
   ProjectInfo,
+  RegionSeries,
+  Transect,
 } from '../../src-shared/api';
 
 export const GRID: Grid = { length: 4, width: 5, xFirst: -120, yFirst: 36, xStep: 0.01, yStep: -0.01 };
@@ -63,9 +67,15 @@ export function projectInfo(over: Partial<ProjectInfo> = {}): ProjectInfo {
 }
 
 export function network(excluded: number[] = []): NetworkInfo {
+  // the parts and the dates left without a pair as src-core's rule gives them for the kept pairs
+  const conn = networkConnectivity(
+    PAIRS.map(([a, b]) => `${a}_${b}`),
+    PAIRS.map((_, i) => !excluded.includes(i)),
+  );
   return {
     dates: DATES,
     dateBperp: [0, 20, -10, 5],
+    bperpSource: 'stack',
     pairs: PAIRS.map(([a, b], index) => ({
       index,
       date1: a,
@@ -76,10 +86,10 @@ export function network(excluded: number[] = []): NetworkInfo {
     })),
     excluded,
     ruleDropped: [],
-    components: 1,
-    datesWithoutPair: [],
-    // 5 pairs over 4 dates: 2 beyond a spanning tree
-    redundantPairs: 2,
+    components: conn.numComponents,
+    componentDates: conn.components,
+    datesWithoutPair: conn.datesWithoutPair,
+    redundantPairs: conn.redundantPairs,
     temporalCoherenceNote: null,
     kept: PAIRS.length - excluded.length,
   };
@@ -104,6 +114,7 @@ export const LAYERS: LayerInfo[] = [
     units: 'm',
     fileType: 'timeseries',
     dates: DATES,
+    refDate: DATES[0],
   },
   {
     id: 'inputs/geometryGeo.h5:height',
@@ -146,11 +157,15 @@ export function layerValues(file: string, dataset: string, date?: string): Float
   return v;
 }
 
-function layer(file: string, dataset: string, date?: string): LayerData {
-  const values = layerValues(file, dataset, date);
+function layer(file: string, dataset: string, date?: string, refDate?: string): LayerData {
+  let values = layerValues(file, dataset, date);
+  if (refDate) {
+    const r = layerValues(file, dataset, refDate);
+    values = values.map((v, i) => v - r[i]);
+  }
   const info = LAYERS.find((l) => l.file === file && l.dataset === dataset);
   return {
-    ref: { file, dataset, ...(date ? { date } : {}) },
+    ref: { file, dataset, ...(date ? { date } : {}), ...(refDate ? { refDate } : {}) },
     grid: GRID,
     values,
     units: info?.units ?? '1',
@@ -184,17 +199,20 @@ function makeFakeApi() {
     listDir: vi.fn(async (path: string) => ({ path, parent: null, entries: [] })),
     network: vi.fn(async () => network(excluded)),
     listLayers: vi.fn(async () => LAYERS),
-    getLayer: vi.fn(async (file: string, dataset: string, date?: string) => layer(file, dataset, date)),
+    getLayer: vi.fn(async (file: string, dataset: string, date?: string, refDate?: string) =>
+      layer(file, dataset, date, refDate),
+    ),
     layerMeta: vi.fn(async (ref: LayerRef): Promise<LayerMeta> => {
-      const { values: _v, ...m } = layer(ref.file, ref.dataset, ref.date);
+      const { values: _v, ...m } = layer(ref.file, ref.dataset, ref.date, ref.refDate);
       return { ...m, statsStep: 1, validBox: [0, 0, GRID.length, GRID.width] };
     }),
     layerTiles: vi.fn(async (_ref: LayerRef, list: [number, number, number][]): Promise<(LayerTile | null)[]> =>
       list.map(() => null),
     ),
+    /** a pixel of the layer as shown: relative to `refDate` when given (as main's tiles) */
     layerValue: vi.fn(async (ref: LayerRef, row: number, col: number): Promise<PixelValue> => {
       const i = row * GRID.width + col;
-      const value = layerValues(ref.file, ref.dataset, ref.date)[i];
+      const value = layer(ref.file, ref.dataset, ref.date, ref.refDate).values[i];
       const masked = ['velocity.h5', 'timeseries.h5'].includes(ref.file) && i === 1;
       return { row, col, value, state: Number.isNaN(value) ? 'nodata' : masked ? 'masked' : 'ok' };
     }),
@@ -213,22 +231,132 @@ function makeFakeApi() {
       residualStd: 0.002,
       model: Float32Array.from([0, 0.01, 0.02, 0.03]),
       referenceDate: DATES[0],
+      terms: [
+        { name: 'intercept', unit: 'm', value: 0, std: 0.001 },
+        { name: 'velocity', unit: 'm/year', value: 0.1, std: 0.01 },
+      ],
     })),
-    transect: vi.fn(async (ref, _a: [number, number], _b: [number, number]) => ({
-      ref,
-      units: 'm/year',
-      fileType: 'velocity',
-      distance: Float32Array.from([0, 1000]),
-      distanceUnit: 'm' as const,
-      distanceKm: Float32Array.from([0, 1]),
-      lat: Float64Array.from([36, 35.99]),
-      lon: Float64Array.from([-120, -119.99]),
-      row: Float32Array.from([0, 1]),
-      col: Float32Array.from([0, 1]),
-      values: Float32Array.from([0.01, 0.02]),
-      numSamples: 2,
-      swath: null,
+    /** pixel (row, col) of a layer: the layerValues of each date (a map: one value) */
+    pixelValues: vi.fn(async (ref: LayerRef, row: number, col: number): Promise<PixelValues> => {
+      const info = LAYERS.find((l) => l.file === ref.file && l.dataset === ref.dataset);
+      const dates = info?.dates ?? null;
+      const i = row * GRID.width + col;
+      return {
+        row,
+        col,
+        lat: GRID.yFirst + (row + 0.5) * GRID.yStep,
+        lon: GRID.xFirst + (col + 0.5) * GRID.xStep,
+        dates,
+        values: Float32Array.from((dates ?? [undefined]).map((d) => layerValues(ref.file, ref.dataset, d)[i])),
+        units: info?.units ?? '1',
+      };
+    }),
+    regionSeries: vi.fn(async (_polygon: [number, number][], refDate?: string): Promise<RegionSeries> => ({
+      file: 'timeseries.h5',
+      dates: DATES,
+      refDate: refDate ?? DATES[0],
+      unit: 'm',
+      inside: 6,
+      masked: 1,
+      count: Int32Array.from([5, 5, 5, 4]),
+      mean: Float64Array.from([0, -0.01, -0.02, -0.03]),
+      std: Float64Array.from([0, 0.002, 0.003, 0.004]),
+      p25: Float64Array.from([0, -0.012, -0.022, -0.033]),
+      median: Float64Array.from([0, -0.01, -0.02, -0.03]),
+      p75: Float64Array.from([0, -0.008, -0.018, -0.027]),
     })),
+    /** a 3-sample profile; with a width, a 2-bin swath */
+    /** pixel 0 masked, 7 water, 19 without data; the rest may be the reference */
+    referenceCandidates: vi.fn(async () => {
+      const codes = new Uint8Array(GRID.length * GRID.width);
+      codes[0] = 1;
+      codes[7] = 2;
+      codes[19] = 3;
+      return {
+        grid: GRID,
+        codes,
+        counts: { ok: codes.length - 3, mask: 1, water: 1, noData: 1 },
+        maskName: 'maskConnComp.h5',
+      };
+    }),
+    placeNames: vi.fn(async () => [
+      { name: 'Visalia', lat: 36.33, lon: -119.292, population: 130104, kind: 'PPLA2', country: 'US', admin: 'CA' },
+      { name: 'Corcoran', lat: 36.098, lon: -119.56, population: 22477, kind: 'PPL', country: 'US', admin: 'CA' },
+    ]),
+    /** two stations: CRCN on pixel (1, 2) with a 4-day LOS series (m), FAR1 off the grid */
+    gnssStations: vi.fn(async (_paths: string[]) => ({
+      file: 'timeseries.h5',
+      refDate: DATES[0],
+      files: ['/data/gnss/CRCN.tenv3', '/data/gnss/FAR1.tenv3'],
+      ignored: [],
+      notes: [],
+      stations: [
+        {
+          site: 'CRCN',
+          lat: 35.985,
+          lon: -119.975,
+          row: 1,
+          col: 2,
+          incidence: 34,
+          azimuth: -102,
+          dates: [DATES[0], '20200107', DATES[1], DATES[3]],
+          los: Float64Array.from([0, -0.002, -0.005, -0.012]),
+          sigma: Float64Array.from([0.003, 0.003, 0.003, 0.003]),
+          epoch: DATES[0],
+          file: '/data/gnss/CRCN.tenv3',
+        },
+        {
+          site: 'FAR1',
+          lat: 40,
+          lon: -110,
+          row: null,
+          col: null,
+          incidence: NaN,
+          azimuth: NaN,
+          dates: [],
+          los: new Float64Array(0),
+          sigma: new Float64Array(0),
+          epoch: null,
+          file: '/data/gnss/FAR1.tenv3',
+        },
+      ],
+    })),
+    transect: vi.fn(
+      async (
+        ref: LayerRef,
+        _a: [number, number],
+        _b: [number, number],
+        opts?: { widthKm?: number },
+      ): Promise<Transect> => ({
+        ref,
+        units: 'm/year',
+        fileType: 'velocity',
+        distance: Float32Array.from([0, 500, 1000]),
+        distanceUnit: 'm',
+        distanceKm: Float32Array.from([0, 0.5, 1]),
+        lat: Float64Array.from([36, 35.995, 35.99]),
+        lon: Float64Array.from([-120, -119.995, -119.99]),
+        row: Float32Array.from([0, 0.5, 1]),
+        col: Float32Array.from([0, 0.5, 1]),
+        values: Float32Array.from([0.01, 0.015, 0.02]),
+        numSamples: 3,
+        swath: opts?.widthKm
+          ? {
+              widthKm: opts.widthKm,
+              lengthM: 1000,
+              distance: Float64Array.from([250, 750]),
+              count: Int32Array.from([4, 5]),
+              mean: Float64Array.from([0.012, 0.018]),
+              std: Float64Array.from([0.002, 0.003]),
+              min: Float64Array.from([0.009, 0.014]),
+              max: Float64Array.from([0.015, 0.022]),
+              p25: Float64Array.from([0.011, 0.016]),
+              median: Float64Array.from([0.012, 0.018]),
+              p75: Float64Array.from([0.013, 0.02]),
+            }
+          : null,
+      }),
+    ),
     setExcludedPairs: vi.fn(async (indices: number[]) => {
       history.push(excluded);
       excluded = [...indices];

@@ -14,12 +14,19 @@ import { composeLayers } from '../../src-renderer/map/compose';
 import { loadTile, setTileSource, tileUrl } from '../../src-renderer/map/tiles/protocol';
 import { BASEMAP_COLORS } from '../../src-renderer/map/layers/basemap';
 import { useProjectStore } from '../../src-renderer/stores/project';
+import { useMeasureStore } from '../../src-renderer/stores/measure';
+import { useGnssStore } from '../../src-renderer/stores/gnss';
+import { usePlacesStore } from '../../src-renderer/stores/places';
+import { CANDIDATE_COLORS, candidatesRgba, useRefCandidatesStore } from '../../src-renderer/stores/refCandidates';
 import { useInspectStore } from '../../src-renderer/stores/inspect';
 import { useLayersStore } from '../../src-renderer/stores/layers';
 import { useOverlaysStore } from '../../src-renderer/stores/overlays';
 import { useNetworkStore } from '../../src-renderer/stores/network';
 import { useTilesStore } from '../../src-renderer/stores/tiles';
 import { useUiStore } from '../../src-renderer/stores/ui';
+import { TRANSECT_COLORS, useTransectsStore } from '../../src-renderer/stores/transects';
+import { REGION_COLORS, useRegionsStore } from '../../src-renderer/stores/regions';
+import { useDisplayRefStore } from '../../src-renderer/stores/displayRef';
 
 vi.mock('../../src-renderer/api/client', async () => ({ api: (await import('./fakeApi')).fakeApi }));
 // the raster worker (a Web Worker) is replaced by a function that records what it was asked to colour
@@ -29,6 +36,12 @@ vi.mock('../../src-renderer/workers/rasterClient', () => ({
     colourCalls.push({ task, params });
     return { bitmap: { task } };
   },
+}));
+// map labels are HTML markers (a real map): recorded instead
+const labelCalls = vi.hoisted(() => [] as { key: string; labels: { text: string; [k: string]: unknown }[] }[]);
+vi.mock('../../src-renderer/map/labels', () => ({
+  setLabels: (_map: unknown, key: string, labels: { text: string }[]) => labelCalls.push({ key, labels }),
+  clearLabels: () => {},
 }));
 // basemap data come from large JSON packages: not needed here
 vi.mock('../../src-renderer/map/basemapData', () => ({
@@ -51,13 +64,80 @@ describe('map-layer adapters', () => {
       'hillshade',
       'data',
       'preview-velocity',
+      'ref-candidates',
       'overlays',
       'extent',
       'pair-footprint',
       'transect',
+      'regions',
+      'measure',
       'pixels',
+      'gnss',
+      'places',
       'refpoint',
+      'display-ref',
     ]);
+  });
+
+  test('reference mode: the candidates are read when the tool is chosen, refused pixels tinted by their rule', async () => {
+    await useProjectStore().open('/data/demo');
+    const rc = useRefCandidatesStore();
+    expect(rc.info).toBeNull();
+    useInspectStore().setTool('reference');
+    await flushPromises();
+    expect(fakeApi.referenceCandidates).toHaveBeenCalledTimes(1);
+    expect(rc.info?.counts).toEqual({ ok: 17, mask: 1, water: 1, noData: 1 });
+    const rgba = candidatesRgba(rc.info!.codes);
+    expect(Array.from(rgba.subarray(0, 4))).toEqual(CANDIDATE_COLORS[1]);
+    expect(Array.from(rgba.subarray(4, 8))).toEqual([0, 0, 0, 0]);
+    expect(Array.from(rgba.subarray(28, 32))).toEqual(CANDIDATE_COLORS[2]);
+    expect(Array.from(rgba.subarray(76, 80))).toEqual(CANDIDATE_COLORS[3]);
+    useInspectStore().setTool('pixel');
+    await flushPromises();
+    expect(rc.info).toBeNull();
+  });
+
+  test('the measuring line and area, GNSS stations and place names reach the map', async () => {
+    const m = new FakeMap();
+    const stop = composeLayers(m.asMap(), MAP_LAYERS);
+    await useProjectStore().open('/data/demo');
+    await flushPromises();
+    // place names around the project's grid: dots, the labels named with their population
+    expect(fakeApi.placeNames).toHaveBeenCalled();
+    expect(data(m, 'places').features.map((f) => f.properties!.name)).toEqual(['Visalia', 'Corcoran']);
+    expect(
+      labelCalls
+        .filter((c) => c.key === 'places')
+        .at(-1)!
+        .labels.map((l) => l.name),
+    ).toEqual(['Visalia (population 130,104)', 'Corcoran (population 22,477)']);
+    usePlacesStore().on = false;
+    await flushPromises();
+    expect(data(m, 'places').features).toEqual([]);
+    // measuring: a line, then a closed polygon
+    const me = useMeasureStore();
+    me.add(35.99, -119.99);
+    me.add(35.99, -119.97);
+    await flushPromises();
+    expect(data(m, 'measure').features.map((f) => f.geometry.type)).toEqual(['LineString', 'Point', 'Point']);
+    me.add(35.97, -119.97);
+    await flushPromises();
+    expect(data(m, 'measure').features.map((f) => f.geometry.type)).toEqual([
+      'Polygon',
+      'LineString',
+      'Point',
+      'Point',
+      'Point',
+    ]);
+    expect(me.text).toMatch(/^3 points · length 4\.\d\d km · closed: area 2\.00\d km², perimeter \d+\.\d\d km$/);
+    // GNSS: both stations as dots, the one off the data grey
+    await useGnssStore().load('/data/gnss');
+    await flushPromises();
+    expect(data(m, 'gnss').features.map((f) => [f.properties!.site, f.properties!.color])).toEqual([
+      ['CRCN', '#006d2c'],
+      ['FAR1', '#888'],
+    ]);
+    stop();
   });
 
   test('rasters that arrive late are drawn under the vector layers; store changes reach the map as tile keys', async () => {
@@ -71,7 +151,7 @@ describe('map-layer adapters', () => {
     expect(m.ids.indexOf('hillshade')).toBeGreaterThan(m.ids.indexOf('basemap-coast'));
     expect(m.ids.indexOf('data')).toBeGreaterThan(m.ids.indexOf('hillshade'));
     expect(m.ids.indexOf('data')).toBeLessThan(m.ids.indexOf('extent'));
-    expect(m.ids.at(-1)).toBe('refpoint');
+    expect(m.ids.at(-1)).toBe('display-ref-dot');
     const src = m.sources.get('data')!;
     expect(src.spec).toMatchObject({ type: 'raster', tileSize: 256, bounds: [-120, 35.96, -119.95, 36] });
     const key = () => {
@@ -162,7 +242,7 @@ describe('map-layer adapters', () => {
     expect(fakeApi.layerTiles.mock.calls.length).toBe(before);
   });
 
-  test('markers: inspected and pinned pixels, the reference point, the transect, the grid outline', async () => {
+  test('markers: inspected and pinned pixels, the reference point, transects, areas, the display reference, the grid outline', async () => {
     const m = new FakeMap();
     const stop = composeLayers(m.asMap(), MAP_LAYERS);
     await useProjectStore().open('/data/demo');
@@ -181,10 +261,53 @@ describe('map-layer adapters', () => {
     await flushPromises();
     expect(data(m, 'refpoint').features.map((f) => f.properties!.kind)).toEqual(['edit']);
     inspect.setTool('transect');
-    await inspect.addTransectPoint(35.99, -119.99);
-    await inspect.addTransectPoint(35.97, -119.96);
+    const tr = useTransectsStore();
+    await tr.addPoint(35.99, -119.99);
     await flushPromises();
-    expect(data(m, 'transect').features.map((f) => f.geometry.type)).toEqual(['Point', 'Point', 'LineString']);
+    expect(data(m, 'transect').features.map((f) => f.properties!.kind)).toEqual(['end']);
+    await tr.addPoint(35.97, -119.96);
+    await flushPromises();
+    expect(data(m, 'transect').features.map((f) => [f.geometry.type, f.properties!.kind])).toEqual([
+      ['LineString', 'line'],
+      ['Point', 'end'],
+      ['Point', 'end'],
+    ]);
+    // labelled A and A′ in the line's colour
+    expect(labelCalls.at(-1)).toEqual({
+      key: 'transect',
+      labels: [
+        { lat: 35.99, lon: -119.99, text: 'A', color: TRANSECT_COLORS[0], name: 'Transect A, start' },
+        { lat: 35.97, lon: -119.96, text: 'A′', color: TRANSECT_COLORS[0], name: 'Transect A, end' },
+      ],
+    });
+    // a swath width: its outline around each line
+    await tr.setWidth(1);
+    await flushPromises();
+    const sw = data(m, 'transect').features.find((f) => f.properties!.kind === 'swath')!;
+    expect((sw.geometry as { coordinates: number[][] }).coordinates).toHaveLength(5);
+    // an area: filled in its colour, labelled with its name
+    await useRegionsStore().add([
+      [35.995, -119.995],
+      [35.995, -119.955],
+      [35.965, -119.975],
+    ]);
+    await flushPromises();
+    expect(data(m, 'regions').features.map((f) => [f.geometry.type, f.properties!.color])).toEqual([
+      ['Polygon', REGION_COLORS[0]],
+    ]);
+    expect(
+      labelCalls
+        .filter((c) => c.key === 'regions')
+        .at(-1)!
+        .labels.map((l) => l.text),
+    ).toEqual(['Area 1']);
+    // the display reference pixel: an orange ring where it is
+    await useDisplayRefStore().setPixel(2, 3);
+    await flushPromises();
+    expect((data(m, 'display-ref').features[0].geometry as { coordinates: number[] }).coordinates).toEqual([
+      GRID.xFirst + 3.5 * GRID.xStep,
+      GRID.yFirst + 2.5 * GRID.yStep,
+    ]);
     const ext = data(m, 'extent').features[0].geometry as { coordinates: number[][] };
     expect(ext.coordinates).toEqual([
       [-120, 36],

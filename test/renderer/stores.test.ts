@@ -10,6 +10,7 @@ import { useProjectStore } from '../../src-renderer/stores/project';
 import { defaultDisplay, niceRound, useLayersStore } from '../../src-renderer/stores/layers';
 import { useNetworkStore } from '../../src-renderer/stores/network';
 import { useInspectStore } from '../../src-renderer/stores/inspect';
+import { useTransectsStore } from '../../src-renderer/stores/transects';
 import { useRunStore } from '../../src-renderer/stores/run';
 import { useExportStore } from '../../src-renderer/stores/export';
 import { useUiStore } from '../../src-renderer/stores/ui';
@@ -163,12 +164,26 @@ describe('network edits', () => {
     await net.togglePair(3);
     expect(fakeApi.setExcludedPairs).toHaveBeenLastCalledWith([1]);
   });
-  test('in "select" mode a click selects without excluding', async () => {
+  test('a click selects without excluding; with a pair layer on the map the map follows the selection', async () => {
     await opened();
     const net = useNetworkStore();
-    net.pairClick = 'select';
     await net.clickPair(2);
     expect(net.selected?.index).toBe(2);
+    expect(fakeApi.setExcludedPairs).not.toHaveBeenCalled();
+    await net.showPairLayer('coherence');
+    const layers = useLayersStore();
+    expect(layers.active?.ref).toEqual({
+      file: 'inputs/ifgramStack.h5',
+      dataset: 'coherence',
+      date: `${DATES[1]}_${DATES[2]}`,
+    });
+    await net.clickPair(4);
+    const p4 = net.net!.pairs[4];
+    expect(layers.active?.ref).toEqual({
+      file: 'inputs/ifgramStack.h5',
+      dataset: 'coherence',
+      date: `${p4.date1}_${p4.date2}`,
+    });
     expect(fakeApi.setExcludedPairs).not.toHaveBeenCalled();
   });
   test('exclude by temporal baseline, by coherence, by date', async () => {
@@ -251,18 +266,20 @@ describe('inspect', () => {
       GRID.xFirst + 2.5 * GRID.xStep,
     );
   });
-  test('two transect points compute the profile of the shown layer; a third starts over', async () => {
+  test('two transect points compute the profile of the shown layer; the next two add another line', async () => {
     await opened();
-    const inspect = useInspectStore();
-    expect(await inspect.addTransectPoint(35.99, -119.99)).toBe(false);
-    expect(await inspect.addTransectPoint(35.97, -119.96)).toBe(true);
+    const tr = useTransectsStore();
+    expect(await tr.addPoint(35.99, -119.99)).toBe(false);
+    expect(await tr.addPoint(35.97, -119.96)).toBe(true);
     expect(fakeApi.transect).toHaveBeenCalledWith(
       { file: 'velocity.h5', dataset: 'velocity' },
       [35.99, -119.99],
       [35.97, -119.96],
+      undefined,
     );
-    await inspect.addTransectPoint(35.98, -119.98);
-    expect(inspect.transectPoints).toEqual([[35.98, -119.98]]);
+    await tr.addPoint(35.98, -119.98);
+    expect(tr.pending).toEqual([35.98, -119.98]);
+    expect(tr.list.map((t) => t.name)).toEqual(['A']);
   });
   test('pinned pixels get distinct colours and no duplicates', async () => {
     await opened();
@@ -315,6 +332,31 @@ describe('run', () => {
     expect(useUiStore().toasts.at(-1)?.text).toBe('Run finished: layers updated');
     await vi.waitFor(() => expect(fakeApi.listLayers).toHaveBeenCalled());
     expect(useUiStore().panel).toBe('project');
+    stop();
+  });
+  test('cancel: "cancelling…" from the click until the run ends; one cancel call however often it is asked', async () => {
+    await opened();
+    const stop = installEventHandlers();
+    const run = useRunStore();
+    await run.start();
+    emit('onStep', { runId: 1, step: 'invert_network', status: 'started' });
+    await run.cancel();
+    await run.cancel();
+    expect(fakeApi.cancelRun).toHaveBeenCalledTimes(1);
+    expect([run.running, run.cancelling]).toEqual([true, true]);
+    emit('onRunFinished', {
+      run: {
+        id: 1,
+        startedAt: '',
+        finishedAt: '',
+        status: 'cancelled',
+        fromStep: null,
+        steps: [{ name: 'invert_network', status: 'cancelled', seconds: 0.3 }],
+      },
+    });
+    expect([run.running, run.cancelling]).toEqual([false, false]);
+    expect(run.steps.map((x) => x.status)).toEqual(['cancelled']);
+    expect(useUiStore().panel).toBe('project'); // the panel stays where the user was
     stop();
   });
   test('an edit made elsewhere (Electron menu) is followed', async () => {

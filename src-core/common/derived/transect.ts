@@ -7,6 +7,7 @@
  */
 import type { GeoGrid } from '../formats/grid';
 import { isProjectedGrid, userLatLonToRowCol, userLatLonToXY, xyToPixel } from '../geo/gridCoords';
+import { percentileSorted } from './regionSeries';
 
 export const EARTH_RADIUS = 6.3781e6;
 
@@ -161,6 +162,10 @@ export interface SwathBin {
   std: number;
   min: number;
   max: number;
+  /** numpy's linear-interpolation percentiles of the bin's values */
+  p25: number;
+  median: number;
+  p75: number;
 }
 
 /**
@@ -231,7 +236,18 @@ export function swathProfile(
     const mean = s / A.n;
     let s2 = 0;
     for (const v of A.vals) s2 += (v - mean) ** 2;
-    bins.push({ distance: (k + 0.5) * bin, count: A.n, mean, std: Math.sqrt(s2 / A.n), min: A.min, max: A.max });
+    const sorted = Float64Array.from(A.vals).sort();
+    bins.push({
+      distance: (k + 0.5) * bin,
+      count: A.n,
+      mean,
+      std: Math.sqrt(s2 / A.n),
+      min: A.min,
+      max: A.max,
+      p25: percentileSorted(sorted, 25),
+      median: percentileSorted(sorted, 50),
+      p75: percentileSorted(sorted, 75),
+    });
   });
   return { bins, lengthM };
 }

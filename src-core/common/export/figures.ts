@@ -10,11 +10,11 @@ import { niceTicks } from './ticks';
 
 const FONT = 'font-family="DejaVu Sans, Arial, sans-serif"';
 
-function fmt(v: number, d = 3): string {
+export function fmt(v: number, d = 3): string {
   return Number(v.toFixed(d)).toString();
 }
 
-function svgOpen(w: number, h: number): string {
+export function svgOpen(w: number, h: number): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" ${FONT} font-size="12">\n<rect width="${w}" height="${h}" fill="white"/>\n`;
 }
 
@@ -41,7 +41,7 @@ export function dateToYear(d: string): number {
   return y + (t - t0) / (t1 - t0);
 }
 
-interface Axes {
+export interface Axes {
   x0: number;
   y0: number;
   w: number;
@@ -51,10 +51,10 @@ interface Axes {
   ymin: number;
   ymax: number;
 }
-const sx = (a: Axes, x: number): number => a.x0 + ((x - a.xmin) / (a.xmax - a.xmin || 1)) * a.w;
-const sy = (a: Axes, y: number): number => a.y0 + a.h - ((y - a.ymin) / (a.ymax - a.ymin || 1)) * a.h;
+export const sx = (a: Axes, x: number): number => a.x0 + ((x - a.xmin) / (a.xmax - a.xmin || 1)) * a.w;
+export const sy = (a: Axes, y: number): number => a.y0 + a.h - ((y - a.ymin) / (a.ymax - a.ymin || 1)) * a.h;
 
-function axesFrame(
+export function axesFrame(
   a: Axes,
   xlabel: string,
   ylabel: string,
@@ -82,7 +82,7 @@ function axesFrame(
   return s;
 }
 
-function dateTicks(ymin: number, ymax: number): { v: number; label: string }[] {
+export function dateTicks(ymin: number, ymax: number): { v: number; label: string }[] {
   const span = ymax - ymin;
   const out: { v: number; label: string }[] = [];
   const months = span > 4 ? 12 : span > 1.5 ? 6 : span > 0.6 ? 3 : 1;

@@ -15,6 +15,7 @@ import { InputError } from '../../common/pipeline/types';
 import { decimalYear } from '../../common/time/dates';
 import { evaluateModel } from '../../common/timefunc/fitTile';
 import { datasetSpecs, defaultModel, numParams, parseTimeFuncOptions } from '../../common/timefunc/model';
+import { modelTerms, type ModelTerm } from '../../common/timefunc/terms';
 
 export interface PixelSeriesData {
   /** the time-series file read */
@@ -43,6 +44,8 @@ export interface PixelSeriesData {
   residualStd: number;
   /** the velocity file the model came from, or null */
   velocityFile: string | null;
+  /** the model's terms velocity.h5 holds at the pixel, in MintPy's dataset order (src-core modelTerms; empty without it) */
+  terms: ModelTerm[];
 }
 
 /**
@@ -82,6 +85,18 @@ export function fittedModelAt(
   const refDate = attrs.START_DATE ?? attrs.REF_DATE ?? dates[0];
   const m = evaluateModel(model, params, dates, refDate, Number(attrs.CENTER_LINE_UTC ?? 0) || 0);
   return { velocity, model: Float32Array.from(m) };
+}
+
+/** The model's terms velocity.h5 holds at one pixel (src-core modelTerms), in MintPy's dataset order. */
+export function termsAt(v: H5Reader, row: number, col: number): ModelTerm[] {
+  let model = defaultModel();
+  try {
+    model = parseTimeFuncOptions(v.attrs).model;
+  } catch {
+    /* a velocity.h5 without time-function attributes: MintPy's linear default */
+  }
+  const at = (ds: string) => (v.has(ds) ? Number(v.readRows(ds, row, row + 1)[col]) : NaN);
+  return modelTerms(model, at).filter((t) => v.has(t.name));
 }
 
 /** RMS of values − model over the dates where both are finite (NaN when there is no model). */
@@ -139,6 +154,7 @@ export async function readPixelSeries(
       model: new Float32Array(0),
       residualStd: NaN,
       velocityFile: null,
+      terms: [],
     };
   } finally {
     r.close();
@@ -152,6 +168,7 @@ export async function readPixelSeries(
       out.velocityStd = v.has('velocityStd') ? Number(v.readRows('velocityStd', row, row + 1)[col]) : NaN;
       out.residualStd = residualRms(out.values, fit.model);
       out.velocityFile = velocityFile;
+      out.terms = termsAt(v, row, col);
     } finally {
       v.close();
     }

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { swathProfile, transectLalo, type SwathBin, type Transect } from '../../common/derived/transect';
 import { transectSvg } from '../../common/export/figures';
 import { InputError } from '../../common/pipeline/types';
+import { referenceToDate } from '../../common/derived/displayReference';
 import { rowColToLatLonGeo } from '../../common/geo/gridCoords';
 import type { GeoGrid } from '../formats/mintpyFiles';
 import { writeFileAtomic } from '../export/atomic';
@@ -24,6 +25,11 @@ export interface TransectRequest {
   end: [number, number];
   /** swath width in km (statistics of the pixels within width/2 of the line) */
   widthKm?: number;
+  /**
+   * another map of the same file (readMap's name: a date of the time series) subtracted pixel by pixel first
+   * (src-core referenceToDate, float32): the profile of the series relative to that date, as the app shows it
+   */
+  refDate?: string;
 }
 
 export interface TransectOfFile {
@@ -44,7 +50,8 @@ export interface TransectOfFile {
 export async function transectOfFile(req: TransectRequest): Promise<TransectOfFile> {
   const m = await readMap(req.file, req.dataset);
   const g = requireGeo(m);
-  const raster = { data: m.data, length: m.length, width: m.width };
+  const data = req.refDate ? referenceToDate(m.data, (await readMap(req.file, req.refDate)).data) : m.data;
+  const raster = { data, length: m.length, width: m.width };
   let t: Transect;
   try {
     t = transectLalo(raster, g, req.start, req.end, { interpolation: 'linear' });

@@ -41,6 +41,11 @@ export interface ProjectInfo {
   dates: string[];
   /** [earlier, later] per pair */
   pairs: [string, string][];
+  /**
+   * perpendicular baseline per pair (MintPy's sign, float32) where the stack's metadata carry it before
+   * load_data (ARIA: each band's perpendicularBaseline); absent otherwise
+   */
+  bperp?: number[];
   length: number;
   width: number;
   grid: GeoGrid | null;
@@ -81,6 +86,12 @@ export function isAriaFolder(folder: string): boolean {
   return isFile(join(folder, 'stack', 'unwrapStack.vrt'));
 }
 
+/**
+ * Keys the default templates set so that no step the app does not run is on (MintPy's default for
+ * mintpy.troposphericDelay.method is pyaps; the other unimplemented steps are off by default already).
+ */
+export const OFF_STEPS: Record<string, string> = { 'mintpy.troposphericDelay.method': 'no' };
+
 /** The default template for an ARIA folder, relative to `<folder>/mintpy/`. */
 export function defaultAriaTemplate(folder: string): Record<string, string> {
   const first = (dir: string, patterns: string[]): string | null => {
@@ -103,6 +114,8 @@ export function defaultAriaTemplate(folder: string): Record<string, string> {
   if (globLast(join(folder, 'azimuthAngle', '*.vrt')).length) v['mintpy.load.azAngleFile'] = '../azimuthAngle/*.vrt';
   const mask = first('mask', ['watermask.msk', '*.msk']);
   if (mask) v['mintpy.load.waterMaskFile'] = mask;
+  // MintPy's default (pyaps) would turn on correct_troposphere, which InSAR Studio does not run: off, said so
+  Object.assign(v, OFF_STEPS);
   return v;
 }
 
@@ -135,6 +148,7 @@ async function fromAriaTemplate(
     processor: 'aria',
     dates: s.dates,
     pairs: s.pairs,
+    bperp: s.bperp,
     length: s.length,
     width: s.width,
     grid: s.grid,
@@ -156,6 +170,7 @@ export function defaultNisarTemplate(folder: string, gunwDir: string): Record<st
     'mintpy.load.processor': 'nisar',
     'mintpy.load.unwFile': `${rel}/*GUNW*.h5`,
   };
+  Object.assign(v, OFF_STEPS);
   for (const [dir, pat] of [
     ['DEM', /\.(tif|tiff|dem|vrt)$/i],
     ['dem', /\.(tif|tiff|dem|vrt)$/i],

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Template } from '../config/template';
 import { H5Reader } from '../formats/h5';
 import type { IfgramStack } from '../formats/mintpyFiles';
-import { phaseVelocityAt } from '../masks/stackMaps';
+import { computeStackMaps, phaseVelocityAt, validityFromPhaseVelocity } from '../masks/stackMaps';
 import { workPath } from '../network/workFiles';
 import { validateReferencePoint, type ReferenceCheck } from './referencePoint';
 import { readReferencePoint } from './referenceStore';
@@ -91,4 +91,62 @@ export async function checkReferencePixel(y: number, x: number, c: ReferencePixe
     waterMask: one(await maskPixel(join(workDir, 'waterMask.h5'), y, x)),
     validity: one(!Number.isNaN(v) && v !== 0 ? 1 : 0)!,
   });
+}
+
+/** Why a pixel may not be the reference, per pixel of `referenceCandidates` (0: it may). */
+export const CANDIDATE_CODES = { ok: 0, mask: 1, water: 2, noData: 3 } as const;
+
+export interface ReferenceCandidates {
+  length: number;
+  width: number;
+  /** per pixel: 0 may be the reference, 1 masked by the reference mask file, 2 water, 3 no valid data */
+  codes: Uint8Array;
+  counts: { ok: number; mask: number; water: number; noData: number };
+  /** the reference mask file's name (maskConnComp.h5), or null when there is none */
+  maskName: string | null;
+}
+
+/** A whole 2-D mask (first 'mask'/'waterMask' dataset), or null without the file. */
+async function maskAll(path: string | null): Promise<ArrayLike<number> | null> {
+  if (!path || !existsSync(path)) return null;
+  const r = await H5Reader.open(path);
+  try {
+    const ds = r.keys().find((k) => k === 'mask' || k === 'waterMask');
+    return ds ? (r.read(ds) as ArrayLike<number>) : null;
+  } finally {
+    r.close();
+  }
+}
+
+/**
+ * Every pixel by the rules of `checkReferencePixel`, in their order (the first that fails names the pixel's
+ * code; the stored reference pixel is accepted as is): where the map may show a reference may go. Reads the
+ * masks whole and the stack by row blocks (the average phase velocity over the kept pairs, referenced to the
+ * stored pixel, as the click's check computes it at one pixel).
+ */
+export async function referenceCandidates(c: ReferencePixelCheck, signal?: AbortSignal): Promise<ReferenceCandidates> {
+  const { stack, workDir } = c;
+  const { length, width } = stack;
+  const n = length * width;
+  const maskPath = workPath(workDir, c.template.get('mintpy.reference.maskFile'));
+  const mask = await maskAll(maskPath);
+  const water = await maskAll(join(workDir, 'waterMask.h5'));
+  const stored = storedReference(workDir, stack);
+  const valid = c.keep.some(Boolean)
+    ? validityFromPhaseVelocity(
+        computeStackMaps(stack, c.keep, { phaseVelocity: { ref: stored } }, signal ? { signal } : {}).avgPhaseVelocity!,
+      )
+    : new Uint8Array(n);
+  const codes = new Uint8Array(n);
+  const counts = { ok: 0, mask: 0, water: 0, noData: 0 };
+  for (let i = 0; i < n; i++) {
+    let k: number = CANDIDATE_CODES.ok;
+    if (mask && Number(mask[i]) === 0) k = CANDIDATE_CODES.mask;
+    else if (stored && i === stored.y * width + stored.x) k = CANDIDATE_CODES.ok;
+    else if (water && Number(water[i]) === 0) k = CANDIDATE_CODES.water;
+    else if (!valid[i]) k = CANDIDATE_CODES.noData;
+    codes[i] = k;
+    counts[(['ok', 'mask', 'water', 'noData'] as const)[k]]++;
+  }
+  return { length, width, codes, counts, maskName: mask && maskPath ? (maskPath.split('/').pop() ?? null) : null };
 }

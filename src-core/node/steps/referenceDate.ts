@@ -81,6 +81,37 @@ export async function changeRefDate(file: string, refDate: string, signal?: Abor
   }
 }
 
+/** The reference date of the previous run's results (velocity.h5's REF_DATE, still there before velocity runs). */
+async function previousRefDate(workDir: string): Promise<string | null> {
+  const p = join(workDir, 'velocity.h5');
+  if (!existsSync(p)) return null;
+  try {
+    const h = await H5Reader.open(p);
+    try {
+      return h.attrs.REF_DATE ?? null;
+    } finally {
+      h.close();
+    }
+  } catch {
+    return null; // a broken or half-written file: no previous run to compare with
+  }
+}
+
+/**
+ * The run log's line when the reference date differs from the previous run's: MintPy's auto choice
+ * (reference_date.txt, the date of least residual RMS among those not in exclude_date.txt) moves when the
+ * excluded dates change, and every time series then reads relative to another date.
+ */
+export function refDateChangeNote(prev: string, next: string, value: string, workDir: string): string {
+  const fromTxt = /reference_date\.txt$/.test(value.trim());
+  const why = fromTxt
+    ? existsSync(join(workDir, 'exclude_date.txt'))
+      ? ` (${value.trim()}: the date of least residual RMS among the dates not in exclude_date.txt, as MintPy picks it)`
+      : ` (${value.trim()}: the date of least residual RMS, as MintPy picks it)`
+    : ` (mintpy.reference.date = ${value.trim()})`;
+  return `reference_date: the reference date changed from ${prev} (previous run) to ${next}${why}; the time series and velocity are now relative to ${next}`;
+}
+
 export async function referenceDate(ctx: StepContext): Promise<StepResult> {
   const value = ctx.template.get('mintpy.reference.date');
   const refDate = await readRefDate(value, ctx.workDir);
@@ -91,9 +122,11 @@ export async function referenceDate(ctx: StepContext): Promise<StepResult> {
   const files = timeseriesChainFiles(ctx.workDir, ctx.template);
   if (!files.length)
     throw new InputError(`${join(ctx.workDir, 'timeseries.h5')}: not found (run invert_network first)`);
+  const prev = await previousRefDate(ctx.workDir);
   const changed: string[] = [];
   for (const f of files) if (await changeRefDate(f, refDate, ctx.signal)) changed.push(f);
   ctx.log(`reference_date: ${refDate}; ${changed.length} file(s) re-referenced`);
+  if (prev && prev !== refDate) ctx.log(refDateChangeNote(prev, refDate, value, ctx.workDir));
   return { outputs: changed, summary: { refDate, files, changed } };
 }
 

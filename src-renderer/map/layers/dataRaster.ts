@@ -7,6 +7,7 @@
  */
 import type { Grid } from '../../../src-shared/api';
 import { useLayersStore, type LayerEntry } from '../../stores/layers';
+import { useDisplayRefStore } from '../../stores/displayRef';
 import { prepareTiles, type TileSourceDef } from '../tiles/protocol';
 import { removeTileLayer, showTileLayer } from '../tiles/tileLayer';
 import { defineMapLayer, type MapContext } from './types';
@@ -21,6 +22,8 @@ interface State {
   maskOn: boolean;
   scale: number;
   generation: number;
+  /** display reference offset (stores/displayRef): subtracted where the tiles are coloured */
+  offset: number;
 }
 
 function def(s: State, e: LayerEntry): TileSourceDef {
@@ -28,7 +31,15 @@ function def(s: State, e: LayerEntry): TileSourceDef {
     kind: 'data',
     ref: e.ref,
     generation: s.generation,
-    display: { cmap: e.cmap, vmin: e.vmin, vmax: e.vmax, scale: s.scale, maskOn: s.maskOn, noDataRgba: NO_DATA_RGBA },
+    display: {
+      cmap: e.cmap,
+      vmin: e.vmin,
+      vmax: e.vmax,
+      scale: s.scale,
+      offset: s.offset,
+      maskOn: s.maskOn,
+      noDataRgba: NO_DATA_RGBA,
+    },
   };
 }
 
@@ -70,6 +81,7 @@ export default defineMapLayer<State>({
       maskOn: l.maskOn,
       scale: l.units.scale,
       generation: l.generation,
+      offset: useDisplayRefStore().offset,
     };
   },
   add: draw,
