@@ -416,6 +416,28 @@ export interface FileInfo {
   datasets: { name: string; shape: number[]; dtype: string }[];
 }
 
+/**
+ * The velocity of the pixels in view re-inverted after an edit (excluded pairs, reference point), while the
+ * full run goes on: every `step`-th row and column of the view, computed by the same core functions as the
+ * full run (same numbers on those pixels). Drawn like a layer with its own `grid` (the decimated window).
+ */
+export interface PreviewData {
+  grid: Grid;
+  /** row-major, grid.length × grid.width, m/year; NaN = not inverted */
+  values: Float32Array;
+  units: string;
+  stats: LayerStats;
+  /** decimation: a preview pixel is the stack pixel at the top-left of its step × step block */
+  step: number;
+  pixels: number;
+  keptPairs: number;
+  reference: { row: number; col: number; source: string };
+  seconds: number;
+  /** what the preview does not reproduce of the full run (said in the run panel) */
+  notes: string[];
+}
+export type PreviewResult = { ok: true; preview: PreviewData } | { ok: false; reason: string };
+
 export type RefPointResult = { ok: true; edits: EditState; point: ReferencePoint } | { ok: false; reason: string };
 
 export interface Capabilities {
@@ -487,6 +509,8 @@ export const API = {
   /** a figure as .png or .svg: network, coherence matrix, a map layer, a pixel's series, a transect */
   exportFigure: method<ExportResult>()(s.figureExport, s.opt(s.str())),
   fileInfo: method<FileInfo>()(s.str()),
+  /** the velocity re-inverted for the view with the current edits, decimated to about `maxPixels` pixels */
+  previewVelocity: method<PreviewResult>()(s.pixelWindow, s.opt(s.int(1, 4_000_000))),
 } as const;
 
 export type CsvExport = v.InferOutput<typeof s.csvExport>;

@@ -152,6 +152,12 @@ export const opt = <S extends v.GenericSchema>(schema: S) =>
     v.transform((x): v.InferOutput<S> | undefined => (x === null ? undefined : (x as v.InferOutput<S>))),
   );
 
+/** A view on the stack's grid: full-resolution rows/cols, end-exclusive (clipped to the grid by the callee). */
+export const pixelWindow = v.strictObject(
+  { row0: finite(), row1: finite(), col0: finite(), col1: finite() },
+  'expected {row0, row1, col0, col1}',
+);
+
 /** The NISAR validation the panel runs (the CLI's `nisar method1|method2` options the app offers). */
 export const nisarOptions = v.strictObject(
   {

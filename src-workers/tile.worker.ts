@@ -11,6 +11,7 @@ class TransferableResult {
   get [transferableSymbol](): ArrayBuffer[] {
     const seen = new Set<ArrayBuffer>();
     for (const a of Object.values(this.result.arrays)) seen.add(a.buffer as ArrayBuffer);
+    for (const a of Object.values(this.result.extra ?? {})) seen.add(a.buffer as ArrayBuffer);
     return [...seen];
   }
   get [valueSymbol](): TileTaskResult {

@@ -18,6 +18,7 @@ import { LayerService } from './layerService';
 import { TileService } from './tileService';
 import { AppDb } from './projectDb';
 import { ProjectService } from './projectService';
+import { PreviewService } from './previewService';
 import { NISAR_SITES } from '../../src-core/common/nisar/sites';
 
 /** Native folder picker (Electron's dialog); the browser host has none and the renderer shows a path field. */
@@ -43,6 +44,7 @@ export interface Services {
   jobs: JobService;
   layers: LayerService;
   exports: ExportService;
+  previews: PreviewService;
   tiles: TileService;
   /** cancel a run and wait until it has settled (its child stopped or killed), then dispose */
   shutdown(): Promise<void>;
@@ -76,12 +78,14 @@ export function createServices(opts: ServiceOptions): Services {
     tsFile,
     saveFile ? dialogExports(saveFile, workDir) : confinedExports(workDir),
   );
+  const previews = new PreviewService(projects, opts.numWorkers ?? 2);
   const tiles = new TileService(layers, (file) =>
     projects.current ? isOutputStale(file, projects.editState().staleFrom) : false,
   );
   events.on('onRunFinished', () => {
     layers.clearCache();
     tiles.clear();
+    previews.prepare(); // a run that (re)loaded the stack: the preview's copy follows it
   });
 
   const api: InsarApi = {
@@ -95,7 +99,9 @@ export function createServices(opts: ServiceOptions): Services {
       if (jobs.running) throw new Error('a run is going: cancel it before opening another project');
       layers.clearCache();
       tiles.clear();
-      return projects.open(folder);
+      const info = await projects.open(folder);
+      previews.prepare();
+      return info;
     },
     recentProjects: async () => projects.recent(),
     projectInfo: async () => (projects.current ? projects.info() : null),
@@ -151,6 +157,7 @@ export function createServices(opts: ServiceOptions): Services {
         r.close();
       }
     },
+    previewVelocity: async (view, maxPixels) => previews.preview(view, maxPixels),
   };
 
   let disposed = false;
@@ -158,6 +165,7 @@ export function createServices(opts: ServiceOptions): Services {
     if (disposed) return;
     disposed = true;
     jobs.cancel();
+    void previews.dispose();
     tiles.clear();
     projects.close();
     appDb.close();
@@ -169,6 +177,7 @@ export function createServices(opts: ServiceOptions): Services {
     jobs,
     layers,
     exports,
+    previews,
     tiles,
     async shutdown() {
       // a running pipeline child gets its grace period (it may have a Slurm array to cancel), then is killed

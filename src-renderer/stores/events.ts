@@ -5,6 +5,7 @@ import { useLayersStore } from './layers';
 import { useNetworkStore } from './network';
 import { useProjectStore } from './project';
 import { useRunStore } from './run';
+import { usePreviewStore } from './preview';
 
 export function installEventHandlers(): () => void {
   const run = useRunStore();
@@ -14,6 +15,8 @@ export function installEventHandlers(): () => void {
     api.on('onLog', (l) => run.onLog(l)),
     api.on('onRunFinished', (e) => {
       run.onFinished(e.run);
+      // the full result replaces the edit preview
+      if (e.run.status === 'ok') usePreviewStore().clear();
       void (async () => {
         await useProjectStore().refreshInfo();
         await Promise.all([useLayersStore().reloadAfterRun(), useNetworkStore().refresh()]);

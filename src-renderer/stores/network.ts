@@ -9,6 +9,7 @@ import { api } from '../api/client';
 import { useUiStore } from './ui';
 import { useProjectStore } from './project';
 import { useLayersStore } from './layers';
+import { usePreviewStore } from './preview';
 
 export const useNetworkStore = defineStore('network', () => {
   const net = shallowRef<NetworkInfo | null>(null);
@@ -41,6 +42,7 @@ export const useNetworkStore = defineStore('network', () => {
       const dropped = n.ruleDropped.filter((r) => !ex.has(r.index)).length;
       net.value = markRaw({ ...n, excluded: e.excludedPairs, kept: n.pairs.length - ex.size - dropped });
     }
+    void usePreviewStore().request(); // the velocity in view with this edit, while a full run is to come
     await refresh();
   }
 
@@ -133,13 +135,17 @@ export const useNetworkStore = defineStore('network', () => {
         'info',
       );
       useProjectStore().applyEdits(r.edits);
+      void usePreviewStore().request();
     }
     return r;
   }
 
   async function clearReference(): Promise<void> {
     const e = await useUiStore().guarded(() => api.clearReferencePoint(), 'Clearing the reference point');
-    if (e) useProjectStore().applyEdits(e);
+    if (e) {
+      useProjectStore().applyEdits(e);
+      void usePreviewStore().request();
+    }
   }
 
   return {

@@ -35,9 +35,22 @@ export interface HillshadeTileParams {
   altitudeDeg: number;
 }
 
+/** A whole small raster (the edit preview) coloured into one PNG: values × scale, NaN transparent. */
+export interface ColorImageParams {
+  /** width × height values, row-major */
+  values: Float32Array;
+  width: number;
+  height: number;
+  cmap: string;
+  vmin: number;
+  vmax: number;
+  scale: number;
+}
+
 export interface WorkerMessages {
   colorTile: [ColorTileParams, { bitmap: ImageBitmap }];
   hillshadeTile: [HillshadeTileParams, { bitmap: ImageBitmap }];
+  colorImage: [ColorImageParams, { blob: Blob }];
 }
 export type WorkerTask = keyof WorkerMessages;
 export interface WorkerRequest<K extends WorkerTask = WorkerTask> {

@@ -1,7 +1,7 @@
 /** The raster worker's pixel work as pure functions (testable in Node): colouring tiles and hillshading. */
 import { applyColormap, getColormap } from '../../src-core/common/colormap/index';
 import { applyOffset } from '../../src-core/common/derived/displayReference';
-import type { ColorTileParams, HillshadeTileParams } from './messages';
+import type { ColorImageParams, ColorTileParams, HillshadeTileParams } from './messages';
 
 /** Flags of tile samples (main's tiles/noData.ts). */
 export const VALID = 0;
@@ -39,6 +39,17 @@ export function colorTileRgba(p: ColorTileParams): Uint8ClampedArray {
           out[o + 3] = a;
         }
   }
+  return out;
+}
+
+/** RGBA bytes of a whole small raster (the edit preview): values × scale through the colormap, NaN transparent. */
+export function colorImageRgba(p: ColorImageParams): Uint8ClampedArray {
+  const n = p.width * p.height;
+  if (p.values.length !== n) throw new Error(`colorImage: ${p.values.length} values for ${p.width} × ${p.height}`);
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = p.values[i] * p.scale;
+  const out = new Uint8ClampedArray(n * 4);
+  applyColormap(v, getColormap(p.cmap), p.vmin, p.vmax, out as unknown as Uint8Array);
   return out;
 }
 

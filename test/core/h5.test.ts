@@ -1,4 +1,5 @@
-import { mkdtempSync, existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,25 @@ import { H5Reader, H5Writer, writeH5File } from '../../src-core/node/formats/h5'
 import { describeParity, fx } from '../helpers/fixtures';
 
 describe('h5 layer', () => {
+  it('a new writer removes the temp files a killed writer of the same file left (not a live one’s)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'h5-'));
+    try {
+      const path = join(dir, 'timeseries.h5');
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // a process id that has exited
+      writeFileSync(`${path}.tmp-${dead}-abc123`, 'half-written');
+      writeFileSync(`${path}.tmp-${process.ppid}-live01`, 'another run going on');
+      writeFileSync(join(dir, `other.h5.tmp-${dead}-abc123`), 'not this target');
+      const w = await H5Writer.create(path);
+      w.abort();
+      expect(readdirSync(dir).sort()).toEqual([
+        `other.h5.tmp-${dead}-abc123`,
+        `timeseries.h5.tmp-${process.ppid}-live01`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes row blocks atomically and reads them back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'h5-'));
     const path = join(dir, 'ts.h5');

@@ -249,6 +249,24 @@ describe('fitTile', () => {
     expect(out.condition).toBeLessThan(1e6);
   });
 
+  it('valuesOnly (the edit preview): the same parameters bit for bit, no residual or std', () => {
+    const NP = 5;
+    const ts = Float32Array.from({ length: dates.length * NP }, (_, i) => 0.001 * (i % 17) + 1e-4 * Math.sin(i));
+    for (const uncertainty of ['residue', 'bootstrap'] as const) {
+      // bootstrapping takes a line only; the residue case the whole model
+      const m = uncertainty === 'bootstrap' ? defaultModel() : model;
+      const opts = { dates, ts, numPixels: NP, model: m, centerLineUtc: CLU, uncertainty, bootstrapCount: 20 };
+      const full = fitTile(opts);
+      const vals = fitTile({ ...opts, valuesOnly: true });
+      for (const s of full.specs) {
+        const skipped = uncertainty === 'residue' && (s.kind === 'std' || s.kind === 'residue');
+        if (skipped) expect(Array.from(vals.datasets[s.name]), s.name).toEqual(new Array(NP).fill(0));
+        else expect(Array.from(vals.datasets[s.name]), s.name).toEqual(Array.from(full.datasets[s.name]));
+      }
+      expect(full.datasets.velocityStd.some((v) => v > 0)).toBe(true);
+    }
+  });
+
   it('velocityStd equals the closed form √(e2/((N−2)·Σ(τ−τ̄)²)) for a linear fit', () => {
     const NP = 1;
     const ts = Float32Array.from(dates, (_, i) => 0.01 * i + 0.004 * Math.sin(i * 1.7));

@@ -99,6 +99,7 @@ function calls(folder: string): [ApiMethod, unknown[]][] {
     ['placeNames', [35.9, -119.9, 36.45, -119.2]],
     ['gnssStations', [[join(folder, 'gnss')]]],
     ['fileInfo', ['velocity.h5']],
+    ['previewVelocity', [{ row0: 0, row1: 30, col0: 0, col1: 40 }, 5000]],
   ];
 }
 

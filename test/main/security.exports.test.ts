@@ -68,6 +68,9 @@ beforeAll(async () => {
   exportsDir = join(workDir, 'exports');
   await s.api.runPipeline();
   expect((await s.jobs.wait())?.status).toBe('ok');
+  // the edit preview's decimated copy of the stack is built in the background after a run: let it finish
+  // so that its files are not taken for an export's
+  await s.previews.prepare();
   dates = (await s.api.listLayers()).find((l) => l.id === 'timeseries.h5:timeseries')!.dates!;
 }, 180_000);
 afterAll(() => {

@@ -407,6 +407,21 @@ function makeFakeApi() {
       paths: ['/data/demo/mintpy/velocity.csv'],
     })),
     fileInfo: vi.fn(async (path: string) => ({ path, attrs: {}, datasets: [] })),
+    previewVelocity: vi.fn(async (view: { row0: number; row1: number; col0: number; col1: number }) => ({
+      ok: true as const,
+      preview: {
+        grid: { ...GRID, length: 2, width: 3, xStep: GRID.xStep * 2, yStep: GRID.yStep * 2 },
+        values: Float32Array.from([0.01, NaN, -0.02, 0.03, 0, 0.005]),
+        units: 'm/year',
+        stats: { min: -0.02, max: 0.03, mean: 0.005, p2: -0.02, p98: 0.03, validCount: 5 },
+        step: 2,
+        pixels: 6,
+        keptPairs: 5 - excluded.length,
+        reference: { row: 1, col: 2, source: "the last run's automatic choice" },
+        seconds: 0.05,
+        notes: view.row0 < 0 ? ['view clipped'] : [],
+      },
+    })),
     on: vi.fn(<E extends ApiEventName>(event: E, cb: (p: ApiEvents[E]) => void) => {
       let s = listeners.get(event);
       if (!s) listeners.set(event, (s = new Set()));

@@ -63,6 +63,7 @@ describe('map-layer adapters', () => {
       'basemap',
       'hillshade',
       'data',
+      'preview-velocity',
       'ref-candidates',
       'overlays',
       'extent',

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { colorTileRgba, hillshadeTileRgba } from '../../src-renderer/workers/rasterOps';
+import { colorImageRgba, colorTileRgba, hillshadeTileRgba } from '../../src-renderer/workers/rasterOps';
 import type { HillshadeTileParams } from '../../src-renderer/workers/messages';
 import { displayUnits } from '../../src-renderer/units';
-import { getColormap } from '../../src-core/common/colormap/index';
+import { applyColormap, getColormap } from '../../src-core/common/colormap/index';
 
 /** GDAL-style hillshade of a plane, computed independently from its normal and the sun vector (east, north, up). */
 function planeShade(dzdEast: number, dzdNorth: number, azDeg: number, altDeg: number): number {
@@ -113,5 +113,28 @@ describe('units', () => {
     expect(displayUnits('degree', 'geometry')).toEqual({ label: 'degree', scale: 1 });
     expect(displayUnits('radian', 'ifgramStack')).toEqual({ label: 'radian', scale: 1 });
     expect(displayUnits('1', 'temporalCoherence')).toEqual({ label: '', scale: 1 });
+  });
+});
+
+describe('colorImageRgba (the edit preview)', () => {
+  test('values × scale through the colormap, NaN transparent, ends clipped', () => {
+    const values = Float32Array.from([-0.02, 0, 0.01, NaN, 0.05, -1]);
+    const out = colorImageRgba({ values, width: 3, height: 2, cmap: 'RdBu_r', vmin: -2, vmax: 2, scale: 100 });
+    const cm = getColormap('RdBu_r');
+    const expectOf = (cmValue: number) => {
+      const one = new Uint8Array(4);
+      applyColormap([cmValue], cm, -2, 2, one);
+      return Array.from(one);
+    };
+    expect(Array.from(out.subarray(0, 4))).toEqual(expectOf(-2));
+    expect(Array.from(out.subarray(4, 8))).toEqual(expectOf(0));
+    expect(Array.from(out.subarray(8, 12))).toEqual(expectOf(1));
+    expect(out[15]).toBe(0); // NaN: transparent
+    expect(Array.from(out.subarray(16, 20))).toEqual(expectOf(2)); // 5 cm/yr clipped at vmax
+    expect(Array.from(out.subarray(20, 24))).toEqual(expectOf(-2));
+    expect(out[19]).toBe(255);
+    expect(() => colorImageRgba({ values, width: 2, height: 2, cmap: 'RdBu_r', vmin: 0, vmax: 1, scale: 1 })).toThrow(
+      /6 values for 2 × 2/,
+    );
   });
 });

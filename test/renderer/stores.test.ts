@@ -16,6 +16,7 @@ import { useExportStore } from '../../src-renderer/stores/export';
 import { useUiStore } from '../../src-renderer/stores/ui';
 import { parseGeoJson, useOverlaysStore } from '../../src-renderer/stores/overlays';
 import { installEventHandlers } from '../../src-renderer/stores/events';
+import { usePreviewStore } from '../../src-renderer/stores/preview';
 import { useTilesStore } from '../../src-renderer/stores/tiles';
 import type { ProjectInfo } from '../../src-shared/api';
 
@@ -396,5 +397,44 @@ describe('overlays', () => {
     expect(useUiStore().toasts[0].text).toMatch(/^bad\.json: not GeoJSON/);
     o.add('wells.geojson', '{"type":"FeatureCollection","features":[]}');
     expect(o.list.map((x) => x.name)).toEqual(['wells.geojson']);
+  });
+});
+
+describe('edit preview', () => {
+  const lastRun = {
+    id: 1,
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: '2026-01-01T00:01:00Z',
+    status: 'ok' as const,
+    fromStep: null,
+    steps: [],
+  };
+  test('an excluded pair asks main for the preview of the view; a finished run replaces it', async () => {
+    await opened();
+    useProjectStore().info = projectInfo({ lastRun });
+    const off = installEventHandlers();
+    const preview = usePreviewStore();
+    await useNetworkStore().togglePair(3);
+    await vi.waitFor(() => expect(preview.data).not.toBeNull());
+    // no map in this test: the whole grid is the view
+    expect(fakeApi.previewVelocity).toHaveBeenCalledWith(
+      { row0: 0, row1: GRID.length, col0: 0, col1: GRID.width },
+      700_000,
+    );
+    expect(preview.data?.keptPairs).toBe(4);
+    emit('onRunFinished', { run: { ...lastRun, id: 2 } });
+    expect(preview.data).toBeNull();
+    off();
+  });
+
+  test('a refusal is kept as the reason; nothing is asked before a first run', async () => {
+    await opened();
+    await useNetworkStore().togglePair(1);
+    expect(fakeApi.previewVelocity).not.toHaveBeenCalled();
+    useProjectStore().info = projectInfo({ lastRun });
+    fakeApi.previewVelocity.mockResolvedValueOnce({ ok: false, reason: 'preparing the preview data' } as never);
+    await usePreviewStore().request();
+    expect(usePreviewStore().message).toMatch(/preparing/);
+    expect(usePreviewStore().data).toBeNull();
   });
 });

@@ -26,9 +26,11 @@
  * G, Jacobi SVD with the gelsd cut-off). The tile is processed in blocks of pixels transposed from
  * pair-major to pixel-major. The temporal coherence uses a table sin/cos (error < 1e-12 per term).
  *
- * Cost: O(M + fill) per pixel. Measured single-thread on the 1 Mpx demo stack (87 pairs incl. a first–last
- * pair, 31 dates, weightFunc var): ≈ 250k px/s for the kernel (was ≈ 35–45k px/s with the banded B solver,
- * whose bandwidth that one pair raises to n − 1); ≈ 200k px/s on cv-tiny (83 pairs, nearest-3).
+ * Cost: O(M + fill) per pixel. Where WebAssembly SIMD runs, blocks of 256 pixels go to the SIMD kernel
+ * (simdKernel.ts, source src-wasm/invertKernel.ts): the same arithmetic, four pixels per step, straight
+ * from the pair-major input (no transposition), bit-identical to the code below, which then only
+ * recomputes the pixels the kernel flags (disconnected, failed pivot, huge residual). Measured single
+ * thread (CPU time, shared machine): 86 pairs / 31 dates 713k px/s SIMD, 257k px/s JavaScript;
  * MintPy 1.5.1: ≈ 6k px/s.
  *
  * The reference pixel (whose referenced phase is all zero, hence all no-data) gets tcoh = 1 and
@@ -44,6 +46,7 @@ import { C4, C6, CIS_BIG, CIS_COS, CIS_INV_STEP, CIS_N, CIS_SIN, CIS_STEP, S3, S
 import { networkDesign } from './design';
 import { GeneralSolver, UnionFind } from './generalSolver';
 import { NetworkLaplacian, edgeConnectivity } from './laplacian';
+import { SIMD_BLOCK, SimdNetworkKernel, simdAvailable } from './simdKernel';
 import { WeightTable, type WeightFunc } from './weights';
 
 export type MaskDatasetName = 'coherence' | 'connectComponent' | 'offsetSNR';
@@ -79,6 +82,11 @@ export interface InvertTileInput {
   rcond?: number;
   /** 'svd' forces the Jacobi-SVD solve for every pixel (reference path for tests; slow) */
   solver?: 'auto' | 'svd';
+  /**
+   * 'simd' (the default where WebAssembly SIMD runs, 'auto'): the SIMD kernel; 'js': the JavaScript
+   * kernel only. Both give the same bits.
+   */
+  kernel?: 'auto' | 'simd' | 'js';
 }
 
 export interface InvertTileOutput {
@@ -89,7 +97,15 @@ export interface InvertTileOutput {
   temporalCoherence: Float32Array;
   numInvIfgram: Float32Array;
   /** pixels that went through the solver (diagnostics) */
-  stats: { inverted: number; svdFallback: number; sharedFactor: number; nullSpace: number; laplacian: number };
+  stats: {
+    inverted: number;
+    svdFallback: number;
+    sharedFactor: number;
+    nullSpace: number;
+    laplacian: number;
+    /** pixels solved by the SIMD kernel (the others by the JavaScript kernel) */
+    simd?: number;
+  };
 }
 
 function check(cond: boolean, msg: string): void {
@@ -147,8 +163,46 @@ interface TileState {
   stats: InvertTileOutput['stats'];
 }
 
+/** What depends on the network only: built once per network and thread, reused by every tile. */
+interface NetworkPlan {
+  design: ReturnType<typeof networkDesign>;
+  lap: NetworkLaplacian;
+  compiled: CompiledCholesky | null;
+  lambda: number;
+}
+
+const plans = new Map<string, NetworkPlan>();
+
+/**
+ * The design, the Laplacian's Cholesky pattern (minimum-degree order, fill, straight-line code) and the
+ * edge connectivity of a network, cached per thread (the last few networks): a worker inverting many
+ * tiles of one network, or previews after edits, analyse it once — and the generated code stays
+ * optimised by the JIT instead of being compiled anew for every tile.
+ */
+function networkPlan(pairs: InvertTileInput['pairs']): NetworkPlan {
+  const key = pairs.map((p) => (typeof p === 'string' ? p : `${p[0]}_${p[1]}`)).join(',');
+  let plan = plans.get(key);
+  if (plan) {
+    plans.delete(key); // most recently used last
+    plans.set(key, plan);
+    return plan;
+  }
+  const design = networkDesign(pairs);
+  const lap = new NetworkLaplacian(design);
+  plan = {
+    design,
+    lap,
+    compiled: compileCholesky(lap.pattern),
+    lambda: edgeConnectivity(design.numDates, design.idx1, design.idx2),
+  };
+  plans.set(key, plan);
+  if (plans.size > 8) plans.delete(plans.keys().next().value!);
+  return plan;
+}
+
 export function invertTile(input: InvertTileInput): InvertTileOutput {
-  const design = networkDesign(input.pairs);
+  const plan = networkPlan(input.pairs);
+  const design = plan.design;
   const M = design.numPairs;
   const N = design.numDates;
   const n = N - 1;
@@ -188,7 +242,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
   let fullMinCount = Infinity;
   for (let c = 0; c < n; c++) if (colCount[c] < fullMinCount) fullMinCount = colCount[c];
 
-  const lap = new NetworkLaplacian(design);
+  const lap = plan.lap;
   const st: TileState = {
     M,
     N,
@@ -199,7 +253,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     forceSvd: input.solver === 'svd',
     minRed: input.minRedundancy,
     fullMinCount,
-    lambda: edgeConnectivity(N, idx1, idx2),
+    lambda: plan.lambda,
     refDateIdx,
     phase2range: (-1 * input.wavelength) / (4 * Math.PI),
     idx1,
@@ -208,7 +262,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     colA2,
     tbaseDiff: design.tbaseDiff,
     lap,
-    compiled: compileCholesky(lap.pattern),
+    compiled: plan.compiled,
     yT: new Float32Array(BLOCK * M),
     swT: new Float32Array(BLOCK * M).fill(1),
     tsT: new Float64Array(BLOCK * N),
@@ -228,40 +282,19 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     ts: new Float32Array(N * P),
     tcohOut: new Float32Array(P),
     numOut: new Float32Array(P),
-    stats: { inverted: 0, svdFallback: 0, sharedFactor: 0, nullSpace: 0, laplacian: 0 },
+    stats: { inverted: 0, svdFallback: 0, sharedFactor: 0, nullSpace: 0, laplacian: 0, simd: 0 },
   };
 
-  const { yT, swT } = st;
-  for (let p0 = 0; p0 < P; p0 += BLOCK) {
-    const nb = Math.min(BLOCK, P - p0);
-    // 1. referenced observations (y = φ − r where φ ≠ 0; 0 and NaN → no-data; maskDataset) and √w,
-    //    transposed to pixel-major
-    for (let i = 0; i < M; i++) {
-      const base = i * P + p0;
-      const ri = refR[i];
-      if (maskDataset) {
-        const cc = maskDataset === 'connectComponent';
-        for (let q = 0; q < nb; q++) {
-          let v = phase[base + q];
-          if (v !== 0) v = Math.fround(v - ri);
-          let ok = v === v && v !== 0;
-          if (ok) {
-            const mv = maskData![base + q];
-            ok = cc ? mv === mv && mv !== 0 : mv === mv && Math.fround(mv) >= maskThr;
-          }
-          yT[q * M + i] = ok ? v : NaN;
-        }
-      } else {
-        for (let q = 0; q < nb; q++) {
-          let v = phase[base + q];
-          if (v !== 0) v = Math.fround(v - ri);
-          yT[q * M + i] = v === v && v !== 0 ? v : NaN;
-        }
-      }
-      if (st.hasWeights) table.sqrtWeightsInto(coherence!, base, nb, swT, i, M);
+  const prep: BlockPrep = { phase, coherence, maskDataset: maskDataset ?? null, maskData, maskThr, refR, table };
+  const simd =
+    input.kernel !== 'js' && !st.forceSvd && refDateIdx === 0 && (input.kernel === 'simd' || simdAvailable());
+  if (simd) invertTileSimd(st, prep, refR);
+  else
+    for (let p0 = 0; p0 < P; p0 += BLOCK) {
+      const nb = Math.min(BLOCK, P - p0);
+      fillBlock(st, prep, p0, nb);
+      invertBlock(st, p0, nb);
     }
-    invertBlock(st, p0, nb);
-  }
 
   const { ts, tcohOut, numOut } = st;
   if (input.refPixel !== undefined && input.refPixel >= 0 && input.refPixel < P) {
@@ -269,6 +302,154 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     numOut[input.refPixel] = M;
   }
   return { dates: design.dates, ts, temporalCoherence: tcohOut, numInvIfgram: numOut, stats: st.stats };
+}
+
+/** What fillBlock needs besides the tile state. */
+interface BlockPrep {
+  phase: Float32Array;
+  coherence?: Float32Array;
+  maskDataset: MaskDatasetName | null;
+  maskData?: InvertTileInput['maskData'];
+  maskThr: number;
+  refR: Float64Array;
+  table: WeightTable;
+}
+
+/**
+ * Referenced observations (y = φ − r where φ ≠ 0; 0 and NaN → no-data; maskDataset) and √w of pixels
+ * p0 … p0+nb−1, transposed to pixel-major into st.yT / st.swT.
+ */
+function fillBlock(st: TileState, prep: BlockPrep, p0: number, nb: number): void {
+  const { M, P, yT, swT } = st;
+  const { phase, coherence, maskDataset, maskData, maskThr, refR, table } = prep;
+  for (let i = 0; i < M; i++) {
+    const base = i * P + p0;
+    const ri = refR[i];
+    if (maskDataset) {
+      const cc = maskDataset === 'connectComponent';
+      for (let q = 0; q < nb; q++) {
+        let v = phase[base + q];
+        if (v !== 0) v = Math.fround(v - ri);
+        let ok = v === v && v !== 0;
+        if (ok) {
+          const mv = maskData![base + q];
+          ok = cc ? mv === mv && mv !== 0 : mv === mv && Math.fround(mv) >= maskThr;
+        }
+        yT[q * M + i] = ok ? v : NaN;
+      }
+    } else {
+      for (let q = 0; q < nb; q++) {
+        let v = phase[base + q];
+        if (v !== 0) v = Math.fround(v - ri);
+        yT[q * M + i] = v === v && v !== 0 ? v : NaN;
+      }
+    }
+    if (st.hasWeights) table.sqrtWeightsInto(coherence!, base, nb, swT, i, M);
+  }
+}
+
+/**
+ * The tile through the WebAssembly SIMD kernel (simdKernel.ts), block by block: the observations are
+ * copied pair-major into its memory (maskDataset applied as NaN), √w computed there (var) or here, and
+ * the pixels the kernel flags — no valid pair, masked, too many invalid pairs for the redundancy /
+ * connectivity shortcuts, a failed pivot, a huge residual — recomputed with the JavaScript path, so the
+ * result is the JavaScript kernel's, bit for bit.
+ */
+function invertTileSimd(st: TileState, prep: BlockPrep, refR: Float64Array): void {
+  const { M, N, P, hasWeights, lambda, fullMinCount, minRed, pixelMask, ts, tcohOut, numOut, stats } = st;
+  const { phase, coherence, maskDataset, maskData, maskThr, table } = prep;
+  const varLut = hasWeights ? table.sqrtLutForKernel() : null;
+  const kernel = new SimdNetworkKernel(st.lap, st.idx1, st.idx2, refR, varLut);
+  const B = SIMD_BLOCK;
+  const cc = maskDataset === 'connectComponent';
+  const shareCount = !hasWeights;
+  for (let p0 = 0; p0 < P; p0 += B) {
+    const nb = Math.min(B, P - p0);
+    const nb4 = Math.ceil(nb / 4) * 4;
+    const v = kernel.views();
+    for (let i = 0; i < M; i++) {
+      const base = i * P + p0;
+      v.y.set(phase.subarray(base, base + nb), i * B);
+      if (nb4 > nb) v.y.fill(0, i * B + nb, i * B + nb4);
+      if (maskDataset) {
+        const md = maskData!;
+        for (let q = 0; q < nb; q++) {
+          const mv = md[base + q];
+          const ok = cc ? mv === mv && mv !== 0 : mv === mv && Math.fround(mv) >= maskThr;
+          if (!ok) v.y[i * B + q] = NaN;
+        }
+      }
+      if (varLut) v.sw.set(coherence!.subarray(base, base + nb), i * B);
+      else if (hasWeights) table.sqrtWeightsInto(coherence!, base, nb, v.sw, i * B, 1);
+    }
+    if (varLut) kernel.sqrtWeightsVarInPlace();
+    else if (!hasWeights) v.sw.fill(1);
+    for (let g = 0; g < nb4 / 4; g++) {
+      let all = 1;
+      for (let q = 4 * g; q < 4 * g + 4; q++) if (q < nb && (pixelMask === null || pixelMask[p0 + q] !== 0)) all = 0;
+      v.skip[g] = all;
+    }
+    kernel.run(nb, st.phase2range, 1e-12);
+    for (let d = 1; d < N; d++) ts.set(v.ts.subarray(d * B, d * B + nb), d * P + p0);
+    tcohOut.set(v.tcoh.subarray(0, nb), p0);
+    numOut.set(v.num.subarray(0, nb), p0);
+    for (let q = 0; q < nb; q++) {
+      const p = p0 + q;
+      const mp = v.num[q];
+      const missing = M - mp;
+      if ((pixelMask !== null && pixelMask[p] === 0) || mp === 0) {
+        // not inverted: every output 0 (as invertBlock leaves it)
+        for (let d = 1; d < N; d++) ts[d * P + p] = 0;
+        tcohOut[p] = 0;
+        numOut[p] = 0;
+        continue;
+      }
+      let redo = v.flags[q] !== 0;
+      if (!redo && (missing >= lambda || fullMinCount - missing < minRed))
+        // the shortcuts do not vouch for this pixel: check redundancy and connectivity as invertBlock
+        // does (valid pairs are those with √w ≠ 0 in the kernel's buffer); the kernel's result stands
+        // when the pixel passes both (invertBlock would take the same Laplacian path)
+        redo = !passesChecks(st, v.sw, B, q, missing);
+      if (redo) {
+        // the JavaScript path for this pixel (it writes every output of the pixel but these two)
+        tcohOut[p] = 0;
+        numOut[p] = 0;
+        fillBlock(st, prep, p, 1);
+        invertBlock(st, p, 1);
+        continue;
+      }
+      stats.inverted++;
+      stats.laplacian++;
+      stats.simd!++;
+      if (shareCount && missing === 0) stats.sharedFactor++;
+    }
+  }
+}
+
+/**
+ * invertBlock's redundancy and connectivity checks for lane q of the kernel's block (valid pair ⇔
+ * sw[i·stride + q] ≠ 0): true when the pixel is inverted and connected (the Laplacian path).
+ */
+function passesChecks(st: TileState, sw: Float32Array, stride: number, q: number, missing: number): boolean {
+  const { M, N, n, minRed, fullMinCount, lambda, colA1, colA2, idx1, idx2, colCount, uf } = st;
+  if (fullMinCount - missing < minRed) {
+    colCount.fill(0);
+    for (let i = 0; i < M; i++)
+      if (sw[i * stride + q] !== 0) {
+        colCount[colA1[i]]++;
+        colCount[colA2[i]]++;
+      }
+    let minCount = Infinity;
+    for (let c = 0; c < n; c++) if (colCount[c] < minCount) minCount = colCount[c];
+    if (minCount < minRed) return false;
+  }
+  if (missing >= lambda) {
+    uf.reset();
+    let comps = N;
+    for (let i = 0; i < M; i++) if (sw[i * stride + q] !== 0 && uf.union(idx1[i], idx2[i])) comps--;
+    if (comps !== 1) return false;
+  }
+  return true;
 }
 
 /** Invert the pixels p0 … p0+nb−1 whose observations are in st.yT / st.swT (pixel-major). */

@@ -152,6 +152,15 @@ export class WeightTable {
   }
   private readonly sqrtVarLut: Float64Array | null;
 
+  /**
+   * The var table's √w (float32 values) and its clip constants, for the SIMD kernel (which computes
+   * `sqrtWeightsInto`'s values itself); null for the other weight functions.
+   */
+  sqrtLutForKernel(): { lut: Float64Array; eps: number; cmin: number; cmax: number } | null {
+    if (!this.sqrtVarLut) return null;
+    return { lut: this.sqrtVarLut, eps: EPS_COH, cmin: this.cohMin, cmax: this.cohMax };
+  }
+
   /** Weight w (float64, before MintPy's float32 cast) for one coherence value as MintPy computes it. */
   weight(coherence: number): number {
     let g = Math.fround(coherence);

@@ -40,35 +40,55 @@ export class SpatialAverager {
    * stack; `mask` (rows × width) is optional (no mask = every pixel).
    */
   add(coh: ArrayLike<number>, r0: number, rows: number, mask?: ArrayLike<number> | null): void {
+    const b = this.blockSums(coh, r0, rows, mask);
+    this.addSums(b.sum, b.count);
+  }
+
+  /**
+   * The block's per-pair sums and counts without adding them (a worker computes them; `addSums` in block
+   * order then gives the same float64 totals as `add`).
+   */
+  blockSums(
+    coh: ArrayLike<number>,
+    r0: number,
+    rows: number,
+    mask?: ArrayLike<number> | null,
+  ): { sum: Float64Array; count: Float64Array } {
     const { width } = this.opts;
     if (coh.length !== this.numPairs * rows * width)
       throw new Error(`spatial average: block has ${coh.length} values, expected ${this.numPairs}×${rows}×${width}`);
+    const sum = new Float64Array(this.numPairs);
+    const count = new Float64Array(this.numPairs);
     const [x0, y0, x1, y1] = this.box;
     const ra = Math.max(r0, y0);
     const rb = Math.min(r0 + rows, y1);
-    if (ra >= rb) return;
+    if (ra >= rb) return { sum, count };
     const rev = this.opts.reverseMask === true;
     const thr = this.thr;
+    // the mask as 0/1 bytes, 1 = use (mask ≠ 0, or = 0 with reverseMask), once per block
+    let use: Uint8Array | null = null;
+    if (mask) {
+      use = new Uint8Array(rows * width);
+      for (let i = 0; i < use.length; i++) use[i] = (mask[i] !== 0) !== rev ? 1 : 0;
+    }
+    const data = coh instanceof Float32Array ? coh : Float32Array.from(coh);
     for (let p = 0; p < this.numPairs; p++) {
-      let s = 0;
-      let c = 0;
       const base = p * rows * width;
-      for (let r = ra; r < rb; r++) {
-        const rowOff = (r - r0) * width;
-        for (let x = x0; x < x1; x++) {
-          if (mask) {
-            const mv = mask[rowOff + x] !== 0;
-            if (mv === rev) continue;
-          }
-          const v = coh[base + rowOff + x];
-          if (v === 0 || Number.isNaN(v)) continue;
-          // MintPy: data[data > thr] = 1; data[data <= thr] = 0 (a NaN threshold leaves data unchanged)
-          s += thr === null ? v : v > thr ? 1 : v <= thr ? 0 : v;
-          c++;
-        }
-      }
-      this.sum[p] += s;
-      this.count[p] += c;
+      const r =
+        thr === null
+          ? sumValid(data, base, width, ra - r0, rb - r0, x0, x1, use)
+          : sumAbove(data, base, width, ra - r0, rb - r0, x0, x1, use, thr);
+      sum[p] = r.s;
+      count[p] = r.c;
+    }
+    return { sum, count };
+  }
+
+  /** Add one block's sums (from `blockSums`), in block order. */
+  addSums(sum: ArrayLike<number>, count: ArrayLike<number>): void {
+    for (let p = 0; p < this.numPairs; p++) {
+      this.sum[p] += sum[p];
+      this.count[p] += count[p];
     }
   }
 
@@ -90,4 +110,57 @@ export function nanmean32(values: ArrayLike<number>): number {
     }
   }
   return c ? Math.fround(s / c) : NaN;
+}
+
+/** Σ and count of the non-zero, non-NaN values of one pair's block rows [a, b) × cols [x0, x1) where use ≠ 0. */
+function sumValid(
+  v: Float32Array,
+  base: number,
+  width: number,
+  a: number,
+  b: number,
+  x0: number,
+  x1: number,
+  use: Uint8Array | null,
+): { s: number; c: number } {
+  let s = 0;
+  let c = 0;
+  for (let r = a; r < b; r++) {
+    const o = r * width;
+    for (let x = x0; x < x1; x++) {
+      if (use !== null && use[o + x] === 0) continue;
+      const d = v[base + o + x];
+      if (d === 0 || d !== d) continue;
+      s += d;
+      c++;
+    }
+  }
+  return { s, c };
+}
+
+/** The area-ratio variant: values > thr count 1, ≤ thr count 0 (MintPy's thresholding). */
+function sumAbove(
+  v: Float32Array,
+  base: number,
+  width: number,
+  a: number,
+  b: number,
+  x0: number,
+  x1: number,
+  use: Uint8Array | null,
+  thr: number,
+): { s: number; c: number } {
+  let s = 0;
+  let c = 0;
+  for (let r = a; r < b; r++) {
+    const o = r * width;
+    for (let x = x0; x < x1; x++) {
+      if (use !== null && use[o + x] === 0) continue;
+      const d = v[base + o + x];
+      if (d === 0 || d !== d) continue;
+      s += d > thr ? 1 : d <= thr ? 0 : d;
+      c++;
+    }
+  }
+  return { s, c };
 }

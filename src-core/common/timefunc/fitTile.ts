@@ -58,6 +58,11 @@ export interface FitTileInput extends DateSelection {
   bootstrapDraws?: readonly (readonly number[])[];
   /** index of the reference pixel inside the tile, if any (always estimated) */
   refPixel?: number;
+  /**
+   * the parameters only (the edit preview): without bootstrapping, the residual and the stds are not
+   * computed (their datasets hold 0); the parameters are the same numbers
+   */
+  valuesOnly?: boolean;
 }
 
 export interface FitTileOutput {
@@ -157,6 +162,7 @@ export function fitTile(input: FitTileInput): FitTileOutput {
   }
   const bootstrapCount = input.bootstrapDraws?.length ?? input.bootstrapCount ?? 400;
   const useBoot = uq === 'bootstrap' && bootstrapCount > 1;
+  const valuesOnly = input.valuesOnly === true && !useBoot;
   if (
     useBoot &&
     (model.polynomial !== 1 || model.periodic.length || model.stepDate.length || model.exp.length || model.log.length)
@@ -170,7 +176,7 @@ export function fitTile(input: FitTileInput): FitTileOutput {
   const G = timeFuncDesign(datesUsed, model, clu);
   const { Gp, diagInv, condition } = solver(G, Nu, P);
   // MintPy's float32 diag(inv(GᵀG)) (null beyond what is replayed: then the float64 one)
-  const diag32 = uq === 'residue' ? mintpyGramInvDiag(G, Nu, P) : null;
+  const diag32 = uq === 'residue' && !valuesOnly ? mintpyGramInvDiag(G, Nu, P) : null;
 
   // mask: nanmean over used dates non-NaN and non-zero (+ REF); no NaN on any used date
   const idx = sel.index;
@@ -209,6 +215,7 @@ export function fitTile(input: FitTileInput): FitTileOutput {
         for (let k = 0; k < Nu; k++) s += Gp[j * Nu + k] * d[k];
         m[j * NP + p] = s;
       }
+      if (valuesOnly) continue;
       let ee = 0;
       for (let k = 0; k < Nu; k++) {
         let r = d[k];
@@ -312,7 +319,9 @@ export function fitTile(input: FitTileInput): FitTileOutput {
   for (const s of specs) {
     const out = new Float32Array(NP);
     if (s.kind === 'value') for (let p = 0; p < NP; p++) out[p] = mask[p] ? m[s.param * NP + p] : 0;
-    else if (s.kind === 'std') for (let p = 0; p < NP; p++) out[p] = mask[p] ? mStd[s.param * NP + p] : 0;
+    else if (valuesOnly && (s.kind === 'std' || s.kind === 'residue')) {
+      // not computed (all 0)
+    } else if (s.kind === 'std') for (let p = 0; p < NP; p++) out[p] = mask[p] ? mStd[s.param * NP + p] : 0;
     else if (s.kind === 'residue') for (let p = 0; p < NP; p++) out[p] = mask[p] ? Math.sqrt(e2[p]) : 0;
     else if (s.kind === 'amplitude') {
       for (let p = 0; p < NP; p++) if (mask[p]) out[p] = Math.hypot(m[s.param * NP + p], m[(s.param + 1) * NP + p]);

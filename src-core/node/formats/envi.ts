@@ -209,6 +209,45 @@ export class EnviRaster {
     if (this.header.byteOrder === 1 && bps > 1) swapBytes(bytes, bps);
     return out;
   }
+
+  /**
+   * Where rows [r0, r1) of `band` lie in the raw file, when they are one contiguous little-endian run
+   * (band-sequential layout): the caller may read them straight into its own buffer. Null otherwise.
+   */
+  rawLocation(band: number, r0: number, r1: number): RawLocation | null {
+    const { headerOffset, interleave, byteOrder } = this.header;
+    if (interleave !== 'bsq' || (byteOrder === 1 && this.bytesPerSample > 1)) return null;
+    if (band < 1 || band > this.bandCount) throw new InputError(`${this.path}: no band ${band}`);
+    if (r0 < 0 || r1 > this.length || r1 < r0)
+      throw new InputError(`${this.path}: rows [${r0}, ${r1}) outside 0..${this.length}`);
+    const w = this.width;
+    return {
+      path: this.path,
+      position: headerOffset + ((band - 1) * this.length + r0) * w * this.bytesPerSample,
+      bytes: (r1 - r0) * w * this.bytesPerSample,
+      dataType: this.dataTypeName,
+    };
+  }
+}
+
+/** A contiguous run of raw little-endian samples in a file. */
+export interface RawLocation {
+  path: string;
+  position: number;
+  bytes: number;
+  /** GDAL type name of the samples (Float32, Int16, …) */
+  dataType: string;
+}
+
+/** Read a raw run into `into` (exactly its length). */
+export function readRaw(loc: RawLocation, into: Uint8Array): void {
+  if (into.length !== loc.bytes) throw new Error(`readRaw: buffer of ${into.length} bytes for ${loc.bytes}`);
+  const fd = openSync(loc.path, 'r');
+  try {
+    readFully(fd, into, loc.position, loc.path);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function readFully(fd: number, into: Uint8Array, position: number, path: string): void {

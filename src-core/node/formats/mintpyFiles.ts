@@ -103,6 +103,11 @@ export class IfgramStack {
   has(ds: string): boolean {
     return this.h5.has(ds);
   }
+
+  /** HDF5 chunk shape of a dataset (null: contiguous). */
+  chunks(ds: string): number[] | null {
+    return this.h5.chunks(ds);
+  }
   /** rows [r0,r1) of all (or some) pairs of a 3-D dataset, pair-major */
   readRows(ds: string, r0: number, r1: number, pairs?: [number, number]): NumericArray {
     return this.h5.readRows(ds, r0, r1, pairs);

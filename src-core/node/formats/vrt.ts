@@ -11,7 +11,7 @@ import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { fromFile } from 'geotiff';
 import { InputError } from '../../common/pipeline/types';
-import { EnviRaster, findEnviHeader, type RasterArray } from './envi';
+import { EnviRaster, findEnviHeader, type RasterArray, type RawLocation } from './envi';
 
 /** Anything we can read rows from. Bands are 1-based (GDAL convention). */
 export interface Raster {
@@ -25,6 +25,12 @@ export interface Raster {
   /** GDAL data type name of the band: Byte, Int16, UInt16, Int32, UInt32, Float32, Float64 */
   dataType(band: number): string;
   readRows(band: number, r0: number, r1: number): Promise<RasterArray>;
+  /**
+   * Where rows [r0, r1) of the band lie as one contiguous run of raw samples of the band's type, when
+   * reading those bytes gives exactly what `readRows` returns — ENVI, and VRTs whose band is one
+   * whole-raster source of the same type without scaling (ARIA's stacks). Null: use `readRows`.
+   */
+  rawLocation?(band: number, r0: number, r1: number): Promise<RawLocation | null>;
 }
 
 type RasterCache = Map<string, Promise<Raster>>;
@@ -103,6 +109,9 @@ class EnviAdapter implements Raster {
   }
   readRows(band: number, r0: number, r1: number): Promise<RasterArray> {
     return Promise.resolve(this.envi.readRows(band, r0, r1));
+  }
+  rawLocation(band: number, r0: number, r1: number): Promise<RawLocation | null> {
+    return Promise.resolve(this.envi.rawLocation(band, r0, r1));
   }
 }
 
@@ -340,6 +349,24 @@ export class VrtDataset implements Raster {
       if (e instanceof InputError) throw new InputError(`${this.path}: band ${band}: ${e.message}`);
       throw e;
     }
+  }
+
+  async rawLocation(band: number, r0: number, r1: number): Promise<RawLocation | null> {
+    const b = this.bandOf(band);
+    if (b.sources.length !== 1 || r0 < 0 || r1 > this.length || r1 < r0) return null;
+    const s = b.sources[0];
+    const src = await this.openSource(s, band);
+    if (!src.rawLocation || src.width !== this.width || src.length !== this.length) return null;
+    const whole = (r: VrtSource['src']) =>
+      r === null || (r.x === 0 && r.y === 0 && r.w === this.width && r.h === this.length);
+    if (!whole(s.src) || !whole(s.dst)) return null;
+    // the conditions of readRows' fast path: no scaling; source no-data absent or equal to the fill value
+    if (s.scaleOffset !== 0 || s.scaleRatio !== 1) return null;
+    const fill = b.noData ?? 0;
+    const nd = s.kind === 'ComplexSource' ? s.nodata : null;
+    if (!(nd === null || nd === fill || (Number.isNaN(nd) && Number.isNaN(fill)))) return null;
+    if (src.dataType(s.sourceBand) !== b.dataType) return null;
+    return src.rawLocation(s.sourceBand, r0, r1);
   }
 
   async readRows(band: number, r0: number, r1: number): Promise<RasterArray> {

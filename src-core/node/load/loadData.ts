@@ -10,7 +10,9 @@ import type { Template } from '../config/template';
 import { globLast, openAriaStack, type AriaInputs, type AriaStack, type Looks, type PixelBox } from '../formats/aria';
 import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
 import { IfgramStack, type GeoGrid } from '../formats/mintpyFiles';
-import type { RasterArray } from '../formats/envi';
+import type { RasterArray, RawLocation } from '../formats/envi';
+import { convertSamples } from '../../common/formats/ariaConvert';
+import { createPool, type TilePool } from '../pipeline/pool';
 import type { Raster } from '../formats/vrt';
 import { CancelledError, InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { pyFloat, pyTimeNow } from '../../common/util/pyfmt';
@@ -205,10 +207,32 @@ function checkAbort(ctx: StepContext): void {
   if (ctx.signal.aborted) throw new CancelledError();
 }
 
+/**
+ * Rows per HDF5 chunk of the 3-D stack datasets: about 256 KB per chunk (a power of two, 8–128 rows).
+ * invert_network aligns its row tiles to it, so a tile reads whole chunks only.
+ */
+export function stackChunkRows(length: number, width: number): number {
+  let r = 128;
+  while (r > 8 && r * width * 4 > 256 * 1024) r /= 2;
+  return Math.max(1, Math.min(r, length));
+}
+
+type StackLayer = {
+  name: string;
+  raster: Raster;
+  dtype: '<f4' | '<i2';
+  nodata: number | null;
+  sign: number;
+  method: Looks['method'];
+};
+
 async function writeIfgramStack(ctx: StepContext, s: AriaStack, path: string): Promise<void> {
   const { length: L, width: W, pairs } = s;
   const M = pairs.length;
-  const w = await H5Writer.create(path, fileAttrs(s.attrs, 'ifgramStack', ctx.template));
+  const w = await H5Writer.create(path, fileAttrs(s.attrs, 'ifgramStack', ctx.template), { fastChunkIndex: true });
+  const heap: { free(): void }[] = [];
+  let pool: TilePool | null = null;
+  let pending: (Promise<unknown> | null)[] = [];
   try {
     w.write(
       'date',
@@ -229,14 +253,7 @@ async function writeIfgramStack(ctx: StepContext, s: AriaStack, path: string): P
       Float32Array.from(pairs, (p) => p.bperp),
       [M],
     );
-    const layers: {
-      name: string;
-      raster: Raster;
-      dtype: '<f4' | '<i2';
-      nodata: number | null;
-      sign: number;
-      method: Looks['method'];
-    }[] = [
+    const layers: StackLayer[] = [
       {
         name: 'unwrapPhase',
         raster: s.rasters.unw,
@@ -264,35 +281,76 @@ async function writeIfgramStack(ctx: StepContext, s: AriaStack, path: string): P
         sign: 1,
         method: s.looks.method,
       });
-    for (const l of layers)
-      w.createEmpty(l.name, { shape: [M, L, W], dtype: l.dtype, chunks: [1, Math.min(L, 128), W] });
-    const rows = blockRows(s);
-    for (let i = 0; i < M; i++) {
-      checkAbort(ctx);
-      const p = pairs[i];
+    const chunkRows = stackChunkRows(L, W);
+    for (const l of layers) w.createEmpty(l.name, { shape: [M, L, W], dtype: l.dtype, chunks: [1, chunkRows, W] });
+    // Blocks of rows of each band. The direct path (no subset, no looks: ARIA's usual case) reads the raw
+    // samples in a reader thread into shared buffers, converts them there, and the main thread copies
+    // each block into h5wasm's heap and writes it while the next ones are read; otherwise the general
+    // reader (subset, multilook, other sources) runs here.
+    const direct = s.looks.x === 1 && s.looks.y === 1 && s.box.x0 === 0 && s.box.y0 === 0 && s.box.x1 === W;
+    const rows = direct ? Math.max(chunkRows, Math.floor((16 << 20) / (4 * W) / chunkRows) * chunkRows) : blockRows(s);
+    const jobs: { i: number; r0: number; r1: number; l: StackLayer; loc: RawLocation | null }[] = [];
+    for (let i = 0; i < M; i++)
       for (let r0 = 0; r0 < L; r0 += rows) {
         const r1 = Math.min(L, r0 + rows);
         for (const l of layers) {
-          const raw = await readLooked(l.raster, p.band, r0, r1, s, l.method);
-          let out: Float32Array | Int16Array;
-          if (l.dtype === '<i2') {
-            out = raw instanceof Int16Array ? raw : Int16Array.from(raw);
-            replaceNoData(out, l.nodata, 0);
-          } else {
-            out = toF32(raw);
-            replaceNoData(out, l.nodata, 0);
-            if (l.sign === -1) for (let k = 0; k < out.length; k++) out[k] *= -1; // date2_date1 → date1_date2
-          }
-          w.writeRows(l.name, r0, out, [i, i + 1]);
+          const loc = direct && l.raster.rawLocation ? await l.raster.rawLocation(pairs[i].band, r0, r1) : null;
+          jobs.push({ i, r0, r1, l, loc });
         }
       }
-      ctx.progress({ step: 'load_data', done: i + 1, total: M + 1, label: `${p.dates.join('_')} ${i + 1}/${M}` });
+    const blockBytes = Math.min(rows, L) * W * 4;
+    const buf = w.allocHeap(blockBytes);
+    heap.push(buf);
+    const DEPTH = 4;
+    const slots = Array.from({ length: DEPTH }, () => new SharedArrayBuffer(blockBytes));
+    pending = Array(DEPTH).fill(null);
+    // two readers: while one waits on the disk the other converts; the main thread writes
+    pool = createPool(ctx.numWorkers === 0 ? 0 : Math.min(2, Math.max(1, ctx.numWorkers ?? 2)));
+    const submit = (k: number) => {
+      const j = jobs[k];
+      if (!j?.loc) return;
+      pending[k % DEPTH] = pool!.run({
+        kind: 'readRaw',
+        loc: j.loc,
+        into: slots[k % DEPTH],
+        byteOffset: 0,
+        sampleType: j.l.dtype === '<i2' ? 'i16' : 'f32',
+        conversion: { nodata: j.l.nodata, negate: j.l.sign === -1 },
+      });
+    };
+    for (let k = 0; k < DEPTH; k++) submit(k);
+    for (let k = 0; k < jobs.length; k++) {
+      const { i, r0, r1, l, loc } = jobs[k];
+      if (loc) {
+        await pending[k % DEPTH];
+        checkAbort(ctx);
+        new Uint8Array(buf.buffer(), buf.ptr, loc.bytes).set(new Uint8Array(slots[k % DEPTH], 0, loc.bytes));
+        w.writeRowsFromHeap(l.name, r0, r1 - r0, [i, i + 1], buf.ptr);
+      } else {
+        checkAbort(ctx);
+        const raw = await readLooked(l.raster, pairs[i].band, r0, r1, s, l.method);
+        const out = l.dtype === '<i2' ? (raw instanceof Int16Array ? raw : Int16Array.from(raw)) : toF32(raw);
+        convertSamples(out, { nodata: l.nodata, negate: l.sign === -1 });
+        w.writeRows(l.name, r0, out, [i, i + 1]);
+      }
+      submit(k + DEPTH);
+      const last = k + 1 === jobs.length || jobs[k + 1].i !== i;
+      if (last) {
+        const p = pairs[i];
+        ctx.progress({ step: 'load_data', done: i + 1, total: M + 1, label: `${p.dates.join('_')} ${i + 1}/${M}` });
+      }
     }
+    for (const b of heap.splice(0)) b.free();
     for (const l of layers) w.setAttrs({ MODIFICATION_TIME: pyTimeNow() }, l.name);
     w.commit();
   } catch (e) {
+    for (const b of heap) b.free();
     w.abort();
+    // let the reads in flight finish before the shared buffers go
+    await Promise.allSettled(pending);
     throw e;
+  } finally {
+    await pool?.destroy();
   }
 }
 
@@ -422,6 +480,10 @@ export async function loadData(ctx: StepContext): Promise<StepResult> {
       Y_FIRST: s.attrs.Y_FIRST,
       seconds: pyFloat((Date.now() - t0) / 1000),
       skipped,
+      /** bytes of the stack's 3-D datasets written (0 when update mode skipped them) */
+      stackBytes: skipped.includes(stackPath)
+        ? 0
+        : s.pairs.length * s.length * s.width * (4 + 4 + 2 + (s.rasters.mag ? 4 : 0)),
     },
   };
 }

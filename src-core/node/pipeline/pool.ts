@@ -48,6 +48,23 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
+/**
+ * Threads of a finished pool kept this long for the next step: starting a worker and loading h5wasm in
+ * it costs ≈ 0.5 s, once per run instead of once per step; the threads also keep the WebAssembly kernel
+ * compiled and the network's plan. Idle piscina threads and this timer are unref'd: a process that is
+ * done exits without waiting.
+ */
+const KEEP_MS = 20_000;
+
+interface SharedPool {
+  piscina: Piscina;
+  size: number;
+  script: string;
+  users: number;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+let shared: SharedPool | null = null;
+
 export function createPool(numWorkers = defaultWorkers()): TilePool {
   const script = numWorkers > 0 ? findWorkerScript() : null;
   if (!script) {
@@ -58,16 +75,45 @@ export function createPool(numWorkers = defaultWorkers()): TilePool {
       destroy: async () => {},
     };
   }
-  const piscina = new Piscina({
-    filename: script,
-    minThreads: numWorkers,
-    maxThreads: numWorkers,
-    idleTimeout: 30_000,
-  });
+  if (shared && (shared.size !== numWorkers || shared.script !== script) && shared.users === 0) {
+    if (shared.timer) clearTimeout(shared.timer);
+    void shared.piscina.destroy();
+    shared = null;
+  }
+  let s: SharedPool;
+  if (shared && shared.size === numWorkers && shared.script === script) s = shared;
+  else {
+    s = {
+      piscina: new Piscina({ filename: script, minThreads: numWorkers, maxThreads: numWorkers, idleTimeout: 30_000 }),
+      size: numWorkers,
+      script,
+      users: 0,
+      timer: null,
+    };
+    // a pool of another size in use keeps its own threads; this one becomes the shared one when free
+    if (!shared) shared = s;
+  }
+  if (s.timer) clearTimeout(s.timer);
+  s.timer = null;
+  s.users++;
+  let released = false;
   return {
     size: numWorkers,
     threaded: true,
-    run: (task, signal) => piscina.run(task, { signal }) as Promise<TileTaskResult>,
-    destroy: () => piscina.destroy(),
+    run: (task, signal) => s.piscina.run(task, { signal }) as Promise<TileTaskResult>,
+    destroy: async () => {
+      if (released) return;
+      released = true;
+      s.users--;
+      if (s.users > 0) return;
+      if (s !== shared) return s.piscina.destroy();
+      s.timer = setTimeout(() => {
+        if (shared === s && s.users === 0) {
+          shared = null;
+          void s.piscina.destroy();
+        }
+      }, KEEP_MS);
+      s.timer.unref();
+    },
   };
 }

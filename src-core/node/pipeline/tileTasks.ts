@@ -3,10 +3,18 @@
  * reads its own rows (h5wasm per thread) and runs a pure kernel. Executed in piscina threads or inline.
  */
 import { H5Reader, type HeapBlock, type NumericArray } from '../formats/h5';
+import { readBands, readBandsToHeap } from './bandReads';
+import { executeStackPass, type StackPassTask } from '../masks/stackPass';
+import { executePreviewTask, type PreviewTask } from '../preview/previewVelocity';
+import { buildPreviewStore } from '../preview/previewStore';
+
+export { readBands, readBandsToHeap };
 import { invertTile, type MaskDatasetName } from '../../common/inversion/invertTile';
 import type { WeightFunc } from '../../common/inversion/weights';
 import { executeFitTask, type FitTask } from './fitTask';
 import { executeDemErrTask, type DemErrTask } from '../topography/demErrTask';
+import { readRaw, type RawLocation } from '../formats/envi';
+import { convertSamples, type SampleConversion } from '../../common/formats/ariaConvert';
 
 export interface InvertTask {
   kind: 'invert';
@@ -32,65 +40,34 @@ export interface InvertTask {
   skipMasks: { file: string; dataset: string }[];
 }
 
-export type TileTask = InvertTask | FitTask | DemErrTask;
+/**
+ * load_data's reader: a run of raw ARIA samples read into a shared buffer and converted there
+ * (no-data → 0, sign of the unwrapped phase), while the main thread writes the previous block.
+ */
+export interface ReadRawTask {
+  kind: 'readRaw';
+  loc: RawLocation;
+  into: SharedArrayBuffer;
+  byteOffset: number;
+  sampleType: 'f32' | 'i16';
+  conversion: SampleConversion;
+}
+
+/** Build the edit preview's decimated copy of the stack (a long task: the whole stack is read once). */
+export interface PreviewStoreTask {
+  kind: 'previewStore';
+  workDir: string;
+  stackFile: string;
+}
+
+export type TileTask = InvertTask | FitTask | DemErrTask | ReadRawTask | StackPassTask | PreviewTask | PreviewStoreTask;
 export type { FitTask };
 
 export interface TileTaskResult {
   arrays: Record<string, Float32Array>;
   stats?: Record<string, number>;
-}
-
-/** Read rows [r0,r1) of the given bands of a 3-D dataset, reading contiguous runs of band indices. */
-export function readBands(
-  h5: H5Reader,
-  ds: string,
-  r0: number,
-  r1: number,
-  bands: number[],
-  width: number,
-): Float32Array {
-  const per = (r1 - r0) * width;
-  const out = new Float32Array(bands.length * per);
-  let i = 0;
-  while (i < bands.length) {
-    let j = i;
-    while (j + 1 < bands.length && bands[j + 1] === bands[j] + 1) j++;
-    const block = h5.readRows(ds, r0, r1, [bands[i], bands[j] + 1]);
-    out.set(block as ArrayLike<number>, i * per);
-    i = j + 1;
-  }
-  return out;
-}
-
-/**
- * Rows [r0,r1) of the given (ascending) bands of a float32 3-D dataset, read with one hyperslab straight
- * into h5wasm's heap (no copies out; dropped bands inside the span are squeezed out in place). Null when
- * the dataset is not float32 or the bands are too sparse (more than half of the span dropped): use
- * `readBands` then. The caller takes `view()` after its last h5wasm call and must `free()` the block.
- */
-export function readBandsToHeap(
-  h5: H5Reader,
-  ds: string,
-  r0: number,
-  r1: number,
-  bands: number[],
-  width: number,
-): HeapBlock | null {
-  if (bands.length === 0) return null;
-  const b0 = bands[0];
-  const b1 = bands[bands.length - 1] + 1;
-  if (b1 - b0 > 2 * bands.length) return null;
-  const blk = h5.readRowsToHeap(ds, r0, r1, [b0, b1]);
-  if (!blk) return null;
-  const per = (r1 - r0) * width;
-  if (b1 - b0 !== bands.length) {
-    const v = blk.view();
-    bands.forEach((b, k) => {
-      if (b - b0 !== k) v.copyWithin(k * per, (b - b0) * per, (b - b0 + 1) * per);
-    });
-  }
-  const length = bands.length * per;
-  return { length, view: () => blk.view().subarray(0, length), free: () => blk.free() };
+  /** other typed outputs (transferred, never checkpointed) */
+  extra?: Record<string, Float64Array | Uint8Array>;
 }
 
 function andMask(target: Uint8Array, m: NumericArray): void {
@@ -98,6 +75,7 @@ function andMask(target: Uint8Array, m: NumericArray): void {
 }
 
 async function executeInvert(t: InvertTask): Promise<TileTaskResult> {
+  const t0 = performance.now();
   const h5 = await H5Reader.open(t.stackFile);
   const heap: HeapBlock[] = [];
   try {
@@ -125,6 +103,7 @@ async function executeInvert(t: InvertTask): Promise<TileTaskResult> {
       }
     }
     // no h5wasm call from here on: the heap views stay valid
+    const t1 = performance.now();
     const phase = phaseBlk ? phaseBlk.view() : phaseArr!;
     const coherence = cohBlk ? cohBlk.view() : cohArr;
     const maskData = otherMask ?? (t.maskDataset ? coherence : undefined);
@@ -147,9 +126,11 @@ async function executeInvert(t: InvertTask): Promise<TileTaskResult> {
       wavelength: t.wavelength,
       refPixel,
     });
+    const t2 = performance.now();
     return {
       arrays: { ts: out.ts, temporalCoherence: out.temporalCoherence, numInvIfgram: out.numInvIfgram },
-      stats: out.stats,
+      // thread-seconds of this tile's phases (the step adds them up for the bench's read / solve split)
+      stats: { ...out.stats, readSeconds: (t1 - t0) / 1000, solveSeconds: (t2 - t1) / 1000 },
     };
   } finally {
     for (const b of heap) b.free();
@@ -163,6 +144,25 @@ export async function executeTileTask(task: TileTask): Promise<TileTaskResult> {
       return executeInvert(task);
     case 'fit':
       return executeFitTask(task);
+    case 'stackPass':
+      return executeStackPass(task);
+    case 'preview':
+      return executePreviewTask(task);
+    case 'previewStore':
+      await buildPreviewStore(task.workDir, task.stackFile);
+      return { arrays: {} };
+    case 'readRaw': {
+      const u8 = new Uint8Array(task.into, task.byteOffset, task.loc.bytes);
+      readRaw(task.loc, u8);
+      const n = task.loc.bytes / (task.sampleType === 'f32' ? 4 : 2);
+      convertSamples(
+        task.sampleType === 'f32'
+          ? new Float32Array(task.into, task.byteOffset, n)
+          : new Int16Array(task.into, task.byteOffset, n),
+        task.conversion,
+      );
+      return { arrays: {} };
+    }
     case 'demErr': {
       const r = await executeDemErrTask(task);
       return { arrays: { ...r.arrays, numEstimated: Float32Array.of(r.stats.numEstimated) } };

@@ -7,7 +7,7 @@
  */
 import { createPool } from './pool';
 import { TileCheckpoint, paramsHash, runTileLoop, type Tile } from './tiles';
-import type { TileTask } from './tileTasks';
+import type { TileTask, TileTaskResult } from './tileTasks';
 import type { StepContext } from '../../common/pipeline/types';
 import { clusterKind } from './cluster/config';
 import { runTiledStepOnSlurm } from './cluster/slurmArray';
@@ -20,20 +20,32 @@ export async function runTiledStep(
   identity: unknown,
   task: (t: Tile) => TileTask,
   numWorkers: number,
+  /** called in this thread with each tile computed in this run, before it is checkpointed */
+  onTile?: (t: Tile, result: TileTaskResult) => void,
 ): Promise<{ checkpoint: TileCheckpoint; resumed: number; seconds: number }> {
   const hash = paramsHash({ identity, tiles: tiles.map((t) => [t.r0, t.r1]) });
   if (clusterKind(ctx.template, ctx.cluster) === 'slurm') return runTiledStepOnSlurm(ctx, step, tiles, hash, task);
   const checkpoint = new TileCheckpoint(ctx.workDir, step, hash);
   const pool = createPool(numWorkers);
+  const results = new Map<number, TileTaskResult>();
   const t0 = performance.now();
   try {
     const { resumed } = await runTileLoop(
       tiles,
       checkpoint,
-      (t, signal) => pool.run(task(t), signal).then((r) => r.arrays),
+      (t, signal) =>
+        pool.run(task(t), signal).then((r) => {
+          results.set(t.index, r);
+          return r.arrays;
+        }),
       {
         signal: ctx.signal,
         concurrency: pool.size,
+        onTile: (t) => {
+          const r = results.get(t.index)!;
+          results.delete(t.index);
+          onTile?.(t, r);
+        },
         onProgress: (done, total, eta) => ctx.progress({ step, done, total, label: 'tiles', etaSeconds: eta }),
       },
     );

@@ -28,7 +28,10 @@ export interface Tile {
 
 /**
  * Split `length` rows into blocks whose working set (bytesPerRow × rows) fits `budgetBytes`, with at least
- * `minTiles` blocks so every worker has work, and at most `maxRows` rows each.
+ * `minTiles` blocks so every worker has work, and at most `maxRows` rows each. With `alignRows` (the row
+ * size of the input's HDF5 chunks), tiles hold whole chunks — a chunk cut by a tile boundary is read in
+ * full by both tiles — even when one chunk row is over the budget (up to twice it); beyond that, tiles
+ * follow the budget and chunks are read more than once.
  */
 export function planTiles(
   length: number,
@@ -36,9 +39,15 @@ export function planTiles(
   budgetBytes: number,
   minTiles = 1,
   maxRows = 256,
+  alignRows = 1,
 ): Tile[] {
   let rows = Math.max(1, Math.min(maxRows, Math.floor(budgetBytes / Math.max(1, bytesPerRow))));
   rows = Math.min(rows, Math.max(1, Math.ceil(length / minTiles)));
+  if (alignRows > 1 && alignRows < length) {
+    const aligned = Math.floor(rows / alignRows) * alignRows;
+    if (aligned >= alignRows) rows = aligned;
+    else if (alignRows * bytesPerRow <= 2 * budgetBytes) rows = alignRows;
+  }
   const tiles: Tile[] = [];
   for (let r0 = 0, k = 0; r0 < length; r0 += rows, k++) tiles.push({ index: k, r0, r1: Math.min(length, r0 + rows) });
   return tiles;
@@ -46,11 +55,13 @@ export function planTiles(
 
 /**
  * Working-set budget of one tile: MintPy's `mintpy.compute.maxMemory` (GB, default 4) shared by the
- * workers, capped at 256 MB per tile so tiles stay small enough for progress, cancellation and resume.
+ * workers, capped at 128 MB per tile so that a run's peak memory stays under 1 GB whatever the stack
+ * size (the tile, not the stack, sets it) and tiles stay small enough for progress, cancellation and
+ * resume.
  */
 export function tileBudgetBytes(ctx: Pick<StepContext, 'template'>, numWorkers: number): number {
   const gb = ctx.template.num('mintpy.compute.maxMemory') ?? 4;
-  return Math.min(256 * 2 ** 20, (gb * 2 ** 30) / Math.max(1, numWorkers));
+  return Math.min(128 * 2 ** 20, (gb * 2 ** 30) / Math.max(1, numWorkers));
 }
 
 /** A stable hash of everything that determines a step's result (inputs' identity + settings). */
@@ -146,11 +157,15 @@ export interface TileLoopOptions {
   onProgress?: (done: number, total: number, etaSeconds?: number) => void;
   /** how many tiles to have in flight (the pool size) */
   concurrency: number;
+  /** called with each tile computed in this run, after its lane has been given the next tile */
+  onTile?: (t: Tile, arrays: Arrays) => void;
 }
 
 /**
  * Run `exec` on every tile not yet in the checkpoint, `concurrency` at a time, saving each result to the
- * checkpoint as it arrives (the caller reads them back in order to assemble its outputs).
+ * checkpoint as it arrives (the caller reads them back in order to assemble its outputs). A lane hands its
+ * worker the next tile before this thread writes the finished one (onTile, checkpoint), so the workers
+ * never wait for those writes.
  */
 export async function runTileLoop(
   tiles: Tile[],
@@ -168,15 +183,32 @@ export async function runTileLoop(
   opts.signal?.addEventListener('abort', onAbort);
   let next = 0;
   let failure: unknown = null;
+  const take = (): Tile | null => {
+    if (failure || next >= todo.length) return null;
+    if (opts.signal?.aborted) throw new CancelledError();
+    return todo[next++];
+  };
   const worker = async () => {
-    while (next < todo.length && !failure) {
-      if (opts.signal?.aborted) throw new CancelledError();
-      const t = todo[next++];
-      const r = await exec(t, inner.signal);
-      checkpoint.save(t.index, r);
+    let t = take();
+    let pending = t ? exec(t, inner.signal) : null;
+    while (t && pending) {
+      const r = await pending;
+      const finished = t;
+      let stop: unknown = null; // a cancel still saves the tile that finished
+      try {
+        t = take();
+      } catch (e) {
+        t = null;
+        stop = e;
+      }
+      pending = t ? exec(t, inner.signal) : null;
+      pending?.catch(() => {}); // awaited on the next turn; a failure there is reported then
+      opts.onTile?.(finished, r);
+      checkpoint.save(finished.index, r);
       done++;
       const rate = (done - resumed) / ((performance.now() - t0) / 1000);
       opts.onProgress?.(done, tiles.length, rate > 0 ? (tiles.length - done) / rate : undefined);
+      if (stop) throw stop;
     }
   };
   try {

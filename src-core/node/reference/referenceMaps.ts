@@ -10,6 +10,8 @@ import { readKeptPairs } from '../network/selectionStore';
 import { workFiles } from '../network/workFiles';
 import { computeStackMaps, validityFromPhaseVelocity } from '../masks/stackMaps';
 import { readMaskFile } from '../masks/waterMask';
+import { loadStackMaps } from '../masks/stackMapCache';
+import { phaseMapKey } from '../masks/stackMapKeys';
 import type { ReferenceMaps } from './referencePoint';
 
 export async function loadReferenceMaps(workDir: string, maskFile = 'maskConnComp.h5'): Promise<ReferenceMaps> {
@@ -17,8 +19,11 @@ export async function loadReferenceMaps(workDir: string, maskFile = 'maskConnCom
   const stack = await IfgramStack.open(files.stack);
   try {
     const keep = readKeptPairs(workDir, stack);
-    const maps = computeStackMaps(stack, keep, { phaseVelocity: { ref: null } });
-    const validity = validityFromPhaseVelocity(maps.avgPhaseVelocity as Float32Array);
+    // reference_point's map when it made it for these pairs (unreferenced), else one pass over the phase
+    const cached = loadStackMaps(workDir, 'validity', phaseMapKey(files.stack, keep, null));
+    const validity =
+      (cached?.validity as Uint8Array | undefined) ??
+      validityFromPhaseVelocity(computeStackMaps(stack, keep, { phaseVelocity: { ref: null } }).avgPhaseVelocity!);
     const maskPath = join(workDir, maskFile);
     const waterPath = join(workDir, 'waterMask.h5');
     const mask = existsSync(maskPath) ? await readMaskFile(maskPath) : null;

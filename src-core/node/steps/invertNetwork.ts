@@ -118,7 +118,16 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
 
     const numWorkers = ctx.numWorkers ?? defaultWorkers();
     const bytesPerRow = width * 4 * (stack.numPairs * (s.weightFunc === 'no' ? 1 : 2) + dates.length + 2);
-    const tiles = planTiles(length, bytesPerRow, tileBudgetBytes(ctx, numWorkers), numWorkers > 1 ? numWorkers * 4 : 1);
+    // tiles of whole HDF5 chunks of the observations (a chunk cut by a tile boundary is read twice)
+    const chunkRows = stack.chunks(obsDataset)?.[1] ?? 1;
+    const tiles = planTiles(
+      length,
+      bytesPerRow,
+      tileBudgetBytes(ctx, numWorkers),
+      numWorkers > 1 ? numWorkers * 4 : 1,
+      256,
+      chunkRows,
+    );
     const base: Omit<InvertTask, 'r0' | 'r1'> = {
       kind: 'invert',
       stackFile: files.stack,
@@ -139,25 +148,10 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
     };
     ctx.log(
       `invert_network: ${keptIdx.length} pairs, ${dates.length} dates, ${length}×${width} px, weightFunc=${s.weightFunc}, ` +
-        `${tiles.length} tiles on ${numWorkers} worker(s)`,
-    );
-    const { checkpoint, resumed, seconds } = await runTiledStep(
-      ctx,
-      'invert_network',
-      tiles,
-      {
-        stack: fileStamp(files.stack),
-        keptIdx,
-        ref: [ref.REF_Y, ref.REF_X],
-        s,
-        masks: skipMasks.map((m) => fileStamp(m.file)),
-        version: 1,
-      },
-      (t) => ({ ...base, r0: t.r0, r1: t.r1 }),
-      numWorkers,
+        `${tiles.length} tiles of ${tiles[0].r1 - tiles[0].r0} rows on ${numWorkers} worker(s)`,
     );
 
-    // ---- assemble outputs atomically
+    // ---- outputs: temp files written tile by tile as the tiles arrive (renamed into place at the end)
     const { bperp } = perpBaselineTimeseries(
       pairs.map(([a, b]) => `${a}_${b}`),
       keptIdx.map((i) => stack.bperp[i]),
@@ -178,30 +172,75 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
     const tsPath = join(ctx.workDir, 'timeseries.h5');
     const tcPath = join(ctx.workDir, 'temporalCoherence.h5');
     const numPath = join(ctx.workDir, 'numInvIfgram.h5');
-    const wTs = await H5Writer.create(tsPath, { ...common, FILE_TYPE: 'timeseries', UNIT: 'm', REF_DATE: dates[0] });
-    const wTc = await H5Writer.create(tcPath, { ...common, FILE_TYPE: 'temporalCoherence', UNIT: '1' });
-    const wNum = await H5Writer.create(numPath, { ...common, FILE_TYPE: 'mask', UNIT: '1' });
+    const fast = { fastChunkIndex: true };
+    const wTs = await H5Writer.create(
+      tsPath,
+      { ...common, FILE_TYPE: 'timeseries', UNIT: 'm', REF_DATE: dates[0] },
+      fast,
+    );
+    const wTc = await H5Writer.create(tcPath, { ...common, FILE_TYPE: 'temporalCoherence', UNIT: '1' }, fast);
+    const wNum = await H5Writer.create(numPath, { ...common, FILE_TYPE: 'mask', UNIT: '1' }, fast);
     const writers = [wTs, wTc, wNum];
     const tcoh = new Float32Array(length * width);
+    const written = new Set<number>();
+    const phases = { readSeconds: 0, solveSeconds: 0, writeSeconds: 0, simdPixels: 0, jsPixels: 0 };
+    const writeTile = (t: { index: number; r0: number }, r: Record<string, Float32Array>) => {
+      const w0 = performance.now();
+      wTs.writeRows('timeseries', t.r0, r.ts);
+      wTc.writeRows('temporalCoherence', t.r0, r.temporalCoherence);
+      wNum.writeRows('mask', t.r0, r.numInvIfgram);
+      tcoh.set(r.temporalCoherence, t.r0 * width);
+      written.add(t.index);
+      phases.writeSeconds += (performance.now() - w0) / 1000;
+    };
+    let seconds: number;
+    let resumed: number;
     try {
-      wTs.createEmpty('timeseries', { shape: [dates.length, length, width], dtype: '<f4' });
+      // output chunks of one tile's rows: each tile writes whole chunks (no read-modify-write)
+      const outRows = Math.min(length, tiles[0].r1 - tiles[0].r0);
+      wTs.createEmpty('timeseries', {
+        shape: [dates.length, length, width],
+        dtype: '<f4',
+        chunks: [1, outRows, width],
+      });
       wTs.write('date', dates, [dates.length]);
       wTs.write('bperp', bperp, [dates.length]);
-      wTc.createEmpty('temporalCoherence', { shape: [length, width], dtype: '<f4' });
-      wNum.createEmpty('mask', { shape: [length, width], dtype: '<f4' });
-      for (const t of tiles) {
-        const r = checkpoint.load(t.index);
-        wTs.writeRows('timeseries', t.r0, r.ts);
-        wTc.writeRows('temporalCoherence', t.r0, r.temporalCoherence);
-        wNum.writeRows('mask', t.r0, r.numInvIfgram);
-        tcoh.set(r.temporalCoherence, t.r0 * width);
-      }
+      wTc.createEmpty('temporalCoherence', { shape: [length, width], dtype: '<f4', chunks: [outRows, width] });
+      wNum.createEmpty('mask', { shape: [length, width], dtype: '<f4', chunks: [outRows, width] });
+      let checkpoint;
+      ({ checkpoint, resumed, seconds } = await runTiledStep(
+        ctx,
+        'invert_network',
+        tiles,
+        {
+          stack: fileStamp(files.stack),
+          keptIdx,
+          ref: [ref.REF_Y, ref.REF_X],
+          s,
+          masks: skipMasks.map((m) => fileStamp(m.file)),
+          version: 1,
+        },
+        (t) => ({ ...base, r0: t.r0, r1: t.r1 }),
+        numWorkers,
+        (t, r) => {
+          writeTile(t, r.arrays);
+          const st = r.stats ?? {};
+          phases.readSeconds += st.readSeconds ?? 0;
+          phases.solveSeconds += st.solveSeconds ?? 0;
+          phases.simdPixels += st.simd ?? 0;
+          phases.jsPixels += (st.inverted ?? 0) - (st.simd ?? 0);
+        },
+      ));
+      // tiles of an earlier, interrupted run
+      for (const t of tiles) if (!written.has(t.index)) writeTile(t, checkpoint.load(t.index));
+      const w0 = performance.now();
       for (const w of writers) w.commit();
+      phases.writeSeconds += (performance.now() - w0) / 1000;
+      checkpoint.clear();
     } catch (e) {
       for (const w of writers) w.abort();
       throw e;
     }
-    checkpoint.clear();
 
     // ---- maskTempCoh (generate_mask.py temporalCoherence.h5 -m minTempCoh [--base shadowMask])
     let shadow: ArrayLike<number> | null = null;
@@ -223,6 +262,11 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
         workers: numWorkers,
         seconds,
         pixelsPerSecond: (length * width) / seconds,
+        // where the time goes: thread-seconds reading the stack and solving (summed over the workers),
+        // seconds writing the outputs in this thread (overlapping the workers)
+        ...phases,
+        bytesRead:
+          keptIdx.length * length * width * 4 * (s.weightFunc === 'no' && s.maskDataset !== 'coherence' ? 1 : 2),
         reliablePixels: m.numPixel,
         weightFunc: s.weightFunc,
         networkParts: conn.numComponents,

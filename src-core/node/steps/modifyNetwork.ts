@@ -32,6 +32,9 @@ import { writeNetworkSelection } from '../network/selectionStore';
 import { workFiles, workPath } from '../network/workFiles';
 import { readMaskFile, writeWaterMaskFromGeometry } from '../masks/waterMask';
 import { rowBlocks } from '../masks/stackMaps';
+import { runStackPass } from '../masks/stackPass';
+import { auxMapsKey, pairCoherenceKey } from '../masks/stackMapKeys';
+import { saveStackMaps } from '../masks/stackMapCache';
 
 const P = 'mintpy.network.';
 
@@ -278,10 +281,40 @@ export async function modifyNetwork(ctx: StepContext): Promise<StepResult> {
     ctx.progress({ step: 'modify_network', done: 0, total: 1, label: 'per-pair coherence' });
     const needCoh = ns.rules.coherenceBased || ns.rules.areaRatioBased;
     // without a coherence dataset only the coherence-based rules are impossible (MintPy's plot just loses its colours)
-    const av =
-      stack.has('coherence') || needCoh
-        ? pairCoherenceAverages(stack, mask, box, ns.rules.areaRatioBased, ctx.signal)
-        : null;
+    let av: PairAverages | null = null;
+    let bytesRead = 0;
+    let prepared: { keep: boolean[]; maps: Record<string, Uint8Array | Float32Array> } | null = null;
+    if (stack.has('coherence') && !needCoh) {
+      // the pairs do not depend on the data: choose them first, then read coherence and connected
+      // components once for the per-pair coherence and reference_point's maskConnComp / avgSpatialCoh
+      let keep0: boolean[] = [];
+      try {
+        keep0 = selectNetwork({ date12: stack.date12, bperp: stack.bperp }, ns.rules).keep;
+      } catch {
+        // the rules are refused below, with the message naming the template
+      }
+      if (keep0.some(Boolean)) {
+        const pass = await runStackPass(
+          stack,
+          { keep: keep0, pairCoherence: { maskFile: ns.maskFile, box }, connComp: true, avgCoherence: true },
+          {
+            signal: ctx.signal,
+            numWorkers: ctx.numWorkers,
+            onBlock: (d, n) => ctx.progress({ step: 'modify_network', done: d, total: n, label: 'rows' }),
+          },
+        );
+        av = { coherence: pass.pairCoherence!, box: pass.pairCoherenceBox! };
+        bytesRead = pass.bytesRead;
+        prepared = {
+          keep: keep0,
+          maps: { maskConnComp: pass.maskConnComp!, avgSpatialCoh: pass.avgSpatialCoh! },
+        };
+      }
+    }
+    if (!av && (stack.has('coherence') || needCoh)) {
+      av = pairCoherenceAverages(stack, mask, box, ns.rules.areaRatioBased, ctx.signal);
+      bytesRead = stack.numPairs * stack.length * stack.width * 4 * (ns.rules.areaRatioBased ? 2 : 1);
+    }
     if (!av) warnings.push(`${files.stack} has no coherence dataset: coherenceSpatialAvg.txt not written`);
 
     let sel;
@@ -327,6 +360,15 @@ export async function modifyNetwork(ctx: StepContext): Promise<StepResult> {
       );
       outputs.push(txtPath);
     }
+    // the per-pair values for the edit preview's network rules
+    if (av)
+      saveStackMaps(workDir, 'pairCoherence', pairCoherenceKey(files.stack, ns.maskFile, box), {
+        coherence: av.coherence,
+        ...(av.areaRatio ? { areaRatio: av.areaRatio } : {}),
+      });
+    // reference_point's maps over these kept pairs, from the same read
+    if (prepared && prepared.keep.every((k, i) => k === sel.keep[i]))
+      saveStackMaps(workDir, 'aux', auxMapsKey(files.stack, sel.keep), prepared.maps);
     const keptPath = join(workDir, 'network_kept.txt');
     writeFileAtomic(keptPath, formatDate12List(date12, sel.keep));
     outputs.push(keptPath);
@@ -359,6 +401,7 @@ export async function modifyNetwork(ctx: StepContext): Promise<StepResult> {
         warnings,
         maskFile: ns.maskFile,
         aoiBox: av?.box ?? null,
+        bytesRead,
       },
     };
   } finally {

@@ -11,7 +11,10 @@ import { IfgramStack } from '../formats/mintpyFiles';
 import { defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { readKeptPairs } from '../network/selectionStore';
 import { workFiles } from '../network/workFiles';
-import { computeStackMaps, writeAvgPhaseVelocity, writeAvgSpatialCoh, writeMaskConnComp } from '../masks/stackMaps';
+import { writeAvgPhaseVelocity, writeAvgSpatialCoh, writeMaskConnComp, type StackMaps } from '../masks/stackMaps';
+import { runStackPass } from '../masks/stackPass';
+import { loadStackMaps } from '../masks/stackMapCache';
+import { auxMapsKey, phaseMapKey } from '../masks/stackMapKeys';
 import { readReferencePoint } from '../reference/referenceStore';
 import { referenceAttrs } from '../reference/referencePoint';
 import { stackReference } from './referencePoint';
@@ -36,15 +39,32 @@ export async function quickOverview(ctx: StepContext): Promise<StepResult> {
     const cohPath = join(workDir, 'avgSpatialCoh.h5');
     const needMask = !existsSync(maskPath);
     const needCoh = !existsSync(cohPath);
-    const maps = computeStackMaps(
-      stack,
-      keep,
-      { connComp: needMask, avgCoherence: needCoh, phaseVelocity: { ref } },
-      {
-        signal: ctx.signal,
-        onBlock: (d, n) => ctx.progress({ step: 'quick_overview', done: d, total: n, label: 'rows' }),
-      },
-    );
+    // what reference_point (and modify_network) computed in their reads of the stack, else one pass here
+    const aux = needMask || needCoh ? loadStackMaps(workDir, 'aux', auxMapsKey(files.stack, keep)) : null;
+    const cached = loadStackMaps(workDir, 'phaseRef', phaseMapKey(files.stack, keep, ref));
+    const maps: StackMaps = {
+      maskConnComp: needMask ? (aux?.maskConnComp as Uint8Array | undefined) : undefined,
+      avgSpatialCoh: needCoh ? (aux?.avgSpatialCoh as Float32Array | undefined) : undefined,
+      avgPhaseVelocity: cached?.avgPhaseVelocity as Float32Array | undefined,
+    };
+    let bytesRead = 0;
+    const missMask = needMask && !maps.maskConnComp;
+    const missCoh = needCoh && !maps.avgSpatialCoh;
+    if (missMask || missCoh || !maps.avgPhaseVelocity) {
+      const p = await runStackPass(
+        stack,
+        { keep, connComp: missMask, avgCoherence: missCoh, phaseVelocity: maps.avgPhaseVelocity ? [] : [ref] },
+        {
+          signal: ctx.signal,
+          numWorkers: ctx.numWorkers,
+          onBlock: (d, n) => ctx.progress({ step: 'quick_overview', done: d, total: n, label: 'rows' }),
+        },
+      );
+      bytesRead = p.bytesRead;
+      if (missMask) maps.maskConnComp = p.maskConnComp;
+      if (missCoh) maps.avgSpatialCoh = p.avgSpatialCoh;
+      maps.avgPhaseVelocity ??= p.phaseVelocity![0];
+    }
     const outputs: string[] = [];
     if (maps.maskConnComp) {
       await writeMaskConnComp(maskPath, maps.maskConnComp, stack);
@@ -59,7 +79,10 @@ export async function quickOverview(ctx: StepContext): Promise<StepResult> {
     await writeAvgPhaseVelocity(velPath, maps.avgPhaseVelocity as Float32Array, stack, refAttrs);
     outputs.push(velPath);
     ctx.log(`wrote ${velPath} (reference: ${refSource})`);
-    return { outputs, summary: { reference: ref, referenceSource: refSource, numKept: keep.filter(Boolean).length } };
+    return {
+      outputs,
+      summary: { reference: ref, referenceSource: refSource, numKept: keep.filter(Boolean).length, bytesRead },
+    };
   } finally {
     stack.close();
   }

@@ -13,7 +13,11 @@ import { IfgramStack } from '../formats/mintpyFiles';
 import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { readKeptPairs } from '../network/selectionStore';
 import { workFiles, workPath } from '../network/workFiles';
-import { computeStackMaps, validityFromPhaseVelocity, writeAvgSpatialCoh, writeMaskConnComp } from '../masks/stackMaps';
+import { validityFromPhaseVelocity, writeAvgSpatialCoh, writeMaskConnComp } from '../masks/stackMaps';
+import { runStackPass } from '../masks/stackPass';
+import { loadStackMaps, saveStackMaps } from '../masks/stackMapCache';
+import { auxMapsKey, phaseMapKey } from '../masks/stackMapKeys';
+import { PointValidity, bestValidCandidate } from '../reference/pointValidity';
 import { ReferenceSelectionError, chooseReferencePoint, latLonToYX, referenceAttrs } from '../reference/referencePoint';
 import { checkReferencePixel } from '../reference/checkReferencePixel';
 import { writeReferencePoint, type ReferenceMethod, type ReferencePointRecord } from '../reference/referenceStore';
@@ -94,31 +98,36 @@ export async function referencePoint(ctx: StepContext): Promise<StepResult> {
     const { length, width } = stack;
     const stackRef = stackReference(stack);
 
-    // 1) aux files + validity map (MintPy references the mean phase velocity with the stack's REF if any)
+    // 1) maskConnComp / avgSpatialCoh over the kept pairs: from modify_network's read of the stack when
+    //    it made them for these pairs, else one pass here
     ctx.progress({ step: 'reference_point', done: 0, total: 1, label: 'maskConnComp / avgSpatialCoh' });
-    const maps = computeStackMaps(
-      stack,
-      keep,
-      { connComp: true, avgCoherence: true, phaseVelocity: { ref: stackRef } },
-      {
-        signal: ctx.signal,
-        onBlock: (d, n) => ctx.progress({ step: 'reference_point', done: d, total: n, label: 'rows' }),
-      },
-    );
+    const onBlock = (d: number, n: number) =>
+      ctx.progress({ step: 'reference_point', done: d, total: n, label: 'rows' });
+    const passOpts = { signal: ctx.signal, numWorkers: ctx.numWorkers, onBlock };
+    let bytesRead = 0;
+    let aux = loadStackMaps(workDir, 'aux', auxMapsKey(files.stack, keep));
+    if (!aux) {
+      const p = await runStackPass(stack, { keep, connComp: true, avgCoherence: true }, passOpts);
+      aux = { maskConnComp: p.maskConnComp!, avgSpatialCoh: p.avgSpatialCoh! };
+      bytesRead += p.bytesRead;
+    }
+    const maskConnComp = aux.maskConnComp as Uint8Array;
+    const avgSpatialCoh = aux.avgSpatialCoh as Float32Array;
     const maskPath = join(workDir, 'maskConnComp.h5');
     const cohPath = join(workDir, 'avgSpatialCoh.h5');
-    await writeMaskConnComp(maskPath, maps.maskConnComp as Uint8Array, stack);
-    await writeAvgSpatialCoh(cohPath, maps.avgSpatialCoh as Float32Array, stack);
-    const validity = validityFromPhaseVelocity(maps.avgPhaseVelocity as Float32Array);
-    if (!validity.some((v) => v))
-      throw new InputError(`${files.stack}: no pixel has valid phase in the kept interferograms`);
+    await writeMaskConnComp(maskPath, maskConnComp, stack);
+    await writeAvgSpatialCoh(cohPath, avgSpatialCoh, stack);
 
-    // 2) reference pixel
-    let y: number;
-    let x: number;
+    // 2) reference pixel. Validity (MintPy: the mean phase velocity over the kept pairs — referenced with
+    //    the stack's REF if any — non-NaN and ≠ 0) is computed exactly at the pixels looked at, from one
+    //    row read each; the whole map comes from the single pass over the phase in 3)
+    const pv = new PointValidity(stack, keep, stackRef);
+    let y = -1;
+    let x = -1;
     let method: ReferenceMethod;
-    let why: string;
+    let why = '';
     let numCandidates: number | undefined;
+    let auto: { coh: Float32Array; minCoh: number; cohFile: string } | null = null;
     const user = userReferencePoint(ctx, stack);
     if (user) {
       // MintPy's rules for a user's pixel, the same check the app runs on a click (checkReferencePixel)
@@ -135,22 +144,55 @@ export async function referencePoint(ctx: StepContext): Promise<StepResult> {
       const cohFile = workPath(workDir, t.get(P + 'coherenceFile')) ?? cohPath;
       if (!existsSync(cohFile)) throw new InputError(`${cohFile}: ${P}coherenceFile not found`);
       const coh =
-        resolve(cohFile) === resolve(cohPath)
-          ? (maps.avgSpatialCoh as Float32Array)
-          : await readCoherenceMap(cohFile, length, width);
-      const minCoh = t.num(P + 'minCoherence') ?? 0.85;
+        resolve(cohFile) === resolve(cohPath) ? avgSpatialCoh : await readCoherenceMap(cohFile, length, width);
+      auto = { coh, minCoh: t.num(P + 'minCoherence') ?? 0.85, cohFile };
+      method = 'maxCoherence';
+      // the most coherent candidate whose data are valid (a few row reads; else the whole map below)
+      const best = bestValidCandidate(coh, auto.minCoh, (i: number) => pv.at(Math.floor(i / width), i % width), 16);
+      if (best !== null) {
+        y = Math.floor(best / width);
+        x = best % width;
+      }
+    }
+
+    // 3) one pass over the kept pairs' phase: the validity map, and quick_overview's avgPhaseVelocity
+    //    referenced at the chosen pixel (cached for it)
+    const chosen = y >= 0 ? { y, x } : null;
+    const sameRef = (a: { y: number; x: number } | null, b: { y: number; x: number } | null) =>
+      a === b || (a !== null && b !== null && a.y === b.y && a.x === b.x);
+    const refs = chosen && !sameRef(chosen, stackRef) ? [stackRef, chosen] : [stackRef];
+    const phasePass = await runStackPass(stack, { keep, phaseVelocity: refs }, passOpts);
+    bytesRead += phasePass.bytesRead;
+    const validity = validityFromPhaseVelocity(phasePass.phaseVelocity![0]);
+    if (!validity.some((v) => v))
+      throw new InputError(`${files.stack}: no pixel has valid phase in the kept interferograms`);
+    saveStackMaps(workDir, 'validity', phaseMapKey(files.stack, keep, stackRef), { validity });
+    if (auto) {
       try {
-        const auto = chooseReferencePoint(validity, coh, width, minCoh);
-        ({ y, x, numCandidates } = auto);
-        method = 'maxCoherence';
+        const a = chooseReferencePoint(validity, auto.coh, width, auto.minCoh);
+        if (a.y !== y || a.x !== x) {
+          // (only when the row reads gave up) the map decides; quick_overview references it itself
+          y = a.y;
+          x = a.x;
+        }
+        numCandidates = a.numCandidates;
         why =
-          `automatic: the highest average spatial coherence (${auto.coherence.toFixed(4)}) among the ${auto.numCandidates} ` +
-          `pixels MintPy would draw from at random (valid data, avgSpatialCoh ≥ ${minCoh}); ties → smallest row, then col`;
+          `automatic: the highest average spatial coherence (${a.coherence.toFixed(4)}) among the ${a.numCandidates} ` +
+          `pixels MintPy would draw from at random (valid data, avgSpatialCoh ≥ ${auto.minCoh}); ties → smallest row, then col`;
       } catch (e) {
-        if (e instanceof ReferenceSelectionError) throw new InputError(`${cohFile}: ${e.message}`);
+        if (e instanceof ReferenceSelectionError) throw new InputError(`${auto.cohFile}: ${e.message}`);
         throw e;
       }
     }
+    const refMap = refs.findIndex((r) => sameRef(r, { y, x }));
+    if (refMap >= 0)
+      saveStackMaps(workDir, 'phaseRef', phaseMapKey(files.stack, keep, { y, x }), {
+        avgPhaseVelocity: phasePass.phaseVelocity![refMap],
+      });
+    ctx.log(
+      `reference_point: read ${(bytesRead / 1e9).toFixed(2)} GB of the stack (${pv.rowsRead} rows for point checks)`,
+    );
+
     const attrs = referenceAttrs(y, x, stack.grid);
     const rec: ReferencePointRecord = {
       REF_Y: y,
@@ -173,7 +215,8 @@ export async function referencePoint(ctx: StepContext): Promise<StepResult> {
         why,
         ...(numCandidates !== undefined ? { numCandidates } : {}),
         numKept: keep.filter(Boolean).length,
-        maskConnCompPixels: (maps.maskConnComp as Uint8Array).reduce((a, b) => a + b, 0),
+        maskConnCompPixels: maskConnComp.reduce((a, b) => a + b, 0),
+        bytesRead,
       },
     };
   } finally {

@@ -11,7 +11,14 @@ import { runTiledStep } from '../pipeline/tiledRun';
 import type { FitTask } from '../pipeline/fitTask';
 import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { selectDates } from '../../common/timefunc/design';
-import { datasetSpecs, parseTimeFuncOptions, timeFuncAttributes, validateModel } from '../../common/timefunc/model';
+import {
+  datasetSpecs,
+  parseTimeFuncOptions,
+  timeFuncAttributes,
+  validateModel,
+  type TimeFuncOptions,
+  type UncertaintyMethod,
+} from '../../common/timefunc/model';
 import { MINTPY_DEFAULTS } from '../../common/config/defaults';
 import type { Template } from '../config/template';
 import { timeseriesChainFiles } from './correctTopography';
@@ -56,16 +63,31 @@ function readAttributeExtras(attrs: Attrs, path: string, dtype: string): Attrs {
   return out;
 }
 
-export async function velocity(ctx: StepContext): Promise<StepResult> {
-  const t = ctx.template;
+/**
+ * The `mintpy.timeFunc.*` settings of the fit and the dates excluded (the keys' list plus the dates of
+ * exclude_date.txt-style files in the work directory): shared by the velocity step and the edit preview.
+ */
+export function timeFuncSettings(
+  t: Template,
+  workDir: string,
+  log: (m: string) => void = () => {},
+): { opts: TimeFuncOptions & { uncertainty: UncertaintyMethod }; excludeDate: string[] } {
   const values: Record<string, string> = {};
   for (const k of Object.keys(MINTPY_DEFAULTS)) if (k.startsWith('mintpy.timeFunc.')) values[k] = t.get(k);
   const opts = parseTimeFuncOptions(values);
   if (opts.uncertainty === 'covariance') {
-    ctx.log('velocity: uncertaintyQuantification = covariance needs a time-series covariance file; using residue');
+    log('velocity: uncertaintyQuantification = covariance needs a time-series covariance file; using residue');
     opts.uncertainty = 'residue';
   }
-  const excludeDate = [...opts.excludeDate, ...readDateFiles(ctx.workDir, opts.excludeDateFiles)];
+  return {
+    opts: opts as TimeFuncOptions & { uncertainty: UncertaintyMethod },
+    excludeDate: [...opts.excludeDate, ...readDateFiles(workDir, opts.excludeDateFiles)],
+  };
+}
+
+export async function velocity(ctx: StepContext): Promise<StepResult> {
+  const t = ctx.template;
+  const { opts, excludeDate } = timeFuncSettings(t, ctx.workDir, ctx.log);
 
   const tsFile = timeseriesFileOf(ctx.workDir, t);
   const h5 = await H5Reader.open(tsFile);

@@ -1,0 +1,57 @@
+/**
+ * Row-window reads of some bands (pairs) of a 3-D stack dataset, for the tile and stack-pass workers.
+ */
+import type { H5Reader, HeapBlock } from '../formats/h5';
+
+/** Read rows [r0,r1) of the given bands of a 3-D dataset, reading contiguous runs of band indices. */
+export function readBands(
+  h5: H5Reader,
+  ds: string,
+  r0: number,
+  r1: number,
+  bands: number[],
+  width: number,
+): Float32Array {
+  const per = (r1 - r0) * width;
+  const out = new Float32Array(bands.length * per);
+  let i = 0;
+  while (i < bands.length) {
+    let j = i;
+    while (j + 1 < bands.length && bands[j + 1] === bands[j] + 1) j++;
+    const block = h5.readRows(ds, r0, r1, [bands[i], bands[j] + 1]);
+    out.set(block as ArrayLike<number>, i * per);
+    i = j + 1;
+  }
+  return out;
+}
+
+/**
+ * Rows [r0,r1) of the given (ascending) bands of a float32 3-D dataset, read with one hyperslab straight
+ * into h5wasm's heap (no copies out; dropped bands inside the span are squeezed out in place). Null when
+ * the dataset is not float32 or the bands are too sparse (more than half of the span dropped): use
+ * `readBands` then. The caller takes `view()` after its last h5wasm call and must `free()` the block.
+ */
+export function readBandsToHeap(
+  h5: H5Reader,
+  ds: string,
+  r0: number,
+  r1: number,
+  bands: number[],
+  width: number,
+): HeapBlock | null {
+  if (bands.length === 0) return null;
+  const b0 = bands[0];
+  const b1 = bands[bands.length - 1] + 1;
+  if (b1 - b0 > 2 * bands.length) return null;
+  const blk = h5.readRowsToHeap(ds, r0, r1, [b0, b1]);
+  if (!blk) return null;
+  const per = (r1 - r0) * width;
+  if (b1 - b0 !== bands.length) {
+    const v = blk.view();
+    bands.forEach((b, k) => {
+      if (b - b0 !== k) v.copyWithin(k * per, (b - b0) * per, (b - b0 + 1) * per);
+    });
+  }
+  const length = bands.length * per;
+  return { length, view: () => blk.view().subarray(0, length), free: () => blk.free() };
+}
