@@ -31,11 +31,14 @@ test('an excluded pair: the velocity in view at once, as a preview, then the ful
   await page.getByTestId('run').click();
   await expect(page.getByTestId('run-status')).toContainText('Last run: ok', { timeout: 170_000 });
 
-  // exclude a pair in the network plot
+  // exclude a pair in the network plot: a click selects it, Exclude excludes it (#11)
   await page.getByTestId('tab-network').click();
   const net = await call<NetworkInfo>('network');
   const pick = net.pairs.find((p) => p.days > 30 && !net.excluded.includes(p.index))!;
-  await page.getByTestId(`pair-${pick.index}`).click({ force: true });
+  await page.getByTestId(`pair-${pick.index}`).dispatchEvent('click');
+  await expect(page.getByTestId('selected-pair')).toContainText(`Pair #${pick.index} `);
+  await page.getByTestId('exclude-pair').click();
+  await expect.poll(async () => (await call<NetworkInfo>('network')).excluded).toEqual([pick.index]);
   await page.getByTestId('tab-run').click();
   await expect(page.getByTestId('preview-notice')).toContainText('Preview', { timeout: 60_000 });
   await expect(page.getByTestId('preview-notice')).toContainText('re-inverted with your edits');
