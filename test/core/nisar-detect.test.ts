@@ -23,7 +23,7 @@ describe('detectProject on NISAR GUNW folders', () => {
     expect(p.workDir).toBe(join(f, 'mintpy'));
     expect(p.templatePath).toBe(join(f, 'mintpy', 'Corcoran.cfg'));
     expect(p.templateExists).toBe(false);
-    expect(p.templateText).toMatch(/mintpy\.load\.processor = nisar\n/);
+    expect(p.templateText).toMatch(/mintpy\.load\.processor\s+= nisar\n/);
     expect(p.templateText).toMatch(/mintpy\.load\.unwFile\s+= \.\.\/GUNW\/\*GUNW\*\.h5\n/);
     expect(p.templateText).toMatch(/mintpy\.load\.demFile\s+= \.\.\/DEM\/copernicus\.tif\n/);
     expect(p.grid).toEqual({

@@ -43,7 +43,7 @@ describe('services on a NISAR GUNW folder', () => {
     });
     expect(info.dates).toEqual(spec.dates);
     expect(info.numPairs).toBe(9);
-    expect(readFileSync(info.templatePath, 'utf8')).toMatch(/mintpy\.load\.processor = nisar/);
+    expect(readFileSync(info.templatePath, 'utf8')).toMatch(/mintpy\.load\.processor\s+= nisar/);
     const net = await s.api.network();
     expect(net.redundantPairs).toBe(9 - 5);
     expect(net.temporalCoherenceNote).toBeNull();
