@@ -35,7 +35,10 @@ test('an excluded pair: the velocity in view at once, as a preview, then the ful
   await page.getByTestId('tab-network').click();
   const net = await call<NetworkInfo>('network');
   const pick = net.pairs.find((p) => p.days > 30 && !net.excluded.includes(p.index))!;
+  // a click selects the pair; excluding it is the explicit button (#11)
   await page.getByTestId(`pair-${pick.index}`).click({ force: true });
+  await expect(page.getByTestId('selected-pair')).toContainText(`Pair #${pick.index} `);
+  await page.getByTestId('exclude-pair').click();
   await page.getByTestId('tab-run').click();
   await expect(page.getByTestId('preview-notice')).toContainText('Preview', { timeout: 60_000 });
   await expect(page.getByTestId('preview-notice')).toContainText('re-inverted with your edits');
