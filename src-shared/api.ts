@@ -14,6 +14,7 @@ import type { ClusterProgress } from '../src-core/common/pipeline/clusterProgres
 import * as s from './argSchemas';
 import type { GeoGrid } from '../src-core/common/formats/grid';
 import type { ModelTerm } from '../src-core/common/timefunc/termLines';
+import type { GnssStation, GnssStations } from '../src-core/common/derived/gnssLos';
 
 export type { ModelTerm };
 
@@ -318,32 +319,11 @@ export interface PlaceName {
 }
 
 /** A GNSS station on the time series' grid with its series in the LOS (src-core readGnssStations). */
-export interface GnssStationInfo {
-  site: string;
-  lat: number;
-  lon: number;
-  /** its pixel, null outside the grid */
-  row: number | null;
-  col: number | null;
-  incidence: number;
-  azimuth: number;
-  /** daily LOS displacement, m (toward the satellite positive) relative to `epoch`; empty for a list-only station */
-  dates: string[];
-  los: Float64Array;
-  sigma: Float64Array;
-  epoch: string | null;
-  file: string;
-}
+export type GnssStationInfo = GnssStation;
 
-export interface GnssStationsResult {
-  stations: GnssStationInfo[];
-  /** the time series' reference date (REF_DATE) the LOS series are relative to */
-  refDate: string;
+export interface GnssStationsResult extends GnssStations {
   /** the time-series file the stations were placed on */
   file: string;
-  files: string[];
-  ignored: string[];
-  notes: string[];
 }
 
 /** MintPy's transect_lalo of a layer (src-core transectOfFile), and the swath when a width was given. */

@@ -68,3 +68,32 @@ export function relativeToEpoch(
   for (let k = 0; k < out.length; k++) out[k] -= r;
   return { values: out, epoch: dates[i] };
 }
+
+/** A GNSS station placed on a time series' grid with its series in the LOS (readGnssStations). */
+export interface GnssStation {
+  site: string;
+  lat: number;
+  lon: number;
+  /** the pixel it falls in, or null outside the grid */
+  row: number | null;
+  col: number | null;
+  /** degrees, at its pixel (NaN outside) */
+  incidence: number;
+  azimuth: number;
+  /** the daily series in LOS (m, toward the satellite positive), relative to `epoch`; empty for a list-only station */
+  dates: string[];
+  los: Float64Array;
+  sigma: Float64Array;
+  /** the epoch the series is relative to (nearest the reference date, ≤ 15 days), null if none is that close */
+  epoch: string | null;
+  file: string;
+}
+
+export interface GnssStations {
+  stations: GnssStation[];
+  /** the time series' reference date the LOS series are relative to */
+  refDate: string;
+  files: string[];
+  ignored: string[];
+  notes: string[];
+}

@@ -12,34 +12,9 @@ import { latLonToRowColGeo } from '../../common/geo/gridCoords';
 import { azimuthFromHeading, losUnitVector } from '../../common/nisar/geometry';
 import { relativeToEpoch, stationLos } from '../../common/derived/gnssLos';
 import { loadGnssInputs } from '../nisar/gnssFiles';
+import type { GnssStation, GnssStations } from '../../common/derived/gnssLos';
 
-export interface GnssStation {
-  site: string;
-  lat: number;
-  lon: number;
-  /** the pixel it falls in, or null outside the grid */
-  row: number | null;
-  col: number | null;
-  /** degrees, at its pixel (NaN outside) */
-  incidence: number;
-  azimuth: number;
-  /** the daily series in LOS (m, toward the satellite positive), relative to `epoch`; empty for a list-only station */
-  dates: string[];
-  los: Float64Array;
-  sigma: Float64Array;
-  /** the epoch the series is relative to (nearest the reference date, ≤ 15 days), null if none is that close */
-  epoch: string | null;
-  file: string;
-}
-
-export interface GnssStations {
-  stations: GnssStation[];
-  /** the time series' reference date the LOS series are relative to */
-  refDate: string;
-  files: string[];
-  ignored: string[];
-  notes: string[];
-}
+export type { GnssStation, GnssStations } from '../../common/derived/gnssLos';
 
 export async function readGnssStations(
   paths: string[],
