@@ -212,12 +212,7 @@ export class ExportService {
       return result(res.path);
     }
     const res = await writeTransectFiles({
-      file: this.layers.resolveFile(what.ref.file),
-      dataset: mapDatasetName(what.ref),
-      ...(what.ref.refDate ? { refDate: mapDatasetName({ ...what.ref, date: what.ref.refDate }) } : {}),
-      start: what.start,
-      end: what.end,
-      ...(what.widthKm !== undefined ? { widthKm: what.widthKm } : {}),
+      ...this.layers.transectRequest(what.ref, what.start, what.end, what.widthKm),
       out: await this.out(`transect_${layerName(what.ref)}.csv`, outPath),
     });
     return result(res.path, ...(res.swathPath ? [res.swathPath] : []));
@@ -241,14 +236,7 @@ export class ExportService {
       const s = await readPixelSeries(file, what.row, what.col, join(dir, 'velocity.h5'));
       [svg, name] = [pixelSeriesSvg(s), `timeseries_r${what.row}_c${what.col}`];
     } else {
-      const r = await transectOfFile({
-        file: this.layers.resolveFile(what.ref.file),
-        dataset: mapDatasetName(what.ref),
-        ...(what.ref.refDate ? { refDate: mapDatasetName({ ...what.ref, date: what.ref.refDate }) } : {}),
-        start: what.start,
-        end: what.end,
-        ...(what.widthKm !== undefined ? { widthKm: what.widthKm } : {}),
-      });
+      const r = await transectOfFile(this.layers.transectRequest(what.ref, what.start, what.end, what.widthKm));
       [svg, name] = [transectFigure(r), `transect_${layerName(what.ref)}`];
     }
     const out = await this.out(`${name}.png`, outPath);

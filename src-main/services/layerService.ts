@@ -14,7 +14,7 @@ import { mapDatasetName } from '../../src-core/node/export/source';
 import { referenceToDate } from '../../src-core/common/derived/displayReference';
 import { readPixelSeries } from '../../src-core/node/derived/pixelSeries';
 import { readRegionSeries } from '../../src-core/node/derived/regionSeries';
-import { transectOfFile } from '../../src-core/node/derived/transectFile';
+import { transectOfFile, type TransectRequest } from '../../src-core/node/derived/transectFile';
 import { readGnssStations } from '../../src-core/node/derived/gnssStations';
 import { knownLayers } from '../../src-core/node/pipeline/registry';
 import type {
@@ -293,6 +293,18 @@ export class LayerService {
     };
   }
 
+  /** The core's transect request for a layer as shown (its file, dataset, date and reference date). */
+  transectRequest(ref: LayerRef, start: [number, number], end: [number, number], widthKm?: number): TransectRequest {
+    return {
+      file: this.resolveFile(ref.file),
+      dataset: mapDatasetName(ref),
+      ...(ref.refDate ? { refDate: mapDatasetName({ ...ref, date: ref.refDate }) } : {}),
+      start,
+      end,
+      ...(widthKm !== undefined ? { widthKm } : {}),
+    };
+  }
+
   /**
    * MintPy's transect_lalo of the layer as shown (a time-series date relative to `ref.refDate` too) and, with
    * `widthKm`, the swath profile (mean, std, min, max, quartiles per bin): src-core's transectOfFile.
@@ -303,14 +315,7 @@ export class LayerService {
     end: [number, number],
     opts?: TransectOptions,
   ): Promise<Transect> {
-    const r = await transectOfFile({
-      file: this.resolveFile(ref.file),
-      dataset: mapDatasetName(ref),
-      ...(ref.refDate ? { refDate: mapDatasetName({ ...ref, date: ref.refDate }) } : {}),
-      start,
-      end,
-      ...(opts?.widthKm !== undefined ? { widthKm: opts.widthKm } : {}),
-    });
+    const r = await transectOfFile(this.transectRequest(ref, start, end, opts?.widthKm));
     const t = r.transect;
     const sw = r.swath;
     return {
