@@ -17,6 +17,7 @@ import type { ModelTerm } from '../src-core/common/timefunc/termLines';
 import type { GnssStation, GnssStations } from '../src-core/common/derived/gnssLos';
 import type { PixelSeriesData } from '../src-core/common/derived/pixelSeriesData';
 import type { Place } from '../src-core/common/geo/place';
+import type { ValueStats } from '../src-core/common/util/valueStats';
 
 export type { ModelTerm };
 
@@ -152,15 +153,8 @@ export interface LayerRef {
   refDate?: string;
 }
 
-export interface LayerStats {
-  min: number;
-  max: number;
-  mean: number;
-  /** 2nd / 98th percentiles of finite values */
-  p2: number;
-  p98: number;
-  validCount: number;
-}
+/** A map's statistics and default colour limits (src-core valueStats). */
+export type LayerStats = ValueStats;
 
 export interface LayerData {
   ref: LayerRef;

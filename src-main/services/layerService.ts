@@ -12,6 +12,7 @@ import { rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 import { datasetUnit } from '../../src-core/common/export/units';
 import { mapDatasetName } from '../../src-core/node/export/source';
 import { referenceToDate } from '../../src-core/common/derived/displayReference';
+import { valueStats } from '../../src-core/common/util/valueStats';
 import { readPixelSeries } from '../../src-core/node/derived/pixelSeries';
 import { readRegionSeries } from '../../src-core/node/derived/regionSeries';
 import { transectOfFile, type TransectRequest } from '../../src-core/node/derived/transectFile';
@@ -44,27 +45,9 @@ export function toFloat32(a: NumericArray): Float32Array {
   return a instanceof Float32Array ? a : Float32Array.from(a as ArrayLike<number>);
 }
 
+/** The layer's statistics: src-core valueStats (the tiles' statistics are the same function). */
 export function computeStats(v: Float32Array): LayerStats {
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  let n = 0;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (!Number.isFinite(x)) continue;
-    if (x < min) min = x;
-    if (x > max) max = x;
-    sum += x;
-    n++;
-  }
-  if (!n) return { min: NaN, max: NaN, mean: NaN, p2: NaN, p98: NaN, validCount: 0 };
-  // percentiles from a strided sample (≤ 200k values) — enough for colour limits
-  const stride = Math.max(1, Math.floor(v.length / 200_000));
-  const s: number[] = [];
-  for (let i = 0; i < v.length; i += stride) if (Number.isFinite(v[i])) s.push(v[i]);
-  s.sort((a, b) => a - b);
-  const q = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.max(0, Math.round(p * (s.length - 1))))] : NaN);
-  return { min, max, mean: sum / n, p2: q(0.02), p98: q(0.98), validCount: n };
+  return valueStats(v);
 }
 
 function gridOrThrow(attrs: Record<string, string>, path: string): Grid {

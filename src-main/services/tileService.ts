@@ -5,6 +5,7 @@
  * zoom needs, and the exact value of one pixel for the cursor readout. HDF5 files stay open while they do
  * not change; what was read is kept in one cache bounded in bytes. No Electron import.
  */
+import { valueStats } from '../../src-core/common/util/valueStats';
 import { statSync } from 'node:fs';
 import { H5Reader } from '../../src-core/node/formats/h5';
 import { GRID_ATTRS, gridOf } from '../../src-core/node/formats/mintpyFiles';
@@ -223,36 +224,7 @@ export class TileService {
   }
 }
 
-/**
- * Minimum, maximum, mean, count and the 2nd / 98th percentiles of the values whose flag is in `keep`
- * (the same definitions as layerService's computeStats: percentile = sorted[round(p·(n−1))]).
- */
+/** The statistics of the values whose flag is in `keep`: src-core valueStats, as the layer's. */
 export function statsOf(values: Float32Array, flags: Uint8Array, keep: number[]): LayerStats {
-  const ok = new Uint8Array(4);
-  for (const f of keep) ok[f] = 1;
-  const v = new Float32Array(values.length);
-  let n = 0;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
-    if (ok[flags[i]] && Number.isFinite(x)) {
-      v[n++] = x;
-      sum += x;
-    }
-  }
-  if (!n) return { min: NaN, max: NaN, mean: NaN, p2: NaN, p98: NaN, validCount: 0 };
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    if (v[i] < min) min = v[i];
-    if (v[i] > max) max = v[i];
-  }
-  // percentiles from a strided sample of ≤ 200k values (as computeStats): enough for colour limits
-  const stride = Math.max(1, Math.floor(n / 200_000));
-  const s = new Float32Array(Math.ceil(n / stride));
-  for (let i = 0, k = 0; i < n; i += stride) s[k++] = v[i];
-  s.sort();
-  const m = s.length;
-  const q = (p: number) => s[Math.min(m - 1, Math.max(0, Math.round(p * (m - 1))))];
-  return { min, max, mean: sum / n, p2: q(0.02), p98: q(0.98), validCount: n };
+  return valueStats(values, flags, keep);
 }
