@@ -20,13 +20,18 @@ export const useNetworkStore = defineStore('network', () => {
   );
   const excluded = computed(() => new Set(net.value?.excluded ?? []));
 
+  /** Only the latest request's answer is kept: an older answer landing after an edit must not undo it. */
+  let generation = 0;
   function reset(): void {
+    generation++;
     net.value = null;
     selectedPair.value = null;
   }
 
   async function refresh(): Promise<void> {
-    set(await useUiStore().guarded(() => api.network(), 'Reading the network'));
+    const g = ++generation;
+    const n = await useUiStore().guarded(() => api.network(), 'Reading the network');
+    if (g === generation) set(n);
   }
 
   function set(n: NetworkInfo | null | undefined): void {
@@ -48,7 +53,9 @@ export const useNetworkStore = defineStore('network', () => {
 
   /** Edits changed elsewhere (Electron's menu, another window): follow them if the pairs differ. */
   async function followEdits(e: EditState): Promise<void> {
-    if (net.value && net.value.excluded.join(',') !== e.excludedPairs.join(',')) await applyEdits(e);
+    // not read yet (or a read in flight that predates this edit): read it now; the older answer is dropped
+    if (!net.value) await refresh();
+    else if (net.value.excluded.join(',') !== e.excludedPairs.join(',')) await applyEdits(e);
   }
 
   async function setExcluded(indices: number[]): Promise<void> {
