@@ -39,7 +39,8 @@ export function describeError(e: unknown): { code: number; line: string } {
     path?: string;
     userError?: boolean;
   };
-  if (err instanceof CancelledError || err.name === 'AbortError') return { code: 130, line: 'cancelled' };
+  if (err instanceof CancelledError || err.name === 'CancelledError' || err.name === 'AbortError')
+    return { code: 130, line: 'cancelled' };
   if (USER_ERRORS.has(err.name) || err.userError) return { code: 1, line: `error: ${oneLine(err.message)}` };
   if (err.code && FS_ERRORS[err.code] && err.path)
     return { code: 1, line: `error: ${err.path}: ${FS_ERRORS[err.code]}` };

@@ -21,7 +21,7 @@ export class JobError extends Error {
 
 /** The pipeline in its own process when the worker bundle exists (the app), else in-process (tests from source). */
 const defaultRunner: Runner = async (opts) => {
-  const threaded = (await import('./pipelineProcess')).processRunner();
+  const threaded = (await import('../../src-core/node/pipeline/processRunner')).processRunner();
   return threaded ? threaded(opts) : (await import('../../src-core/node/pipeline/runner')).runPipeline(opts);
 };
 
@@ -163,8 +163,9 @@ export class JobService {
   }
 
   /**
-   * Ask the run to stop. The pipeline child gets a grace period, then is killed (pipelineProcess.ts); the
-   * run slot is free once the run has settled either way (`wait()`).
+   * Ask the run to stop. The pipeline child stops at its next cancel point or is killed after a short grace
+   * (src-core/node/pipeline/processRunner.ts); the run slot is free once the run has settled either way
+   * (`wait()`).
    */
   cancel(): boolean {
     if (!this.active) return false;

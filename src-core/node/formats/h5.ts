@@ -381,8 +381,12 @@ function removeDeadTemps(path: string): void {
 
 /** h5wasm cannot create h5py's bool enum: a 1-byte compound placeholder is patched into it on commit. */
 const BOOL_DTYPE = [[BOOL_PLACEHOLDER, '<b']] as unknown as string;
-const boolData = (data: ArrayLike<number | boolean>): Map<string, Int8Array> =>
-  new Map([[BOOL_PLACEHOLDER, Int8Array.from(data as ArrayLike<number>, (v) => (v ? 1 : 0))]]);
+const boolData = (data: ArrayLike<number | boolean>): Map<string, Int8Array> => {
+  // a plain loop: TypedArray.from with a map function takes ≈ 0.7 s for a 3.6 Mpx mask
+  const a = new Int8Array(data.length);
+  for (let i = 0; i < a.length; i++) a[i] = data[i] ? 1 : 0;
+  return new Map([[BOOL_PLACEHOLDER, a]]);
+};
 
 export interface CreateOptions {
   shape: number[];

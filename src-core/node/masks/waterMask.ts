@@ -11,7 +11,8 @@ export function waterMaskFromGeometry(
   latitude?: ArrayLike<number> | null,
   longitude?: ArrayLike<number> | null,
 ): Uint8Array {
-  const out = Uint8Array.from(waterMask as ArrayLike<number>, (v) => (v !== 0 ? 1 : 0));
+  const out = new Uint8Array(waterMask.length);
+  for (let i = 0; i < out.length; i++) out[i] = waterMask[i] !== 0 ? 1 : 0;
   for (const ll of [latitude, longitude]) {
     if (!ll) continue;
     if (ll.length !== out.length)
@@ -58,9 +59,11 @@ export async function readMaskFile(
     if (!ds) throw new Error(`${path}: no "mask" or "waterMask" dataset`);
     const shape = r.shape(ds);
     if (shape.length !== 2) throw new Error(`${path}: dataset "${ds}" is ${shape.length}-D, expected 2-D`);
-    const v = r.read(ds);
+    const v = r.read(ds) as ArrayLike<number>;
+    const mask = new Uint8Array(v.length);
+    for (let i = 0; i < mask.length; i++) mask[i] = v[i] !== 0 ? 1 : 0;
     return {
-      mask: Uint8Array.from(v as ArrayLike<number>, (x) => (x !== 0 ? 1 : 0)),
+      mask,
       length: shape[0],
       width: shape[1],
       dataset: ds,

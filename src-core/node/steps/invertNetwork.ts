@@ -22,6 +22,7 @@ import type { InvertTask } from '../pipeline/tileTasks';
 import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { datesOfPairs } from '../../common/time/dates';
 import { pyFloat } from '../../common/util/pyfmt';
+import { cancelPoint } from '../pipeline/cancelPoint';
 
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
 
@@ -232,7 +233,11 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
         },
       ));
       // tiles of an earlier, interrupted run
-      for (const t of tiles) if (!written.has(t.index)) writeTile(t, checkpoint.load(t.index));
+      for (const t of tiles)
+        if (!written.has(t.index)) {
+          await cancelPoint(ctx.signal);
+          writeTile(t, checkpoint.load(t.index));
+        }
       const w0 = performance.now();
       for (const w of writers) w.commit();
       phases.writeSeconds += (performance.now() - w0) / 1000;
