@@ -47,7 +47,8 @@ export class JobService {
   }
 
   /**
-   * Start a run from `fromStep` (default: the earliest stale step, or the first step if nothing ran) to
+   * Start a run from `fromStep` (default: where a cancelled or failed run stopped, else the earliest stale
+   * step, or the first step if nothing ran) to
    * `toStep` (default: the last step; `load_data` alone is the network editor's "load only").
    * Returns at once with the run's initial summary; progress and the end arrive as events.
    */
@@ -56,7 +57,8 @@ export class JobService {
     const p = this.projects.require();
     const edits = this.projects.editState();
     const lastOk = p.db.runs().find((r) => r.status === 'ok');
-    const from = fromStep ?? (lastOk ? (edits.staleFrom ?? STEP_NAMES[0]) : STEP_NAMES[0]);
+    // after a cancelled or failed run, go on where it stopped; else from the first stale step (or the start)
+    const from = fromStep ?? edits.continueFrom ?? (lastOk ? (edits.staleFrom ?? STEP_NAMES[0]) : STEP_NAMES[0]);
     if (!isStepName(from)) throw new JobError(`unknown step "${from}": the steps are ${STEP_NAMES.join(', ')}`);
     const i0 = STEP_NAMES.indexOf(from);
     if (toStep !== undefined && !isStepName(toStep))

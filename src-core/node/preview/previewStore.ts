@@ -13,6 +13,7 @@ import {
   openSync,
   readFileSync,
   readSync,
+  readdirSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -62,6 +63,15 @@ export function openPreviewStore(workDir: string, stackFile: string): PreviewSto
   }
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Build the store from the stack (phase and coherence of every pair), by row blocks of all pairs
  * (≤ 64 MB each, whole multiples of the coarsest level). Replaces any previous store.
@@ -74,6 +84,11 @@ export async function buildPreviewStore(
   const dir = previewStoreDir(workDir);
   mkdirSync(dir, { recursive: true });
   rmSync(join(dir, MANIFEST), { force: true });
+  // temp files of a build whose process is gone (an app killed while it built the store)
+  for (const f of readdirSync(dir)) {
+    const pid = Number(/\.tmp-(\d+)$/.exec(f)?.[1]);
+    if (pid && pid !== process.pid && !processAlive(pid)) rmSync(join(dir, f), { force: true });
+  }
   const h5 = await H5Reader.open(stackFile);
   const tmp = `.tmp-${process.pid}`;
   const fds: number[] = [];
