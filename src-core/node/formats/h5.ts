@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import * as h5wasm from 'h5wasm/node';
 import { BOOL_PLACEHOLDER, patchBoolEnums } from './h5bool';
+import { processAlive } from '../util/processAlive';
 
 export type Attrs = Record<string, string>;
 export type NumericArray =
@@ -349,16 +350,6 @@ export function h5wasmDtype(dtype: string): string {
   return `${end === '>' ? '>' : '<'}${kind === 'u' ? code.toUpperCase() : code}`;
 }
 
-/** Whether a process id is running (a process we may not signal still runs). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Temp files of this target left by a writer whose process is gone (a killed run: invert_network writes
  * its outputs while the tiles arrive): removed before a new writer starts, so a resumed run leaves none.
@@ -374,7 +365,7 @@ function removeDeadTemps(path: string): void {
   }
   for (const f of names) {
     const m = /^(.*)\.tmp-(\d+)-[a-z0-9]+$/.exec(f);
-    if (m && m[1] === base && Number(m[2]) !== process.pid && !alive(Number(m[2])))
+    if (m && m[1] === base && Number(m[2]) !== process.pid && !processAlive(Number(m[2])))
       rmSync(join(dir, f), { force: true });
   }
 }

@@ -22,6 +22,7 @@ import {
 import { join } from 'node:path';
 import { H5Reader } from '../formats/h5';
 import { fileIdentity } from '../masks/stackMapCache';
+import { processAlive } from '../util/processAlive';
 import { PREVIEW_LEVELS, levelSize, type LevelWindow } from '../../common/preview/previewGrid';
 import { CancelledError } from '../../common/pipeline/types';
 
@@ -60,15 +61,6 @@ export function openPreviewStore(workDir: string, stackFile: string): PreviewSto
     return info;
   } catch {
     return null;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
