@@ -3,6 +3,7 @@
  * both transports (Electron IPC, browser host) dispatch to after `parseArgs` (the method's declaration). No Electron import.
  */
 import { placesIn } from '../../src-core/node/basemap/places';
+import { waterwaysIn } from '../../src-core/node/basemap/waterways';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { H5Reader } from '../../src-core/node/formats/h5';
@@ -127,6 +128,7 @@ export function createServices(opts: ServiceOptions): Services {
     nisarSites: async () =>
       NISAR_SITES.map((x) => ({ name: x.name, gnssRefSite: x.gnssRefSite, direction: x.direction, track: x.track })),
     placeNames: async (south, west, north, east) => placesIn(south, west, north, east),
+    basemapWaterways: async (south, west, north, east) => waterwaysIn(south, west, north, east),
     gnssStations: async (paths) => layers.gnssStations(paths, projects.require().folder),
     setExcludedPairs: async (indices) => projects.setExcludedPairs(indices),
     setReferencePoint: async (lat, lon) => projects.setReferencePoint(lat, lon),

@@ -97,6 +97,7 @@ function calls(folder: string): [ApiMethod, unknown[]][] {
     ['nisarSites', []],
     ['nisarValidate', [{ method: 'method2', numSamples: 100, seed: 1 }]],
     ['placeNames', [35.9, -119.9, 36.45, -119.2]],
+    ['basemapWaterways', [35.9, -119.9, 36.45, -119.2]],
     ['gnssStations', [[join(folder, 'gnss')]]],
     ['fileInfo', ['velocity.h5']],
     ['previewVelocity', [{ row0: 0, row1: 30, col0: 0, col1: 40 }, 5000]],
