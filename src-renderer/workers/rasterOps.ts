@@ -39,7 +39,33 @@ export function colorTileRgba(p: ColorTileParams): Uint8ClampedArray {
           out[o + 3] = a;
         }
   }
+  if (p.outline) keepOutline(p, out);
   return out;
+}
+
+/**
+ * An outline instead of a fill: only the pixels on the edge of the drawn, non-zero ones keep their colour (a
+ * mask's boundary); the rest turns transparent. A pixel is on the edge when one of its 4 neighbours is not
+ * drawn or zero; the tile's padding (pad ≥ 1) gives the neighbours across the tile's border, so outlines
+ * run on across tiles without a seam.
+ */
+function keepOutline(p: ColorTileParams, out: Uint8ClampedArray): void {
+  const { n, pad } = p;
+  const size = n - 2 * pad;
+  const inside = (r: number, c: number): boolean => {
+    if (r < 0 || c < 0 || r >= n || c >= n) return true; // no neighbour known: no edge drawn there
+    const k = r * n + c;
+    const f = p.flags[k];
+    const v = p.values[k];
+    return (f === VALID || (f === MASKED && !p.maskOn)) && Number.isFinite(v) && v !== 0;
+  };
+  for (let i = 0; i < size; i++)
+    for (let j = 0; j < size; j++) {
+      const r = i + pad;
+      const c = j + pad;
+      const edge = inside(r, c) && (!inside(r - 1, c) || !inside(r + 1, c) || !inside(r, c - 1) || !inside(r, c + 1));
+      if (!edge) out[4 * (i * size + j) + 3] = 0;
+    }
 }
 
 /** RGBA bytes of a whole small raster (the edit preview): values × scale through the colormap, NaN transparent. */

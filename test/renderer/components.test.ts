@@ -55,7 +55,16 @@ function unnamedControls(root: HTMLElement): string[] {
 
 describe('panel registry', () => {
   test('each *Panel.vue file is a tab, in order, with a unique id and key', () => {
-    expect(PANELS.map((p) => p.id)).toEqual(['project', 'network', 'run', 'inspect', 'transects', 'export', 'nisar']);
+    expect(PANELS.map((p) => p.id)).toEqual([
+      'project',
+      'layers',
+      'network',
+      'run',
+      'inspect',
+      'transects',
+      'export',
+      'nisar',
+    ]);
     expect(new Set(PANELS.map((p) => p.key)).size).toBe(PANELS.length);
     for (const p of PANELS) expect(p.component).toBeTruthy();
   });
@@ -73,7 +82,7 @@ describe('tab list', () => {
     expect(tabs.map((t) => t.attributes('aria-selected'))).toEqual(PANELS.map((_, i) => String(i === 0)));
     expect(tabs.map((t) => t.attributes('tabindex'))).toEqual(PANELS.map((_, i) => (i === 0 ? '0' : '-1')));
     await tabs[0].trigger('keydown', { key: 'ArrowRight' });
-    expect(useUiStore().panel).toBe('network');
+    expect(useUiStore().panel).toBe('layers');
     await tabs[1].trigger('keydown', { key: 'End' });
     expect(useUiStore().panel).toBe('nisar');
     await tabs[PANELS.length - 1].trigger('keydown', { key: 'ArrowRight' });

@@ -104,6 +104,61 @@ describe('colour a tile', () => {
   });
 });
 
+describe('colorTileRgba outline (a mask over another layer)', () => {
+  /**
+   * A 6 × 6 mask tile with a 1-pixel border (the inner 4 × 4 is drawn; inner (i, j) is padded (i + 1, j + 1)):
+   * ones at padded rows 0–3, columns 2–4 — a block that goes on across the tile's top border — zeros around.
+   */
+  const n = 6;
+  const params = {
+    values: Float32Array.from({ length: n * n }, (_, i) =>
+      Math.floor(i / n) <= 3 && i % n >= 2 && i % n <= 4 ? 1 : 0,
+    ),
+    flags: new Uint8Array(n * n),
+    n,
+    pad: 1,
+    cmap: 'viridis',
+    vmin: 0,
+    vmax: 1,
+    scale: 1,
+    maskOn: true,
+    noDataRgba: [204, 0, 204, 255] as [number, number, number, number],
+  };
+  /** alpha of the inner 4 × 4, as rows of 0/1 */
+  const alpha = (out: Uint8ClampedArray) =>
+    Array.from({ length: 4 }, (_, r) => Array.from({ length: 4 }, (_, c) => (out[4 * (r * 4 + c) + 3] ? 1 : 0)));
+  test('only the edge of the non-zero pixels keeps its colour; no edge where the block goes on past the border', () => {
+    const fill = colorTileRgba(params);
+    const line = colorTileRgba({ ...params, outline: true });
+    expect(alpha(fill)).toEqual([
+      [1, 1, 1, 1],
+      [1, 1, 1, 1],
+      [1, 1, 1, 1],
+      [1, 1, 1, 1],
+    ]);
+    expect(alpha(line)).toEqual([
+      [0, 1, 0, 1],
+      [0, 1, 0, 1],
+      [0, 1, 1, 1],
+      [0, 0, 0, 0],
+    ]);
+    // the colours of the edge pixels are the fill's (value 1 at the colormap's top)
+    for (let i = 0; i < 16; i++)
+      if (line[4 * i + 3])
+        expect(Array.from(line.subarray(4 * i, 4 * i + 4))).toEqual(Array.from(fill.subarray(4 * i, 4 * i + 4)));
+  });
+  test('no data is outside: with the mask on, the edge runs around it', () => {
+    const flags = new Uint8Array(n * n);
+    flags[2 * n + 3] = 1; // padded (2, 3), inside the block, has no data
+    expect(alpha(colorTileRgba({ ...params, flags, outline: true }))).toEqual([
+      [0, 1, 1, 1],
+      [0, 1, 0, 1],
+      [0, 1, 1, 1],
+      [0, 0, 0, 0],
+    ]);
+  });
+});
+
 describe('units', () => {
   test("MintPy's rule: velocity in cm/yr, displacement in cm; a DEM in m, angles in degrees", () => {
     expect(displayUnits('m/year', 'velocity')).toEqual({ label: 'cm/yr', scale: 100 });
