@@ -738,8 +738,15 @@ test('layer list: velocity over the hillshade, coherence, a mask outline; opacit
     'aria-label',
     new RegExp(`^Colour bar of ${reEscape(tcoh.label)}`),
   );
+  // the velocity under the mask's outline: the mask up twice by keyboard, to the top
+  await page.getByTestId('layer-up-data-3').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('layer-up-data-3').focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await dataLayers(page)).map((l) => l.id)).toEqual(['data-2', 'data', 'data-3']);
+  await expect(page.getByTestId('layer-up-data-3')).toBeDisabled();
   await drawn(page);
-  await page.screenshot({ path: join(shots, 'viewer-12-layers-reordered.png') });
+  await page.screenshot({ path: join(shots, 'viewer-12-velocity-mask-outline.png') });
   expect(await axeProblems(page)).toEqual([]);
 
   // rivers and lakes on the offline basemap, over the land and under the hillshade: main's lines for the

@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { colorImageRgba, colorTileRgba, hillshadeTileRgba } from '../../src-renderer/workers/rasterOps';
+import {
+  OUTLINE_CASING_RGBA,
+  colorImageRgba,
+  colorTileRgba,
+  hillshadeTileRgba,
+} from '../../src-renderer/workers/rasterOps';
 import type { HillshadeTileParams } from '../../src-renderer/workers/messages';
 import { displayUnits } from '../../src-renderer/units';
 import { applyColormap, getColormap } from '../../src-core/common/colormap/index';
@@ -124,38 +129,26 @@ describe('colorTileRgba outline (a mask over another layer)', () => {
     maskOn: true,
     noDataRgba: [204, 0, 204, 255] as [number, number, number, number],
   };
-  /** alpha of the inner 4 × 4, as rows of 0/1 */
-  const alpha = (out: Uint8ClampedArray) =>
-    Array.from({ length: 4 }, (_, r) => Array.from({ length: 4 }, (_, c) => (out[4 * (r * 4 + c) + 3] ? 1 : 0)));
-  test('only the edge of the non-zero pixels keeps its colour; no edge where the block goes on past the border', () => {
-    const fill = colorTileRgba(params);
-    const line = colorTileRgba({ ...params, outline: true });
-    expect(alpha(fill)).toEqual([
-      [1, 1, 1, 1],
-      [1, 1, 1, 1],
-      [1, 1, 1, 1],
-      [1, 1, 1, 1],
-    ]);
-    expect(alpha(line)).toEqual([
-      [0, 1, 0, 1],
-      [0, 1, 0, 1],
-      [0, 1, 1, 1],
-      [0, 0, 0, 0],
-    ]);
-    // the colours of the edge pixels are the fill's (value 1 at the colormap's top)
-    for (let i = 0; i < 16; i++)
-      if (line[4 * i + 3])
-        expect(Array.from(line.subarray(4 * i, 4 * i + 4))).toEqual(Array.from(fill.subarray(4 * i, 4 * i + 4)));
+  /** the inner 4 × 4 as rows of characters: 'e' the fill's colour, 'c' the casing, '.' transparent */
+  const fillTile = colorTileRgba(params);
+  const picture = (out: Uint8ClampedArray) =>
+    Array.from({ length: 4 }, (_, r) =>
+      Array.from({ length: 4 }, (_, c) => {
+        const px = Array.from(out.subarray(4 * (r * 4 + c), 4 * (r * 4 + c) + 4));
+        if (px[3] === 0) return '.';
+        if (px.join() === OUTLINE_CASING_RGBA.join()) return 'c';
+        expect(px).toEqual(Array.from(fillTile.subarray(4 * (r * 4 + c), 4 * (r * 4 + c) + 4)));
+        return 'e';
+      }).join(''),
+    );
+  test('the edge of the non-zero pixels in their colour, cased outside; no edge where the block goes on past the border', () => {
+    expect(fillTile.filter((_, i) => i % 4 === 3).every((a) => a === 255)).toBe(true);
+    expect(picture(colorTileRgba({ ...params, outline: true }))).toEqual(['ce.e', 'ce.e', 'ceee', '.ccc']);
   });
   test('no data is outside: with the mask on, the edge runs around it', () => {
     const flags = new Uint8Array(n * n);
     flags[2 * n + 3] = 1; // padded (2, 3), inside the block, has no data
-    expect(alpha(colorTileRgba({ ...params, flags, outline: true }))).toEqual([
-      [0, 1, 1, 1],
-      [0, 1, 0, 1],
-      [0, 1, 1, 1],
-      [0, 0, 0, 0],
-    ]);
+    expect(picture(colorTileRgba({ ...params, flags, outline: true }))).toEqual(['ceee', 'cece', 'ceee', '.ccc']);
   });
 });
 
