@@ -536,9 +536,9 @@ describe('edit preview', () => {
     await useNetworkStore().togglePair(1);
     expect(fakeApi.previewVelocity).not.toHaveBeenCalled();
     useProjectStore().info = projectInfo({ lastRun });
-    fakeApi.previewVelocity.mockResolvedValueOnce({ ok: false, reason: 'preparing the preview data' } as never);
+    fakeApi.previewVelocity.mockResolvedValueOnce({ ok: false, reason: 'the stack has no geographic grid' } as never);
     await usePreviewStore().request();
-    expect(usePreviewStore().message).toMatch(/preparing/);
+    expect(usePreviewStore().message).toMatch(/no geographic grid/);
     expect(usePreviewStore().data).toBeNull();
   });
 });
