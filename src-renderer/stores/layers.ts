@@ -6,8 +6,8 @@
  * the map draws layers as tiles (stores/tiles.ts).
  */
 import { defineStore } from 'pinia';
-import { computed, markRaw, ref, shallowRef } from 'vue';
-import type { LayerInfo, LayerMeta, LayerRef } from '../../src-shared/api';
+import { computed, markRaw, ref, shallowRef, watch } from 'vue';
+import type { LayerInfo, LayerMeta, LayerRef, SavedLayerList } from '../../src-shared/api';
 import { api } from '../api/client';
 import { displayUnits } from '../units';
 import { useUiStore } from './ui';
@@ -88,7 +88,11 @@ export const useLayersStore = defineStore('layers', () => {
     list.value.filter((l) => l.kind !== 'pair' || useNetworkStore().selectedPair !== null),
   );
 
+  /** whether the list on screen is the open project's (restored or its default): only then is it saved */
+  let mine = false;
+
   function reset(): void {
+    mine = false;
     list.value = [];
     entries.value = [];
     metas.value = {};
@@ -105,8 +109,56 @@ export const useLayersStore = defineStore('layers', () => {
     list.value = l;
   }
 
-  /** Velocity if there is one, else the first map: what a freshly opened project shows. */
+  /**
+   * The layer list kept with the project, if any of its layers still exists; else velocity if there is one,
+   * else the first map: what a freshly opened project shows.
+   */
   async function showDefault(): Promise<void> {
+    mine = false;
+    const saved = await api.layerList().catch(() => null); // an old host, a broken record: the default
+    if (saved && (await restore(saved))) {
+      mine = true;
+      return;
+    }
+    await showFirst();
+    mine = true;
+  }
+
+  /** The saved entries whose layers still exist, each described again; false when none is left. */
+  async function restore(saved: SavedLayerList): Promise<boolean> {
+    const keep = saved.layers
+      .map((x, i) => ({ ...x, i, id: `${x.ref.file}:${x.ref.dataset}` }))
+      .filter((x) => list.value.some((l) => l.id === x.id));
+    const metas0 = await Promise.all(keep.map((x) => api.layerMeta(x.ref).catch(() => null)));
+    const es: LayerEntry[] = [];
+    const ms: Record<string, LayerMeta> = {};
+    let sel: string | null = null;
+    keep.forEach((x, k) => {
+      const m = metas0[k];
+      if (!m) return;
+      const key = es.length === 0 ? 'data' : `data-${es.length + 1}`;
+      es.push({
+        key,
+        id: x.id,
+        ref: x.ref,
+        visible: x.visible,
+        opacity: x.opacity,
+        cmap: x.cmap,
+        vmin: x.vmin,
+        vmax: x.vmax,
+        style: x.style,
+      });
+      ms[key] = markRaw(m);
+      if (x.i === saved.selected) sel = key;
+    });
+    if (!es.length || entries.value.length) return false; // none left, or the user chose meanwhile
+    entries.value = es;
+    metas.value = ms;
+    selectedKey.value = sel ?? es[es.length - 1].key;
+    return true;
+  }
+
+  async function showFirst(): Promise<void> {
     const def =
       list.value.find((l) => l.dataset === 'velocity' && l.file === 'velocity.h5') ??
       list.value.find((l) => l.kind !== 'pair');
@@ -308,6 +360,38 @@ export const useLayersStore = defineStore('layers', () => {
     );
     if (!entries.value.length) await showDefault();
   }
+
+  // the list goes with the project (its database), a moment after the last change
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  watch(
+    () => [entries.value, selectedKey.value] as const,
+    () => {
+      clearTimeout(saveTimer);
+      if (!mine) return;
+      saveTimer = setTimeout(() => {
+        if (!mine) return;
+        const es = entries.value.slice(-64);
+        const sel = Math.max(
+          0,
+          es.findIndex((e) => e.key === active.value?.key),
+        );
+        const saved: SavedLayerList = {
+          // plain objects (not Vue's proxies): IPC sends them by structured clone
+          layers: es.map(({ ref, visible, opacity, cmap, vmin, vmax, style }) => ({
+            ref: { ...ref },
+            visible,
+            opacity,
+            cmap,
+            vmin,
+            vmax,
+            style,
+          })),
+          selected: sel,
+        };
+        api.saveLayerList(saved).catch(() => {}); // kept for next time only: nothing on screen depends on it
+      }, 400);
+    },
+  );
 
   return {
     list,

@@ -26,6 +26,7 @@ import type {
   ProjectInfo,
   RegionSeries,
   RunSummary,
+  SavedLayerList,
   Transect,
 } from '../../src-shared/api';
 
@@ -801,6 +802,27 @@ test('layer list: velocity over the hillshade, coherence, a mask outline; opacit
     )
     .toBe(0);
   await page.getByTestId('waterways-toggle').check();
+
+  // the list is kept with the project (its database): a new window shows it again, then back to one layer
+  await expect
+    .poll(async () => (await call<SavedLayerList | null>('layerList'))?.layers.map((l) => l.ref.dataset))
+    .toEqual(['temporalCoherence', 'velocity', 'mask']);
+  await page.reload();
+  await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
+  await expect.poll(async () => (await dataLayers(page)).map((l) => l.id)).toEqual(['data', 'data-2', 'data-3']);
+  ls = await dataLayers(page);
+  expect(ls.map((l) => [l.key.ref, l.visibility])).toEqual([
+    [{ file: 'temporalCoherence.h5', dataset: 'temporalCoherence' }, 'none'],
+    [{ file: 'velocity.h5', dataset: 'velocity' }, 'none'],
+    [{ file: 'maskTempCoh.h5', dataset: 'mask' }, 'visible'],
+  ]);
+  expect(ls[0].opacity).toBeCloseTo(0.4, 6);
+  await expect(page.getByTestId('layer-select')).toHaveValue(tcoh.id);
+  await page.getByTestId('tab-layers').click();
+  await page.getByTestId('layer-remove-data').click();
+  await page.getByTestId('layer-remove-data-3').click();
+  await page.getByTestId('layer-visible-data-2').check();
+  await expect.poll(async () => (await call<SavedLayerList | null>('layerList'))?.layers.length).toBe(1);
   expect(errors).toEqual([]);
 });
 

@@ -22,6 +22,7 @@ import type {
   PixelValues,
   ProjectInfo,
   RegionSeries,
+  SavedLayerList,
   Transect,
 } from '../../src-shared/api';
 
@@ -180,6 +181,8 @@ const listeners = new Map<string, Set<Listener>>();
 
 function makeFakeApi() {
   let excluded: number[] = [];
+  /** the layer list kept with the project (main keeps it in the project database) */
+  let savedList: SavedLayerList | null = null;
   const history: number[][] = [];
   return {
     capabilities: vi.fn(async () => ({ transport: 'http' as const, nativeDialogs: false, platform: 'linux' })),
@@ -472,9 +475,15 @@ function makeFakeApi() {
       s.add(cb as Listener);
       return () => s!.delete(cb as Listener);
     }),
+    layerList: vi.fn(async (): Promise<SavedLayerList | null> => savedList),
+    saveLayerList: vi.fn(async (l: SavedLayerList) => {
+      savedList = structuredClone(l);
+      return true;
+    }),
     /** test helper: reset the project state behind the fake */
     resetState() {
       excluded = [];
+      savedList = null;
       history.length = 0;
     },
   };

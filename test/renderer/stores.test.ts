@@ -239,6 +239,40 @@ describe('layer list', () => {
     expect(keys()).toEqual(['data', 'data-3', 'data-2']);
   });
 
+  test('the list is kept with the project: reopened, it comes back (layers that are gone left out)', async () => {
+    vi.useFakeTimers();
+    await opened();
+    const layers = useLayersStore();
+    await layers.add('maskTempCoh.h5:mask');
+    await layers.add('timeseries.h5:timeseries');
+    await layers.stepDate(-1);
+    layers.setDisplay({ opacity: 0.4, visible: false }, 'data');
+    layers.move('data-3', -1);
+    layers.select('data-2');
+    await vi.advanceTimersByTimeAsync(500);
+    vi.useRealTimers();
+    expect(fakeApi.saveLayerList).toHaveBeenCalled();
+    const saved = fakeApi.saveLayerList.mock.calls.at(-1)![0];
+    expect(saved.selected).toBe(2);
+    expect(saved.layers.map((l) => [l.ref.file, l.style, l.opacity, l.visible])).toEqual([
+      ['velocity.h5', 'fill', 0.4, false],
+      ['timeseries.h5', 'fill', 0.7, true],
+      ['maskTempCoh.h5', 'outline', 1, true],
+    ]);
+    // opened again (a new window): the same list, the same selection, the same date
+    setActivePinia(createPinia());
+    fakeApi.listLayers.mockImplementationOnce(async () => LAYERS.filter((l) => l.file !== 'maskTempCoh.h5'));
+    await opened();
+    const again = useLayersStore();
+    expect(again.entries.map((e) => [e.key, e.id, e.opacity, e.visible])).toEqual([
+      ['data', 'velocity.h5:velocity', 0.4, false],
+      ['data-2', 'timeseries.h5:timeseries', 0.7, true],
+    ]);
+    expect(again.active?.ref.date).toBe(DATES[2]);
+    expect(again.active?.key).toBe('data-2');
+    expect(again.meta?.ref.file).toBe('timeseries.h5');
+  });
+
   test('after a run every entry is described again (same dates and colours); a layer that is gone leaves', async () => {
     await opened();
     const layers = useLayersStore();
