@@ -48,14 +48,13 @@ export const demoCmd: Command = {
         `template:   ${templatePath}\n`,
     );
     if (a.has('run')) {
-      const { runPipeline } = await import('../../src-core/node/pipeline/runner');
-      const { processRunner } = await import('../../src-core/node/pipeline/processRunner');
+      const { runPipelineIsolated } = await import('../../src-core/node/pipeline/processRunner');
       // in the pipeline process, as `run` does: Ctrl-C is a cancel honoured at once
       const ac = new AbortController();
       const onSig = () => ac.abort();
       process.once('SIGINT', onSig);
       try {
-        const rec = await (processRunner() ?? runPipeline)({
+        const rec = await runPipelineIsolated({
           templatePath,
           signal: ac.signal,
           onProgress: progress,

@@ -54,12 +54,10 @@ export const runCmd: Command = {
       const workdir = a.str('workdir');
       const templatePath = resolve(a.positionals[0]);
       workDir = workdir ? resolve(workdir) : dirname(templatePath);
-      const { runPipeline } = await import('../../src-core/node/pipeline/runner');
-      const { processRunner } = await import('../../src-core/node/pipeline/processRunner');
+      const { runPipelineIsolated } = await import('../../src-core/node/pipeline/processRunner');
       // the pipeline in a child process, as the app runs it: Ctrl-C is honoured at once in every step (the
       // child is ended if a step does not stop by itself within 0.3 s); in-process when run from source
-      const run = processRunner() ?? runPipeline;
-      const record = await run({
+      const record = await runPipelineIsolated({
         templatePath,
         workDir: workdir ? resolve(workdir) : undefined,
         dostep: a.str('dostep') as StepName | undefined,

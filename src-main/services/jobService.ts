@@ -20,10 +20,8 @@ export class JobError extends Error {
 }
 
 /** The pipeline in its own process when the worker bundle exists (the app), else in-process (tests from source). */
-const defaultRunner: Runner = async (opts) => {
-  const threaded = (await import('../../src-core/node/pipeline/processRunner')).processRunner();
-  return threaded ? threaded(opts) : (await import('../../src-core/node/pipeline/runner')).runPipeline(opts);
-};
+const defaultRunner: Runner = async (opts) =>
+  (await import('../../src-core/node/pipeline/processRunner')).runPipelineIsolated(opts);
 
 export class JobService {
   private active: { id: number; ctrl: AbortController; done: Promise<RunSummary> } | null = null;

@@ -185,3 +185,14 @@ export function processRunner(
       if (opts.signal?.aborted) onAbort();
     });
 }
+
+/**
+ * Run the pipeline as the app and the CLI do: in its own process when the bundle exists (a cancel honoured at
+ * once), else in this process (tests from source). The pipeline's code is loaded only in that case.
+ */
+export async function runPipelineIsolated(opts: RunOptions): Promise<RunRecord> {
+  const child = processRunner();
+  if (child) return child(opts);
+  const { runPipeline } = await import('./runner');
+  return runPipeline(opts);
+}
