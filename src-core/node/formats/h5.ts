@@ -8,12 +8,12 @@
  * - The LZF plugin (MintPy writes `connectComponent` with LZF) is installed before the first open;
  *   any other filter we cannot decode raises instead of returning garbage.
  */
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import * as h5wasm from 'h5wasm/node';
 import { BOOL_PLACEHOLDER, patchBoolEnums } from './h5bool';
-import { processAlive } from '../util/processAlive';
+import { removeDeadWriterTemps } from '../util/atomicFile';
 
 export type Attrs = Record<string, string>;
 export type NumericArray =
@@ -355,19 +355,11 @@ export function h5wasmDtype(dtype: string): string {
  * its outputs while the tiles arrive): removed before a new writer starts, so a resumed run leaves none.
  */
 function removeDeadTemps(path: string): void {
-  const dir = dirname(path);
   const base = basename(path);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const f of names) {
+  removeDeadWriterTemps(dirname(path), (f) => {
     const m = /^(.*)\.tmp-(\d+)-[a-z0-9]+$/.exec(f);
-    if (m && m[1] === base && Number(m[2]) !== process.pid && !processAlive(Number(m[2])))
-      rmSync(join(dir, f), { force: true });
-  }
+    return m && m[1] === base ? Number(m[2]) : null;
+  });
 }
 
 /** h5wasm cannot create h5py's bool enum: a 1-byte compound placeholder is patched into it on commit. */

@@ -13,7 +13,6 @@ import {
   openSync,
   readFileSync,
   readSync,
-  readdirSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -22,7 +21,7 @@ import {
 import { join } from 'node:path';
 import { H5Reader } from '../formats/h5';
 import { fileIdentity } from '../masks/stackMapCache';
-import { processAlive } from '../util/processAlive';
+import { removeDeadWriterTemps } from '../util/atomicFile';
 import { PREVIEW_LEVELS, levelSize, type LevelWindow } from '../../common/preview/previewGrid';
 import { CancelledError } from '../../common/pipeline/types';
 
@@ -77,10 +76,7 @@ export async function buildPreviewStore(
   mkdirSync(dir, { recursive: true });
   rmSync(join(dir, MANIFEST), { force: true });
   // temp files of a build whose process is gone (an app killed while it built the store)
-  for (const f of readdirSync(dir)) {
-    const pid = Number(/\.tmp-(\d+)$/.exec(f)?.[1]);
-    if (pid && pid !== process.pid && !processAlive(pid)) rmSync(join(dir, f), { force: true });
-  }
+  removeDeadWriterTemps(dir, (f) => Number(/\.tmp-(\d+)$/.exec(f)?.[1]) || null);
   const h5 = await H5Reader.open(stackFile);
   const tmp = `.tmp-${process.pid}`;
   const fds: number[] = [];

@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { processAlive } from './processAlive';
 
 /**
  * Write `data` to a temp file beside `path`, then rename it over `path` (readers see the old or the new file,
@@ -82,5 +83,27 @@ export function removeTempFilesOf(workDir: string, pid: number, since = -Infinit
     }
   };
   walk(workDir, 0);
+  return removed;
+}
+
+/**
+ * Remove the temp files in `dir` whose writer is gone: `pidOf` names the writer's pid a file name carries (null:
+ * not one of these temp files); files of this process and of running processes stay. Returns how many went.
+ */
+export function removeDeadWriterTemps(dir: string, pidOf: (name: string) => number | null): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const f of names) {
+    const pid = pidOf(f);
+    if (pid && pid !== process.pid && !processAlive(pid)) {
+      rmSync(join(dir, f), { force: true });
+      removed++;
+    }
+  }
   return removed;
 }
