@@ -58,8 +58,11 @@ function def(s: State, d: Drawn): TileSourceDef {
 function draw({ map, beforeId }: MapContext, s: State): void {
   const keep = new Set(s.layers.map((d) => d.entry.key));
   for (const id of onMap) if (!keep.has(id)) removeTileLayer(map, id);
+  // a layer (re)added goes in under `beforeId`, on top of the others: then the order is set again
+  let added = false;
   for (const d of s.layers) {
     const e = d.entry;
+    added ||= !map.getLayer(e.key);
     showTileLayer(map, e.key, def(s, d), {
       grid: d.grid,
       overzoom: 2,
@@ -69,10 +72,14 @@ function draw({ map, beforeId }: MapContext, s: State): void {
     map.setPaintProperty(e.key, 'raster-opacity', e.opacity);
     map.setLayoutProperty(e.key, 'visibility', e.visible ? 'visible' : 'none');
   }
-  // the list's order: each moved just under the layers above this adapter, bottom first
-  const before = beforeId();
-  for (const d of s.layers) map.moveLayer(d.entry.key, before);
-  onMap = s.layers.map((d) => d.entry.key);
+  // the list's order, when it changed (not on every date step): each moved just under the layers above this
+  // adapter, bottom first
+  const keys = s.layers.map((d) => d.entry.key);
+  if (added || keys.join() !== onMap.filter((k) => keep.has(k)).join()) {
+    const before = beforeId();
+    for (const k of keys) map.moveLayer(k, before);
+  }
+  onMap = keys;
 }
 
 let seq = 0;
