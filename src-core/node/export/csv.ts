@@ -10,7 +10,7 @@ import { H5Reader } from '../formats/h5';
 import { gridOf, type GeoGrid } from '../formats/mintpyFiles';
 import { rowColToLatLonGeo as rowColToLatLon, userLatLonToRowCol } from '../../common/geo/gridCoords';
 import { InputError } from '../../common/pipeline/types';
-import { referenceToDate, seriesToDate } from '../../common/derived/displayReference';
+import { seriesToDate } from '../../common/derived/displayReference';
 import { writeFileAtomic } from './atomic';
 import { defaultDataset, defaultMaskFile, readDates, readMap, readMask } from './source';
 
@@ -276,22 +276,15 @@ export async function writeTableCsv(
   };
   if ((opts.dataset === undefined || opts.dataset === 'velocity') && !opts.refDate && (await isVelocity()))
     return writeVelocityCsv(opts);
-  const m = await readMap(opts.file, opts.dataset);
-  let data = m.data;
+  let m = await readMap(opts.file, opts.dataset);
+  const name = m.dataset;
   if (opts.refDate) {
     if (m.fileType !== 'timeseries')
       throw new InputError(`${opts.file}: not a time series: a reference date applies to time series only`);
-    const h = await H5Reader.open(opts.file);
-    let dates: string[] | null;
-    try {
-      dates = readDates(h);
-    } finally {
-      h.close();
-    }
-    refDateOf(opts.file, dates, opts.refDate);
-    // the date's map relative to the reference date (the same function the app's layer and transects use)
-    data = referenceToDate(m.data, (await readMap(opts.file, opts.refDate)).data);
+    // readMap's REFDATE_DATE (MintPy readfile's date1_date2): the date relative to the reference date, float32
+    m = await readMap(opts.file, `${opts.refDate}_${name}`);
   }
+  const data = m.data;
   const g = m.grid;
   if (!g) throw new InputError(`${opts.file}: not geocoded (no X_FIRST/Y_FIRST)`);
   const maskFile = opts.mask === false ? null : (opts.mask ?? defaultMaskFile(opts.file, m.fileType));
@@ -310,6 +303,6 @@ export async function writeTableCsv(
   const out = resolve(
     opts.out ?? join(dirname(opts.file), `${opts.dataset ? `${fbase}_${opts.dataset}` : fbase}${ref}_table.csv`),
   );
-  writeFileAtomic(out, toCsv(['lat', 'lon', 'row', 'col', valueHeader(m.dataset, m.unit, opts.refDate ?? null)], rows));
+  writeFileAtomic(out, toCsv(['lat', 'lon', 'row', 'col', valueHeader(name, m.unit, opts.refDate ?? null)], rows));
   return { path: out, rows: rows.length };
 }
