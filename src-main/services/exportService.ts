@@ -15,7 +15,7 @@ import { findSite } from '../../src-core/common/nisar/sites';
 import { writeKmz } from '../../src-core/node/export/kmz';
 import { writeKmzTimeseries } from '../../src-core/node/export/kmzTimeseries';
 import { writeGeoTiff } from '../../src-core/node/export/geotiff';
-import { writePointsCsv, writeTableCsv } from '../../src-core/node/export/csv';
+import { refDateSuffix, writePointsCsv, writeTableCsv } from '../../src-core/node/export/csv';
 import {
   coherenceMatrixFigure,
   mapFigure,
@@ -200,7 +200,7 @@ export class ExportService {
         file: this.layers.resolveFile(what.ref.file),
         ...(dataset === 'velocity' ? {} : { dataset }),
         ...(refDate ? { refDate } : {}),
-        out: await this.out(`${layerName(what.ref)}${refDate ? `_ref${refDate}` : ''}.csv`, outPath),
+        out: await this.out(`${layerName(what.ref)}${refDateSuffix(refDate)}.csv`, outPath),
       });
       return result(res.path);
     }
@@ -211,10 +211,7 @@ export class ExportService {
         file,
         points: [{ name: 'P1', lat, lon }],
         ...(what.refDate ? { refDate: what.refDate } : {}),
-        out: await this.out(
-          `timeseries_r${what.row}_c${what.col}${what.refDate ? `_ref${what.refDate}` : ''}.csv`,
-          outPath,
-        ),
+        out: await this.out(`timeseries_r${what.row}_c${what.col}${refDateSuffix(what.refDate)}.csv`, outPath),
       });
       return result(res.path);
     }

@@ -108,6 +108,9 @@ function refDateOf(file: string, dates: string[] | null, refDate: string | undef
   return i;
 }
 
+/** The file-name part that says a CSV is relative to a reference date: `_refYYYYMMDD`, or nothing. */
+export const refDateSuffix = (refDate: string | null | undefined): string => (refDate ? `_ref${refDate}` : '');
+
 /** A value column's header: `value[m]`, relative to a reference date `value[m] relative to YYYYMMDD`. */
 const valueHeader = (name: string, unit: string, refDate: string | null) =>
   `${name}[${unit}]${refDate ? ` relative to ${refDate}` : ''}`;
@@ -151,9 +154,7 @@ export async function writePointsCsv(opts: PointsCsvOptions): Promise<{ path: st
     for (const s of r.series) rows.push([...pos(s), f32(s.values[0])]);
   }
   const fbase = basename(opts.file, extname(opts.file));
-  const out = resolve(
-    opts.out ?? join(dirname(opts.file), `${fbase}_points${r.refDate ? `_ref${r.refDate}` : ''}.csv`),
-  );
+  const out = resolve(opts.out ?? join(dirname(opts.file), `${fbase}_points${refDateSuffix(r.refDate)}.csv`));
   writeFileAtomic(out, toCsv(header, rows));
   return { path: out, rows: rows.length };
 }
@@ -299,7 +300,7 @@ export async function writeTableCsv(
       rows.push([String(+lat.toFixed(9)), String(+lon.toFixed(9)), String(r), String(c), f32(data[i])]);
     }
   const fbase = basename(opts.file, extname(opts.file));
-  const ref = opts.refDate ? `_ref${opts.refDate}` : '';
+  const ref = refDateSuffix(opts.refDate);
   const out = resolve(
     opts.out ?? join(dirname(opts.file), `${opts.dataset ? `${fbase}_${opts.dataset}` : fbase}${ref}_table.csv`),
   );
