@@ -122,8 +122,8 @@ export function sqrtWeightsVar(
 
 /**
  * Invert `numGroups` groups of four pixels. `y` and `sw` are float32, pair-major with a row stride of
- * `stride` pixels (y: raw phase, NaN where a mask removed the observation; sw: √w); both are
- * overwritten with the referenced, masked values. `skip` holds one byte per group (1 = all four pixels
+ * `stride` pixels (y: raw phase, NaN where a mask removed the observation; sw: √w); both are only
+ * read, so they may be a whole tile in place (stride = the tile's padded row length). `skip` holds one byte per group (1 = all four pixels
  * are masked out). Outputs: `ts` float32, date-major with the same stride (date 0 is written 0),
  * `tcoh`, `num` float32 and `flags` i32 per pixel.
  */
@@ -176,8 +176,6 @@ export function invertGroups(
       const valid = v128.and(f32x4.eq(yv, yv), f32x4.ne(yv, f32x4.splat(0)));
       yv = v128.and(yv, valid);
       const s = v128.and(v128.load(sp), valid);
-      v128.store(yp, yv);
-      v128.store(sp, s);
       mpv = i32x4.sub(mpv, valid);
       const ys = f32x4.mul(yv, s);
       const sHi4 = i32x4.shuffle(s, s, 2, 3, 2, 3);
@@ -333,19 +331,21 @@ export function invertGroups(
     const c4 = f64x2.splat(C4);
     const c6 = f64x2.splat(C6);
     const hf = f64x2.splat(0.5);
+    // the referenced observations and their validity again, as in 1 (the inputs are left as they were)
     yp = y + lane;
-    sp = sw + lane;
     let ip = idx;
     for (let i = 0; i < M; i++) {
-      const yv = v128.load(yp);
-      const sv = v128.load(sp);
+      const v = v128.load(yp);
+      const r = f32x4.splat(load<f32>(ref + ((<usize>i) << 2)));
+      const yv = v128.bitselect(f32x4.sub(v, r), v, f32x4.ne(v, f32x4.splat(0)));
+      const valid4 = v128.and(f32x4.eq(yv, yv), f32x4.ne(yv, f32x4.splat(0)));
       const yHi4 = i32x4.shuffle(yv, yv, 2, 3, 2, 3);
-      const sHi4 = i32x4.shuffle(sv, sv, 2, 3, 2, 3);
       const ph1 = PHI + <usize>load<i32>(ip);
       const ph2 = PHI + <usize>load<i32>(ip, 4);
       for (let h = 0; h < 2; h++) {
+        // invalid lanes (NaN or 0) give a term that the mask below turns into +0, as before
         const yy = f64x2.promote_low_f32x4(h == 0 ? yv : yHi4);
-        const valid = f64x2.ne(f64x2.promote_low_f32x4(h == 0 ? sv : sHi4), zero);
+        const valid = h == 0 ? i64x2.extend_low_i32x4_s(valid4) : i64x2.extend_high_i32x4_s(valid4);
         const e =
           h == 0
             ? f64x2.sub(yy, f64x2.sub(v128.load(ph2), v128.load(ph1)))
@@ -374,7 +374,6 @@ export function invertGroups(
         }
       }
       yp += rowBytes;
-      sp += rowBytes;
       ip += 8;
     }
     const mp0 = f64x2.convert_low_i32x4_s(mpv);

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { invertTile, type InvertTileInput } from '../../src-core/common/inversion/invertTile';
-import { simdAvailable } from '../../src-core/common/inversion/simdKernel';
+import { kernelTileArea, simdAvailable } from '../../src-core/common/inversion/simdKernel';
 import { numLooksFromAttrs, type WeightFunc } from '../../src-core/common/inversion/weights';
 import { IfgramStack } from '../../src-core/node/formats/mintpyFiles';
 import { formatDate, parseDate } from '../../src-core/common/time/dates';
@@ -91,23 +91,55 @@ function tile(N: number, P: number, seed: number, split = -1): InvertTileInput &
   };
 }
 
+/**
+ * The tile as the invert task gives it to the kernel: read into the kernel's tile area (rows `stride`
+ * apart; the padding holds NaN, as stale memory might), inverted there in place.
+ */
+function invertInPlace(input: InvertTileInput): ReturnType<typeof invertTile> {
+  const M = input.pairs.length;
+  const P = input.numPixels;
+  const N = new Set(input.pairs.flatMap((p) => (typeof p === 'string' ? p.split('_') : [...p]))).size;
+  const area = kernelTileArea(M, N, P)!;
+  area.phase.fill(NaN);
+  area.coherence.fill(NaN);
+  for (let i = 0; i < M; i++) {
+    area.phase.set(input.phase.subarray(i * P, (i + 1) * P), i * area.stride);
+    if (input.coherence) area.coherence.set(input.coherence.subarray(i * P, (i + 1) * P), i * area.stride);
+  }
+  const cohMask = input.maskData !== undefined && input.maskData === input.coherence;
+  return invertTile({
+    ...input,
+    phase: area.phase,
+    coherence: input.coherence ? area.coherence : undefined,
+    maskData: cohMask ? area.coherence : input.maskData,
+    tile: area,
+    kernel: 'simd',
+  });
+}
+
 function expectSameBits(input: InvertTileInput, label: string): ReturnType<typeof invertTile> {
   const js = invertTile({ ...input, kernel: 'js' });
   const simd = invertTile({ ...input, kernel: 'simd' });
-  for (const key of ['ts', 'temporalCoherence', 'numInvIfgram'] as const) {
-    let diff = 0;
-    let first = -1;
-    for (let i = 0; i < js[key].length; i++)
-      if (!Object.is(js[key][i], simd[key][i])) {
-        diff++;
-        if (first < 0) first = i;
-      }
-    expect(
-      diff,
-      `${label}: ${key} differs in ${diff} values (first at ${first}: js ${js[key][first]}, simd ${simd[key][first]})`,
-    ).toBe(0);
+  const inPlace = invertInPlace(input);
+  for (const [name, other] of [
+    ['simd', simd],
+    ['simd in place', inPlace],
+  ] as const) {
+    for (const key of ['ts', 'temporalCoherence', 'numInvIfgram'] as const) {
+      let diff = 0;
+      let first = -1;
+      for (let i = 0; i < js[key].length; i++)
+        if (!Object.is(js[key][i], other[key][i])) {
+          diff++;
+          if (first < 0) first = i;
+        }
+      expect(
+        diff,
+        `${label}, ${name}: ${key} differs in ${diff} values (first at ${first}: js ${js[key][first]}, ${name} ${other[key][first]})`,
+      ).toBe(0);
+    }
+    expect({ ...other.stats, simd: 0 }, `${label}, ${name}`).toEqual(js.stats);
   }
-  expect({ ...simd.stats, simd: 0 }, label).toEqual(js.stats);
   return simd;
 }
 
@@ -144,6 +176,16 @@ describe('invertTile: SIMD kernel vs JavaScript kernel (bit-identical)', () => {
     const input = tile(18, 263, 5);
     expectSameBits({ ...input, maskDataset: 'coherence', maskData: input.coherence, maskThreshold: 0.4 }, 'coh mask');
     expectSameBits({ ...input, maskDataset: 'connectComponent', maskData: input.connComp }, 'connComp mask');
+  });
+
+  it('a tile large enough for padded rows in the kernel memory (stride ≠ pixels)', () => {
+    const input = tile(14, 4101, 13);
+    expect(kernelTileArea(input.pairs.length, 14, 4101)!.stride).toBeGreaterThan(4104);
+    expectSameBits(input, 'padded stride');
+    expectSameBits(
+      { ...input, maskDataset: 'coherence', maskData: input.coherence, maskThreshold: 0.4 },
+      'padded, coh',
+    );
   });
 
   it('a split network (every pixel disconnected), no pixel mask, tiny tiles', () => {

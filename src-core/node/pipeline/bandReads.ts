@@ -55,3 +55,44 @@ export function readBandsToHeap(
   const length = bands.length * per;
   return { length, view: () => blk.view().subarray(0, length), free: () => blk.free() };
 }
+
+/** Bands per h5wasm read of `readBandsInto`: about 16 MB, so h5wasm's heap stays small. */
+const BATCH_BYTES = 16 << 20;
+
+/**
+ * Rows [r0,r1) of the given (ascending) bands of a 3-D dataset into `dest`, band k's rows at
+ * [k·stride, k·stride + (r1−r0)·width) (e.g. the SIMD kernel's tile area, whose rows are padded): read
+ * through h5wasm's heap in runs of ≈ 16 MB, each copied once into place.
+ */
+export function readBandsInto(
+  h5: H5Reader,
+  ds: string,
+  r0: number,
+  r1: number,
+  bands: number[],
+  width: number,
+  dest: Float32Array,
+  stride: number,
+): void {
+  const per = (r1 - r0) * width;
+  if (stride < per || dest.length < (bands.length - 1) * stride + per)
+    throw new Error(
+      `readBandsInto: ${bands.length} bands of ${per} values do not fit ${dest.length} (stride ${stride})`,
+    );
+  const maxBands = Math.max(1, Math.floor(BATCH_BYTES / (per * 4)));
+  let i = 0;
+  while (i < bands.length) {
+    // a run of consecutive band indices, at most maxBands long
+    let j = i;
+    while (j + 1 < bands.length && j + 1 - i < maxBands && bands[j + 1] === bands[j] + 1) j++;
+    const blk = h5.readRowsToHeap(ds, r0, r1, [bands[i], bands[j] + 1]);
+    try {
+      // (other dtypes than float32 come back as a typed array, converted by the copy)
+      const src = blk ? blk.view() : h5.readRows(ds, r0, r1, [bands[i], bands[j] + 1]);
+      for (let k = i; k <= j; k++) dest.set(src.subarray((k - i) * per, (k - i + 1) * per), k * stride);
+    } finally {
+      blk?.free();
+    }
+    i = j + 1;
+  }
+}

@@ -3,13 +3,14 @@
  * reads its own rows (h5wasm per thread) and runs a pure kernel. Executed in piscina threads or inline.
  */
 import { H5Reader, type HeapBlock, type NumericArray } from '../formats/h5';
-import { readBands, readBandsToHeap } from './bandReads';
+import { readBands, readBandsInto, readBandsToHeap } from './bandReads';
 import { executeStackPass, type StackPassTask } from '../masks/stackPass';
 import { executePreviewTask, type PreviewTask } from '../preview/previewVelocity';
 import { buildPreviewStore } from '../preview/previewStore';
 
 export { readBands, readBandsToHeap };
 import { invertTile, type MaskDatasetName } from '../../common/inversion/invertTile';
+import { kernelTileArea } from '../../common/inversion/simdKernel';
 import type { WeightFunc } from '../../common/inversion/weights';
 import { executeFitTask, type FitTask } from './fitTask';
 import { executeDemErrTask, type DemErrTask } from '../topography/demErrTask';
@@ -79,19 +80,33 @@ async function executeInvert(t: InvertTask): Promise<TileTaskResult> {
   const h5 = await H5Reader.open(t.stackFile);
   const heap: HeapBlock[] = [];
   try {
-    // phase and coherence straight into h5wasm's heap (views taken after the last h5wasm call below)
     const needCoh = t.weightFunc !== 'no' || t.maskDataset === 'coherence';
-    const phaseBlk = readBandsToHeap(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width);
-    if (phaseBlk) heap.push(phaseBlk);
-    const phaseArr = phaseBlk ? null : readBands(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width);
-    const cohBlk = needCoh ? readBandsToHeap(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width) : null;
-    if (cohBlk) heap.push(cohBlk);
-    const cohArr = needCoh && !cohBlk ? readBands(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width) : undefined;
+    const numPixels = (t.r1 - t.r0) * t.width;
+    // phase and coherence straight into the SIMD kernel's memory, where it inverts them in place; without
+    // WebAssembly SIMD into h5wasm's heap (views taken after the last h5wasm call below)
+    const numDates = new Set(t.pairs.flat()).size;
+    const tile = kernelTileArea(t.keptIdx.length, numDates, numPixels);
+    let phase: Float32Array | null = null;
+    let coherence: Float32Array | undefined;
+    let phaseBlk: HeapBlock | null = null;
+    let cohBlk: HeapBlock | null = null;
+    if (tile) {
+      readBandsInto(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width, tile.phase, tile.stride);
+      if (needCoh) readBandsInto(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width, tile.coherence, tile.stride);
+      phase = tile.phase;
+      coherence = needCoh ? tile.coherence : undefined;
+    } else {
+      phaseBlk = readBandsToHeap(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width);
+      if (phaseBlk) heap.push(phaseBlk);
+      else phase = readBands(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width);
+      cohBlk = needCoh ? readBandsToHeap(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width) : null;
+      if (cohBlk) heap.push(cohBlk);
+      else if (needCoh) coherence = readBands(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width);
+    }
     const otherMask =
       t.maskDataset && t.maskDataset !== 'coherence'
         ? readBands(h5, t.maskDataset, t.r0, t.r1, t.keptIdx, t.width)
         : undefined;
-    const numPixels = (t.r1 - t.r0) * t.width;
     let pixelMask: Uint8Array | undefined;
     for (const m of t.skipMasks) {
       const r = await H5Reader.open(m.file);
@@ -104,16 +119,17 @@ async function executeInvert(t: InvertTask): Promise<TileTaskResult> {
     }
     // no h5wasm call from here on: the heap views stay valid
     const t1 = performance.now();
-    const phase = phaseBlk ? phaseBlk.view() : phaseArr!;
-    const coherence = cohBlk ? cohBlk.view() : cohArr;
+    if (phaseBlk) phase = phaseBlk.view();
+    if (cohBlk) coherence = cohBlk.view();
     const maskData = otherMask ?? (t.maskDataset ? coherence : undefined);
     const [ry, rx] = t.refYX;
     const refPixel = ry >= t.r0 && ry < t.r1 ? (ry - t.r0) * t.width + rx : undefined;
     const out = invertTile({
       pairs: t.pairs,
       numPixels,
-      phase,
+      phase: phase!,
       coherence,
+      tile: tile ?? undefined,
       refPhase: t.refPhase,
       pixelMask,
       weightFunc: t.weightFunc,
