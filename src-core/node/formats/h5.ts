@@ -8,11 +8,11 @@
  * - The LZF plugin (MintPy writes `connectComponent` with LZF) is installed before the first open;
  *   any other filter we cannot decode raises instead of returning garbage.
  */
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import * as h5wasm from 'h5wasm/node';
-import { BOOL_PLACEHOLDER, patchBoolEnums } from './h5bool';
+import { BOOL_PLACEHOLDER, lookup3, patchBoolEnums } from './h5bool';
 
 export type Attrs = Record<string, string>;
 export type NumericArray =
@@ -402,6 +402,12 @@ export interface WriterOptions {
    * makes writing many chunks about twice as fast. Default: the earliest format.
    */
   fastChunkIndex?: boolean;
+  /**
+   * Write to this path instead of a temp name beside the target (which `abort()` deletes and a later
+   * writer's clean-up removes once its process is gone): a resumable step keeps its partial outputs in
+   * its checkpoint folder (`close()` leaves them there for the next run).
+   */
+  tmpPath?: string;
 }
 
 /**
@@ -419,7 +425,7 @@ export class H5Writer {
     opts: WriterOptions,
   ) {
     removeDeadTemps(path);
-    this.tmpPath = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    this.tmpPath = opts.tmpPath ?? `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     this.f = new h5wasm.File(this.tmpPath, 'w', opts.fastChunkIndex ? { libver: ['v110', 'v110'] } : undefined);
   }
 
@@ -559,6 +565,18 @@ export class H5Writer {
     );
   }
 
+  /** Write HDF5's cached data and metadata to the file (the operating system's cache; see `fsyncFile`). */
+  flush(): void {
+    this.f.flush();
+  }
+
+  /** Close the temp file and leave it where it is (a resumable step's partial output); no rename. */
+  close(): void {
+    if (this.done) return;
+    this.done = true;
+    this.f.close();
+  }
+
   /** Close and rename the temp file to the target path (atomic on one filesystem). */
   commit(): void {
     if (this.done) return;
@@ -627,6 +645,35 @@ export async function writeH5File(
   } catch (e) {
     w.abort();
     throw e;
+  }
+}
+
+/**
+ * What `h5clear -s` does: clear the "open for writing" flags that HDF5 ≥ 1.10 keeps in a version-3
+ * superblock while a file is open (a file whose writer was killed keeps them, and HDF5 then refuses to
+ * open it), recomputing the superblock's checksum. For our own partial outputs, to read back the tiles a
+ * killed run had flushed. Throws when the file does not start with a superblock of version ≥ 2 or its
+ * checksum is wrong.
+ */
+export function clearWriteFlags(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    const head = Buffer.alloc(48 + 32);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const sig = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+    if (n < 12 || !head.subarray(0, 8).equals(sig)) throw new H5Error(path, 'no HDF5 superblock at the start');
+    const version = head[8];
+    if (version < 2) throw new H5Error(path, `superblock version ${version} has no status flags`);
+    const end = 12 + 4 * head[9]; // signature, version, sizes, flags; 4 addresses; then the checksum
+    if (n < end + 4) throw new H5Error(path, 'superblock cut off');
+    if (lookup3(head.subarray(0, end)) !== head.readUInt32LE(end))
+      throw new H5Error(path, 'superblock checksum mismatch');
+    if (head[11] === 0) return;
+    head[11] = 0;
+    head.writeUInt32LE(lookup3(head.subarray(0, end)), end);
+    writeSync(fd, head, 0, end + 4, 0);
+  } finally {
+    closeSync(fd);
   }
 }
 
