@@ -11,6 +11,7 @@
  */
 import { CIS_COS, CIS_SIN } from '../linalg/cis';
 import type { NetworkLaplacian } from './laplacian';
+import type { SqrtVarBuckets } from './weights';
 import { INVERT_KERNEL_WASM } from './wasm/invertKernelWasm';
 
 /** pixels per block handed to the kernel (multiple of 4) */
@@ -109,6 +110,10 @@ const H = {
   NFAC: 64,
   NROW: 68,
   LUT: 72,
+  VTAB: 76,
+  VU0: 80,
+  VU1: 84,
+  VSHIFT: 88,
 } as const;
 
 /** Start of the tile area in the kernel's memory (after the plan header). */
@@ -211,7 +216,13 @@ export class SimdNetworkKernel {
     idx1: Int32Array,
     idx2: Int32Array,
     refPhase: Float64Array,
-    sqrtVarLut: { lut: ArrayLike<number>; eps: number; cmin: number; cmax: number } | null,
+    sqrtVarLut: {
+      lut: ArrayLike<number>;
+      eps: number;
+      cmin: number;
+      cmax: number;
+      buckets: SqrtVarBuckets;
+    } | null,
     tile: KernelTileArea | null = null,
   ) {
     const k = kernelExports();
@@ -270,6 +281,7 @@ export class SimdNetworkKernel {
     const oRef = take(M * 4);
     const oCis = take(2 * 256 * 8);
     const oLut = take(200 * 4);
+    const oVtab = sqrtVarLut ? take(sqrtVarLut.buckets.table.length * 4) : 0;
     const oL = take((pat.nnz + 1) * S);
     const oX = take((n + 1) * S);
     const oPhi = take(N * S);
@@ -329,6 +341,12 @@ export class SimdNetworkKernel {
     this.lutVar = null;
     if (sqrtVarLut) {
       new Float32Array(buf, oLut, 200).set(sqrtVarLut.lut);
+      const bk = sqrtVarLut.buckets;
+      new Float32Array(buf, oVtab, bk.table.length).set(bk.table);
+      hdr[H.VTAB / 4] = oVtab;
+      hdr[H.VU0 / 4] = bk.u0;
+      hdr[H.VU1 / 4] = bk.u1;
+      hdr[H.VSHIFT / 4] = bk.shift;
       this.lutVar = { eps: sqrtVarLut.eps, cmin: sqrtVarLut.cmin, cmax: sqrtVarLut.cmax };
     }
   }
