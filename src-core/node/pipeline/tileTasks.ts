@@ -14,7 +14,8 @@ import { kernelTileArea } from '../../common/inversion/simdKernel';
 import type { WeightFunc } from '../../common/inversion/weights';
 import { executeFitTask, type FitTask } from './fitTask';
 import { executeDemErrTask, type DemErrTask } from '../topography/demErrTask';
-import { readRaw, type RawLocation } from '../formats/envi';
+import { closeSync, openSync } from 'node:fs';
+import { readRaw, writeFully, type RawLocation } from '../formats/envi';
 import { convertSamples, type SampleConversion } from '../../common/formats/ariaConvert';
 
 export interface InvertTask {
@@ -42,16 +43,15 @@ export interface InvertTask {
 }
 
 /**
- * load_data's reader: a run of raw ARIA samples read into a shared buffer and converted there
- * (no-data → 0, sign of the unwrapped phase), while the main thread writes the previous block.
+ * load_data's reader-writer: a run of raw ARIA samples read, converted (no-data → 0, sign of the
+ * unwrapped phase) and written at its offset in the stack file (a contiguous dataset, h5contig.ts).
  */
-export interface ReadRawTask {
-  kind: 'readRaw';
+export interface CopyRawTask {
+  kind: 'copyRaw';
   loc: RawLocation;
-  into: SharedArrayBuffer;
-  byteOffset: number;
   sampleType: 'f32' | 'i16';
   conversion: SampleConversion;
+  out: { path: string; offset: number };
 }
 
 /** Build the edit preview's decimated copy of the stack (a long task: the whole stack is read once). */
@@ -61,7 +61,7 @@ export interface PreviewStoreTask {
   stackFile: string;
 }
 
-export type TileTask = InvertTask | FitTask | DemErrTask | ReadRawTask | StackPassTask | PreviewTask | PreviewStoreTask;
+export type TileTask = InvertTask | FitTask | DemErrTask | CopyRawTask | StackPassTask | PreviewTask | PreviewStoreTask;
 export type { FitTask };
 
 export interface TileTaskResult {
@@ -154,6 +154,26 @@ async function executeInvert(t: InvertTask): Promise<TileTaskResult> {
   }
 }
 
+/** The thread's buffer for copyRaw (kept: fresh pages for every block would be faulted in each time). */
+let copyBuf: ArrayBuffer | null = null;
+
+function copyRaw(t: CopyRawTask): void {
+  if (!copyBuf || copyBuf.byteLength < t.loc.bytes) copyBuf = new ArrayBuffer(t.loc.bytes);
+  const u8 = new Uint8Array(copyBuf, 0, t.loc.bytes);
+  readRaw(t.loc, u8);
+  const n = t.loc.bytes / (t.sampleType === 'f32' ? 4 : 2);
+  convertSamples(
+    t.sampleType === 'f32' ? new Float32Array(copyBuf, 0, n) : new Int16Array(copyBuf, 0, n),
+    t.conversion,
+  );
+  const fd = openSync(t.out.path, 'r+');
+  try {
+    writeFully(fd, u8, t.out.offset);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export async function executeTileTask(task: TileTask): Promise<TileTaskResult> {
   switch (task.kind) {
     case 'invert':
@@ -167,18 +187,9 @@ export async function executeTileTask(task: TileTask): Promise<TileTaskResult> {
     case 'previewStore':
       await buildPreviewStore(task.workDir, task.stackFile);
       return { arrays: {} };
-    case 'readRaw': {
-      const u8 = new Uint8Array(task.into, task.byteOffset, task.loc.bytes);
-      readRaw(task.loc, u8);
-      const n = task.loc.bytes / (task.sampleType === 'f32' ? 4 : 2);
-      convertSamples(
-        task.sampleType === 'f32'
-          ? new Float32Array(task.into, task.byteOffset, n)
-          : new Int16Array(task.into, task.byteOffset, n),
-        task.conversion,
-      );
+    case 'copyRaw':
+      copyRaw(task);
       return { arrays: {} };
-    }
     case 'demErr': {
       const r = await executeDemErrTask(task);
       return { arrays: { ...r.arrays, numEstimated: Float32Array.of(r.stats.numEstimated) } };
