@@ -301,7 +301,7 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     sw: new Float64Array(M),
     uf,
     general: new GeneralSolver(design, useB, input.rcond ?? 1e-5),
-    pixelMask: pixelMask ? Uint8Array.from(pixelMask, (v) => (v ? 1 : 0)) : null,
+    pixelMask: pixelMask ? zeroOne(pixelMask) : null,
     ts: new Float32Array(N * P),
     tcohOut: new Float32Array(P),
     numOut: new Float32Array(P),
@@ -337,6 +337,13 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     numOut[input.refPixel] = M;
   }
   return { dates: design.dates, ts, temporalCoherence: tcohOut, numInvIfgram: numOut, stats: st.stats };
+}
+
+/** 1 where v ≠ 0 (a loop: TypedArray.from with a mapping function costs ≈ 80 ns per value). */
+function zeroOne(v: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(v.length);
+  for (let i = 0; i < out.length; i++) out[i] = v[i] ? 1 : 0;
+  return out;
 }
 
 /** What fillBlock needs besides the tile state. */
@@ -514,11 +521,19 @@ function takeKernelResults(
       continue;
     }
     let redo = v.flags[q] !== 0;
-    if (!redo && (missing >= lambda || fullMinCount - missing < minRed))
+    if (missing >= lambda || fullMinCount - missing < minRed) {
       // the shortcuts do not vouch for this pixel: check redundancy and connectivity as invertBlock
       // does; the kernel's result stands when the pixel passes both (invertBlock would take the same
-      // Laplacian path)
-      redo = !passesChecks(st, v.y, prep.refR, stride, q, missing);
+      // Laplacian path). Too little redundancy: not inverted, as invertBlock leaves it
+      const check = pixelChecks(st, v.y, prep.refR, stride, q, missing);
+      if (check === 'redundancy') {
+        for (let d = 1; d < N; d++) ts[d * P + p] = 0;
+        tcohOut[p] = 0;
+        numOut[p] = 0;
+        continue;
+      }
+      if (check === 'split') redo = true;
+    }
     if (redo) {
       // the JavaScript path for this pixel (it writes every output of the pixel but these two)
       tcohOut[p] = 0;
@@ -535,18 +550,19 @@ function takeKernelResults(
 }
 
 /**
- * invertBlock's redundancy and connectivity checks for lane q of the kernel's input `y` (raw phase, NaN
- * where masked; pair i at i·stride): true when the pixel is inverted and connected (the Laplacian
- * path). A pair is valid where its referenced phase is neither 0 nor NaN, as in the kernel.
+ * invertBlock's redundancy and connectivity checks, in its order, for lane q of the kernel's input `y`
+ * (raw phase, NaN where masked; pair i at i·stride): 'redundancy' (not inverted), 'split' (the valid
+ * pairs do not connect the dates: the minimum-norm path) or 'ok' (the Laplacian path, the kernel's).
+ * A pair is valid where its referenced phase is neither 0 nor NaN, as in the kernel.
  */
-function passesChecks(
+function pixelChecks(
   st: TileState,
   y: Float32Array,
   refR: Float64Array,
   stride: number,
   q: number,
   missing: number,
-): boolean {
+): 'ok' | 'redundancy' | 'split' {
   const { M, N, n, minRed, fullMinCount, lambda, colA1, colA2, idx1, idx2, colCount, uf } = st;
   const valid = (i: number): boolean => {
     const v = y[i * stride + q];
@@ -562,15 +578,15 @@ function passesChecks(
       }
     let minCount = Infinity;
     for (let c = 0; c < n; c++) if (colCount[c] < minCount) minCount = colCount[c];
-    if (minCount < minRed) return false;
+    if (minCount < minRed) return 'redundancy';
   }
   if (missing >= lambda) {
     uf.reset();
     let comps = N;
     for (let i = 0; i < M; i++) if (valid(i) && uf.union(idx1[i], idx2[i])) comps--;
-    if (comps !== 1) return false;
+    if (comps !== 1) return 'split';
   }
-  return true;
+  return 'ok';
 }
 
 /** Invert the pixels p0 … p0+nb−1 whose observations are in st.yT / st.swT (pixel-major). */

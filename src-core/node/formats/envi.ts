@@ -256,7 +256,8 @@ export function writeFully(fd: number, data: Uint8Array, position: number): void
   while (put < data.length) put += writeSync(fd, data, put, data.length - put, position + put);
 }
 
-function readFully(fd: number, into: Uint8Array, position: number, path: string): void {
+/** Read exactly `into.length` bytes at `position`. */
+export function readFully(fd: number, into: Uint8Array, position: number, path: string): void {
   let got = 0;
   while (got < into.length) {
     const n = readSync(fd, into, got, into.length - got, position + got);

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import * as h5wasm from 'h5wasm/node';
 import { BOOL_PLACEHOLDER, lookup3, patchBoolEnums } from './h5bool';
+import { contiguousData } from './h5contig';
 
 export type Attrs = Record<string, string>;
 export type NumericArray =
@@ -288,9 +289,34 @@ export class H5Reader {
     return (v as unknown[]).map((s) => String(s).replace(/\0+$/, '').trim());
   }
 
+  /**
+   * A float32 dataset stored contiguously in a version-2 object header (load_data's stack,
+   * h5contig.ts): where its raw little-endian values start in the file, to read them without h5wasm;
+   * null for anything else.
+   */
+  contiguousFloat32(name: string): { offset: number; shape: number[] } | null {
+    const d = this.ds(name);
+    const shape = d.shape ?? [];
+    if (d.dtype !== '<f' || shape.length === 0) return null;
+    const r = contiguousData(this.path, objectAddress(this.f, this.path, name));
+    const n = shape.reduce((a, b) => a * b, 1);
+    return r && r.bytes === n * 4 ? { offset: r.offset, shape } : null;
+  }
+
   close(): void {
     this.f.close();
   }
+}
+
+/** The object header address of a dataset (an HDF5 object reference). */
+function objectAddress(f: h5wasm.File, path: string, name: string): number {
+  const ref = (
+    h5wasm.Module as unknown as { create_object_reference(f: bigint, n: string): number[] }
+  ).create_object_reference(f.file_id, name.startsWith('/') ? name : `/${name}`);
+  const b = Buffer.from(ref);
+  const a = b.length === 8 ? Number(b.readBigUInt64LE(0)) : NaN;
+  if (!(a > 0)) throw new H5Error(path, `no address for dataset "${name}"`);
+  return a;
 }
 
 /** A block of float32 values in h5wasm's heap (see H5Reader.readRowsToHeap). */
@@ -596,13 +622,7 @@ export class H5Writer {
    * file is open.
    */
   objectAddress(name: string): number {
-    const ref = (
-      h5wasm.Module as unknown as { create_object_reference(f: bigint, n: string): number[] }
-    ).create_object_reference(this.f.file_id, name.startsWith('/') ? name : `/${name}`);
-    const b = Buffer.from(ref);
-    const a = b.length === 8 ? Number(b.readBigUInt64LE(0)) : NaN;
-    if (!(a > 0)) throw new H5Error(this.path, `no address for dataset "${name}"`);
-    return a;
+    return objectAddress(this.f, this.path, name);
   }
 
   /**

@@ -58,9 +58,22 @@ export function makeContiguous(path: string, datasets: { address: number; bytes:
   }
 }
 
-/** Rewrite the layout message of the (version 2) object header at `address` into a contiguous layout. */
-function patchLayout(fd: number, address: number, offset: number, bytes: number): void {
-  // chunk 0 of the header, then its continuation chunks
+interface HeaderChunk {
+  at: number;
+  buf: Buffer;
+  /** end of the messages (the checksum follows) */
+  end: number;
+}
+
+/**
+ * The messages of the version-2 object header at `address` (chunk 0 and its continuation chunks, each
+ * checksum checked): `visit(type, chunk, body, size, headerAt)` until it returns true.
+ */
+function walkHeader(
+  fd: number,
+  address: number,
+  visit: (type: number, ch: HeaderChunk, body: number, size: number, msgAt: number) => boolean,
+): { found: boolean; msgHdr: number } {
   const head = Buffer.alloc(64);
   readSync(fd, head, 0, 64, address);
   if (!head.subarray(0, 4).equals(OHDR) || head[4] !== 2) throw new Error(`no version-2 object header at ${address}`);
@@ -73,50 +86,85 @@ function patchLayout(fd: number, address: number, offset: number, bytes: number)
   for (let i = 0; i < sizeBytes; i++) size0 += head[p + i] * 2 ** (8 * i);
   p += sizeBytes;
   const msgHdr = flags & 0x04 ? 6 : 4;
-  const chunks: { at: number; first: number; end: number }[] = [{ at: address, first: p, end: p + size0 }];
-  for (let c = 0; c < chunks.length; c++) {
-    const ch = chunks[c];
-    const buf = Buffer.alloc(ch.end + 4);
-    readSync(fd, buf, 0, buf.length, ch.at);
-    if (lookup3(buf.subarray(0, ch.end)) !== buf.readUInt32LE(ch.end))
-      throw new Error(`object header checksum mismatch at ${ch.at}`);
-    for (let q = ch.first; q + msgHdr <= ch.end;) {
+  const todo: { at: number; first: number; end: number }[] = [{ at: address, first: p, end: p + size0 }];
+  for (let c = 0; c < todo.length; c++) {
+    const { at, first, end } = todo[c];
+    const buf = Buffer.alloc(end + 4);
+    readSync(fd, buf, 0, buf.length, at);
+    if (lookup3(buf.subarray(0, end)) !== buf.readUInt32LE(end))
+      throw new Error(`object header checksum mismatch at ${at}`);
+    for (let q = first; q + msgHdr <= end;) {
       const type = buf[q];
       const size = buf.readUInt16LE(q + 1);
       const body = q + msgHdr;
       if (type === 0x10) {
         // continuation: address, length of the next chunk ("OCHK" … checksum)
-        const at = Number(buf.readBigUInt64LE(body));
+        const next = Number(buf.readBigUInt64LE(body));
         const len = Number(buf.readBigUInt64LE(body + 8));
         const sig = Buffer.alloc(4);
-        readSync(fd, sig, 0, 4, at);
-        if (!sig.equals(OCHK)) throw new Error(`no object header continuation at ${at}`);
-        chunks.push({ at, first: 4, end: len - 4 });
-      } else if (type === 0x08) {
-        if (buf[body] !== 4 || buf[body + 1] !== 2)
-          throw new Error(`layout message version ${buf[body]} class ${buf[body + 1]}: not an empty chunked dataset`);
-        // version 3, class 1 (contiguous): address, size; the rest of the message becomes a NIL message
-        // when it can hold one, else trailing zeros the decoder does not read
-        const used = 18;
-        if (size < used) throw new Error('layout message too small to rewrite');
-        buf.fill(0, body, body + size);
-        buf[body] = 3;
-        buf[body + 1] = 1;
-        buf.writeBigUInt64LE(BigInt(offset), body + 2);
-        buf.writeBigUInt64LE(BigInt(bytes), body + 10);
-        if (size >= used + msgHdr) {
-          buf.writeUInt16LE(used, q + 1);
-          const nil = body + used;
-          buf[nil] = 0;
-          buf.writeUInt16LE(size - used - msgHdr, nil + 1);
-          buf[nil + 3] = 0;
-        }
-        buf.writeUInt32LE(lookup3(buf.subarray(0, ch.end)), ch.end);
-        writeSync(fd, buf, 0, buf.length, ch.at);
-        return;
-      }
+        readSync(fd, sig, 0, 4, next);
+        if (!sig.equals(OCHK)) throw new Error(`no object header continuation at ${next}`);
+        todo.push({ at: next, first: 4, end: len - 4 });
+      } else if (visit(type, { at, buf, end }, body, size, q)) return { found: true, msgHdr };
       q = body + size;
     }
   }
-  throw new Error(`no layout message in the object header at ${address}`);
+  return { found: false, msgHdr };
+}
+
+/**
+ * Where a dataset's raw data lies when it is contiguous (the layout message, version 3, class 1, of a
+ * version-2 object header — what makeContiguous writes): its byte offset and size; null for any other
+ * layout or header version (read it through h5wasm then).
+ */
+export function contiguousData(path: string, address: number): ContiguousRegion | null {
+  const fd = openSync(path, 'r');
+  try {
+    let region: ContiguousRegion | null = null;
+    walkHeader(fd, address, (type, ch, body) => {
+      if (type !== 0x08) return false;
+      if (ch.buf[body] === 3 && ch.buf[body + 1] === 1) {
+        const offset = Number(ch.buf.readBigUInt64LE(body + 2));
+        const bytes = Number(ch.buf.readBigUInt64LE(body + 10));
+        if (offset > 0 && Number.isSafeInteger(offset + bytes)) region = { offset, bytes };
+      }
+      return true;
+    });
+    return region;
+  } catch {
+    return null; // an older object header: not ours
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Rewrite the layout message of the (version 2) object header at `address` into a contiguous layout. */
+function patchLayout(fd: number, address: number, offset: number, bytes: number): void {
+  const { found } = walkHeader(fd, address, (type, ch, body, size, q) => {
+    if (type !== 0x08) return false;
+    const { buf, end } = ch;
+    if (buf[body] !== 4 || buf[body + 1] !== 2)
+      throw new Error(`layout message version ${buf[body]} class ${buf[body + 1]}: not an empty chunked dataset`);
+    // version 3, class 1 (contiguous): address, size; the rest of the message becomes a NIL message
+    // when it can hold one, else trailing zeros the decoder does not read
+    const used = 18;
+    if (size < used) throw new Error('layout message too small to rewrite');
+    buf.fill(0, body, body + size);
+    buf[body] = 3;
+    buf[body + 1] = 1;
+    buf.writeBigUInt64LE(BigInt(offset), body + 2);
+    buf.writeBigUInt64LE(BigInt(bytes), body + 10);
+    const msgHdr = body - q;
+    if (size >= used + msgHdr) {
+      buf.writeUInt16LE(used, q + 1);
+      const nil = body + used;
+      buf[nil] = 0;
+      buf.writeUInt16LE(size - used - msgHdr, nil + 1);
+      buf[nil + 3] = 0;
+    }
+    buf.writeUInt32LE(lookup3(buf.subarray(0, end)), end);
+    writeSync(fd, buf, 0, buf.length, ch.at);
+    return true;
+  });
+  if (!found) throw new Error(`no layout message in the object header at ${address}`);
 }

@@ -1,7 +1,9 @@
 /**
  * Row-window reads of some bands (pairs) of a 3-D stack dataset, for the tile and stack-pass workers.
  */
+import { closeSync, openSync } from 'node:fs';
 import type { H5Reader, HeapBlock } from '../formats/h5';
+import { readFully } from '../formats/envi';
 
 /** Read rows [r0,r1) of the given bands of a 3-D dataset, reading contiguous runs of band indices. */
 export function readBands(
@@ -61,7 +63,8 @@ const BATCH_BYTES = 16 << 20;
 
 /**
  * Rows [r0,r1) of the given (ascending) bands of a 3-D dataset into `dest`, band k's rows at
- * [k·stride, k·stride + (r1−r0)·width) (e.g. the SIMD kernel's tile area, whose rows are padded): read
+ * [k·stride, k·stride + (r1−r0)·width) (e.g. the SIMD kernel's tile area, whose rows are padded): a
+ * contiguous float32 dataset (load_data's stack) straight from the file, one read per band; otherwise
  * through h5wasm's heap in runs of ≈ 16 MB, each copied once into place.
  */
 export function readBandsInto(
@@ -79,6 +82,21 @@ export function readBandsInto(
     throw new Error(
       `readBandsInto: ${bands.length} bands of ${per} values do not fit ${dest.length} (stride ${stride})`,
     );
+  const contig = h5.contiguousFloat32(ds);
+  if (contig && contig.shape.length === 3 && contig.shape[2] === width) {
+    // a contiguous float32 dataset (load_data's stack): each band's rows are one run of the file
+    const L = contig.shape[1];
+    const fd = openSync(h5.path, 'r');
+    try {
+      bands.forEach((b, k) => {
+        const into = new Uint8Array(dest.buffer, dest.byteOffset + k * stride * 4, per * 4);
+        readFully(fd, into, contig.offset + (b * L + r0) * width * 4, h5.path);
+      });
+    } finally {
+      closeSync(fd);
+    }
+    return;
+  }
   const maxBands = Math.max(1, Math.floor(BATCH_BYTES / (per * 4)));
   let i = 0;
   while (i < bands.length) {
