@@ -1,10 +1,12 @@
 /**
- * The shown data layer as map tiles at the zoom in view, coloured in the raster worker with the shared
- * colormap. A new picture on the same grid (another date or pair, layer, colours, limits, mask) makes the
- * tiles in view first — raw values come from the cache when only the colours change — while the map keeps
- * the old picture, then swaps them in together: one frame, not one per tile. Opacity and visibility are
- * paint changes.
+ * The layer list's data layers as map tiles at the zoom in view, coloured in the raster worker with the shared
+ * colormap: one MapLibre raster source and layer per entry (its key: 'data', 'data-2', …), in the list's
+ * drawing order, each with its own opacity and visibility. A new picture of an entry on the same grid (another
+ * date or pair, colours, limits, mask) makes the tiles in view first — raw values come from the cache when
+ * only the colours change — while the map keeps the old picture, then swaps them in together: one frame, not
+ * one per tile. Opacity, visibility and order are paint and layer-order changes: the tiles stay.
  */
+import type { Map as MlMap } from 'maplibre-gl';
 import type { Grid } from '../../../src-shared/api';
 import { useLayersStore, type LayerEntry } from '../../stores/layers';
 import { useDisplayRefStore } from '../../stores/displayRef';
@@ -12,21 +14,30 @@ import { prepareTiles, type TileSourceDef } from '../tiles/protocol';
 import { removeTileLayer, showTileLayer } from '../tiles/tileLayer';
 import { defineMapLayer, type MapContext } from './types';
 
-const ID = 'data';
 /** no-data pixels with the mask off: magenta, a colour none of the colour maps uses */
 export const NO_DATA_RGBA: [number, number, number, number] = [204, 0, 204, 255];
 
-interface State {
-  entry: LayerEntry | null;
-  grid: Grid | null;
-  maskOn: boolean;
+interface Drawn {
+  entry: LayerEntry;
+  grid: Grid;
+  /** display units' scale (m → cm) */
   scale: number;
-  generation: number;
-  /** display reference offset (stores/displayRef): subtracted where the tiles are coloured */
+  /** display reference offset (stores/displayRef): the selected layer's only */
   offset: number;
 }
 
-function def(s: State, e: LayerEntry): TileSourceDef {
+interface State {
+  /** drawing order, bottom first; entries not yet described (no grid) are left out */
+  layers: Drawn[];
+  maskOn: boolean;
+  generation: number;
+}
+
+/** the MapLibre layers this adapter has on the map, in drawing order */
+let onMap: string[] = [];
+
+function def(s: State, d: Drawn): TileSourceDef {
+  const e = d.entry;
   return {
     kind: 'data',
     ref: e.ref,
@@ -35,57 +46,71 @@ function def(s: State, e: LayerEntry): TileSourceDef {
       cmap: e.cmap,
       vmin: e.vmin,
       vmax: e.vmax,
-      scale: s.scale,
-      offset: s.offset,
+      scale: d.scale,
+      offset: d.offset,
       maskOn: s.maskOn,
       noDataRgba: NO_DATA_RGBA,
+      ...(e.style === 'outline' ? { outline: true } : {}),
     },
   };
 }
 
 function draw({ map, beforeId }: MapContext, s: State): void {
-  const e = s.entry;
-  if (!e || !s.grid) return removeTileLayer(map, ID);
-  showTileLayer(map, ID, def(s, e), {
-    grid: s.grid,
-    overzoom: 2,
-    beforeId: beforeId(),
-    paint: { 'raster-opacity': e.opacity, 'raster-resampling': 'nearest', 'raster-fade-duration': 0 },
-  });
-  map.setPaintProperty(ID, 'raster-opacity', e.opacity);
-  map.setLayoutProperty(ID, 'visibility', e.visible ? 'visible' : 'none');
+  const keep = new Set(s.layers.map((d) => d.entry.key));
+  for (const id of onMap) if (!keep.has(id)) removeTileLayer(map, id);
+  for (const d of s.layers) {
+    const e = d.entry;
+    showTileLayer(map, e.key, def(s, d), {
+      grid: d.grid,
+      overzoom: 2,
+      beforeId: beforeId(),
+      paint: { 'raster-opacity': e.opacity, 'raster-resampling': 'nearest', 'raster-fade-duration': 0 },
+    });
+    map.setPaintProperty(e.key, 'raster-opacity', e.opacity);
+    map.setLayoutProperty(e.key, 'visibility', e.visible ? 'visible' : 'none');
+  }
+  // the list's order: each moved just under the layers above this adapter, bottom first
+  const before = beforeId();
+  for (const d of s.layers) map.moveLayer(d.entry.key, before);
+  onMap = s.layers.map((d) => d.entry.key);
 }
 
 let seq = 0;
 
 async function update(ctx: MapContext, s: State, prev: State): Promise<void> {
   const my = ++seq;
-  const e = s.entry;
-  const sameGrid = JSON.stringify(s.grid) === JSON.stringify(prev.grid);
-  if (e && s.grid && prev.entry && sameGrid && ctx.map.getSource(ID)) {
-    const next = def(s, e);
-    if (JSON.stringify(next) !== JSON.stringify(def(prev, prev.entry)))
-      if (!(await prepareTiles(ID, next)) || my !== seq) return; // a newer change came meanwhile
-  }
-  if (my === seq) draw(ctx, s);
+  const was = new Map(prev.layers.map((d) => [d.entry.key, d]));
+  await Promise.all(
+    s.layers.map(async (d) => {
+      const p = was.get(d.entry.key);
+      if (!p || JSON.stringify(d.grid) !== JSON.stringify(p.grid) || !ctx.map.getSource(d.entry.key)) return;
+      const next = def(s, d);
+      if (JSON.stringify(next) !== JSON.stringify(def(prev, p))) await prepareTiles(d.entry.key, next);
+    }),
+  );
+  if (my === seq) draw(ctx, s); // else a newer change came meanwhile: it draws
 }
 
 export default defineMapLayer<State>({
-  id: ID,
+  id: 'data',
   order: 20,
   state: () => {
     const l = useLayersStore();
-    return {
-      entry: l.active,
-      grid: l.meta?.grid ?? null,
-      maskOn: l.maskOn,
-      scale: l.units.scale,
-      generation: l.generation,
-      offset: useDisplayRefStore().offset,
-    };
+    const dref = useDisplayRefStore();
+    const sel = l.active?.key;
+    const layers: Drawn[] = [];
+    for (const e of l.entries) {
+      const m = l.metas[e.key];
+      if (m)
+        layers.push({ entry: e, grid: m.grid, scale: l.unitsOf(e.key).scale, offset: e.key === sel ? dref.offset : 0 });
+    }
+    return { layers, maskOn: l.maskOn, generation: l.generation };
   },
   add: draw,
   update,
-  remove: ({ map }) => removeTileLayer(map, ID),
-  layerIds: (map) => (map.getLayer(ID) ? [ID] : []),
+  remove: ({ map }) => {
+    for (const id of onMap) removeTileLayer(map, id);
+    onMap = [];
+  },
+  layerIds: (map: MlMap) => onMap.filter((id) => map.getLayer(id)),
 });
