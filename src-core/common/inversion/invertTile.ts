@@ -26,10 +26,11 @@
  * G, Jacobi SVD with the gelsd cut-off). The tile is processed in blocks of pixels transposed from
  * pair-major to pixel-major. The temporal coherence uses a table sin/cos (error < 1e-12 per term).
  *
- * Cost: O(M + fill) per pixel. Where WebAssembly SIMD runs, blocks of 256 pixels go to the SIMD kernel
- * (simdKernel.ts, source src-wasm/invertKernel.ts): the same arithmetic, four pixels per step, straight
- * from the pair-major input (no transposition), bit-identical to the code below, which then only
- * recomputes the pixels the kernel flags (disconnected, failed pivot, huge residual). Measured single
+ * Cost: O(M + fill) per pixel. Where WebAssembly SIMD runs, the SIMD kernel (simdKernel.ts, source
+ * src-wasm/invertKernel.ts) does the same arithmetic four pixels per step, straight from the pair-major
+ * input (no transposition), bit-identical to the code below, which then only recomputes the pixels the
+ * kernel flags (disconnected, failed pivot, huge residual): the whole tile in place when the caller read
+ * it into the kernel's memory (`tile`, the invert task), else blocks of 256 pixels copied there. Measured single
  * thread (CPU time, shared machine): 86 pairs / 31 dates 713k px/s SIMD, 257k px/s JavaScript;
  * MintPy 1.5.1: ≈ 6k px/s.
  *
