@@ -118,13 +118,17 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
     }
 
     const numWorkers = ctx.numWorkers ?? defaultWorkers();
-    const bytesPerRow = width * 4 * (stack.numPairs * (s.weightFunc === 'no' ? 1 : 2) + dates.length + 2);
+    // a tile's phase, √w, time series and per-pixel outputs in the kernel's memory (simdKernel.ts)
+    const bytesPerRow = width * 4 * (2 * stack.numPairs + dates.length + 4);
     // tiles of whole HDF5 chunks of the observations (a chunk cut by a tile boundary is read twice)
     const chunkRows = stack.chunks(obsDataset)?.[1] ?? 1;
     const tiles = planTiles(
       length,
       bytesPerRow,
-      tileBudgetBytes(ctx, numWorkers),
+      // half the budget: the kernel's memory is a second arena beside h5wasm's heap, which the steps
+      // before and after grow up to the budget in the same threads (measured: a galapagos chain peaked
+      // at 1.01 GB with the whole budget, the target is ≤ 1 GB)
+      tileBudgetBytes(ctx, numWorkers) / 2,
       numWorkers > 1 ? numWorkers * 4 : 1,
       256,
       chunkRows,
