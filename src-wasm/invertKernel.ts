@@ -36,6 +36,10 @@ const P_CIS = 56; // f64[2·256]: sin, cos of each table angle, interleaved (one
 const P_NFAC = 64; // number of factor slots in the program (nnz)
 const P_NROW = 68; // n (rows of the factor)
 const P_LUT = 72; // f32[200]: √w of MintPy's var look-up table (0 = no table)
+const P_VTAB = 76; // f32[]: √w per bucket of coherence bit patterns (NaN: compute exactly)
+const P_VU0 = 80; // i32: bit pattern of the first bucket's first value (the largest float32 below 0.05)
+const P_VU1 = 84; // i32: the last bit pattern before the clipping at the table's last node
+const P_VSHIFT = 88; // i32: log2 of the values per bucket
 
 // ---- flags per pixel (i32)
 export const FLAG_PIVOT: i32 = 1;
@@ -54,9 +58,24 @@ function hdr(plan: usize, field: usize): i32 {
   return load<i32>(plan + field);
 }
 
+/** √w of the var weighting of one coherence value, as WeightTable.sqrtWeightsInto computes it. */
+function sqrtWeightVarExact(c0: f64, lut: usize, epsCoh: f64, cmin: f64, cmax: f64): f32 {
+  let c = c0;
+  if (c != c) c = epsCoh;
+  c = Math.min(Math.max(c, epsCoh), cmax);
+  const d = c - cmin;
+  const v = d * 200.0;
+  let k = <i32>v;
+  const f = v - <f64>k;
+  if (f < 1e-9 || f > 1.0 - 1e-9) k = <i32>Math.trunc(d / 0.005);
+  return load<f32>(lut + ((<usize>k) << 2));
+}
+
 /**
- * √w of MintPy's var weighting for `count` float32 coherences at `coh` into `out` (float32), exactly as
- * WeightTable.sqrtWeightsInto: NaN → 0.05, clip to [0.05, cmax], index trunc((c − cmin)/0.005).
+ * √w of MintPy's var weighting for `count` float32 coherences at `coh` into `out` (float32; may be the
+ * same place), exactly as WeightTable.sqrtWeightsInto: NaN → 0.05, clip to [0.05, cmax], index
+ * trunc((c − cmin)/0.005). Four at a time from the bucket table (weights.ts sqrtVarBuckets): the bit
+ * pattern, clamped, picks the bucket; a lane whose bucket straddles a node's edge is computed exactly.
  */
 export function sqrtWeightsVar(
   plan: usize,
@@ -68,62 +87,46 @@ export function sqrtWeightsVar(
   cmax: f64,
 ): void {
   const lut = <usize>hdr(plan, P_LUT);
-  const eps = f64x2.splat(epsCoh);
-  const lo = f64x2.splat(cmin);
-  const hi = f64x2.splat(cmax);
-  const k200 = f64x2.splat(200.0);
-  const fLo = f64x2.splat(1e-9);
-  const fHi = f64x2.splat(1.0 - 1e-9);
+  const tab = <usize>hdr(plan, P_VTAB);
+  const U0 = i32x4.splat(hdr(plan, P_VU0));
+  const U1 = i32x4.splat(hdr(plan, P_VU1));
+  const INF = i32x4.splat(0x7f800000);
+  const sh = hdr(plan, P_VSHIFT);
   let q = 0;
-  // four at a time: the same float64 arithmetic per lane; the rare index at a node's edge per lane
   for (; q + 4 <= count; q += 4) {
-    const c4 = v128.load(coh + ((<usize>q) << 2));
-    let res = f32x4.splat(0);
-    for (let h = 0; h < 2; h++) {
-      let c = f64x2.promote_low_f32x4(h == 0 ? c4 : i32x4.shuffle(c4, c4, 2, 3, 2, 3));
-      c = v128.bitselect(c, eps, f64x2.eq(c, c));
-      c = f64x2.min(f64x2.max(c, eps), hi);
-      const d = f64x2.sub(c, lo);
-      const v = f64x2.mul(d, k200);
-      const kk = i32x4.trunc_sat_f64x2_s_zero(v);
-      const f = f64x2.sub(v, f64x2.convert_low_i32x4_s(kk));
-      let k0 = i32x4.extract_lane(kk, 0);
-      let k1 = i32x4.extract_lane(kk, 1);
-      if (v128.any_true(v128.or(f64x2.lt(f, fLo), f64x2.gt(f, fHi)))) {
-        const f0 = f64x2.extract_lane(f, 0);
-        const f1 = f64x2.extract_lane(f, 1);
-        if (f0 < 1e-9 || f0 > 1.0 - 1e-9) k0 = <i32>Math.trunc(f64x2.extract_lane(d, 0) / 0.005);
-        if (f1 < 1e-9 || f1 > 1.0 - 1e-9) k1 = <i32>Math.trunc(f64x2.extract_lane(d, 1) / 0.005);
-      }
-      const w0 = load<f32>(lut + ((<usize>k0) << 2));
-      const w1 = load<f32>(lut + ((<usize>k1) << 2));
-      if (h == 0) {
-        res = f32x4.replace_lane(res, 0, w0);
-        res = f32x4.replace_lane(res, 1, w1);
-      } else {
-        res = f32x4.replace_lane(res, 2, w0);
-        res = f32x4.replace_lane(res, 3, w1);
-      }
+    const p = coh + ((<usize>q) << 2);
+    let u = v128.load(p);
+    u = v128.bitselect(U0, u, i32x4.gt_s(u, INF)); // NaN: as below 0.05 (negative values are)
+    u = i32x4.min_s(i32x4.max_s(u, U0), U1);
+    const b = i32x4.shl(i32x4.shr_u(i32x4.sub(u, U0), sh), 2);
+    let r = v128.load32_zero(tab + <usize>i32x4.extract_lane(b, 0));
+    r = v128.load32_lane(tab + <usize>i32x4.extract_lane(b, 1), r, 1);
+    r = v128.load32_lane(tab + <usize>i32x4.extract_lane(b, 2), r, 2);
+    r = v128.load32_lane(tab + <usize>i32x4.extract_lane(b, 3), r, 3);
+    const edge = f32x4.ne(r, r);
+    if (v128.any_true(edge)) {
+      if (i32x4.extract_lane(edge, 0) != 0)
+        r = f32x4.replace_lane(r, 0, sqrtWeightVarExact(<f64>load<f32>(p), lut, epsCoh, cmin, cmax));
+      if (i32x4.extract_lane(edge, 1) != 0)
+        r = f32x4.replace_lane(r, 1, sqrtWeightVarExact(<f64>load<f32>(p, 4), lut, epsCoh, cmin, cmax));
+      if (i32x4.extract_lane(edge, 2) != 0)
+        r = f32x4.replace_lane(r, 2, sqrtWeightVarExact(<f64>load<f32>(p, 8), lut, epsCoh, cmin, cmax));
+      if (i32x4.extract_lane(edge, 3) != 0)
+        r = f32x4.replace_lane(r, 3, sqrtWeightVarExact(<f64>load<f32>(p, 12), lut, epsCoh, cmin, cmax));
     }
-    v128.store(out + ((<usize>q) << 2), res);
+    v128.store(out + ((<usize>q) << 2), r);
   }
-  for (; q < count; q++) {
-    let c = <f64>load<f32>(coh + ((<usize>q) << 2));
-    if (c != c) c = epsCoh;
-    c = Math.min(Math.max(c, epsCoh), cmax);
-    const d = c - cmin;
-    const v = d * 200.0;
-    let k = <i32>v;
-    const f = v - <f64>k;
-    if (f < 1e-9 || f > 1.0 - 1e-9) k = <i32>Math.trunc(d / 0.005);
-    store<f32>(out + ((<usize>q) << 2), load<f32>(lut + ((<usize>k) << 2)));
-  }
+  for (; q < count; q++)
+    store<f32>(
+      out + ((<usize>q) << 2),
+      sqrtWeightVarExact(<f64>load<f32>(coh + ((<usize>q) << 2)), lut, epsCoh, cmin, cmax),
+    );
 }
 
 /**
  * Invert `numGroups` groups of four pixels. `y` and `sw` are float32, pair-major with a row stride of
- * `stride` pixels (y: raw phase, NaN where a mask removed the observation; sw: √w); both are
- * overwritten with the referenced, masked values. `skip` holds one byte per group (1 = all four pixels
+ * `stride` pixels (y: raw phase, NaN where a mask removed the observation; sw: √w); both are only
+ * read, so they may be a whole tile in place (stride = the tile's padded row length). `skip` holds one byte per group (1 = all four pixels
  * are masked out). Outputs: `ts` float32, date-major with the same stride (date 0 is written 0),
  * `tcoh`, `num` float32 and `flags` i32 per pixel.
  */
@@ -176,8 +179,6 @@ export function invertGroups(
       const valid = v128.and(f32x4.eq(yv, yv), f32x4.ne(yv, f32x4.splat(0)));
       yv = v128.and(yv, valid);
       const s = v128.and(v128.load(sp), valid);
-      v128.store(yp, yv);
-      v128.store(sp, s);
       mpv = i32x4.sub(mpv, valid);
       const ys = f32x4.mul(yv, s);
       const sHi4 = i32x4.shuffle(s, s, 2, 3, 2, 3);
@@ -333,19 +334,21 @@ export function invertGroups(
     const c4 = f64x2.splat(C4);
     const c6 = f64x2.splat(C6);
     const hf = f64x2.splat(0.5);
+    // the referenced observations and their validity again, as in 1 (the inputs are left as they were)
     yp = y + lane;
-    sp = sw + lane;
     let ip = idx;
     for (let i = 0; i < M; i++) {
-      const yv = v128.load(yp);
-      const sv = v128.load(sp);
+      const v = v128.load(yp);
+      const r = f32x4.splat(load<f32>(ref + ((<usize>i) << 2)));
+      const yv = v128.bitselect(f32x4.sub(v, r), v, f32x4.ne(v, f32x4.splat(0)));
+      const valid4 = v128.and(f32x4.eq(yv, yv), f32x4.ne(yv, f32x4.splat(0)));
       const yHi4 = i32x4.shuffle(yv, yv, 2, 3, 2, 3);
-      const sHi4 = i32x4.shuffle(sv, sv, 2, 3, 2, 3);
       const ph1 = PHI + <usize>load<i32>(ip);
       const ph2 = PHI + <usize>load<i32>(ip, 4);
       for (let h = 0; h < 2; h++) {
+        // invalid lanes (NaN or 0) give a term that the mask below turns into +0, as before
         const yy = f64x2.promote_low_f32x4(h == 0 ? yv : yHi4);
-        const valid = f64x2.ne(f64x2.promote_low_f32x4(h == 0 ? sv : sHi4), zero);
+        const valid = h == 0 ? i64x2.extend_low_i32x4_s(valid4) : i64x2.extend_high_i32x4_s(valid4);
         const e =
           h == 0
             ? f64x2.sub(yy, f64x2.sub(v128.load(ph2), v128.load(ph1)))
@@ -374,7 +377,6 @@ export function invertGroups(
         }
       }
       yp += rowBytes;
-      sp += rowBytes;
       ip += 8;
     }
     const mp0 = f64x2.convert_low_i32x4_s(mpv);

@@ -12,8 +12,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { invertTile, type InvertTileInput } from '../../src-core/common/inversion/invertTile';
-import { simdAvailable } from '../../src-core/common/inversion/simdKernel';
-import { numLooksFromAttrs, type WeightFunc } from '../../src-core/common/inversion/weights';
+import { SimdNetworkKernel, kernelTileArea, simdAvailable } from '../../src-core/common/inversion/simdKernel';
+import { WeightTable, numLooksFromAttrs, type WeightFunc } from '../../src-core/common/inversion/weights';
+import { networkDesign } from '../../src-core/common/inversion/design';
+import { NetworkLaplacian } from '../../src-core/common/inversion/laplacian';
 import { IfgramStack } from '../../src-core/node/formats/mintpyFiles';
 import { formatDate, parseDate } from '../../src-core/common/time/dates';
 import { REPO_ROOT, describeParity, fx } from '../helpers/fixtures';
@@ -91,23 +93,55 @@ function tile(N: number, P: number, seed: number, split = -1): InvertTileInput &
   };
 }
 
+/**
+ * The tile as the invert task gives it to the kernel: read into the kernel's tile area (rows `stride`
+ * apart; the padding holds NaN, as stale memory might), inverted there in place.
+ */
+function invertInPlace(input: InvertTileInput): ReturnType<typeof invertTile> {
+  const M = input.pairs.length;
+  const P = input.numPixels;
+  const N = new Set(input.pairs.flatMap((p) => (typeof p === 'string' ? p.split('_') : [...p]))).size;
+  const area = kernelTileArea(M, N, P)!;
+  area.phase.fill(NaN);
+  area.coherence.fill(NaN);
+  for (let i = 0; i < M; i++) {
+    area.phase.set(input.phase.subarray(i * P, (i + 1) * P), i * area.stride);
+    if (input.coherence) area.coherence.set(input.coherence.subarray(i * P, (i + 1) * P), i * area.stride);
+  }
+  const cohMask = input.maskData !== undefined && input.maskData === input.coherence;
+  return invertTile({
+    ...input,
+    phase: area.phase,
+    coherence: input.coherence ? area.coherence : undefined,
+    maskData: cohMask ? area.coherence : input.maskData,
+    tile: area,
+    kernel: 'simd',
+  });
+}
+
 function expectSameBits(input: InvertTileInput, label: string): ReturnType<typeof invertTile> {
   const js = invertTile({ ...input, kernel: 'js' });
   const simd = invertTile({ ...input, kernel: 'simd' });
-  for (const key of ['ts', 'temporalCoherence', 'numInvIfgram'] as const) {
-    let diff = 0;
-    let first = -1;
-    for (let i = 0; i < js[key].length; i++)
-      if (!Object.is(js[key][i], simd[key][i])) {
-        diff++;
-        if (first < 0) first = i;
-      }
-    expect(
-      diff,
-      `${label}: ${key} differs in ${diff} values (first at ${first}: js ${js[key][first]}, simd ${simd[key][first]})`,
-    ).toBe(0);
+  const inPlace = invertInPlace(input);
+  for (const [name, other] of [
+    ['simd', simd],
+    ['simd in place', inPlace],
+  ] as const) {
+    for (const key of ['ts', 'temporalCoherence', 'numInvIfgram'] as const) {
+      let diff = 0;
+      let first = -1;
+      for (let i = 0; i < js[key].length; i++)
+        if (!Object.is(js[key][i], other[key][i])) {
+          diff++;
+          if (first < 0) first = i;
+        }
+      expect(
+        diff,
+        `${label}, ${name}: ${key} differs in ${diff} values (first at ${first}: js ${js[key][first]}, ${name} ${other[key][first]})`,
+      ).toBe(0);
+    }
+    expect({ ...other.stats, simd: 0 }, `${label}, ${name}`).toEqual(js.stats);
   }
-  expect({ ...simd.stats, simd: 0 }, label).toEqual(js.stats);
   return simd;
 }
 
@@ -133,6 +167,54 @@ describe('invertTile: SIMD kernel vs JavaScript kernel (bit-identical)', () => {
         expect(out.stats.laplacian).toBeGreaterThan(300);
       });
 
+  it('var √w in the kernel (bucket table): every float32 from below 0.05 to past the last node, and the odd ones', () => {
+    const design = networkDesign([['20200101', '20200113']]);
+    const lap = new NetworkLaplacian(design);
+    const f = new Float32Array(1);
+    const u = new Int32Array(f.buffer);
+    f[0] = 0.04;
+    const first = u[0];
+    f[0] = 1.01;
+    const last = u[0];
+    const CHUNK = 1 << 22;
+    for (const L of [9, 1]) {
+      const table = new WeightTable('var', L);
+      let bad = 0;
+      let firstBad = '';
+      const check = (values: Float32Array) => {
+        const area = kernelTileArea(1, 2, values.length)!;
+        area.coherence.set(values);
+        const k = new SimdNetworkKernel(
+          lap,
+          design.idx1,
+          design.idx2,
+          Float64Array.of(0),
+          table.sqrtLutForKernel(),
+          area,
+        );
+        k.sqrtWeightsVarInPlace();
+        const got = k.views().sw;
+        const want = new Float32Array(values.length);
+        table.sqrtWeightsInto(values, 0, values.length, want, 0, 1);
+        for (let i = 0; i < values.length; i++)
+          if (!Object.is(got[i], want[i])) {
+            if (!bad) firstBad = `c = ${values[i]}: kernel ${got[i]}, JavaScript ${want[i]}`;
+            bad++;
+          }
+      };
+      // every bit pattern in the range (L = 9), a stride through it (L = 1)
+      const step = L === 9 ? 1 : 97;
+      for (let b0 = first; b0 <= last; b0 += CHUNK * step) {
+        const n = Math.min(CHUNK, Math.floor((last - b0) / step) + 1);
+        const bits = new Int32Array(n);
+        for (let i = 0; i < n; i++) bits[i] = b0 + i * step;
+        check(new Float32Array(bits.buffer));
+      }
+      check(Float32Array.of(NaN, -NaN, Infinity, -Infinity, 0, -0, -0.5, -1e-30, 1e-45, 0.05, 0.9975, 1, 2, 1e30));
+      expect(bad, `L = ${L}: ${bad} values differ, first ${firstBad}`).toBe(0);
+    }
+  });
+
   it('minRedundancy 3 (pixels rejected by the redundancy check)', () => {
     const input = tile(20, 301, 11);
     const out = expectSameBits({ ...input, minRedundancy: 3 }, 'minRedundancy 3');
@@ -144,6 +226,16 @@ describe('invertTile: SIMD kernel vs JavaScript kernel (bit-identical)', () => {
     const input = tile(18, 263, 5);
     expectSameBits({ ...input, maskDataset: 'coherence', maskData: input.coherence, maskThreshold: 0.4 }, 'coh mask');
     expectSameBits({ ...input, maskDataset: 'connectComponent', maskData: input.connComp }, 'connComp mask');
+  });
+
+  it('a tile large enough for padded rows in the kernel memory (stride ≠ pixels)', () => {
+    const input = tile(14, 4101, 13);
+    expect(kernelTileArea(input.pairs.length, 14, 4101)!.stride).toBeGreaterThan(4104);
+    expectSameBits(input, 'padded stride');
+    expectSameBits(
+      { ...input, maskDataset: 'coherence', maskData: input.coherence, maskThreshold: 0.4 },
+      'padded, coh',
+    );
   });
 
   it('a split network (every pixel disconnected), no pixel mask, tiny tiles', () => {

@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { H5Reader, H5Writer } from '../../src-core/node/formats/h5';
 import { invertTile } from '../../src-core/common/inversion/invertTile';
 import { executeTileTask, readBands, readBandsToHeap, type InvertTask } from '../../src-core/node/pipeline/tileTasks';
+import { readBandsInto } from '../../src-core/node/pipeline/bandReads';
+import { makeContiguous } from '../../src-core/node/formats/h5contig';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { formatDate, parseDate } from '../../src-core/common/time/dates';
 
 const M = 12;
@@ -20,6 +23,8 @@ const N = 7;
 let dir = '';
 let stackFile = '';
 let maskFile = '';
+/** the same stack with contiguous datasets, as load_data writes it */
+let contigFile = '';
 let pairs: [string, string][] = [];
 
 function lcg(seed: number) {
@@ -56,6 +61,32 @@ beforeAll(async () => {
     [M, L, W],
   );
   w.commit();
+  contigFile = join(dir, 'ifgramStack-contiguous.h5');
+  const c = await H5Writer.create(
+    contigFile,
+    { FILE_TYPE: 'ifgramStack', LENGTH: String(L), WIDTH: String(W) },
+    {
+      fastChunkIndex: true,
+    },
+  );
+  c.createEmpty('unwrapPhase', { shape: [M, L, W], dtype: '<f4', chunks: [M, 1, W] });
+  c.createEmpty('coherence', { shape: [M, L, W], dtype: '<f4', chunks: [M, 1, W] });
+  const addr = [c.objectAddress('unwrapPhase'), c.objectAddress('coherence')];
+  c.write(
+    'connectComponent',
+    Int16Array.from({ length: M * L * W }, () => 1),
+    [M, L, W],
+  );
+  c.finish();
+  const regions = makeContiguous(
+    c.tmpPath,
+    addr.map((address) => ({ address, bytes: M * L * W * 4 })),
+  );
+  const fd = openSync(c.tmpPath, 'r+');
+  writeSync(fd, new Uint8Array(phase.buffer), 0, phase.byteLength, regions[0].offset);
+  writeSync(fd, new Uint8Array(coh.buffer), 0, coh.byteLength, regions[1].offset);
+  closeSync(fd);
+  c.commit();
   const m = await H5Writer.create(maskFile, { FILE_TYPE: 'waterMask' });
   m.write(
     'waterMask',
@@ -93,6 +124,40 @@ describe('invert tile task I/O', () => {
     }
   });
 
+  it('readBandsInto (padded rows): straight from a contiguous file and through h5wasm for a chunked one, the values of readBands', async () => {
+    const chunked = await H5Reader.open(stackFile);
+    const contig = await H5Reader.open(contigFile);
+    try {
+      expect(chunked.contiguousFloat32('coherence')).toBeNull();
+      expect(contig.contiguousFloat32('coherence')).not.toBeNull();
+      for (const bands of [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        [1, 2, 4, 9, 11],
+      ])
+        for (const [r0, r1] of [
+          [0, 40],
+          [5, 21],
+        ]) {
+          const per = (r1 - r0) * W;
+          const want = readBands(chunked, 'coherence', r0, r1, bands, W);
+          for (const h5 of [chunked, contig]) {
+            const stride = per + 5;
+            const dest = new Float32Array(bands.length * stride).fill(-1);
+            readBandsInto(h5, 'coherence', r0, r1, bands, W, dest, stride);
+            for (let k = 0; k < bands.length; k++) {
+              expect(Array.from(dest.subarray(k * stride, k * stride + per))).toEqual(
+                Array.from(want.subarray(k * per, (k + 1) * per)),
+              );
+              if (k + 1 < bands.length) expect(dest[k * stride + per]).toBe(-1); // the padding untouched
+            }
+          }
+        }
+    } finally {
+      chunked.close();
+      contig.close();
+    }
+  });
+
   it('a whole invert task equals invertTile on readBands input (bit for bit), water mask applied', async () => {
     const keptIdx = [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11]; // pair 4 dropped
     const ref: [number, number] = [20, 11];
@@ -124,6 +189,9 @@ describe('invert tile task I/O', () => {
       [29, 40],
     ]) {
       const got = await executeTileTask({ ...task, r0, r1 });
+      // the same from the contiguous stack (read without h5wasm)
+      const gotContig = await executeTileTask({ ...task, stackFile: contigFile, r0, r1 });
+      expect(Array.from(gotContig.arrays.ts)).toEqual(Array.from(got.arrays.ts));
       const r = await H5Reader.open(stackFile);
       const phase = readBands(r, 'unwrapPhase', r0, r1, keptIdx, W);
       const coherence = readBands(r, 'coherence', r0, r1, keptIdx, W);

@@ -1,12 +1,13 @@
 /**
  * Tiling, the worker pool and resume, on a stack the project generates itself (no fixtures needed).
  */
-import { mkdtempSync, readdirSync, existsSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, readdirSync, existsSync, truncateSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeDemo } from '../../src-core/node/demo';
 import { H5Reader } from '../../src-core/node/formats/h5';
+import { lookup3 } from '../../src-core/node/formats/h5bool';
 import { runPipeline } from '../../src-core/node/pipeline/runner';
 import { TileCheckpoint, planTiles, runTileLoop } from '../../src-core/node/pipeline/tiles';
 import { findWorkerScript } from '../../src-core/node/pipeline/pool';
@@ -120,5 +121,54 @@ describe('tiled inversion on a generated stack', () => {
     );
     expect(resumed.rec.steps[0].summary.resumedTiles).toBeGreaterThanOrEqual(20);
     expect(Buffer.from(resumed.ts.buffer).equals(Buffer.from(full.ts.buffer))).toBe(true);
+  });
+
+  /** Cancel invert_network after 20 tiles; the checkpoint folder it leaves. */
+  async function cancelledRun(overrides: Record<string, string>): Promise<string> {
+    const ac = new AbortController();
+    await expect(invert(overrides, 0, ac.signal, (d) => d >= 20 && ac.abort())).rejects.toBeInstanceOf(CancelledError);
+    const root = join(demo.templatePath, '..', '.insar-studio', 'tiles');
+    const dirs = readdirSync(root).filter((d) => d.startsWith('invert_network-'));
+    expect(dirs).toHaveLength(1);
+    return join(root, dirs[0]);
+  }
+
+  it('the checkpoint is the partial outputs and a mark per tile, not a second copy of the results', async () => {
+    const tiny = { 'mintpy.compute.maxMemory': '0.00001', 'mintpy.networkInversion.minRedundancy': '1.5' };
+    const full = await invert(tiny, 0);
+    const dir = await cancelledRun(tiny);
+    const files = readdirSync(dir);
+    expect(files.filter((f) => f.endsWith('.bin'))).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.done')).length).toBeGreaterThanOrEqual(20);
+    expect(files.filter((f) => f.endsWith('.part')).sort()).toEqual([
+      'numInvIfgram.h5.part',
+      'temporalCoherence.h5.part',
+      'timeseries.h5.part',
+    ]);
+    // as a killed writer leaves them: HDF5's "open for writing" flags set in the superblock
+    for (const f of ['numInvIfgram.h5.part', 'temporalCoherence.h5.part', 'timeseries.h5.part']) {
+      const fd = openSync(join(dir, f), 'r+');
+      const head = Buffer.alloc(48);
+      readSync(fd, head, 0, 48, 0);
+      expect(head[8]).toBe(3); // superblock version 3 (fixed-array chunk index)
+      head[11] = 0x05;
+      head.writeUInt32LE(lookup3(head.subarray(0, 44)), 44);
+      writeSync(fd, head, 0, 48, 0);
+      closeSync(fd);
+    }
+    const resumed = await invert(tiny, 0);
+    expect(resumed.rec.steps[0].summary.resumedTiles).toBeGreaterThanOrEqual(20);
+    expect(Buffer.from(resumed.ts.buffer).equals(Buffer.from(full.ts.buffer))).toBe(true);
+    expect(Buffer.from(resumed.vel.buffer).equals(Buffer.from(full.vel.buffer))).toBe(true);
+  });
+
+  it('partial outputs that cannot be read back: their tiles are computed again, same result', async () => {
+    const tiny = { 'mintpy.compute.maxMemory': '0.00001', 'mintpy.networkInversion.minRedundancy': '1.25' };
+    const full = await invert(tiny, 0);
+    const dir = await cancelledRun(tiny);
+    truncateSync(join(dir, 'timeseries.h5.part'), 100);
+    const again = await invert(tiny, 0);
+    expect(again.rec.steps[0].summary.resumedTiles).toBe(0);
+    expect(Buffer.from(again.ts.buffer).equals(Buffer.from(full.ts.buffer))).toBe(true);
   });
 });

@@ -7,8 +7,8 @@
  *   those of the steps that finished, and "Run" afterwards gives the same outputs as a run never cancelled;
  * - cancelled part-way through a step on a finished project: every output is still the one before (a step
  *   writes temp files and renames them into place, so a cancel or a kill leaves the old file whole);
- * - invert_network cancelled between its tiles: the finished tiles stay in the checkpoint and the re-run
- *   resumes from them, with outputs equal to an uncancelled run's.
+ * - invert_network cancelled between its tiles: the finished tiles stay in the checkpoint (marks, their data in
+ *   the partial outputs) and the re-run resumes from them, with outputs equal to an uncancelled run's.
  * Printed: per step, the time from the cancel to the run's end and to the pipeline process's exit (the idle
  * state), and whether the process stopped by itself or was killed, with the machine's load.
  * INSAR_CANCEL_STACK=notebook measures on a notebook-sized stack (1176 × 3060 px, 31 dates, 86 pairs;
@@ -354,8 +354,11 @@ describe.skipIf(NOTEBOOK)('invert_network cancelled between its tiles', () => {
       });
       expect(r.summary.status).toBe('cancelled');
       expect(r.summary.steps.find((x) => x.name === 'invert_network')!.status).toBe('cancelled');
-      const tiles = files(workDir(project), true).filter((f) => /tiles\/invert_network-.*\/tile-\d+\.bin$/.test(f));
+      // finished tiles are marked done; their data is in the partial outputs beside the marks
+      const kept = files(workDir(project), true);
+      const tiles = kept.filter((f) => /tiles\/invert_network-.*\/tile-\d+\.done$/.test(f));
       expect(tiles.length).toBeGreaterThanOrEqual(3);
+      expect(kept.filter((f) => /tiles\/invert_network-.*\/timeseries\.h5\.part$/.test(f))).toHaveLength(1);
       expect(existsSync(join(workDir(project), 'timeseries.h5'))).toBe(false);
       const again = await runAndCancel(s, () => null);
       expect(again.summary.status, again.summary.error).toBe('ok');

@@ -26,10 +26,11 @@
  * G, Jacobi SVD with the gelsd cut-off). The tile is processed in blocks of pixels transposed from
  * pair-major to pixel-major. The temporal coherence uses a table sin/cos (error < 1e-12 per term).
  *
- * Cost: O(M + fill) per pixel. Where WebAssembly SIMD runs, blocks of 256 pixels go to the SIMD kernel
- * (simdKernel.ts, source src-wasm/invertKernel.ts): the same arithmetic, four pixels per step, straight
- * from the pair-major input (no transposition), bit-identical to the code below, which then only
- * recomputes the pixels the kernel flags (disconnected, failed pivot, huge residual). Measured single
+ * Cost: O(M + fill) per pixel. Where WebAssembly SIMD runs, the SIMD kernel (simdKernel.ts, source
+ * src-wasm/invertKernel.ts) does the same arithmetic four pixels per step, straight from the pair-major
+ * input (no transposition), bit-identical to the code below, which then only recomputes the pixels the
+ * kernel flags (disconnected, failed pivot, huge residual): the whole tile in place when the caller read
+ * it into the kernel's memory (`tile`, the invert task), else blocks of 256 pixels copied there. Measured single
  * thread (CPU time, shared machine): 86 pairs / 31 dates 713k px/s SIMD, 257k px/s JavaScript;
  * MintPy 1.5.1: ≈ 6k px/s.
  *
@@ -46,7 +47,7 @@ import { C4, C6, CIS_BIG, CIS_COS, CIS_INV_STEP, CIS_N, CIS_SIN, CIS_STEP, S3, S
 import { networkDesign } from './design';
 import { GeneralSolver, UnionFind } from './generalSolver';
 import { NetworkLaplacian, edgeConnectivity } from './laplacian';
-import { SIMD_BLOCK, SimdNetworkKernel, simdAvailable } from './simdKernel';
+import { SIMD_BLOCK, SimdNetworkKernel, simdAvailable, type KernelTileArea } from './simdKernel';
 import { WeightTable, type WeightFunc } from './weights';
 
 export type MaskDatasetName = 'coherence' | 'connectComponent' | 'offsetSNR';
@@ -56,10 +57,19 @@ export interface InvertTileInput {
   pairs: readonly (readonly [string, string] | string)[];
   /** pixels in the tile */
   numPixels: number;
-  /** unwrapped phase of the kept pairs, pair-major (M × numPixels), radians, float32 */
+  /**
+   * unwrapped phase of the kept pairs, pair-major (M × numPixels, or M × tile.stride with `tile`),
+   * radians, float32
+   */
   phase: Float32Array;
-  /** coherence of the kept pairs (M × numPixels); required when weightFunc ≠ 'no' */
+  /** coherence of the kept pairs (laid out as `phase`); required when weightFunc ≠ 'no' */
   coherence?: Float32Array;
+  /**
+   * The phase and coherence are this area's views (simdKernel.ts kernelTileArea: the caller read them
+   * straight into the kernel's memory), pair-major with tile.stride pixels per pair: the SIMD kernel
+   * inverts the whole tile in place. Both arrays are used as scratch (masks, weights).
+   */
+  tile?: KernelTileArea;
   /** phase at the reference pixel for each kept pair (M) */
   refPhase: ArrayLike<number>;
   /** per pixel, 0 = skip (water mask == 0, avgSpatialCoh == 0, …); absent = invert all */
@@ -71,7 +81,10 @@ export interface InvertTileInput {
   minRedundancy: number;
   /** optional pixel-wise pair masking (MintPy mintpy.networkInversion.maskDataset) */
   maskDataset?: MaskDatasetName | null;
-  /** the mask dataset values (M × numPixels); for 'coherence' the coherence array may be passed again */
+  /**
+   * the mask dataset values (M × numPixels); for 'coherence' the coherence array may be passed again
+   * (then laid out as the coherence)
+   */
   maskData?: Float32Array | Int16Array | Int32Array | Uint8Array | Int8Array;
   maskThreshold?: number;
   /** radar wavelength in metres */
@@ -207,15 +220,26 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
   const N = design.numDates;
   const n = N - 1;
   const P = input.numPixels;
-  const { phase, coherence, refPhase, pixelMask, weightFunc, maskDataset, maskData } = input;
+  const { phase, coherence, refPhase, pixelMask, weightFunc, maskDataset, maskData, tile } = input;
   check(Number.isInteger(P) && P >= 0, `numPixels ${P} is not a count`);
-  check(phase.length === M * P, `phase has ${phase.length} values, expected ${M} pairs × ${P} pixels`);
+  // pixels between two pairs' rows of phase and coherence
+  const S = tile ? tile.stride : P;
+  if (tile)
+    check(
+      tile.numPixels === P &&
+        tile.numPairs === M &&
+        phase === tile.phase &&
+        (!coherence || coherence === tile.coherence),
+      `the tile area (${tile.numPairs} pairs × ${tile.numPixels} px) is not this tile's phase and coherence`,
+    );
+  check(phase.length === M * S, `phase has ${phase.length} values, expected ${M} pairs × ${S} pixels`);
   check(refPhase.length === M, `refPhase has ${refPhase.length} values, expected ${M}`);
   if (weightFunc !== 'no')
-    check(!!coherence && coherence.length === M * P, `weightFunc ${weightFunc} needs coherence (${M} × ${P})`);
+    check(!!coherence && coherence.length === M * S, `weightFunc ${weightFunc} needs coherence (${M} × ${P})`);
   if (pixelMask) check(pixelMask.length === P, `pixelMask has ${pixelMask.length} values, expected ${P}`);
+  const maskStride = maskData !== undefined && maskData === coherence ? S : P;
   if (maskDataset)
-    check(!!maskData && maskData.length === M * P, `maskDataset ${maskDataset} needs maskData (${M} × ${P})`);
+    check(!!maskData && maskData.length === M * maskStride, `maskDataset ${maskDataset} needs maskData (${M} × ${P})`);
   check(Number.isFinite(input.wavelength) && input.wavelength > 0, `wavelength ${input.wavelength} is not positive`);
 
   const useB = input.minNormVelocity;
@@ -278,17 +302,29 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
     sw: new Float64Array(M),
     uf,
     general: new GeneralSolver(design, useB, input.rcond ?? 1e-5),
-    pixelMask: pixelMask ? Uint8Array.from(pixelMask, (v) => (v ? 1 : 0)) : null,
+    pixelMask: pixelMask ? zeroOne(pixelMask) : null,
     ts: new Float32Array(N * P),
     tcohOut: new Float32Array(P),
     numOut: new Float32Array(P),
     stats: { inverted: 0, svdFallback: 0, sharedFactor: 0, nullSpace: 0, laplacian: 0, simd: 0 },
   };
 
-  const prep: BlockPrep = { phase, coherence, maskDataset: maskDataset ?? null, maskData, maskThr, refR, table };
+  const prep: BlockPrep = {
+    phase,
+    coherence,
+    sqrtW: null,
+    stride: S,
+    maskDataset: maskDataset ?? null,
+    maskData,
+    maskStride,
+    maskThr,
+    refR,
+    table,
+  };
   const simd =
     input.kernel !== 'js' && !st.forceSvd && refDateIdx === 0 && (input.kernel === 'simd' || simdAvailable());
-  if (simd) invertTileSimd(st, prep, refR);
+  if (simd && tile) invertTileInPlace(st, prep, tile);
+  else if (simd) invertTileSimd(st, prep);
   else
     for (let p0 = 0; p0 < P; p0 += BLOCK) {
       const nb = Math.min(BLOCK, P - p0);
@@ -304,12 +340,25 @@ export function invertTile(input: InvertTileInput): InvertTileOutput {
   return { dates: design.dates, ts, temporalCoherence: tcohOut, numInvIfgram: numOut, stats: st.stats };
 }
 
+/** 1 where v ≠ 0 (a loop: TypedArray.from with a mapping function costs ≈ 80 ns per value). */
+function zeroOne(v: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(v.length);
+  for (let i = 0; i < out.length; i++) out[i] = v[i] ? 1 : 0;
+  return out;
+}
+
 /** What fillBlock needs besides the tile state. */
 interface BlockPrep {
   phase: Float32Array;
   coherence?: Float32Array;
+  /** √w already computed (laid out as the phase), instead of the coherence */
+  sqrtW: Float32Array | null;
+  /** pixels between two pairs' rows of phase, coherence and sqrtW */
+  stride: number;
   maskDataset: MaskDatasetName | null;
   maskData?: InvertTileInput['maskData'];
+  /** pixels between two pairs' rows of maskData */
+  maskStride: number;
   maskThr: number;
   refR: Float64Array;
   table: WeightTable;
@@ -320,19 +369,20 @@ interface BlockPrep {
  * p0 … p0+nb−1, transposed to pixel-major into st.yT / st.swT.
  */
 function fillBlock(st: TileState, prep: BlockPrep, p0: number, nb: number): void {
-  const { M, P, yT, swT } = st;
-  const { phase, coherence, maskDataset, maskData, maskThr, refR, table } = prep;
+  const { M, yT, swT } = st;
+  const { phase, coherence, sqrtW, stride, maskDataset, maskData, maskStride, maskThr, refR, table } = prep;
   for (let i = 0; i < M; i++) {
-    const base = i * P + p0;
+    const base = i * stride + p0;
     const ri = refR[i];
     if (maskDataset) {
       const cc = maskDataset === 'connectComponent';
+      const mbase = i * maskStride + p0;
       for (let q = 0; q < nb; q++) {
         let v = phase[base + q];
         if (v !== 0) v = Math.fround(v - ri);
         let ok = v === v && v !== 0;
         if (ok) {
-          const mv = maskData![base + q];
+          const mv = maskData![mbase + q];
           ok = cc ? mv === mv && mv !== 0 : mv === mv && Math.fround(mv) >= maskThr;
         }
         yT[q * M + i] = ok ? v : NaN;
@@ -344,9 +394,13 @@ function fillBlock(st: TileState, prep: BlockPrep, p0: number, nb: number): void
         yT[q * M + i] = v === v && v !== 0 ? v : NaN;
       }
     }
-    if (st.hasWeights) table.sqrtWeightsInto(coherence!, base, nb, swT, i, M);
+    if (sqrtW) for (let q = 0; q < nb; q++) swT[q * M + i] = sqrtW[base + q];
+    else if (st.hasWeights) table.sqrtWeightsInto(coherence!, base, nb, swT, i, M);
   }
 }
+
+/** The kernel's buffers (SimdNetworkKernel.views). */
+type KernelViews = ReturnType<SimdNetworkKernel['views']>;
 
 /**
  * The tile through the WebAssembly SIMD kernel (simdKernel.ts), block by block: the observations are
@@ -355,26 +409,26 @@ function fillBlock(st: TileState, prep: BlockPrep, p0: number, nb: number): void
  * connectivity shortcuts, a failed pivot, a huge residual — recomputed with the JavaScript path, so the
  * result is the JavaScript kernel's, bit for bit.
  */
-function invertTileSimd(st: TileState, prep: BlockPrep, refR: Float64Array): void {
-  const { M, N, P, hasWeights, lambda, fullMinCount, minRed, pixelMask, ts, tcohOut, numOut, stats } = st;
-  const { phase, coherence, maskDataset, maskData, maskThr, table } = prep;
+function invertTileSimd(st: TileState, prep: BlockPrep): void {
+  const { M, P, hasWeights, pixelMask } = st;
+  const { phase, coherence, stride, maskDataset, maskData, maskStride, maskThr, table, refR } = prep;
   const varLut = hasWeights ? table.sqrtLutForKernel() : null;
   const kernel = new SimdNetworkKernel(st.lap, st.idx1, st.idx2, refR, varLut);
   const B = SIMD_BLOCK;
   const cc = maskDataset === 'connectComponent';
-  const shareCount = !hasWeights;
   for (let p0 = 0; p0 < P; p0 += B) {
     const nb = Math.min(B, P - p0);
     const nb4 = Math.ceil(nb / 4) * 4;
     const v = kernel.views();
     for (let i = 0; i < M; i++) {
-      const base = i * P + p0;
+      const base = i * stride + p0;
       v.y.set(phase.subarray(base, base + nb), i * B);
       if (nb4 > nb) v.y.fill(0, i * B + nb, i * B + nb4);
       if (maskDataset) {
         const md = maskData!;
+        const mbase = i * maskStride + p0;
         for (let q = 0; q < nb; q++) {
-          const mv = md[base + q];
+          const mv = md[mbase + q];
           const ok = cc ? mv === mv && mv !== 0 : mv === mv && Math.fround(mv) >= maskThr;
           if (!ok) v.y[i * B + q] = NaN;
         }
@@ -384,72 +438,156 @@ function invertTileSimd(st: TileState, prep: BlockPrep, refR: Float64Array): voi
     }
     if (varLut) kernel.sqrtWeightsVarInPlace();
     else if (!hasWeights) v.sw.fill(1);
-    for (let g = 0; g < nb4 / 4; g++) {
-      let all = 1;
-      for (let q = 4 * g; q < 4 * g + 4; q++) if (q < nb && (pixelMask === null || pixelMask[p0 + q] !== 0)) all = 0;
-      v.skip[g] = all;
-    }
+    setSkip(v.skip, pixelMask, p0, nb);
     kernel.run(nb, st.phase2range, 1e-12);
-    for (let d = 1; d < N; d++) ts.set(v.ts.subarray(d * B, d * B + nb), d * P + p0);
-    tcohOut.set(v.tcoh.subarray(0, nb), p0);
-    numOut.set(v.num.subarray(0, nb), p0);
-    for (let q = 0; q < nb; q++) {
-      const p = p0 + q;
-      const mp = v.num[q];
-      const missing = M - mp;
-      if ((pixelMask !== null && pixelMask[p] === 0) || mp === 0) {
-        // not inverted: every output 0 (as invertBlock leaves it)
+    takeKernelResults(st, prep, v, B, p0, nb);
+  }
+}
+
+/**
+ * The whole tile in the kernel's memory (the caller read it there, `tile`): masks applied to the phase
+ * and √w computed in place, one kernel call over every pixel, no copy into blocks. The pixels the
+ * kernel flags are recomputed in JavaScript from the same (masked) phase and √w.
+ */
+function invertTileInPlace(st: TileState, prep: BlockPrep, tile: KernelTileArea): void {
+  const { M, P, hasWeights, pixelMask } = st;
+  const { maskDataset, maskData, maskThr, table, refR } = prep;
+  const maskIsCoh = maskData !== undefined && maskData === prep.coherence;
+  const varLut = hasWeights ? table.sqrtLutForKernel() : null;
+  // may grow the memory: the caller's views are stale from here on, the kernel's views are current
+  const kernel = new SimdNetworkKernel(st.lap, st.idx1, st.idx2, refR, varLut, tile);
+  const S = kernel.stride;
+  const v = kernel.views();
+  const P4 = Math.ceil(P / 4) * 4;
+  for (let i = 0; i < M; i++) {
+    const base = i * S;
+    if (P4 > P) v.y.fill(0, base + P, base + P4);
+    if (maskDataset) {
+      const md = maskIsCoh ? v.sw : maskData!;
+      const mbase = maskIsCoh ? base : i * P;
+      const cc = maskDataset === 'connectComponent';
+      for (let q = 0; q < P; q++) {
+        const mv = md[mbase + q];
+        const ok = cc ? mv === mv && mv !== 0 : mv === mv && Math.fround(mv) >= maskThr;
+        if (!ok) v.y[base + q] = NaN;
+      }
+    }
+    if (hasWeights && !varLut) table.sqrtWeightsInto(v.sw, base, P, v.sw, base, 1);
+  }
+  if (varLut) kernel.sqrtWeightsVarInPlace();
+  else if (!hasWeights) v.sw.fill(1);
+  setSkip(v.skip, pixelMask, 0, P);
+  kernel.run(P, st.phase2range, 1e-12);
+  // the JavaScript path of a flagged pixel reads the masked phase and the √w
+  const inPlace: BlockPrep = { ...prep, phase: v.y, coherence: undefined, sqrtW: v.sw, stride: S, maskDataset: null };
+  takeKernelResults(st, inPlace, v, S, 0, P);
+}
+
+/** One byte per group of four pixels p0 … p0+nb−1: 1 when all four are masked out (or past the end). */
+function setSkip(skip: Uint8Array, pixelMask: Uint8Array | null, p0: number, nb: number): void {
+  const groups = Math.ceil(nb / 4);
+  for (let g = 0; g < groups; g++) {
+    let all = 1;
+    for (let q = 4 * g; q < 4 * g + 4; q++) if (q < nb && (pixelMask === null || pixelMask[p0 + q] !== 0)) all = 0;
+    skip[g] = all;
+  }
+}
+
+/**
+ * The kernel's results for pixels p0 … p0+nb−1 (its buffers hold them from lane 0, `stride` pixels per
+ * row) into the tile's outputs, and the pixels it flags recomputed in JavaScript.
+ */
+function takeKernelResults(
+  st: TileState,
+  prep: BlockPrep,
+  v: KernelViews,
+  stride: number,
+  p0: number,
+  nb: number,
+): void {
+  const { M, N, P, lambda, fullMinCount, minRed, pixelMask, ts, tcohOut, numOut, stats } = st;
+  const shareCount = !st.hasWeights;
+  for (let d = 1; d < N; d++) ts.set(v.ts.subarray(d * stride, d * stride + nb), d * P + p0);
+  tcohOut.set(v.tcoh.subarray(0, nb), p0);
+  numOut.set(v.num.subarray(0, nb), p0);
+  for (let q = 0; q < nb; q++) {
+    const p = p0 + q;
+    const mp = v.num[q];
+    const missing = M - mp;
+    if ((pixelMask !== null && pixelMask[p] === 0) || mp === 0) {
+      // not inverted: every output 0 (as invertBlock leaves it)
+      for (let d = 1; d < N; d++) ts[d * P + p] = 0;
+      tcohOut[p] = 0;
+      numOut[p] = 0;
+      continue;
+    }
+    let redo = v.flags[q] !== 0;
+    if (missing >= lambda || fullMinCount - missing < minRed) {
+      // the shortcuts do not vouch for this pixel: check redundancy and connectivity as invertBlock
+      // does; the kernel's result stands when the pixel passes both (invertBlock would take the same
+      // Laplacian path). Too little redundancy: not inverted, as invertBlock leaves it
+      const check = pixelChecks(st, v.y, prep.refR, stride, q, missing);
+      if (check === 'redundancy') {
         for (let d = 1; d < N; d++) ts[d * P + p] = 0;
         tcohOut[p] = 0;
         numOut[p] = 0;
         continue;
       }
-      let redo = v.flags[q] !== 0;
-      if (!redo && (missing >= lambda || fullMinCount - missing < minRed))
-        // the shortcuts do not vouch for this pixel: check redundancy and connectivity as invertBlock
-        // does (valid pairs are those with √w ≠ 0 in the kernel's buffer); the kernel's result stands
-        // when the pixel passes both (invertBlock would take the same Laplacian path)
-        redo = !passesChecks(st, v.sw, B, q, missing);
-      if (redo) {
-        // the JavaScript path for this pixel (it writes every output of the pixel but these two)
-        tcohOut[p] = 0;
-        numOut[p] = 0;
-        fillBlock(st, prep, p, 1);
-        invertBlock(st, p, 1);
-        continue;
-      }
-      stats.inverted++;
-      stats.laplacian++;
-      stats.simd!++;
-      if (shareCount && missing === 0) stats.sharedFactor++;
+      if (check === 'split') redo = true;
     }
+    if (redo) {
+      // the JavaScript path for this pixel (it writes every output of the pixel but these two)
+      tcohOut[p] = 0;
+      numOut[p] = 0;
+      fillBlock(st, prep, p, 1);
+      invertBlock(st, p, 1);
+      continue;
+    }
+    stats.inverted++;
+    stats.laplacian++;
+    stats.simd!++;
+    if (shareCount && missing === 0) stats.sharedFactor++;
   }
 }
 
 /**
- * invertBlock's redundancy and connectivity checks for lane q of the kernel's block (valid pair ⇔
- * sw[i·stride + q] ≠ 0): true when the pixel is inverted and connected (the Laplacian path).
+ * invertBlock's redundancy and connectivity checks, in its order, for lane q of the kernel's input `y`
+ * (raw phase, NaN where masked; pair i at i·stride): 'redundancy' (not inverted), 'split' (the valid
+ * pairs do not connect the dates: the minimum-norm path) or 'ok' (the Laplacian path, the kernel's).
+ * A pair is valid where its referenced phase is neither 0 nor NaN, as in the kernel.
  */
-function passesChecks(st: TileState, sw: Float32Array, stride: number, q: number, missing: number): boolean {
+function pixelChecks(
+  st: TileState,
+  y: Float32Array,
+  refR: Float64Array,
+  stride: number,
+  q: number,
+  missing: number,
+): 'ok' | 'redundancy' | 'split' {
   const { M, N, n, minRed, fullMinCount, lambda, colA1, colA2, idx1, idx2, colCount, uf } = st;
+  const valid = (i: number): boolean => {
+    const v = y[i * stride + q];
+    const r = v !== 0 ? Math.fround(v - refR[i]) : v;
+    return r === r && r !== 0;
+  };
   if (fullMinCount - missing < minRed) {
     colCount.fill(0);
     for (let i = 0; i < M; i++)
-      if (sw[i * stride + q] !== 0) {
+      if (valid(i)) {
         colCount[colA1[i]]++;
         colCount[colA2[i]]++;
       }
     let minCount = Infinity;
     for (let c = 0; c < n; c++) if (colCount[c] < minCount) minCount = colCount[c];
-    if (minCount < minRed) return false;
+    if (minCount < minRed) return 'redundancy';
   }
   if (missing >= lambda) {
     uf.reset();
     let comps = N;
-    for (let i = 0; i < M; i++) if (sw[i * stride + q] !== 0 && uf.union(idx1[i], idx2[i])) comps--;
-    if (comps !== 1) return false;
+    for (let i = 0; i < M; i++) if (valid(i) && uf.union(idx1[i], idx2[i])) comps--;
+    if (comps !== 1) return 'split';
   }
-  return true;
+  return 'ok';
 }
 
 /** Invert the pixels p0 … p0+nb−1 whose observations are in st.yT / st.swT (pixel-major). */

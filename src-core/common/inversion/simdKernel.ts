@@ -6,10 +6,12 @@
  * recomputes them in JavaScript.
  *
  * One instance per thread (module-level cache); its memory holds the network's programs (built once per
- * tile from the Laplacian's Cholesky pattern) and one block of pixels at a time.
+ * tile from the Laplacian's Cholesky pattern) and either one block of pixels at a time, copied in by the
+ * caller, or a whole tile that the caller read straight into it (`kernelTileArea`).
  */
 import { CIS_COS, CIS_SIN } from '../linalg/cis';
 import type { NetworkLaplacian } from './laplacian';
+import type { SqrtVarBuckets } from './weights';
 import { INVERT_KERNEL_WASM } from './wasm/invertKernelWasm';
 
 /** pixels per block handed to the kernel (multiple of 4) */
@@ -108,9 +110,85 @@ const H = {
   NFAC: 64,
   NROW: 68,
   LUT: 72,
+  VTAB: 76,
+  VU0: 80,
+  VU1: 84,
+  VSHIFT: 88,
 } as const;
 
-/** The programs of one network and the block buffers, laid out in the kernel's memory. */
+/** Start of the tile area in the kernel's memory (after the plan header). */
+const TILE_BASE = 128;
+
+/**
+ * Pixels between two pairs' rows in the tile area: the tile's pixels rounded up to whole groups of four
+ * and then to ≡ 16 (mod 1024) floats, so that consecutive rows fall in different cache sets (rows a
+ * multiple of 4 KB apart would all compete for the same few).
+ */
+export function tileStride(numPixels: number): number {
+  const p4 = Math.ceil(Math.max(1, numPixels) / 4) * 4;
+  return p4 < 4096 ? p4 : Math.ceil((p4 - 16) / 1024) * 1024 + 16;
+}
+
+/** Byte offsets of the tile area's arrays (16-byte aligned), for `numPairs` × `stride` inputs. */
+function tileLayout(M: number, N: number, stride: number) {
+  const row = stride * 4;
+  const y = TILE_BASE;
+  const sw = y + M * row;
+  const ts = sw + M * row;
+  const tcoh = ts + N * row;
+  const num = tcoh + row;
+  const flags = num + row;
+  const skip = flags + row;
+  const end = skip + Math.ceil(stride / 4 / 16) * 16;
+  return { y, sw, ts, tcoh, num, flags, skip, end };
+}
+
+/**
+ * A tile's phase and coherence placed in the kernel's memory, where invertTile (given this area) inverts
+ * them in place: no copy into pixel blocks. Pair-major with `stride` pixels per pair (≥ numPixels; the
+ * padding is ignored). The views are valid until the next call into the kernel or invertTile.
+ */
+export interface KernelTileArea {
+  readonly numPairs: number;
+  readonly numDates: number;
+  readonly numPixels: number;
+  readonly stride: number;
+  /** phase of pair i at [i·stride, i·stride + numPixels) */
+  readonly phase: Float32Array;
+  /** coherence of pair i at [i·stride, i·stride + numPixels) */
+  readonly coherence: Float32Array;
+}
+
+/**
+ * The tile area for `numPairs` pairs, `numDates` dates and `numPixels` pixels (the memory grows to hold
+ * it; its contents are undefined), or null where WebAssembly SIMD is unavailable.
+ */
+export function kernelTileArea(numPairs: number, numDates: number, numPixels: number): KernelTileArea | null {
+  const k = kernelExports();
+  if (!k) return null;
+  const stride = tileStride(numPixels);
+  const lay = tileLayout(numPairs, numDates, stride);
+  growTo(k, lay.end);
+  return {
+    numPairs,
+    numDates,
+    numPixels,
+    stride,
+    phase: new Float32Array(k.memory.buffer, lay.y, numPairs * stride),
+    coherence: new Float32Array(k.memory.buffer, lay.sw, numPairs * stride),
+  };
+}
+
+function growTo(k: KernelExports, bytes: number): void {
+  const need = bytes - k.memory.buffer.byteLength;
+  if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+}
+
+/**
+ * The programs of one network and its pixel buffers, laid out in the kernel's memory: blocks of
+ * SIMD_BLOCK pixels after the programs, or (with `tile`) the tile area before them, which the caller has
+ * filled through `kernelTileArea`.
+ */
 export class SimdNetworkKernel {
   private readonly k: KernelExports;
   private readonly plan = 0;
@@ -124,6 +202,10 @@ export class SimdNetworkKernel {
   private readonly offNum: number;
   private readonly offFlags: number;
   private readonly lutVar: { eps: number; cmin: number; cmax: number } | null;
+  /** pixels between two pairs' rows of the buffers (SIMD_BLOCK, or the tile's stride) */
+  readonly stride: number;
+  /** pixels the buffers hold (SIMD_BLOCK, or the tile's pixels) */
+  readonly capacity: number;
 
   /**
    * `sqrtVarLut`: √w of the var table (float32 values), with MintPy's clip constants, to compute the
@@ -134,7 +216,14 @@ export class SimdNetworkKernel {
     idx1: Int32Array,
     idx2: Int32Array,
     refPhase: Float64Array,
-    sqrtVarLut: { lut: ArrayLike<number>; eps: number; cmin: number; cmax: number } | null,
+    sqrtVarLut: {
+      lut: ArrayLike<number>;
+      eps: number;
+      cmin: number;
+      cmax: number;
+      buckets: SqrtVarBuckets;
+    } | null,
+    tile: KernelTileArea | null = null,
   ) {
     const k = kernelExports();
     if (!k) throw new Error('WebAssembly SIMD kernel unavailable');
@@ -173,8 +262,11 @@ export class SimdNetworkKernel {
       idx[2 * i] = idx1[i] * S;
       idx[2 * i + 1] = idx2[i] * S;
     }
-    // layout (16-byte aligned sections)
-    let off = 128;
+    if (tile && (tile.numPairs !== M || tile.numDates !== N))
+      throw new Error(`tile area of ${tile.numPairs} pairs × ${tile.numDates} dates, network ${M} × ${N}`);
+    const tileLay = tile ? tileLayout(M, N, tile.stride) : null;
+    // layout (16-byte aligned sections): [header][tile area]?[programs][blocks]?
+    let off = tileLay ? tileLay.end : TILE_BASE;
     const take = (bytes: number) => {
       const o = off;
       off += Math.ceil(bytes / 16) * 16;
@@ -189,19 +281,31 @@ export class SimdNetworkKernel {
     const oRef = take(M * 4);
     const oCis = take(2 * 256 * 8);
     const oLut = take(200 * 4);
+    const oVtab = sqrtVarLut ? take(sqrtVarLut.buckets.table.length * 4) : 0;
     const oL = take((pat.nnz + 1) * S);
     const oX = take((n + 1) * S);
     const oPhi = take(N * S);
-    const B = SIMD_BLOCK;
-    this.offY = take(M * B * 4);
-    this.offSW = take(M * B * 4);
-    this.offSkip = take(B / 4);
-    this.offTs = take(N * B * 4);
-    this.offTcoh = take(B * 4);
-    this.offNum = take(B * 4);
-    this.offFlags = take(B * 4);
-    const need = off - k.memory.buffer.byteLength;
-    if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+    if (tileLay) {
+      this.stride = tile!.stride;
+      this.capacity = tile!.numPixels;
+      this.offY = tileLay.y;
+      this.offSW = tileLay.sw;
+      this.offSkip = tileLay.skip;
+      this.offTs = tileLay.ts;
+      this.offTcoh = tileLay.tcoh;
+      this.offNum = tileLay.num;
+      this.offFlags = tileLay.flags;
+    } else {
+      const B = (this.stride = this.capacity = SIMD_BLOCK);
+      this.offY = take(M * B * 4);
+      this.offSW = take(M * B * 4);
+      this.offSkip = take(B / 4);
+      this.offTs = take(N * B * 4);
+      this.offTcoh = take(B * 4);
+      this.offNum = take(B * 4);
+      this.offFlags = take(B * 4);
+    }
+    growTo(k, off);
     const buf = k.memory.buffer;
     const hdr = new Int32Array(buf, 0, 32);
     hdr[H.M / 4] = M;
@@ -237,38 +341,48 @@ export class SimdNetworkKernel {
     this.lutVar = null;
     if (sqrtVarLut) {
       new Float32Array(buf, oLut, 200).set(sqrtVarLut.lut);
+      const bk = sqrtVarLut.buckets;
+      new Float32Array(buf, oVtab, bk.table.length).set(bk.table);
+      hdr[H.VTAB / 4] = oVtab;
+      hdr[H.VU0 / 4] = bk.u0;
+      hdr[H.VU1 / 4] = bk.u1;
+      hdr[H.VSHIFT / 4] = bk.shift;
       this.lutVar = { eps: sqrtVarLut.eps, cmin: sqrtVarLut.cmin, cmax: sqrtVarLut.cmax };
     }
   }
 
-  /** Views of the block buffers (recreated each call: the memory may have grown). */
+  /**
+   * Views of the buffers (recreated each call: the memory may have grown): y, sw (pair-major) and ts
+   * (date-major) with `stride` pixels per row, per pixel tcoh, num, flags, and a skip byte per group of 4.
+   */
   views() {
     const buf = this.k.memory.buffer;
-    const B = SIMD_BLOCK;
+    const S = this.stride;
     return {
-      y: new Float32Array(buf, this.offY, this.M * B),
-      sw: new Float32Array(buf, this.offSW, this.M * B),
-      skip: new Uint8Array(buf, this.offSkip, B / 4),
-      ts: new Float32Array(buf, this.offTs, this.N * B),
-      tcoh: new Float32Array(buf, this.offTcoh, B),
-      num: new Float32Array(buf, this.offNum, B),
-      flags: new Int32Array(buf, this.offFlags, B),
+      y: new Float32Array(buf, this.offY, this.M * S),
+      sw: new Float32Array(buf, this.offSW, this.M * S),
+      skip: new Uint8Array(buf, this.offSkip, S / 4),
+      ts: new Float32Array(buf, this.offTs, this.N * S),
+      tcoh: new Float32Array(buf, this.offTcoh, S),
+      num: new Float32Array(buf, this.offNum, S),
+      flags: new Int32Array(buf, this.offFlags, S),
     };
   }
 
-  /** √w of the var table for the coherence already copied into the `sw` buffer (in place). */
+  /** √w of the var table for the coherence in the `sw` buffer (in place). */
   sqrtWeightsVarInPlace(): void {
     const v = this.lutVar;
     if (!v) throw new Error('no var table in this kernel');
-    this.k.sqrtWeightsVar(this.plan, this.offSW, this.offSW, this.M * SIMD_BLOCK, v.eps, v.cmin, v.cmax);
+    this.k.sqrtWeightsVar(this.plan, this.offSW, this.offSW, this.M * this.stride, v.eps, v.cmin, v.cmax);
   }
 
-  /** Invert the first `numPixels` pixels of the block buffers. */
+  /** Invert the first `numPixels` pixels of the buffers. */
   run(numPixels: number, phase2range: number, relTol: number): void {
+    if (numPixels > this.capacity) throw new Error(`${numPixels} pixels, the buffers hold ${this.capacity}`);
     this.k.invertGroups(
       this.plan,
       Math.ceil(numPixels / 4),
-      SIMD_BLOCK,
+      this.stride,
       this.offY,
       this.offSW,
       this.offSkip,

@@ -119,6 +119,47 @@ export function phaseVarianceLut(L: number): Float64Array {
   return v;
 }
 
+/**
+ * The var weighting's √w by the coherence's float32 bit pattern, for the SIMD kernel: the bit pattern u
+ * (NaN counted as below 0.05) is clamped to [u0, u1] — u0 the largest float32 below 0.05, u1 the
+ * smallest at or above the table's last node, the ends of the clipping — and bucket (u − u0) >> shift
+ * holds the one √w of every value in it, or NaN when a table node's edge falls inside the bucket (the
+ * kernel then computes those values exactly). The table index trunc((c − cmin)/0.005) of the clipped
+ * value never decreases as c grows (each IEEE operation is monotone), so a bucket whose first and last
+ * values get the same index gets it for all of them. 2^10 values per bucket: ≈ 36,000 buckets (144 KB,
+ * within a core's L2 cache), ≈ 1 % of the coherences of a typical image in an edge bucket.
+ */
+export interface SqrtVarBuckets {
+  table: Float32Array;
+  u0: number;
+  u1: number;
+  shift: number;
+}
+
+export function sqrtVarBuckets(sqrtWeight: (c: number) => number, cmax: number, shift = 10): SqrtVarBuckets {
+  const f = new Float32Array(1);
+  const u = new Int32Array(f.buffer);
+  f[0] = EPS_COH;
+  const u0 = u[0] - 1;
+  f[0] = cmax;
+  const u1 = f[0] < cmax ? u[0] + 1 : u[0];
+  const at = (bits: number): number => {
+    u[0] = bits;
+    return sqrtWeight(f[0]);
+  };
+  const n = ((u1 - u0) >> shift) + 1;
+  const table = new Float32Array(n);
+  for (let b = 0; b < n; b++) {
+    const lo = u0 + b * 2 ** shift;
+    const hi = Math.min(u1, lo + 2 ** shift - 1);
+    const w = at(lo);
+    table[b] = at(hi) === w ? w : NaN;
+  }
+  return { table, u0, u1, shift };
+}
+
+const bucketCache = new Map<number, SqrtVarBuckets>();
+
 /** phaseVarianceLut per number of looks, computed once per thread (≈ 5–10 ms each; a pure function). */
 const varianceLutCache = new Map<number, Float64Array>();
 function cachedVarianceLut(L: number): Float64Array {
@@ -156,9 +197,20 @@ export class WeightTable {
    * The var table's √w (float32 values) and its clip constants, for the SIMD kernel (which computes
    * `sqrtWeightsInto`'s values itself); null for the other weight functions.
    */
-  sqrtLutForKernel(): { lut: Float64Array; eps: number; cmin: number; cmax: number } | null {
+  sqrtLutForKernel(): {
+    lut: Float64Array;
+    eps: number;
+    cmin: number;
+    cmax: number;
+    buckets: SqrtVarBuckets;
+  } | null {
     if (!this.sqrtVarLut) return null;
-    return { lut: this.sqrtVarLut, eps: EPS_COH, cmin: this.cohMin, cmax: this.cohMax };
+    let buckets = bucketCache.get(this.L);
+    if (!buckets) {
+      buckets = sqrtVarBuckets((c) => this.sqrtWeight(c), this.cohMax);
+      bucketCache.set(this.L, buckets);
+    }
+    return { lut: this.sqrtVarLut, eps: EPS_COH, cmin: this.cohMin, cmax: this.cohMax, buckets };
   }
 
   /** Weight w (float64, before MintPy's float32 cast) for one coherence value as MintPy computes it. */

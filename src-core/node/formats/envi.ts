@@ -3,7 +3,7 @@
  * The header is `<name>.hdr` or `<stem>.hdr` (SRTM_3arcsec.dem → SRTM_3arcsec.hdr). Rows are read at an
  * offset with fs.readSync, so no caller needs a whole raster in memory.
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { InputError } from '../../common/pipeline/types';
 import type { NumericArray } from './h5';
@@ -250,7 +250,14 @@ export function readRaw(loc: RawLocation, into: Uint8Array): void {
   }
 }
 
-function readFully(fd: number, into: Uint8Array, position: number, path: string): void {
+/** Write all of `data` at `position` (pwrite until done). */
+export function writeFully(fd: number, data: Uint8Array, position: number): void {
+  let put = 0;
+  while (put < data.length) put += writeSync(fd, data, put, data.length - put, position + put);
+}
+
+/** Read exactly `into.length` bytes at `position`. */
+export function readFully(fd: number, into: Uint8Array, position: number, path: string): void {
   let got = 0;
   while (got < into.length) {
     const n = readSync(fd, into, got, into.length - got, position + got);

@@ -4,13 +4,14 @@
  * copy of the custom template into the file attributes). Pair by pair, row block by row block, so memory
  * stays bounded for large stacks; outputs are written to temp files and renamed into place.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Template } from '../config/template';
 import { globLast, openAriaStack, type AriaInputs, type AriaStack, type Looks, type PixelBox } from '../formats/aria';
 import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
 import { IfgramStack, type GeoGrid } from '../formats/mintpyFiles';
-import type { RasterArray, RawLocation } from '../formats/envi';
+import { writeFully, type RasterArray, type RawLocation } from '../formats/envi';
+import { makeContiguous } from '../formats/h5contig';
 import { convertSamples } from '../../common/formats/ariaConvert';
 import { createPool, type TilePool } from '../pipeline/pool';
 import type { Raster } from '../formats/vrt';
@@ -204,16 +205,6 @@ export function multilookRows(
   return out;
 }
 
-/**
- * Rows per HDF5 chunk of the 3-D stack datasets: about 256 KB per chunk (a power of two, 8–128 rows).
- * invert_network aligns its row tiles to it, so a tile reads whole chunks only.
- */
-export function stackChunkRows(length: number, width: number): number {
-  let r = 128;
-  while (r > 8 && r * width * 4 > 256 * 1024) r /= 2;
-  return Math.max(1, Math.min(r, length));
-}
-
 type StackLayer = {
   name: string;
   raster: Raster;
@@ -223,11 +214,18 @@ type StackLayer = {
   method: Looks['method'];
 };
 
+/**
+ * ifgramStack.h5: h5wasm writes the file's structure (attributes, dates, baselines, the datasets empty),
+ * then the 3-D datasets become contiguous regions at the end of the file (h5contig.ts) and the samples
+ * go straight there: in the direct case (no subset, no looks: ARIA's usual case) two reader threads read
+ * the raw ARIA samples, convert them (no-data → 0, sign of the phase) and write them at their offsets,
+ * so nothing passes through this thread or h5wasm's heap; otherwise the general reader (subset,
+ * multilook, other sources) runs here and writes each block at its offset.
+ */
 async function writeIfgramStack(ctx: StepContext, s: AriaStack, path: string): Promise<void> {
   const { length: L, width: W, pairs } = s;
   const M = pairs.length;
   const w = await H5Writer.create(path, fileAttrs(s.attrs, 'ifgramStack', ctx.template), { fastChunkIndex: true });
-  const heap: { free(): void }[] = [];
   let pool: TilePool | null = null;
   let pending: (Promise<unknown> | null)[] = [];
   try {
@@ -278,74 +276,82 @@ async function writeIfgramStack(ctx: StepContext, s: AriaStack, path: string): P
         sign: 1,
         method: s.looks.method,
       });
-    const chunkRows = stackChunkRows(L, W);
-    for (const l of layers) w.createEmpty(l.name, { shape: [M, L, W], dtype: l.dtype, chunks: [1, chunkRows, W] });
-    // Blocks of rows of each band. The direct path (no subset, no looks: ARIA's usual case) reads the raw
-    // samples in a reader thread into shared buffers, converts them there, and the main thread copies
-    // each block into h5wasm's heap and writes it while the next ones are read; otherwise the general
-    // reader (subset, multilook, other sources) runs here.
+    const size = (l: StackLayer) => (l.dtype === '<i2' ? 2 : 4);
+    // empty datasets (one small chunk of [M, 1, W] written by h5wasm; unreferenced afterwards)
+    for (const l of layers) {
+      w.createEmpty(l.name, { shape: [M, L, W], dtype: l.dtype, chunks: [M, 1, W] });
+      w.setAttrs({ MODIFICATION_TIME: pyTimeNow() }, l.name);
+    }
+    const addresses = layers.map((l) => w.objectAddress(l.name));
+    w.finish();
+    const regions = makeContiguous(
+      w.tmpPath,
+      layers.map((l, k) => ({ address: addresses[k], bytes: M * L * W * size(l) })),
+    );
+    const offsetOf = (k: number, i: number, r0: number) => regions[k].offset + (i * L + r0) * W * size(layers[k]);
+
     const direct = s.looks.x === 1 && s.looks.y === 1 && s.box.x0 === 0 && s.box.y0 === 0 && s.box.x1 === W;
-    const rows = direct ? Math.max(chunkRows, Math.floor((16 << 20) / (4 * W) / chunkRows) * chunkRows) : blockRows(s);
-    const jobs: { i: number; r0: number; r1: number; l: StackLayer; loc: RawLocation | null }[] = [];
+    // blocks of ≤ 16 MB of one band of one dataset
+    const rows = direct ? Math.max(1, Math.min(L, Math.floor((16 << 20) / (4 * W)))) : blockRows(s);
+    const jobs: { i: number; r0: number; r1: number; k: number; loc: RawLocation | null }[] = [];
     for (let i = 0; i < M; i++)
       for (let r0 = 0; r0 < L; r0 += rows) {
         await cancelPoint(ctx.signal);
         const r1 = Math.min(L, r0 + rows);
-        for (const l of layers) {
+        for (let k = 0; k < layers.length; k++) {
+          const l = layers[k];
           const loc = direct && l.raster.rawLocation ? await l.raster.rawLocation(pairs[i].band, r0, r1) : null;
-          jobs.push({ i, r0, r1, l, loc });
+          jobs.push({ i, r0, r1, k, loc });
         }
       }
-    const blockBytes = Math.min(rows, L) * W * 4;
-    const buf = w.allocHeap(blockBytes);
-    heap.push(buf);
     const DEPTH = 4;
-    const slots = Array.from({ length: DEPTH }, () => new SharedArrayBuffer(blockBytes));
     pending = Array(DEPTH).fill(null);
-    // two readers: while one waits on the disk the other converts; the main thread writes
+    // two readers: while one waits on the disk the other converts and writes
     pool = createPool(ctx.numWorkers === 0 ? 0 : Math.min(2, Math.max(1, ctx.numWorkers ?? 2)));
-    const submit = (k: number) => {
-      const j = jobs[k];
+    const submit = (n: number) => {
+      const j = jobs[n];
       if (!j?.loc) return;
-      pending[k % DEPTH] = pool!.run({
-        kind: 'readRaw',
+      const l = layers[j.k];
+      pending[n % DEPTH] = pool!.run({
+        kind: 'copyRaw',
         loc: j.loc,
-        into: slots[k % DEPTH],
-        byteOffset: 0,
-        sampleType: j.l.dtype === '<i2' ? 'i16' : 'f32',
-        conversion: { nodata: j.l.nodata, negate: j.l.sign === -1 },
+        sampleType: l.dtype === '<i2' ? 'i16' : 'f32',
+        conversion: { nodata: l.nodata, negate: l.sign === -1 },
+        out: { path: w.tmpPath, offset: offsetOf(j.k, j.i, j.r0) },
       });
     };
-    for (let k = 0; k < DEPTH; k++) submit(k);
-    for (let k = 0; k < jobs.length; k++) {
-      const { i, r0, r1, l, loc } = jobs[k];
-      if (loc) {
-        await pending[k % DEPTH];
-        await cancelPoint(ctx.signal);
-        new Uint8Array(buf.buffer(), buf.ptr, loc.bytes).set(new Uint8Array(slots[k % DEPTH], 0, loc.bytes));
-        w.writeRowsFromHeap(l.name, r0, r1 - r0, [i, i + 1], buf.ptr);
-      } else {
-        await cancelPoint(ctx.signal);
-        const raw = await readLooked(l.raster, pairs[i].band, r0, r1, s, l.method);
-        const out = l.dtype === '<i2' ? (raw instanceof Int16Array ? raw : Int16Array.from(raw)) : toF32(raw);
-        convertSamples(out, { nodata: l.nodata, negate: l.sign === -1 });
-        w.writeRows(l.name, r0, out, [i, i + 1]);
+    for (let n = 0; n < DEPTH; n++) submit(n);
+    const fd = openSync(w.tmpPath, 'r+');
+    try {
+      for (let n = 0; n < jobs.length; n++) {
+        const { i, r0, r1, k, loc } = jobs[n];
+        const l = layers[k];
+        if (loc) {
+          await pending[n % DEPTH];
+          pending[n % DEPTH] = null;
+          await cancelPoint(ctx.signal);
+        } else {
+          await cancelPoint(ctx.signal);
+          const raw = await readLooked(l.raster, pairs[i].band, r0, r1, s, l.method);
+          const out = l.dtype === '<i2' ? (raw instanceof Int16Array ? raw : Int16Array.from(raw)) : toF32(raw);
+          convertSamples(out, { nodata: l.nodata, negate: l.sign === -1 });
+          writeFully(fd, new Uint8Array(out.buffer, out.byteOffset, (r1 - r0) * W * size(l)), offsetOf(k, i, r0));
+        }
+        submit(n + DEPTH);
+        const last = n + 1 === jobs.length || jobs[n + 1].i !== i;
+        if (last) {
+          const p = pairs[i];
+          ctx.progress({ step: 'load_data', done: i + 1, total: M + 1, label: `${p.dates.join('_')} ${i + 1}/${M}` });
+        }
       }
-      submit(k + DEPTH);
-      const last = k + 1 === jobs.length || jobs[k + 1].i !== i;
-      if (last) {
-        const p = pairs[i];
-        ctx.progress({ step: 'load_data', done: i + 1, total: M + 1, label: `${p.dates.join('_')} ${i + 1}/${M}` });
-      }
+    } finally {
+      closeSync(fd);
     }
-    for (const b of heap.splice(0)) b.free();
-    for (const l of layers) w.setAttrs({ MODIFICATION_TIME: pyTimeNow() }, l.name);
     w.commit();
   } catch (e) {
-    for (const b of heap) b.free();
-    w.abort();
-    // let the reads in flight finish before the shared buffers go
+    // let the writes in flight finish before the file goes
     await Promise.allSettled(pending);
+    w.abort();
     throw e;
   } finally {
     await pool?.destroy();

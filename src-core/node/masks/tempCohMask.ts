@@ -61,6 +61,6 @@ export async function writeMaskTempCoh(
       'mintpy.networkInversion.minTempCoh': String(minTempCoh),
       'mintpy.networkInversion.shadowMask': shadowMaskUsed ? 'True' : 'False',
     },
-    [{ name: 'mask', data: Int8Array.from(mask), shape: [length, width], dtype: 'bool' }],
+    [{ name: 'mask', data: mask, shape: [length, width], dtype: 'bool' }],
   );
 }

@@ -3,18 +3,20 @@
  * reads its own rows (h5wasm per thread) and runs a pure kernel. Executed in piscina threads or inline.
  */
 import { H5Reader, type HeapBlock, type NumericArray } from '../formats/h5';
-import { readBands, readBandsToHeap } from './bandReads';
+import { readBands, readBandsInto, readBandsToHeap } from './bandReads';
 import { executeStackPass, type StackPassTask } from '../masks/stackPass';
 import { executePreviewTask, type PreviewTask } from '../preview/previewVelocity';
 import { buildPreviewStore } from '../preview/previewStore';
 
 export { readBands, readBandsToHeap };
 import { invertTile, type MaskDatasetName } from '../../common/inversion/invertTile';
+import { kernelTileArea } from '../../common/inversion/simdKernel';
 import type { WeightFunc } from '../../common/inversion/weights';
 import { executeFitTask, type FitTask } from './fitTask';
 import { executeDemErrTask, type DemErrTask } from '../topography/demErrTask';
 import { executeDerampTask, type DerampTask } from './derampTask';
-import { readRaw, type RawLocation } from '../formats/envi';
+import { closeSync, openSync } from 'node:fs';
+import { readRaw, writeFully, type RawLocation } from '../formats/envi';
 import { convertSamples, type SampleConversion } from '../../common/formats/ariaConvert';
 
 export interface InvertTask {
@@ -42,16 +44,15 @@ export interface InvertTask {
 }
 
 /**
- * load_data's reader: a run of raw ARIA samples read into a shared buffer and converted there
- * (no-data → 0, sign of the unwrapped phase), while the main thread writes the previous block.
+ * load_data's reader-writer: a run of raw ARIA samples read, converted (no-data → 0, sign of the
+ * unwrapped phase) and written at its offset in the stack file (a contiguous dataset, h5contig.ts).
  */
-export interface ReadRawTask {
-  kind: 'readRaw';
+export interface CopyRawTask {
+  kind: 'copyRaw';
   loc: RawLocation;
-  into: SharedArrayBuffer;
-  byteOffset: number;
   sampleType: 'f32' | 'i16';
   conversion: SampleConversion;
+  out: { path: string; offset: number };
 }
 
 /** Build the edit preview's decimated copy of the stack (a long task: the whole stack is read once). */
@@ -62,7 +63,7 @@ export interface PreviewStoreTask {
 }
 
 export type TileTask =
-  InvertTask | FitTask | DemErrTask | DerampTask | ReadRawTask | StackPassTask | PreviewTask | PreviewStoreTask;
+  InvertTask | FitTask | DemErrTask | DerampTask | CopyRawTask | StackPassTask | PreviewTask | PreviewStoreTask;
 export type { FitTask };
 
 export interface TileTaskResult {
@@ -81,19 +82,33 @@ async function executeInvert(t: InvertTask): Promise<TileTaskResult> {
   const h5 = await H5Reader.open(t.stackFile);
   const heap: HeapBlock[] = [];
   try {
-    // phase and coherence straight into h5wasm's heap (views taken after the last h5wasm call below)
     const needCoh = t.weightFunc !== 'no' || t.maskDataset === 'coherence';
-    const phaseBlk = readBandsToHeap(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width);
-    if (phaseBlk) heap.push(phaseBlk);
-    const phaseArr = phaseBlk ? null : readBands(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width);
-    const cohBlk = needCoh ? readBandsToHeap(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width) : null;
-    if (cohBlk) heap.push(cohBlk);
-    const cohArr = needCoh && !cohBlk ? readBands(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width) : undefined;
+    const numPixels = (t.r1 - t.r0) * t.width;
+    // phase and coherence straight into the SIMD kernel's memory, where it inverts them in place; without
+    // WebAssembly SIMD into h5wasm's heap (views taken after the last h5wasm call below)
+    const numDates = new Set(t.pairs.flat()).size;
+    const tile = kernelTileArea(t.keptIdx.length, numDates, numPixels);
+    let phase: Float32Array | null = null;
+    let coherence: Float32Array | undefined;
+    let phaseBlk: HeapBlock | null = null;
+    let cohBlk: HeapBlock | null = null;
+    if (tile) {
+      readBandsInto(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width, tile.phase, tile.stride);
+      if (needCoh) readBandsInto(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width, tile.coherence, tile.stride);
+      phase = tile.phase;
+      coherence = needCoh ? tile.coherence : undefined;
+    } else {
+      phaseBlk = readBandsToHeap(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width);
+      if (phaseBlk) heap.push(phaseBlk);
+      else phase = readBands(h5, t.obsDataset, t.r0, t.r1, t.keptIdx, t.width);
+      cohBlk = needCoh ? readBandsToHeap(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width) : null;
+      if (cohBlk) heap.push(cohBlk);
+      else if (needCoh) coherence = readBands(h5, 'coherence', t.r0, t.r1, t.keptIdx, t.width);
+    }
     const otherMask =
       t.maskDataset && t.maskDataset !== 'coherence'
         ? readBands(h5, t.maskDataset, t.r0, t.r1, t.keptIdx, t.width)
         : undefined;
-    const numPixels = (t.r1 - t.r0) * t.width;
     let pixelMask: Uint8Array | undefined;
     for (const m of t.skipMasks) {
       const r = await H5Reader.open(m.file);
@@ -106,16 +121,17 @@ async function executeInvert(t: InvertTask): Promise<TileTaskResult> {
     }
     // no h5wasm call from here on: the heap views stay valid
     const t1 = performance.now();
-    const phase = phaseBlk ? phaseBlk.view() : phaseArr!;
-    const coherence = cohBlk ? cohBlk.view() : cohArr;
+    if (phaseBlk) phase = phaseBlk.view();
+    if (cohBlk) coherence = cohBlk.view();
     const maskData = otherMask ?? (t.maskDataset ? coherence : undefined);
     const [ry, rx] = t.refYX;
     const refPixel = ry >= t.r0 && ry < t.r1 ? (ry - t.r0) * t.width + rx : undefined;
     const out = invertTile({
       pairs: t.pairs,
       numPixels,
-      phase,
+      phase: phase!,
       coherence,
+      tile: tile ?? undefined,
       refPhase: t.refPhase,
       pixelMask,
       weightFunc: t.weightFunc,
@@ -140,6 +156,26 @@ async function executeInvert(t: InvertTask): Promise<TileTaskResult> {
   }
 }
 
+/** The thread's buffer for copyRaw (kept: fresh pages for every block would be faulted in each time). */
+let copyBuf: ArrayBuffer | null = null;
+
+function copyRaw(t: CopyRawTask): void {
+  if (!copyBuf || copyBuf.byteLength < t.loc.bytes) copyBuf = new ArrayBuffer(t.loc.bytes);
+  const u8 = new Uint8Array(copyBuf, 0, t.loc.bytes);
+  readRaw(t.loc, u8);
+  const n = t.loc.bytes / (t.sampleType === 'f32' ? 4 : 2);
+  convertSamples(
+    t.sampleType === 'f32' ? new Float32Array(copyBuf, 0, n) : new Int16Array(copyBuf, 0, n),
+    t.conversion,
+  );
+  const fd = openSync(t.out.path, 'r+');
+  try {
+    writeFully(fd, u8, t.out.offset);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export async function executeTileTask(task: TileTask): Promise<TileTaskResult> {
   switch (task.kind) {
     case 'invert':
@@ -155,18 +191,9 @@ export async function executeTileTask(task: TileTask): Promise<TileTaskResult> {
     case 'previewStore':
       await buildPreviewStore(task.workDir, task.stackFile);
       return { arrays: {} };
-    case 'readRaw': {
-      const u8 = new Uint8Array(task.into, task.byteOffset, task.loc.bytes);
-      readRaw(task.loc, u8);
-      const n = task.loc.bytes / (task.sampleType === 'f32' ? 4 : 2);
-      convertSamples(
-        task.sampleType === 'f32'
-          ? new Float32Array(task.into, task.byteOffset, n)
-          : new Int16Array(task.into, task.byteOffset, n),
-        task.conversion,
-      );
+    case 'copyRaw':
+      copyRaw(task);
       return { arrays: {} };
-    }
     case 'demErr': {
       const r = await executeDemErrTask(task);
       return { arrays: { ...r.arrays, numEstimated: Float32Array.of(r.stats.numEstimated) } };

@@ -72,8 +72,10 @@ export function paramsHash(params: unknown): string {
 type Arrays = Record<string, Float32Array>;
 
 /**
- * Finished tiles of one run, one file per tile under `<workDir>/.insar-studio/tiles/<step>-<hash>/`,
- * each written to a temp name, fsynced and renamed — a kill leaves either a whole tile or none.
+ * Finished tiles of one run under `<workDir>/.insar-studio/tiles/<step>-<hash>/`, either as one file per
+ * tile (`save`: written to a temp name, fsynced and renamed — a kill leaves either a whole tile or none;
+ * Slurm array tasks and the steps without outputs of their own) or as a mark (`markDone`) for a tile that
+ * the step wrote into its partial outputs kept in the same folder, once those are on disk.
  * A different hash (changed inputs or settings) is a different folder, so stale tiles are never reused.
  */
 export class TileCheckpoint {
@@ -101,14 +103,46 @@ export class TileCheckpoint {
     return join(this.dir, `tile-${String(k).padStart(6, '0')}.bin`);
   }
 
+  private mark(k: number): string {
+    return join(this.dir, `tile-${String(k).padStart(6, '0')}.done`);
+  }
+
+  /** The tile is finished: in a tile file or marked. */
   has(k: number): boolean {
+    return existsSync(this.file(k)) || existsSync(this.mark(k));
+  }
+
+  /** The tile's file exists (`load` reads it). */
+  hasFile(k: number): boolean {
     return existsSync(this.file(k));
   }
 
+  /** Finished tiles (files and marks). */
   done(): number[] {
-    return readdirSync(this.dir)
-      .filter((f) => /^tile-\d+\.bin$/.test(f))
+    const ks = readdirSync(this.dir)
+      .filter((f) => /^tile-\d+\.(bin|done)$/.test(f))
       .map((f) => Number(f.slice(5, 11)));
+    return [...new Set(ks)];
+  }
+
+  /** Tiles marked done (their data is in the step's partial outputs in this folder). */
+  marked(): number[] {
+    return readdirSync(this.dir)
+      .filter((f) => /^tile-\d+\.done$/.test(f))
+      .map((f) => Number(f.slice(5, 11)));
+  }
+
+  /**
+   * Mark tile k done: the step has written it into its partial outputs in this folder and they are on
+   * disk (flushed and fsynced) — the mark must never exist before the data does.
+   */
+  markDone(k: number): void {
+    closeSync(openSync(this.mark(k), 'w'));
+  }
+
+  /** Forget a mark (the interrupted run's outputs could not give that tile back). */
+  unmark(k: number): void {
+    rmSync(this.mark(k), { force: true });
   }
 
   save(k: number, arrays: Arrays): void {
@@ -159,13 +193,18 @@ export interface TileLoopOptions {
   concurrency: number;
   /** called with each tile computed in this run, after its lane has been given the next tile */
   onTile?: (t: Tile, arrays: Arrays) => void;
+  /**
+   * where a finished tile goes instead of the checkpoint's tile file; the tile counts as done (progress)
+   * once the returned promise resolves, and must then survive a kill (see TileCheckpoint.markDone)
+   */
+  save?: (t: Tile, arrays: Arrays) => void | Promise<void>;
 }
 
 /**
  * Run `exec` on every tile not yet in the checkpoint, `concurrency` at a time, saving each result to the
- * checkpoint as it arrives (the caller reads them back in order to assemble its outputs). A lane hands its
- * worker the next tile before this thread writes the finished one (onTile, checkpoint), so the workers
- * never wait for those writes.
+ * checkpoint as it arrives (the caller reads them back in order to assemble its outputs), or handing it to
+ * `save` (the caller's outputs). A lane hands its worker the next tile before this thread writes the
+ * finished one (onTile, save), so the workers never wait for those writes.
  */
 export async function runTileLoop(
   tiles: Tile[],
@@ -204,7 +243,8 @@ export async function runTileLoop(
       pending = t ? exec(t, inner.signal) : null;
       pending?.catch(() => {}); // awaited on the next turn; a failure there is reported then
       opts.onTile?.(finished, r);
-      checkpoint.save(finished.index, r);
+      if (opts.save) await opts.save(finished, r);
+      else checkpoint.save(finished.index, r);
       done++;
       const rate = (done - resumed) / ((performance.now() - t0) / 1000);
       opts.onProgress?.(done, tiles.length, rate > 0 ? (tiles.length - done) / rate : undefined);

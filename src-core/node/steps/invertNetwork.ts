@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
+import { H5Reader, type Attrs } from '../formats/h5';
 import { IfgramStack } from '../formats/mintpyFiles';
 import { numLooksFromAttrs, parseWeightFunc } from '../../common/inversion/weights';
 import type { MaskDatasetName } from '../../common/inversion/invertTile';
@@ -19,11 +19,11 @@ import { referenceAttrs } from '../reference/referencePoint';
 import { defaultWorkers } from '../pipeline/pool';
 import { planTiles, tileBudgetBytes } from '../pipeline/tiles';
 import { runTiledStep } from '../pipeline/tiledRun';
+import { PartialH5Outputs, type PartialFileSpec } from '../pipeline/partialOutputs';
 import type { InvertTask } from '../pipeline/tileTasks';
 import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { datesOfPairs } from '../../common/time/dates';
 import { pyFloat } from '../../common/util/pyfmt';
-import { cancelPoint } from '../pipeline/cancelPoint';
 
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
 
@@ -132,13 +132,17 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
     }
 
     const numWorkers = ctx.numWorkers ?? defaultWorkers();
-    const bytesPerRow = width * 4 * (stack.numPairs * (s.weightFunc === 'no' ? 1 : 2) + dates.length + 2);
+    // a tile's phase, √w, time series and per-pixel outputs in the kernel's memory (simdKernel.ts)
+    const bytesPerRow = width * 4 * (2 * stack.numPairs + dates.length + 4);
     // tiles of whole HDF5 chunks of the observations (a chunk cut by a tile boundary is read twice)
     const chunkRows = stack.chunks(obsDataset)?.[1] ?? 1;
     const tiles = planTiles(
       length,
       bytesPerRow,
-      tileBudgetBytes(ctx, numWorkers),
+      // half the budget: the kernel's memory is a second arena beside h5wasm's heap, which the steps
+      // before and after grow up to the budget in the same threads (measured: a galapagos chain peaked
+      // at 1.01 GB with the whole budget, the target is ≤ 1 GB)
+      tileBudgetBytes(ctx, numWorkers) / 2,
       numWorkers > 1 ? numWorkers * 4 : 1,
       256,
       chunkRows,
@@ -187,41 +191,45 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
     const tsPath = join(ctx.workDir, 'timeseries.h5');
     const tcPath = join(ctx.workDir, 'temporalCoherence.h5');
     const numPath = join(ctx.workDir, 'numInvIfgram.h5');
-    const fast = { fastChunkIndex: true };
-    const wTs = await H5Writer.create(
-      tsPath,
-      { ...common, FILE_TYPE: 'timeseries', UNIT: 'm', REF_DATE: dates[0] },
-      fast,
-    );
-    const wTc = await H5Writer.create(tcPath, { ...common, FILE_TYPE: 'temporalCoherence', UNIT: '1' }, fast);
-    const wNum = await H5Writer.create(numPath, { ...common, FILE_TYPE: 'mask', UNIT: '1' }, fast);
-    const writers = [wTs, wTc, wNum];
+    // output chunks of one tile's rows: each tile writes whole chunks (no read-modify-write)
+    const outRows = Math.min(length, tiles[0].r1 - tiles[0].r0);
+    const specs: PartialFileSpec[] = [
+      {
+        path: tsPath,
+        rootAttrs: { ...common, FILE_TYPE: 'timeseries', UNIT: 'm', REF_DATE: dates[0] },
+        dataset: {
+          name: 'timeseries',
+          shape: [dates.length, length, width],
+          dtype: '<f4',
+          chunks: [1, outRows, width],
+        },
+        array: 'ts',
+        small: [
+          { name: 'date', data: dates, shape: [dates.length] },
+          { name: 'bperp', data: bperp, shape: [dates.length] },
+        ],
+      },
+      {
+        path: tcPath,
+        rootAttrs: { ...common, FILE_TYPE: 'temporalCoherence', UNIT: '1' },
+        dataset: { name: 'temporalCoherence', shape: [length, width], dtype: '<f4', chunks: [outRows, width] },
+        array: 'temporalCoherence',
+      },
+      {
+        path: numPath,
+        rootAttrs: { ...common, FILE_TYPE: 'mask', UNIT: '1' },
+        dataset: { name: 'mask', shape: [length, width], dtype: '<f4', chunks: [outRows, width] },
+        array: 'numInvIfgram',
+      },
+    ];
     const tcoh = new Float32Array(length * width);
-    const written = new Set<number>();
     const phases = { readSeconds: 0, solveSeconds: 0, writeSeconds: 0, simdPixels: 0, jsPixels: 0 };
-    const writeTile = (t: { index: number; r0: number }, r: Record<string, Float32Array>) => {
-      const w0 = performance.now();
-      wTs.writeRows('timeseries', t.r0, r.ts);
-      wTc.writeRows('temporalCoherence', t.r0, r.temporalCoherence);
-      wNum.writeRows('mask', t.r0, r.numInvIfgram);
-      tcoh.set(r.temporalCoherence, t.r0 * width);
-      written.add(t.index);
-      phases.writeSeconds += (performance.now() - w0) / 1000;
-    };
+    // the outputs are written tile by tile as the tiles arrive, into partial files in the checkpoint's
+    // folder (the checkpoint's data: a killed run resumes from them), renamed into place at the end
+    const opened: { outputs?: PartialH5Outputs } = {};
     let seconds: number;
     let resumed: number;
     try {
-      // output chunks of one tile's rows: each tile writes whole chunks (no read-modify-write)
-      const outRows = Math.min(length, tiles[0].r1 - tiles[0].r0);
-      wTs.createEmpty('timeseries', {
-        shape: [dates.length, length, width],
-        dtype: '<f4',
-        chunks: [1, outRows, width],
-      });
-      wTs.write('date', dates, [dates.length]);
-      wTs.write('bperp', bperp, [dates.length]);
-      wTc.createEmpty('temporalCoherence', { shape: [length, width], dtype: '<f4', chunks: [outRows, width] });
-      wNum.createEmpty('mask', { shape: [length, width], dtype: '<f4', chunks: [outRows, width] });
       let checkpoint;
       ({ checkpoint, resumed, seconds } = await runTiledStep(
         ctx,
@@ -239,27 +247,26 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
         },
         (t) => ({ ...base, r0: t.r0, r1: t.r1 }),
         numWorkers,
-        (t, r) => {
-          writeTile(t, r.arrays);
+        (_t, r) => {
           const st = r.stats ?? {};
           phases.readSeconds += st.readSeconds ?? 0;
           phases.solveSeconds += st.solveSeconds ?? 0;
           phases.simdPixels += st.simd ?? 0;
           phases.jsPixels += (st.inverted ?? 0) - (st.simd ?? 0);
         },
+        async (cp) =>
+          (opened.outputs = await PartialH5Outputs.open(cp, tiles, specs, ctx.log, (t, r) =>
+            tcoh.set(r.temporalCoherence, t.r0 * width),
+          )),
       ));
-      // tiles of an earlier, interrupted run
-      for (const t of tiles)
-        if (!written.has(t.index)) {
-          await cancelPoint(ctx.signal);
-          writeTile(t, checkpoint.load(t.index));
-        }
-      const w0 = performance.now();
-      for (const w of writers) w.commit();
-      phases.writeSeconds += (performance.now() - w0) / 1000;
+      const outputs = opened.outputs;
+      if (!outputs) throw new Error('invert_network: the outputs were never opened');
+      outputs.commit();
+      phases.writeSeconds = outputs.seconds;
       checkpoint.clear();
     } catch (e) {
-      for (const w of writers) w.abort();
+      // the partial outputs stay in the checkpoint's folder: the next run resumes from them
+      opened.outputs?.close();
       throw e;
     }
 
