@@ -1,7 +1,18 @@
 /**
  * Tiling, the worker pool and resume, on a stack the project generates itself (no fixtures needed).
  */
-import { closeSync, mkdtempSync, openSync, readSync, readdirSync, existsSync, truncateSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  readdirSync,
+  existsSync,
+  renameSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -160,6 +171,21 @@ describe('tiled inversion on a generated stack', () => {
     expect(resumed.rec.steps[0].summary.resumedTiles).toBeGreaterThanOrEqual(20);
     expect(Buffer.from(resumed.ts.buffer).equals(Buffer.from(full.ts.buffer))).toBe(true);
     expect(Buffer.from(resumed.vel.buffer).equals(Buffer.from(full.vel.buffer))).toBe(true);
+  });
+
+  it("a take-over cut short (killed while copying the marked tiles) resumes from the interrupted run's files", async () => {
+    const tiny = { 'mintpy.compute.maxMemory': '0.00001', 'mintpy.networkInversion.minRedundancy': '1.75' };
+    const full = await invert(tiny, 0);
+    const dir = await cancelledRun(tiny);
+    // as a take-over leaves them when killed: the interrupted run's files renamed to .prev, new .part files
+    // holding only some of the tiles (here: not even a whole file)
+    for (const f of ['numInvIfgram.h5', 'temporalCoherence.h5', 'timeseries.h5']) {
+      renameSync(join(dir, `${f}.part`), join(dir, `${f}.prev`));
+      writeFileSync(join(dir, `${f}.part`), 'cut short');
+    }
+    const resumed = await invert(tiny, 0);
+    expect(resumed.rec.steps[0].summary.resumedTiles).toBeGreaterThanOrEqual(20);
+    expect(Buffer.from(resumed.ts.buffer).equals(Buffer.from(full.ts.buffer))).toBe(true);
   });
 
   it('partial outputs that cannot be read back: their tiles are computed again, same result', async () => {

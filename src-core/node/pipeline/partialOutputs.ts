@@ -50,7 +50,13 @@ export class PartialH5Outputs implements TileOutputs {
     const prev = (s: PartialFileSpec) => join(checkpoint.dir, `${basename(s.path)}.prev`);
     const marked = checkpoint.marked().sort((a, b) => a - b);
     for (const s of specs) {
-      rmSync(prev(s), { force: true });
+      if (!marked.length) rmSync(prev(s), { force: true });
+      // a `.prev` left means a take-over was interrupted (the `.prev` files go only once it is done, before
+      // any tile is computed): the `.prev` holds the marked tiles, the `.part` beside it only some of them
+      else if (existsSync(prev(s))) {
+        rmSync(part(s), { force: true });
+        continue;
+      }
       if (marked.length && existsSync(part(s))) renameSync(part(s), prev(s));
       else rmSync(part(s), { force: true });
     }
