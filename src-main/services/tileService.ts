@@ -23,6 +23,8 @@ export const TILE_SIZE = 256;
 export const TILE_CACHE_BYTES = 256 * 1024 * 1024;
 /** colour-limit statistics come from an overview of at most this many pixels */
 const STATS_PIXELS = 1_000_000;
+/** layer descriptions kept (a few hundred bytes each: statistics, grid, box) */
+const META_KEPT = 256;
 
 interface OpenFile {
   mtime: number;
@@ -36,6 +38,8 @@ export class TileService {
   /** what a layer reference resolved to, per file version (attributes, shape and dates read once) */
   private readonly readers = new Map<string, { r: RasterReader; units: string; fileType: string }>();
   private readonly cache: ByteLru<Float32Array>;
+  /** layer descriptions by the versions of the files they read (metaKey), most recently used last */
+  private readonly metas = new Map<string, Promise<LayerMeta>>();
 
   constructor(
     private readonly layers: LayerService,
@@ -140,7 +144,52 @@ export class TileService {
     return { values, flags };
   }
 
+  /**
+   * What identifies a layer's description: its file's version and those of the files its no-data and mask
+   * rule reads (and of the reference date's band, same file). A missing mask file counts as a version too.
+   */
+  private metaKey(ref: LayerRef): string {
+    const rule = noDataRule(ref);
+    const version = (file: string) => {
+      try {
+        return statSync(this.layers.resolveFile(file)).mtimeMs;
+      } catch {
+        return -1;
+      }
+    };
+    return JSON.stringify([
+      ref.file,
+      ref.dataset,
+      ref.date ?? null,
+      ref.refDate ?? null,
+      version(ref.file),
+      rule.countMask ? version(rule.countMask.file) : null,
+      rule.qualityMask ? version(rule.qualityMask.file) : null,
+    ]);
+  }
+
+  /**
+   * A layer's description (grid, units, statistics, data box; whether it is stale is asked each time). The
+   * statistics read an overview of the whole layer: they are kept per version of the files they read, so
+   * showing a layer again (a layer switch back, a reload of the page) costs no reading.
+   */
   async meta(ref: LayerRef): Promise<LayerMeta> {
+    const key = this.metaKey(ref);
+    let m = this.metas.get(key);
+    if (!m) {
+      m = this.computeMeta(ref);
+      this.metas.set(key, m);
+      if (this.metas.size > META_KEPT) this.metas.delete(this.metas.keys().next().value!);
+      m.catch(() => this.metas.delete(key));
+    } else {
+      // most recently used last
+      this.metas.delete(key);
+      this.metas.set(key, m);
+    }
+    return { ...(await m), stale: this.isStale(ref.file) };
+  }
+
+  private async computeMeta(ref: LayerRef): Promise<LayerMeta> {
     const { r, units, fileType } = await this.reader(ref);
     const g = r.grid;
     const k = r.clampLevel(Math.max(0, Math.ceil(Math.log2(Math.sqrt((g.length * g.width) / STATS_PIXELS)))));
@@ -221,6 +270,7 @@ export class TileService {
     this.files.clear();
     this.readers.clear();
     this.cache.clear();
+    this.metas.clear();
   }
 }
 

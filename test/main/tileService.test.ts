@@ -4,8 +4,8 @@
  * same whether a level is cached whole or read window by window, no-data and masked pixels are flagged
  * (never a bare 0), colour-limit statistics and the data box, the exact value of one pixel.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { H5Writer } from '../../src-core/node/formats/h5';
@@ -175,6 +175,52 @@ describe('meta and values', () => {
     for (const i of [5 * W + 7, 6 * W + 8, 7 * W + 9]) v[i] = NaN;
     expect(m.stats).toEqual(computeStats(v));
     expect(m.validBox).toEqual([0, 0, L, W]);
+  });
+  test('a description is kept per version of the files it reads; staleness is asked each time', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'insar-meta-'));
+    try {
+      const n = 40;
+      const small = { ...attrs('m/year', 'velocity'), LENGTH: '4', WIDTH: '10' };
+      const write = async (file: string, dataset: string, v: Float32Array | Int8Array, bool = false) => {
+        const w = await H5Writer.create(join(d, file), { ...small, FILE_TYPE: dataset === 'mask' ? 'mask' : 'velocity' });
+        w.write(dataset, v, [4, 10], undefined, bool ? 'bool' : undefined);
+        w.commit();
+      };
+      await write('velocity.h5', 'velocity', Float32Array.from({ length: n }, (_, i) => i));
+      await write('numInvIfgram.h5', 'mask', new Float32Array(n).fill(5));
+      await write('maskTempCoh.h5', 'mask', new Int8Array(n).fill(1), true);
+      const then = new Date(Date.now() - 60_000);
+      utimesSync(join(d, 'maskTempCoh.h5'), then, then);
+      let stale = false;
+      const t = new TileService(new LayerService(() => d), () => stale);
+      // computed once per version of the files (the statistics read an overview of the whole layer)
+      const computed = vi.spyOn(t as unknown as { computeMeta: () => unknown }, 'computeMeta');
+      const vref = { file: 'velocity.h5', dataset: 'velocity' };
+      const first = await t.meta(vref);
+      expect(first.stats.validCount).toBe(n);
+      expect(first.stats.max).toBe(39);
+      expect(first.stale).toBe(false);
+      // the same version of every file: the kept description (the mask rewritten, its modification time put back)
+      const mask = new Int8Array(n).fill(1);
+      mask.fill(0, 30);
+      await write('maskTempCoh.h5', 'mask', mask, true);
+      utimesSync(join(d, 'maskTempCoh.h5'), then, then);
+      stale = true;
+      const again = await t.meta(vref);
+      expect(again.stats).toEqual(first.stats);
+      expect(again.stale).toBe(true);
+      expect(computed).toHaveBeenCalledTimes(1);
+      // a new version of the mask: read again
+      const later = new Date(then.getTime() + 30_000);
+      utimesSync(join(d, 'maskTempCoh.h5'), later, later);
+      const masked = await t.meta(vref);
+      expect(masked.stats.validCount).toBe(30);
+      expect(masked.stats.max).toBe(29);
+      expect(computed).toHaveBeenCalledTimes(2);
+      t.clear();
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
   test('one pixel: value and state — "nodata" for NaN and uninverted, "masked" under maskTempCoh', async () => {
     expect(await tiles.value(ref, 100, 200)).toEqual({ row: 100, col: 200, value: vel(100, 200), state: 'ok' });
