@@ -37,6 +37,8 @@ export const useLayersStore = defineStore('layers', () => {
   const meta = shallowRef<LayerMeta | null>(null);
   /** bumped when the files behind the layers change (a run): the map fetches its tiles again */
   const generation = ref(0);
+  /** the layer whose description main is working out (the map fetches its tiles meanwhile) */
+  const loading = shallowRef<LayerRef | null>(null);
 
   const active = computed<LayerEntry | null>(() => entries.value[0] ?? null);
   const activeInfo = computed(() =>
@@ -66,6 +68,7 @@ export const useLayersStore = defineStore('layers', () => {
     list.value = [];
     entries.value = [];
     meta.value = null;
+    loading.value = null;
     useTilesStore().clear();
     generation.value++;
   }
@@ -122,7 +125,9 @@ export const useLayersStore = defineStore('layers', () => {
         }, 400);
       return;
     }
+    loading.value = { ...ref };
     const m = await useUiStore().guarded(() => api.layerMeta(ref), `Reading ${ref.file}:${ref.dataset}`);
+    if (seq === showSeq) loading.value = null;
     if (!m || seq !== showSeq) return;
     const entry: LayerEntry =
       keepLimits && prev
@@ -182,6 +187,7 @@ export const useLayersStore = defineStore('layers', () => {
     hillshade,
     meta,
     generation,
+    loading,
     heightRef,
     contextMayLoad,
     active,
