@@ -182,11 +182,18 @@ describe('meta and values', () => {
       const n = 40;
       const small = { ...attrs('m/year', 'velocity'), LENGTH: '4', WIDTH: '10' };
       const write = async (file: string, dataset: string, v: Float32Array | Int8Array, bool = false) => {
-        const w = await H5Writer.create(join(d, file), { ...small, FILE_TYPE: dataset === 'mask' ? 'mask' : 'velocity' });
+        const w = await H5Writer.create(join(d, file), {
+          ...small,
+          FILE_TYPE: dataset === 'mask' ? 'mask' : 'velocity',
+        });
         w.write(dataset, v, [4, 10], undefined, bool ? 'bool' : undefined);
         w.commit();
       };
-      await write('velocity.h5', 'velocity', Float32Array.from({ length: n }, (_, i) => i));
+      await write(
+        'velocity.h5',
+        'velocity',
+        Float32Array.from({ length: n }, (_, i) => i),
+      );
       await write('numInvIfgram.h5', 'mask', new Float32Array(n).fill(5));
       await write('maskTempCoh.h5', 'mask', new Int8Array(n).fill(1), true);
       const then = new Date(Date.now() - 60_000);
