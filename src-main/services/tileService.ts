@@ -35,6 +35,7 @@ interface OpenFile {
 
 export class TileService {
   private readonly files = new Map<string, OpenFile>();
+  private readonly opening = new Map<string, Promise<OpenFile>>();
   /** what a layer reference resolved to, per file version (attributes, shape and dates read once) */
   private readonly readers = new Map<string, { r: RasterReader; units: string; fileType: string }>();
   private readonly cache: ByteLru<Float32Array>;
@@ -58,14 +59,24 @@ export class TileService {
     const mtime = statSync(path).mtimeMs;
     const f = this.files.get(path);
     if (f && f.mtime === mtime) return f;
-    if (f) {
-      f.h5.close();
-      for (const k of this.readers.keys()) if (k.startsWith(`${path}\0`)) this.readers.delete(k);
+    // calls that arrive together (a layer's description and its tiles) share one opening
+    const key = `${path}\0${mtime}`;
+    let p = this.opening.get(key);
+    if (!p) {
+      p = (async () => {
+        const h5 = await H5Reader.open(path);
+        const old = this.files.get(path);
+        if (old) {
+          old.h5.close();
+          for (const k of this.readers.keys()) if (k.startsWith(`${path}\0`)) this.readers.delete(k);
+        }
+        const o = { mtime, h5 };
+        this.files.set(path, o);
+        return o;
+      })().finally(() => this.opening.delete(key));
+      this.opening.set(key, p);
     }
-    const h5 = await H5Reader.open(path);
-    const o = { mtime, h5 };
-    this.files.set(path, o);
-    return o;
+    return p;
   }
 
   /** The 2-D raster a layer reference names (a band of a stack for a date or pair). */

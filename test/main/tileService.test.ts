@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { H5Writer } from '../../src-core/node/formats/h5';
+import { H5Reader, H5Writer } from '../../src-core/node/formats/h5';
 import { LayerService, computeStats } from '../../src-main/services/layerService';
 import { TileService } from '../../src-main/services/tileService';
 import { overviewLevel, sampleRowCol, sampleTile } from '../../src-core/common/geo/tileSampling';
@@ -227,6 +227,19 @@ describe('meta and values', () => {
       t.clear();
     } finally {
       rmSync(d, { recursive: true, force: true });
+    }
+  });
+  test('calls that arrive together open each file once', async () => {
+    const t = new TileService(new LayerService(() => dir), () => false);
+    const opened = vi.spyOn(H5Reader, 'open');
+    try {
+      const { x, y } = tileAt(...centre(150, 250), 12);
+      await Promise.all([t.meta(ref), t.tile(ref, 12, x, y), t.tile(ref, 12, x + 1, y), t.value(ref, 1, 2)]);
+      const paths = opened.mock.calls.map(([p]) => p.split('/').pop()).sort();
+      expect(paths).toEqual(['maskTempCoh.h5', 'numInvIfgram.h5', 'velocity.h5']);
+    } finally {
+      opened.mockRestore();
+      t.clear();
     }
   });
   test('one pixel: value and state — "nodata" for NaN and uninverted, "masked" under maskTempCoh', async () => {
