@@ -156,20 +156,22 @@ export class TileService {
   }
 
   /**
-   * What identifies a layer's description: its file's version and those of the files its no-data and mask
-   * rule reads (and of the reference date's band, same file). A missing mask file counts as a version too.
+   * What identifies a layer's description: the path, size and modification time of its file and of the files
+   * its no-data and mask rule reads (the reference date's band is in the same file). A missing file counts as
+   * a version too. Paths are absolute: a description outlives a switch to another project and back.
    */
   private metaKey(ref: LayerRef): string {
     const rule = noDataRule(ref);
     const version = (file: string) => {
       try {
-        return statSync(this.layers.resolveFile(file)).mtimeMs;
+        const p = this.layers.resolveFile(file);
+        const st = statSync(p);
+        return `${p}\0${st.size}\0${st.mtimeMs}`;
       } catch {
-        return -1;
+        return `${file}\0missing`;
       }
     };
     return JSON.stringify([
-      ref.file,
       ref.dataset,
       ref.date ?? null,
       ref.refDate ?? null,
@@ -275,13 +277,16 @@ export class TileService {
     };
   }
 
-  /** Forget what was read and close the files (a run rewrote them, another project was opened). */
+  /**
+   * Forget what was read and close the files (a run rewrote them, another project was opened); layer
+   * descriptions are kept by the versions of the files they read, so they are never served for other files.
+   */
   clear(): void {
     for (const f of this.files.values()) f.h5.close();
     this.files.clear();
     this.readers.clear();
     this.cache.clear();
-    this.metas.clear();
+    // the descriptions stay: they are keyed by the files' versions (metaKey)
   }
 }
 
