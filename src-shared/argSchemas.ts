@@ -59,6 +59,36 @@ export const layerRef = v.strictObject(
   'expected {file, dataset, date?, refDate?}',
 );
 
+/** The renderer's layer list, kept with the project: ≤ 64 entries in drawing order and the selected one. */
+export const savedLayerList = v.strictObject(
+  {
+    layers: v.pipe(
+      v.array(
+        v.strictObject(
+          {
+            ref: layerRef,
+            visible: v.boolean('expected visible: true or false'),
+            opacity: v.pipe(
+              finite(),
+              v.minValue(0, 'expected an opacity in [0, 1]'),
+              v.maxValue(1, 'expected an opacity in [0, 1]'),
+            ),
+            cmap: str(32),
+            vmin: finite(),
+            vmax: finite(),
+            style: v.picklist(['fill', 'outline'], "expected style 'fill' or 'outline'"),
+          },
+          'expected {ref, visible, opacity, cmap, vmin, vmax, style}',
+        ),
+        'expected an array of layer entries',
+      ),
+      v.maxLength(64, 'at most 64 layers'),
+    ),
+    selected: int(0, 63),
+  },
+  'expected {layers, selected}',
+);
+
 /** A polygon: 3 to 10000 [lat, lon] vertices (closed implicitly). */
 export const polygon = v.pipe(
   v.array(latLon, 'expected an array of [lat, lon] vertices'),

@@ -3,6 +3,9 @@
  * both transports (Electron IPC, browser host) dispatch to after `parseArgs` (the method's declaration). No Electron import.
  */
 import { placesIn } from '../../src-core/node/basemap/places';
+import { waterwaysIn } from '../../src-core/node/basemap/waterways';
+import * as v from 'valibot';
+import { savedLayerList } from '../../src-shared/argSchemas';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { H5Reader } from '../../src-core/node/formats/h5';
@@ -61,6 +64,9 @@ export function defaultAppDataDir(): string {
         : join(homedir(), '.config'));
   return join(base, 'insar-studio');
 }
+
+/** where the project database keeps the renderer's layer list (its meta table) */
+const LAYER_LIST_KEY = 'viewer.layerList';
 
 export function createServices(opts: ServiceOptions): Services {
   const events = new EventBus();
@@ -127,6 +133,20 @@ export function createServices(opts: ServiceOptions): Services {
     nisarSites: async () =>
       NISAR_SITES.map((x) => ({ name: x.name, gnssRefSite: x.gnssRefSite, direction: x.direction, track: x.track })),
     placeNames: async (south, west, north, east) => placesIn(south, west, north, east),
+    layerList: async () => {
+      const raw = projects.require().db.meta(LAYER_LIST_KEY);
+      if (!raw) return null;
+      try {
+        return v.parse(savedLayerList, JSON.parse(raw));
+      } catch {
+        return null; // written by another version: the default layer instead
+      }
+    },
+    saveLayerList: async (list) => {
+      projects.require().db.setMeta(LAYER_LIST_KEY, JSON.stringify(list));
+      return true;
+    },
+    basemapWaterways: async (south, west, north, east) => waterwaysIn(south, west, north, east),
     gnssStations: async (paths) => layers.gnssStations(paths, projects.require().folder),
     setExcludedPairs: async (indices) => projects.setExcludedPairs(indices),
     setReferencePoint: async (lat, lon) => projects.setReferencePoint(lat, lon),

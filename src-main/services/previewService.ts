@@ -75,8 +75,10 @@ export class PreviewService {
     const s = this.stackFile();
     if (!s) return { ok: false, reason: 'no interferogram stack yet: run load_data first' };
     if (!openPreviewStore(s.workDir, s.stack)) {
-      this.prepare();
-      return { ok: false, reason: 'preparing the preview data (a decimated copy of the stack); try again in a moment' };
+      // being built (after an open or a run): the answer waits for it rather than asking the user to retry
+      await this.prepare();
+      if (!openPreviewStore(s.workDir, s.stack))
+        return { ok: false, reason: 'the preview data (a decimated copy of the stack) could not be built' };
     }
     try {
       const r = await previewVelocity(

@@ -12,6 +12,7 @@ import type { PreviewData } from '../../src-shared/api';
 import { api } from '../api/client';
 import { useMapViewStore } from './mapView';
 import { useProjectStore } from './project';
+import { useRunStore } from './run';
 
 export const usePreviewStore = defineStore('preview', () => {
   const data = shallowRef<PreviewData | null>(null);
@@ -51,7 +52,8 @@ export const usePreviewStore = defineStore('preview', () => {
 
   /** Ask main for the preview of the current view with the current edits (latest request wins). */
   async function request(): Promise<void> {
-    if (!useProjectStore().info?.lastRun) return; // nothing to compare with before a first run
+    // nothing to compare with before a first run (the run store hears of a run's end before project info does)
+    if (!useProjectStore().info?.lastRun && !useRunStore().lastRun) return;
     const v = view();
     if (!v) return;
     const my = ++seq;

@@ -7,7 +7,7 @@
  */
 import { feature, mesh } from 'topojson-client';
 import type { GeometryObject, Topology } from 'topojson-specification';
-import { clipGeometry, type Box } from './clipRect';
+import { clipGeometry, type Box } from '../../src-core/common/geo/clipRect';
 
 type Topo = Topology<Record<string, GeometryObject>>;
 const url = (g: unknown) => URL.createObjectURL(new Blob([JSON.stringify(g)], { type: 'application/json' }));

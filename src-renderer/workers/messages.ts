@@ -12,6 +12,8 @@ export interface TileDisplay {
   /** mask on: masked and no-data pixels transparent; off: masked pixels coloured, no data in `noDataRgba` */
   maskOn: boolean;
   noDataRgba: [number, number, number, number];
+  /** only the edge of the drawn, non-zero pixels (a mask's outline); needs tiles with pad ≥ 1 */
+  outline?: boolean;
 }
 
 export interface ColorTileParams extends TileDisplay {

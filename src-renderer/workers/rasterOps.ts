@@ -39,7 +39,48 @@ export function colorTileRgba(p: ColorTileParams): Uint8ClampedArray {
           out[o + 3] = a;
         }
   }
+  if (p.outline) keepOutline(p, out);
   return out;
+}
+
+/** The dark casing outside an outline, so that it reads over any colour under it. */
+export const OUTLINE_CASING_RGBA: [number, number, number, number] = [25, 25, 25, 255];
+
+/**
+ * An outline instead of a fill: the pixels on the edge of the drawn, non-zero ones keep their colour (a mask's
+ * boundary) and the pixels just outside them are drawn in a dark casing (a cased line, visible over any layer);
+ * the rest turns transparent. A pixel is on the edge when one of its 4 neighbours is not drawn or zero; the
+ * tile's padding (pad ≥ 1) gives the neighbours across the tile's border, so outlines run on across tiles
+ * without a seam.
+ */
+function keepOutline(p: ColorTileParams, out: Uint8ClampedArray): void {
+  const { n, pad } = p;
+  const size = n - 2 * pad;
+  const inside = (r: number, c: number): boolean => {
+    const k = r * n + c;
+    const f = p.flags[k];
+    const v = p.values[k];
+    return (f === VALID || (f === MASKED && !p.maskOn)) && Number.isFinite(v) && v !== 0;
+  };
+  const known = (r: number, c: number) => r >= 0 && c >= 0 && r < n && c < n;
+  /** neighbour (r, c) is outside the shape (a neighbour beyond the samples is taken as inside: no edge there) */
+  const out4 = (r: number, c: number) => known(r, c) && !inside(r, c);
+  const in4 = (r: number, c: number) => known(r, c) && inside(r, c);
+  const [cr, cg, cb, ca] = OUTLINE_CASING_RGBA;
+  for (let i = 0; i < size; i++)
+    for (let j = 0; j < size; j++) {
+      const r = i + pad;
+      const c = j + pad;
+      const o = 4 * (i * size + j);
+      if (inside(r, c)) {
+        if (!(out4(r - 1, c) || out4(r + 1, c) || out4(r, c - 1) || out4(r, c + 1))) out[o + 3] = 0;
+      } else if (in4(r - 1, c) || in4(r + 1, c) || in4(r, c - 1) || in4(r, c + 1)) {
+        out[o] = cr;
+        out[o + 1] = cg;
+        out[o + 2] = cb;
+        out[o + 3] = ca;
+      } else out[o + 3] = 0;
+    }
 }
 
 /** RGBA bytes of a whole small raster (the edit preview): values × scale through the colormap, NaN transparent. */

@@ -13,7 +13,7 @@ import { URL_, call, shots } from './host';
 import type { NetworkInfo, ProjectInfo, RunSummary } from '../../src-shared/api';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const PANELS = ['project', 'network', 'run', 'inspect', 'transects', 'export', 'nisar'];
+const PANELS = ['project', 'layers', 'network', 'run', 'inspect', 'transects', 'export', 'nisar'];
 
 /** axe-core over the page; the serious and critical violations, one line each. */
 async function axeProblems(page: Page): Promise<string[]> {

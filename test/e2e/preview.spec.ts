@@ -7,7 +7,8 @@
 import { URL_, call, shots } from './host';
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LayerData, NetworkInfo, PreviewResult, RunSummary } from '../../src-shared/api';
 
@@ -16,7 +17,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 test('an excluded pair: the velocity in view at once, as a preview, then the full run replaces it', async ({
   page,
 }) => {
-  const dir = join(process.env.INSAR_E2E_TMP!, 'preview');
+  // a fresh project each time (a repeated run must not find the last one's edits in its database)
+  const dir = mkdtempSync(join(process.env.INSAR_E2E_TMP!, 'preview-'));
   execFileSync('node', ['out/node/cli.js', 'demo', dir, '--rows', '200', '--cols', '260', '--dates', '24'], {
     cwd: resolve(here, '..', '..'),
     stdio: 'ignore',
@@ -26,7 +28,7 @@ test('an excluded pair: the velocity in view at once, as a preview, then the ful
   await page.getByTestId('tab-project').click();
   await page.getByTestId('project-path').fill(dir);
   await page.getByTestId('open-project').click();
-  await expect(page.getByTestId('project-name')).toContainText('preview');
+  await expect(page.getByTestId('project-name')).toContainText(basename(dir));
   await page.getByTestId('tab-run').click();
   await page.getByTestId('run').click();
   await expect(page.getByTestId('run-status')).toContainText('Last run: ok', { timeout: 170_000 });

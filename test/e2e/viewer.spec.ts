@@ -26,6 +26,7 @@ import type {
   ProjectInfo,
   RegionSeries,
   RunSummary,
+  SavedLayerList,
   Transect,
 } from '../../src-shared/api';
 
@@ -616,6 +617,214 @@ async function exported(page: Page, testid: string, asDownload = false): Promise
   });
   return { name, bytes: Buffer.from(b64, 'base64') };
 }
+
+const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The data layers of the MapLibre style, in drawing order: id, opacity, visibility, tile key. */
+async function dataLayers(
+  page: Page,
+): Promise<{ id: string; opacity: number; visibility: string; key: Record<string, unknown> }[]> {
+  return page.evaluate(() => {
+    type Style = {
+      layers: { id: string; paint?: Record<string, unknown>; layout?: Record<string, unknown> }[];
+      sources: Record<string, { tiles?: string[] }>;
+    };
+    const m = (globalThis as unknown as { __insarMap: { getStyle(): Style } }).__insarMap;
+    const s = m.getStyle();
+    return s.layers
+      .filter((l) => /^data(-\d+)?$/.test(l.id))
+      .map((l) => ({
+        id: l.id,
+        opacity: l.paint?.['raster-opacity'] as number,
+        visibility: (l.layout?.visibility as string) ?? 'visible',
+        key: JSON.parse(decodeURIComponent(/[?&]k=([^&]*)/.exec(s.sources[l.id].tiles![0])![1])),
+      }));
+  });
+}
+
+/** The ids of the style's layers, in drawing order. */
+async function styleIds(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    (globalThis as unknown as { __insarMap: { getStyle(): { layers: { id: string }[] } } }).__insarMap
+      .getStyle()
+      .layers.map((l) => l.id),
+  );
+}
+
+/** Wait until MapLibre has drawn every tile of every source in view. */
+async function drawn(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const m = (globalThis as unknown as { __insarMap: { areTilesLoaded(): boolean; isMoving(): boolean } })
+        .__insarMap;
+      return !m.isMoving() && m.areTilesLoaded();
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+  await page.waitForTimeout(400);
+}
+
+test('layer list: velocity over the hillshade, coherence, a mask outline; opacity, order, visibility; rivers and lakes', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(URL_);
+  await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
+  await expect(page.getByTestId('project-name')).toContainText('viewer');
+  await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
+  const grid = (await call<ProjectInfo>('projectInfo')).grid!;
+  const list = await call<LayerInfo[]>('listLayers');
+  const tcoh = list.find((l) => l.file === 'temporalCoherence.h5')!;
+  const mask = list.find((l) => l.file === 'maskTempCoh.h5')!;
+  await page.getByTestId('layer-select').selectOption('velocity.h5:velocity');
+  await page.getByTestId('zoom-data').click();
+  await page.getByRole('tabpanel').focus();
+  await page.keyboard.press('8');
+  await expect(page.getByTestId('tab-layers')).toHaveAttribute('aria-selected', 'true');
+  await expect.poll(async () => (await dataLayers(page)).map((l) => l.id)).toEqual(['data']);
+
+  // two more layers on top: the temporal coherence, then the mask (as its outline)
+  await page.getByTestId('layer-add-select').selectOption(tcoh.id);
+  await page.getByTestId('layer-add').click();
+  await page.getByTestId('layer-add-select').selectOption(mask.id);
+  await page.getByTestId('layer-add').click();
+  await expect.poll(async () => (await dataLayers(page)).map((l) => l.id)).toEqual(['data', 'data-2', 'data-3']);
+  let ls = await dataLayers(page);
+  expect(ls.map((l) => [l.key.ref, l.opacity, l.visibility])).toEqual([
+    [{ file: 'velocity.h5', dataset: 'velocity' }, 0.85, 'visible'],
+    [{ file: 'temporalCoherence.h5', dataset: 'temporalCoherence' }, 0.7, 'visible'],
+    [{ file: 'maskTempCoh.h5', dataset: 'mask' }, 1, 'visible'],
+  ]);
+  expect((ls[2].key.display as Record<string, unknown>).outline).toBe(true);
+  expect((ls[1].key.display as Record<string, unknown>).outline).toBeUndefined();
+  // the selected layer (the last added) is the one the layer bar and the colour bar follow
+  await expect(page.getByTestId('layer-select')).toHaveValue(mask.id);
+  await expect(page.getByTestId('colorbar')).toHaveAttribute(
+    'aria-label',
+    new RegExp(`^Colour bar of ${reEscape(mask.label)}`),
+  );
+  // above the hillshade, under the vector layers
+  const ids = await styleIds(page);
+  expect(ids.indexOf('data')).toBeGreaterThan(ids.indexOf('hillshade'));
+  expect(ids.indexOf('data-3')).toBeLessThan(ids.indexOf('extent'));
+  await drawn(page);
+  await page.screenshot({ path: join(shots, 'viewer-11-layers.png') });
+
+  // the coherence at 40 % by keyboard (the slider steps 5 %), the others untouched
+  await page.getByTestId('layer-opacity-data-2').focus();
+  for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowLeft');
+  await expect.poll(async () => (await dataLayers(page))[1].opacity).toBeCloseTo(0.4, 6);
+  ls = await dataLayers(page);
+  expect(ls.map((l) => l.opacity)).toEqual([0.85, ls[1].opacity, 1]);
+  // reorder by keyboard: the mask down under the coherence (Down = drawn earlier)
+  await page.getByTestId('layer-down-data-3').focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await dataLayers(page)).map((l) => l.id)).toEqual(['data', 'data-3', 'data-2']);
+  // and by dragging: the velocity row dropped on the top row goes to the top
+  await page.getByTestId('layer-row-data').dragTo(page.getByTestId('layer-row-data-2'));
+  await expect.poll(async () => (await dataLayers(page)).map((l) => l.id)).toEqual(['data-3', 'data-2', 'data']);
+  await expect(page.locator('[data-testid^="layer-row-"]')).toHaveText([/Velocity/, /coherence/i, /mask/i]);
+  // hide the coherence: a layout change, its tiles stay
+  const cohKey = JSON.stringify((await dataLayers(page))[1].key);
+  await page.getByTestId('layer-visible-data-2').uncheck();
+  await expect.poll(async () => (await dataLayers(page))[1].visibility).toBe('none');
+  expect(JSON.stringify((await dataLayers(page))[1].key)).toBe(cohKey);
+  // selecting the coherence: the layer bar and the colour bar follow it
+  await page.getByTestId('layer-selected-data-2').check();
+  await expect(page.getByTestId('layer-select')).toHaveValue(tcoh.id);
+  await expect(page.getByTestId('colorbar')).toHaveAttribute(
+    'aria-label',
+    new RegExp(`^Colour bar of ${reEscape(tcoh.label)}`),
+  );
+  // the velocity under the mask's outline: the mask up twice by keyboard, to the top
+  await page.getByTestId('layer-up-data-3').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('layer-up-data-3').focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await dataLayers(page)).map((l) => l.id)).toEqual(['data-2', 'data', 'data-3']);
+  await expect(page.getByTestId('layer-up-data-3')).toBeDisabled();
+  await drawn(page);
+  await page.screenshot({ path: join(shots, 'viewer-12-velocity-mask-outline.png') });
+  expect(await axeProblems(page)).toEqual([]);
+
+  // rivers and lakes on the offline basemap, over the land and under the hillshade: main's lines for the
+  // basemap's area (the grid ± 6°), drawn where the map is
+  const b = {
+    w: grid.xFirst - 6,
+    e: grid.xFirst + grid.width * grid.xStep + 6,
+    s: grid.yFirst + grid.length * grid.yStep - 6,
+    n: grid.yFirst + 6,
+  };
+  const ww = await call<{ rivers: { features: unknown[] }; lakes: { features: unknown[] } }>(
+    'basemapWaterways',
+    b.s,
+    b.w,
+    b.n,
+    b.e,
+  );
+  expect(ww.rivers.features.length).toBeGreaterThan(0);
+  const ids2 = await styleIds(page);
+  expect(ids2.indexOf('rivers-line')).toBeGreaterThan(ids2.indexOf('basemap-land'));
+  expect(ids2.indexOf('rivers-line')).toBeLessThan(ids2.indexOf('hillshade'));
+  await page.getByTestId('layer-visible-data').uncheck();
+  await page.evaluate(
+    ([lon, lat]) =>
+      (globalThis as unknown as { __insarMap: { jumpTo(o: object): void } }).__insarMap.jumpTo({
+        center: [lon, lat],
+        zoom: 6.5,
+      }),
+    [grid.xFirst + (grid.width * grid.xStep) / 2, grid.yFirst + (grid.length * grid.yStep) / 2] as const,
+  );
+  await drawn(page);
+  const shown = await page.evaluate(() => {
+    const m = (globalThis as unknown as { __insarMap: { querySourceFeatures(s: string): unknown[] } }).__insarMap;
+    return { rivers: m.querySourceFeatures('rivers').length, lakes: m.querySourceFeatures('lakes').length };
+  });
+  console.log(
+    `rivers and lakes around the demo: ${ww.rivers.features.length} river lines and ${ww.lakes.features.length} lakes from main; ` +
+      `${shown.rivers} river and ${shown.lakes} lake pieces drawn at zoom 6.5`,
+  );
+  expect(shown.rivers).toBeGreaterThan(0);
+  await page.screenshot({ path: join(shots, 'viewer-13-rivers.png') });
+  // the switch hides them
+  await page.getByTestId('waterways-toggle').uncheck();
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          (
+            globalThis as unknown as { __insarMap: { querySourceFeatures(s: string): unknown[] } }
+          ).__insarMap.querySourceFeatures('rivers').length,
+      ),
+    )
+    .toBe(0);
+  await page.getByTestId('waterways-toggle').check();
+
+  // the list is kept with the project (its database): a new window shows it again, then back to one layer
+  await expect
+    .poll(async () => (await call<SavedLayerList | null>('layerList'))?.layers.map((l) => l.ref.dataset))
+    .toEqual(['temporalCoherence', 'velocity', 'mask']);
+  await page.reload();
+  await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
+  await expect.poll(async () => (await dataLayers(page)).map((l) => l.id)).toEqual(['data', 'data-2', 'data-3']);
+  ls = await dataLayers(page);
+  expect(ls.map((l) => [l.key.ref, l.visibility])).toEqual([
+    [{ file: 'temporalCoherence.h5', dataset: 'temporalCoherence' }, 'none'],
+    [{ file: 'velocity.h5', dataset: 'velocity' }, 'none'],
+    [{ file: 'maskTempCoh.h5', dataset: 'mask' }, 'visible'],
+  ]);
+  expect(ls[0].opacity).toBeCloseTo(0.4, 6);
+  await expect(page.getByTestId('layer-select')).toHaveValue(tcoh.id);
+  await page.getByTestId('tab-layers').click();
+  await page.getByTestId('layer-remove-data').click();
+  await page.getByTestId('layer-remove-data-3').click();
+  await page.getByTestId('layer-visible-data-2').check();
+  await expect.poll(async () => (await call<SavedLayerList | null>('layerList'))?.layers.length).toBe(1);
+  expect(errors).toEqual([]);
+});
 
 test('exports from the app as downloads, and the NISAR validation panel', async ({ page }) => {
   const errors: string[] = [];

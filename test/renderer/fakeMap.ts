@@ -57,6 +57,16 @@ export class FakeMap {
     if (i < 0) this.layers.push(l);
     else this.layers.splice(i, 0, l);
   }
+  moveLayer(id: string, before?: string): void {
+    const l = this.getLayer(id);
+    if (!l) throw new Error(`no layer ${id} to move`);
+    if (before === id) return;
+    this.layers = this.layers.filter((x) => x.id !== id);
+    const i = before ? this.layers.findIndex((x) => x.id === before) : -1;
+    if (before && i < 0) throw new Error(`no layer ${before} to move before`);
+    if (i < 0) this.layers.push(l);
+    else this.layers.splice(i, 0, l);
+  }
   getLayer(id: string): FakeLayer | undefined {
     return this.layers.find((l) => l.id === id);
   }

@@ -8,11 +8,13 @@ import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import type { FeatureCollection } from 'geojson';
 import { FakeMap } from './fakeMap';
-import { fakeApi, GRID } from './fakeApi';
+import { DATES, fakeApi, GRID } from './fakeApi';
 import { MAP_LAYERS } from '../../src-renderer/map/layers/index';
 import { composeLayers } from '../../src-renderer/map/compose';
 import { loadTile, setTileSource, tileUrl } from '../../src-renderer/map/tiles/protocol';
 import { BASEMAP_COLORS } from '../../src-renderer/map/layers/basemap';
+import { WATERWAY_COLORS } from '../../src-renderer/map/layers/waterways';
+import { useWaterwaysStore } from '../../src-renderer/stores/waterways';
 import { useProjectStore } from '../../src-renderer/stores/project';
 import { useMeasureStore } from '../../src-renderer/stores/measure';
 import { useGnssStore } from '../../src-renderer/stores/gnss';
@@ -68,6 +70,7 @@ describe('map-layer adapters', () => {
   test('every kind of map layer is one adapter file, in drawing order', () => {
     expect(MAP_LAYERS.map((a) => a.id)).toEqual([
       'basemap',
+      'waterways',
       'hillshade',
       'data',
       'preview-velocity',
@@ -190,6 +193,88 @@ describe('map-layer adapters', () => {
     stop();
     expect(m.ids).toEqual([]);
     expect([...m.sources.keys()]).toEqual([]);
+  });
+
+  test("the layer list: one raster layer per entry in the list's order, each with its opacity, visibility and key", async () => {
+    const m = new FakeMap();
+    const stop = composeLayers(m.asMap(), MAP_LAYERS);
+    await useProjectStore().open('/data/demo');
+    const layers = useLayersStore();
+    await layers.add('timeseries.h5:timeseries');
+    await layers.add('maskTempCoh.h5:mask');
+    await flushPromises();
+    const dataIds = () => m.ids.filter((id) => /^data(-\d+)?$/.test(id));
+    const keyOf = (id: string) =>
+      JSON.parse(new URL(m.sources.get(id)!.tiles![0].replace('insar://', 'http://x/')).searchParams.get('k')!);
+    // drawing order: bottom first, between the hillshade and the vector layers
+    expect(dataIds()).toEqual(['data', 'data-2', 'data-3']);
+    expect(m.ids.indexOf('data')).toBeGreaterThan(m.ids.indexOf('hillshade'));
+    expect(m.ids.indexOf('data-3')).toBeLessThan(m.ids.indexOf('extent'));
+    expect(m.getLayer('data-2')!.paint['raster-opacity']).toBe(0.7);
+    expect(keyOf('data-2')).toMatchObject({ ref: { file: 'timeseries.h5', date: DATES[3] }, display: { scale: 100 } });
+    // the mask over them: its outline, in its own colours and units
+    expect(keyOf('data-3').display).toMatchObject({ outline: true, cmap: 'viridis', scale: 1 });
+    expect(m.getLayer('data-3')!.paint['raster-opacity']).toBe(1);
+    // opacity and visibility of one entry: paint and layout, the others untouched, no new tiles
+    const tiles = m.sources.get('data')!.tiles![0];
+    layers.setDisplay({ opacity: 0.25 }, 'data');
+    layers.setDisplay({ visible: false }, 'data-2');
+    await flushPromises();
+    expect(m.getLayer('data')!.paint['raster-opacity']).toBe(0.25);
+    expect(m.getLayer('data-2')!.layout.visibility).toBe('none');
+    expect(m.getLayer('data-3')!.layout.visibility ?? 'visible').toBe('visible'); // unset: MapLibre's default
+    expect(m.sources.get('data')!.tiles![0]).toBe(tiles);
+    // reorder: the map's layers follow the list
+    layers.move('data', 2);
+    await flushPromises();
+    expect(dataIds()).toEqual(['data-2', 'data-3', 'data']);
+    layers.moveTo('data-3', 0);
+    await flushPromises();
+    expect(dataIds()).toEqual(['data-3', 'data-2', 'data']);
+    expect(m.ids.indexOf('data-3')).toBeGreaterThan(m.ids.indexOf('hillshade'));
+    // a date step of the selected layer (the mask: none) and of the time series: only its key changes
+    layers.select('data-2');
+    const before = keyOf('data');
+    await layers.stepDate(-1);
+    await flushPromises();
+    expect(keyOf('data-2').ref.date).toBe(DATES[2]);
+    expect(keyOf('data')).toEqual(before);
+    // remove: its source and layer leave the map
+    layers.remove('data-3');
+    await flushPromises();
+    expect(dataIds()).toEqual(['data-2', 'data']);
+    expect(m.sources.has('data-3')).toBe(false);
+    stop();
+    expect(m.ids).toEqual([]);
+  });
+
+  test('rivers and lakes from main over the land, under the hillshade, hidden with their switch', async () => {
+    const m = new FakeMap();
+    const stop = composeLayers(m.asMap(), MAP_LAYERS);
+    await useProjectStore().open('/data/demo');
+    await flushPromises();
+    const [w, s, e, n] = [
+      GRID.xFirst - 6,
+      GRID.yFirst + GRID.length * GRID.yStep - 6,
+      GRID.xFirst + GRID.width * GRID.xStep + 6,
+      GRID.yFirst + 6,
+    ];
+    const call = fakeApi.basemapWaterways.mock.calls.at(-1)!;
+    [s, w, n, e].forEach((x, i) => expect(call[i]).toBeCloseTo(x, 9));
+    expect(data(m, 'rivers').features).toHaveLength(1);
+    expect(data(m, 'lakes').features).toHaveLength(1);
+    expect(m.ids.indexOf('lakes-fill')).toBeGreaterThan(m.ids.indexOf('basemap-land'));
+    expect(m.ids.indexOf('rivers-line')).toBeGreaterThan(m.ids.indexOf('lakes-fill'));
+    expect(m.ids.indexOf('rivers-line')).toBeLessThan(m.ids.indexOf('hillshade'));
+    expect(m.getLayer('rivers-line')!.paint['line-color']).toBe(WATERWAY_COLORS.light.river);
+    useUiStore().theme = 'dark';
+    await flushPromises();
+    expect(m.getLayer('lakes-fill')!.paint['fill-color']).toBe(WATERWAY_COLORS.dark.lake);
+    useWaterwaysStore().on = false;
+    await flushPromises();
+    expect(data(m, 'rivers').features).toEqual([]);
+    expect(data(m, 'lakes').features).toEqual([]);
+    stop();
   });
 
   test('the tile protocol: raw tiles fetched once, coloured with the display of its source; hillshade with a border', async () => {

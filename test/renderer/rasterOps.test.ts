@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { colorImageRgba, colorTileRgba, hillshadeTileRgba } from '../../src-renderer/workers/rasterOps';
+import {
+  OUTLINE_CASING_RGBA,
+  colorImageRgba,
+  colorTileRgba,
+  hillshadeTileRgba,
+} from '../../src-renderer/workers/rasterOps';
 import type { HillshadeTileParams } from '../../src-renderer/workers/messages';
 import { displayUnits } from '../../src-renderer/units';
 import { applyColormap, getColormap } from '../../src-core/common/colormap/index';
@@ -101,6 +106,49 @@ describe('colour a tile', () => {
     const mid = getColormap('RdBu_r');
     const i = Math.floor(((1 + 2) / 4) * mid.n);
     expect(Array.from(out.slice(12, 16))).toEqual([lut[3 * i], lut[3 * i + 1], lut[3 * i + 2], 255]);
+  });
+});
+
+describe('colorTileRgba outline (a mask over another layer)', () => {
+  /**
+   * A 6 × 6 mask tile with a 1-pixel border (the inner 4 × 4 is drawn; inner (i, j) is padded (i + 1, j + 1)):
+   * ones at padded rows 0–3, columns 2–4 — a block that goes on across the tile's top border — zeros around.
+   */
+  const n = 6;
+  const params = {
+    values: Float32Array.from({ length: n * n }, (_, i) =>
+      Math.floor(i / n) <= 3 && i % n >= 2 && i % n <= 4 ? 1 : 0,
+    ),
+    flags: new Uint8Array(n * n),
+    n,
+    pad: 1,
+    cmap: 'viridis',
+    vmin: 0,
+    vmax: 1,
+    scale: 1,
+    maskOn: true,
+    noDataRgba: [204, 0, 204, 255] as [number, number, number, number],
+  };
+  /** the inner 4 × 4 as rows of characters: 'e' the fill's colour, 'c' the casing, '.' transparent */
+  const fillTile = colorTileRgba(params);
+  const picture = (out: Uint8ClampedArray) =>
+    Array.from({ length: 4 }, (_, r) =>
+      Array.from({ length: 4 }, (_, c) => {
+        const px = Array.from(out.subarray(4 * (r * 4 + c), 4 * (r * 4 + c) + 4));
+        if (px[3] === 0) return '.';
+        if (px.join() === OUTLINE_CASING_RGBA.join()) return 'c';
+        expect(px).toEqual(Array.from(fillTile.subarray(4 * (r * 4 + c), 4 * (r * 4 + c) + 4)));
+        return 'e';
+      }).join(''),
+    );
+  test('the edge of the non-zero pixels in their colour, cased outside; no edge where the block goes on past the border', () => {
+    expect(fillTile.filter((_, i) => i % 4 === 3).every((a) => a === 255)).toBe(true);
+    expect(picture(colorTileRgba({ ...params, outline: true }))).toEqual(['ce.e', 'ce.e', 'ceee', '.ccc']);
+  });
+  test('no data is outside: with the mask on, the edge runs around it', () => {
+    const flags = new Uint8Array(n * n);
+    flags[2 * n + 3] = 1; // padded (2, 3), inside the block, has no data
+    expect(picture(colorTileRgba({ ...params, flags, outline: true }))).toEqual(['ceee', 'cece', 'ceee', '.ccc']);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { DATES, GRID, edits, emit, fakeApi, projectInfo } from './fakeApi';
+import { DATES, GRID, LAYERS, edits, emit, fakeApi, projectInfo } from './fakeApi';
 import { useProjectStore } from '../../src-renderer/stores/project';
 import { defaultDisplay, niceRound, useLayersStore } from '../../src-renderer/stores/layers';
 import { useNetworkStore } from '../../src-renderer/stores/network';
@@ -149,6 +149,144 @@ describe('layers', () => {
     expect(layers.selectable.map((l) => l.kind)).not.toContain('pair');
     useNetworkStore().selectPair(2);
     expect(layers.selectable.map((l) => l.kind)).toContain('pair');
+  });
+});
+
+describe('layer list', () => {
+  const keys = () => useLayersStore().entries.map((e) => e.key);
+  const ids = () => useLayersStore().entries.map((e) => e.id);
+
+  test('add: a layer on top, selected, with its own colours; the layer bar and the colour bar follow it', async () => {
+    await opened();
+    const layers = useLayersStore();
+    expect(ids()).toEqual(['velocity.h5:velocity']);
+    layers.setDisplay({ vmin: -2, vmax: 2 });
+    const k = await layers.add('timeseries.h5:timeseries');
+    expect(k).toBe('data-2');
+    expect(ids()).toEqual(['velocity.h5:velocity', 'timeseries.h5:timeseries']);
+    expect(layers.active?.key).toBe('data-2');
+    expect(layers.activeInfo?.kind).toBe('timeseries');
+    expect(layers.dates).toEqual(DATES);
+    expect(layers.meta?.ref.file).toBe('timeseries.h5');
+    // each keeps its own colours: the velocity's limits are still the user's
+    expect(layers.entries[0]).toMatchObject({ vmin: -2, vmax: 2, style: 'fill' });
+    expect(layers.entries[1]).toMatchObject({ cmap: 'RdBu_r', vmin: -1.3, vmax: 1.3, opacity: 0.7, visible: true });
+    // a date step moves the selected layer only
+    await layers.stepDate(-1);
+    expect(layers.entries[1].ref.date).toBe(DATES[2]);
+    expect(layers.entries[0].ref).toEqual({ file: 'velocity.h5', dataset: 'velocity' });
+    // selecting the velocity again: the slider has no dates, the layer menu picks into the selected entry
+    layers.select('data');
+    expect(layers.active?.id).toBe('velocity.h5:velocity');
+    expect(layers.dates).toBeNull();
+    await layers.pick('inputs/geometryGeo.h5:height');
+    expect(ids()).toEqual(['inputs/geometryGeo.h5:height', 'timeseries.h5:timeseries']);
+    expect(layers.units.label).toBe('m');
+  });
+
+  test('a mask added over a layer opens as its outline; style, visibility and opacity are per entry', async () => {
+    await opened();
+    const layers = useLayersStore();
+    await layers.add('maskTempCoh.h5:mask');
+    expect(layers.entries[1]).toMatchObject({ id: 'maskTempCoh.h5:mask', style: 'outline', opacity: 1 });
+    layers.setDisplay({ visible: false }, 'data');
+    layers.setDisplay({ opacity: 0.3 }, 'data');
+    layers.setDisplay({ style: 'fill' });
+    expect(layers.entries.map((e) => [e.key, e.visible, e.opacity, e.style])).toEqual([
+      ['data', false, 0.3, 'fill'],
+      ['data-2', true, 1, 'fill'],
+    ]);
+    // a mask that is the only layer is filled
+    layers.remove('data');
+    layers.remove('data-2');
+    expect(layers.entries).toEqual([]);
+    expect(layers.active).toBeNull();
+    await layers.add('maskTempCoh.h5:mask');
+    expect(layers.entries[0]).toMatchObject({ key: 'data', style: 'fill' });
+  });
+
+  test('reorder: up and down by one (stopping at the ends), or to a place (drag and drop)', async () => {
+    await opened();
+    const layers = useLayersStore();
+    await layers.add('timeseries.h5:timeseries');
+    await layers.add('maskTempCoh.h5:mask');
+    expect(keys()).toEqual(['data', 'data-2', 'data-3']);
+    layers.move('data-3', -1);
+    expect(keys()).toEqual(['data', 'data-3', 'data-2']);
+    layers.move('data', -1); // already at the bottom
+    expect(keys()).toEqual(['data', 'data-3', 'data-2']);
+    layers.move('data', 1);
+    expect(keys()).toEqual(['data-3', 'data', 'data-2']);
+    layers.moveTo('data-2', 0);
+    expect(keys()).toEqual(['data-2', 'data-3', 'data']);
+    layers.moveTo('data-2', 99);
+    expect(keys()).toEqual(['data-3', 'data', 'data-2']);
+    // the selection stays with its entry wherever it goes
+    expect(layers.active?.key).toBe('data-3');
+  });
+
+  test('remove: the selection goes to the top entry left; a freed key is used again', async () => {
+    await opened();
+    const layers = useLayersStore();
+    await layers.add('timeseries.h5:timeseries');
+    await layers.add('maskTempCoh.h5:mask');
+    layers.select('data-2');
+    layers.remove('data-2');
+    expect(keys()).toEqual(['data', 'data-3']);
+    expect(layers.active?.key).toBe('data-3');
+    expect(layers.metas['data-2']).toBeUndefined();
+    expect(await layers.add('inputs/geometryGeo.h5:height')).toBe('data-2');
+    expect(keys()).toEqual(['data', 'data-3', 'data-2']);
+  });
+
+  test('the list is kept with the project: reopened, it comes back (layers that are gone left out)', async () => {
+    vi.useFakeTimers();
+    await opened();
+    const layers = useLayersStore();
+    await layers.add('maskTempCoh.h5:mask');
+    await layers.add('timeseries.h5:timeseries');
+    await layers.stepDate(-1);
+    layers.setDisplay({ opacity: 0.4, visible: false }, 'data');
+    layers.move('data-3', -1);
+    layers.select('data-2');
+    await vi.advanceTimersByTimeAsync(500);
+    vi.useRealTimers();
+    expect(fakeApi.saveLayerList).toHaveBeenCalled();
+    const saved = fakeApi.saveLayerList.mock.calls.at(-1)![0];
+    expect(saved.selected).toBe(2);
+    expect(saved.layers.map((l) => [l.ref.file, l.style, l.opacity, l.visible])).toEqual([
+      ['velocity.h5', 'fill', 0.4, false],
+      ['timeseries.h5', 'fill', 0.7, true],
+      ['maskTempCoh.h5', 'outline', 1, true],
+    ]);
+    // opened again (a new window): the same list, the same selection, the same date
+    setActivePinia(createPinia());
+    fakeApi.listLayers.mockImplementationOnce(async () => LAYERS.filter((l) => l.file !== 'maskTempCoh.h5'));
+    await opened();
+    const again = useLayersStore();
+    expect(again.entries.map((e) => [e.key, e.id, e.opacity, e.visible])).toEqual([
+      ['data', 'velocity.h5:velocity', 0.4, false],
+      ['data-2', 'timeseries.h5:timeseries', 0.7, true],
+    ]);
+    expect(again.active?.ref.date).toBe(DATES[2]);
+    expect(again.active?.key).toBe('data-2');
+    expect(again.meta?.ref.file).toBe('timeseries.h5');
+  });
+
+  test('after a run every entry is described again (same dates and colours); a layer that is gone leaves', async () => {
+    await opened();
+    const layers = useLayersStore();
+    await layers.add('timeseries.h5:timeseries');
+    await layers.stepDate(-1);
+    layers.setDisplay({ vmin: -7 });
+    fakeApi.listLayers.mockImplementationOnce(async () => LAYERS.filter((l) => l.file !== 'velocity.h5'));
+    fakeApi.layerMeta.mockClear();
+    const gen = layers.generation;
+    await layers.reloadAfterRun();
+    expect(layers.generation).toBe(gen + 1);
+    expect(ids()).toEqual(['timeseries.h5:timeseries']);
+    expect(layers.active).toMatchObject({ key: 'data-2', vmin: -7, ref: { date: DATES[2] } });
+    expect(fakeApi.layerMeta).toHaveBeenCalledWith(expect.objectContaining({ file: 'timeseries.h5', date: DATES[2] }));
   });
 });
 
@@ -432,9 +570,9 @@ describe('edit preview', () => {
     await useNetworkStore().togglePair(1);
     expect(fakeApi.previewVelocity).not.toHaveBeenCalled();
     useProjectStore().info = projectInfo({ lastRun });
-    fakeApi.previewVelocity.mockResolvedValueOnce({ ok: false, reason: 'preparing the preview data' } as never);
+    fakeApi.previewVelocity.mockResolvedValueOnce({ ok: false, reason: 'the stack has no geographic grid' } as never);
     await usePreviewStore().request();
-    expect(usePreviewStore().message).toMatch(/preparing/);
+    expect(usePreviewStore().message).toMatch(/no geographic grid/);
     expect(usePreviewStore().data).toBeNull();
   });
 });

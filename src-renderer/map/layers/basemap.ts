@@ -5,7 +5,7 @@ import { useLayersStore } from '../../stores/layers';
 import { useProjectStore } from '../../stores/project';
 import { basemapData, releaseBasemapData } from '../basemapData';
 import type { Grid } from '../../../src-shared/api';
-import { gridBoundsLonLat } from '../../../src-core/common/geo/gridCoords';
+import { basemapArea } from '../../../src-core/common/geo/basemapArea';
 import { defineMapLayer, present } from './types';
 
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
@@ -29,20 +29,11 @@ function paint(map: Parameters<typeof present>[0], theme: Theme): void {
 }
 
 const SOURCES = ['basemap-land', 'basemap-coast', 'basemap-states', 'basemap-counties'] as const;
-/** degrees of basemap kept around the project's grid */
-const MARGIN = 6;
 let loaded = '';
 
 /** The area the basemap covers: the project's grid and a margin, or the world when no project is open. */
 function area(g: Grid | null): [number, number, number, number] | null {
-  if (!g) return null;
-  const b = gridBoundsLonLat(g);
-  return [
-    Math.max(-180, b.west - MARGIN),
-    Math.max(-85, b.south - MARGIN),
-    Math.min(180, b.east + MARGIN),
-    Math.min(85, b.north + MARGIN),
-  ];
+  return g ? basemapArea(g) : null;
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
- * The shown data layer as map tiles at the zoom in view, coloured in the raster worker with the shared
- * colormap. A new picture on the same grid (another date or pair, layer, colours, limits, mask) makes the
- * tiles in view first — raw values come from the cache when only the colours change — while the map keeps
- * the old picture, then swaps them in together: one frame, not one per tile. Opacity and visibility are
- * paint changes.
+ * The layer list's data layers as map tiles at the zoom in view, coloured in the raster worker with the shared
+ * colormap: one MapLibre raster source and layer per entry (its key: 'data', 'data-2', …), in the list's
+ * drawing order, each with its own opacity and visibility. A new picture of an entry on the same grid (another
+ * date or pair, colours, limits, mask) makes the tiles in view first — raw values come from the cache when
+ * only the colours change — while the map keeps the old picture, then swaps them in together: one frame, not
+ * one per tile. Opacity, visibility and order are paint and layer-order changes: the tiles stay.
  *
  * Values are fetched ahead of what is drawn: the tiles in view of a layer whose description (and so whose
- * colour limits) main is still working out, and of the dates (or pairs) next to the one shown, in the
+ * colour limits) main is still working out, and of the dates (or pairs) next to the selected entry's, in the
  * direction the user steps — so a date step or a layer switch mostly waits for colouring and one frame.
  */
 import type { Map as MlMap } from 'maplibre-gl';
@@ -22,31 +23,41 @@ import { coveringTiles } from '../tiles/coverage';
 import { removeTileLayer, showTileLayer } from '../tiles/tileLayer';
 import { defineMapLayer, setLayout, setPaint, type MapContext } from './types';
 
-const ID = 'data';
-/** zooms past the grid's native one that still get tiles of their own */
-const OVERZOOM = 2;
 /** no-data pixels with the mask off: magenta, a colour none of the colour maps uses */
 export const NO_DATA_RGBA: [number, number, number, number] = [204, 0, 204, 255];
+/** zooms past the grid's native one that still get tiles of their own */
+const OVERZOOM = 2;
 /** dates fetched ahead at most (fewer when the tiles in view would not fit the tiles store beside them) */
 export const AHEAD = 2;
 
-interface State {
-  entry: LayerEntry | null;
-  grid: Grid | null;
-  maskOn: boolean;
+interface Drawn {
+  entry: LayerEntry;
+  grid: Grid;
+  /** display units' scale (m → cm) */
   scale: number;
-  generation: number;
-  /** display reference offset (stores/displayRef): subtracted where the tiles are coloured */
+  /** display reference offset (stores/displayRef): the selected layer's only */
   offset: number;
+}
+
+interface State {
+  /** drawing order, bottom first; entries not yet described (no grid) are left out */
+  layers: Drawn[];
+  maskOn: boolean;
+  generation: number;
+  /** the selected entry's key and its layer's dates (or pairs) */
+  selected: string | null;
+  dates: string[] | null;
   /** the layer whose description is on its way (stores/layers) */
   loading: LayerRef | null;
-  /** the dates (or pairs) of the shown layer */
-  dates: string[] | null;
   /** the project's grid (the view's before any layer is described) */
   projectGrid: Grid | null;
 }
 
-function def(s: State, e: LayerEntry): TileSourceDef {
+/** the MapLibre layers this adapter has on the map, in drawing order */
+let onMap: string[] = [];
+
+function def(s: State, d: Drawn): TileSourceDef {
+  const e = d.entry;
   return {
     kind: 'data',
     ref: e.ref,
@@ -55,16 +66,17 @@ function def(s: State, e: LayerEntry): TileSourceDef {
       cmap: e.cmap,
       vmin: e.vmin,
       vmax: e.vmax,
-      scale: s.scale,
-      offset: s.offset,
+      scale: d.scale,
+      offset: d.offset,
       maskOn: s.maskOn,
       noDataRgba: NO_DATA_RGBA,
+      ...(e.style === 'outline' ? { outline: true } : {}),
     },
   };
 }
 
 const bounds = new Map<string, [number, number, number, number]>();
-/** The data source's tiles MapLibre shows in the map's current view of a grid. */
+/** The tiles MapLibre shows of a data source on `grid` in the map's current view (map/tiles/coverage). */
 export function viewTiles(map: MlMap, grid: Grid): [number, number, number][] {
   const key = JSON.stringify(grid);
   let b = bounds.get(key);
@@ -82,25 +94,35 @@ export function viewTiles(map: MlMap, grid: Grid): [number, number, number][] {
 }
 
 function draw({ map, beforeId }: MapContext, s: State): void {
-  const e = s.entry;
-  if (!e || !s.grid) return removeTileLayer(map, ID);
-  showTileLayer(map, ID, def(s, e), {
-    grid: s.grid,
-    overzoom: OVERZOOM,
-    beforeId: beforeId(),
-    paint: { 'raster-opacity': e.opacity, 'raster-resampling': 'nearest', 'raster-fade-duration': 0 },
-  });
-  // each MapLibre set…Property draws a frame, changed or not (a frame is 100–300 ms in software WebGL)
-  setPaint(map, ID, 'raster-opacity', e.opacity);
-  setLayout(map, ID, 'visibility', e.visible ? 'visible' : 'none');
+  const keep = new Set(s.layers.map((d) => d.entry.key));
+  for (const id of onMap) if (!keep.has(id)) removeTileLayer(map, id);
+  for (const d of s.layers) {
+    const e = d.entry;
+    showTileLayer(map, e.key, def(s, d), {
+      grid: d.grid,
+      overzoom: OVERZOOM,
+      beforeId: beforeId(),
+      paint: { 'raster-opacity': e.opacity, 'raster-resampling': 'nearest', 'raster-fade-duration': 0 },
+    });
+    // each MapLibre set…Property or moveLayer draws a frame, changed or not (in software WebGL 100–300 ms)
+    setPaint(map, e.key, 'raster-opacity', e.opacity);
+    setLayout(map, e.key, 'visibility', e.visible ? 'visible' : 'none');
+  }
+  // the list's order: each moved just under the layers above this adapter, bottom first
+  const order = s.layers.map((d) => d.entry.key);
+  if (JSON.stringify(order) !== JSON.stringify(onMap)) {
+    const before = beforeId();
+    for (const id of order) map.moveLayer(id, before);
+  }
+  onMap = order;
 }
 
-/** What the map shows of the layer (not what is fetched ahead). */
-const picture = (s: State) => JSON.stringify([s.entry, s.grid, s.maskOn, s.scale, s.generation, s.offset]);
+/** What the map shows of the layers (not what is fetched ahead). */
+const picture = (s: State) => JSON.stringify([s.layers, s.maskOn, s.generation]);
 
 /** A layer being described: its values in view are fetched meanwhile (its colours wait for its statistics). */
 function fetchLoading({ map }: MapContext, s: State, prev: State | null): void {
-  const g = s.grid ?? s.projectGrid;
+  const g = s.layers.find((d) => d.entry.key === s.selected)?.grid ?? s.projectGrid;
   if (!s.loading || !g || (prev?.loading && refKey(prev.loading) === refKey(s.loading))) return;
   prefetchValues(s.loading, s.generation, viewTiles(map, g), 'high');
 }
@@ -128,13 +150,15 @@ export function datesAhead(
 }
 
 function fetchAhead({ map }: MapContext, s: State, prev: State): void {
-  const e = s.entry;
-  if (!e?.ref.date || !s.dates || !s.grid) return;
-  const sameLayer = prev.entry?.id === e.id && prev.entry.ref.refDate === e.ref.refDate;
-  if (sameLayer && prev.entry!.ref.date === e.ref.date) return; // only the colours changed
-  const tiles = viewTiles(map, s.grid);
-  for (const d of datesAhead(s.dates, e.ref.date, sameLayer ? prev.entry!.ref.date! : null, tiles.length))
-    prefetchValues({ ...e.ref, date: d }, s.generation, tiles, 'low');
+  const d = s.layers.find((x) => x.entry.key === s.selected);
+  const e = d?.entry;
+  if (!d || !e?.ref.date || !s.dates) return;
+  const p = prev.layers.find((x) => x.entry.key === s.selected)?.entry;
+  const sameLayer = !!p && p.id === e.id && p.ref.refDate === e.ref.refDate;
+  if (sameLayer && p.ref.date === e.ref.date) return; // only the colours changed
+  const tiles = viewTiles(map, d.grid);
+  for (const date of datesAhead(s.dates, e.ref.date, sameLayer ? (p.ref.date ?? null) : null, tiles.length))
+    prefetchValues({ ...e.ref, date }, s.generation, tiles, 'low');
 }
 
 let seq = 0;
@@ -143,32 +167,41 @@ async function update(ctx: MapContext, s: State, prev: State): Promise<void> {
   fetchLoading(ctx, s, prev);
   if (picture(s) === picture(prev)) return;
   const my = ++seq;
-  const e = s.entry;
-  const sameGrid = JSON.stringify(s.grid) === JSON.stringify(prev.grid);
-  if (e && s.grid && prev.entry && sameGrid && ctx.map.getSource(ID)) {
-    const next = def(s, e);
-    if (JSON.stringify(next) !== JSON.stringify(def(prev, prev.entry)))
-      if (!(await prepareTiles(ID, next, viewTiles(ctx.map, s.grid))) || my !== seq) return; // a newer change came meanwhile
-  }
-  if (my !== seq) return;
+  const was = new Map(prev.layers.map((d) => [d.entry.key, d]));
+  await Promise.all(
+    s.layers.map(async (d) => {
+      const p = was.get(d.entry.key);
+      if (!p || JSON.stringify(d.grid) !== JSON.stringify(p.grid) || !ctx.map.getSource(d.entry.key)) return;
+      const next = def(s, d);
+      if (JSON.stringify(next) !== JSON.stringify(def(prev, p)))
+        await prepareTiles(d.entry.key, next, viewTiles(ctx.map, d.grid));
+    }),
+  );
+  if (my !== seq) return; // a newer change came meanwhile: it draws
   draw(ctx, s);
   fetchAhead(ctx, s, prev);
 }
 
 export default defineMapLayer<State>({
-  id: ID,
+  id: 'data',
   order: 20,
   state: () => {
     const l = useLayersStore();
+    const dref = useDisplayRefStore();
+    const sel = l.active?.key ?? null;
+    const layers: Drawn[] = [];
+    for (const e of l.entries) {
+      const m = l.metas[e.key];
+      if (m)
+        layers.push({ entry: e, grid: m.grid, scale: l.unitsOf(e.key).scale, offset: e.key === sel ? dref.offset : 0 });
+    }
     return {
-      entry: l.active,
-      grid: l.meta?.grid ?? null,
+      layers,
       maskOn: l.maskOn,
-      scale: l.units.scale,
       generation: l.generation,
-      offset: useDisplayRefStore().offset,
-      loading: l.loading,
+      selected: sel,
       dates: l.dates,
+      loading: l.loading,
       projectGrid: useProjectStore().grid,
     };
   },
@@ -177,6 +210,9 @@ export default defineMapLayer<State>({
     draw(ctx, s);
   },
   update,
-  remove: ({ map }) => removeTileLayer(map, ID),
-  layerIds: (map) => (map.getLayer(ID) ? [ID] : []),
+  remove: ({ map }) => {
+    for (const id of onMap) removeTileLayer(map, id);
+    onMap = [];
+  },
+  layerIds: (map: MlMap) => onMap.filter((id) => map.getLayer(id)),
 });

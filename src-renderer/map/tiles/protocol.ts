@@ -60,7 +60,8 @@ async function renderTile(def: TileSourceDef, z: number, x: number, y: number): 
   if (def.generation !== useLayersStore().generation) return null;
   const tiles = useTilesStore();
   if (def.kind === 'data') {
-    const t = await tiles.tile(def.ref, z, x, y, 0);
+    // an outline needs each tile's neighbours across its border: a 1-pixel padding
+    const t = await tiles.tile(def.ref, z, x, y, def.display.outline ? 1 : 0);
     if (!t) return null;
     const { bitmap } = await runTask('colorTile', {
       ...def.display,
