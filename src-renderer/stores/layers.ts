@@ -132,7 +132,12 @@ export const useLayersStore = defineStore('layers', () => {
     const keep = saved.layers
       .map((x, i) => ({ ...x, i, id: `${x.ref.file}:${x.ref.dataset}` }))
       .filter((x) => list.value.some((l) => l.id === x.id));
+    // the map fetches the selected layer's tiles while main describes the layers
+    const first = keep.find((x) => x.i === saved.selected) ?? keep.at(-1);
+    if (first) loading.value = { ...first.ref };
     const metas0 = await Promise.all(keep.map((x) => api.layerMeta(x.ref).catch(() => null)));
+    if (first && loading.value?.file === first.ref.file && loading.value.dataset === first.ref.dataset)
+      loading.value = null;
     const es: LayerEntry[] = [];
     const ms: Record<string, LayerMeta> = {};
     let sel: string | null = null;

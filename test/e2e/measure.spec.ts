@@ -149,6 +149,8 @@ const drawnAfter = (page: Page, t0: number, want: string, notUrl = '', dataOnly 
   page.evaluate(
     `__probe.drawnAfter(${t0}, ${JSON.stringify(want)}, ${JSON.stringify(notUrl)}, ${dataOnly})`,
   ) as Promise<number>;
+/** a kept layer list with no layers: a project opens with its default layer (velocity) */
+const NO_LAYERS = { layers: [], selected: 0 };
 /** a first map: when the velocity's tiles are drawn, and when everything else on the map is too */
 const firstDrawn = (page: Page, t0: number, notUrl = '') =>
   Promise.all([VELOCITY, VELOCITY].map((w, i) => drawnAfter(page, t0, w, notUrl, i === 0)));
@@ -167,6 +169,7 @@ test('renderer timings at the notebook size', async ({ page }) => {
     // a new document each time (the URL differs from the page's only by its #token, which the app removes:
     // going to it again would be a same-document navigation, and the probe would time the first load again)
     await page.goto('about:blank');
+    await call('saveLayerList', NO_LAYERS); // the project's default layer, not the list a former page kept
     await page.goto(URL_);
     const [data, all] = await firstDrawn(page, 0);
     start.push(data);
@@ -176,8 +179,10 @@ test('renderer timings at the notebook size', async ({ page }) => {
   const opened: number[] = [];
   const openedAll: number[] = [];
   for (let i = 0; i < 3; i++) {
-    await call('openProject', DEMO);
     await page.goto('about:blank');
+    await call('openProject', folder);
+    await call('saveLayerList', NO_LAYERS);
+    await call('openProject', DEMO);
     await page.goto(URL_);
     await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
     await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);

@@ -6,7 +6,7 @@
  * ahead that the map now waits for goes with the map's call, and an adapter whose state did not change does
  * not touch the map (MapLibre draws a frame for every change of a source or layer).
  */
-import { beforeEach, describe, expect, test, vi } from 'vitest';
+import { beforeEach, describe, expect, onTestFinished, test, vi } from 'vitest';
 import { nextTick, reactive } from 'vue';
 import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
@@ -129,17 +129,17 @@ describe('the data layer works ahead of the map', () => {
     const b = [GRID.xFirst, GRID.yFirst + GRID.length * GRID.yStep, GRID.xFirst + GRID.width * GRID.xStep, GRID.yFirst];
     expect(coveringTiles(m.view, b as [number, number, number, number], 9)).toEqual([[9, 85, 201]]);
     fakeApi.layerTiles.mockClear();
-    let describe!: () => void;
+    let answer!: () => void;
     const real = fakeApi.layerMeta.getMockImplementation()!;
     fakeApi.layerMeta.mockImplementationOnce(
-      (ref: LayerRef) => new Promise<LayerMeta>((ok) => (describe = () => void real(ref).then(ok))),
+      (ref: LayerRef) => new Promise<LayerMeta>((ok) => (answer = () => void real(ref).then(ok))),
     );
     const picked = useLayersStore().pick('timeseries.h5:timeseries');
     await settle();
     // the description is not there yet; the values of the last date in view are asked for already
     expect(useLayersStore().active?.ref.file).toBe('velocity.h5');
     expect(tileCalls()).toEqual([`timeseries.h5:timeseries:${DATES[3]} 9/85/201`]);
-    describe();
+    answer();
     await picked;
     await settle();
     // shown: its previous date is fetched next (the last date has no next one)
@@ -154,6 +154,38 @@ describe('the data layer works ahead of the map', () => {
       `timeseries.h5:timeseries:${DATES[1]} 9/85/201`,
       `timeseries.h5:timeseries:${DATES[0]} 9/85/201`,
     ]);
+    stop();
+  });
+
+  test('a kept layer list: the selected layer’s tiles are fetched while main describes the layers', async () => {
+    const { m, stop } = await mapWithProject();
+    const ts = { file: 'timeseries.h5', dataset: 'timeseries', date: DATES[1] };
+    const entry = { visible: true, opacity: 0.8, cmap: 'jet', vmin: -1, vmax: 1, style: 'fill' as const };
+    fakeApi.layerList.mockResolvedValueOnce({
+      layers: [
+        { ref: { file: 'velocity.h5', dataset: 'velocity' }, ...entry },
+        { ref: ts, ...entry },
+      ],
+      selected: 1,
+    });
+    let answer!: () => void;
+    const real = fakeApi.layerMeta.getMockImplementation()!;
+    const held = new Promise<void>((ok) => (answer = ok));
+    fakeApi.layerMeta.mockImplementation(async (ref: LayerRef) => {
+      await held;
+      return real(ref);
+    });
+    onTestFinished(() => void fakeApi.layerMeta.mockImplementation(real));
+    fakeApi.layerTiles.mockClear();
+    const opened = useProjectStore().open('/data/demo');
+    await settle();
+    // the descriptions are not there yet; the selected layer's values in view are asked for already
+    expect(tileCalls()).toEqual([`timeseries.h5:timeseries:${DATES[1]} 9/85/201`]);
+    answer();
+    await opened;
+    await settle();
+    expect(useLayersStore().active?.ref).toEqual(ts);
+    expect(m.sources.get('data-2')).toBeDefined();
     stop();
   });
 
