@@ -116,15 +116,20 @@ export const useLayersStore = defineStore('layers', () => {
    * The layer list kept with the project, if any of its layers still exists; else velocity if there is one,
    * else the first map: what a freshly opened project shows.
    */
-  async function showDefault(): Promise<void> {
+  async function showDefault(asked: Promise<SavedLayerList | null> = savedList()): Promise<void> {
     mine = false;
-    const saved = await api.layerList().catch(() => null); // an old host, a broken record: the default
+    const saved = await asked;
     if (saved && (await restore(saved))) {
       mine = true;
       return;
     }
     await showFirst();
     mine = true;
+  }
+
+  /** The layer list kept with the project (null: none; an old host, a broken record: none either). */
+  function savedList(): Promise<SavedLayerList | null> {
+    return api.layerList().catch(() => null);
   }
 
   /** The saved entries whose layers still exist, each described again; false when none is left. */
@@ -429,6 +434,7 @@ export const useLayersStore = defineStore('layers', () => {
     refreshList,
     setList,
     showDefault,
+    savedList,
     show,
     pick,
     add,

@@ -236,7 +236,7 @@ describe('map-layer adapters', () => {
     layers.select('data-2');
     const before = keyOf('data');
     await layers.stepDate(-1);
-    await flushPromises();
+    await settle(); // the date's tiles are asked for from a timer, then coloured, then the key changes
     expect(keyOf('data-2').ref.date).toBe(DATES[2]);
     expect(keyOf('data')).toEqual(before);
     // remove: its source and layer leave the map

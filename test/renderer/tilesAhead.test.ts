@@ -93,13 +93,13 @@ describe('the tiles a view shows', () => {
 
 describe('dates fetched ahead', () => {
   const ds = ['a', 'b', 'c', 'd', 'e', 'f'];
-  test('the next ones in the direction of the last step; both neighbours for a layer just opened', () => {
+  test('the next ones in the direction of the last step; none for a layer just opened', () => {
     expect(datesAhead(ds, 'c', 'd', 6)).toEqual(['b', 'a']);
     expect(datesAhead(ds, 'c', 'b', 6)).toEqual(['d', 'e']);
     expect(datesAhead(ds, 'b', 'c', 6)).toEqual(['a']);
-    expect(datesAhead(ds, 'f', null, 6)).toEqual(['e']);
-    expect(datesAhead(ds, 'c', null, 6)).toEqual(['b', 'd']);
-    expect(datesAhead(ds, 'c', 'c', 6)).toEqual(['b', 'd']);
+    expect(datesAhead(ds, 'a', 'b', 6)).toEqual([]);
+    expect(datesAhead(ds, 'f', null, 6)).toEqual([]);
+    expect(datesAhead(ds, 'c', 'c', 6)).toEqual([]);
     expect(AHEAD).toBe(2);
   });
   test('as many as the tiles store holds beside the tiles shown', () => {
@@ -123,7 +123,7 @@ describe('the data layer works ahead of the map', () => {
     return { m, stop };
   }
 
-  test('a layer’s tiles in view are fetched while main describes it; then the dates next to it', async () => {
+  test('a layer’s tiles in view are fetched while main describes it; then the dates after it as the user steps', async () => {
     const { m, stop } = await mapWithProject();
     // the fake grid (-120…-119.95°, 35.96…36°) in that view: one tile at z 9
     const b = [GRID.xFirst, GRID.yFirst + GRID.length * GRID.yStep, GRID.xFirst + GRID.width * GRID.xStep, GRID.yFirst];
@@ -142,18 +142,20 @@ describe('the data layer works ahead of the map', () => {
     answer();
     await picked;
     await settle();
-    // shown: its previous date is fetched next (the last date has no next one)
-    expect(tileCalls()).toEqual([
-      `timeseries.h5:timeseries:${DATES[3]} 9/85/201`,
-      `timeseries.h5:timeseries:${DATES[2]} 9/85/201`,
-    ]);
-    // a step back: the two dates before it (the one stepped to was fetched already)
+    // shown: nothing more before the user steps
+    expect(tileCalls()).toEqual([`timeseries.h5:timeseries:${DATES[3]} 9/85/201`]);
+    // a step back: the date stepped to, then the two before it
     await useLayersStore().stepDate(-1);
     await settle();
-    expect(tileCalls().slice(2)).toEqual([
+    expect(tileCalls().slice(1)).toEqual([
+      `timeseries.h5:timeseries:${DATES[2]} 9/85/201`,
       `timeseries.h5:timeseries:${DATES[1]} 9/85/201`,
       `timeseries.h5:timeseries:${DATES[0]} 9/85/201`,
     ]);
+    // the next step finds its date fetched: nothing is asked for it
+    await useLayersStore().stepDate(-1);
+    await settle();
+    expect(tileCalls().length).toBe(4);
     stop();
   });
 
@@ -187,6 +189,24 @@ describe('the data layer works ahead of the map', () => {
     expect(useLayersStore().active?.ref).toEqual(ts);
     expect(m.sources.get('data-2')).toBeDefined();
     stop();
+  });
+
+  test('the kept layer list is asked with the layers, not after them', async () => {
+    let answer!: () => void;
+    const real = fakeApi.listLayers.getMockImplementation()!;
+    const held = new Promise<void>((ok) => (answer = ok));
+    fakeApi.listLayers.mockImplementationOnce(async () => {
+      await held;
+      return real();
+    });
+    fakeApi.layerList.mockClear();
+    const opened = useProjectStore().open('/data/demo');
+    await settle();
+    expect(fakeApi.layerList).toHaveBeenCalledTimes(1); // the layers are not there yet
+    answer();
+    await opened;
+    expect(fakeApi.layerList).toHaveBeenCalledTimes(1);
+    expect(useLayersStore().active?.ref.file).toBe('velocity.h5');
   });
 
   test('a store change that leaves an adapter’s state as it was does not touch the map', async () => {

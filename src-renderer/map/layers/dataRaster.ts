@@ -7,7 +7,7 @@
  * one per tile. Opacity, visibility and order are paint and layer-order changes: the tiles stay.
  *
  * Values are fetched ahead of what is drawn: the tiles in view of a layer whose description (and so whose
- * colour limits) main is still working out, and of the dates (or pairs) next to the selected entry's, in the
+ * colour limits) main is still working out, and of the dates (or pairs) after the selected entry's in the
  * direction the user steps — so a date step or a layer switch mostly waits for colouring and one frame.
  */
 import type { Map as MlMap } from 'maplibre-gl';
@@ -128,8 +128,9 @@ function fetchLoading({ map }: MapContext, s: State, prev: State | null): void {
 }
 
 /**
- * The dates next to the one shown, fetched after it: the next ones in the direction of the last step (both
- * neighbours when the layer has just been opened), as many as the tiles store holds beside the tiles shown.
+ * The dates next to the one shown, fetched after it: the next ones in the direction of the last step, as many
+ * as the tiles store holds beside the tiles shown; none when the layer has just been opened (no direction
+ * yet: a layer looked at without stepping costs no reading ahead, nor the memory of it).
  */
 export function datesAhead(
   dates: readonly string[],
@@ -144,9 +145,11 @@ export function datesAhead(
   const perDate = tilesInView * 256 * 256 * 5;
   const depth = Math.min(AHEAD, Math.floor(RENDERER_TILE_BYTES / perDate) - 1);
   if (depth < 1) return [];
-  const dir = j < 0 || j === i ? 0 : Math.sign(i - j);
-  const at = dir === 0 ? [i - 1, i + 1] : Array.from({ length: depth }, (_, k) => i + dir * (k + 1));
-  return at.filter((k) => k >= 0 && k < dates.length).map((k) => dates[k]);
+  if (j < 0 || j === i) return [];
+  const dir = Math.sign(i - j);
+  return Array.from({ length: depth }, (_, k) => i + dir * (k + 1))
+    .filter((k) => k >= 0 && k < dates.length)
+    .map((k) => dates[k]);
 }
 
 function fetchAhead({ map }: MapContext, s: State, prev: State): void {
