@@ -39,7 +39,12 @@ export function describeError(e: unknown): { code: number; line: string } {
     path?: string;
     userError?: boolean;
   };
-  if (err instanceof CancelledError || err.name === 'AbortError') return { code: 130, line: 'cancelled' };
+  if (err instanceof CancelledError || err.name === 'CancelledError' || err.name === 'AbortError')
+    // the runner ended the pipeline process because a step did not stop by itself in time: say so
+    return {
+      code: 130,
+      line: (err as { killed?: boolean }).killed ? `cancelled: ${oneLine(err.message)}` : 'cancelled',
+    };
   if (USER_ERRORS.has(err.name) || err.userError) return { code: 1, line: `error: ${oneLine(err.message)}` };
   if (err.code && FS_ERRORS[err.code] && err.path)
     return { code: 1, line: `error: ${err.path}: ${FS_ERRORS[err.code]}` };

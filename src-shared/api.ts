@@ -90,6 +90,12 @@ export interface EditState {
   staleFrom: PipelineStep | null;
   /** work-dir-relative files that step and the later ones (re)write: layers from them are stale */
   staleOutputs: string[];
+  /**
+   * The latest run stopped (cancelled or failed) at this step with the edits as they are now: "Run" goes on
+   * from there (the steps before it are up to date; a tiled step resumes from its finished tiles). Null when
+   * there is nothing to go on with.
+   */
+  continueFrom: PipelineStep | null;
 }
 
 export interface ProjectInfo {

@@ -142,7 +142,8 @@ export const csvExport = v.variant(
   'kind',
   [
     v.strictObject({ kind: v.literal('layer'), ref: layerRef }),
-    v.strictObject({ kind: v.literal('pixel'), row: int(), col: int() }),
+    // refDate: the series relative to that date, as the viewer shows it (each value minus the pixel's own then)
+    v.strictObject({ kind: v.literal('pixel'), row: int(), col: int(), refDate: v.optional(date) }),
     v.strictObject({
       kind: v.literal('transect'),
       ref: layerRef,

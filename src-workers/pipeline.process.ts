@@ -1,29 +1,20 @@
 /**
  * Runs the pipeline in its own process so the process that serves the UI (Electron main, the browser host)
- * never blocks on the synchronous parts of a step (HDF5 reads, map averaging). A child process rather than a
- * worker thread: some dependencies (geotiff's `web-worker`) take over any worker thread they are loaded in.
+ * or the CLI's terminal never blocks on the synchronous parts of a step (HDF5 reads, map averaging), and a
+ * cancel can end it at once (src-core/node/pipeline/processRunner.ts). A child process rather than a worker
+ * thread: some dependencies (geotiff's `web-worker`) take over any worker thread they are loaded in.
  *
  * Started by either Electron's `utilityProcess.fork` (the desktop app: messages through `process.parentPort`,
- * so Electron's RunAsNode fuse can stay off) or Node's `child_process.fork` (browser host, tests: `process.send`).
- * Messages in: `run` (options without callbacks), `cancel`, `exit`. Messages out: `progress`, `log`, `step`
- * (typed step events), then `done` (the run record) or `error` (name, message and the partial record, so
- * user errors keep their class and wording). The parent kills this process if it does not stop within a
- * grace period after `cancel`.
+ * so Electron's RunAsNode fuse can stay off) or Node's `child_process.fork` (browser host, CLI, tests:
+ * `process.send`). Messages in: `run` (options without callbacks), `cancel`, `exit`. Messages out:
+ * `progress`, `log`, `step` (typed step events), `grace` (a cancel needs longer to clean up from now on: a
+ * Slurm array to scancel), then `done` (the run record) or `error` (name, message, the partial record, and a
+ * file error's code/path, so user errors keep their class and wording). SIGINT cancels the run like the
+ * `cancel` message (Ctrl-C in the CLI's terminal reaches the whole process group; the parent decides).
+ * The parent kills this process if it does not stop within a grace period after `cancel`.
  */
-import { runPipeline, type RunOptions, type RunRecord } from '../src-core/node/pipeline/runner';
-import type { StepEvent } from '../src-core/common/pipeline/types';
-import type { StepName } from '../src-core/node/pipeline/registry';
-
-export type PipelineProcessIn =
-  | { type: 'run'; opts: Omit<RunOptions, 'signal' | 'onProgress' | 'onLog' | 'onStep'> }
-  | { type: 'cancel' }
-  | { type: 'exit' };
-export type PipelineProcessOut =
-  | { type: 'progress'; progress: Parameters<NonNullable<RunOptions['onProgress']>>[0] }
-  | { type: 'log'; message: string }
-  | { type: 'step'; event: StepEvent<StepName> }
-  | { type: 'done'; record: RunRecord }
-  | { type: 'error'; name: string; message: string; record?: RunRecord };
+import { runPipeline, type RunRecord } from '../src-core/node/pipeline/runner';
+import type { PipelineProcessIn, PipelineProcessOut } from '../src-core/node/pipeline/processRunner';
 
 /** Electron's utility-process side of the channel (`process.parentPort`, a MessagePortMain). */
 interface ParentPortLike {
@@ -54,6 +45,9 @@ if (parentPort) {
 } else {
   throw new Error('pipeline.process must be started by utilityProcess.fork or child_process.fork (no IPC channel)');
 }
+// Ctrl-C in a terminal goes to the CLI and to this child: a cancel, not a sudden death (SIGTERM stays a
+// kill: Electron's utilityProcess.kill() sends it)
+process.on('SIGINT', () => ctrl.abort());
 
 listen((m) => {
   if (!m || typeof m !== 'object') return;
@@ -66,9 +60,18 @@ listen((m) => {
       onProgress: (progress) => post({ type: 'progress', progress }),
       onLog: (message) => post({ type: 'log', message }),
       onStep: (event) => post({ type: 'step', event }),
+      onCancelGrace: (ms) => post({ type: 'grace', ms }),
     }).then(
       (record) => post({ type: 'done', record }),
-      (e: Error & { record?: RunRecord }) =>
-        post({ type: 'error', name: e.name, message: e.message, record: e.record }),
+      (e: Error & { record?: RunRecord; code?: unknown; path?: unknown }) =>
+        post({
+          type: 'error',
+          name: e.name,
+          message: e.message,
+          record: e.record,
+          ...(typeof e.code === 'string' ? { code: e.code } : {}),
+          ...(typeof e.path === 'string' ? { path: e.path } : {}),
+          ...(e.stack ? { stack: e.stack } : {}),
+        }),
     );
 });

@@ -48,13 +48,22 @@ export const demoCmd: Command = {
         `template:   ${templatePath}\n`,
     );
     if (a.has('run')) {
-      const { runPipeline } = await import('../../src-core/node/pipeline/runner');
-      const rec = await runPipeline({
-        templatePath,
-        onProgress: progress,
-        onLog: (m) => process.stderr.write(`${m}\n`),
-      });
-      process.stdout.write(`outputs in ${rec.workDir}\n`);
+      const { runPipelineIsolated } = await import('../../src-core/node/pipeline/processRunner');
+      // in the pipeline process, as `run` does: Ctrl-C is a cancel honoured at once
+      const ac = new AbortController();
+      const onSig = () => ac.abort();
+      process.once('SIGINT', onSig);
+      try {
+        const rec = await runPipelineIsolated({
+          templatePath,
+          signal: ac.signal,
+          onProgress: progress,
+          onLog: (m) => process.stderr.write(`${m}\n`),
+        });
+        process.stdout.write(`outputs in ${rec.workDir}\n`);
+      } finally {
+        process.off('SIGINT', onSig);
+      }
     }
     return 0;
   },

@@ -137,8 +137,8 @@ const csv: Format = {
   name: 'csv',
   summary: 'values at points (a time series per point), or the velocity table of every pixel',
   synopsis: [
-    'export csv <file.h5> --lalo LAT,LON [LAT,LON ...] [--dataset NAME] [--no-ref] [-o out.csv]',
-    'export csv <file.h5> --table [--dataset NAME|YYYYMMDD] [--polygon LAT,LON LAT,LON LAT,LON ...] [--mask FILE|no] [-o out.csv]',
+    'export csv <file.h5> --lalo LAT,LON [LAT,LON ...] [--dataset NAME] [--ref-date YYYYMMDD] [--no-ref] [-o out.csv]',
+    'export csv <file.h5> --table [--dataset NAME|YYYYMMDD] [--ref-date YYYYMMDD] [--polygon LAT,LON LAT,LON LAT,LON ...] [--mask FILE|no] [-o out.csv]',
   ],
   positionals: { min: 1, max: 1, name: '<file.h5>' },
   options: {
@@ -146,17 +146,32 @@ const csv: Format = {
     lalo: { type: 'string', value: 'LAT,LON ...', count: 'list', help: 'points' },
     dataset: DATASET,
     'no-ref': { type: 'boolean', help: 'leave out the reference point’s row' },
+    'ref-date': {
+      type: 'string',
+      value: 'YYYYMMDD',
+      help: 'a time series relative to this date: each pixel minus its own value on it (MintPy tsview --ref-date)',
+    },
     table: { type: 'boolean', help: 'one row per pixel: lat, lon, velocity, velocityStd, …' },
     polygon: { type: 'string', value: 'LAT,LON ...', count: 'list', help: '--table: only pixels inside this polygon' },
     mask: MASK,
   },
   async run(a) {
     const file = resolve(a.positionals[0]);
+    const refDate = a.str('ref-date');
+    if (refDate !== undefined && !/^\d{8}$/.test(refDate))
+      throw new UsageError(`--ref-date: expected a date YYYYMMDD, got "${refDate}"`);
     const { writePointsCsv, writeTableCsv } = await import('../../src-core/node/export/csv');
     if (a.has('table')) {
       const polygon = a.all('polygon')?.map((s) => lalo(s, '--polygon'));
       if (polygon && polygon.length < 3) throw new UsageError('--polygon needs at least 3 LAT,LON vertices');
-      const r = await writeTableCsv({ file, dataset: a.str('dataset'), out: outPath(a), polygon, mask: maskOpt(a) });
+      const r = await writeTableCsv({
+        file,
+        dataset: a.str('dataset'),
+        out: outPath(a),
+        polygon,
+        mask: maskOpt(a),
+        refDate,
+      });
       return `wrote ${r.path} (${r.rows} pixels)`;
     }
     const pts = a.all('lalo');
@@ -171,6 +186,7 @@ const csv: Format = {
       out: outPath(a),
       includeRef: !a.has('no-ref'),
       dataset: a.str('dataset'),
+      refDate,
     });
     return `wrote ${r.path} (${r.rows} rows)`;
   },

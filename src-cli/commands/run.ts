@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { UsageError, type Command } from '../command';
 import { progressPrinter } from '../report';
 import { STEPS, stepsHelp } from '../steps';
@@ -40,11 +40,25 @@ export const runCmd: Command = {
     const onSig = () => ac.abort();
     process.once('SIGINT', onSig);
     process.once('SIGTERM', onSig);
+    // each step's end, as the table at the end shows it (also when the run is cancelled or its process killed)
+    const table: { name: string; status: string; seconds: number; outputs: string[] }[] = [];
+    let workDir = '';
+    const print = () => {
+      for (const s of table)
+        process.stdout.write(
+          `${s.name.padEnd(18)} ${s.status.padEnd(9)} ${s.seconds.toFixed(2).padStart(7)} s  ${s.outputs.map((o) => o.replace(`${workDir}/`, '')).join(' ')}\n`,
+        );
+    };
+    const t0 = new Map<string, number>();
     try {
       const workdir = a.str('workdir');
-      const { runPipeline } = await import('../../src-core/node/pipeline/runner');
-      const record = await runPipeline({
-        templatePath: resolve(a.positionals[0]),
+      const templatePath = resolve(a.positionals[0]);
+      workDir = workdir ? resolve(workdir) : dirname(templatePath);
+      const { runPipelineIsolated } = await import('../../src-core/node/pipeline/processRunner');
+      // the pipeline in a child process, as the app runs it: Ctrl-C is honoured at once in every step (the
+      // child is ended if a step does not stop by itself within 0.3 s); in-process when run from source
+      const record = await runPipelineIsolated({
+        templatePath,
         workDir: workdir ? resolve(workdir) : undefined,
         dostep: a.str('dostep') as StepName | undefined,
         start: a.str('start') as StepName | undefined,
@@ -54,13 +68,31 @@ export const runCmd: Command = {
         signal: ac.signal,
         onProgress: progressPrinter(),
         onLog: (m) => process.stderr.write(`${m}\n`),
+        onStep: (e) => {
+          if (e.status === 'started') t0.set(e.step, performance.now());
+          else
+            table.push({
+              name: e.step,
+              status: e.status === 'finished' ? 'done' : e.status,
+              seconds: 'seconds' in e ? e.seconds : 0,
+              outputs: e.status === 'finished' ? e.outputs : [],
+            });
+        },
       });
-      for (const s of record.steps)
-        process.stdout.write(
-          `${s.name.padEnd(18)} ${s.status.padEnd(8)} ${s.seconds.toFixed(2).padStart(7)} s  ${s.outputs.map((o) => o.replace(`${record.workDir}/`, '')).join(' ')}\n`,
-        );
+      workDir = record.workDir;
+      table.splice(0, table.length, ...record.steps);
+      print();
       process.stdout.write(`outputs in ${record.workDir}\n`);
       return 0;
+    } catch (e) {
+      // a cancelled run: the table says which steps finished and which one was cancelled
+      if (ac.signal.aborted) {
+        for (const [name, t] of t0)
+          if (!table.some((s) => s.name === name))
+            table.push({ name, status: 'cancelled', seconds: (performance.now() - t) / 1000, outputs: [] });
+        print();
+      }
+      throw e;
     } finally {
       process.off('SIGINT', onSig);
       process.off('SIGTERM', onSig);

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL } from '../../src-shared/api';
 import { findWorkerScript } from '../../src-core/node/pipeline/pool';
 import { createServices } from '../services/apiService';
-import { processRunner } from '../services/pipelineProcess';
+import { processRunner } from '../../src-core/node/pipeline/processRunner';
 import { contentSecurityPolicy } from '../host/csp';
 import { installCrashBackstop } from '../host/backstop';
 import { forwardEvents, registerIpcHandlers, trustedFrame } from './ipcHandlers';

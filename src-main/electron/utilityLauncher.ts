@@ -7,8 +7,7 @@
  * 'message' (the structured-cloned value), 'exit' (code); `postMessage(value)`, `kill()`, `pid`. In the
  * child, `process.parentPort` receives `{ data }` and has `postMessage` (src-workers/pipeline.process.ts).
  */
-import type { ChildLauncher } from '../services/pipelineProcess';
-import type { PipelineProcessOut } from '../../src-workers/pipeline.process';
+import type { ChildLauncher, PipelineProcessOut } from '../../src-core/node/pipeline/processRunner';
 
 export interface UtilityProcessLike {
   readonly pid: number | undefined;

@@ -15,7 +15,7 @@ import { findSite } from '../../src-core/common/nisar/sites';
 import { writeKmz } from '../../src-core/node/export/kmz';
 import { writeKmzTimeseries } from '../../src-core/node/export/kmzTimeseries';
 import { writeGeoTiff } from '../../src-core/node/export/geotiff';
-import { writePointsCsv, writeTableCsv } from '../../src-core/node/export/csv';
+import { refDateSuffix, writePointsCsv, writeTableCsv } from '../../src-core/node/export/csv';
 import {
   coherenceMatrixFigure,
   mapFigure,
@@ -187,17 +187,20 @@ export class ExportService {
   }
 
   /**
-   * layer: `export csv <file> --table [--dataset D]`; pixel: `export csv <chain's last file> --lalo LAT,LON`
-   * (the pixel centre; the reference pixel comes first, as the CLI writes it); transect: `export transect
-   * <file> --start … --end … [--width KM] -o <out>` (and its swath CSV).
+   * layer: `export csv <file> --table [--dataset D] [--ref-date R]` (a time-series date relative to the
+   * viewer's reference date `ref.refDate`); pixel: `export csv <chain's last file> --lalo LAT,LON
+   * [--ref-date R]` (the pixel centre; the reference pixel comes first, as the CLI writes it); transect:
+   * `export transect <file> --start … --end … [--width KM] -o <out>` (and its swath CSV).
    */
   async csv(what: CsvExport, outPath?: string): Promise<ExportResult> {
     if (what.kind === 'layer') {
       const dataset = mapDatasetName(what.ref);
+      const refDate = what.ref.refDate;
       const res = await writeTableCsv({
         file: this.layers.resolveFile(what.ref.file),
         ...(dataset === 'velocity' ? {} : { dataset }),
-        out: await this.out(`${layerName(what.ref)}.csv`, outPath),
+        ...(refDate ? { refDate } : {}),
+        out: await this.out(`${layerName(what.ref)}${refDateSuffix(refDate)}.csv`, outPath),
       });
       return result(res.path);
     }
@@ -207,7 +210,8 @@ export class ExportService {
       const res = await writePointsCsv({
         file,
         points: [{ name: 'P1', lat, lon }],
-        out: await this.out(`timeseries_r${what.row}_c${what.col}.csv`, outPath),
+        ...(what.refDate ? { refDate: what.refDate } : {}),
+        out: await this.out(`timeseries_r${what.row}_c${what.col}${refDateSuffix(what.refDate)}.csv`, outPath),
       });
       return result(res.path);
     }

@@ -20,10 +20,8 @@ export class JobError extends Error {
 }
 
 /** The pipeline in its own process when the worker bundle exists (the app), else in-process (tests from source). */
-const defaultRunner: Runner = async (opts) => {
-  const threaded = (await import('./pipelineProcess')).processRunner();
-  return threaded ? threaded(opts) : (await import('../../src-core/node/pipeline/runner')).runPipeline(opts);
-};
+const defaultRunner: Runner = async (opts) =>
+  (await import('../../src-core/node/pipeline/processRunner')).runPipelineIsolated(opts);
 
 export class JobService {
   private active: { id: number; ctrl: AbortController; done: Promise<RunSummary> } | null = null;
@@ -47,7 +45,8 @@ export class JobService {
   }
 
   /**
-   * Start a run from `fromStep` (default: the earliest stale step, or the first step if nothing ran) to
+   * Start a run from `fromStep` (default: where a cancelled or failed run stopped, else the earliest stale
+   * step, or the first step if nothing ran) to
    * `toStep` (default: the last step; `load_data` alone is the network editor's "load only").
    * Returns at once with the run's initial summary; progress and the end arrive as events.
    */
@@ -56,7 +55,8 @@ export class JobService {
     const p = this.projects.require();
     const edits = this.projects.editState();
     const lastOk = p.db.runs().find((r) => r.status === 'ok');
-    const from = fromStep ?? (lastOk ? (edits.staleFrom ?? STEP_NAMES[0]) : STEP_NAMES[0]);
+    // after a cancelled or failed run, go on where it stopped; else from the first stale step (or the start)
+    const from = fromStep ?? edits.continueFrom ?? (lastOk ? (edits.staleFrom ?? STEP_NAMES[0]) : STEP_NAMES[0]);
     if (!isStepName(from)) throw new JobError(`unknown step "${from}": the steps are ${STEP_NAMES.join(', ')}`);
     const i0 = STEP_NAMES.indexOf(from);
     if (toStep !== undefined && !isStepName(toStep))
@@ -163,8 +163,9 @@ export class JobService {
   }
 
   /**
-   * Ask the run to stop. The pipeline child gets a grace period, then is killed (pipelineProcess.ts); the
-   * run slot is free once the run has settled either way (`wait()`).
+   * Ask the run to stop. The pipeline child stops at its next cancel point or is killed after a short grace
+   * (src-core/node/pipeline/processRunner.ts); the run slot is free once the run has settled either way
+   * (`wait()`).
    */
   cancel(): boolean {
     if (!this.active) return false;

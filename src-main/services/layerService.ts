@@ -23,7 +23,6 @@ import type {
   LayerData,
   LayerInfo,
   LayerRef,
-  LayerStats,
   PixelSeries,
   PixelValues,
   RegionSeries,
@@ -43,11 +42,6 @@ const ROW_BLOCK = 256;
 
 export function toFloat32(a: NumericArray): Float32Array {
   return a instanceof Float32Array ? a : Float32Array.from(a as ArrayLike<number>);
-}
-
-/** The layer's statistics: src-core valueStats (the tiles' statistics are the same function). */
-export function computeStats(v: Float32Array): LayerStats {
-  return valueStats(v);
 }
 
 function gridOrThrow(attrs: Record<string, string>, path: string): Grid {
@@ -180,7 +174,7 @@ export class LayerService {
         values,
         units: datasetUnit(attrs.FILE_TYPE ?? '', dataset, r.info(dataset).attrs.UNIT ?? attrs.UNIT),
         fileType: attrs.FILE_TYPE ?? '',
-        stats: computeStats(values),
+        stats: valueStats(values),
         stale: false,
       };
       if (this.cache.size > 24) this.cache.delete(this.cache.keys().next().value as string);

@@ -11,8 +11,8 @@ import { openPreviewStore } from '../../src-core/node/preview/previewStore';
 import { previewVelocity } from '../../src-core/node/preview/previewVelocity';
 import { PREVIEW_MAX_PIXELS } from '../../src-core/common/preview/previewGrid';
 import { InputError } from '../../src-core/common/pipeline/types';
+import { valueStats } from '../../src-core/common/util/valueStats';
 import type { Grid, PreviewResult } from '../../src-shared/api';
-import { computeStats } from './layerService';
 import { overridesOf, type ProjectService } from './projectService';
 
 export class PreviewService {
@@ -109,7 +109,7 @@ export class PreviewService {
           grid,
           values: r.velocity,
           units: 'm/year',
-          stats: computeStats(r.velocity),
+          stats: valueStats(r.velocity),
           step,
           pixels: r.rows * r.cols,
           keptPairs: r.keptPairs,

@@ -64,12 +64,23 @@ export class ProjectDb {
     this.db.exec(SCHEMA);
     const v = this.meta('schema');
     if (!v) this.setMeta('schema', '1');
-    // a run still 'running' at open means the app died mid-run
-    this.db
-      .prepare(
-        `UPDATE runs SET status='failed', error='interrupted (the app stopped during the run)', finished_at=? WHERE status='running'`,
-      )
-      .run(new Date().toISOString());
+    // a run still 'running' at open means the app died mid-run: the run and the step it was in say so
+    const why = 'interrupted (the app stopped during the run)';
+    const stuck = this.db.prepare(`SELECT id, steps FROM runs WHERE status='running'`).all() as {
+      id: number;
+      steps: string;
+    }[];
+    const mark = this.db.prepare(`UPDATE runs SET status='failed', error=?, finished_at=?, steps=? WHERE id=?`);
+    for (const r of stuck) {
+      let steps: RunStepState[] = [];
+      try {
+        steps = JSON.parse(r.steps) as RunStepState[];
+      } catch {
+        /* unreadable: the run is marked failed all the same */
+      }
+      for (const s of steps) if (s.status === 'running') Object.assign(s, { status: 'failed', error: why });
+      mark.run(why, new Date().toISOString(), JSON.stringify(steps), r.id);
+    }
   }
 
   close(): void {

@@ -14,6 +14,7 @@ import { checkReferencePixel, referenceCandidates } from '../../src-core/node/re
 import { COHERENCE_SPATIAL_AVG_FILE, plannedKeptPairs } from '../../src-core/node/network/pairCoherence';
 import { readNetworkSelection } from '../../src-core/node/network/selectionStore';
 import { staleFromDiff, staleOutputs } from '../../src-core/node/pipeline/staleness';
+import { STEP_NAMES, isStepName, type StepName } from '../../src-core/node/pipeline/registry';
 import { timeseriesChainNames } from '../../src-core/node/steps/correctTopography';
 import {
   type DirListing,
@@ -25,6 +26,7 @@ import {
   type ReferenceCandidatesInfo,
   type ReferencePoint,
   type RefPointResult,
+  type RunStepState,
   type RunSummary,
 } from '../../src-shared/api';
 import { AppDb, ProjectDb, type EditSnapshot, type HistoryState } from './projectDb';
@@ -47,6 +49,25 @@ export function overridesOf(s: EditSnapshot): Record<string, string> {
     o['mintpy.reference.lalo'] = 'no';
   }
   return o;
+}
+
+/**
+ * Where "Run" goes on after a run that stopped (cancelled, failed, interrupted): its first step that did not
+ * finish, when that run had the edits as they are now and started at or before the first stale step (so
+ * the steps it finished are up to date). Null otherwise: the run starts where the edits say.
+ */
+export function continueFrom(
+  last:
+    { status: string; fromStep: string | null; overrides: Record<string, string>; steps: RunStepState[] } | undefined,
+  current: Record<string, string>,
+  staleFrom: string | null,
+): StepName | null {
+  if (!last || last.status === 'ok' || last.status === 'running') return null;
+  if (staleFromDiff(current, last.overrides) !== null) return null;
+  const i0 = STEP_NAMES.indexOf((last.fromStep ?? STEP_NAMES[0]) as StepName);
+  if (i0 < 0 || (staleFrom !== null && STEP_NAMES.indexOf(staleFrom as StepName) < i0)) return null;
+  const next = last.steps.find((s) => s.status !== 'done' && s.status !== 'skipped');
+  return next && isStepName(next.name) ? next.name : null;
 }
 
 export class ProjectError extends Error {
@@ -169,6 +190,7 @@ export class ProjectService {
     const hasOutputs = existsSync(join(p.workDir, 'velocity.h5')) || existsSync(join(p.workDir, 'timeseries.h5'));
     const staleFrom = lastOk || hasOutputs ? staleFromDiff(current, lastOk?.overrides ?? {}) : null;
     return {
+      continueFrom: continueFrom(p.db.runs(1)[0], current, staleFrom),
       excludedPairs: hist.current.excludedPairs,
       referencePoint: hist.current.referencePoint,
       overrides: hist.current.overrides,

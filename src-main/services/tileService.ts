@@ -10,7 +10,7 @@ import { statSync } from 'node:fs';
 import { H5Reader } from '../../src-core/node/formats/h5';
 import { GRID_ATTRS, gridOf } from '../../src-core/node/formats/mintpyFiles';
 import { overviewLevel, sampleTile } from '../../src-core/common/geo/tileSampling';
-import type { LayerMeta, LayerRef, LayerStats, LayerTile, PixelValue } from '../../src-shared/api';
+import type { LayerMeta, LayerRef, LayerTile, PixelValue } from '../../src-shared/api';
 import { LayerError, type LayerService } from './layerService';
 import { datasetUnit } from '../../src-core/common/export/units';
 import { referenceToDate } from '../../src-core/common/derived/displayReference';
@@ -238,7 +238,7 @@ export class TileService {
       grid: g,
       units,
       fileType,
-      stats: statsOf(values, flags, anyValid ? [VALID] : [VALID, MASKED_OUT]),
+      stats: valueStats(values, flags, anyValid ? [VALID] : [VALID, MASKED_OUT]),
       statsStep: s,
       validBox: i1 < 0 ? null : [i0 * s, j0 * s, Math.min(g.length, (i1 + 1) * s), Math.min(g.width, (j1 + 1) * s)],
       stale: this.isStale(ref.file),
@@ -288,9 +288,4 @@ export class TileService {
     this.cache.clear();
     // the descriptions stay: they are keyed by the files' versions (metaKey)
   }
-}
-
-/** The statistics of the values whose flag is in `keep`: src-core valueStats, as the layer's. */
-export function statsOf(values: Float32Array, flags: Uint8Array, keep: number[]): LayerStats {
-  return valueStats(values, flags, keep);
 }

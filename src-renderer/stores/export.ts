@@ -1,7 +1,8 @@
 /**
  * Exports — every one the CLI has: the shown layer as KMZ / GeoTIFF / CSV, the time series as a KMZ with a time
  * slider and as a GeoTIFF of every date, figures (network, coherence matrix, the shown map, the inspected
- * pixel's series), the inspected pixel's series and a transect as CSV. Main writes them with the CLI's writers
+ * pixel's series), the inspected pixel's series and a transect as CSV. A time series' CSV (the layer at a date,
+ * the pixel's series) is relative to the reference date the viewer shows, computed by the CLI's writer. Main writes them with the CLI's writers
  * into the project's exports/ folder (Electron: where the save dialog says); in the browser host each file is
  * then offered as a download.
  */
@@ -13,6 +14,7 @@ import { useUiStore } from './ui';
 import { useLayersStore } from './layers';
 import { useInspectStore } from './inspect';
 import { useTransectsStore } from './transects';
+import { useDisplayRefStore } from './displayRef';
 
 export type LayerExport = 'kmz' | 'tif' | 'csv';
 export type FigureKind = 'network' | 'coherence-matrix' | 'map' | 'timeseries';
@@ -109,12 +111,18 @@ export const useExportStore = defineStore('export', () => {
     );
   }
 
+  /** The inspected pixel's series, relative to the reference date the viewer shows (if one is chosen). */
   async function exportPixelCsv(): Promise<ExportResult | undefined> {
     clearDownloads();
     const s = useInspectStore().series;
     if (!s) return undefined;
+    const rd = useDisplayRefStore().refDate;
+    const refDate = rd && s.dates.includes(rd) ? rd : undefined;
     return done(
-      await useUiStore().guarded(() => api.exportCsv({ kind: 'pixel', row: s.row, col: s.col }), 'CSV export'),
+      await useUiStore().guarded(
+        () => api.exportCsv({ kind: 'pixel', row: s.row, col: s.col, ...(refDate ? { refDate } : {}) }),
+        'CSV export',
+      ),
     );
   }
 

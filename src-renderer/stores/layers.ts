@@ -40,6 +40,16 @@ export const COLORMAPS = ['RdBu_r', 'RdBu', 'jet', 'viridis', 'gray'] as const;
 export const isMaskLayer = (ref: Pick<LayerRef, 'dataset'>): boolean =>
   ref.dataset === 'mask' || ref.dataset === 'waterMask';
 
+/** A layer's id (`file:dataset`, LayerInfo.id) from a reference to it. */
+const layerId = (r: Pick<LayerRef, 'file' | 'dataset'>): string => `${r.file}:${r.dataset}`;
+
+/** An entry's key by its place among the keys: 'data' for the first, then 'data-2', 'data-3', … */
+const entryKey = (n: number): string => (n === 0 ? 'data' : `data-${n + 1}`);
+
+/** A layer's description from main (a failure is shown to the user and gives undefined). */
+const describe = (r: LayerRef): Promise<LayerMeta | undefined> =>
+  useUiStore().guarded(() => api.layerMeta(r), `Reading ${layerId(r)}`);
+
 export const useLayersStore = defineStore('layers', () => {
   const list = ref<LayerInfo[]>([]);
   /** the layer list in drawing order: entries[0] is drawn first (at the bottom) */
@@ -58,7 +68,6 @@ export const useLayersStore = defineStore('layers', () => {
   const active = computed<LayerEntry | null>(
     () => entries.value.find((e) => e.key === selectedKey.value) ?? entries.value.at(-1) ?? null,
   );
-  const selected = active;
   const infoOf = (e: LayerEntry | null) => (e ? (list.value.find((l) => l.id === e.id) ?? null) : null);
   const activeInfo = computed(() => infoOf(active.value));
   /** the selected layer's description */
@@ -135,7 +144,7 @@ export const useLayersStore = defineStore('layers', () => {
   /** The saved entries whose layers still exist, each described again; false when none is left. */
   async function restore(saved: SavedLayerList): Promise<boolean> {
     const keep = saved.layers
-      .map((x, i) => ({ ...x, i, id: `${x.ref.file}:${x.ref.dataset}` }))
+      .map((x, i) => ({ ...x, i, id: layerId(x.ref) }))
       .filter((x) => list.value.some((l) => l.id === x.id));
     // the map fetches the selected layer's tiles while main describes the layers
     const first = keep.find((x) => x.i === saved.selected) ?? keep.at(-1);
@@ -149,7 +158,7 @@ export const useLayersStore = defineStore('layers', () => {
     keep.forEach((x, k) => {
       const m = metas0[k];
       if (!m) return;
-      const key = es.length === 0 ? 'data' : `data-${es.length + 1}`;
+      const key = entryKey(es.length);
       es.push({
         key,
         id: x.id,
@@ -194,8 +203,7 @@ export const useLayersStore = defineStore('layers', () => {
   /** A key no entry has: 'data' for the first, then 'data-2', 'data-3', … */
   function freeKey(): string {
     const used = new Set(entries.value.map((e) => e.key));
-    if (!used.has('data')) return 'data';
-    for (let i = 2; ; i++) if (!used.has(`data-${i}`)) return `data-${i}`;
+    for (let n = 0; ; n++) if (!used.has(entryKey(n))) return entryKey(n);
   }
 
   function setMeta(key: string, m: LayerMeta | null): void {
@@ -223,20 +231,20 @@ export const useLayersStore = defineStore('layers', () => {
     const seq = (showSeq.get(key) ?? 0) + 1;
     showSeq.set(key, seq);
     clearTimeout(metaTimer);
-    const id = `${ref.file}:${ref.dataset}`;
+    const id = layerId(ref);
     const m0 = prev ? metas.value[prev.key] : undefined;
-    if (keepLimits && prev?.id === id && m0 && `${m0.ref.file}:${m0.ref.dataset}` === id) {
+    if (keepLimits && prev?.id === id && m0 && layerId(m0.ref) === id) {
       replace(key, (e) => ({ ...e, ref: { ...ref } }));
       setMeta(key, { ...m0, ref: { ...ref } });
       if (ref.file === 'inputs/ifgramStack.h5')
         metaTimer = setTimeout(async () => {
-          const m = await useUiStore().guarded(() => api.layerMeta(ref), `Reading ${ref.file}:${ref.dataset}`);
+          const m = await describe(ref);
           if (m && seq === showSeq.get(key) && entries.value.some((e) => e.key === key)) setMeta(key, m);
         }, 400);
       return;
     }
     loading.value = { ...ref };
-    const m = await useUiStore().guarded(() => api.layerMeta(ref), `Reading ${ref.file}:${ref.dataset}`);
+    const m = await describe(ref);
     if (seq === showSeq.get(key)) loading.value = null;
     if (!m || seq !== showSeq.get(key)) return;
     const cur = entries.value.find((e) => e.key === key);
@@ -274,7 +282,7 @@ export const useLayersStore = defineStore('layers', () => {
     if (!l) return null;
     const ref = refOf(l, useNetworkStore().selectedPair);
     loading.value = { ...ref };
-    const m = await useUiStore().guarded(() => api.layerMeta(ref), `Reading ${ref.file}:${ref.dataset}`);
+    const m = await describe(ref);
     if (loading.value?.file === ref.file && loading.value.dataset === ref.dataset) loading.value = null;
     if (!m) return null;
     const key = freeKey();
@@ -371,7 +379,7 @@ export const useLayersStore = defineStore('layers', () => {
     for (const e of gone) remove(e.key);
     await Promise.all(
       entries.value.map(async (e) => {
-        const m = await useUiStore().guarded(() => api.layerMeta(e.ref), `Reading ${e.ref.file}:${e.ref.dataset}`);
+        const m = await describe(e.ref);
         if (m && entries.value.some((x) => x.key === e.key)) setMeta(e.key, m);
       }),
     );
@@ -423,7 +431,6 @@ export const useLayersStore = defineStore('layers', () => {
     heightRef,
     contextMayLoad,
     active,
-    selected,
     activeInfo,
     infoOf,
     dates,

@@ -1,11 +1,19 @@
 /** CSV exports read back (a small RFC-4180 parser) and checked against the HDF5 source. */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { f32, pointInPolygon, velocityTable, writePointsCsv, writeVelocityCsv } from '../../src-core/node/export/csv';
+import {
+  f32,
+  pointInPolygon,
+  velocityTable,
+  writePointsCsv,
+  writeTableCsv,
+  writeVelocityCsv,
+} from '../../src-core/node/export/csv';
 import { H5Reader, writeH5File } from '../../src-core/node/formats/h5';
-import { describeParity, fx } from '../helpers/fixtures';
+import { REPO_ROOT, describeParity, fx } from '../helpers/fixtures';
 
 const tmp = mkdtempSync(join(tmpdir(), 'csv-test-'));
 
@@ -190,5 +198,103 @@ describeParity('CSV of cv-tiny timeseries.h5 / velocity.h5', () => {
     m.close();
     expect(t.rows.length).toBe(Array.from(mk).filter((v) => v).length);
     expect(t.rows.every((r) => r.temporalCoherence >= 0.7)).toBe(true);
+  });
+});
+
+describeParity('CSV relative to a reference date (cv-tiny timeseries.h5, MintPy tsview --ref-date)', () => {
+  const file = () => fx('mintpy', 'timeseries.h5');
+  // pixel (row 50, col 80): lat 36.25125 − 50.5·0.0025 = 36.125, lon −119.80125 + 80.5·0.0025 = −119.6
+  const point = { name: 'P1', lat: 36.125, lon: -119.6 };
+
+  it('a pixel series: each date minus the pixel’s own value on the reference date (by hand and with numpy)', async () => {
+    const res = await writePointsCsv({ file: file(), points: [point], refDate: '20180509', out: join(tmp, 'r.csv') });
+    const rows = parseCsv(readFileSync(res.path, 'utf8'));
+    expect(rows[0]).toEqual(['point', 'lat', 'lon', 'row', 'col', 'date', 'value[m] relative to 20180509']);
+    const p1 = rows.slice(1).filter((r) => r[0] === 'P1');
+    expect(p1[0].slice(3, 5)).toEqual(['50', '80']);
+    const at = (d: string) => Math.fround(Number(p1.find((r) => r[5] === d)![6]));
+    // by hand, from the stored values (h5py: ts[20,50,80] = -0.050696395 on 20180906, ts[10,50,80] =
+    // -0.03395948 on 20180509, ts[0,50,80] = 0 on REF_DATE 20180109):
+    //   20180906: -0.050696395 − (−0.03395948) = −0.016736917 (float32)
+    //   20180109: 0 − (−0.03395948) = 0.03395948;   20180509: 0 exactly
+    expect(at('20180906')).toBe(Math.fround(-0.016736917));
+    expect(at('20180109')).toBe(Math.fround(0.03395948));
+    expect(at('20180509')).toBe(0);
+    // every date against MintPy's own arithmetic (numpy float32: ts[:, y, x] - ts[ref, y, x])
+    const py = execFileSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        `import h5py, json
+f = h5py.File(${JSON.stringify(file())}, 'r')
+d = [x.decode() for x in f['date'][:]]
+ts = f['timeseries'][:, 50, 80]
+print(json.dumps([d, [repr(float(v)) for v in ts - ts[d.index('20180509')]]]))`,
+      ],
+      { encoding: 'utf8' },
+    );
+    const [dates, vals] = JSON.parse(py) as [string[], string[]];
+    expect(p1.map((r) => r[5])).toEqual(dates);
+    for (const [k, d] of dates.entries()) expect(at(d), d).toBe(Math.fround(Number(vals[k])));
+    // the reference pixel (REF_Y/REF_X) stays 0 on every date
+    expect(rows.filter((r) => r[0] === 'ref').every((r) => Number(r[6]) === 0)).toBe(true);
+    // the CLI writes the same bytes (one core function for both)
+    const cliOut = join(tmp, 'r-cli.csv');
+    execFileSync(process.execPath, [
+      join(REPO_ROOT, 'out', 'node', 'cli.js'),
+      'export',
+      'csv',
+      file(),
+      '--lalo',
+      `${point.lat},${point.lon}`,
+      '--ref-date',
+      '20180509',
+      '-o',
+      cliOut,
+    ]);
+    expect(readFileSync(cliOut, 'utf8')).toBe(readFileSync(res.path, 'utf8'));
+  });
+
+  it('the layer at a date as a table: each masked pixel minus its value on the reference date (numpy)', async () => {
+    const res = await writeTableCsv({
+      file: file(),
+      dataset: '20180906',
+      refDate: '20180509',
+      out: join(tmp, 't.csv'),
+    });
+    const rows = parseCsv(readFileSync(res.path, 'utf8'));
+    expect(rows[0]).toEqual(['lat', 'lon', 'row', 'col', '20180906[m] relative to 20180509']);
+    const py = execFileSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        `import h5py, json, numpy as np
+f = h5py.File(${JSON.stringify(file())}, 'r')
+d = [x.decode() for x in f['date'][:]]
+ts = f['timeseries']
+v = ts[d.index('20180906')] - ts[d.index('20180509')]
+m = h5py.File(${JSON.stringify(fx('mintpy', 'maskTempCoh.h5'))}, 'r')['mask'][:] != 0
+ok = m & np.isfinite(v)
+ys, xs = np.nonzero(ok)
+print(json.dumps([[int(y), int(x), repr(float(v[y, x]))] for y, x in zip(ys, xs)]))`,
+      ],
+      { encoding: 'utf8', maxBuffer: 64 << 20 },
+    );
+    const want = JSON.parse(py) as [number, number, string][];
+    expect(rows.length - 1).toBe(want.length);
+    for (const [k, [y, x, v]] of want.entries()) {
+      const r = rows[k + 1];
+      expect([Number(r[2]), Number(r[3])]).toEqual([y, x]);
+      expect(Math.fround(Number(r[4]))).toBe(Math.fround(Number(v)));
+    }
+  });
+
+  it('a reference date that is not a date of the series, or on a map, is one line naming the file', async () => {
+    await expect(writePointsCsv({ file: file(), points: [point], refDate: '20180510' })).rejects.toThrow(
+      /timeseries\.h5: reference date 20180510 is not one of its dates \(20180109 … /,
+    );
+    await expect(writeTableCsv({ file: fx('mintpy', 'temporalCoherence.h5'), refDate: '20180509' })).rejects.toThrow(
+      /temporalCoherence\.h5: not a time series: a reference date applies to time series only/,
+    );
   });
 });

@@ -161,6 +161,21 @@ test('time slider and play, reference date, display re-reference', async ({ page
 });
 
 /** axe-core over the page: the serious and critical violations, one line each. */
+/**
+ * The page on the viewer project the first test opened (light theme, map ready); the page's errors are collected
+ * into the returned list.
+ */
+async function openViewer(page: Page): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(URL_);
+  await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
+  await expect(page.getByTestId('project-name')).toContainText('viewer');
+  await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
+  return errors;
+}
+
 async function axeProblems(page: Page): Promise<string[]> {
   const r = await new AxeBuilder({ page }).analyze();
   return r.violations
@@ -191,13 +206,7 @@ async function saved(page: Page, click: () => Promise<void>): Promise<{ name: st
 test('pixel chart: pinned pixels, an area mean with its spread, model terms, hover and zoom, exports', async ({
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(URL_);
-  await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
-  await expect(page.getByTestId('project-name')).toContainText('viewer');
-  await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
+  const errors = await openViewer(page);
   const grid = (await call<ProjectInfo>('projectInfo')).grid!;
   const centre = (r: number, c: number): [number, number] => [
     grid.yFirst + (r + 0.5) * grid.yStep,
@@ -341,13 +350,7 @@ test('pixel chart: pinned pixels, an area mean with its spread, model terms, hov
 });
 
 test('transects: a swath width with its band, two labelled lines, their exports', async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(URL_);
-  await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
-  await expect(page.getByTestId('project-name')).toContainText('viewer');
-  await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
+  const errors = await openViewer(page);
   const grid = (await call<ProjectInfo>('projectInfo')).grid!;
   const at = (fr: number, fc: number): [number, number] => [
     grid.yFirst + grid.length * fr * grid.yStep,
@@ -467,13 +470,7 @@ function tenv3(site: string, lat: number, lon: number, rows: { d: string; e: num
 test('map tools and overlays: place names, measuring, KML and GNSS stations with their LOS series in the chart', async ({
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(URL_);
-  await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
-  await expect(page.getByTestId('project-name')).toContainText('viewer');
-  await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
+  const errors = await openViewer(page);
   const grid = (await call<ProjectInfo>('projectInfo')).grid!;
   const at = (fr: number, fc: number): [number, number] => [
     grid.yFirst + grid.length * fr * grid.yStep,
@@ -668,13 +665,7 @@ async function drawn(page: Page): Promise<void> {
 test('layer list: velocity over the hillshade, coherence, a mask outline; opacity, order, visibility; rivers and lakes', async ({
   page,
 }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(URL_);
-  await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
-  await expect(page.getByTestId('project-name')).toContainText('viewer');
-  await expect(page.locator('body[data-map="ready"]')).toHaveCount(1);
+  const errors = await openViewer(page);
   const grid = (await call<ProjectInfo>('projectInfo')).grid!;
   const list = await call<LayerInfo[]>('listLayers');
   const tcoh = list.find((l) => l.file === 'temporalCoherence.h5')!;

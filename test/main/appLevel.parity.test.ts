@@ -250,7 +250,8 @@ describeParity('the app through its HTTP API on cv-tiny with the DEM-error chain
     mkdirSync(cliOut);
     const v = join(work, 'velocity.h5');
     const ts = join(work, 'timeseries_demErr.h5');
-    const date = (await api('listLayers')).find((l) => l.id === 'timeseries_demErr.h5:timeseries')!.dates![20];
+    const dates = (await api('listLayers')).find((l) => l.id === 'timeseries_demErr.h5:timeseries')!.dates!;
+    const [date, date5] = [dates[20], dates[5]];
     const g = (await api('projectInfo'))!.grid!;
     const [lat, lon] = [g.yFirst + 50.5 * g.yStep, g.xFirst + 80.5 * g.xStep];
     const ll = (p: [number, number]) => `${p[0]},${p[1]}`;
@@ -282,6 +283,22 @@ describeParity('the app through its HTTP API on cv-tiny with the DEM-error chain
         'pixel.csv',
         () => api('exportCsv', { kind: 'pixel', row: 50, col: 80 }, join(appOut, 'pixel.csv')),
         ['csv', ts, '--lalo', ll([lat, lon])],
+      ],
+      // relative to the viewer's reference date (MintPy tsview --ref-date): the pixel's series and the layer
+      [
+        'pixel-ref.csv',
+        () => api('exportCsv', { kind: 'pixel', row: 50, col: 80, refDate: date }, join(appOut, 'pixel-ref.csv')),
+        ['csv', ts, '--lalo', ll([lat, lon]), '--ref-date', date],
+      ],
+      [
+        'layer-ref.csv',
+        () =>
+          api(
+            'exportCsv',
+            { kind: 'layer', ref: { file: 'timeseries_demErr.h5', dataset: 'timeseries', date: date5, refDate: date } },
+            join(appOut, 'layer-ref.csv'),
+          ),
+        ['csv', ts, '--table', '--dataset', date5, '--ref-date', date],
       ],
       [
         'transect.csv',

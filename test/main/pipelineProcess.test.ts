@@ -6,7 +6,7 @@ import { join, relative, sep } from 'node:path';
 import { stepOf } from '../../src-core/node/pipeline/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemo } from '../../src-core/node/demo';
-import { processRunner } from '../../src-main/services/pipelineProcess';
+import { processRunner } from '../../src-core/node/pipeline/processRunner';
 import type { StepEvent } from '../../src-core/common/pipeline/types';
 import { REPO_ROOT } from '../helpers/fixtures';
 

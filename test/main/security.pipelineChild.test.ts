@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeDemo } from '../../src-core/node/demo';
 import { findWorkerScript } from '../../src-core/node/pipeline/pool';
 import { createServices } from '../../src-main/services/apiService';
-import { forkLauncher, processRunner, type ChildLauncher } from '../../src-main/services/pipelineProcess';
+import { forkLauncher, processRunner, type ChildLauncher } from '../../src-core/node/pipeline/processRunner';
 import {
   utilityLauncher,
   type UtilityForkLike,
@@ -150,7 +150,7 @@ describe('cancel escalates to a kill', () => {
     );
     expect(err.name).toBe('CancelledError');
     expect(err.killed).toBe(true);
-    expect(err.message).toMatch(/did not stop within 0\.3 s of cancel and was killed/);
+    expect(err.message).toMatch(/had not stopped 0\.3 s after cancel and was killed/);
     const pid = pids[started];
     expect(await gone(pid)).toBe(true);
   });
@@ -168,7 +168,7 @@ describe('cancel escalates to a kill', () => {
       expect(await s.api.cancelRun()).toBe(true);
       const done = await s.jobs.wait();
       expect(done?.status).toBe('cancelled');
-      expect(done?.error).toMatch(/^cancelled by the user: the pipeline process did not stop within 0\.3 s/);
+      expect(done?.error).toMatch(/^cancelled by the user: the pipeline process had not stopped 0\.3 s after cancel/);
       expect(s.jobs.running).toBe(false);
       const rec = (await s.api.runs()).find((r) => r.id === run.id)!;
       expect(rec.status).toBe('cancelled');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import { fromArrayBuffer } from 'geotiff';
 import { H5Reader } from '../../src-core/node/formats/h5';
@@ -340,6 +340,31 @@ describe('shutdown during a run', () => {
     const info = await s.api.openProject(demo.folder);
     // the interrupted run is in the history as not-ok
     expect(['cancelled', 'failed']).toContain(info.lastRun?.status);
+  });
+});
+
+describe('an ARIA folder without a template', () => {
+  test('the template the app writes turns on no step the app does not run: a run warns about none', async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), 'insar-aria-')), 'aria');
+    cpSync(demo.folder, folder, { recursive: true, filter: (src) => !/[/\\](mintpy|\.insar-studio)$/.test(src) });
+    expect(existsSync(join(folder, 'mintpy'))).toBe(false);
+    const a = createServices({ transport: 'http', appDataDir: mkdtempSync(join(tmpdir(), 'insar-appdata-')) });
+    try {
+      const info = await a.api.openProject(folder);
+      expect(info.templatePath).toBe(join(folder, 'mintpy', 'aria.cfg'));
+      expect(readFileSync(info.templatePath, 'utf8')).toMatch(/^mintpy\.troposphericDelay\.method\s+= no$/m);
+      const logs: string[] = [];
+      const off = a.events.on('onLog', (l) => void logs.push(l.message));
+      await a.api.runPipeline('load_data', 'load_data');
+      const end = await a.jobs.wait();
+      off();
+      expect(end?.status, end?.error).toBe('ok');
+      expect(logs).toContain('step load_data');
+      expect(logs.filter((l) => /does not run|pyaps/.test(l))).toEqual([]);
+    } finally {
+      a.dispose();
+      rmSync(dirname(folder), { recursive: true, force: true });
+    }
   });
 });
 

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { H5Reader, H5Writer } from '../../src-core/node/formats/h5';
-import { LayerService, computeStats } from '../../src-main/services/layerService';
+import { LayerService } from '../../src-main/services/layerService';
+import { valueStats } from '../../src-core/common/util/valueStats';
 import { TileService } from '../../src-main/services/tileService';
 import { overviewLevel, sampleRowCol, sampleTile } from '../../src-core/common/geo/tileSampling';
 import type { Grid } from '../../src-shared/api';
@@ -173,7 +174,7 @@ describe('meta and values', () => {
     expect(m.units).toBe('m/year');
     const v = Float32Array.from({ length: L * W }, (_, i) => vel(Math.floor(i / W), i % W));
     for (const i of [5 * W + 7, 6 * W + 8, 7 * W + 9]) v[i] = NaN;
-    expect(m.stats).toEqual(computeStats(v));
+    expect(m.stats).toEqual(valueStats(v));
     expect(m.validBox).toEqual([0, 0, L, W]);
   });
   test('a description is kept per version of the files it reads (across projects); staleness is asked each time', async () => {

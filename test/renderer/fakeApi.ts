@@ -45,6 +45,7 @@ export function edits(excluded: number[] = [], over: Partial<EditState> = {}): E
     canRedo: false,
     staleFrom: excluded.length ? 'modify_network' : null,
     staleOutputs: excluded.length ? ['velocity.h5', 'timeseries.h5'] : [],
+    continueFrom: null,
     ...over,
   };
 }

@@ -217,9 +217,12 @@ describe('map-layer adapters', () => {
     expect(m.getLayer('data-3')!.paint['raster-opacity']).toBe(1);
     // opacity and visibility of one entry: paint and layout, the others untouched, no new tiles
     const tiles = m.sources.get('data')!.tiles![0];
+    const moves = vi.spyOn(m, 'moveLayer');
     layers.setDisplay({ opacity: 0.25 }, 'data');
     layers.setDisplay({ visible: false }, 'data-2');
     await flushPromises();
+    // the order did not change: no layer moved
+    expect(moves).not.toHaveBeenCalled();
     expect(m.getLayer('data')!.paint['raster-opacity']).toBe(0.25);
     expect(m.getLayer('data-2')!.layout.visibility).toBe('none');
     expect(m.getLayer('data-3')!.layout.visibility ?? 'visible').toBe('visible'); // unset: MapLibre's default
@@ -228,6 +231,7 @@ describe('map-layer adapters', () => {
     layers.move('data', 2);
     await flushPromises();
     expect(dataIds()).toEqual(['data-2', 'data-3', 'data']);
+    expect(moves).toHaveBeenCalled();
     layers.moveTo('data-3', 0);
     await flushPromises();
     expect(dataIds()).toEqual(['data-3', 'data-2', 'data']);
@@ -235,8 +239,10 @@ describe('map-layer adapters', () => {
     // a date step of the selected layer (the mask: none) and of the time series: only its key changes
     layers.select('data-2');
     const before = keyOf('data');
+    moves.mockClear();
     await layers.stepDate(-1);
     await settle(); // the date's tiles are asked for from a timer, then coloured, then the key changes
+    expect(moves).not.toHaveBeenCalled();
     expect(keyOf('data-2').ref.date).toBe(DATES[2]);
     expect(keyOf('data')).toEqual(before);
     // remove: its source and layer leave the map

@@ -13,6 +13,7 @@ import { useInspectStore } from '../../src-renderer/stores/inspect';
 import { useTransectsStore } from '../../src-renderer/stores/transects';
 import { useRunStore } from '../../src-renderer/stores/run';
 import { useExportStore } from '../../src-renderer/stores/export';
+import { useDisplayRefStore } from '../../src-renderer/stores/displayRef';
 import { useUiStore } from '../../src-renderer/stores/ui';
 import { parseGeoJson, useOverlaysStore } from '../../src-renderer/stores/overlays';
 import { installEventHandlers } from '../../src-renderer/stores/events';
@@ -522,6 +523,29 @@ describe('export', () => {
     expect(fakeApi.exportKmz).toHaveBeenLastCalledWith(undefined, undefined);
     await exp.exportLayer('tif');
     expect(exp.last?.path).toBe('/data/demo/mintpy/velocity.tif');
+  });
+  test("a time series' CSV (the layer at a date, the pixel's series) is relative to the shown reference date", async () => {
+    await opened();
+    const exp = useExportStore();
+    await useLayersStore().show({ file: 'timeseries.h5', dataset: 'timeseries', date: DATES[3] });
+    await exp.exportLayer('csv');
+    expect(fakeApi.exportCsv).toHaveBeenLastCalledWith({
+      kind: 'layer',
+      ref: { file: 'timeseries.h5', dataset: 'timeseries', date: DATES[3] },
+    });
+    await useDisplayRefStore().setRefDate(DATES[2]);
+    await exp.exportLayer('csv');
+    expect(fakeApi.exportCsv).toHaveBeenLastCalledWith({
+      kind: 'layer',
+      ref: { file: 'timeseries.h5', dataset: 'timeseries', date: DATES[3], refDate: DATES[2] },
+    });
+    expect(await useInspectStore().inspectPixel(1, 2)).toBe(true);
+    await exp.exportPixelCsv();
+    expect(fakeApi.exportCsv).toHaveBeenLastCalledWith({ kind: 'pixel', row: 1, col: 2, refDate: DATES[2] });
+    // back to the file's own reference date: the stored values
+    await useDisplayRefStore().setRefDate(null);
+    await exp.exportPixelCsv();
+    expect(fakeApi.exportCsv).toHaveBeenLastCalledWith({ kind: 'pixel', row: 1, col: 2 });
   });
 });
 

@@ -53,10 +53,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The CLI as a child process; `onStart` gets the child (to signal it). */
+/**
+ * The CLI as a child process; `onStart` gets the child (to signal it). In a process group of its own, so a
+ * test can kill the CLI together with its pipeline process (`process.kill(-pid)`), as a dying machine would.
+ */
 export function runCli(args: string[], onStart?: (c: ChildProcess) => void): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(process.execPath, [CLI, ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -218,7 +218,8 @@ describeSlurm('tiled steps as Slurm job arrays', () => {
       const t = setInterval(() => {
         if (checkpointTiles(w.work, 'invert_network') >= 2) {
           clearInterval(t);
-          c.kill('SIGKILL');
+          // the CLI and its pipeline process (the coordinator) at once: nothing is left to scancel
+          process.kill(-c.pid!, 'SIGKILL');
         }
       }, 100);
       c.on('close', () => clearInterval(t));

@@ -37,6 +37,11 @@ export interface StepContext {
   numWorkers?: number;
   /** where tiled steps run, overriding mintpy.compute.cluster: 'slurm' | 'local' | 'no' (CLI --cluster, the app) */
   cluster?: string;
+  /**
+   * Tell whoever ends a cancelled run that does not stop in time (the pipeline process runner) that a cancel
+   * now needs up to `ms` to clean up (a Slurm array to scancel); 0 gives the default back.
+   */
+  cancelGrace?: (ms: number) => void;
 }
 
 export interface StepResult {

@@ -10,6 +10,7 @@ import { H5Reader } from '../formats/h5';
 import { gridOf, type GeoGrid } from '../formats/mintpyFiles';
 import { rowColToLatLonGeo as rowColToLatLon, userLatLonToRowCol } from '../../common/geo/gridCoords';
 import { InputError } from '../../common/pipeline/types';
+import { seriesToDate } from '../../common/derived/displayReference';
 import { writeFileAtomic } from './atomic';
 import { defaultDataset, defaultMaskFile, readDates, readMap, readMask } from './source';
 
@@ -60,14 +61,15 @@ function locate(file: string, g: GeoGrid, p: PointSpec): [number, number] {
 export async function readPoints(
   file: string,
   points: PointSpec[],
-  opts: { dataset?: string; includeRef?: boolean } = {},
-): Promise<{ dates: string[] | null; dataset: string; unit: string; series: PointSeries[] }> {
+  opts: { dataset?: string; includeRef?: boolean; refDate?: string } = {},
+): Promise<{ dates: string[] | null; dataset: string; unit: string; series: PointSeries[]; refDate: string | null }> {
   const h5 = await H5Reader.open(file);
   try {
     const attrs = h5.attrs;
     const g = gridOf(attrs, file);
     if (!g) throw new InputError(`${file}: not geocoded (no X_FIRST/Y_FIRST): lat/lon points need a geocoded file`);
     const dates = readDates(h5);
+    const iref = refDateOf(file, dates, opts.refDate);
     const dataset = dates ? 'timeseries' : (opts.dataset ?? defaultDataset(attrs.FILE_TYPE ?? '', h5.keys()));
     if (!h5.has(dataset)) throw new InputError(`${file}: no dataset "${dataset}"`);
     const unit = (dates ? attrs.UNIT : (h5.info(dataset).attrs.UNIT ?? attrs.UNIT)) ?? '';
@@ -80,21 +82,45 @@ export async function readPoints(
       const [row, col] = locate(file, g, p);
       const block = h5.readRows(dataset, row, row + 1);
       const n = dates ? dates.length : 1;
-      const values = new Float32Array(n);
-      for (let k = 0; k < n; k++) values[k] = block[k * g.width + col];
+      const stored = new Float32Array(n);
+      for (let k = 0; k < n; k++) stored[k] = block[k * g.width + col];
+      // relative to the reference date: each value minus the pixel's own value on that date (float32)
+      const values = seriesToDate(stored, iref);
       const [pixelLat, pixelLon] = rowColToLatLon(g, row, col);
       return { ...p, row, col, pixelLat, pixelLon, values };
     });
-    return { dates, dataset, unit, series };
+    return { dates, dataset, unit, series, refDate: iref === null ? null : opts.refDate! };
   } finally {
     h5.close();
   }
 }
 
+/**
+ * The index of a reference date among a time series' dates (MintPy's `--ref-date`), null without one; an
+ * InputError naming the file when the file is no time series or the date is not one of its dates.
+ */
+function refDateOf(file: string, dates: string[] | null, refDate: string | undefined): number | null {
+  if (!refDate) return null;
+  if (!dates) throw new InputError(`${file}: not a time series: a reference date applies to time series only`);
+  const i = dates.indexOf(refDate);
+  if (i < 0)
+    throw new InputError(`${file}: reference date ${refDate} is not one of its dates (${dates[0]} … ${dates.at(-1)})`);
+  return i;
+}
+
+/** The file-name part that says a CSV is relative to a reference date: `_refYYYYMMDD`, or nothing. */
+export const refDateSuffix = (refDate: string | null | undefined): string => (refDate ? `_ref${refDate}` : '');
+
+/** A value column's header: `value[m]`, relative to a reference date `value[m] relative to YYYYMMDD`. */
+const valueHeader = (name: string, unit: string, refDate: string | null) =>
+  `${name}[${unit}]${refDate ? ` relative to ${refDate}` : ''}`;
+
 export interface PointsCsvOptions {
   file: string;
   points: PointSpec[];
   dataset?: string;
+  /** a time series relative to this date (YYYYMMDD): each value minus the pixel's own value then (tsview --ref-date) */
+  refDate?: string;
   /** add the reference pixel as point 'ref' (default true) */
   includeRef?: boolean;
   out?: string;
@@ -105,7 +131,11 @@ export interface PointsCsvOptions {
  * date), `point,lat,lon,row,col,<dataset>[unit]` for a 2-D file. lat/lon are the pixel centres.
  */
 export async function writePointsCsv(opts: PointsCsvOptions): Promise<{ path: string; rows: number }> {
-  const r = await readPoints(opts.file, opts.points, { dataset: opts.dataset, includeRef: opts.includeRef ?? true });
+  const r = await readPoints(opts.file, opts.points, {
+    dataset: opts.dataset,
+    includeRef: opts.includeRef ?? true,
+    refDate: opts.refDate,
+  });
   const head = ['point', 'lat', 'lon', 'row', 'col'];
   const rows: string[][] = [];
   let header: string[];
@@ -117,14 +147,14 @@ export async function writePointsCsv(opts: PointsCsvOptions): Promise<{ path: st
     String(s.col),
   ];
   if (r.dates) {
-    header = [...head, 'date', `value[${r.unit}]`];
+    header = [...head, 'date', valueHeader('value', r.unit, r.refDate)];
     for (const s of r.series) r.dates.forEach((d, k) => rows.push([...pos(s), d, f32(s.values[k])]));
   } else {
     header = [...head, `${r.dataset}[${r.unit}]`];
     for (const s of r.series) rows.push([...pos(s), f32(s.values[0])]);
   }
   const fbase = basename(opts.file, extname(opts.file));
-  const out = resolve(opts.out ?? join(dirname(opts.file), `${fbase}_points.csv`));
+  const out = resolve(opts.out ?? join(dirname(opts.file), `${fbase}_points${refDateSuffix(r.refDate)}.csv`));
   writeFileAtomic(out, toCsv(header, rows));
   return { path: out, rows: rows.length };
 }
@@ -230,7 +260,12 @@ export async function writeVelocityCsv(
  * time-series files) unless `mask` says otherwise, optionally only inside a polygon. NaN pixels are left out.
  */
 export async function writeTableCsv(
-  opts: VelocityTableOptions & { dataset?: string; out?: string },
+  opts: VelocityTableOptions & {
+    dataset?: string;
+    out?: string;
+    /** a date of a time series relative to this date (YYYYMMDD): each pixel minus its own value then */
+    refDate?: string;
+  },
 ): Promise<{ path: string; rows: number }> {
   const isVelocity = async () => {
     const h = await H5Reader.open(opts.file);
@@ -240,9 +275,17 @@ export async function writeTableCsv(
       h.close();
     }
   };
-  if ((opts.dataset === undefined || opts.dataset === 'velocity') && (await isVelocity()))
+  if ((opts.dataset === undefined || opts.dataset === 'velocity') && !opts.refDate && (await isVelocity()))
     return writeVelocityCsv(opts);
-  const m = await readMap(opts.file, opts.dataset);
+  let m = await readMap(opts.file, opts.dataset);
+  const name = m.dataset;
+  if (opts.refDate) {
+    if (m.fileType !== 'timeseries')
+      throw new InputError(`${opts.file}: not a time series: a reference date applies to time series only`);
+    // readMap's REFDATE_DATE (MintPy readfile's date1_date2): the date relative to the reference date, float32
+    m = await readMap(opts.file, `${opts.refDate}_${name}`);
+  }
+  const data = m.data;
   const g = m.grid;
   if (!g) throw new InputError(`${opts.file}: not geocoded (no X_FIRST/Y_FIRST)`);
   const maskFile = opts.mask === false ? null : (opts.mask ?? defaultMaskFile(opts.file, m.fileType));
@@ -251,15 +294,16 @@ export async function writeTableCsv(
   for (let r = 0; r < g.length; r++)
     for (let c = 0; c < g.width; c++) {
       const i = r * g.width + c;
-      if ((mask && !mask[i]) || !Number.isFinite(m.data[i])) continue;
+      if ((mask && !mask[i]) || !Number.isFinite(data[i])) continue;
       const [lat, lon] = rowColToLatLon(g, r, c);
       if (opts.polygon && !pointInPolygon(lat, lon, opts.polygon)) continue;
-      rows.push([String(+lat.toFixed(9)), String(+lon.toFixed(9)), String(r), String(c), f32(m.data[i])]);
+      rows.push([String(+lat.toFixed(9)), String(+lon.toFixed(9)), String(r), String(c), f32(data[i])]);
     }
   const fbase = basename(opts.file, extname(opts.file));
+  const ref = refDateSuffix(opts.refDate);
   const out = resolve(
-    opts.out ?? join(dirname(opts.file), `${opts.dataset ? `${fbase}_${opts.dataset}` : fbase}_table.csv`),
+    opts.out ?? join(dirname(opts.file), `${opts.dataset ? `${fbase}_${opts.dataset}` : fbase}${ref}_table.csv`),
   );
-  writeFileAtomic(out, toCsv(['lat', 'lon', 'row', 'col', `${m.dataset}[${m.unit}]`], rows));
+  writeFileAtomic(out, toCsv(['lat', 'lon', 'row', 'col', valueHeader(name, m.unit, opts.refDate ?? null)], rows));
   return { path: out, rows: rows.length };
 }

@@ -24,6 +24,7 @@ import { dotIcon, starIcon } from './icons';
 import { defaultMaskFile, displayUnit, maskAndScale, readMap, readMask, requireGeo } from './source';
 import { niceTicks } from '../../common/export/ticks';
 import { toLonLatGrid } from '../../common/geo/lonLatGrid';
+import { cancelPoint } from '../pipeline/cancelPoint';
 
 /** MintPy's four_corners: [south, north, west, east] in the same float operations. */
 export function fourCorners(g: GeoGrid): { south: number; north: number; west: number; east: number } {
@@ -207,6 +208,8 @@ export interface KmzOptions {
   geom?: string;
   /** radar-coded input: one placemark per `step` pixels (default 5, as MintPy) */
   step?: number;
+  /** a run's cancel (google_earth): heard between the phases (read, colours, PNG, zip) */
+  signal?: AbortSignal;
 }
 
 export interface KmzResult {
@@ -230,6 +233,7 @@ export async function writeKmz(opts: KmzOptions): Promise<KmzResult> {
   // MintPy ignores a default mask of another size ("Continue without mask"); a mask the user gave must fit
   if (maskFile && opts.mask === undefined && !(await sameSize(maskFile, m.length, m.width))) maskFile = null;
   const mask = maskFile ? await readMask(maskFile, m.length, m.width) : null;
+  await cancelPoint(opts.signal);
   const du = displayUnit(m.unit, m.fileType);
   const data = maskAndScale(m.data, mask, du.scale);
 
@@ -270,7 +274,9 @@ export async function writeKmz(opts: KmzOptions): Promise<KmzResult> {
     ref = i === undefined ? null : [Math.floor(i / grid.width), i % grid.width];
   }
   const scale = opts.scale ?? overlayScale(grid.length, grid.width);
+  await cancelPoint(opts.signal);
   const img = renderOverlay(ll.data, grid.length, grid.width, cm, vlim, { scale, ref });
+  await cancelPoint(opts.signal);
   const label =
     opts.label ??
     (m.fileType === 'timeseries'
@@ -283,9 +289,11 @@ export async function writeKmz(opts: KmzOptions): Promise<KmzResult> {
   const pngName = `${base}.png`;
   const cbarName = `${base}_cbar.png`;
   const kml = overlayKml(base, pngName, cbarName, grid);
+  const png = img.toPng();
+  await cancelPoint(opts.signal);
   const files: Record<string, Uint8Array> = {
     [`${base}.kml`]: strToU8(kml),
-    [pngName]: img.toPng(),
+    [pngName]: png,
     [cbarName]: cbar.toPng(),
   };
   // PNGs are already deflated: store them; entries stamped with the input's time (reproducible bytes)

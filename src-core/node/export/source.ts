@@ -8,6 +8,7 @@ import { H5Reader, type Attrs } from '../formats/h5';
 import { gridOf, type GeoGrid } from '../formats/mintpyFiles';
 import { InputError } from '../../common/pipeline/types';
 import { datasetUnit } from '../../common/export/units';
+import { referenceToDate } from '../../common/derived/displayReference';
 
 export interface MapData {
   file: string;
@@ -71,9 +72,12 @@ export async function readMap(file: string, dataset?: string): Promise<MapData> 
       data = Float32Array.from(h5.readBand('timeseries', k));
       if (refDate) {
         const r = dates.indexOf(refDate);
-        if (r < 0) throw new InputError(`${file}: no date ${refDate} in the time series`);
-        const ref = h5.readBand('timeseries', r);
-        for (let i = 0; i < data.length; i++) data[i] = Math.fround(data[i] - ref[i]);
+        if (r < 0)
+          throw new InputError(
+            `${file}: no date ${refDate} in the time series (${dates[0]}…${dates[dates.length - 1]})`,
+          );
+        // the same function as the viewer's layers and transects (float32 differences)
+        data = referenceToDate(data, h5.readBand('timeseries', r));
       }
       name = want;
       unit = attrs.UNIT ?? 'm';

@@ -8,11 +8,12 @@
  * - The LZF plugin (MintPy writes `connectComponent` with LZF) is installed before the first open;
  *   any other filter we cannot decode raises instead of returning garbage.
  */
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import * as h5wasm from 'h5wasm/node';
 import { BOOL_PLACEHOLDER, patchBoolEnums } from './h5bool';
+import { removeDeadWriterTemps } from '../util/atomicFile';
 
 export type Attrs = Record<string, string>;
 export type NumericArray =
@@ -349,40 +350,26 @@ export function h5wasmDtype(dtype: string): string {
   return `${end === '>' ? '>' : '<'}${kind === 'u' ? code.toUpperCase() : code}`;
 }
 
-/** Whether a process id is running (a process we may not signal still runs). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Temp files of this target left by a writer whose process is gone (a killed run: invert_network writes
  * its outputs while the tiles arrive): removed before a new writer starts, so a resumed run leaves none.
  */
 function removeDeadTemps(path: string): void {
-  const dir = dirname(path);
   const base = basename(path);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const f of names) {
+  removeDeadWriterTemps(dirname(path), (f) => {
     const m = /^(.*)\.tmp-(\d+)-[a-z0-9]+$/.exec(f);
-    if (m && m[1] === base && Number(m[2]) !== process.pid && !alive(Number(m[2])))
-      rmSync(join(dir, f), { force: true });
-  }
+    return m && m[1] === base ? Number(m[2]) : null;
+  });
 }
 
 /** h5wasm cannot create h5py's bool enum: a 1-byte compound placeholder is patched into it on commit. */
 const BOOL_DTYPE = [[BOOL_PLACEHOLDER, '<b']] as unknown as string;
-const boolData = (data: ArrayLike<number | boolean>): Map<string, Int8Array> =>
-  new Map([[BOOL_PLACEHOLDER, Int8Array.from(data as ArrayLike<number>, (v) => (v ? 1 : 0))]]);
+const boolData = (data: ArrayLike<number | boolean>): Map<string, Int8Array> => {
+  // a plain loop: TypedArray.from with a map function takes ≈ 0.7 s for a 3.6 Mpx mask
+  const a = new Int8Array(data.length);
+  for (let i = 0; i < a.length; i++) a[i] = data[i] ? 1 : 0;
+  return new Map([[BOOL_PLACEHOLDER, a]]);
+};
 
 export interface CreateOptions {
   shape: number[];

@@ -14,10 +14,11 @@ import type { RasterArray, RawLocation } from '../formats/envi';
 import { convertSamples } from '../../common/formats/ariaConvert';
 import { createPool, type TilePool } from '../pipeline/pool';
 import type { Raster } from '../formats/vrt';
-import { CancelledError, InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { pyFloat, pyTimeNow } from '../../common/util/pyfmt';
 import { templateAttrs } from './templateAttrs';
 import { loadNisar } from './loadNisar';
+import { cancelPoint } from '../pipeline/cancelPoint';
 
 export { templateAttrs };
 
@@ -203,10 +204,6 @@ export function multilookRows(
   return out;
 }
 
-function checkAbort(ctx: StepContext): void {
-  if (ctx.signal.aborted) throw new CancelledError();
-}
-
 /**
  * Rows per HDF5 chunk of the 3-D stack datasets: about 256 KB per chunk (a power of two, 8–128 rows).
  * invert_network aligns its row tiles to it, so a tile reads whole chunks only.
@@ -292,6 +289,7 @@ async function writeIfgramStack(ctx: StepContext, s: AriaStack, path: string): P
     const jobs: { i: number; r0: number; r1: number; l: StackLayer; loc: RawLocation | null }[] = [];
     for (let i = 0; i < M; i++)
       for (let r0 = 0; r0 < L; r0 += rows) {
+        await cancelPoint(ctx.signal);
         const r1 = Math.min(L, r0 + rows);
         for (const l of layers) {
           const loc = direct && l.raster.rawLocation ? await l.raster.rawLocation(pairs[i].band, r0, r1) : null;
@@ -323,11 +321,11 @@ async function writeIfgramStack(ctx: StepContext, s: AriaStack, path: string): P
       const { i, r0, r1, l, loc } = jobs[k];
       if (loc) {
         await pending[k % DEPTH];
-        checkAbort(ctx);
+        await cancelPoint(ctx.signal);
         new Uint8Array(buf.buffer(), buf.ptr, loc.bytes).set(new Uint8Array(slots[k % DEPTH], 0, loc.bytes));
         w.writeRowsFromHeap(l.name, r0, r1 - r0, [i, i + 1], buf.ptr);
       } else {
-        checkAbort(ctx);
+        await cancelPoint(ctx.signal);
         const raw = await readLooked(l.raster, pairs[i].band, r0, r1, s, l.method);
         const out = l.dtype === '<i2' ? (raw instanceof Int16Array ? raw : Int16Array.from(raw)) : toF32(raw);
         convertSamples(out, { nodata: l.nodata, negate: l.sign === -1 });
@@ -366,7 +364,7 @@ async function writeGeometry(ctx: StepContext, s: AriaStack, path: string): Prom
     const rows = blockRows(s);
     const incNoData = inc.noData(1);
     for (let r0 = 0; r0 < L; r0 += rows) {
-      checkAbort(ctx);
+      await cancelPoint(ctx.signal);
       const r1 = Math.min(L, r0 + rows);
       const h = toF32(await readLooked(dem, 1, r0, r1, s, 'nearest'));
       replaceNoData(h, dem.noData(1), NaN);
@@ -457,7 +455,7 @@ export async function loadData(ctx: StepContext): Promise<StepResult> {
     await writeIfgramStack(ctx, s, stackPath);
     ctx.log(`wrote ${stackPath}`);
   }
-  checkAbort(ctx);
+  await cancelPoint(ctx.signal);
   if (update && (await upToDate('geometry', geomPath, s))) {
     skipped.push(geomPath);
     ctx.log(`All datasets exists in file ${geomPath} with same size as required, no need to re-load.`);

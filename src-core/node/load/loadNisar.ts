@@ -33,6 +33,7 @@ import { CancelledError, InputError, type StepContext, type StepResult } from '.
 import { planWarp, warpBilinear, warpNearest, type TargetGeo } from '../../common/geo/warp';
 import { cubeInterpolator } from '../../common/geo/gridInterp';
 import { pyFloat } from '../../common/util/pyfmt';
+import { nonZeroFlags } from '../../common/util/nonZero';
 
 /** MintPy's _read_is_land_and_valid_mask on a decoded `mask` array. */
 export function gunwKeepMask(bits: ArrayLike<number>, fill: number | undefined): Uint8Array {
@@ -117,7 +118,7 @@ async function warpWaterMask(s: NisarStack, path: string): Promise<Uint8Array> {
   const plan = planWarp({ width: r.width, length: r.length, ...geo }, targetGeoOf(s), { resample: 'nearest' });
   const data = await readWindow(path, plan.window);
   const v = warpNearest(plan, { data, window: plan.window, noData: null }, 0);
-  return Uint8Array.from(v, (x) => (x !== 0 ? 1 : 0));
+  return nonZeroFlags(v);
 }
 
 /** The common keep-mask of all products (∩ the external water mask); an InputError when it is empty. */

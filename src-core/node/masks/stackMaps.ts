@@ -172,5 +172,7 @@ export async function writeAvgPhaseVelocity(
 
 /** Reference-point validity map: 1 where the mean phase velocity is non-NaN and non-zero. */
 export function validityFromPhaseVelocity(vel: Float32Array): Uint8Array {
-  return Uint8Array.from(vel, (v) => (!Number.isNaN(v) && v !== 0 ? 1 : 0));
+  const out = new Uint8Array(vel.length);
+  for (let i = 0; i < vel.length; i++) out[i] = !Number.isNaN(vel[i]) && vel[i] !== 0 ? 1 : 0;
+  return out;
 }

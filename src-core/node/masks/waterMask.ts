@@ -4,6 +4,7 @@
  * geometry). FILE_TYPE waterMask, the geometry's attributes otherwise.
  */
 import { H5Reader, writeH5File, type Attrs } from '../formats/h5';
+import { nonZeroFlags } from '../../common/util/nonZero';
 
 /** Pure: land mask (1/0) from the geometry datasets. */
 export function waterMaskFromGeometry(
@@ -11,7 +12,7 @@ export function waterMaskFromGeometry(
   latitude?: ArrayLike<number> | null,
   longitude?: ArrayLike<number> | null,
 ): Uint8Array {
-  const out = Uint8Array.from(waterMask as ArrayLike<number>, (v) => (v !== 0 ? 1 : 0));
+  const out = nonZeroFlags(waterMask);
   for (const ll of [latitude, longitude]) {
     if (!ll) continue;
     if (ll.length !== out.length)
@@ -58,9 +59,8 @@ export async function readMaskFile(
     if (!ds) throw new Error(`${path}: no "mask" or "waterMask" dataset`);
     const shape = r.shape(ds);
     if (shape.length !== 2) throw new Error(`${path}: dataset "${ds}" is ${shape.length}-D, expected 2-D`);
-    const v = r.read(ds);
     return {
-      mask: Uint8Array.from(v as ArrayLike<number>, (x) => (x !== 0 ? 1 : 0)),
+      mask: nonZeroFlags(r.read(ds) as ArrayLike<number>),
       length: shape[0],
       width: shape[1],
       dataset: ds,

@@ -31,6 +31,11 @@ export interface RunOptions {
   onLog?: (message: string) => void;
   /** typed step events (started, then finished / skipped / failed / cancelled) */
   onStep?: (e: StepEvent<StepName>) => void;
+  /**
+   * A step needs this long (ms) to clean up on cancel from now on (a Slurm array to scancel); 0 = back to
+   * the default. For whoever kills the run when it does not stop in time (processRunner.ts).
+   */
+  onCancelGrace?: (ms: number) => void;
   numWorkers?: number;
   /** where the tiled steps run, overriding mintpy.compute.cluster: 'slurm' | 'local' | 'no' (CLI --cluster) */
   cluster?: string;
@@ -140,6 +145,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunRecord> {
       numWorkers: opts.numWorkers,
       cluster: opts.cluster,
       progress: (p) => opts.onProgress?.({ ...p, step: name }),
+      ...(opts.onCancelGrace ? { cancelGrace: opts.onCancelGrace } : {}),
     };
     log(`step ${name}`);
     onStep({ step: name, status: 'started' });

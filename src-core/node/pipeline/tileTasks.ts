@@ -13,6 +13,7 @@ import { invertTile, type MaskDatasetName } from '../../common/inversion/invertT
 import type { WeightFunc } from '../../common/inversion/weights';
 import { executeFitTask, type FitTask } from './fitTask';
 import { executeDemErrTask, type DemErrTask } from '../topography/demErrTask';
+import { executeDerampTask, type DerampTask } from './derampTask';
 import { readRaw, type RawLocation } from '../formats/envi';
 import { convertSamples, type SampleConversion } from '../../common/formats/ariaConvert';
 
@@ -60,7 +61,8 @@ export interface PreviewStoreTask {
   stackFile: string;
 }
 
-export type TileTask = InvertTask | FitTask | DemErrTask | ReadRawTask | StackPassTask | PreviewTask | PreviewStoreTask;
+export type TileTask =
+  InvertTask | FitTask | DemErrTask | DerampTask | ReadRawTask | StackPassTask | PreviewTask | PreviewStoreTask;
 export type { FitTask };
 
 export interface TileTaskResult {
@@ -144,6 +146,8 @@ export async function executeTileTask(task: TileTask): Promise<TileTaskResult> {
       return executeInvert(task);
     case 'fit':
       return executeFitTask(task);
+    case 'deramp':
+      return executeDerampTask(task);
     case 'stackPass':
       return executeStackPass(task);
     case 'preview':

@@ -21,6 +21,7 @@ import {
 import { join } from 'node:path';
 import { H5Reader } from '../formats/h5';
 import { fileIdentity } from '../masks/stackMapCache';
+import { removeDeadWriterTemps } from '../util/atomicFile';
 import { PREVIEW_LEVELS, levelSize, type LevelWindow } from '../../common/preview/previewGrid';
 import { CancelledError } from '../../common/pipeline/types';
 
@@ -74,6 +75,8 @@ export async function buildPreviewStore(
   const dir = previewStoreDir(workDir);
   mkdirSync(dir, { recursive: true });
   rmSync(join(dir, MANIFEST), { force: true });
+  // temp files of a build whose process is gone (an app killed while it built the store)
+  removeDeadWriterTemps(dir, (f) => Number(/\.tmp-(\d+)$/.exec(f)?.[1]) || null);
   const h5 = await H5Reader.open(stackFile);
   const tmp = `.tmp-${process.pid}`;
   const fds: number[] = [];

@@ -86,10 +86,12 @@ export function referenceCandidates(
     );
   // MintPy: coh[mask == 0] = 0; coh >= min_coh (float32 array vs Python float → float32 compare)
   const thr = Math.fround(minCoherence);
-  return Uint8Array.from({ length: validity.length }, (_, i) => {
+  const out = new Uint8Array(validity.length);
+  for (let i = 0; i < out.length; i++) {
     const c = validity[i] ? Math.fround(avgSpatialCoh[i]) : 0;
-    return c >= thr ? 1 : 0;
-  });
+    out[i] = c >= thr ? 1 : 0;
+  }
+  return out;
 }
 
 export interface AutoReference {

@@ -13,6 +13,7 @@ import type { DemErrTask } from '../topography/demErrTask';
 import { defaultWorkers } from '../pipeline/pool';
 import { planTiles, tileBudgetBytes } from '../pipeline/tiles';
 import { runTiledStep } from '../pipeline/tiledRun';
+import { cancelPoint } from '../pipeline/cancelPoint';
 
 /** MintPy's time-series files of the chain this project writes, in order (existing or not). */
 export function timeseriesChainNames(template: Template): string[] {
@@ -224,6 +225,7 @@ export async function correctTopography(ctx: StepContext): Promise<StepResult> {
     );
     let numEstimated = 0;
     for (const tl of tiles) {
+      await cancelPoint(ctx.signal);
       const out = checkpoint.load(tl.index);
       numEstimated += out.numEstimated[0];
       wDem.writeRows('dem', tl.r0, out.dem);

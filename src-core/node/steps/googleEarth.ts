@@ -7,7 +7,7 @@ import { InputError, defineStep, type StepContext, type StepResult } from '../..
 export async function googleEarth(ctx: StepContext): Promise<StepResult> {
   const vel = join(ctx.workDir, 'velocity.h5');
   if (!existsSync(vel)) throw new InputError(`${vel}: not found (run the velocity step first)`);
-  const r = await writeKmz({ file: vel, out: join(ctx.workDir, 'velocity.kmz') });
+  const r = await writeKmz({ file: vel, out: join(ctx.workDir, 'velocity.kmz'), signal: ctx.signal });
   ctx.log(
     `google_earth: ${r.path} (vlim ${r.vlim.map((v) => v.toFixed(2)).join(' … ')} ${r.unit}, mask ${r.maskFile ?? 'none'})`,
   );

@@ -3,6 +3,7 @@
  * numInvIfgram.h5, then maskTempCoh.h5. Row tiles run on the worker pool; finished tiles are checkpointed so
  * a killed run resumes; outputs are assembled into temp files and renamed into place at the end.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { H5Reader, H5Writer, type Attrs } from '../formats/h5';
@@ -22,6 +23,7 @@ import type { InvertTask } from '../pipeline/tileTasks';
 import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { datesOfPairs } from '../../common/time/dates';
 import { pyFloat } from '../../common/util/pyfmt';
+import { cancelPoint } from '../pipeline/cancelPoint';
 
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
 
@@ -29,6 +31,19 @@ function fileStamp(p: string | null): string | null {
   if (!p || !existsSync(p)) return null;
   const s = statSync(p);
   return `${p}:${s.size}:${s.mtimeMs}`;
+}
+
+/** sha256 of a dataset's values (what a mask contributes to the inversion, whatever the file's time stamps). */
+async function datasetDigest(file: string, dataset: string): Promise<string> {
+  const r = await H5Reader.open(file);
+  try {
+    const v = r.read(dataset);
+    return createHash('sha256')
+      .update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength))
+      .digest('hex');
+  } finally {
+    r.close();
+  }
 }
 
 export interface InvertSettings {
@@ -217,7 +232,9 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
           keptIdx,
           ref: [ref.REF_Y, ref.REF_X],
           s,
-          masks: skipMasks.map((m) => fileStamp(m.file)),
+          // the masks by their values: modify_network and reference_point rewrite the same masks when a run
+          // goes through them again, and the finished tiles of a cancelled run must still count
+          masks: await Promise.all(skipMasks.map((m) => datasetDigest(m.file, m.dataset))),
           version: 1,
         },
         (t) => ({ ...base, r0: t.r0, r1: t.r1 }),
@@ -232,7 +249,11 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
         },
       ));
       // tiles of an earlier, interrupted run
-      for (const t of tiles) if (!written.has(t.index)) writeTile(t, checkpoint.load(t.index));
+      for (const t of tiles)
+        if (!written.has(t.index)) {
+          await cancelPoint(ctx.signal);
+          writeTile(t, checkpoint.load(t.index));
+        }
       const w0 = performance.now();
       for (const w of writers) w.commit();
       phases.writeSeconds += (performance.now() - w0) / 1000;

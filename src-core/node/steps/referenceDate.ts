@@ -8,8 +8,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { H5Reader, H5Writer } from '../formats/h5';
-import { CancelledError, InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
+import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
 import { timeseriesChainFiles } from './correctTopography';
+import { cancelPoint } from '../pipeline/cancelPoint';
 
 /** The reference date the template asks for, or null when the step should be skipped. */
 export async function readRefDate(value: string, workDir: string): Promise<string | null> {
@@ -60,9 +61,10 @@ export async function changeRefDate(file: string, refDate: string, signal?: Abor
       else w.write(name, h.read(name), info.shape, Object.keys(info.attrs).length ? info.attrs : undefined);
     }
     w.createEmpty('timeseries', { shape: [N, length, width], dtype: '<f4', attrs: h.info('timeseries').attrs });
-    const rows = Math.max(1, Math.floor(64e6 / (4 * width * N)));
+    // blocks of ≈ 16 MB: each a short stretch of work between two cancel points
+    const rows = Math.max(1, Math.floor(16e6 / (4 * width * N)));
     for (let r0 = 0; r0 < length; r0 += rows) {
-      if (signal?.aborted) throw new CancelledError();
+      await cancelPoint(signal);
       const r1 = Math.min(length, r0 + rows);
       const n = (r1 - r0) * width;
       const d = Float32Array.from(h.readRows('timeseries', r0, r1) as ArrayLike<number>);

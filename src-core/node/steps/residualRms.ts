@@ -8,9 +8,13 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { H5Reader, H5Writer } from '../formats/h5';
 import { CancelledError, InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
-import { deramp2d, isRampType, maskedRms } from '../../common/deramp/ramp';
+import { isRampType, type RampType } from '../../common/deramp/ramp';
 import { pyFloat } from '../../common/util/pyfmt';
 import { writeFileAtomic } from '../export/atomic';
+import { createPool, defaultWorkers } from '../pipeline/pool';
+import { cancelPoint } from '../pipeline/cancelPoint';
+import type { DerampTask } from '../pipeline/derampTask';
+import type { TileTaskResult } from '../pipeline/tileTasks';
 
 /** MintPy ut.median_abs_deviation_threshold(rms, center=0, cutoff): cutoff · 0.67449 · nanmedian(|rms|). */
 export function rmsThreshold(rms: readonly number[], cutoff: number): number {
@@ -105,21 +109,52 @@ export async function residualRms(ctx: StepContext): Promise<StepResult> {
       w.createEmpty('timeseries', { shape: [N, length, width], dtype: '<f4' });
       outputs.push(rampFile);
     }
+    // dates side by side on the worker pool (each reads its band, deramps it, returns it with its RMS);
+    // this thread writes them in order and hears a cancel, which aborts the dates in flight
+    const shared = mask ? sharedCopy(mask) : null;
+    const pool = createPool(ctx.numWorkers ?? defaultWorkers());
+    const inner = new AbortController();
+    const onAbort = () => inner.abort();
+    ctx.signal.addEventListener('abort', onAbort);
+    const inflight = new Map<number, Promise<TileTaskResult>>();
+    let next = 0;
+    const submit = () => {
+      if (next >= N) return;
+      const task: DerampTask = {
+        kind: 'deramp',
+        file: resFile,
+        dataset: 'timeseries',
+        index: next,
+        length,
+        width,
+        mask: shared,
+        rampType: noRamp ? null : (rampType as RampType),
+        ref,
+      };
+      const p = pool.run(task, inner.signal);
+      p.catch(() => {}); // awaited in order below; a date aborted by a cancel is not an error of its own
+      inflight.set(next++, p);
+    };
     try {
+      for (let k = 0; k <= pool.size; k++) submit();
       for (let i = 0; i < N; i++) {
-        if (ctx.signal.aborted) throw new CancelledError();
-        const band = ts.readBand('timeseries', i);
-        let d: ArrayLike<number> = band;
-        if (!noRamp) {
-          d = deramp2d(band, length, width, mask, rampType as Parameters<typeof deramp2d>[4], ref).out;
-          w!.writeRows('timeseries', 0, d as Float32Array, [i, i + 1]);
-        }
-        rms.push(maskedRms(d, mask));
+        const r = await inflight.get(i)!;
+        inflight.delete(i);
+        submit();
+        await cancelPoint(ctx.signal);
+        if (!noRamp) w!.writeRows('timeseries', 0, r.arrays.out, [i, i + 1]);
+        rms.push(r.stats!.rms);
         ctx.progress({ step: 'residual_RMS', done: i + 1, total: N, label: 'dates' });
       }
       w?.commit();
       w = null;
+    } catch (e) {
+      if (ctx.signal.aborted) throw new CancelledError();
+      throw e;
     } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      inner.abort();
+      await pool.destroy();
       w?.abort();
     }
   } finally {
@@ -145,6 +180,14 @@ export async function residualRms(ctx: StepContext): Promise<StepResult> {
   } else if (existsSync(exFile)) rmSync(exFile);
   ctx.log(`residual_RMS: min RMS at ${refDate}; ${excluded.length} date(s) with RMS > ${threshold.toFixed(4)}`);
   return { outputs, summary: { refDate, threshold, excludeDate: excluded, rms } };
+}
+
+/** A copy of a mask in shared memory (same element type): the pool's tasks read it without copies. */
+function sharedCopy(a: ArrayLike<number>): ArrayLike<number> {
+  const T = (ArrayBuffer.isView(a) ? a.constructor : Float64Array) as Float64ArrayConstructor;
+  const c = new T(new SharedArrayBuffer(a.length * T.BYTES_PER_ELEMENT));
+  c.set(a);
+  return c;
 }
 
 export const residualRmsStep = defineStep({

@@ -23,6 +23,7 @@ import { MINTPY_DEFAULTS } from '../../common/config/defaults';
 import type { Template } from '../config/template';
 import { timeseriesChainFiles } from './correctTopography';
 import { statSync } from 'node:fs';
+import { cancelPoint } from '../pipeline/cancelPoint';
 
 /** The time-series file velocity uses: the last of MintPy's chain (timeseries.h5 → timeseries_demErr.h5 …) for this template. */
 export function timeseriesFileOf(workDir: string, template: Template): string {
@@ -158,6 +159,7 @@ export async function velocity(ctx: StepContext): Promise<StepResult> {
   try {
     for (const s of specs) w.createEmpty(s.name, { shape: [length, width], dtype: '<f4', attrs: { UNIT: s.unit } });
     for (const tl of tiles) {
+      await cancelPoint(ctx.signal);
       const r = checkpoint.load(tl.index);
       for (const s of specs) w.writeRows(s.name, tl.r0, r[s.name]);
     }

@@ -96,8 +96,11 @@ export function viewTiles(map: MlMap, grid: Grid): [number, number, number][] {
 function draw({ map, beforeId }: MapContext, s: State): void {
   const keep = new Set(s.layers.map((d) => d.entry.key));
   for (const id of onMap) if (!keep.has(id)) removeTileLayer(map, id);
+  // a layer (re)added goes in under `beforeId`, on top of the others: then the order is set again
+  let added = false;
   for (const d of s.layers) {
     const e = d.entry;
+    added ||= !map.getLayer(e.key);
     showTileLayer(map, e.key, def(s, d), {
       grid: d.grid,
       overzoom: OVERZOOM,
@@ -108,13 +111,14 @@ function draw({ map, beforeId }: MapContext, s: State): void {
     setPaint(map, e.key, 'raster-opacity', e.opacity);
     setLayout(map, e.key, 'visibility', e.visible ? 'visible' : 'none');
   }
-  // the list's order: each moved just under the layers above this adapter, bottom first
-  const order = s.layers.map((d) => d.entry.key);
-  if (JSON.stringify(order) !== JSON.stringify(onMap)) {
+  // the list's order, when it changed (not on every date step): each moved just under the layers above this
+  // adapter, bottom first
+  const keys = s.layers.map((d) => d.entry.key);
+  if (added || keys.join() !== onMap.filter((k) => keep.has(k)).join()) {
     const before = beforeId();
-    for (const id of order) map.moveLayer(id, before);
+    for (const k of keys) map.moveLayer(k, before);
   }
-  onMap = order;
+  onMap = keys;
 }
 
 /** What the map shows of the layers (not what is fetched ahead). */

@@ -199,12 +199,31 @@ export interface SlurmTileRun {
 }
 
 export async function runTilesOnSlurm(r: SlurmTileRun): Promise<{ resumed: number; jobIds: string[] }> {
-  const { ctx, step, tiles, checkpoint, options: o } = r;
+  const { ctx, step, tiles, checkpoint } = r;
   const client = r.client ?? new SlurmClient();
   const todo = tiles.filter((t) => !checkpoint.has(t.index));
   const resumed = tiles.length - todo.length;
   ctx.progress({ step, done: resumed, total: tiles.length, label: 'tiles' });
   if (!todo.length) return { resumed, jobIds: [] };
+  // from the first sbatch on, a cancel must be given the time to scancel the array (not be killed first)
+  ctx.cancelGrace?.(SLURM_CANCEL_GRACE_MS);
+  try {
+    return await followArray(r, todo, resumed, client);
+  } finally {
+    ctx.cancelGrace?.(0);
+  }
+}
+
+/** How long a cancelled run may take to scancel its array before the process runner kills it. */
+export const SLURM_CANCEL_GRACE_MS = 20_000;
+
+async function followArray(
+  r: SlurmTileRun,
+  todo: Tile[],
+  resumed: number,
+  client: SlurmClient,
+): Promise<{ resumed: number; jobIds: string[] }> {
+  const { ctx, step, tiles, checkpoint, options: o } = r;
 
   // the run's folder: manifest, script, logs, status
   const runDir = join(slurmRoot(ctx.workDir), `${step}-${r.hash}`);
