@@ -23,6 +23,8 @@ export const TILE_SIZE = 256;
 export const TILE_CACHE_BYTES = 256 * 1024 * 1024;
 /** colour-limit statistics come from an overview of at most this many pixels */
 const STATS_PIXELS = 1_000_000;
+/** layer descriptions kept (a few hundred bytes each: statistics, grid, box) */
+const META_KEPT = 256;
 
 interface OpenFile {
   mtime: number;
@@ -33,9 +35,12 @@ interface OpenFile {
 
 export class TileService {
   private readonly files = new Map<string, OpenFile>();
+  private readonly opening = new Map<string, Promise<OpenFile>>();
   /** what a layer reference resolved to, per file version (attributes, shape and dates read once) */
   private readonly readers = new Map<string, { r: RasterReader; units: string; fileType: string }>();
   private readonly cache: ByteLru<Float32Array>;
+  /** layer descriptions by the versions of the files they read (metaKey), most recently used last */
+  private readonly metas = new Map<string, Promise<LayerMeta>>();
 
   constructor(
     private readonly layers: LayerService,
@@ -54,14 +59,24 @@ export class TileService {
     const mtime = statSync(path).mtimeMs;
     const f = this.files.get(path);
     if (f && f.mtime === mtime) return f;
-    if (f) {
-      f.h5.close();
-      for (const k of this.readers.keys()) if (k.startsWith(`${path}\0`)) this.readers.delete(k);
+    // calls that arrive together (a layer's description and its tiles) share one opening
+    const key = `${path}\0${mtime}`;
+    let p = this.opening.get(key);
+    if (!p) {
+      p = (async () => {
+        const h5 = await H5Reader.open(path);
+        const old = this.files.get(path);
+        if (old) {
+          old.h5.close();
+          for (const k of this.readers.keys()) if (k.startsWith(`${path}\0`)) this.readers.delete(k);
+        }
+        const o = { mtime, h5 };
+        this.files.set(path, o);
+        return o;
+      })().finally(() => this.opening.delete(key));
+      this.opening.set(key, p);
     }
-    const h5 = await H5Reader.open(path);
-    const o = { mtime, h5 };
-    this.files.set(path, o);
-    return o;
+    return p;
   }
 
   /** The 2-D raster a layer reference names (a band of a stack for a date or pair). */
@@ -140,7 +155,54 @@ export class TileService {
     return { values, flags };
   }
 
+  /**
+   * What identifies a layer's description: the path, size and modification time of its file and of the files
+   * its no-data and mask rule reads (the reference date's band is in the same file). A missing file counts as
+   * a version too. Paths are absolute: a description outlives a switch to another project and back.
+   */
+  private metaKey(ref: LayerRef): string {
+    const rule = noDataRule(ref);
+    const version = (file: string) => {
+      try {
+        const p = this.layers.resolveFile(file);
+        const st = statSync(p);
+        return `${p}\0${st.size}\0${st.mtimeMs}`;
+      } catch {
+        return `${file}\0missing`;
+      }
+    };
+    return JSON.stringify([
+      ref.dataset,
+      ref.date ?? null,
+      ref.refDate ?? null,
+      version(ref.file),
+      rule.countMask ? version(rule.countMask.file) : null,
+      rule.qualityMask ? version(rule.qualityMask.file) : null,
+    ]);
+  }
+
+  /**
+   * A layer's description (grid, units, statistics, data box; whether it is stale is asked each time). The
+   * statistics read an overview of the whole layer: they are kept per version of the files they read, so
+   * showing a layer again (a layer switch back, a reload of the page) costs no reading.
+   */
   async meta(ref: LayerRef): Promise<LayerMeta> {
+    const key = this.metaKey(ref);
+    let m = this.metas.get(key);
+    if (!m) {
+      m = this.computeMeta(ref);
+      this.metas.set(key, m);
+      if (this.metas.size > META_KEPT) this.metas.delete(this.metas.keys().next().value!);
+      m.catch(() => this.metas.delete(key));
+    } else {
+      // most recently used last
+      this.metas.delete(key);
+      this.metas.set(key, m);
+    }
+    return { ...(await m), stale: this.isStale(ref.file) };
+  }
+
+  private async computeMeta(ref: LayerRef): Promise<LayerMeta> {
     const { r, units, fileType } = await this.reader(ref);
     const g = r.grid;
     const k = r.clampLevel(Math.max(0, Math.ceil(Math.log2(Math.sqrt((g.length * g.width) / STATS_PIXELS)))));
@@ -215,11 +277,15 @@ export class TileService {
     };
   }
 
-  /** Forget what was read and close the files (a run rewrote them, another project was opened). */
+  /**
+   * Forget what was read and close the files (a run rewrote them, another project was opened); layer
+   * descriptions are kept by the versions of the files they read, so they are never served for other files.
+   */
   clear(): void {
     for (const f of this.files.values()) f.h5.close();
     this.files.clear();
     this.readers.clear();
     this.cache.clear();
+    // the descriptions stay: they are keyed by the files' versions (metaKey)
   }
 }

@@ -61,6 +61,8 @@ export const useLayersStore = defineStore('layers', () => {
   const hillshade = ref(true);
   /** bumped when the files behind the layers change (a run): the map fetches its tiles again */
   const generation = ref(0);
+  /** the layer whose description main is working out (the map fetches its tiles meanwhile) */
+  const loading = shallowRef<LayerRef | null>(null);
 
   /** the selected entry: what the colour bar, the date slider, the readout and the exports follow */
   const active = computed<LayerEntry | null>(
@@ -106,6 +108,7 @@ export const useLayersStore = defineStore('layers', () => {
     entries.value = [];
     metas.value = {};
     selectedKey.value = null;
+    loading.value = null;
     useTilesStore().clear();
     generation.value++;
   }
@@ -122,9 +125,9 @@ export const useLayersStore = defineStore('layers', () => {
    * The layer list kept with the project, if any of its layers still exists; else velocity if there is one,
    * else the first map: what a freshly opened project shows.
    */
-  async function showDefault(): Promise<void> {
+  async function showDefault(asked: Promise<SavedLayerList | null> = savedList()): Promise<void> {
     mine = false;
-    const saved = await api.layerList().catch(() => null); // an old host, a broken record: the default
+    const saved = await asked;
     if (saved && (await restore(saved))) {
       mine = true;
       return;
@@ -133,12 +136,22 @@ export const useLayersStore = defineStore('layers', () => {
     mine = true;
   }
 
+  /** The layer list kept with the project (null: none; an old host, a broken record: none either). */
+  function savedList(): Promise<SavedLayerList | null> {
+    return api.layerList().catch(() => null);
+  }
+
   /** The saved entries whose layers still exist, each described again; false when none is left. */
   async function restore(saved: SavedLayerList): Promise<boolean> {
     const keep = saved.layers
       .map((x, i) => ({ ...x, i, id: layerId(x.ref) }))
       .filter((x) => list.value.some((l) => l.id === x.id));
+    // the map fetches the selected layer's tiles while main describes the layers
+    const first = keep.find((x) => x.i === saved.selected) ?? keep.at(-1);
+    if (first) loading.value = { ...first.ref };
     const metas0 = await Promise.all(keep.map((x) => api.layerMeta(x.ref).catch(() => null)));
+    if (first && loading.value?.file === first.ref.file && loading.value.dataset === first.ref.dataset)
+      loading.value = null;
     const es: LayerEntry[] = [];
     const ms: Record<string, LayerMeta> = {};
     let sel: string | null = null;
@@ -230,7 +243,9 @@ export const useLayersStore = defineStore('layers', () => {
         }, 400);
       return;
     }
+    loading.value = { ...ref };
     const m = await describe(ref);
+    if (seq === showSeq.get(key)) loading.value = null;
     if (!m || seq !== showSeq.get(key)) return;
     const cur = entries.value.find((e) => e.key === key);
     if (prev && !cur) return; // the entry was removed meanwhile
@@ -266,7 +281,9 @@ export const useLayersStore = defineStore('layers', () => {
     const l = list.value.find((x) => x.id === id);
     if (!l) return null;
     const ref = refOf(l, useNetworkStore().selectedPair);
+    loading.value = { ...ref };
     const m = await describe(ref);
+    if (loading.value?.file === ref.file && loading.value.dataset === ref.dataset) loading.value = null;
     if (!m) return null;
     const key = freeKey();
     const outline = entries.value.length > 0 && isMaskLayer(ref);
@@ -410,6 +427,7 @@ export const useLayersStore = defineStore('layers', () => {
     hillshade,
     meta,
     generation,
+    loading,
     heightRef,
     contextMayLoad,
     active,
@@ -423,6 +441,7 @@ export const useLayersStore = defineStore('layers', () => {
     refreshList,
     setList,
     showDefault,
+    savedList,
     show,
     pick,
     add,

@@ -41,11 +41,12 @@ export const useProjectStore = defineStore('project', () => {
     recent.value = r ?? [];
     useRunStore().followProject(info.value);
     if (!info.value) return; // no project: nothing more to ask (main would answer 422)
+    const saved = useLayersStore().savedList(); // with the layers, not after them
     await Promise.all([
       useNetworkStore().refresh(),
       useLayersStore()
         .refreshList()
-        .then(() => useLayersStore().showDefault()),
+        .then(() => useLayersStore().showDefault(saved)),
     ]);
   }
 
@@ -88,12 +89,13 @@ export const useProjectStore = defineStore('project', () => {
     useGnssStore().reset();
     info.value = p;
     useRunStore().followProject(p);
+    const saved = useLayersStore().savedList(); // with the layers, not after them
     await Promise.all([
       ui.guarded(() => api.recentProjects(), 'Reading the recent projects').then((r) => (recent.value = r ?? [])),
       useNetworkStore().refresh(),
       useLayersStore()
         .refreshList()
-        .then(() => useLayersStore().showDefault()),
+        .then(() => useLayersStore().showDefault(saved)),
     ]);
     return true;
   }

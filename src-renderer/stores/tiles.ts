@@ -86,7 +86,10 @@ export const useTilesStore = defineStore('tiles', () => {
     if (hit) return Promise.resolve(hit);
     if (empty.has(key)) return Promise.resolve(null);
     let p = inflight.get(key);
-    if (p) return p;
+    if (p) {
+      if (priority === 'high') promote(`${refKey(ref)}/${pad}`, z, x, y);
+      return p;
+    }
     const gen = generation;
     p = new Promise<LayerTile | null>((ok, fail) => {
       const g = `${refKey(ref)}/${pad}`;
@@ -107,6 +110,20 @@ export const useTilesStore = defineStore('tiles', () => {
     p.catch(() => inflight.delete(key));
     inflight.set(key, p);
     return p;
+  }
+
+  /** A tile fetched ahead (low) that the map now waits for goes with the next high-priority call. */
+  function promote(g: string, z: number, x: number, y: number): void {
+    const low = queued.low.get(g);
+    const i = low ? low.tiles.findIndex((t) => t[0] === z && t[1] === x && t[2] === y) : -1;
+    if (!low || i < 0) return;
+    let high = queued.high.get(g);
+    if (!high) queued.high.set(g, (high = { ref: low.ref, pad: low.pad, tiles: [], done: [], fail: [] }));
+    high.tiles.push(...low.tiles.splice(i, 1));
+    high.done.push(...low.done.splice(i, 1));
+    high.fail.push(...low.fail.splice(i, 1));
+    if (!low.tiles.length) queued.low.delete(g);
+    if (!flushing) flushing = setTimeout(flush, 0);
   }
 
   function value(ref: LayerRef, row: number, col: number): Promise<PixelValue> {

@@ -4,11 +4,11 @@
  * same whether a level is cached whole or read window by window, no-data and masked pixels are flagged
  * (never a bare 0), colour-limit statistics and the data box, the exact value of one pixel.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { H5Writer } from '../../src-core/node/formats/h5';
+import { H5Reader, H5Writer } from '../../src-core/node/formats/h5';
 import { LayerService } from '../../src-main/services/layerService';
 import { valueStats } from '../../src-core/common/util/valueStats';
 import { TileService } from '../../src-main/services/tileService';
@@ -176,6 +176,90 @@ describe('meta and values', () => {
     for (const i of [5 * W + 7, 6 * W + 8, 7 * W + 9]) v[i] = NaN;
     expect(m.stats).toEqual(valueStats(v));
     expect(m.validBox).toEqual([0, 0, L, W]);
+  });
+  test('a description is kept per version of the files it reads (across projects); staleness is asked each time', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'insar-meta-'));
+    const d2 = mkdtempSync(join(tmpdir(), 'insar-meta-'));
+    try {
+      const n = 40;
+      const small = { ...attrs('m/year', 'velocity'), LENGTH: '4', WIDTH: '10' };
+      const write = async (dir: string, file: string, dataset: string, v: Float32Array | Int8Array, bool = false) => {
+        const w = await H5Writer.create(join(dir, file), {
+          ...small,
+          FILE_TYPE: dataset === 'mask' ? 'mask' : 'velocity',
+        });
+        w.write(dataset, v, [4, 10], undefined, bool ? 'bool' : undefined);
+        w.commit();
+      };
+      const then = new Date(Date.now() - 60_000);
+      // two projects with files of the same names, sizes and modification times, other values
+      for (const [dir, k] of [
+        [d, 1],
+        [d2, 2],
+      ] as const) {
+        await write(
+          dir,
+          'velocity.h5',
+          'velocity',
+          Float32Array.from({ length: n }, (_, i) => k * i),
+        );
+        await write(dir, 'numInvIfgram.h5', 'mask', new Float32Array(n).fill(5));
+        await write(dir, 'maskTempCoh.h5', 'mask', new Int8Array(n).fill(1), true);
+        for (const f of ['velocity.h5', 'numInvIfgram.h5', 'maskTempCoh.h5']) utimesSync(join(dir, f), then, then);
+      }
+      let stale = false;
+      let project = d;
+      const t = new TileService(new LayerService(() => project), () => stale);
+      // computed once per version of the files (the statistics read an overview of the whole layer)
+      const computed = vi.spyOn(t as unknown as { computeMeta: () => unknown }, 'computeMeta');
+      const vref = { file: 'velocity.h5', dataset: 'velocity' };
+      const first = await t.meta(vref);
+      expect(first.stats.validCount).toBe(n);
+      expect(first.stats.max).toBe(39);
+      expect(first.stale).toBe(false);
+      // the same version of every file: the kept description (the mask rewritten, its modification time put back)
+      const mask = new Int8Array(n).fill(1);
+      mask.fill(0, 30);
+      await write(d, 'maskTempCoh.h5', 'mask', mask, true);
+      utimesSync(join(d, 'maskTempCoh.h5'), then, then);
+      stale = true;
+      const again = await t.meta(vref);
+      expect(again.stats).toEqual(first.stats);
+      expect(again.stale).toBe(true);
+      expect(computed).toHaveBeenCalledTimes(1);
+      // another project (the files forgotten, as when it opens): its own description, then this one's kept
+      t.clear();
+      project = d2;
+      expect((await t.meta(vref)).stats.max).toBe(78);
+      t.clear();
+      project = d;
+      expect((await t.meta(vref)).stats).toEqual(first.stats);
+      expect(computed).toHaveBeenCalledTimes(2);
+      // a new version of the mask: read again
+      const later = new Date(then.getTime() + 30_000);
+      utimesSync(join(d, 'maskTempCoh.h5'), later, later);
+      const masked = await t.meta(vref);
+      expect(masked.stats.validCount).toBe(30);
+      expect(masked.stats.max).toBe(29);
+      expect(computed).toHaveBeenCalledTimes(3);
+      t.clear();
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+      rmSync(d2, { recursive: true, force: true });
+    }
+  });
+  test('calls that arrive together open each file once', async () => {
+    const t = new TileService(new LayerService(() => dir), () => false);
+    const opened = vi.spyOn(H5Reader, 'open');
+    try {
+      const { x, y } = tileAt(...centre(150, 250), 12);
+      await Promise.all([t.meta(ref), t.tile(ref, 12, x, y), t.tile(ref, 12, x + 1, y), t.value(ref, 1, 2)]);
+      const paths = opened.mock.calls.map(([p]) => p.split('/').pop()).sort();
+      expect(paths).toEqual(['maskTempCoh.h5', 'numInvIfgram.h5', 'velocity.h5']);
+    } finally {
+      opened.mockRestore();
+      t.clear();
+    }
   });
   test('one pixel: value and state — "nodata" for NaN and uninverted, "masked" under maskTempCoh', async () => {
     expect(await tiles.value(ref, 100, 200)).toEqual({ row: 100, col: 200, value: vel(100, 200), state: 'ok' });

@@ -73,12 +73,22 @@ export class FakeMap {
   removeLayer(id: string): void {
     this.layers = this.layers.filter((l) => l.id !== id);
   }
+  /** set…Property calls, each a frame in MapLibre */
+  propertyCalls = 0;
+  getPaintProperty(id: string, k: string): unknown {
+    return this.getLayer(id)?.paint[k];
+  }
+  getLayoutProperty(id: string, k: string): unknown {
+    return this.getLayer(id)?.layout[k];
+  }
   setPaintProperty(id: string, k: string, v: unknown): void {
+    this.propertyCalls++;
     const l = this.getLayer(id);
     if (!l) throw new Error(`no layer ${id}`);
     l.paint[k] = v;
   }
   setLayoutProperty(id: string, k: string, v: unknown): void {
+    this.propertyCalls++;
     const l = this.getLayer(id);
     if (!l) throw new Error(`no layer ${id}`);
     l.layout[k] = v;
@@ -93,6 +103,15 @@ export class FakeMap {
   }
   fitBounds(b: unknown): void {
     this.fitted.push(b);
+  }
+  /** what the map shows (set by a test): bounds in degrees and MapLibre's zoom */
+  view = { west: -180, south: -85, east: 180, north: 85, zoom: 1 };
+  getBounds() {
+    const v = this.view;
+    return { getWest: () => v.west, getSouth: () => v.south, getEast: () => v.east, getNorth: () => v.north };
+  }
+  getZoom(): number {
+    return this.view.zoom;
   }
   get ids(): string[] {
     return this.layers.map((l) => l.id);

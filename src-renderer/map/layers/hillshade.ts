@@ -3,7 +3,7 @@ import type { Grid, LayerRef } from '../../../src-shared/api';
 import { useLayersStore } from '../../stores/layers';
 import { useProjectStore } from '../../stores/project';
 import { removeTileLayer, showTileLayer } from '../tiles/tileLayer';
-import { defineMapLayer, type MapContext } from './types';
+import { defineMapLayer, setLayout, type MapContext } from './types';
 
 const ID = 'hillshade';
 
@@ -27,7 +27,7 @@ function draw({ map, beforeId }: MapContext, s: State): void {
       paint: { 'raster-opacity': 0.55, 'raster-resampling': 'linear', 'raster-fade-duration': 0 },
     },
   );
-  map.setLayoutProperty(ID, 'visibility', s.visible ? 'visible' : 'none');
+  setLayout(map, ID, 'visibility', s.visible ? 'visible' : 'none');
 }
 
 export default defineMapLayer<State>({

@@ -2,7 +2,7 @@
 import { useMeasureStore } from '../../stores/measure';
 import { useUiStore } from '../../stores/ui';
 import { addGeoJson, fc, feature, point, removeGeoJson, setGeoJson } from '../geojson';
-import { defineMapLayer, present } from './types';
+import { defineMapLayer, present, setPaint } from './types';
 
 const ID = 'measure';
 const LAYERS = [`${ID}-fill`, `${ID}-line`, `${ID}-vertex`];
@@ -58,9 +58,9 @@ export default defineMapLayer<State>({
   update(ctx, s) {
     setGeoJson(ctx.map, ID, data(s));
     const c = colorOf(s.theme);
-    ctx.map.setPaintProperty(LAYERS[0], 'fill-color', c);
-    ctx.map.setPaintProperty(LAYERS[1], 'line-color', c);
-    ctx.map.setPaintProperty(LAYERS[2], 'circle-color', c);
+    setPaint(ctx.map, LAYERS[0], 'fill-color', c);
+    setPaint(ctx.map, LAYERS[1], 'line-color', c);
+    setPaint(ctx.map, LAYERS[2], 'circle-color', c);
   },
   remove({ map }) {
     removeGeoJson(map, ID, LAYERS);

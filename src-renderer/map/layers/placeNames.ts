@@ -3,7 +3,7 @@ import { usePlacesStore, LABELLED } from '../../stores/places';
 import { useUiStore } from '../../stores/ui';
 import { addGeoJson, fc, point, removeGeoJson, setGeoJson } from '../geojson';
 import { clearLabels, setLabels } from '../labels';
-import { defineMapLayer, present, type MapContext } from './types';
+import { defineMapLayer, present, setPaint, type MapContext } from './types';
 
 const ID = 'places';
 const LAYERS = [`${ID}-dots`];
@@ -67,7 +67,7 @@ export default defineMapLayer<State>({
   },
   update(ctx, s, prev) {
     setGeoJson(ctx.map, ID, data(s));
-    ctx.map.setPaintProperty(LAYERS[0], 'circle-color', s.theme === 'dark' ? '#eee' : '#222');
+    setPaint(ctx.map, LAYERS[0], 'circle-color', s.theme === 'dark' ? '#eee' : '#222');
     if (JSON.stringify(s) !== JSON.stringify(prev)) labels(ctx, s);
   },
   remove({ map }) {

@@ -6,7 +6,7 @@ import { useRegionsStore } from '../../stores/regions';
 import { useUiStore } from '../../stores/ui';
 import { addGeoJson, fc, feature, point, removeGeoJson, setGeoJson } from '../geojson';
 import { clearLabels, setLabels } from '../labels';
-import { defineMapLayer, present, type MapContext } from './types';
+import { defineMapLayer, present, setPaint, type MapContext } from './types';
 
 const ID = 'regions';
 const LAYERS = [`${ID}-fill`, `${ID}-line`, `${ID}-draft`, `${ID}-vertex`];
@@ -90,8 +90,8 @@ export default defineMapLayer<State>({
   },
   update(ctx, s, prev) {
     setGeoJson(ctx.map, ID, data(s));
-    ctx.map.setPaintProperty(LAYERS[2], 'line-color', draftColor(s.theme));
-    ctx.map.setPaintProperty(LAYERS[3], 'circle-color', draftColor(s.theme));
+    setPaint(ctx.map, LAYERS[2], 'line-color', draftColor(s.theme));
+    setPaint(ctx.map, LAYERS[3], 'circle-color', draftColor(s.theme));
     if (JSON.stringify(s.areas) !== JSON.stringify(prev.areas)) labels(ctx, s);
   },
   remove({ map }) {

@@ -9,7 +9,7 @@ import * as maplibregl from 'maplibre-gl';
 import type { LayerRef } from '../../../src-shared/api';
 import { runTask, startWorker } from '../../workers/rasterClient';
 import type { TileDisplay } from '../../workers/messages';
-import { useTilesStore } from '../../stores/tiles';
+import { useTilesStore, type TilePriority } from '../../stores/tiles';
 import { useLayersStore } from '../../stores/layers';
 
 export type TileSourceDef =
@@ -95,16 +95,21 @@ const ready = new Map<string, { key: string; tiles: Map<string, ImageBitmap | nu
 /**
  * Make the tiles in view of `source` for a new picture (`def`) before MapLibre asks for them: the map keeps
  * the old picture meanwhile, then the new key's requests are answered at once and drawn in one frame.
+ * `tiles`: the tiles in view (map/tiles/coverage), by default those MapLibre asked for under the current key.
  * Resolves false when a newer preparation for the source started meanwhile.
  */
-export async function prepareTiles(source: string, def: TileSourceDef): Promise<boolean> {
+export async function prepareTiles(
+  source: string,
+  def: TileSourceDef,
+  tiles: [number, number, number][] = tilesInView(source),
+): Promise<boolean> {
   const key = JSON.stringify(def);
   const old = ready.get(source);
   if (old) for (const b of old.tiles.values()) b?.close();
   const mine = { key, tiles: new Map<string, ImageBitmap | null>() };
   ready.set(source, mine);
   await Promise.all(
-    tilesInView(source).map(async ([z, x, y]) => {
+    tiles.map(async ([z, x, y]) => {
       const b = await renderTile(def, z, x, y).catch(() => undefined);
       if (b === undefined) return; // failed: MapLibre's own request will say why
       if (ready.get(source) === mine) mine.tiles.set(`${z}/${x}/${y}`, b);
@@ -112,6 +117,22 @@ export async function prepareTiles(source: string, def: TileSourceDef): Promise<
     }),
   );
   return ready.get(source) === mine;
+}
+
+/**
+ * Fetch the values of a layer's tiles into the tiles store's cache without colouring them: the layer whose
+ * description (and so whose colours) is on its way, the dates next to the one shown. 'low': after every
+ * tile the map is waiting for.
+ */
+export function prefetchValues(
+  ref: LayerRef,
+  generation: number,
+  tiles: [number, number, number][],
+  priority: TilePriority,
+): void {
+  if (generation !== useLayersStore().generation) return;
+  const store = useTilesStore();
+  for (const [z, x, y] of tiles) void store.tile(ref, z, x, y, 0, priority).catch(() => undefined);
 }
 
 /** The picture of one tile URL (exported for tests; MapLibre calls it through the protocol). */
