@@ -26,6 +26,37 @@ describe('h5 layer', () => {
     }
   });
 
+  it('root attributes: read once per version of the file, handed out as copies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'h5-'));
+    try {
+      const path = join(dir, 'velocity.h5');
+      const one = { name: 'velocity', data: new Float32Array(4), shape: [2, 2] };
+      await writeH5File(path, { FILE_TYPE: 'velocity', UNIT: 'm/year' }, [one]);
+      const r = await H5Reader.open(path);
+      const a = r.attrs;
+      a.UNIT = 'changed by a caller';
+      expect(r.attrs.UNIT).toBe('m/year');
+      r.close();
+      // written again (a new file renamed into place): the new attributes
+      await writeH5File(path, { FILE_TYPE: 'velocity', UNIT: 'mm/year' }, [one]);
+      const r2 = await H5Reader.open(path);
+      expect(r2.attrs.UNIT).toBe('mm/year');
+      r2.close();
+      // edited in place by h5py (MintPy's add_attribute.py): the file's modification time changes
+      const py = spawnSync('/usr/bin/python3', [
+        '-c',
+        `import h5py\nwith h5py.File(${JSON.stringify(path)}, 'r+') as f: f.attrs['UNIT'] = 'cm/year'`,
+      ]);
+      if (py.status === 0) {
+        const r3 = await H5Reader.open(path);
+        expect(r3.attrs.UNIT).toBe('cm/year');
+        r3.close();
+      } else console.warn('h5py not available: the in-place edit is not checked');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes row blocks atomically and reads them back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'h5-'));
     const path = join(dir, 'ts.h5');

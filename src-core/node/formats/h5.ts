@@ -8,7 +8,7 @@
  * - The LZF plugin (MintPy writes `connectComponent` with LZF) is installed before the first open;
  *   any other filter we cannot decode raises instead of returning garbage.
  */
-import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import * as h5wasm from 'h5wasm/node';
@@ -51,6 +51,9 @@ export class H5Error extends Error {
   }
 }
 
+/** Root attributes of the files read lately, by version of the file (H5Reader.attrs), least recent first. */
+const ROOT_ATTRS = new Map<string, Attrs>();
+
 function attrsOf(obj: { attrs: Record<string, { value: unknown }> }): Attrs {
   const out: Attrs = {};
   for (const [k, a] of Object.entries(obj.attrs)) out[k] = attrToString(a.value);
@@ -92,8 +95,24 @@ export class H5Reader {
     return new H5Reader(path);
   }
 
+  private rootAttrs: Attrs | null = null;
+
+  /**
+   * The root attributes, handed out as copies. h5wasm reads MintPy's ~100 attributes one by one (5–150 ms a
+   * time), so they are read once per version of the file (ROOT_ATTRS: keyed by its inode, size and
+   * modification time in ns; our writers rename a new file into place, h5py's in-place edits change the
+   * time).
+   */
   get attrs(): Attrs {
-    return attrsOf(this.f as never);
+    if (!this.rootAttrs) {
+      const st = statSync(this.path, { bigint: true });
+      const key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${this.path}`;
+      this.rootAttrs = ROOT_ATTRS.get(key) ?? attrsOf(this.f as never);
+      ROOT_ATTRS.delete(key);
+      ROOT_ATTRS.set(key, this.rootAttrs);
+      if (ROOT_ATTRS.size > 256) ROOT_ATTRS.delete(ROOT_ATTRS.keys().next().value!);
+    }
+    return { ...this.rootAttrs };
   }
 
   /**
