@@ -495,6 +495,9 @@ test('map tools and overlays: place names, measuring, KML and GNSS stations with
   const labels = page.locator('[data-testid="map-label-places"]');
   await expect(labels).toHaveCount(Math.min(24, places.length));
   expect(await labels.allTextContents()).toEqual(places.slice(0, 24).map((p) => p.name));
+  // labels of places beyond the map's edge are clipped by the map (they once showed over the side panel)
+  await expect(page.getByTestId('map')).toHaveClass(/maplibregl-map/);
+  await expect(page.getByTestId('map')).toHaveCSS('overflow', 'hidden');
   console.log(
     `place names around the demo: ${places
       .slice(0, 8)
