@@ -69,12 +69,16 @@ export const useProjectStore = defineStore('project', () => {
     await Promise.all([useLayersStore().refreshList(), useNetworkStore().refresh()]);
   }
 
+  /** openProject calls of this window not answered yet */
+  let opening = 0;
+
   /** Open a project: its layers and network in parallel, then the default layer (one projectInfo only). */
   async function open(folder: string): Promise<boolean> {
     const ui = useUiStore();
     // the map's tile requests wait: sent during the switch, main would resolve their paths in the new project
     useTilesStore().hold();
-    const p = await ui.guarded(() => api.openProject(folder.trim()), 'Opening the project');
+    opening++;
+    const p = await ui.guarded(() => api.openProject(folder.trim()), 'Opening the project').finally(() => opening--);
     if (!p) {
       useTilesStore().resume();
       return false;
@@ -120,6 +124,8 @@ export const useProjectStore = defineStore('project', () => {
 
   /** A project change pushed by main (an edit from the Electron menu, another window, a run). */
   function onChanged(p: ProjectInfo | null): void {
+    // main announces the project this window is opening before openProject answers: open() reads it all
+    if (opening) return;
     const same = p && info.value && p.folder === info.value.folder;
     info.value = p;
     if (!p) return;

@@ -88,6 +88,27 @@ describe('project', () => {
     await u;
     expect(fakeApi.layerTiles).toHaveBeenCalledWith({ file: 'velocity.h5', dataset: 'velocity' }, [[9, 2, 1]], 0);
   });
+  test('main announcing the project being opened (before openProject answers) asks nothing twice', async () => {
+    await opened();
+    vi.clearAllMocks();
+    const project = useProjectStore();
+    let answer!: (p: ProjectInfo) => void;
+    fakeApi.openProject.mockImplementationOnce(() => new Promise<ProjectInfo>((ok) => (answer = ok)));
+    const opening = project.open('/data/other');
+    project.onChanged(projectInfo({ folder: '/data/other', name: 'other' })); // main's event, first
+    answer(projectInfo({ folder: '/data/other', name: 'other' }));
+    expect(await opening).toBe(true);
+    await new Promise((ok) => setTimeout(ok, 10));
+    expect(fakeApi.projectInfo).not.toHaveBeenCalled();
+    expect(fakeApi.listLayers).toHaveBeenCalledTimes(1);
+    expect(fakeApi.network).toHaveBeenCalledTimes(1);
+    expect(fakeApi.recentProjects).toHaveBeenCalledTimes(1);
+    expect(project.info?.name).toBe('other');
+    // a change announced afterwards (another window opened a third project) is followed
+    project.onChanged(projectInfo({ folder: '/data/third', name: 'third' }));
+    await new Promise((ok) => setTimeout(ok, 10));
+    expect(fakeApi.listLayers).toHaveBeenCalledTimes(2);
+  });
   test('a failed open is a toast naming what failed, and nothing changes', async () => {
     fakeApi.openProject.mockRejectedValueOnce(new Error('/nowhere: no such folder'));
     const project = useProjectStore();
