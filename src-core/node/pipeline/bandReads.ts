@@ -16,15 +16,22 @@ export function readBands(
 ): Float32Array {
   const per = (r1 - r0) * width;
   const out = new Float32Array(bands.length * per);
+  for (const [i, j] of bandRuns(bands)) {
+    const block = h5.readRows(ds, r0, r1, [bands[i], bands[j] + 1]);
+    out.set(block as ArrayLike<number>, i * per);
+  }
+  return out;
+}
+
+/** Runs [i, j] of positions in `bands` whose band indices are consecutive, each at most `maxLength` long. */
+function* bandRuns(bands: number[], maxLength = Infinity): Generator<[number, number]> {
   let i = 0;
   while (i < bands.length) {
     let j = i;
-    while (j + 1 < bands.length && bands[j + 1] === bands[j] + 1) j++;
-    const block = h5.readRows(ds, r0, r1, [bands[i], bands[j] + 1]);
-    out.set(block as ArrayLike<number>, i * per);
+    while (j + 1 < bands.length && j + 1 - i < maxLength && bands[j + 1] === bands[j] + 1) j++;
+    yield [i, j];
     i = j + 1;
   }
-  return out;
 }
 
 /**
@@ -98,11 +105,7 @@ export function readBandsInto(
     return;
   }
   const maxBands = Math.max(1, Math.floor(BATCH_BYTES / (per * 4)));
-  let i = 0;
-  while (i < bands.length) {
-    // a run of consecutive band indices, at most maxBands long
-    let j = i;
-    while (j + 1 < bands.length && j + 1 - i < maxBands && bands[j + 1] === bands[j] + 1) j++;
+  for (const [i, j] of bandRuns(bands, maxBands)) {
     const blk = h5.readRowsToHeap(ds, r0, r1, [bands[i], bands[j] + 1]);
     try {
       // (other dtypes than float32 come back as a typed array, converted by the copy)
@@ -111,6 +114,5 @@ export function readBandsInto(
     } finally {
       blk?.free();
     }
-    i = j + 1;
   }
 }
