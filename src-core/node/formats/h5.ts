@@ -8,12 +8,12 @@
  * - The LZF plugin (MintPy writes `connectComponent` with LZF) is installed before the first open;
  *   any other filter we cannot decode raises instead of returning garbage.
  */
-import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import * as h5wasm from 'h5wasm/node';
-import { BOOL_PLACEHOLDER, lookup3, patchBoolEnums } from './h5bool';
-import { contiguousData } from './h5contig';
+import { BOOL_PLACEHOLDER, patchBoolEnums } from './h5bool';
+import { contiguousData, readSuperblock, writeSuperblock } from './h5contig';
 import { removeDeadWriterTemps } from '../util/atomicFile';
 
 export type Attrs = Record<string, string>;
@@ -706,26 +706,16 @@ export async function writeH5File(
  * What `h5clear -s` does: clear the "open for writing" flags that HDF5 ≥ 1.10 keeps in a version-3
  * superblock while a file is open (a file whose writer was killed keeps them, and HDF5 then refuses to
  * open it), recomputing the superblock's checksum. For our own partial outputs, to read back the tiles a
- * killed run had flushed. Throws when the file does not start with a superblock of version ≥ 2 or its
- * checksum is wrong.
+ * killed run had flushed. Throws when the file does not start with a superblock as H5Writer writes it
+ * (h5contig's readSuperblock) or its checksum is wrong.
  */
 export function clearWriteFlags(path: string): void {
   const fd = openSync(path, 'r+');
   try {
-    const head = Buffer.alloc(48 + 32);
-    const n = readSync(fd, head, 0, head.length, 0);
-    const sig = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-    if (n < 12 || !head.subarray(0, 8).equals(sig)) throw new H5Error(path, 'no HDF5 superblock at the start');
-    const version = head[8];
-    if (version < 2) throw new H5Error(path, `superblock version ${version} has no status flags`);
-    const end = 12 + 4 * head[9]; // signature, version, sizes, flags; 4 addresses; then the checksum
-    if (n < end + 4) throw new H5Error(path, 'superblock cut off');
-    if (lookup3(head.subarray(0, end)) !== head.readUInt32LE(end))
-      throw new H5Error(path, 'superblock checksum mismatch');
-    if (head[11] === 0) return;
-    head[11] = 0;
-    head.writeUInt32LE(lookup3(head.subarray(0, end)), end);
-    writeSync(fd, head, 0, end + 4, 0);
+    const sb = readSuperblock(fd, path);
+    if (sb[11] === 0) return;
+    sb[11] = 0;
+    writeSuperblock(fd, sb);
   } finally {
     closeSync(fd);
   }

@@ -136,6 +136,36 @@ export function patchBoolEnums(path: string, expected = Infinity): number {
   return n;
 }
 
+/**
+ * The prefix of the version-2 object header whose 'OHDR' signature is at `at` in `buf`: where its messages
+ * start, how many bytes of messages its first chunk holds (its checksum follows them) and the size of a
+ * message's header (6 with creation order tracked, else 4).
+ */
+export function ohdrPrefix(buf: Buffer, at: number): { first: number; size: number; msgHdr: number } {
+  const flags = buf[at + 5];
+  let p = at + 6;
+  if (flags & 0x20) p += 16; // access/modification/change/birth times
+  if (flags & 0x10) p += 4; // attribute phase change values
+  const sizeBytes = 1 << (flags & 0x03);
+  let size = 0;
+  for (let i = 0; i < sizeBytes; i++) size += buf[p + i] * 2 ** (8 * i);
+  return { first: p + sizeBytes, size, msgHdr: flags & 0x04 ? 6 : 4 };
+}
+
+/**
+ * The message at `q` (header `msgHdr` bytes, body `size` bytes, already zeroed past its first `used`) cut
+ * to a body of `used` bytes, the rest made a NIL message — when the rest can hold a message header;
+ * otherwise the message keeps its size, with trailing zeros its decoder does not read.
+ */
+export function shortenMessage(buf: Buffer, q: number, msgHdr: number, size: number, used: number): void {
+  if (size < used + msgHdr) return;
+  buf.writeUInt16LE(used, q + 1);
+  const nil = q + msgHdr + used;
+  buf[nil] = 0;
+  buf.writeUInt16LE(size - used - msgHdr, nil + 1);
+  buf[nil + 3] = 0;
+}
+
 /** Bytes read either side of a placeholder: an object header chunk is far smaller. */
 const REGION = 256 << 10;
 
@@ -143,21 +173,12 @@ function patchOne(buf: Buffer, markerAt: number): void {
   // the object header (version 2) holding the message: the nearest 'OHDR' before the marker
   const start = buf.lastIndexOf(OHDR, markerAt);
   if (start < 0 || buf[start + 4] !== 2) throw new Error('bool placeholder outside a version-2 object header');
-  const flags = buf[start + 5];
-  let p = start + 6;
-  if (flags & 0x20) p += 16; // access/modification/change/birth times
-  if (flags & 0x10) p += 4; // attribute phase change values
-  const sizeBytes = 1 << (flags & 0x03);
-  let chunkSize = 0;
-  for (let i = 0; i < sizeBytes; i++) chunkSize += buf[p + i] * 2 ** (8 * i);
-  p += sizeBytes;
-  const msgStart = p;
-  const chunkEnd = msgStart + chunkSize; // the checksum follows
+  const { first, size: chunkSize, msgHdr: hdr } = ohdrPrefix(buf, start);
+  let p = first;
+  const chunkEnd = first + chunkSize; // the checksum follows
   if (markerAt >= chunkEnd) throw new Error('bool placeholder in an object-header continuation chunk');
   if (lookup3(buf.subarray(start, chunkEnd)) !== buf.readUInt32LE(chunkEnd))
     throw new Error('object header checksum mismatch before patching');
-  const orderTracked = (flags & 0x04) !== 0;
-  const hdr = orderTracked ? 6 : 4;
   while (p + hdr <= chunkEnd) {
     const type = buf[p];
     const size = buf.readUInt16LE(p + 1);
@@ -167,14 +188,9 @@ function patchOne(buf: Buffer, markerAt: number): void {
       if (buf[body] !== 0x36 || buf[body + 1] !== 1 || buf.readUInt32LE(body + 4) !== 1 || markerAt !== body + 8)
         throw new Error('unexpected placeholder datatype encoding');
       if (size < ENUM_BODY.length + hdr) throw new Error('placeholder datatype message too small');
-      buf.writeUInt16LE(ENUM_BODY.length, p + 1);
       buf.fill(0, body, body + size);
       buf.set(ENUM_BODY, body);
-      // the rest becomes a NIL message
-      const nil = body + ENUM_BODY.length;
-      buf[nil] = 0;
-      buf.writeUInt16LE(size - ENUM_BODY.length - hdr, nil + 1);
-      buf[nil + 3] = 0;
+      shortenMessage(buf, p, hdr, size, ENUM_BODY.length);
       buf.writeUInt32LE(lookup3(buf.subarray(start, chunkEnd)), chunkEnd);
       return;
     }

@@ -13,7 +13,7 @@
  * HDF5 ≥ 1.8 reader (h5py, MintPy, h5wasm) then reads the dataset as an ordinary contiguous one.
  */
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { lookup3 } from './h5bool';
+import { lookup3, ohdrPrefix, shortenMessage } from './h5bool';
 
 const OHDR = Buffer.from('OHDR', 'latin1');
 const OCHK = Buffer.from('OCHK', 'latin1');
@@ -34,11 +34,7 @@ export interface ContiguousRegion {
 export function makeContiguous(path: string, datasets: { address: number; bytes: number }[]): ContiguousRegion[] {
   const fd = openSync(path, 'r+');
   try {
-    const sb = Buffer.alloc(48);
-    if (readSync(fd, sb, 0, 48, 0) !== 48 || !sb.subarray(0, 8).equals(SIG)) throw new Error('no HDF5 superblock');
-    if (sb[8] < 2 || sb[9] !== 8 || sb[10] !== 8)
-      throw new Error(`superblock version ${sb[8]} / ${sb[9]}-byte addresses: not the format H5Writer writes`);
-    if (lookup3(sb.subarray(0, 44)) !== sb.readUInt32LE(44)) throw new Error('superblock checksum mismatch');
+    const sb = readSuperblock(fd, path);
     if (sb.readBigUInt64LE(12) !== 0n) throw new Error('superblock base address is not 0');
     let eoa = Number(sb.readBigUInt64LE(28));
     if (eoa !== fstatSync(fd).size) throw new Error(`end of file ${eoa} ≠ file size ${fstatSync(fd).size}`);
@@ -50,12 +46,31 @@ export function makeContiguous(path: string, datasets: { address: number; bytes:
       eoa = offset + d.bytes;
     }
     sb.writeBigUInt64LE(BigInt(eoa), 28);
-    sb.writeUInt32LE(lookup3(sb.subarray(0, 44)), 44);
-    writeSync(fd, sb, 0, 48, 0);
+    writeSuperblock(fd, sb);
     return regions;
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The superblock at the start of an open file, as HDF5 ≥ 1.10 and H5Writer write it (version ≥ 2, 8-byte
+ * addresses and lengths: 48 bytes, the checksum at 44), its checksum checked. Edit it, then `writeSuperblock`.
+ */
+export function readSuperblock(fd: number, path: string): Buffer {
+  const sb = Buffer.alloc(48);
+  if (readSync(fd, sb, 0, 48, 0) !== 48 || !sb.subarray(0, 8).equals(SIG))
+    throw new Error(`${path}: no HDF5 superblock at the start`);
+  if (sb[8] < 2 || sb[9] !== 8 || sb[10] !== 8)
+    throw new Error(`${path}: superblock version ${sb[8]} / ${sb[9]}-byte addresses: not the format H5Writer writes`);
+  if (lookup3(sb.subarray(0, 44)) !== sb.readUInt32LE(44)) throw new Error(`${path}: superblock checksum mismatch`);
+  return sb;
+}
+
+/** Write an edited superblock (from `readSuperblock`) back, with its checksum recomputed. */
+export function writeSuperblock(fd: number, sb: Buffer): void {
+  sb.writeUInt32LE(lookup3(sb.subarray(0, 44)), 44);
+  writeSync(fd, sb, 0, 48, 0);
 }
 
 interface HeaderChunk {
@@ -77,15 +92,7 @@ function walkHeader(
   const head = Buffer.alloc(64);
   readSync(fd, head, 0, 64, address);
   if (!head.subarray(0, 4).equals(OHDR) || head[4] !== 2) throw new Error(`no version-2 object header at ${address}`);
-  const flags = head[5];
-  let p = 6;
-  if (flags & 0x20) p += 16; // times
-  if (flags & 0x10) p += 4; // attribute phase change values
-  const sizeBytes = 1 << (flags & 0x03);
-  let size0 = 0;
-  for (let i = 0; i < sizeBytes; i++) size0 += head[p + i] * 2 ** (8 * i);
-  p += sizeBytes;
-  const msgHdr = flags & 0x04 ? 6 : 4;
+  const { first: p, size: size0, msgHdr } = ohdrPrefix(head, 0);
   const todo: { at: number; first: number; end: number }[] = [{ at: address, first: p, end: p + size0 }];
   for (let c = 0; c < todo.length; c++) {
     const { at, first, end } = todo[c];
@@ -154,14 +161,7 @@ function patchLayout(fd: number, address: number, offset: number, bytes: number)
     buf[body + 1] = 1;
     buf.writeBigUInt64LE(BigInt(offset), body + 2);
     buf.writeBigUInt64LE(BigInt(bytes), body + 10);
-    const msgHdr = body - q;
-    if (size >= used + msgHdr) {
-      buf.writeUInt16LE(used, q + 1);
-      const nil = body + used;
-      buf[nil] = 0;
-      buf.writeUInt16LE(size - used - msgHdr, nil + 1);
-      buf[nil + 3] = 0;
-    }
+    shortenMessage(buf, q, body - q, size, used);
     buf.writeUInt32LE(lookup3(buf.subarray(0, end)), end);
     writeSync(fd, buf, 0, buf.length, ch.at);
     return true;
