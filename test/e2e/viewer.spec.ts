@@ -160,7 +160,6 @@ test('time slider and play, reference date, display re-reference', async ({ page
   expect(errors).toEqual([]);
 });
 
-/** axe-core over the page: the serious and critical violations, one line each. */
 /**
  * The page on the viewer project the first test opened (light theme, map ready); the page's errors are collected
  * into the returned list.
@@ -176,6 +175,7 @@ async function openViewer(page: Page): Promise<string[]> {
   return errors;
 }
 
+/** axe-core over the page: the serious and critical violations, one line each. */
 async function axeProblems(page: Page): Promise<string[]> {
   const r = await new AxeBuilder({ page }).analyze();
   return r.violations
@@ -821,12 +821,7 @@ test('layer list: velocity over the hillshade, coherence, a mask outline; opacit
 });
 
 test('exports from the app as downloads, and the NISAR validation panel', async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(URL_);
-  await expect(page.locator('body[data-app="ready"]')).toHaveCount(1);
-  await expect(page.getByTestId('project-name')).toContainText('viewer');
+  const errors = await openViewer(page);
   const ts = (await call<LayerInfo[]>('listLayers')).find((l) => l.file === 'timeseries.h5')!;
   await page.getByTestId('layer-select').selectOption('timeseries.h5:timeseries');
   await page.getByTestId('tab-export').click();
