@@ -101,22 +101,22 @@ function durableWrites(
   checkpoint: TileCheckpoint,
   outputs: TileOutputs,
 ): (t: Tile, arrays: Record<string, Float32Array>) => Promise<void> {
-  let chain: Promise<void> = Promise.resolve();
+  /** the latest sync (the one the tiles of `batch` wait for) */
+  let synced: Promise<void> = Promise.resolve();
   let batch: number[] | null = null;
-  let batchDone: Promise<void> = chain;
   return (t, arrays) => {
     outputs.write(t, arrays);
     if (batch) {
       batch.push(t.index);
-      return batchDone;
+      return synced;
     }
     const ks = (batch = [t.index]);
-    batchDone = chain = chain.then(async () => {
+    synced = synced.then(async () => {
       batch = null; // tiles written from now on wait for the next sync
       await outputs.sync();
       for (const k of ks) checkpoint.markDone(k);
     });
-    return batchDone;
+    return synced;
   };
 }
 

@@ -119,16 +119,18 @@ export class TileCheckpoint {
 
   /** Finished tiles (files and marks). */
   done(): number[] {
-    const ks = readdirSync(this.dir)
-      .filter((f) => /^tile-\d+\.(bin|done)$/.test(f))
-      .map((f) => Number(f.slice(5, 11)));
-    return [...new Set(ks)];
+    return [...new Set(this.listed(/^tile-\d+\.(bin|done)$/))];
   }
 
   /** Tiles marked done (their data is in the step's partial outputs in this folder). */
   marked(): number[] {
+    return this.listed(/^tile-\d+\.done$/);
+  }
+
+  /** The tile indices of the files in the folder whose names match. */
+  private listed(name: RegExp): number[] {
     return readdirSync(this.dir)
-      .filter((f) => /^tile-\d+\.done$/.test(f))
+      .filter((f) => name.test(f))
       .map((f) => Number(f.slice(5, 11)));
   }
 
