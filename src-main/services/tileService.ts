@@ -8,6 +8,7 @@
 import { valueStats } from '../../src-core/common/util/valueStats';
 import { statSync } from 'node:fs';
 import { H5Reader } from '../../src-core/node/formats/h5';
+import { fileIdentity } from '../../src-core/node/masks/stackMapCache';
 import { GRID_ATTRS, gridOf } from '../../src-core/node/formats/mintpyFiles';
 import { overviewLevel, sampleTile } from '../../src-core/common/geo/tileSampling';
 import type { LayerMeta, LayerRef, LayerTile, PixelValue } from '../../src-shared/api';
@@ -164,11 +165,9 @@ export class TileService {
     const rule = noDataRule(ref);
     const version = (file: string) => {
       try {
-        const p = this.layers.resolveFile(file);
-        const st = statSync(p);
-        return `${p}\0${st.size}\0${st.mtimeMs}`;
+        return fileIdentity(this.layers.resolveFile(file)) ?? `${file}\0missing`;
       } catch {
-        return `${file}\0missing`;
+        return `${file}\0missing`; // missing (resolveFile says so), or outside the work folder
       }
     };
     return JSON.stringify([

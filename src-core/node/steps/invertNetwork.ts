@@ -4,7 +4,7 @@
  * a killed run resumes; outputs are assembled into temp files and renamed into place at the end.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { H5Reader, type Attrs } from '../formats/h5';
 import { IfgramStack } from '../formats/mintpyFiles';
@@ -19,6 +19,7 @@ import { referenceAttrs } from '../reference/referencePoint';
 import { defaultWorkers } from '../pipeline/pool';
 import { planTiles, tileBudgetBytes } from '../pipeline/tiles';
 import { runTiledStep } from '../pipeline/tiledRun';
+import { fileIdentity } from '../masks/stackMapCache';
 import { PartialH5Outputs, type PartialFileSpec } from '../pipeline/partialOutputs';
 import type { InvertTask } from '../pipeline/tileTasks';
 import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';
@@ -26,12 +27,6 @@ import { datesOfPairs } from '../../common/time/dates';
 import { pyFloat } from '../../common/util/pyfmt';
 
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
-
-function fileStamp(p: string | null): string | null {
-  if (!p || !existsSync(p)) return null;
-  const s = statSync(p);
-  return `${p}:${s.size}:${s.mtimeMs}`;
-}
 
 /** sha256 of a dataset's values (what a mask contributes to the inversion, whatever the file's time stamps). */
 async function datasetDigest(file: string, dataset: string): Promise<string> {
@@ -236,7 +231,7 @@ export async function invertNetwork(ctx: StepContext): Promise<StepResult> {
         'invert_network',
         tiles,
         {
-          stack: fileStamp(files.stack),
+          stack: files.stack ? fileIdentity(files.stack) : null,
           keptIdx,
           ref: [ref.REF_Y, ref.REF_X],
           s,
