@@ -136,6 +136,20 @@ export const useLayersStore = defineStore('layers', () => {
     mine = true;
   }
 
+  /**
+   * `work` (main describing layers) with `r` as the layer being described: the map fetches its tiles
+   * meanwhile. `loading` goes back to null after, unless another layer is being described by then.
+   */
+  async function whileLoading<T>(r: LayerRef | undefined, work: () => Promise<T>): Promise<T> {
+    const mark = r ? { ...r } : null;
+    if (mark) loading.value = mark;
+    try {
+      return await work();
+    } finally {
+      if (mark && loading.value === mark) loading.value = null;
+    }
+  }
+
   /** The layer list kept with the project (null: none; an old host, a broken record: none either). */
   function savedList(): Promise<SavedLayerList | null> {
     return api.layerList().catch(() => null);
@@ -148,10 +162,9 @@ export const useLayersStore = defineStore('layers', () => {
       .filter((x) => list.value.some((l) => l.id === x.id));
     // the map fetches the selected layer's tiles while main describes the layers
     const first = keep.find((x) => x.i === saved.selected) ?? keep.at(-1);
-    if (first) loading.value = { ...first.ref };
-    const metas0 = await Promise.all(keep.map((x) => api.layerMeta(x.ref).catch(() => null)));
-    if (first && loading.value?.file === first.ref.file && loading.value.dataset === first.ref.dataset)
-      loading.value = null;
+    const metas0 = await whileLoading(first?.ref, () =>
+      Promise.all(keep.map((x) => api.layerMeta(x.ref).catch(() => null))),
+    );
     const es: LayerEntry[] = [];
     const ms: Record<string, LayerMeta> = {};
     let sel: string | null = null;
@@ -243,9 +256,7 @@ export const useLayersStore = defineStore('layers', () => {
         }, 400);
       return;
     }
-    loading.value = { ...ref };
-    const m = await describe(ref);
-    if (seq === showSeq.get(key)) loading.value = null;
+    const m = await whileLoading(ref, () => describe(ref));
     if (!m || seq !== showSeq.get(key)) return;
     const cur = entries.value.find((e) => e.key === key);
     if (prev && !cur) return; // the entry was removed meanwhile
@@ -281,9 +292,7 @@ export const useLayersStore = defineStore('layers', () => {
     const l = list.value.find((x) => x.id === id);
     if (!l) return null;
     const ref = refOf(l, useNetworkStore().selectedPair);
-    loading.value = { ...ref };
-    const m = await describe(ref);
-    if (loading.value?.file === ref.file && loading.value.dataset === ref.dataset) loading.value = null;
+    const m = await whileLoading(ref, () => describe(ref));
     if (!m) return null;
     const key = freeKey();
     const outline = entries.value.length > 0 && isMaskLayer(ref);
