@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { cancelOnInterrupt } from '../interrupt';
 import type { Command, OptionSpec } from '../command';
 import { progressPrinter } from '../report';
 import type { DemoOptions } from '../../src-core/common/demo/options';
@@ -50,20 +51,15 @@ export const demoCmd: Command = {
     if (a.has('run')) {
       const { runPipelineIsolated } = await import('../../src-core/node/pipeline/processRunner');
       // in the pipeline process, as `run` does: Ctrl-C is a cancel honoured at once
-      const ac = new AbortController();
-      const onSig = () => ac.abort();
-      process.once('SIGINT', onSig);
-      try {
-        const rec = await runPipelineIsolated({
+      const rec = await cancelOnInterrupt((signal) =>
+        runPipelineIsolated({
           templatePath,
-          signal: ac.signal,
+          signal,
           onProgress: progress,
           onLog: (m) => process.stderr.write(`${m}\n`),
-        });
-        process.stdout.write(`outputs in ${rec.workDir}\n`);
-      } finally {
-        process.off('SIGINT', onSig);
-      }
+        }),
+      );
+      process.stdout.write(`outputs in ${rec.workDir}\n`);
     }
     return 0;
   },

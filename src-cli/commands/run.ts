@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { cancelOnInterrupt } from '../interrupt';
 import { UsageError, type Command } from '../command';
 import { progressPrinter } from '../report';
 import { STEPS, stepsHelp } from '../steps';
@@ -36,10 +37,6 @@ export const runCmd: Command = {
   async run(a) {
     if (a.has('dostep') && (a.has('start') || a.has('end')))
       throw new UsageError('give either --dostep or --start/--end, not both');
-    const ac = new AbortController();
-    const onSig = () => ac.abort();
-    process.once('SIGINT', onSig);
-    process.once('SIGTERM', onSig);
     // each step's end, as the table at the end shows it (also when the run is cancelled or its process killed)
     const table: { name: string; status: string; seconds: number; outputs: string[] }[] = [];
     let workDir = '';
@@ -50,52 +47,51 @@ export const runCmd: Command = {
         );
     };
     const t0 = new Map<string, number>();
-    try {
-      const workdir = a.str('workdir');
-      const templatePath = resolve(a.positionals[0]);
-      workDir = workdir ? resolve(workdir) : dirname(templatePath);
-      const { runPipelineIsolated } = await import('../../src-core/node/pipeline/processRunner');
-      // the pipeline in a child process, as the app runs it: Ctrl-C is honoured at once in every step (the
-      // child is ended if a step does not stop by itself within 0.3 s); in-process when run from source
-      const record = await runPipelineIsolated({
-        templatePath,
-        workDir: workdir ? resolve(workdir) : undefined,
-        dostep: a.str('dostep') as StepName | undefined,
-        start: a.str('start') as StepName | undefined,
-        end: a.str('end') as StepName | undefined,
-        numWorkers: a.num('workers'),
-        cluster: a.str('cluster'),
-        signal: ac.signal,
-        onProgress: progressPrinter(),
-        onLog: (m) => process.stderr.write(`${m}\n`),
-        onStep: (e) => {
-          if (e.status === 'started') t0.set(e.step, performance.now());
-          else
-            table.push({
-              name: e.step,
-              status: e.status === 'finished' ? 'done' : e.status,
-              seconds: 'seconds' in e ? e.seconds : 0,
-              outputs: e.status === 'finished' ? e.outputs : [],
-            });
-        },
-      });
-      workDir = record.workDir;
-      table.splice(0, table.length, ...record.steps);
-      print();
-      process.stdout.write(`outputs in ${record.workDir}\n`);
-      return 0;
-    } catch (e) {
-      // a cancelled run: the table says which steps finished and which one was cancelled
-      if (ac.signal.aborted) {
-        for (const [name, t] of t0)
-          if (!table.some((s) => s.name === name))
-            table.push({ name, status: 'cancelled', seconds: (performance.now() - t) / 1000, outputs: [] });
+    return cancelOnInterrupt(async (signal) => {
+      try {
+        const workdir = a.str('workdir');
+        const templatePath = resolve(a.positionals[0]);
+        workDir = workdir ? resolve(workdir) : dirname(templatePath);
+        const { runPipelineIsolated } = await import('../../src-core/node/pipeline/processRunner');
+        // the pipeline in a child process, as the app runs it: Ctrl-C is honoured at once in every step (the
+        // child is ended if a step does not stop by itself within 0.3 s); in-process when run from source
+        const record = await runPipelineIsolated({
+          templatePath,
+          workDir: workdir ? resolve(workdir) : undefined,
+          dostep: a.str('dostep') as StepName | undefined,
+          start: a.str('start') as StepName | undefined,
+          end: a.str('end') as StepName | undefined,
+          numWorkers: a.num('workers'),
+          cluster: a.str('cluster'),
+          signal,
+          onProgress: progressPrinter(),
+          onLog: (m) => process.stderr.write(`${m}\n`),
+          onStep: (e) => {
+            if (e.status === 'started') t0.set(e.step, performance.now());
+            else
+              table.push({
+                name: e.step,
+                status: e.status === 'finished' ? 'done' : e.status,
+                seconds: 'seconds' in e ? e.seconds : 0,
+                outputs: e.status === 'finished' ? e.outputs : [],
+              });
+          },
+        });
+        workDir = record.workDir;
+        table.splice(0, table.length, ...record.steps);
         print();
+        process.stdout.write(`outputs in ${record.workDir}\n`);
+        return 0;
+      } catch (e) {
+        // a cancelled run: the table says which steps finished and which one was cancelled
+        if (signal.aborted) {
+          for (const [name, t] of t0)
+            if (!table.some((s) => s.name === name))
+              table.push({ name, status: 'cancelled', seconds: (performance.now() - t) / 1000, outputs: [] });
+          print();
+        }
+        throw e;
       }
-      throw e;
-    } finally {
-      process.off('SIGINT', onSig);
-      process.off('SIGTERM', onSig);
-    }
+    });
   },
 };
