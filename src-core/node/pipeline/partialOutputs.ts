@@ -50,15 +50,15 @@ export class PartialH5Outputs implements TileOutputs {
     const prev = (s: PartialFileSpec) => join(checkpoint.dir, `${basename(s.path)}.prev`);
     const marked = checkpoint.marked().sort((a, b) => a - b);
     for (const s of specs) {
-      if (!marked.length) rmSync(prev(s), { force: true });
-      // a `.prev` left means a take-over was interrupted (the `.prev` files go only once it is done, before
-      // any tile is computed): the `.prev` holds the marked tiles, the `.part` beside it only some of them
-      else if (existsSync(prev(s))) {
+      if (!marked.length) {
+        // nothing to take over
+        rmSync(prev(s), { force: true });
         rmSync(part(s), { force: true });
-        continue;
-      }
-      if (marked.length && existsSync(part(s))) renameSync(part(s), prev(s));
-      else rmSync(part(s), { force: true });
+      } else if (existsSync(prev(s))) {
+        // a take-over was interrupted (the `.prev` files go only once it is done, before any tile is
+        // computed): the `.prev` holds the marked tiles, the `.part` beside it only some of them
+        rmSync(part(s), { force: true });
+      } else if (existsSync(part(s))) renameSync(part(s), prev(s));
     }
     const writers: H5Writer[] = [];
     try {
