@@ -65,11 +65,13 @@ const workDir = (project: string) => join(project, 'mintpy');
 /** Every file under the work folder (relative), the app's own folder left out unless asked. */
 function files(dir: string, withApp = false): string[] {
   const out: string[] = [];
+  // the entries' types from the listing itself: the app's edit-preview store writes and renames its temp
+  // files in .insar-studio/preview meanwhile, and a stat after the listing may find one gone
   const walk = (d: string) => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) {
-        if (withApp || f !== '.insar-studio') walk(p);
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        if (withApp || e.name !== '.insar-studio') walk(p);
       } else out.push(relative(dir, p));
     }
   };
