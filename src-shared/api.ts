@@ -399,6 +399,19 @@ export type PreviewResult = { ok: true; preview: PreviewData } | { ok: false; re
 
 export type RefPointResult = { ok: true; edits: EditState; point: ReferencePoint } | { ok: false; reason: string };
 
+/**
+ * What a window shows first, in one round trip: the open project (null: none) with its layers, its network and
+ * the layer list kept with it, and the recent projects.
+ */
+export interface StartState {
+  project: ProjectInfo | null;
+  recent: RecentProject[];
+  /** empty without a project */
+  layers: LayerInfo[];
+  network: NetworkInfo | null;
+  layerList: SavedLayerList | null;
+}
+
 export interface Capabilities {
   transport: 'electron' | 'http';
   nativeDialogs: boolean;
@@ -417,6 +430,8 @@ export const API = {
   openProject: method<ProjectInfo>()(s.str()),
   recentProjects: method<RecentProject[]>()(),
   projectInfo: method<ProjectInfo | null>()(),
+  /** a window's first look: project, recent list, layers, network, kept layer list (StartState) at once */
+  startState: method<StartState>()(),
   pickFolder: method<string | null>()(),
   listDir: method<DirListing>()(s.str()),
   network: method<NetworkInfo>()(),

@@ -124,7 +124,20 @@ export class PreviewService {
     }
   }
 
+  private soon: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * `prepare` in a moment: after a project is opened its first picture comes first (the copy's build, or the
+   * workers' warm-up, would take the pool's cores meanwhile). A preview asked before then prepares at once.
+   */
+  prepareSoon(delayMs = 3000): void {
+    clearTimeout(this.soon);
+    this.soon = setTimeout(() => void this.prepare(), delayMs);
+    this.soon.unref?.();
+  }
+
   async dispose(): Promise<void> {
+    clearTimeout(this.soon);
     const pool = this.pool;
     this.pool = null;
     await this.building?.promise;

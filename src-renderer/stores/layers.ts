@@ -82,11 +82,19 @@ export const useLayersStore = defineStore('layers', () => {
     return m ? displayUnits(m.units, m.fileType) : { label: '', scale: 1 };
   }
   /**
-   * Whether the context layers (hillshade, basemap) may load: the project's own layer is described (its
-   * tiles go first), or there is none to show. The data first, the context after.
+   * The map is waiting for a project's first picture (set by MapView: map/reveal.ts). Meanwhile the context
+   * layers wait: their fetches, their worker time and the first frames of their kinds of MapLibre layer (each
+   * a WebGL program to compile: 50–150 ms of the page's main thread in software WebGL) would come before the
+   * data's tiles.
+   */
+  const mapWaiting = ref(false);
+  /**
+   * Whether the context layers (hillshade, basemap, rivers, place names) may load: the map is not waiting for
+   * the project's first picture, and the project's own layer is described (its tiles go first) or there is
+   * none to show. The data first, the context after.
    */
   const contextMayLoad = computed(
-    () => Object.keys(metas.value).length > 0 || list.value.every((x) => x.kind === 'pair'),
+    () => !mapWaiting.value && (Object.keys(metas.value).length > 0 || list.value.every((x) => x.kind === 'pair')),
   );
   /** the DEM under the hillshade */
   const heightRef = computed<LayerRef | null>(() =>
@@ -438,6 +446,7 @@ export const useLayersStore = defineStore('layers', () => {
     generation,
     loading,
     heightRef,
+    mapWaiting,
     contextMayLoad,
     active,
     activeInfo,

@@ -7,6 +7,7 @@ import { ref, shallowRef, watch } from 'vue';
 import type { PlaceName } from '../../src-shared/api';
 import { api } from '../api/client';
 import { useProjectStore } from './project';
+import { useLayersStore } from './layers';
 
 /** how many are labelled (the rest are dots) */
 export const LABELLED = 24;
@@ -46,10 +47,14 @@ export const usePlacesStore = defineStore('places', () => {
     }
   }
 
-  // follow the open project's grid (geographic grids only: a UTM grid has no degrees here)
+  // follow the open project's grid (geographic grids only: a UTM grid has no degrees here), once its first
+  // picture is on the map (stores/layers contextMayLoad: the data first, the context after)
   watch(
-    () => useProjectStore().grid,
-    (g) => void loadAround(g && Math.abs(g.xFirst) <= 360 && Math.abs(g.yFirst) <= 90 ? g : null),
+    () => [useProjectStore().grid, useLayersStore().contextMayLoad] as const,
+    ([g, go]) => {
+      if (!g || Math.abs(g.xFirst) > 360 || Math.abs(g.yFirst) > 90) void loadAround(null);
+      else if (go) void loadAround(g);
+    },
     { immediate: true },
   );
 

@@ -26,28 +26,24 @@ export const useProjectStore = defineStore('project', () => {
   const grid = computed(() => info.value?.grid ?? null);
 
   /**
-   * At start: everything main can tell at once (capabilities, project, recent list, layers, network — all
-   * in parallel; the last two fail quietly when no project is open), then the default layer.
+   * At start: everything main can tell at once — capabilities, and in one round trip the project with its
+   * layers, network and kept layer list (startState) — then the default layer.
    */
   async function init(): Promise<void> {
     const ui = useUiStore();
-    const [c, p, r] = await Promise.all([
+    const [c, st] = await Promise.all([
       ui.guarded(() => api.capabilities(), 'Connecting to the app'),
-      ui.guarded(() => api.projectInfo(), 'Reading the project'),
-      ui.guarded(() => api.recentProjects(), 'Reading the recent projects'),
+      ui.guarded(() => api.startState(), 'Reading the project'),
     ]);
     capabilities.value = c ?? null;
-    info.value = p ?? null;
-    recent.value = r ?? [];
+    info.value = st?.project ?? null;
+    recent.value = st?.recent ?? [];
     useRunStore().followProject(info.value);
-    if (!info.value) return; // no project: nothing more to ask (main would answer 422)
-    const saved = useLayersStore().savedList(); // with the layers, not after them
-    await Promise.all([
-      useNetworkStore().refresh(),
-      useLayersStore()
-        .refreshList()
-        .then(() => useLayersStore().showDefault(saved)),
-    ]);
+    if (!st?.project) return;
+    useNetworkStore().set(st.network);
+    const layers = useLayersStore();
+    layers.setList(st.layers);
+    await layers.showDefault(Promise.resolve(st.layerList));
   }
 
   /** Project info and the recent list from main. */

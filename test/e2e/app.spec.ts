@@ -46,6 +46,20 @@ test('open, run, edit the network, reference point, transect, export', async ({ 
   await page.getByTestId('tab-project').click();
   await expect(page.getByTestId('project-path')).toBeVisible();
   await expect(page.locator('body[data-basemap="ready"]')).toHaveCount(1);
+  // from here the map keeps its size: opening a project, its layers and colour bar arriving, a run (a resized
+  // map reallocates its canvas and is drawn again whole)
+  const resizes = () => page.evaluate(() => (globalThis as unknown as { __mapResizes: string[] }).__mapResizes);
+  await page.evaluate(() => {
+    const w = globalThis as unknown as {
+      __insarMap: { on(e: string, f: () => void): void; getContainer(): { clientWidth: number; clientHeight: number } };
+      __mapResizes: string[];
+    };
+    const c = w.__insarMap.getContainer();
+    const size = () => `${c.clientWidth} × ${c.clientHeight}`;
+    w.__mapResizes = [];
+    let was = size();
+    w.__insarMap.on('resize', () => w.__mapResizes.push(`${was} → ${(was = size())}`));
+  });
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(shots, '01-empty.png') });
 
@@ -66,6 +80,13 @@ test('open, run, edit the network, reference point, transect, export', async ({ 
   await expect(page.getByTestId('layer-select')).toHaveValue('velocity.h5:velocity');
   await page.waitForTimeout(1500);
   await page.screenshot({ path: join(shots, '02-after-run.png') });
+  expect(await resizes()).toEqual([]);
+  // the layer that compiled the raster program at map load (map/warmup.ts) is gone
+  expect(
+    await page.evaluate(() =>
+      (globalThis as unknown as { __insarMap: { getLayer(id: string): unknown } }).__insarMap.getLayer('warmup-raster'),
+    ),
+  ).toBeUndefined();
   const v0 = (await call<LayerData>('getLayer', 'velocity.h5', 'velocity')).values;
 
   // select a pair by clicking it in the network plot, exclude it (an explicit action), then re-run

@@ -15,6 +15,7 @@ import {
   TOKEN_HEADER,
   type ApiMethod,
   type InsarApi,
+  type StartState,
 } from '../../src-shared/api';
 import { decodeBinary, encodeBinary, fromWireJson, toWireJson } from '../../src-shared/binaryCodec';
 import { wsProtocols } from '../../src-shared/hostAuth';
@@ -118,6 +119,7 @@ function calls(folder: string): [ApiMethod, unknown[]][] {
       ],
     ],
     ['layerList', []],
+    ['startState', []],
     ['gnssStations', [[join(folder, 'gnss')]]],
     ['fileInfo', ['velocity.h5']],
     ['previewVelocity', [{ row0: 0, row1: 30, col0: 0, col1: 40 }, 5000]],
@@ -215,6 +217,16 @@ describe('browser host', () => {
       // the layer list comes back as it was kept, from the project's database
       if (m === 'layerList')
         expect(res).toEqual({ layers: [expect.objectContaining({ opacity: 0.8, style: 'fill' })], selected: 0 });
+      // a window's first look: the same answers as the single calls, in one
+      if (m === 'startState') {
+        const st = res as StartState;
+        expect(st.project).toEqual(await s.api.projectInfo());
+        expect(st.recent).toEqual(await s.api.recentProjects());
+        expect(st.layers).toEqual(await s.api.listLayers());
+        expect(st.network?.pairs).toEqual((await s.api.network()).pairs);
+        expect(st.layerList).toEqual(await s.api.layerList());
+        expect(st.layerList?.layers).toHaveLength(1);
+      }
     }
     expect([...seen].sort()).toEqual([...API_METHODS].sort());
     await new Promise((r) => setTimeout(r, 100));

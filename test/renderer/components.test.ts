@@ -13,6 +13,7 @@ import Toasts from '../../src-renderer/components/Toasts.vue';
 import HelpOverlay from '../../src-renderer/components/HelpOverlay.vue';
 import PixelForm from '../../src-renderer/components/PixelForm.vue';
 import LayerBar from '../../src-renderer/components/LayerBar.vue';
+import MapLegend from '../../src-renderer/components/MapLegend.vue';
 import NetworkPanel from '../../src-renderer/panels/NetworkPanel.vue';
 import LayersPanel from '../../src-renderer/panels/LayersPanel.vue';
 import { PANELS } from '../../src-renderer/panels/registry';
@@ -257,18 +258,24 @@ describe('toasts, help, forms', () => {
     expect(w.find('label[for="pixel-a"]').text()).toBe('Row');
     expect(unnamedControls(w.element as HTMLElement)).toEqual([]);
   });
-  test('the layer bar: every control has a name; the colour bar names the display reference', async () => {
+  test('the layer bar: every control has a name; the colour bar is over the map and names the display reference', async () => {
     await useProjectStore().open('/data/demo');
     await useLayersStore().pick('timeseries.h5:timeseries');
     const w = mountIt(LayerBar);
+    const legend = mountIt(MapLegend);
     await flushPromises();
     expect(unnamedControls(w.element as HTMLElement)).toEqual([]);
-    expect(w.find('[data-testid="colorbar-note"]').exists()).toBe(false);
+    // not in the bar: a bar that grows when a colour bar (or its note) comes would resize the map
+    expect(w.find('[data-testid="colorbar"]').exists()).toBe(false);
+    expect(legend.find('[data-testid="colorbar"]').attributes('aria-label')).toContain('Colour bar of');
+    expect(legend.find('[data-testid="colorbar-note"]').exists()).toBe(false);
     await useDisplayRefStore().setRefDate('20200113');
     await useDisplayRefStore().setPixel(2, 3);
     await flushPromises();
-    expect(w.find('[data-testid="colorbar-note"]').text()).toBe('relative to 20200113 · display ref. row 2, col 3');
-    expect(w.find('[data-testid="colorbar"]').attributes('aria-label')).toContain(
+    expect(legend.find('[data-testid="colorbar-note"]').text()).toBe(
+      'relative to 20200113 · display ref. row 2, col 3',
+    );
+    expect(legend.find('[data-testid="colorbar"]').attributes('aria-label')).toContain(
       '(relative to 20200113 · display ref. row 2, col 3)',
     );
   });

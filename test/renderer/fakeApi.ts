@@ -185,7 +185,7 @@ function makeFakeApi() {
   /** the layer list kept with the project (main keeps it in the project database) */
   let savedList: SavedLayerList | null = null;
   const history: number[][] = [];
-  return {
+  const api = {
     capabilities: vi.fn(async () => ({ transport: 'http' as const, nativeDialogs: false, platform: 'linux' })),
     steps: vi.fn(async () =>
       ['load_data', 'modify_network', 'invert_network', 'velocity'].map((name) => ({
@@ -488,6 +488,21 @@ function makeFakeApi() {
       history.length = 0;
     },
   };
+  // as main composes it: from the same answers as the single calls (their mocks change it too)
+  return Object.assign(api, {
+    startState: vi.fn(async () => {
+      const project = await api.projectInfo();
+      const recent = await api.recentProjects();
+      if (!project) return { project: null, recent, layers: [], network: null, layerList: null };
+      return {
+        project,
+        recent,
+        layers: await api.listLayers(),
+        network: await api.network(),
+        layerList: await api.layerList(),
+      };
+    }),
+  });
 }
 
 export const fakeApi = makeFakeApi();

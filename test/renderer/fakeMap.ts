@@ -16,6 +16,8 @@ export class FakeMap {
   sources = new Map<string, { spec: Record<string, unknown>; data?: unknown; image?: unknown; tiles?: string[] }>();
   layers: FakeLayer[] = [];
   fitted: unknown[] = [];
+  /** the map's container (its style: the basemap's water is its background) */
+  container = { style: {} as Record<string, string> };
 
   addSource(id: string, spec: Record<string, unknown>): void {
     if (this.sources.has(id)) throw new Error(`source ${id} exists`);
@@ -112,6 +114,9 @@ export class FakeMap {
   }
   getZoom(): number {
     return this.view.zoom;
+  }
+  getContainer() {
+    return this.container;
   }
   get ids(): string[] {
     return this.layers.map((l) => l.id);

@@ -153,7 +153,8 @@ describe('map-layer adapters', () => {
   test('rasters that arrive late are drawn under the vector layers; store changes reach the map as tile keys', async () => {
     const m = new FakeMap();
     const stop = composeLayers(m.asMap(), MAP_LAYERS);
-    expect(m.ids[0]).toBe('basemap-water');
+    expect(m.ids[0]).toBe('basemap-land');
+    expect(m.container.style.backgroundColor).toBe(BASEMAP_COLORS.light.water); // the water: the map's background
     expect(m.ids).not.toContain('data');
     await useProjectStore().open('/data/demo');
     await flushPromises();
@@ -437,6 +438,35 @@ describe('map-layer adapters', () => {
     useUiStore().theme = 'dark';
     await flushPromises();
     expect(m.getLayer('basemap-land')!.paint['fill-color']).toBe(BASEMAP_COLORS.dark.land);
+    expect(m.container.style.backgroundColor).toBe(BASEMAP_COLORS.dark.water);
+    stop();
+  });
+
+  test("while the map waits for a project's first picture only the data is drawn; its context comes after", async () => {
+    const m = new FakeMap();
+    const stop = composeLayers(m.asMap(), MAP_LAYERS);
+    for (const f of [fakeApi.placeNames, fakeApi.basemapWaterways, fakeApi.layerTiles]) f.mockClear();
+    const layers = useLayersStore();
+    layers.mapWaiting = true; // MapView: the first picture is on its way (map/reveal.ts)
+    await useProjectStore().open('/data/demo');
+    await useNetworkStore().setReference(35.985, -119.975);
+    await settle();
+    expect(m.ids).toContain('data');
+    // no hillshade, basemap, rivers or place names asked for; the outline and the reference point not drawn
+    expect(m.ids).not.toContain('hillshade');
+    expect(fakeApi.placeNames).not.toHaveBeenCalled();
+    expect(fakeApi.basemapWaterways).not.toHaveBeenCalled();
+    expect(data(m, 'extent').features).toEqual([]);
+    expect(data(m, 'refpoint').features).toEqual([]);
+    expect(fakeApi.layerTiles.mock.calls.every(([r]) => r.file !== 'inputs/geometryGeo.h5')).toBe(true);
+
+    layers.mapWaiting = false; // the first picture is on the screen
+    await settle();
+    expect(m.ids.indexOf('hillshade')).toBeLessThan(m.ids.indexOf('data'));
+    expect(fakeApi.placeNames).toHaveBeenCalledTimes(1);
+    expect(fakeApi.basemapWaterways).toHaveBeenCalledTimes(1);
+    expect(data(m, 'extent').features).toHaveLength(1);
+    expect(data(m, 'refpoint').features.map((f) => f.properties!.kind)).toEqual(['edit']);
     stop();
   });
 

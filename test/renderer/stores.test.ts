@@ -46,11 +46,12 @@ describe('project', () => {
     expect(useNetworkStore().net?.pairs).toHaveLength(5);
     expect(ui.panel).toBe('export');
   });
-  test('start: with a project open its layers and network come too; without one, main is not asked for them', async () => {
+  test('start: the project with its layers, network and kept layer list in one round trip; without a project nothing more', async () => {
     const project = useProjectStore();
     await project.init();
-    expect(fakeApi.listLayers).toHaveBeenCalledTimes(1);
-    expect(fakeApi.network).toHaveBeenCalledTimes(1);
+    expect(fakeApi.startState).toHaveBeenCalledTimes(1);
+    for (const single of [fakeApi.projectInfo, fakeApi.listLayers, fakeApi.network, fakeApi.layerList])
+      expect(single.mock.calls.length).toBe(fakeApi.startState.mock.calls.length); // only inside startState
     expect(useLayersStore().active?.id).toBe('velocity.h5:velocity');
     expect(useNetworkStore().net?.pairs).toHaveLength(5);
 
@@ -61,6 +62,8 @@ describe('project', () => {
     expect(useProjectStore().info).toBeNull();
     expect(fakeApi.listLayers).not.toHaveBeenCalled();
     expect(fakeApi.network).not.toHaveBeenCalled();
+    expect(fakeApi.layerMeta).not.toHaveBeenCalled();
+    expect(useLayersStore().list).toEqual([]);
     expect(useUiStore().toasts).toEqual([]);
   });
   test('tiles asked for while another project opens are not sent to main and come back empty', async () => {

@@ -1,4 +1,9 @@
-/** The offline basemap (land, coast, state and county lines) in the colours of the light or dark theme. */
+/**
+ * The offline basemap (land, coast, state and county lines) in the colours of the light or dark theme. The
+ * water is the map container's background, not a MapLibre background layer: the map's canvas is transparent
+ * where nothing is drawn, and a layer of a kind of its own would be one WebGL program more to compile on the
+ * way to a project's first picture (50–150 ms of the page's main thread in software WebGL).
+ */
 import type { GeoJSONSource } from 'maplibre-gl';
 import { useUiStore, type Theme } from '../../stores/ui';
 import { useLayersStore } from '../../stores/layers';
@@ -9,7 +14,7 @@ import { basemapArea } from '../../../src-core/common/geo/basemapArea';
 import { defineMapLayer, present } from './types';
 
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
-const LAYERS = ['basemap-water', 'basemap-land', 'basemap-counties', 'basemap-states', 'basemap-coast'];
+const LAYERS = ['basemap-land', 'basemap-counties', 'basemap-states', 'basemap-coast'];
 
 export const BASEMAP_COLORS: Record<
   Theme,
@@ -21,7 +26,7 @@ export const BASEMAP_COLORS: Record<
 
 function paint(map: Parameters<typeof present>[0], theme: Theme): void {
   const c = BASEMAP_COLORS[theme];
-  map.setPaintProperty('basemap-water', 'background-color', c.water);
+  map.getContainer().style.backgroundColor = c.water;
   map.setPaintProperty('basemap-land', 'fill-color', c.land);
   map.setPaintProperty('basemap-counties', 'line-color', c.counties);
   map.setPaintProperty('basemap-states', 'line-color', c.states);
@@ -44,6 +49,7 @@ function load(map: Parameters<typeof present>[0], box: [number, number, number, 
   const key = JSON.stringify(box);
   if (loaded === key) return;
   loaded = key;
+  delete document.body.dataset.basemap; // 'ready' again when this area's basemap is drawn
   void basemapData(box).then((b) => {
     if (!map.getSource('basemap-land') || loaded !== key) return;
     const urls = [b.land, b.coast, b.states, b.counties];
@@ -72,7 +78,6 @@ export default defineMapLayer({
     // a coarser index than MapLibre's default (maxzoom 18): a basemap for orientation, less memory
     for (const s of SOURCES) map.addSource(s, { type: 'geojson', data: EMPTY, maxzoom: 10, tolerance: 0.6 });
     const before = beforeId();
-    map.addLayer({ id: 'basemap-water', type: 'background' }, before);
     map.addLayer({ id: 'basemap-land', type: 'fill', source: 'basemap-land' }, before);
     map.addLayer(
       { id: 'basemap-counties', type: 'line', source: 'basemap-counties', minzoom: 5, paint: { 'line-width': 0.6 } },
@@ -91,6 +96,7 @@ export default defineMapLayer({
     if (go && (!prev.go || JSON.stringify(area) !== JSON.stringify(prev.area))) map.once('idle', () => load(map, area));
   },
   remove({ map }) {
+    map.getContainer().style.backgroundColor = '';
     for (const l of present(map, LAYERS)) map.removeLayer(l);
     for (const s of SOURCES) if (map.getSource(s)) map.removeSource(s);
   },

@@ -1,6 +1,7 @@
-/** The project grid's outline (dashed), so the data's place shows before any layer is drawn. */
+/** The project grid's outline (dashed), so the data's place shows before any layer is drawn (after the first picture). */
 import { gridCornersLonLat } from '../../../src-core/common/geo/gridCoords';
 import { useProjectStore } from '../../stores/project';
+import { useLayersStore } from '../../stores/layers';
 import { useUiStore } from '../../stores/ui';
 import { addGeoJson, fc, removeGeoJson, ring, setGeoJson } from '../geojson';
 import { defineMapLayer, present } from './types';
@@ -13,7 +14,8 @@ const data = (g: Grid | null) => fc(g ? [ring(gridCornersLonLat(g))] : []);
 export default defineMapLayer({
   id: ID,
   order: 40,
-  state: () => ({ grid: useProjectStore().grid, theme: useUiStore().theme }),
+  // once the project's first picture is drawn (stores/layers mapWaiting: no WebGL program of its own before)
+  state: () => ({ grid: useLayersStore().mapWaiting ? null : useProjectStore().grid, theme: useUiStore().theme }),
   add({ map, beforeId }, s) {
     addGeoJson(
       map,

@@ -1,6 +1,7 @@
 /** The reference point: the user's (filled) and, when different, the one the current outputs use (hollow). */
 import type { ReferencePoint } from '../../../src-shared/api';
 import { useProjectStore } from '../../stores/project';
+import { useLayersStore } from '../../stores/layers';
 import { addGeoJson, fc, point, removeGeoJson, setGeoJson } from '../geojson';
 import { defineMapLayer, present } from './types';
 
@@ -19,6 +20,8 @@ export default defineMapLayer({
   order: 70,
   state: () => {
     const p = useProjectStore();
+    // once the project's first picture is drawn (stores/layers mapWaiting: no WebGL program of its own before)
+    if (useLayersStore().mapWaiting) return { edit: null, output: null };
     return { edit: p.edits?.referencePoint ?? null, output: p.info?.outputReference ?? null };
   },
   add({ map, beforeId }, s) {
