@@ -88,13 +88,17 @@ export const useLayersStore = defineStore('layers', () => {
    * data's tiles.
    */
   const mapWaiting = ref(false);
+  /** the project's layer list has come from main (the empty list before it does not mean "no layers") */
+  const listed = ref(false);
   /**
    * Whether the context layers (hillshade, basemap, rivers, place names) may load: the map is not waiting for
    * the project's first picture, and the project's own layer is described (its tiles go first) or there is
    * none to show. The data first, the context after.
    */
   const contextMayLoad = computed(
-    () => !mapWaiting.value && (Object.keys(metas.value).length > 0 || list.value.every((x) => x.kind === 'pair')),
+    () =>
+      !mapWaiting.value &&
+      (Object.keys(metas.value).length > 0 || (listed.value && list.value.every((x) => x.kind === 'pair'))),
   );
   /** the DEM under the hillshade */
   const heightRef = computed<LayerRef | null>(() =>
@@ -113,6 +117,7 @@ export const useLayersStore = defineStore('layers', () => {
   function reset(): void {
     mine = false;
     list.value = [];
+    listed.value = false;
     entries.value = [];
     metas.value = {};
     selectedKey.value = null;
@@ -127,6 +132,7 @@ export const useLayersStore = defineStore('layers', () => {
 
   function setList(l: LayerInfo[]): void {
     list.value = l;
+    listed.value = true;
   }
 
   /**
