@@ -19,7 +19,7 @@ import { parseGeoJson, useOverlaysStore } from '../../src-renderer/stores/overla
 import { installEventHandlers } from '../../src-renderer/stores/events';
 import { usePreviewStore } from '../../src-renderer/stores/preview';
 import { useTilesStore } from '../../src-renderer/stores/tiles';
-import type { ProjectInfo } from '../../src-shared/api';
+import type { LayerInfo, ProjectInfo } from '../../src-shared/api';
 
 vi.mock('../../src-renderer/api/client', async () => ({ api: (await import('./fakeApi')).fakeApi }));
 
@@ -65,6 +65,22 @@ describe('project', () => {
     expect(fakeApi.layerMeta).not.toHaveBeenCalled();
     expect(useLayersStore().list).toEqual([]);
     expect(useUiStore().toasts).toEqual([]);
+  });
+  test("another project's context (basemap, hillshade, names) waits until its layer list is known and its layer described", async () => {
+    await opened();
+    const layers = useLayersStore();
+    expect(layers.contextMayLoad).toBe(true);
+    let list!: (l: LayerInfo[]) => void;
+    fakeApi.listLayers.mockImplementationOnce(() => new Promise<LayerInfo[]>((ok) => (list = ok)));
+    const opening = useProjectStore().open('/data/other');
+    await new Promise((ok) => setTimeout(ok, 0));
+    // the list is empty until main answers: that is not "no layers to show"
+    expect(layers.list).toEqual([]);
+    expect(layers.contextMayLoad).toBe(false);
+    list(await fakeApi.listLayers.getMockImplementation()!());
+    await opening;
+    expect(layers.active?.id).toBe('velocity.h5:velocity');
+    expect(layers.contextMayLoad).toBe(true);
   });
   test('tiles asked for while another project opens are not sent to main and come back empty', async () => {
     await opened();
