@@ -161,7 +161,7 @@ export const figureExport = v.variant(
     v.strictObject({ kind: v.literal('network') }),
     v.strictObject({ kind: v.literal('coherence-matrix') }),
     v.strictObject({ kind: v.literal('map'), ref: layerRef }),
-    v.strictObject({ kind: v.literal('timeseries'), row: int(), col: int() }),
+    v.strictObject({ kind: v.literal('timeseries'), row: int(), col: int(), refDate: v.optional(date) }),
     v.strictObject({
       kind: v.literal('transect'),
       ref: layerRef,

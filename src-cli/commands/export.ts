@@ -22,6 +22,20 @@ const DATASET: OptionSpec = { type: 'string', value: 'NAME', help: 'dataset (def
 /** An export format: like a Command, but its run returns the line saying what it wrote. */
 type Format = Omit<Command, 'run' | 'subcommands'> & { run: (a: ParsedArgs) => Promise<string> };
 
+const REF_DATE = {
+  type: 'string',
+  value: 'YYYYMMDD',
+  help: 'a time series relative to this date: each pixel minus its own value on it (MintPy tsview --ref-date)',
+} as const;
+
+/** --ref-date, checked (a date YYYYMMDD) */
+function refDateOpt(a: ParsedArgs): string | undefined {
+  const refDate = a.str('ref-date');
+  if (refDate !== undefined && !/^\d{8}$/.test(refDate))
+    throw new UsageError(`--ref-date: expected a date YYYYMMDD, got "${refDate}"`);
+  return refDate;
+}
+
 const LALO_RE = /^(-?[\d.]+),(-?[\d.]+)$/;
 
 function lalo(s: string, what: string): [number, number] {
@@ -146,20 +160,14 @@ const csv: Format = {
     lalo: { type: 'string', value: 'LAT,LON ...', count: 'list', help: 'points' },
     dataset: DATASET,
     'no-ref': { type: 'boolean', help: 'leave out the reference point’s row' },
-    'ref-date': {
-      type: 'string',
-      value: 'YYYYMMDD',
-      help: 'a time series relative to this date: each pixel minus its own value on it (MintPy tsview --ref-date)',
-    },
+    'ref-date': REF_DATE,
     table: { type: 'boolean', help: 'one row per pixel: lat, lon, velocity, velocityStd, …' },
     polygon: { type: 'string', value: 'LAT,LON ...', count: 'list', help: '--table: only pixels inside this polygon' },
     mask: MASK,
   },
   async run(a) {
     const file = resolve(a.positionals[0]);
-    const refDate = a.str('ref-date');
-    if (refDate !== undefined && !/^\d{8}$/.test(refDate))
-      throw new UsageError(`--ref-date: expected a date YYYYMMDD, got "${refDate}"`);
+    const refDate = refDateOpt(a);
     const { writePointsCsv, writeTableCsv } = await import('../../src-core/node/export/csv');
     if (a.has('table')) {
       const polygon = a.all('polygon')?.map((s) => lalo(s, '--polygon'));
@@ -301,7 +309,7 @@ const figure: Format = {
   synopsis: [
     'export figure network|coherence-matrix <workdir|file.h5> [-o out.png|out.svg]',
     'export figure map <file.h5> [--dataset NAME] [--vlim MIN MAX] [--cmap NAME] [--mask FILE|no] [-o out.png|svg]',
-    'export figure timeseries <timeseries.h5> --lalo LAT,LON [-o out.png|svg]',
+    'export figure timeseries <timeseries.h5> --lalo LAT,LON [--ref-date YYYYMMDD] [-o out.png|svg]',
   ],
   positionals: { min: 2, max: 2, name: 'a kind (network, coherence-matrix, map, timeseries) and a folder or file' },
   options: {
@@ -311,6 +319,7 @@ const figure: Format = {
     cmap: CMAP,
     mask: MASK,
     lalo: { type: 'string', value: 'LAT,LON', help: 'timeseries: the pixel' },
+    'ref-date': REF_DATE,
   },
   async run(a) {
     const [kind, target] = a.positionals;
@@ -334,8 +343,9 @@ const figure: Format = {
       const p = a.str('lalo');
       if (!p) throw new UsageError('figure timeseries: give --lalo LAT,LON');
       const [lat, lon] = lalo(p, '--lalo');
-      svg = await fig.pixelSeriesFigure(resolve(target), lat, lon);
-      base = resolve(target).replace(/\.h5$/, '') + `_${lat}_${lon}`;
+      const refDate = refDateOpt(a);
+      svg = await fig.pixelSeriesFigure(resolve(target), lat, lon, refDate);
+      base = resolve(target).replace(/\.h5$/, '') + `_${lat}_${lon}${refDate ? `_ref${refDate}` : ''}`;
     }
     const path = outPath(a) ?? `${base}.png`;
     fig.writeFigure(path, svg);

@@ -25,6 +25,7 @@ import {
 } from '../../src-core/node/export/figureFiles';
 import { mapDatasetName } from '../../src-core/node/export/source';
 import { readPixelSeries } from '../../src-core/node/derived/pixelSeries';
+import { pixelSeriesRelativeTo } from '../../src-core/common/derived/pixelSeriesRelative';
 import { transectFigure, transectOfFile, writeTransectFiles } from '../../src-core/node/derived/transectFile';
 import { gridOf } from '../../src-core/node/formats/mintpyFiles';
 import { H5Reader } from '../../src-core/node/formats/h5';
@@ -238,7 +239,8 @@ export class ExportService {
     else if (what.kind === 'timeseries') {
       const file = this.layers.resolveFile(this.timeseriesFile());
       const s = await readPixelSeries(file, what.row, what.col, join(dir, 'velocity.h5'));
-      [svg, name] = [pixelSeriesSvg(s), `timeseries_r${what.row}_c${what.col}`];
+      const shown = what.refDate ? pixelSeriesRelativeTo(s, what.refDate) : s;
+      [svg, name] = [pixelSeriesSvg(shown), `timeseries_r${what.row}_c${what.col}${refDateSuffix(what.refDate)}`];
     } else {
       const r = await transectOfFile(this.layers.transectRequest(what.ref, what.start, what.end, what.widthKm));
       [svg, name] = [transectFigure(r), `transect_${layerName(what.ref)}`];

@@ -87,8 +87,15 @@ export const useExportStore = defineStore('export', () => {
       ui.toast('Inspect a pixel first (Pixel tool): its series is the figure', 'info');
       return undefined;
     }
+    // a pixel's series relative to the reference date the viewer shows (the time bar's "relative to")
+    const rd = useDisplayRefStore().refDate;
+    const refDate = rd && s?.dates.includes(rd) && rd !== s.referenceDate ? rd : undefined;
     const what =
-      kind === 'map' ? { kind, ref: ref! } : kind === 'timeseries' ? { kind, row: s!.row, col: s!.col } : { kind };
+      kind === 'map'
+        ? { kind, ref: ref! }
+        : kind === 'timeseries'
+          ? { kind, row: s!.row, col: s!.col, ...(refDate ? { refDate } : {}) }
+          : { kind };
     return done(await ui.guarded(() => api.exportFigure(what), 'Figure export'));
   }
 

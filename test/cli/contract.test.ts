@@ -55,6 +55,10 @@ describe('strict options: an unknown or misspelled one is a usage error naming i
     [['export', 'kmz', 'velocity.h5', 'velocity', 'extra'], 'unexpected argument "extra"'],
     [['exprot'], 'unknown command "exprot" (did you mean export?)'],
     [['export', 'tif'], 'unknown format "tif"'],
+    [
+      ['export', 'figure', 'timeseries', 'timeseries.h5', '--lalo', '36.1,-119.6', '--ref-date', '2018'],
+      '--ref-date: expected a date YYYYMMDD, got "2018"',
+    ],
   ];
   for (const [args, msg] of cases)
     it(args.join(' '), () => {

@@ -336,6 +336,13 @@ describeParity('the app through its HTTP API on cv-tiny with the DEM-error chain
         () => api('exportFigure', { kind: 'timeseries', row: 50, col: 80 }, join(appOut, 'series.svg')),
         ['figure', 'timeseries', ts, '--lalo', ll([lat, lon])],
       ],
+      // relative to the reference date the viewer shows (tsview --ref-date)
+      [
+        'series_ref.svg',
+        () =>
+          api('exportFigure', { kind: 'timeseries', row: 50, col: 80, refDate: date5 }, join(appOut, 'series_ref.svg')),
+        ['figure', 'timeseries', ts, '--lalo', ll([lat, lon]), '--ref-date', date5],
+      ],
     ];
     const compared: string[] = [];
     for (const [name, viaApp, cliArgs] of cases) {
@@ -349,6 +356,11 @@ describeParity('the app through its HTTP API on cv-tiny with the DEM-error chain
       }
     }
     console.log(`[app] exports byte-identical to the CLI: ${compared.join(', ')}`);
+    // the figure relative to another date says so, and draws other numbers than the run's reference date's
+    const refSvg = readFileSync(join(appOut, 'series_ref.svg'), 'utf8');
+    expect(refSvg).toContain(`relative to ${date5}`);
+    expect(readFileSync(join(appOut, 'series.svg'), 'utf8')).toContain('relative to 20181105');
+    expect(refSvg).not.toBe(readFileSync(join(appOut, 'series.svg'), 'utf8').replace('20181105', date5));
     // atomic writes: nothing but the exports themselves
     expect(readdirSync(appOut).filter((f) => /tmp/i.test(f))).toEqual([]);
     expect(readdirSync(appOut).sort()).toEqual(compared.map((c) => c.split(' ')[0]).sort());

@@ -454,6 +454,11 @@ function makeFakeApi() {
       bytes: 1024,
       paths: ['/data/demo/mintpy/velocity.csv'],
     })),
+    exportFigure: vi.fn(async () => ({
+      path: '/data/demo/mintpy/velocity.csv',
+      bytes: 1024,
+      paths: ['/data/demo/mintpy/velocity.csv'],
+    })),
     fileInfo: vi.fn(async (path: string) => ({ path, attrs: {}, datasets: [] })),
     previewVelocity: vi.fn(async (view: { row0: number; row1: number; col0: number; col1: number }) => ({
       ok: true as const,

@@ -564,7 +564,7 @@ describe('export', () => {
     await exp.exportLayer('tif');
     expect(exp.last?.path).toBe('/data/demo/mintpy/velocity.tif');
   });
-  test("a time series' CSV (the layer at a date, the pixel's series) is relative to the shown reference date", async () => {
+  test("a time series' CSV (the layer at a date, the pixel's series) and the pixel's figure are relative to the shown reference date", async () => {
     await opened();
     const exp = useExportStore();
     await useLayersStore().show({ file: 'timeseries.h5', dataset: 'timeseries', date: DATES[3] });
@@ -582,10 +582,15 @@ describe('export', () => {
     expect(await useInspectStore().inspectPixel(1, 2)).toBe(true);
     await exp.exportPixelCsv();
     expect(fakeApi.exportCsv).toHaveBeenLastCalledWith({ kind: 'pixel', row: 1, col: 2, refDate: DATES[2] });
+    // the pixel's figure too
+    await exp.exportFigure('timeseries');
+    expect(fakeApi.exportFigure).toHaveBeenLastCalledWith({ kind: 'timeseries', row: 1, col: 2, refDate: DATES[2] });
     // back to the file's own reference date: the stored values
     await useDisplayRefStore().setRefDate(null);
     await exp.exportPixelCsv();
     expect(fakeApi.exportCsv).toHaveBeenLastCalledWith({ kind: 'pixel', row: 1, col: 2 });
+    await exp.exportFigure('timeseries');
+    expect(fakeApi.exportFigure).toHaveBeenLastCalledWith({ kind: 'timeseries', row: 1, col: 2 });
   });
 });
 

@@ -16,6 +16,7 @@ import { writeFileAtomic } from '../util/atomicFile';
 import { coherenceMatrixSvg, mapSvg, networkSvg, timeSeriesSvg } from '../../common/export/figures';
 import { defaultMaskFile, displayUnit, maskAndScale, nanMinMax, readMap, readMask } from './source';
 import { readPixelSeries, type PixelSeriesData } from '../derived/pixelSeries';
+import { pixelSeriesRelativeTo } from '../../common/derived/pixelSeriesRelative';
 
 /** Write an SVG figure to `path`: `.png` is rasterised (scale × the SVG's size, white background), else SVG text. */
 export function writeFigure(path: string, svg: string, scale = 2): void {
@@ -108,8 +109,11 @@ export async function mapFigure(
   });
 }
 
-/** One pixel's displacement time series (cm) with the linear fit from velocity.h5 when present. */
-export async function pixelSeriesFigure(tsFile: string, lat: number, lon: number): Promise<string> {
+/**
+ * One pixel's displacement time series (cm) with the fit from velocity.h5 when present; with `refDate`,
+ * relative to the pixel's value on that date (tsview --ref-date).
+ */
+export async function pixelSeriesFigure(tsFile: string, lat: number, lon: number, refDate?: string): Promise<string> {
   const h5 = await H5Reader.open(tsFile);
   let row: number, col: number;
   try {
@@ -121,7 +125,8 @@ export async function pixelSeriesFigure(tsFile: string, lat: number, lon: number
   } finally {
     h5.close();
   }
-  return pixelSeriesSvg(await readPixelSeries(tsFile, row, col));
+  const p = await readPixelSeries(tsFile, row, col);
+  return pixelSeriesSvg(refDate ? pixelSeriesRelativeTo(p, refDate) : p);
 }
 
 /** The figure of a pixel series (src-core readPixelSeries): values and the fitted model ± residual RMS, in cm. */
@@ -132,7 +137,7 @@ export function pixelSeriesSvg(p: PixelSeriesData): string {
     dates: p.dates,
     values: scaled(p.values),
     ylabel: `LOS displacement [${du.unit}]`,
-    title: `Pixel ${p.lat.toFixed(4)}, ${p.lon.toFixed(4)} (row ${p.row}, col ${p.col})`,
+    title: `Pixel ${p.lat.toFixed(4)}, ${p.lon.toFixed(4)} (row ${p.row}, col ${p.col}), relative to ${p.referenceDate}`,
     ...(p.model.length ? { model: scaled(p.model), band: p.residualStd * du.scale } : {}),
   });
 }
