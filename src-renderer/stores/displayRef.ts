@@ -20,7 +20,7 @@ import {
 import { rowColToLatLonGeo } from '../../src-core/common/geo/gridCoords';
 import { api } from '../api/client';
 import { useUiStore } from './ui';
-import { useLayersStore } from './layers';
+import { useLayersStore, type LayerEntry } from './layers';
 import { useProjectStore } from './project';
 import { useRegionsStore } from './regions';
 
@@ -58,22 +58,28 @@ export const useDisplayRefStore = defineStore('displayRef', () => {
   const applies = computed(() => !!pixel.value && isReferenced(layers().activeInfo));
 
   /**
-   * The offset subtracted from every value of the shown layer (its units, as stored): the display reference
-   * pixel's value on the shown date, relative to the reference date. 0 without a pixel (or before its values
-   * are read); NaN when the pixel has no data there (then nothing is subtracted and `caption` says so).
+   * The offset subtracted from every value of an entry of the layer list (its units, as stored): the display
+   * reference pixel's value on the entry's date, relative to its reference date. 0 without a pixel, for a
+   * layer it does not apply to (coherence, masks), or before the pixel's values in it are read; NaN when the
+   * pixel has no data there (then nothing is subtracted; for the shown layer `caption` says so).
    */
-  const rawOffset = computed(() => {
-    const a = layers().active;
-    const info = layers().activeInfo;
-    if (!a || !applies.value || !info) return 0;
-    const pv = values.value.get(a.id);
+  function rawOffsetOf(e: LayerEntry | null): number {
+    const info = layers().infoOf(e);
+    if (!e || !pixel.value || !info || !isReferenced(info)) return 0;
+    const pv = values.value.get(e.id);
     if (!pv) return 0;
     const dates = pv.dates;
-    const i = dates ? dates.indexOf(a.ref.date ?? '') : 0;
+    const i = dates ? dates.indexOf(e.ref.date ?? '') : 0;
     if (i < 0) return NaN;
-    const iref = info.kind === 'timeseries' && dates ? dates.indexOf(a.ref.refDate ?? '') : -1;
+    const iref = info.kind === 'timeseries' && dates ? dates.indexOf(e.ref.refDate ?? '') : -1;
     return displayOffsets(pv.values, iref >= 0 ? iref : null, pv.values.length)[i];
-  });
+  }
+  /** The offset an entry is drawn with (every re-referenceable layer of the list, not only the shown one). */
+  function offsetOf(e: LayerEntry | null): number {
+    const o = rawOffsetOf(e);
+    return Number.isFinite(o) ? o : 0;
+  }
+  const rawOffset = computed(() => rawOffsetOf(layers().active));
   const offset = computed(() => (Number.isFinite(rawOffset.value) ? rawOffset.value : 0));
 
   /** What the colour bar says about the reference of what is shown ('' when nothing is re-referenced). */
@@ -123,18 +129,26 @@ export const useDisplayRefStore = defineStore('displayRef', () => {
     series.value = null;
   }
 
-  /** Read the pixel's values in the shown layer (if it is one the reference applies to). */
-  async function loadActive(): Promise<boolean> {
+  /** Read the pixel's values in each layer of the list it applies to and has not been read in. */
+  async function loadEntries(): Promise<boolean> {
     const p = pixel.value;
-    const a = layers().active;
-    if (!p || !a || !applies.value || values.value.has(a.id)) return true;
-    const pv = await useUiStore().guarded(
-      () => api.pixelValues({ file: a.ref.file, dataset: a.ref.dataset }, p.row, p.col),
-      'Reading the display reference pixel',
+    if (!p) return true;
+    const todo = new Map<string, LayerEntry>();
+    for (const e of layers().entries)
+      if (!values.value.has(e.id) && isReferenced(layers().infoOf(e)) && !todo.has(e.id)) todo.set(e.id, e);
+    const read = await Promise.all(
+      [...todo.values()].map(async (e) => {
+        const pv = await useUiStore().guarded(
+          () => api.pixelValues({ file: e.ref.file, dataset: e.ref.dataset }, p.row, p.col),
+          'Reading the display reference pixel',
+        );
+        return [e.id, pv] as const;
+      }),
     );
-    if (!pv || pixel.value !== p) return false;
-    values.value = new Map([...values.value, [a.id, markRaw(pv)]]);
-    return true;
+    if (pixel.value !== p) return false;
+    const got = read.filter((x): x is readonly [string, PixelValues] => !!x[1]);
+    if (got.length) values.value = new Map([...values.value, ...got.map(([id, pv]) => [id, markRaw(pv)] as const)]);
+    return got.length === read.length;
   }
 
   /**
@@ -172,6 +186,7 @@ export const useDisplayRefStore = defineStore('displayRef', () => {
     pixel.value = { row, col, lat, lon };
     values.value = new Map(pv && a ? [[a.id, markRaw(pv)]] : []);
     series.value = ps ? markRaw(ps) : null;
+    await loadEntries(); // the list's other layers it applies to
     return true;
   }
 
@@ -201,10 +216,13 @@ export const useDisplayRefStore = defineStore('displayRef', () => {
     if (!(await setPixel(p.row, p.col))) clearPixel();
   }
 
-  // another layer shown: read the pixel's values in it
+  // another layer shown or added to the list: read the pixel's values in it
   watch(
-    () => layers().active?.id,
-    () => void loadActive(),
+    () =>
+      layers()
+        .entries.map((e) => e.id)
+        .join(),
+    () => void loadEntries(),
   );
 
   return {
@@ -220,7 +238,8 @@ export const useDisplayRefStore = defineStore('displayRef', () => {
     showSeries,
     seriesOffsets,
     reset,
-    loadActive,
+    loadEntries,
+    offsetOf,
     setPixel,
     clearPixel,
     setRefDate,

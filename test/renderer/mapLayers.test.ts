@@ -8,7 +8,7 @@ import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import type { FeatureCollection } from 'geojson';
 import { FakeMap } from './fakeMap';
-import { DATES, fakeApi, GRID } from './fakeApi';
+import { DATES, fakeApi, GRID, layerValues } from './fakeApi';
 import { MAP_LAYERS } from '../../src-renderer/map/layers/index';
 import { composeLayers } from '../../src-renderer/map/compose';
 import { loadTile, setTileSource, tileUrl } from '../../src-renderer/map/tiles/protocol';
@@ -467,6 +467,38 @@ describe('map-layer adapters', () => {
     expect(fakeApi.basemapWaterways).toHaveBeenCalledTimes(1);
     expect(data(m, 'extent').features).toHaveLength(1);
     expect(data(m, 'refpoint').features.map((f) => f.properties!.kind)).toEqual(['edit']);
+    stop();
+  });
+
+  test('a display reference pixel re-references every layer of the list it applies to, not only the shown one', async () => {
+    const m = new FakeMap();
+    const stop = composeLayers(m.asMap(), MAP_LAYERS);
+    await useProjectStore().open('/data/demo');
+    const layers = useLayersStore();
+    await layers.add('timeseries.h5:timeseries');
+    await layers.add('inputs/geometryGeo.h5:height'); // shown: a DEM, not re-referenced
+    await settle();
+    expect(layers.entries.map((e) => e.id)).toEqual([
+      'velocity.h5:velocity',
+      'timeseries.h5:timeseries',
+      'inputs/geometryGeo.h5:height',
+    ]);
+    const offsetOn = (key: string) =>
+      JSON.parse(new URL(m.sources.get(key)!.tiles![0].replace('insar://', 'http://x/')).searchParams.get('k')!).display
+        .offset as number;
+    expect(['data', 'data-2', 'data-3'].map(offsetOn)).toEqual([0, 0, 0]);
+    expect(await useDisplayRefStore().setPixel(2, 3)).toBe(true);
+    await settle();
+    const i = 2 * GRID.width + 3;
+    const last = layers.entries[1].ref.date!;
+    // each layer minus the pixel's own value in it (as stored: float32), on the date drawn
+    expect(offsetOn('data')).toBe(layerValues('velocity.h5', 'velocity')[i]);
+    expect(offsetOn('data-2')).toBe(layerValues('timeseries.h5', 'timeseries', last)[i]);
+    expect(offsetOn('data-2')).not.toBe(offsetOn('data'));
+    expect(offsetOn('data-3')).toBe(0);
+    useDisplayRefStore().clearPixel();
+    await settle();
+    expect(['data', 'data-2', 'data-3'].map(offsetOn)).toEqual([0, 0, 0]);
     stop();
   });
 

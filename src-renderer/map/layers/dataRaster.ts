@@ -35,7 +35,7 @@ interface Drawn {
   grid: Grid;
   /** display units' scale (m → cm) */
   scale: number;
-  /** display reference offset (stores/displayRef): the selected layer's only */
+  /** display reference offset (stores/displayRef): of every layer it applies to */
   offset: number;
 }
 
@@ -199,8 +199,7 @@ export default defineMapLayer<State>({
     const layers: Drawn[] = [];
     for (const e of l.entries) {
       const m = l.metas[e.key];
-      if (m)
-        layers.push({ entry: e, grid: m.grid, scale: l.unitsOf(e.key).scale, offset: e.key === sel ? dref.offset : 0 });
+      if (m) layers.push({ entry: e, grid: m.grid, scale: l.unitsOf(e.key).scale, offset: dref.offsetOf(e) });
     }
     return {
       layers,
