@@ -344,8 +344,9 @@ const figure: Format = {
       if (!p) throw new UsageError('figure timeseries: give --lalo LAT,LON');
       const [lat, lon] = lalo(p, '--lalo');
       const refDate = refDateOpt(a);
+      const { refDateSuffix } = await import('../../src-core/node/export/csv');
       svg = await fig.pixelSeriesFigure(resolve(target), lat, lon, refDate);
-      base = resolve(target).replace(/\.h5$/, '') + `_${lat}_${lon}${refDate ? `_ref${refDate}` : ''}`;
+      base = resolve(target).replace(/\.h5$/, '') + `_${lat}_${lon}${refDateSuffix(refDate)}`;
     }
     const path = outPath(a) ?? `${base}.png`;
     fig.writeFigure(path, svg);

@@ -9,7 +9,7 @@ import { savedLayerList } from '../../src-shared/argSchemas';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { H5Reader } from '../../src-core/node/formats/h5';
-import type { Capabilities, InsarApi, SavedLayerList } from '../../src-shared/api';
+import type { Capabilities, InsarApi } from '../../src-shared/api';
 import { parseArgs } from '../../src-shared/validate';
 import { isOutputStale } from '../../src-core/node/pipeline/staleness';
 import { stepInfos } from '../../src-core/node/pipeline/registry';
@@ -94,17 +94,6 @@ export function createServices(opts: ServiceOptions): Services {
     previews.prepare(); // a run that (re)loaded the stack: the preview's copy follows it
   });
 
-  /** the layer list kept with the open project (null: none kept, or written by another version) */
-  function keptLayerList(): SavedLayerList | null {
-    const raw = projects.require().db.meta(LAYER_LIST_KEY);
-    if (!raw) return null;
-    try {
-      return v.parse(savedLayerList, JSON.parse(raw));
-    } catch {
-      return null; // written by another version: the default layer instead
-    }
-  }
-
   const api: InsarApi = {
     capabilities: async () => ({
       transport: opts.transport,
@@ -122,15 +111,16 @@ export function createServices(opts: ServiceOptions): Services {
     },
     recentProjects: async () => projects.recent(),
     projectInfo: async () => (projects.current ? projects.info() : null),
+    // the single calls' answers, in one
     startState: async () => {
-      const recent = projects.recent();
-      if (!projects.current) return { project: null, recent, layers: [], network: null, layerList: null };
+      const [project, recent] = [await api.projectInfo(), await api.recentProjects()];
+      if (!project) return { project, recent, layers: [], network: null, layerList: null };
       return {
-        project: await projects.info(),
+        project,
         recent,
-        layers: await layers.listLayers(),
-        network: await projects.network(),
-        layerList: keptLayerList(),
+        layers: await api.listLayers(),
+        network: await api.network(),
+        layerList: await api.layerList(),
       };
     },
     pickFolder: async () => (opts.dialogs ? opts.dialogs.pickFolder() : null),
@@ -155,7 +145,15 @@ export function createServices(opts: ServiceOptions): Services {
     nisarSites: async () =>
       NISAR_SITES.map((x) => ({ name: x.name, gnssRefSite: x.gnssRefSite, direction: x.direction, track: x.track })),
     placeNames: async (south, west, north, east) => placesIn(south, west, north, east),
-    layerList: async () => keptLayerList(),
+    layerList: async () => {
+      const raw = projects.require().db.meta(LAYER_LIST_KEY);
+      if (!raw) return null;
+      try {
+        return v.parse(savedLayerList, JSON.parse(raw));
+      } catch {
+        return null; // written by another version: the default layer instead
+      }
+    },
     saveLayerList: async (list) => {
       projects.require().db.setMeta(LAYER_LIST_KEY, JSON.stringify(list));
       return true;

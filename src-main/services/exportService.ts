@@ -239,8 +239,10 @@ export class ExportService {
     else if (what.kind === 'timeseries') {
       const file = this.layers.resolveFile(this.timeseriesFile());
       const s = await readPixelSeries(file, what.row, what.col, join(dir, 'velocity.h5'));
-      const shown = what.refDate ? pixelSeriesRelativeTo(s, what.refDate) : s;
-      [svg, name] = [pixelSeriesSvg(shown), `timeseries_r${what.row}_c${what.col}${refDateSuffix(what.refDate)}`];
+      [svg, name] = [
+        pixelSeriesSvg(pixelSeriesRelativeTo(s, what.refDate)),
+        `timeseries_r${what.row}_c${what.col}${refDateSuffix(what.refDate)}`,
+      ];
     } else {
       const r = await transectOfFile(this.layers.transectRequest(what.ref, what.start, what.end, what.widthKm));
       [svg, name] = [transectFigure(r), `transect_${layerName(what.ref)}`];

@@ -8,7 +8,7 @@
 import { valueStats } from '../../src-core/common/util/valueStats';
 import { statSync } from 'node:fs';
 import { H5Reader } from '../../src-core/node/formats/h5';
-import { fileIdentity } from '../../src-core/node/masks/stackMapCache';
+import { fileIdentity } from '../../src-core/node/util/fileIdentity';
 import { GRID_ATTRS, gridOf } from '../../src-core/node/formats/mintpyFiles';
 import { overviewLevel, sampleTile } from '../../src-core/common/geo/tileSampling';
 import type { LayerMeta, LayerRef, LayerTile, PixelValue } from '../../src-shared/api';

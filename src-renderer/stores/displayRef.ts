@@ -10,7 +10,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef, watch } from 'vue';
-import type { LayerInfo, PixelSeries, PixelValues } from '../../src-shared/api';
+import type { LayerInfo, LayerRef, PixelSeries, PixelValues } from '../../src-shared/api';
 import {
   displayModel,
   displayOffsets,
@@ -129,6 +129,14 @@ export const useDisplayRefStore = defineStore('displayRef', () => {
     series.value = null;
   }
 
+  /** A pixel's values in a layer (every date of a stack), from main. */
+  function readValues(ref: LayerRef, row: number, col: number): Promise<PixelValues | undefined> {
+    return useUiStore().guarded(
+      () => api.pixelValues({ file: ref.file, dataset: ref.dataset }, row, col),
+      'Reading the display reference pixel',
+    );
+  }
+
   /** Read the pixel's values in each layer of the list it applies to and has not been read in. */
   async function loadEntries(): Promise<boolean> {
     const p = pixel.value;
@@ -137,13 +145,7 @@ export const useDisplayRefStore = defineStore('displayRef', () => {
     for (const e of layers().entries)
       if (!values.value.has(e.id) && isReferenced(layers().infoOf(e)) && !todo.has(e.id)) todo.set(e.id, e);
     const read = await Promise.all(
-      [...todo.values()].map(async (e) => {
-        const pv = await useUiStore().guarded(
-          () => api.pixelValues({ file: e.ref.file, dataset: e.ref.dataset }, p.row, p.col),
-          'Reading the display reference pixel',
-        );
-        return [e.id, pv] as const;
-      }),
+      [...todo.values()].map(async (e) => [e.id, await readValues(e.ref, p.row, p.col)] as const),
     );
     if (pixel.value !== p) return false;
     const got = read.filter((x): x is readonly [string, PixelValues] => !!x[1]);
@@ -167,12 +169,7 @@ export const useDisplayRefStore = defineStore('displayRef', () => {
     const info = layers().activeInfo;
     const hasSeries = layers().list.some((l) => l.file === 'timeseries.h5');
     const [pv, ps] = await Promise.all([
-      a && isReferenced(info)
-        ? ui.guarded(
-            () => api.pixelValues({ file: a.ref.file, dataset: a.ref.dataset }, row, col),
-            'Reading the display reference pixel',
-          )
-        : Promise.resolve(undefined),
+      a && isReferenced(info) ? readValues(a.ref, row, col) : Promise.resolve(undefined),
       hasSeries ? ui.guarded(() => api.pixelSeries(row, col), 'Reading the display reference series') : undefined,
     ]);
     if (a && isReferenced(info) && !pv) return false;

@@ -76,6 +76,12 @@ export const useExportStore = defineStore('export', () => {
     );
   }
 
+  /** The reference date the viewer shows a time series relative to (the time bar's "relative to"), if it is one of the series' dates. */
+  function shownRefDate(s: { dates: string[] }): string | undefined {
+    const rd = useDisplayRefStore().refDate;
+    return rd && s.dates.includes(rd) ? rd : undefined;
+  }
+
   /** A figure as the CLI's `export figure` writes it (PNG). */
   async function exportFigure(kind: FigureKind): Promise<ExportResult | undefined> {
     clearDownloads();
@@ -87,9 +93,7 @@ export const useExportStore = defineStore('export', () => {
       ui.toast('Inspect a pixel first (Pixel tool): its series is the figure', 'info');
       return undefined;
     }
-    // a pixel's series relative to the reference date the viewer shows (the time bar's "relative to")
-    const rd = useDisplayRefStore().refDate;
-    const refDate = rd && s?.dates.includes(rd) && rd !== s.referenceDate ? rd : undefined;
+    const refDate = s ? shownRefDate(s) : undefined;
     const what =
       kind === 'map'
         ? { kind, ref: ref! }
@@ -123,8 +127,7 @@ export const useExportStore = defineStore('export', () => {
     clearDownloads();
     const s = useInspectStore().series;
     if (!s) return undefined;
-    const rd = useDisplayRefStore().refDate;
-    const refDate = rd && s.dates.includes(rd) ? rd : undefined;
+    const refDate = shownRefDate(s);
     return done(
       await useUiStore().guarded(
         () => api.exportCsv({ kind: 'pixel', row: s.row, col: s.col, ...(refDate ? { refDate } : {}) }),

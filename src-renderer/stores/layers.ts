@@ -91,9 +91,9 @@ export const useLayersStore = defineStore('layers', () => {
   /** the project's layer list has come from main (the empty list before it does not mean "no layers") */
   const listed = ref(false);
   /**
-   * Whether the context layers (hillshade, basemap, rivers, place names) may load: the map is not waiting for
-   * the project's first picture, and the project's own layer is described (its tiles go first) or there is
-   * none to show. The data first, the context after.
+   * Whether the context may load (hillshade, basemap, rivers, place names, the grid outline, the reference
+   * marker): the map is not waiting for the project's first picture, and the project's own layer is described
+   * (its tiles go first) or there is none to show. The data first, the context after.
    */
   const contextMayLoad = computed(
     () =>

@@ -44,6 +44,7 @@ describe('pixelSeriesRelativeTo', () => {
   test('a series without a model keeps none; a date not in the series is refused, naming the file', () => {
     const p = { ...series(), model: new Float32Array(0) };
     expect(pixelSeriesRelativeTo(p, '20180121').model.length).toBe(0);
+    expect(pixelSeriesRelativeTo(p, undefined)).toBe(p); // no date: the series as it is
     expect(() => pixelSeriesRelativeTo(p, '20190101')).toThrow(InputError);
     expect(() => pixelSeriesRelativeTo(p, '20190101')).toThrow(
       /timeseries\.h5: reference date 20190101 is not one of its 4 dates/,

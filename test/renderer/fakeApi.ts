@@ -455,9 +455,9 @@ function makeFakeApi() {
       paths: ['/data/demo/mintpy/velocity.csv'],
     })),
     exportFigure: vi.fn(async () => ({
-      path: '/data/demo/mintpy/velocity.csv',
+      path: '/data/demo/mintpy/timeseries_r1_c2.png',
       bytes: 1024,
-      paths: ['/data/demo/mintpy/velocity.csv'],
+      paths: ['/data/demo/mintpy/timeseries_r1_c2.png'],
     })),
     fileInfo: vi.fn(async (path: string) => ({ path, attrs: {}, datasets: [] })),
     previewVelocity: vi.fn(async (view: { row0: number; row1: number; col0: number; col1: number }) => ({

@@ -58,6 +58,9 @@ beforeEach(() => {
 });
 
 const data = (m: FakeMap, id: string) => m.sources.get(id)!.data as FeatureCollection;
+/** A raster source's tile URL template (insar://…) as a URL, and the picture key it carries. */
+const tileUrlOf = (m: FakeMap, id: string) => new URL(m.sources.get(id)!.tiles![0].replace('insar://', 'http://x/'));
+const tileKeyOf = (m: FakeMap, id: string) => JSON.parse(tileUrlOf(m, id).searchParams.get('k')!);
 /** let timers and promises started so far run out (tile calls are sent from a timer) */
 async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) {
@@ -165,11 +168,8 @@ describe('map-layer adapters', () => {
     expect(m.ids.at(-1)).toBe('display-ref-dot');
     const src = m.sources.get('data')!;
     expect(src.spec).toMatchObject({ type: 'raster', tileSize: 256, bounds: [-120, 35.96, -119.95, 36] });
-    const key = () => {
-      const u = new URL(m.sources.get('data')!.tiles![0].replace('insar://', 'http://x/'));
-      expect(u.pathname).toBe('/data/%7Bz%7D/%7Bx%7D/%7By%7D');
-      return JSON.parse(u.searchParams.get('k')!);
-    };
+    expect(tileUrlOf(m, 'data').pathname).toBe('/data/%7Bz%7D/%7Bx%7D/%7By%7D');
+    const key = () => tileKeyOf(m, 'data');
     expect(key()).toMatchObject({
       kind: 'data',
       ref: { file: 'velocity.h5', dataset: 'velocity' },
@@ -205,8 +205,7 @@ describe('map-layer adapters', () => {
     await layers.add('maskTempCoh.h5:mask');
     await flushPromises();
     const dataIds = () => m.ids.filter((id) => /^data(-\d+)?$/.test(id));
-    const keyOf = (id: string) =>
-      JSON.parse(new URL(m.sources.get(id)!.tiles![0].replace('insar://', 'http://x/')).searchParams.get('k')!);
+    const keyOf = (id: string) => tileKeyOf(m, id);
     // drawing order: bottom first, between the hillshade and the vector layers
     expect(dataIds()).toEqual(['data', 'data-2', 'data-3']);
     expect(m.ids.indexOf('data')).toBeGreaterThan(m.ids.indexOf('hillshade'));
@@ -483,9 +482,7 @@ describe('map-layer adapters', () => {
       'timeseries.h5:timeseries',
       'inputs/geometryGeo.h5:height',
     ]);
-    const offsetOn = (key: string) =>
-      JSON.parse(new URL(m.sources.get(key)!.tiles![0].replace('insar://', 'http://x/')).searchParams.get('k')!).display
-        .offset as number;
+    const offsetOn = (id: string) => tileKeyOf(m, id).display.offset as number;
     expect(['data', 'data-2', 'data-3'].map(offsetOn)).toEqual([0, 0, 0]);
     expect(await useDisplayRefStore().setPixel(2, 3)).toBe(true);
     await settle();

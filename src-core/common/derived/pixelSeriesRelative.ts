@@ -7,9 +7,11 @@ import type { PixelSeriesData } from './pixelSeriesData';
  * A pixel's series relative to another of its dates (MintPy tsview --ref-date): each value minus the pixel's
  * own value on `refDate` (src-core displayReference seriesToDate, float32 as MintPy's), the model shifted by
  * the same observed value (displayModel: what re-fitting the shifted series gives), the RMS of the residuals
- * unchanged. The app's figure and the CLI's `export figure timeseries --ref-date` draw from it.
+ * unchanged; without a date, `p` as it is. The app's figure and the CLI's `export figure timeseries
+ * --ref-date` draw from it.
  */
-export function pixelSeriesRelativeTo(p: PixelSeriesData, refDate: string): PixelSeriesData {
+export function pixelSeriesRelativeTo(p: PixelSeriesData, refDate: string | undefined): PixelSeriesData {
+  if (!refDate) return p;
   const iref = p.dates.indexOf(refDate);
   if (iref < 0)
     throw new InputError(

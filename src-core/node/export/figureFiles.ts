@@ -125,8 +125,7 @@ export async function pixelSeriesFigure(tsFile: string, lat: number, lon: number
   } finally {
     h5.close();
   }
-  const p = await readPixelSeries(tsFile, row, col);
-  return pixelSeriesSvg(refDate ? pixelSeriesRelativeTo(p, refDate) : p);
+  return pixelSeriesSvg(pixelSeriesRelativeTo(await readPixelSeries(tsFile, row, col), refDate));
 }
 
 /** The figure of a pixel series (src-core readPixelSeries): values and the fitted model ± residual RMS, in cm. */

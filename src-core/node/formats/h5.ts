@@ -8,13 +8,14 @@
  * - The LZF plugin (MintPy writes `connectComponent` with LZF) is installed before the first open;
  *   any other filter we cannot decode raises instead of returning garbage.
  */
-import { closeSync, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import * as h5wasm from 'h5wasm/node';
 import { BOOL_PLACEHOLDER, patchBoolEnums } from './h5bool';
 import { contiguousData, readSuperblock, writeSuperblock } from './h5contig';
 import { removeDeadWriterTemps } from '../util/atomicFile';
+import { fileIdentity } from '../util/fileIdentity';
 
 export type Attrs = Record<string, string>;
 export type NumericArray =
@@ -99,14 +100,11 @@ export class H5Reader {
 
   /**
    * The root attributes, handed out as copies. h5wasm reads MintPy's ~100 attributes one by one (5–150 ms a
-   * time), so they are read once per version of the file (ROOT_ATTRS: keyed by its inode, size and
-   * modification time in ns; our writers rename a new file into place, h5py's in-place edits change the
-   * time).
+   * time), so they are read once per version of the file (ROOT_ATTRS, keyed by its fileIdentity).
    */
   get attrs(): Attrs {
     if (!this.rootAttrs) {
-      const st = statSync(this.path, { bigint: true });
-      const key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${this.path}`;
+      const key = fileIdentity(this.path) ?? this.path;
       this.rootAttrs = ROOT_ATTRS.get(key) ?? attrsOf(this.f as never);
       ROOT_ATTRS.delete(key);
       ROOT_ATTRS.set(key, this.rootAttrs);

@@ -5,7 +5,7 @@
  * file's identity, the kept pairs, the reference pixel). A different key is a different file (a stale map
  * is never used); a kind keeps only its latest file. Written atomically; unreadable files are ignored.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paramsHash } from '../pipeline/tiles';
 
@@ -13,13 +13,6 @@ export type CachedMap = Float32Array | Uint8Array;
 
 function dir(workDir: string): string {
   return join(workDir, '.insar-studio', 'cache');
-}
-
-/** The identity of a file for cache keys: path, size, modification time. */
-export function fileIdentity(path: string): string | null {
-  if (!existsSync(path)) return null;
-  const s = statSync(path);
-  return `${path}:${s.size}:${s.mtimeMs}`;
 }
 
 export function saveStackMaps(workDir: string, kind: string, key: unknown, maps: Record<string, CachedMap>): void {

@@ -1,5 +1,5 @@
 /** Cache keys of the stack maps shared between modify_network, reference_point and quick_overview. */
-import { fileIdentity } from './stackMapCache';
+import { fileIdentity } from '../util/fileIdentity';
 
 /** maskConnComp + avgSpatialCoh over the kept pairs */
 export function auxMapsKey(stackFile: string, keep: readonly boolean[]): unknown {

@@ -20,7 +20,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { H5Reader } from '../formats/h5';
-import { fileIdentity } from '../masks/stackMapCache';
+import { fileIdentity } from '../util/fileIdentity';
 import { removeDeadWriterTemps } from '../util/atomicFile';
 import { PREVIEW_LEVELS, levelSize, type LevelWindow } from '../../common/preview/previewGrid';
 import { CancelledError } from '../../common/pipeline/types';

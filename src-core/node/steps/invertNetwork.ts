@@ -19,7 +19,7 @@ import { referenceAttrs } from '../reference/referencePoint';
 import { defaultWorkers } from '../pipeline/pool';
 import { planTiles, tileBudgetBytes } from '../pipeline/tiles';
 import { runTiledStep } from '../pipeline/tiledRun';
-import { fileIdentity } from '../masks/stackMapCache';
+import { fileIdentity } from '../util/fileIdentity';
 import { PartialH5Outputs, type PartialFileSpec } from '../pipeline/partialOutputs';
 import type { InvertTask } from '../pipeline/tileTasks';
 import { InputError, defineStep, type StepContext, type StepResult } from '../../common/pipeline/types';

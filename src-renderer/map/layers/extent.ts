@@ -14,8 +14,8 @@ const data = (g: Grid | null) => fc(g ? [ring(gridCornersLonLat(g))] : []);
 export default defineMapLayer({
   id: ID,
   order: 40,
-  // once the project's first picture is drawn (stores/layers mapWaiting: no WebGL program of its own before)
-  state: () => ({ grid: useLayersStore().mapWaiting ? null : useProjectStore().grid, theme: useUiStore().theme }),
+  // context: after the project's first picture (stores/layers contextMayLoad)
+  state: () => ({ grid: useLayersStore().contextMayLoad ? useProjectStore().grid : null, theme: useUiStore().theme }),
   add({ map, beforeId }, s) {
     addGeoJson(
       map,

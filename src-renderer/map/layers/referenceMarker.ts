@@ -20,8 +20,8 @@ export default defineMapLayer({
   order: 70,
   state: () => {
     const p = useProjectStore();
-    // once the project's first picture is drawn (stores/layers mapWaiting: no WebGL program of its own before)
-    if (useLayersStore().mapWaiting) return { edit: null, output: null };
+    // context: after the project's first picture (stores/layers contextMayLoad)
+    if (!useLayersStore().contextMayLoad) return { edit: null, output: null };
     return { edit: p.edits?.referencePoint ?? null, output: p.info?.outputReference ?? null };
   },
   add({ map, beforeId }, s) {
