@@ -45,13 +45,15 @@ test('an excluded pair: the velocity in view at once, as a preview, then the ful
   await expect(page.getByTestId('preview-notice')).toContainText('Preview', { timeout: 60_000 });
   await expect(page.getByTestId('preview-notice')).toContainText('re-inverted with your edits');
   await expect(page.getByTestId('preview-badge')).toContainText('preview of your edit');
-  const onMap = await page.evaluate(
-    () =>
-      !!(globalThis as unknown as { __insarMap: { getLayer(id: string): unknown } }).__insarMap.getLayer(
-        'preview-velocity',
-      ),
-  );
-  expect(onMap).toBe(true);
+  // on the map once the raster worker has coloured it (the badge comes with the data, before the picture)
+  const onMap = () =>
+    page.evaluate(
+      () =>
+        !!(globalThis as unknown as { __insarMap: { getLayer(id: string): unknown } }).__insarMap.getLayer(
+          'preview-velocity',
+        ),
+    );
+  await expect.poll(onMap).toBe(true);
   await page.waitForTimeout(800);
   await page.screenshot({ path: join(shots, '11-preview.png') });
 
